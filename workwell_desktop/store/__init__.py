@@ -1,0 +1,21 @@
+"""Encrypted local storage: SQLCipher database, key management, change log, audit trail."""
+
+from .database import Store, is_initialised
+from .errors import (
+    AlreadyInitialised,
+    DatabaseUnreadable,
+    ImmutableRecord,
+    InvalidRecord,
+    KeyMissing,
+    NotInitialised,
+    RecordNotFound,
+    StoreError,
+    WeakPassphrase,
+    WrongPassphrase,
+)
+
+__all__ = [
+    "Store", "is_initialised", "StoreError", "NotInitialised", "AlreadyInitialised",
+    "WrongPassphrase", "KeyMissing", "DatabaseUnreadable", "WeakPassphrase",
+    "InvalidRecord", "ImmutableRecord", "RecordNotFound",
+]

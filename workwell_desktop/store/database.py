@@ -1,0 +1,285 @@
+"""The encrypted client record store: the one way the app reads and writes records.
+
+Every write is one transaction that changes the record, appends the change to the
+change log (the sync outbox) and appends an entry to the audit trail; if any part
+fails, none of it is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..domain.records import RECORD_TYPES, Client, Record
+from . import audit
+from .clock import next_stamp
+from .connection import connect, migrate
+from .errors import (
+    AlreadyInitialised,
+    ImmutableRecord,
+    InvalidRecord,
+    NotInitialised,
+    RecordNotFound,
+)
+from .keys import (
+    choose_key_store_kind,
+    key_store_for,
+    new_database_key,
+    require_strong,
+    unwrap_key,
+    wrap_key,
+    write_private_file,
+)
+from .rows import from_row, to_row, wire_value
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "workwell.db"
+SETTINGS_FILE = "workwell.json"  # no secrets: which key store, and this install's id
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def is_initialised(data_dir: Path) -> bool:
+    return (Path(data_dir) / SETTINGS_FILE).exists()
+
+
+class Store:
+    """An unlocked database. Create with :meth:`create` or :meth:`open`."""
+
+    def __init__(self, conn, data_dir: Path, key_store):
+        self._conn = conn
+        self.data_dir = Path(data_dir)
+        self.key_store = key_store
+        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        self.device_id: str = meta["device_id"]
+        self.coach_name: str = meta.get("coach_name", "")
+        self.coach_role: str = meta.get("coach_role", "coach")
+
+    # ----- opening -------------------------------------------------------
+    @classmethod
+    def create(cls, data_dir: Path, passphrase: str, coach_name: str,
+               coach_role: str = "coach", key_store_kind: str | None = None) -> Store:
+        """Set up a new encrypted database protected by ``passphrase``."""
+        data_dir = Path(data_dir)
+        if is_initialised(data_dir):
+            raise AlreadyInitialised(f"{data_dir} already holds a WorkWell database.")
+        if not coach_name.strip():
+            raise InvalidRecord({"coach_name": "Enter your name: it is recorded against your work."})
+        require_strong(passphrase)
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        install_id = uuid.uuid4().hex
+        kind = key_store_kind or choose_key_store_kind()
+        key_store = key_store_for(kind, data_dir, install_id)
+        key = new_database_key()
+        key_store.save(wrap_key(key, passphrase))
+        db_path = data_dir / DB_FILE
+        conn = connect(db_path, key)
+        migrate(conn, db_path)
+        with _transaction(conn) as cur:
+            cur.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+                ("device_id", uuid.uuid4().hex), ("coach_name", coach_name.strip()),
+                ("coach_role", coach_role), ("created_at", _now()),
+            ])
+            audit.append(cur, coach_name.strip(), "create-database")
+        # Written last: its presence is what marks the folder as set up.
+        write_private_file(data_dir / SETTINGS_FILE, json.dumps(
+            {"format": 1, "install_id": install_id, "key_store": kind}, indent=2))
+        log.info("created database (key store: %s)", kind)
+        return cls(conn, data_dir, key_store)
+
+    @classmethod
+    def open(cls, data_dir: Path, passphrase: str) -> Store:
+        """Unlock an existing database; wrong passphrase or key problems change nothing."""
+        data_dir = Path(data_dir)
+        settings_path = data_dir / SETTINGS_FILE
+        db_path = data_dir / DB_FILE
+        if not settings_path.exists() or not db_path.exists():
+            raise NotInitialised(
+                f"There is no WorkWell database in {data_dir}. Set one up first "
+                "(in the app, or with: workwell-admin init)."
+            )
+        settings = json.loads(settings_path.read_text(encoding="utf-8"))
+        key_store = key_store_for(settings.get("key_store", ""), data_dir, settings.get("install_id", ""))
+        key = unwrap_key(key_store.load(), passphrase)
+        conn = connect(db_path, key)
+        del key
+        migrate(conn, db_path)
+        store = cls(conn, data_dir, key_store)
+        log.info("database unlocked")
+        return store
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def check_passphrase(self, passphrase: str) -> None:
+        """Raises WrongPassphrase unless ``passphrase`` unlocks this database's key."""
+        unwrap_key(self.key_store.load(), passphrase)
+
+    # ----- writing --------------------------------------------------------
+    def add(self, record: Record) -> Record:
+        """Validate and save a new record; raises InvalidRecord with per-field messages."""
+        if isinstance(record, Client):
+            record = record.normalised()
+            if not record.coach:
+                record = replace(record, coach=self.coach_name)
+        errors = record.validate()
+        errors.update(self._conflicts(record))
+        if errors:
+            raise InvalidRecord(errors)
+        row = to_row(record)
+        columns = ", ".join(row)
+        with self._write() as cur:
+            cur.execute(
+                f"INSERT INTO {record.record_type} ({columns}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+            self._record_change(cur, record, "create", row)
+        return record
+
+    def update(self, record_cls: type[Record], record_id: str, **changes) -> Record:
+        """Change fields of a mutable record (client details, referral and triage)."""
+        if not record_cls.mutable:
+            raise ImmutableRecord(
+                f"A {record_cls.record_type.replace('_', ' ')} cannot be edited once made: "
+                "record a correction that supersedes it."
+            )
+        current = self.get(record_cls, record_id)
+        unknown = set(changes) - set(record_cls.field_names()) | ({"id"} & set(changes))
+        if unknown:
+            raise InvalidRecord({name: "This field cannot be changed." for name in unknown})
+        updated = replace(current, **changes)
+        if isinstance(updated, Client):
+            updated = updated.normalised()
+        errors = updated.validate()
+        errors.update(self._conflicts(updated))
+        if errors:
+            raise InvalidRecord(errors)
+        before, after = to_row(current), to_row(updated)
+        changed = {k: v for k, v in after.items() if before[k] != v}
+        if not changed:
+            return current
+        assignments = ", ".join(f"{name} = ?" for name in changed)
+        with self._write() as cur:
+            cur.execute(
+                f"UPDATE {record_cls.record_type} SET {assignments} WHERE id = ?",
+                (*changed.values(), record_id),
+            )
+            self._record_change(cur, updated, "update", changed)
+        return updated
+
+    def record_event(self, action: str, detail: str = "") -> None:
+        """Audit something that is not a record change (an export, an import)."""
+        with self._write() as cur:
+            audit.append(cur, self.coach_name, action, detail=detail)
+
+    def _conflicts(self, record: Record) -> dict[str, str]:
+        if isinstance(record, Client):
+            row = self._conn.execute(
+                "SELECT given_name, family_name FROM client WHERE nhs_number = ? AND id != ?",
+                (record.nhs_number, record.id),
+            ).fetchone()
+            if row:
+                return {"nhs_number": f"{row[0]} {row[1]} already has this NHS number on the caseload."}
+        elif getattr(record, "client_id", None) is not None:
+            if not self._conn.execute("SELECT 1 FROM client WHERE id = ?", (record.client_id,)).fetchone():
+                return {"client_id": "This record is not attached to a client on the caseload."}
+        return {}
+
+    def _record_change(self, cur, record: Record, op: str, fields: dict) -> None:
+        last = cur.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()
+        stamp = next_stamp(last[0] if last else None, self.device_id)
+        cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (stamp,))
+        payload = {k: wire_value(v) for k, v in fields.items() if k != "id"}
+        cur.execute(
+            "INSERT INTO change_log (change_id, record_type, record_id, op, payload, hlc,"
+            " device_id, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (uuid.uuid4().hex, record.record_type, record.id, op,
+             json.dumps(payload, separators=(",", ":")), stamp, self.device_id,
+             self.coach_name, _now()),
+        )
+        cur.executemany(
+            "INSERT OR REPLACE INTO field_clock (record_type, record_id, field, hlc)"
+            " VALUES (?, ?, ?, ?)",
+            [(record.record_type, record.id, name, stamp) for name in payload],
+        )
+        audit.append(cur, self.coach_name, op, record.record_type, record.id,
+                     ",".join(sorted(payload)))
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        with _transaction(self._conn) as cur:
+            yield cur
+
+    # ----- reading --------------------------------------------------------
+    def get(self, record_cls: type[Record], record_id: str) -> Record:
+        row = self._fetch(f"SELECT * FROM {record_cls.record_type} WHERE id = ?", (record_id,))
+        if not row:
+            raise RecordNotFound(f"No {record_cls.record_type.replace('_', ' ')} with id {record_id}.")
+        return from_row(record_cls, row[0])
+
+    def for_client(self, record_cls: type[Record], client_id: str) -> list[Record]:
+        """A client's records of one type, oldest first."""
+        rows = self._fetch(
+            f"SELECT * FROM {record_cls.record_type} WHERE client_id = ? ORDER BY rowid", (client_id,)
+        )
+        return [from_row(record_cls, r) for r in rows]
+
+    def all(self, record_cls: type[Record]) -> list[Record]:
+        return [from_row(record_cls, r) for r in self._fetch(f"SELECT * FROM {record_cls.record_type}")]
+
+    def client_by_nhs_number(self, nhs_number: str) -> Client | None:
+        from ..domain.validation import normalise_nhs_number
+
+        rows = self._fetch("SELECT * FROM client WHERE nhs_number = ?", (normalise_nhs_number(nhs_number),))
+        return from_row(Client, rows[0]) if rows else None
+
+    def pending_change_count(self) -> int:
+        return self._conn.execute("SELECT count(*) FROM change_log WHERE sent_at IS NULL").fetchone()[0]
+
+    def changes(self) -> list[dict]:
+        """The change log, oldest first (what sync will push)."""
+        return self._fetch("SELECT * FROM change_log ORDER BY seq")
+
+    def audit_trail(self) -> list[dict]:
+        return self._fetch("SELECT * FROM audit ORDER BY seq")
+
+    def verify_audit(self) -> list[str]:
+        return audit.verify(self._conn)
+
+    def _fetch(self, sql: str, params: tuple = ()) -> list[dict]:
+        cur = self._conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    @property
+    def connection(self):
+        """For read-only reporting queries in this package; writes go through add/update."""
+        return self._conn
+
+
+@contextmanager
+def _transaction(conn) -> Iterator[sqlite3.Cursor]:
+    cur = conn.cursor()
+    cur.execute("BEGIN IMMEDIATE")
+    try:
+        yield cur
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    else:
+        cur.execute("COMMIT")
+
+
+__all__ = ["Store", "is_initialised", "RECORD_TYPES"]

@@ -1,0 +1,41 @@
+"""Mapping records to table rows and back (tables are named after record types)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+
+from ..domain.records import Record
+
+
+def to_row(record: Record) -> dict:
+    row = {}
+    for f in fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, bool):
+            value = int(value)
+        elif isinstance(value, tuple | list):
+            value = json.dumps(list(value))
+        row[f.name] = value
+    return row
+
+
+def from_row(cls: type[Record], row: dict) -> Record:
+    values = {}
+    for f in fields(cls):
+        if f.name not in row:
+            continue
+        value = row[f.name]
+        if f.type == "bool":
+            value = bool(value)
+        elif f.type.startswith("tuple"):
+            value = tuple(json.loads(value or "[]"))
+        values[f.name] = value
+    return cls(**values)
+
+
+def wire_value(value):
+    """A value as it travels in the change log (JSON-friendly)."""
+    if isinstance(value, tuple):
+        return list(value)
+    return value

@@ -1,0 +1,99 @@
+"""Numbered schema migrations. Append only: a released migration is never edited.
+
+Each is applied in one transaction together with ``PRAGMA user_version``, so a
+database is always at exactly one version. Before migrating an existing database
+the store copies it (still encrypted) to ``backups/``. Every released version has a
+fixture database under tests/store/fixtures that the tests upgrade.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "client record, consent log, change log and audit trail", """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE client (
+    id TEXT PRIMARY KEY,
+    given_name TEXT NOT NULL, family_name TEXT NOT NULL, date_of_birth TEXT NOT NULL,
+    nhs_number TEXT NOT NULL, postcode TEXT NOT NULL, phone TEXT NOT NULL, email TEXT NOT NULL,
+    preferred_contact TEXT NOT NULL, preferred_language TEXT NOT NULL,
+    interpreter_needed INTEGER NOT NULL, gp_practice TEXT NOT NULL, employer TEXT NOT NULL,
+    work_status TEXT NOT NULL, next_review_on TEXT NOT NULL, coach TEXT NOT NULL
+);
+CREATE INDEX client_nhs_number ON client (nhs_number);
+
+CREATE TABLE referral (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    route TEXT NOT NULL, received_on TEXT NOT NULL, referrer TEXT NOT NULL,
+    triage_outcome TEXT NOT NULL, decline_reason TEXT NOT NULL, triage_note TEXT NOT NULL,
+    triaged_on TEXT NOT NULL, first_contact_on TEXT NOT NULL
+);
+CREATE INDEX referral_client ON referral (client_id);
+
+CREATE TABLE fit_note (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    issued_on TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL,
+    status TEXT NOT NULL, options TEXT NOT NULL, functional_effects TEXT NOT NULL,
+    supersedes TEXT NOT NULL
+);
+CREATE INDEX fit_note_client ON fit_note (client_id);
+
+CREATE TABLE contact_session (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    held_on TEXT NOT NULL, mode TEXT NOT NULL, venue TEXT NOT NULL,
+    duration_minutes INTEGER NOT NULL, note TEXT NOT NULL, recorded_by TEXT NOT NULL,
+    supersedes TEXT NOT NULL
+);
+CREATE INDEX contact_session_client ON contact_session (client_id);
+
+CREATE TABLE discharge (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    discharged_on TEXT NOT NULL, reason TEXT NOT NULL, work_outcome TEXT NOT NULL,
+    note TEXT NOT NULL, supersedes TEXT NOT NULL
+);
+CREATE INDEX discharge_client ON discharge (client_id);
+
+CREATE TABLE consent_event (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    scope TEXT NOT NULL, service_name TEXT NOT NULL, action TEXT NOT NULL,
+    method TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    note TEXT NOT NULL
+);
+CREATE INDEX consent_event_client ON consent_event (client_id);
+
+-- The outbox: every local change, in order, until the server acknowledges it.
+CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id TEXT NOT NULL UNIQUE,
+    record_type TEXT NOT NULL, record_id TEXT NOT NULL,
+    op TEXT NOT NULL, payload TEXT NOT NULL, hlc TEXT NOT NULL,
+    device_id TEXT NOT NULL, actor TEXT NOT NULL, created_at TEXT NOT NULL,
+    sent_at TEXT
+);
+CREATE INDEX change_log_unsent ON change_log (sent_at, seq);
+
+-- Who did what, when: field names only, never their values; hash-chained.
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    record_type TEXT NOT NULL, record_id TEXT NOT NULL, detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+);
+"""),
+    (2, "per-field clocks, so sync can merge edits field by field", """
+-- The hybrid-logical-clock stamp of the last change to each field of each record.
+-- Sync compares an incoming change's stamp with these to keep the later edit and
+-- to spot two different edits of one field (a conflict for the coach to resolve).
+CREATE TABLE field_clock (
+    record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    PRIMARY KEY (record_type, record_id, field)
+) WITHOUT ROWID;
+INSERT INTO field_clock (record_type, record_id, field, hlc)
+    SELECT c.record_type, c.record_id, j.key, max(c.hlc)
+    FROM change_log AS c, json_each(c.payload) AS j
+    GROUP BY c.record_type, c.record_id, j.key;
+"""),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]
