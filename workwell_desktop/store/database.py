@@ -130,23 +130,32 @@ class Store:
     # ----- writing --------------------------------------------------------
     def add(self, record: Record) -> Record:
         """Validate and save a new record; raises InvalidRecord with per-field messages."""
-        if isinstance(record, Client):
-            record = record.normalised()
-            if not record.coach:
-                record = replace(record, coach=self.coach_name)
-        errors = record.validate()
-        errors.update(self._conflicts(record))
+        return self.add_together([record])[0]
+
+    def add_together(self, records: list[Record]) -> list[Record]:
+        """Save several new records in one transaction (a client with their referral):
+        all of them or, if any is invalid, none. Returns them as stored."""
+        prepared, errors, batch_ids = [], {}, {r.id for r in records}
+        for record in records:
+            if isinstance(record, Client):
+                record = record.normalised()
+                if not record.coach:
+                    record = replace(record, coach=self.coach_name)
+            errors.update(record.validate())
+            errors.update(self._conflicts(record, batch_ids))
+            prepared.append(record)
         if errors:
             raise InvalidRecord(errors)
-        row = to_row(record)
-        columns = ", ".join(row)
         with self._write() as cur:
-            cur.execute(
-                f"INSERT INTO {record.record_type} ({columns}) VALUES ({', '.join('?' * len(row))})",
-                tuple(row.values()),
-            )
-            self._record_change(cur, record, "create", row)
-        return record
+            for record in prepared:
+                row = to_row(record)
+                cur.execute(
+                    f"INSERT INTO {record.record_type} ({', '.join(row)})"
+                    f" VALUES ({', '.join('?' * len(row))})",
+                    tuple(row.values()),
+                )
+                self._record_change(cur, record, "create", row)
+        return prepared
 
     def update(self, record_cls: type[Record], record_id: str, **changes) -> Record:
         """Change fields of a mutable record (client details, referral and triage)."""
@@ -184,7 +193,7 @@ class Store:
         with self._write() as cur:
             audit.append(cur, self.coach_name, action, detail=detail)
 
-    def _conflicts(self, record: Record) -> dict[str, str]:
+    def _conflicts(self, record: Record, batch_ids: frozenset | set = frozenset()) -> dict[str, str]:
         if isinstance(record, Client):
             row = self._conn.execute(
                 "SELECT given_name, family_name FROM client WHERE nhs_number = ? AND id != ?",
@@ -192,7 +201,7 @@ class Store:
             ).fetchone()
             if row:
                 return {"nhs_number": f"{row[0]} {row[1]} already has this NHS number on the caseload."}
-        elif getattr(record, "client_id", None) is not None:
+        elif getattr(record, "client_id", None) is not None and record.client_id not in batch_ids:
             if not self._conn.execute("SELECT 1 FROM client WHERE id = ?", (record.client_id,)).fetchone():
                 return {"client_id": "This record is not attached to a client on the caseload."}
         return {}
@@ -209,11 +218,12 @@ class Store:
              json.dumps(payload, separators=(",", ":")), stamp, self.device_id,
              self.coach_name, _now()),
         )
-        cur.executemany(
-            "INSERT OR REPLACE INTO field_clock (record_type, record_id, field, hlc)"
-            " VALUES (?, ?, ?, ?)",
-            [(record.record_type, record.id, name, stamp) for name in payload],
-        )
+        if type(record).mutable:  # facts once made never merge field by field
+            cur.executemany(
+                "INSERT OR REPLACE INTO field_clock (record_type, record_id, field, hlc)"
+                " VALUES (?, ?, ?, ?)",
+                [(record.record_type, record.id, name, stamp) for name in payload],
+            )
         audit.append(cur, self.coach_name, op, record.record_type, record.id,
                      ",".join(sorted(payload)))
 
@@ -257,6 +267,16 @@ class Store:
 
     def verify_audit(self) -> list[str]:
         return audit.verify(self._conn)
+
+    def caseload(self):
+        """Every client with status, next review and last contact (see store.caseload)."""
+        from .caseload import caseload
+
+        return caseload(self)
+
+    def rows(self, sql: str, params: tuple = ()) -> list[dict]:
+        """Read-only query results as dicts, for reports and lists in this package."""
+        return self._fetch(sql, params)
 
     def _fetch(self, sql: str, params: tuple = ()) -> list[dict]:
         cur = self._conn.execute(sql, params)

@@ -92,6 +92,7 @@ CREATE TABLE field_clock (
 INSERT INTO field_clock (record_type, record_id, field, hlc)
     SELECT c.record_type, c.record_id, j.key, max(c.hlc)
     FROM change_log AS c, json_each(c.payload) AS j
+    WHERE c.record_type IN ('client', 'referral')
     GROUP BY c.record_type, c.record_id, j.key;
 """),
 ]

@@ -1,0 +1,24 @@
+"""Operational logging for IT: what the app did, never whom it was about.
+
+Log lines name actions, record types, counts and ids at most; names, NHS numbers,
+notes and keys are never logged. The log lives in the data folder's ``logs/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+
+
+def configure(data_dir: Path, verbose: bool = False) -> None:
+    logs = Path(data_dir) / "logs"
+    logs.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handler = logging.handlers.RotatingFileHandler(
+        logs / "workwell.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("workwell_desktop")
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
