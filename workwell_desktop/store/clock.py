@@ -19,10 +19,14 @@ def parse_stamp(stamp: str) -> tuple[int, int, str]:
     return int(millis), int(counter), device
 
 
+def wall_millis() -> int:
+    return int(time.time() * 1000)
+
+
 def next_stamp(last: str | None, device_id: str, now_millis: int | None = None,
                seen: str | None = None) -> str:
     """The stamp after ``last`` (this device's) and ``seen`` (received from elsewhere)."""
-    now = int(time.time() * 1000) if now_millis is None else now_millis
+    now = wall_millis() if now_millis is None else now_millis
     best_millis, best_counter = now, -1
     for stamp in (last, seen):
         if stamp:

@@ -1,0 +1,27 @@
+"""Shared fixtures: an unlocked store in a temporary data folder."""
+
+import pytest
+
+from workwell_desktop.store import Store
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def passphrase():
+    return PASSPHRASE
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    # The machine running the tests may have a real keyring; tests of the key file
+    # fallback must not depend on it, and must never write to the user's keyring.
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir):
+    s = Store.create(data_dir, PASSPHRASE, "Alex Coach")
+    yield s
+    s.close()
