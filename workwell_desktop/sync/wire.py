@@ -1,0 +1,87 @@
+"""The sync wire schema: the only code the desktop client and the server share.
+
+One endpoint does a whole sync step, so an empty sync is one round trip:
+
+    POST /api/v1/sync   (JSON, gzip both ways; Authorization: Bearer <device token>)
+    SyncRequest  -> SyncResponse
+
+The client sends up to ``MAX_PUSH`` unsent changes from its change log and the
+cursor of the last page it *applied*; the server stores the changes (idempotent by
+``change_id``: a replayed change is acknowledged again and changes nothing), then
+returns the ids it accepted, the ones it rejected with a reason, and the next page of
+changes visible to this device after the cursor. ``more`` says another page waits.
+The client marks changes sent only when acknowledged, and stores the new cursor
+only after the page is applied, so an interruption anywhere just repeats a step.
+
+Registration: POST /api/v1/devices  RegisterRequest -> RegisterResponse.
+A revoked device gets HTTP 410 with ``{"detail": "device_revoked"}`` and must wipe
+its local data.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+API_PREFIX = "/api/v1"
+MAX_PUSH = 500          # changes per request
+MAX_PAGE = 1000         # changes per pulled page
+MAX_BODY_BYTES = 8_000_000  # after decompression; larger requests get 413
+DEVICE_REVOKED = "device_revoked"
+
+Op = Literal["create", "update", "drop"]  # "drop": this device may no longer see the client
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    change_id: str = Field(min_length=1, max_length=64)
+    record_type: str = Field(min_length=1, max_length=64)
+    record_id: str = Field(min_length=1, max_length=64)
+    client_id: str = Field(min_length=1, max_length=64)  # the client the record belongs to
+    op: Op
+    payload: dict[str, Any]
+    hlc: str = Field(min_length=1, max_length=128)
+    device_id: str = Field(min_length=1, max_length=64)
+    actor: str = Field(max_length=200)
+    created_at: str = Field(max_length=40)
+
+
+class Rejection(BaseModel):
+    change_id: str
+    reason: str
+
+
+class SyncRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    cursor: str = ""  # "" for a first restore
+    changes: list[Change] = Field(default_factory=list, max_length=MAX_PUSH)
+    page_size: int = Field(default=MAX_PAGE, ge=1, le=MAX_PAGE)
+
+
+class SyncResponse(BaseModel):
+    accepted: list[str]
+    rejected: list[Rejection]
+    changes: list[Change]
+    cursor: str
+    more: bool
+    server_time: str
+
+
+class RegisterRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=500)
+    device_name: str = Field(min_length=1, max_length=200)
+
+
+class RegisterResponse(BaseModel):
+    device_id: str
+    token: str  # shown once; the server keeps only its hash
+    username: str
+    display_name: str
+    role: Literal["coach", "team_lead"]
+    team: str
