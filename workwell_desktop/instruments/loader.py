@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
@@ -25,6 +26,7 @@ from .model import (
     RESPONSE_TEXT,
     SCORING_KINDS,
     SINGLE_ITEM,
+    SUM,
     SUM_THEN_LOOKUP,
     UNSCORED,
     Band,
@@ -295,6 +297,8 @@ def _table(value: Any, raw_totals: range) -> dict[int, float]:
                 f"{where}: raw score {raw_total} cannot occur (raw scores run "
                 f"{raw_totals.start}-{raw_totals.stop - 1})"
             )
+        if raw_total in table:
+            raise _Problem(f"{where}: raw score {raw_total} is listed twice")
         table[raw_total] = _number(converted, f"{where}[{key!r}]")
     absent = [str(n) for n in raw_totals if n not in table]
     if absent:
@@ -371,7 +375,7 @@ def _missing(value: Any, scoring: ScoringRule, item_count: int) -> MissingRule:
         if method is not None or rounding is not None:
             raise _Problem("missing: method and rounding apply only when max_missing is above 0")
         return MissingRule()
-    if scoring.kind not in ("sum", SUM_THEN_LOOKUP):
+    if scoring.kind not in (SUM, SUM_THEN_LOOKUP):
         raise _Problem(f"missing: a {scoring.kind} instrument cannot have missing items")
     if method != "prorate":
         raise _Problem("missing.method: must be \"prorate\" when max_missing is above 0")
@@ -439,7 +443,7 @@ def parse_instrument(data: Any, *, expected_id: str | None = None) -> Instrument
 def _parse(data: Any, expected_id: str | None) -> Instrument:
     top = _object(data, "the file")
     _keys(top, _TOP_KEYS, "the file")
-    if top["schema"] != SCHEMA_VERSION or isinstance(top["schema"], bool):
+    if isinstance(top["schema"], bool) or top["schema"] != SCHEMA_VERSION:
         raise _Problem(f"schema: this version of WorkWell reads schema {SCHEMA_VERSION}")
     instrument_id = _identifier(top["id"], "id")
     if expected_id is not None and instrument_id != expected_id:
@@ -468,6 +472,17 @@ def _parse(data: Any, expected_id: str | None) -> Instrument:
     )
 
 
+def _no_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys without a word; a typo'd
+    # copy-and-paste would then silently change an instrument.
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _Problem(f"key {key!r} appears twice in the same object")
+        seen[key] = value
+    return seen
+
+
 def load_instrument_file(path: str | Path) -> Instrument:
     """Read and check one definition file; errors name the file."""
     path = Path(path)
@@ -476,11 +491,13 @@ def load_instrument_file(path: str | Path) -> Instrument:
     except (OSError, UnicodeDecodeError) as error:
         raise InstrumentDefinitionError(path.name, f"cannot be read ({error})") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_repeated_keys)
     except json.JSONDecodeError as error:
         raise InstrumentDefinitionError(
             path.name, f"not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"
         ) from None
+    except _Problem as problem:
+        raise InstrumentDefinitionError(path.name, str(problem)) from None
     try:
         instrument = _parse(data, expected_id=path.stem)
     except _Problem as problem:
@@ -497,6 +514,4 @@ def load_instrument_folder(folder: str | Path) -> list[Instrument]:
 
 
 def _with_path(instrument: Instrument, path: Path) -> Instrument:
-    from dataclasses import replace
-
     return replace(instrument, path=path)

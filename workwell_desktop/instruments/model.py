@@ -126,9 +126,9 @@ class ScoringRule:
     kind: str
     bands: tuple[Band, ...] = ()
     # sum_then_lookup: raw total -> converted (reported) total
-    table: Mapping[int, float] = field(default=_EMPTY, hash=False)
+    table: Mapping[int, float] = field(default_factory=lambda: _EMPTY, hash=False)
     # per_item_bands: band set name -> bands
-    band_sets: Mapping[str, tuple[Band, ...]] = field(default=_EMPTY, hash=False)
+    band_sets: Mapping[str, tuple[Band, ...]] = field(default_factory=lambda: _EMPTY, hash=False)
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ class ScoreResult:
     band: str | None
     band_description: str | None = None
     flags: tuple[Flag, ...] = ()
-    subscales: Mapping[str, ItemScore] = field(default=_EMPTY, hash=False)
+    subscales: Mapping[str, ItemScore] = field(default_factory=lambda: _EMPTY, hash=False)
     answers: tuple[int | None, ...] = ()
     missing_items: tuple[int, ...] = ()
     prorated: bool = False

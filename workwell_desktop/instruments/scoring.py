@@ -1,0 +1,181 @@
+"""Score a list of answers by an instrument's published rules, exactly.
+
+An unanswered item is ``None`` and is never counted as zero: either the
+definition's missing-item rule allows it (prorating, rounded half up) or
+scoring refuses with a ``ValueError`` naming the unanswered item numbers.
+Every other problem with the answers is also a ``ValueError`` that says which
+item and what is wrong, e.g. ``PHQ-9 item 3: 4 is out of range 0-3``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from fractions import Fraction
+from math import floor
+from types import MappingProxyType
+
+from .model import (
+    PER_ITEM_BANDS,
+    SUM_THEN_LOOKUP,
+    Band,
+    Flag,
+    Instrument,
+    ItemScore,
+    ScoreResult,
+)
+
+
+def _band_for(bands: tuple[Band, ...], score: float) -> Band | None:
+    for band in bands:
+        if band.contains(score):
+            return band
+    return None
+
+
+def _numbers(values: Sequence[int]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _plural(item_numbers: Sequence[int]) -> str:
+    if len(item_numbers) == 1:
+        return f"item {item_numbers[0]} is"
+    return f"items {_numbers(item_numbers)} are"
+
+
+class Scorer:
+    """Scores answers for one instrument; checks are prepared once, up front."""
+
+    def __init__(self, instrument: Instrument) -> None:
+        self.instrument = instrument
+        self._name = instrument.short_name
+        self._allowed: list[frozenset[int]] = []
+        self._range_text: list[str] = []
+        for item in instrument.items:
+            values = sorted(item.values)
+            self._allowed.append(frozenset(values))
+            if values and values == list(range(values[0], values[-1] + 1)):
+                self._range_text.append(f"out of range {values[0]}-{values[-1]}")
+            else:
+                self._range_text.append(f"not one of the allowed answers {_numbers(values)}")
+        index = {item.id: i for i, item in enumerate(instrument.items)}
+        self._flags = tuple((rule, index[rule.item]) for rule in instrument.flags)
+
+    # -- checks
+
+    def _checked(self, answers: object) -> tuple[int | None, ...]:
+        name, items = self._name, self.instrument.items
+        if isinstance(answers, str | bytes) or not isinstance(answers, Sequence):
+            raise ValueError(
+                f"{name}: answers must be a list with one entry per item (None for "
+                f"unanswered), not {type(answers).__name__}"
+            )
+        if len(answers) != len(items):
+            raise ValueError(
+                f"{name} has {len(items)} items, so it needs {len(items)} answers "
+                f"(None for an unanswered item); got {len(answers)}"
+            )
+        checked: list[int | None] = []
+        problems: list[str] = []
+        for position, answer in enumerate(answers):
+            if answer is None:
+                checked.append(None)
+                continue
+            number = position + 1
+            if isinstance(answer, bool) or not isinstance(answer, numbers.Integral):
+                problems.append(
+                    f"{name} item {number}: {answer!r} is not a whole-number answer "
+                    f"(got {type(answer).__name__})"
+                )
+                continue
+            value = int(answer)
+            if value not in self._allowed[position]:
+                problems.append(f"{name} item {number}: {value} is {self._range_text[position]}")
+                continue
+            checked.append(value)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return tuple(checked)
+
+    def _check_missing(self, values: tuple[int | None, ...]) -> tuple[int, ...]:
+        missing = tuple(i + 1 for i, v in enumerate(values) if v is None)
+        if not missing:
+            return missing
+        name, rule = self._name, self.instrument.missing
+        # A risk question is never estimated: prorating would hide the answer.
+        risk = [
+            f"item {position + 1} is a risk question ({flag.id}) and must always be answered"
+            for flag, position in self._flags
+            if values[position] is None
+        ]
+        problem = f"{name}: {_plural(missing)} unanswered"
+        if rule.max_missing == 0:
+            problem += "; every item must be answered (the published scoring allows no missing items)"
+        elif len(missing) > rule.max_missing:
+            problem += f"; at most {rule.max_missing} may be missing for a prorated score"
+        elif not risk:
+            return missing
+        raise ValueError("; ".join([problem, *risk]))
+
+    # -- scoring
+
+    def __call__(self, answers: object) -> ScoreResult:
+        instrument = self.instrument
+        if not instrument.scored:
+            raise ValueError(
+                f"{instrument.short_name} ({instrument.id}) is unscored: its answers are "
+                "recorded as they are given, not scored"
+            )
+        values = self._checked(answers)
+        missing = self._check_missing(values)
+        flags = tuple(
+            Flag(rule.id, rule.item, position + 1, values[position], rule.message)
+            for rule, position in self._flags
+            if rule.applies_to(values[position])
+        )
+        scoring = instrument.scoring
+        common = dict(
+            instrument_id=instrument.id,
+            instrument_version=instrument.version,
+            flags=flags,
+            answers=values,
+            missing_items=missing,
+            prorated=bool(missing),
+        )
+        if scoring.kind == PER_ITEM_BANDS:
+            subscales = {}
+            for item, value in zip(instrument.items, values, strict=True):
+                band = _band_for(scoring.band_sets[item.band_set], value)
+                subscales[item.id] = ItemScore(
+                    item.id, item.label, value, band.label if band else None
+                )
+            summary = "; ".join(f"{s.label}: {s.band}" for s in subscales.values())
+            return ScoreResult(
+                total=None,
+                raw=None,
+                band=summary,
+                subscales=MappingProxyType(subscales),
+                **common,
+            )
+
+        answered = [v for v in values if v is not None]
+        raw = sum(answered)
+        if missing:
+            # Prorate: the answered items' mean stands in for each missing one.
+            exact = Fraction(raw * len(values), len(answered))
+            raw = floor(exact + Fraction(1, 2))
+        # sum and single_item report the raw total; sum_then_lookup converts it.
+        total: int | float = scoring.table[raw] if scoring.kind == SUM_THEN_LOOKUP else raw
+        band = _band_for(scoring.bands, total)
+        return ScoreResult(
+            total=total,
+            raw=raw,
+            band=band.label if band else None,
+            band_description=(band.description or None) if band else None,
+            **common,
+        )
+
+
+def score_answers(instrument: Instrument, answers: Sequence[int | None]) -> ScoreResult:
+    """Score ``answers`` (one per item, in order; None = unanswered) for ``instrument``."""
+    return Scorer(instrument)(answers)
