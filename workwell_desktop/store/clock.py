@@ -7,7 +7,14 @@ laptop's clock does, so the later of two edits of a field always wins a merge.
 
 from __future__ import annotations
 
+import re
 import time
+
+_STAMP = re.compile(r"^\d{15}-\d{6}-[0-9A-Za-z_]+$")
+
+
+def is_stamp(value: str) -> bool:
+    return bool(_STAMP.match(value or ""))
 
 
 def format_stamp(millis: int, counter: int, device_id: str) -> str:

@@ -56,8 +56,11 @@ def is_initialised(data_dir: Path) -> bool:
 class Store:
     """An unlocked database. Create with :meth:`create` or :meth:`open`."""
 
-    def __init__(self, conn, data_dir: Path, key_store):
+    def __init__(self, conn, data_dir: Path, key_store, key: bytes):
         self._conn = conn
+        # Held while unlocked so background work (sync) can open its own connection;
+        # dropped on close (auto-lock).
+        self._key: bytes | None = key
         self.data_dir = Path(data_dir)
         self.key_store = key_store
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
@@ -95,7 +98,7 @@ class Store:
         write_private_file(data_dir / SETTINGS_FILE, json.dumps(
             {"format": 1, "install_id": install_id, "key_store": kind}, indent=2))
         log.info("created database (key store: %s)", kind)
-        return cls(conn, data_dir, key_store)
+        return cls(conn, data_dir, key_store, key)
 
     @classmethod
     def open(cls, data_dir: Path, passphrase: str) -> Store:
@@ -112,16 +115,40 @@ class Store:
         key_store = key_store_for(settings.get("key_store", ""), data_dir, settings.get("install_id", ""))
         key = unwrap_key(key_store.load(), passphrase)
         conn = connect(db_path, key)
-        del key
         migrate(conn, db_path)
-        store = cls(conn, data_dir, key_store)
+        store = cls(conn, data_dir, key_store, key)
         log.info("database unlocked")
         return store
 
     def close(self) -> None:
+        self._key = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    def sibling(self) -> Store:
+        """Another connection to this database, for a background thread (WAL lets it
+        write while the GUI reads). Close it when the work is done."""
+        if self._key is None:
+            raise NotInitialised("The database is locked.")
+        return Store(connect(self.data_dir / DB_FILE, self._key), self.data_dir, self.key_store, self._key)
+
+    def wipe(self) -> None:
+        """Remove this laptop's database, backups, logs and key: used when IT revokes
+        the device. Closes the store first; nothing of the data folder's records remains."""
+        import shutil
+
+        self.close()
+        self.key_store.delete()
+        for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", f"{DB_FILE}-journal",
+                     SETTINGS_FILE, "key.json"):
+            (self.data_dir / name).unlink(missing_ok=True)
+        shutil.rmtree(self.data_dir / "backups", ignore_errors=True)
+        log.warning("device revoked: local database and key wiped")
 
     def check_passphrase(self, passphrase: str) -> None:
         """Raises WrongPassphrase unless ``passphrase`` unlocks this database's key."""
@@ -211,14 +238,22 @@ class Store:
         stamp = next_stamp(last[0] if last else None, self.device_id)
         cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (stamp,))
         payload = {k: wire_value(v) for k, v in fields.items() if k != "id"}
+        mutable = type(record).mutable
+        # The stamps this edit builds on: a receiver holding a different stamp for a
+        # field has an edit this device never saw (see sync.wire.Change.base).
+        base = dict(cur.execute(
+            "SELECT field, hlc FROM field_clock WHERE record_type = ? AND record_id = ?",
+            (record.record_type, record.id),
+        ).fetchall()) if mutable and op == "update" else {}
         cur.execute(
-            "INSERT INTO change_log (change_id, record_type, record_id, op, payload, hlc,"
-            " device_id, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uuid.uuid4().hex, record.record_type, record.id, op,
-             json.dumps(payload, separators=(",", ":")), stamp, self.device_id,
-             self.coach_name, _now()),
+            "INSERT INTO change_log (change_id, record_type, record_id, client_id, op, payload,"
+            " base, hlc, device_id, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (uuid.uuid4().hex, record.record_type, record.id, client_id_of(record), op,
+             json.dumps(payload, separators=(",", ":")),
+             json.dumps({k: base[k] for k in payload if k in base}, separators=(",", ":")),
+             stamp, self.device_id, self.coach_name, _now()),
         )
-        if type(record).mutable:  # facts once made never merge field by field
+        if mutable:  # facts once made never merge field by field
             cur.executemany(
                 "INSERT OR REPLACE INTO field_clock (record_type, record_id, field, hlc)"
                 " VALUES (?, ?, ?, ?)",
@@ -287,6 +322,11 @@ class Store:
     def connection(self):
         """For read-only reporting queries in this package; writes go through add/update."""
         return self._conn
+
+
+def client_id_of(record: Record) -> str:
+    """The client a record belongs to: sync shares and scopes records per client."""
+    return record.id if isinstance(record, Client) else record.client_id
 
 
 @contextmanager

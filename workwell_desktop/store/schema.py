@@ -95,6 +95,41 @@ INSERT INTO field_clock (record_type, record_id, field, hlc)
     WHERE c.record_type IN ('client', 'referral')
     GROUP BY c.record_type, c.record_id, j.key;
 """),
+    (3, "sync: each change's client and base stamps, received changes, conflicts", """
+ALTER TABLE change_log ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE change_log ADD COLUMN base TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE change_log ADD COLUMN rejected_reason TEXT;
+UPDATE change_log SET client_id = record_id WHERE record_type = 'client';
+UPDATE change_log SET client_id = (SELECT client_id FROM referral t WHERE t.id = change_log.record_id)
+    WHERE record_type = 'referral';
+UPDATE change_log SET client_id = (SELECT client_id FROM fit_note t WHERE t.id = change_log.record_id)
+    WHERE record_type = 'fit_note';
+UPDATE change_log SET client_id = (SELECT client_id FROM contact_session t WHERE t.id = change_log.record_id)
+    WHERE record_type = 'contact_session';
+UPDATE change_log SET client_id = (SELECT client_id FROM discharge t WHERE t.id = change_log.record_id)
+    WHERE record_type = 'discharge';
+UPDATE change_log SET client_id = (SELECT client_id FROM consent_event t WHERE t.id = change_log.record_id)
+    WHERE record_type = 'consent_event';
+
+-- Changes pulled from the server and applied here, so a repeated page is a no-op.
+CREATE TABLE received_change (change_id TEXT PRIMARY KEY, applied_at TEXT NOT NULL) WITHOUT ROWID;
+
+-- Changes of a record type this version does not know yet (sent by a newer
+-- version): kept, never dropped, and applied after an upgrade.
+CREATE TABLE deferred_change (change_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, body TEXT NOT NULL);
+
+-- Two different edits of one field made without seeing each other. Both devices
+-- keep the later edit (by clock) so they agree, and show the other for a person
+-- to choose.
+CREATE TABLE conflict (
+    id TEXT PRIMARY KEY, record_type TEXT NOT NULL, record_id TEXT NOT NULL,
+    client_id TEXT NOT NULL, field TEXT NOT NULL,
+    kept_value TEXT NOT NULL, kept_hlc TEXT NOT NULL, kept_actor TEXT NOT NULL,
+    other_value TEXT NOT NULL, other_hlc TEXT NOT NULL, other_actor TEXT NOT NULL,
+    detected_at TEXT NOT NULL, resolved_at TEXT, resolved_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX conflict_open ON conflict (resolved_at, client_id);
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
