@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 from pathlib import Path
 
 
 def configure(data_dir: Path, verbose: bool = False) -> None:
     logs = Path(data_dir) / "logs"
     logs.mkdir(parents=True, exist_ok=True, mode=0o700)
+    log_file = logs / "workwell.log"
+    if not log_file.exists():
+        os.close(os.open(log_file, os.O_CREAT | os.O_WRONLY, 0o600))
     handler = logging.handlers.RotatingFileHandler(
-        logs / "workwell.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("workwell_desktop")

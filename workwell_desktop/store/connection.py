@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,9 @@ def connect(db_path: Path, key: bytes):
     The key goes in as a raw hex key (no SQLCipher KDF: it is already 256 random
     bits). SQLCipher checks it on the first read, so read the schema at once.
     """
+    if not db_path.exists():
+        # SQLite gives its -wal and -shm files the database file's permissions.
+        os.close(os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600))
     conn = sqlcipher3.connect(str(db_path), isolation_level=None, check_same_thread=False)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")

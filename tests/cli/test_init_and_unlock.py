@@ -1,0 +1,155 @@
+"""init, the passphrase sources, and every store error as a message with exit 2."""
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workwell_desktop.cli import commands
+
+PASSPHRASE = "correct horse battery staple"  # as in tests/conftest.py
+
+
+def test_init_creates_the_database_and_says_where_the_key_is(admin, data_dir, open_store):
+    result = admin("init", "--coach-name", "Alex Coach", "--role", "team_lead")
+    assert result.code == 0, result.err
+    assert "a key file protected by your passphrase" in result.out
+    assert (data_dir / "workwell.db").exists() and (data_dir / "key.json").exists()
+    assert oct(data_dir.stat().st_mode & 0o777) == "0o700"
+    store = open_store()
+    assert (store.coach_name, store.coach_role) == ("Alex Coach", "team_lead")
+    store.close()
+
+
+def test_init_twice_is_refused_and_changes_nothing(initialised, data_dir):
+    before = (data_dir / "workwell.db").read_bytes()
+    result = initialised("init", "--coach-name", "Someone Else")
+    assert result.code == 1
+    assert "already holds a WorkWell database" in result.err
+    assert (data_dir / "workwell.db").read_bytes() == before
+
+
+def test_coach_name_from_the_environment(admin, open_store, monkeypatch):
+    monkeypatch.setenv("WORKWELL_COACH_NAME", "Robin Coach")
+    assert admin("init").code == 0
+    store = open_store()
+    assert store.coach_name == "Robin Coach"
+    store.close()
+
+
+def test_weak_passphrase_is_refused_before_anything_is_written(admin, data_dir, monkeypatch):
+    monkeypatch.setenv("WORKWELL_PASSPHRASE", "short")
+    result = admin("init")
+    assert result.code == 2
+    assert "at least" in result.err and "Traceback" not in result.err
+    assert not data_dir.exists()
+
+
+def test_passphrase_read_from_stdin_when_not_a_terminal(admin, data_dir, monkeypatch):
+    monkeypatch.delenv("WORKWELL_PASSPHRASE")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSPHRASE + "\n"))
+    assert admin("init", "--coach-name", "Alex Coach").code == 0
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSPHRASE + "\r\n"))
+    assert admin("verify-audit").code == 0
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_passphrase_prompted_twice_on_a_terminal_for_init(admin, data_dir, monkeypatch):
+    monkeypatch.delenv("WORKWELL_PASSPHRASE")
+    monkeypatch.setattr(sys, "stdin", _Terminal())
+    prompts = []
+    answers = iter([PASSPHRASE, PASSPHRASE + " typo"])
+    monkeypatch.setattr(commands.getpass, "getpass", lambda prompt: prompts.append(prompt) or next(answers))
+    result = admin("init", "--coach-name", "Alex Coach")
+    assert result.code == 2 and "not the same" in result.err
+    assert len(prompts) == 2 and not data_dir.exists()
+    answers = iter([PASSPHRASE, PASSPHRASE])
+    assert admin("init", "--coach-name", "Alex Coach").code == 0
+    assert PASSPHRASE not in result.out + result.err
+
+
+def test_no_passphrase_at_all(initialised, monkeypatch):
+    monkeypatch.delenv("WORKWELL_PASSPHRASE")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    result = initialised("verify-audit")
+    assert result.code == 2 and "No passphrase was given" in result.err
+
+
+def test_wrong_passphrase_is_a_message_not_a_traceback(initialised, monkeypatch):
+    monkeypatch.setenv("WORKWELL_PASSPHRASE", "not the right passphrase")
+    for command in (["verify-audit"], ["caseload"], ["demo-data", "--clients", "1"]):
+        result = initialised(*command)
+        assert result.code == 2
+        assert "passphrase is not right" in result.err
+        assert "Traceback" not in result.err and result.out == ""
+
+
+def test_not_initialised(admin, data_dir):
+    result = admin("caseload")
+    assert result.code == 2
+    assert "There is no WorkWell database" in result.err and "workwell-admin init" in result.err
+    assert not data_dir.exists()  # asking does not create the folder
+
+
+def test_missing_key_file(initialised, data_dir):
+    (data_dir / "key.json").unlink()
+    result = initialised("verify-audit")
+    assert result.code == 2 and "key file" in result.err and "Traceback" not in result.err
+
+
+def test_unreadable_database(initialised, data_dir):
+    (data_dir / "workwell.db").write_bytes(os.urandom(8192))
+    result = initialised("verify-audit")
+    assert result.code == 2 and "could not be opened" in result.err and "Traceback" not in result.err
+
+
+def test_usage_errors_and_help_return_codes(admin, capsys):
+    assert admin("demo-data").code == 2
+    assert admin("demo-data", "--clients", "0").code == 2
+    assert admin("caseload", "--format", "xlsx").code == 2
+    help_run = admin("--help")
+    assert help_run.code == 0 and "import-referrals" in help_run.out
+
+
+def _subprocess_env(tmp_path: Path, passphrase: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WORKWELL_")}
+    env["WORKWELL_KEY_STORE"] = "file"
+    if passphrase:
+        env["WORKWELL_PASSPHRASE"] = passphrase
+    return env
+
+
+def test_as_a_module_in_a_subprocess_with_the_passphrase_on_stdin(tmp_path):
+    data = tmp_path / "data"
+    run = subprocess.run([sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(data), "init"],
+                         input=PASSPHRASE + "\n", capture_output=True, text=True,
+                         env=_subprocess_env(tmp_path, None), timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "encrypted WorkWell database" in run.stdout and PASSPHRASE not in run.stdout + run.stderr
+    wrong = subprocess.run([sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(data),
+                            "verify-audit"], input="the wrong passphrase\n", capture_output=True,
+                           text=True, env=_subprocess_env(tmp_path, None), timeout=60)
+    assert wrong.returncode == 2
+    assert "passphrase is not right" in wrong.stderr and "Traceback" not in wrong.stderr
+
+
+def test_the_installed_entry_point(tmp_path):
+    script = Path(sys.executable).parent / "workwell-admin"
+    if not script.exists():
+        pytest.skip("workwell-admin is not installed in this environment")
+    data = tmp_path / "data"
+    env = _subprocess_env(tmp_path, PASSPHRASE)
+    for args, code in ((["init", "--coach-name", "Alex Coach"], 0), (["init"], 1),
+                       (["demo-data", "--clients", "5", "--seed", "1"], 0), (["verify-audit"], 0)):
+        run = subprocess.run([str(script), "--data-dir", str(data), *args], capture_output=True,
+                             text=True, env=env, timeout=60)
+        assert run.returncode == code, run.stderr
+        assert "Traceback" not in run.stderr
+

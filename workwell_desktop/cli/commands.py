@@ -1,0 +1,184 @@
+"""What each ``workwell-admin`` command does, and how the passphrase is asked for."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import logging.handlers
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from .. import logs
+from ..domain.caseload import CLIENT_STATUSES
+from ..store import NotInitialised, Store, is_initialised
+from ..store.keys import require_strong
+from .demo import demo_clients
+from .exports import write_caseload_csv
+from .imports import UnusableFile, import_referrals, read_referral_csv
+
+log = logging.getLogger(__name__)
+
+PASSPHRASE_ENV = "WORKWELL_PASSPHRASE"
+COACH_NAME_ENV = "WORKWELL_COACH_NAME"
+
+
+class CommandError(Exception):
+    """A problem the person can act on; ``exit_code`` is what the command returns."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def read_passphrase(confirm: bool = False) -> str:
+    """From WORKWELL_PASSPHRASE, else a prompt (a terminal), else one line of stdin (a script)."""
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if passphrase:
+        return passphrase
+    stdin = sys.stdin
+    if stdin is not None and stdin.isatty():
+        passphrase = getpass.getpass("Passphrase: ")
+        if confirm and getpass.getpass("Type the passphrase again: ") != passphrase:
+            raise CommandError("The two passphrases are not the same. Nothing has been set up; try again.")
+    else:
+        passphrase = (stdin.readline() if stdin is not None else "").rstrip("\r\n")
+    if not passphrase:
+        raise CommandError(f"No passphrase was given: set {PASSPHRASE_ENV}, or type it when asked.")
+    return passphrase
+
+
+def configure_logging(data_dir: Path) -> None:
+    """Log to this data folder's log (a test may run several data folders in one process)."""
+    wanted = os.path.abspath(data_dir / "logs" / "workwell.log")
+    root = logging.getLogger("workwell_desktop")
+    for handler in list(root.handlers):
+        if isinstance(handler, logging.handlers.RotatingFileHandler) and handler.baseFilename != wanted:
+            root.removeHandler(handler)
+            handler.close()
+    logs.configure(data_dir)
+
+
+def unlock(data_dir: Path) -> Store:
+    """The unlocked store; says so before asking for a passphrase when there is none."""
+    if not is_initialised(data_dir):
+        raise NotInitialised(
+            f"There is no WorkWell database in {data_dir}. Set one up first with: workwell-admin init"
+        )
+    return Store.open(data_dir, read_passphrase())
+
+
+def init(args, data_dir: Path) -> int:
+    if is_initialised(data_dir):
+        raise CommandError(f"{data_dir} already holds a WorkWell database. Nothing has been changed.", 1)
+    coach = args.coach_name or os.environ.get(COACH_NAME_ENV, "")
+    if not coach and sys.stdin is not None and sys.stdin.isatty():
+        coach = input("Your name (recorded against your work): ")
+    coach = coach.strip() or "Coach"
+    passphrase = read_passphrase(confirm=True)
+    require_strong(passphrase)  # before anything is written to the folder
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    configure_logging(data_dir)
+    store = Store.create(data_dir, passphrase, coach, coach_role=args.role)
+    try:
+        print(f"Set up an encrypted WorkWell database in {data_dir} for {store.coach_name} ({args.role}).")
+        print(f"The database key is kept in {store.key_store.description}.")
+        if store.key_store.kind == "file":
+            print("Keep the passphrase safe: without it the database cannot be opened.")
+    finally:
+        store.close()
+    log.info("init: database created")
+    return 0
+
+
+def demo_data(args, data_dir: Path) -> int:
+    store = unlock(data_dir)
+    try:
+        real = store.rows("SELECT count(*) AS n FROM client WHERE nhs_number NOT LIKE '999%'")[0]["n"]
+        if real:
+            raise CommandError(
+                "This database holds clients who are not demo people. Demo data goes only into a "
+                "training or demonstration database: use another --data-dir.", 1)
+        taken = {row["nhs_number"] for row in store.rows("SELECT nhs_number FROM client")}
+        counts, added, started = Counter(), set(), time.perf_counter()
+        for batch in demo_clients(args.clients, args.seed, store.coach_name, taken):
+            store.add_together(batch)
+            counts.update(record.record_type for record in batch)
+            added.add(batch[0].id)
+        seconds = time.perf_counter() - started
+        store.record_event("demo-data", f"clients={args.clients}")
+        statuses = Counter(entry.status for entry in store.caseload() if entry.client_id in added)
+    finally:
+        store.close()
+    print(f"Added {counts['client']} synthetic clients (NHS numbers from the 999 range) "
+          f"in {seconds:.1f} s:")
+    for record_type, label in (("referral", "referrals"), ("consent_event", "consent events"),
+                               ("contact_session", "sessions"), ("fit_note", "fit notes"),
+                               ("discharge", "discharges")):
+        print(f"  {counts[record_type]:>7} {label}")
+    print("Status: " + ", ".join(f"{CLIENT_STATUSES[code].lower()} {statuses[code]}"
+                                 for code in CLIENT_STATUSES if statuses[code]))
+    log.info("demo-data: %d clients, %d records", counts["client"], sum(counts.values()))
+    return 0
+
+
+def import_csv(args, data_dir: Path) -> int:
+    try:
+        rows, warnings = read_referral_csv(Path(args.file))
+    except UnusableFile as exc:
+        raise CommandError(str(exc), 2) from None
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    store = unlock(data_dir)
+    try:
+        result = import_referrals(
+            store, rows, lambda row, column, reason: print(f"row {row}: {column}: {reason}", file=sys.stderr))
+        store.record_event("import-referrals", f"rows={result.rows},imported={result.imported},"
+                                               f"rejected={result.rejected_rows}")
+    finally:
+        store.close()
+    print(f"Imported {result.imported} referrals; rejected {result.rejected_rows} rows")
+    log.info("import-referrals: rows=%d imported=%d rejected=%d",
+             result.rows, result.imported, result.rejected_rows)
+    if result.rejected_rows:
+        print("Correct the rows listed above and import only those rows again "
+              "(rows already imported would be rejected as already on the caseload).", file=sys.stderr)
+        return 1
+    return 0
+
+
+def caseload(args, data_dir: Path) -> int:
+    store = unlock(data_dir)
+    try:
+        entries = store.caseload()
+        # Audited before anything leaves the database: no export goes unrecorded.
+        store.record_event("export-caseload", f"rows={len(entries)}")
+    finally:
+        store.close()
+    out = sys.stdout
+    encoding = (getattr(out, "encoding", "") or "").lower().replace("-", "")
+    if encoding != "utf8" and hasattr(out, "reconfigure"):
+        out.reconfigure(encoding="utf-8")  # names in any alphabet, whatever the console's code page
+    write_caseload_csv(entries, out)
+    out.flush()
+    log.info("export-caseload: rows=%d", len(entries))
+    return 0
+
+
+def verify_audit(args, data_dir: Path) -> int:
+    store = unlock(data_dir)
+    try:
+        problems = store.verify_audit()
+        entries = store.rows("SELECT count(*) AS n FROM audit")[0]["n"]
+    finally:
+        store.close()
+    log.info("verify-audit: %d entries, %d problems", entries, len(problems))
+    if not problems:
+        print(f"Audit trail intact: {entries} entries")
+        return 0
+    print(f"Audit trail has been tampered with: {len(problems)} problem(s) in {entries} entries")
+    for problem in problems:
+        print(f"  - {problem}")
+    return 1
