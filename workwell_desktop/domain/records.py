@@ -277,3 +277,9 @@ RECORD_TYPES: dict[str, type[Record]] = {
     cls.record_type: cls
     for cls in (Client, Referral, FitNote, ContactSession, Discharge, ConsentEvent)
 }
+
+# Record types kept in their own modules subclass Record and add themselves to
+# RECORD_TYPES; imported last so the store always knows them.
+from . import assessments as _assessments  # noqa: E402, F401  (assessment)
+from . import letters as _letters  # noqa: E402, F401  (employer_letter)
+from . import plans as _plans  # noqa: E402, F401  (plan, plan_goal, plan_action, plan_referral, plan_note)

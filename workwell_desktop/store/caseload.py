@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from ..domain.caseload import client_status
 from ..domain.records import Discharge, Referral
@@ -22,19 +23,52 @@ class CaseloadEntry:
     next_review_on: str  # "" when none is set
     last_contact_on: str  # latest session, or first contact; "" when none yet
     coach: str
+    # From the plan: open actions past their due date, and whether the next review
+    # (the plan's next review date when one is set, else the client's) has passed.
+    overdue_actions: int = 0
+    review_overdue: bool = False
 
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
 
-def caseload(store) -> list[CaseloadEntry]:
+# Plan entries are append-only versions (domain/plans.py): the current version of an
+# entry is the latest one (by recorded_at, then id) that no other version supersedes,
+# the same rule as domain.plans.versioned_items / current_settings.
+_OVERDUE_ACTIONS = """
+SELECT a.client_id, count(DISTINCT a.item_id) FROM plan_action a
+WHERE a.status = 'open' AND a.due_on != '' AND a.due_on < ?
+  AND NOT EXISTS (SELECT 1 FROM plan_action b WHERE b.supersedes = a.id)
+  AND NOT EXISTS (  -- a later unreplaced version of the same action (changed on another laptop)
+      SELECT 1 FROM plan_action c
+      WHERE c.item_id = a.item_id AND (c.recorded_at, c.id) > (a.recorded_at, a.id)
+        AND NOT EXISTS (SELECT 1 FROM plan_action d WHERE d.supersedes = c.id))
+GROUP BY a.client_id"""
+
+_PLAN_NEXT_REVIEW = """
+SELECT client_id, next_review_on FROM (
+    SELECT p.client_id, p.next_review_on, row_number() OVER (
+        PARTITION BY p.client_id ORDER BY p.recorded_at DESC, p.id DESC) AS latest
+    FROM plan p
+    WHERE NOT EXISTS (SELECT 1 FROM plan q WHERE q.supersedes = p.id)
+) WHERE latest = 1 AND next_review_on != ''"""
+
+# Reviews are not chased for people the service is no longer working with.
+_NO_REVIEWS = {"discharged", "declined"}
+
+
+def caseload(store, today: date | None = None) -> list[CaseloadEntry]:
     """Every client on this device, sorted by family then given name.
 
-    Three queries in all, whatever the caseload size: clients with their latest
-    session date, then all referrals and discharges grouped in memory.
+    Five queries in all, whatever the caseload size: clients with their latest
+    session date; all referrals and discharges grouped in memory; overdue plan
+    actions counted per client; each plan's current next review date.
     """
     conn = store.connection
+    today_iso = (today or date.today()).isoformat()
+    overdue_actions = dict(conn.execute(_OVERDUE_ACTIONS, (today_iso,)).fetchall())
+    plan_reviews = dict(conn.execute(_PLAN_NEXT_REVIEW).fetchall())
     referrals: dict[str, list[Referral]] = defaultdict(list)
     discharges: dict[str, list[Discharge]] = defaultdict(list)
     for rows, cls, into in (
@@ -54,9 +88,11 @@ def caseload(store) -> list[CaseloadEntry]:
         client_referrals = referrals.get(cid, [])
         first_contacts = [r.first_contact_on for r in client_referrals if r.first_contact_on]
         last_contact = max([d for d in (last_session, *first_contacts) if d], default="")
+        status = client_status(client_referrals, discharges.get(cid, []))
+        review = plan_reviews.get(cid) or review
         entries.append(CaseloadEntry(
-            cid, given, family, nhs, postcode, dob,
-            client_status(client_referrals, discharges.get(cid, [])),
-            review, last_contact, coach,
+            cid, given, family, nhs, postcode, dob, status, review, last_contact, coach,
+            overdue_actions.get(cid, 0),
+            bool(review) and review < today_iso and status not in _NO_REVIEWS,
         ))
     return entries

@@ -130,6 +130,85 @@ CREATE TABLE conflict (
 );
 CREATE INDEX conflict_open ON conflict (resolved_at, client_id);
 """),
+    (4, "employer letters: issued once, kept with the exact PDF sent", """
+-- Immutable like sessions: a correction is a new letter naming the one it supersedes.
+-- content is the agreed letter as JSON; pdf is the PDF as base64 text, because records
+-- travel to other devices as JSON in the change log.
+CREATE TABLE employer_letter (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    reference TEXT NOT NULL, issued_on TEXT NOT NULL, issued_by TEXT NOT NULL,
+    employer TEXT NOT NULL, recipient TEXT NOT NULL, content TEXT NOT NULL,
+    pdf TEXT NOT NULL, supersedes TEXT NOT NULL
+);
+CREATE INDEX employer_letter_client ON employer_letter (client_id);
+CREATE INDEX employer_letter_reference ON employer_letter (reference);
+"""),
+    (5, "assessments and the personalised plan, every version kept", """
+-- Completed assessments are facts once made: a correction is a new row naming the
+-- one it supersedes, with the reason. answers and flags are JSON lists; responses
+-- (free-text answers by item id) and safety_action are JSON text. total has no
+-- declared type on purpose: it keeps an integer total as an integer and a converted
+-- score (SWEMWBS 19.25) as a real, and is NULL where a measure has no total (ONS4).
+CREATE TABLE assessment (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    instrument_id TEXT NOT NULL, instrument_version TEXT NOT NULL, timepoint TEXT NOT NULL,
+    completed_on TEXT NOT NULL, completed_by TEXT NOT NULL,
+    answers TEXT NOT NULL, responses TEXT NOT NULL, total, raw INTEGER,
+    band TEXT NOT NULL, flags TEXT NOT NULL, safety_action TEXT NOT NULL,
+    supersedes TEXT NOT NULL, correction_reason TEXT NOT NULL
+);
+CREATE INDEX assessment_client ON assessment (client_id);
+
+-- The plan: every change appends a version that supersedes the one shown; the
+-- versions of one entry share item_id. The caseload reads the current versions, so
+-- supersedes is indexed.
+CREATE TABLE plan (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    item_id TEXT NOT NULL, supersedes TEXT NOT NULL, recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    support_tier TEXT NOT NULL, next_review_on TEXT NOT NULL, last_reviewed_on TEXT NOT NULL
+);
+CREATE INDEX plan_client ON plan (client_id);
+CREATE INDEX plan_supersedes ON plan (supersedes);
+
+CREATE TABLE plan_goal (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    item_id TEXT NOT NULL, supersedes TEXT NOT NULL, recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    text TEXT NOT NULL, status TEXT NOT NULL
+);
+CREATE INDEX plan_goal_client ON plan_goal (client_id);
+
+CREATE TABLE plan_action (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    item_id TEXT NOT NULL, supersedes TEXT NOT NULL, recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    text TEXT NOT NULL, goal_id TEXT NOT NULL, owner TEXT NOT NULL, owner_name TEXT NOT NULL,
+    due_on TEXT NOT NULL, status TEXT NOT NULL
+);
+CREATE INDEX plan_action_client ON plan_action (client_id);
+CREATE INDEX plan_action_supersedes ON plan_action (supersedes);
+CREATE INDEX plan_action_item ON plan_action (item_id);
+CREATE INDEX plan_action_open ON plan_action (status, due_on);
+
+CREATE TABLE plan_referral (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    item_id TEXT NOT NULL, supersedes TEXT NOT NULL, recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    support_area TEXT NOT NULL, service_name TEXT NOT NULL, service_contact TEXT NOT NULL,
+    kind TEXT NOT NULL, status TEXT NOT NULL, made_on TEXT NOT NULL, note TEXT NOT NULL
+);
+CREATE INDEX plan_referral_client ON plan_referral (client_id);
+
+-- Progress notes and review notes: never changed; a correction supersedes.
+CREATE TABLE plan_note (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    written_on TEXT NOT NULL, kind TEXT NOT NULL, text TEXT NOT NULL,
+    recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    supersedes TEXT NOT NULL, correction_reason TEXT NOT NULL
+);
+CREATE INDEX plan_note_client ON plan_note (client_id);
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

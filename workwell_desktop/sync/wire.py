@@ -28,6 +28,7 @@ API_PREFIX = "/api/v1"
 MAX_PUSH = 500          # changes per request
 MAX_PAGE = 1000         # changes per pulled page
 MAX_BODY_BYTES = 8_000_000  # after decompression; larger requests get 413
+MAX_PAYLOAD_BYTES = 1_000_000  # one change's payload as compact JSON; larger ones are rejected
 DEVICE_REVOKED = "device_revoked"
 
 Op = Literal["create", "update", "drop"]  # "drop": this device may no longer see the client

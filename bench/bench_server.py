@@ -1,0 +1,311 @@
+"""Sync server throughput and a first restore over a rural link. Prints figures; asserts nothing.
+
+Run from the repository root with PostgreSQL on 127.0.0.1:5432:
+``python bench/bench_server.py [--seconds 20] [--devices 200] [--concurrency 50]``.
+
+1. A fresh PostgreSQL database (dropped afterwards), migrated; one team per 20 coaches.
+2. ``workwell-server serve`` in a subprocess on a free loopback port.
+3. One device registered per coach (each an Argon2id check on the server).
+4. For a bounded time, devices sync concurrently: each push of a few changes is
+   followed by a pull; sustained syncs per second and latency percentiles are printed.
+5. A first restore of 500 clients x 20 changes (10,000 changes) by a new device,
+   through ``RuralLink`` (1 Mbit/s, 300 ms round trip): time, bytes, round trips;
+   then an empty sync, which must be one round trip.
+
+Maintenance URL: ``WORKWELL_TEST_POSTGRES_URL`` (default postgres@127.0.0.1:5432/test).
+All traffic stays on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import random
+import resource
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy import insert
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from rural_link import RuralLink  # noqa: E402
+
+from workwell_desktop.server import auth, db  # noqa: E402
+from workwell_desktop.server.models import Team, User  # noqa: E402
+
+PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+PASSWORD = "benchmark password 1"
+WORDS = ("walk pain sleep employer phased return hours stress back physio counselling money debt "
+         "advice manager meeting adjustments desk chair breaks anxiety low mood confidence GP fit note "
+         "review goal plan week garden bus shift rota part-time home support group call letter").split()
+NAMES = "Amir Bethan Carys Dafydd Eleri Ffion Gareth Huw Iolo Jac Kai Lowri Mari Nia Owain Rhys".split()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def words(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+class Clock:
+    """HLC stamps in the client's format for one simulated device."""
+
+    def __init__(self, device_id: str):
+        self.device_id, self.counter = device_id, 0
+
+    def stamp(self) -> str:
+        self.counter += 1
+        return f"{int(time.time() * 1000):015d}-{self.counter:06d}-{self.device_id}"
+
+
+def change(clock: Clock, rng: random.Random, client_id: str, record_type: str, op: str = "create") -> dict:
+    if record_type == "client":
+        payload = {"given_name": rng.choice(NAMES), "family_name": rng.choice(NAMES) + "son",
+                   "nhs_number": f"999{rng.randrange(10**7):07d}", "postcode": f"CA{rng.randint(1, 28)} 4QQ",
+                   "date_of_birth": f"19{rng.randint(50, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                   "work_status": rng.choice(["in_work", "off_sick", "out_of_work"]),
+                   "preferred_contact": rng.choice(["phone", "sms", "email"]), "language": "English"}
+        record_id = client_id
+    else:
+        payload = {"date": f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}", "mode": "in_person",
+                   "minutes": rng.choice([30, 45, 60]), "notes": words(rng, rng.randint(8, 30))}
+        record_id = uuid.uuid4().hex
+    return {"change_id": uuid.uuid4().hex, "record_type": record_type, "record_id": record_id,
+            "client_id": client_id, "op": op, "payload": payload, "hlc": clock.stamp(),
+            "device_id": clock.device_id, "actor": "Bench Coach",
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def gz(body: dict) -> bytes:
+    return gzip.compress(json.dumps(body, separators=(",", ":")).encode(), 6)
+
+
+HEADERS = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+
+
+# --- set-up ------------------------------------------------------------------------------------
+
+def create_database(maintenance: str) -> str:
+    url = make_url(maintenance)
+    name = f"ww_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(maintenance: str, database_url: str) -> None:
+    url = make_url(maintenance)
+    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
+                         autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{make_url(database_url).database}" WITH (FORCE)')
+
+
+def seed_accounts(database_url: str, coaches: int) -> list[str]:
+    engine = db.make_engine(database_url)
+    db.migrate(engine)
+    password_hash = auth.hash_password(PASSWORD)  # one hash shared: set-up, not what is measured
+    teams = (coaches + 19) // 20
+    with engine.begin() as conn:
+        conn.execute(insert(Team), [{"id": t + 1, "name": f"Team {t + 1}"} for t in range(teams)])
+        conn.execute(insert(User), [{"username": f"coach{i:03d}", "display_name": f"Coach {i}",
+                                     "role": "coach", "team_id": i // 20 + 1, "password_hash": password_hash}
+                                    for i in range(coaches)])
+    engine.dispose()
+    return [f"coach{i:03d}" for i in range(coaches)]
+
+
+def start_server(database_url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    env = {**os.environ, "WORKWELL_SERVER_DATABASE_URL": database_url}
+    proc = subprocess.Popen([sys.executable, "-c", "from workwell_desktop.server.cli import main; main()",
+                             "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
+                            env=env, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start within 30 s")
+
+
+def register_all(base: str, usernames: list[str]) -> list[dict]:
+    def register(username: str) -> dict:
+        r = httpx.post(f"{base}/api/v1/devices", timeout=60,
+                       json={"username": username, "password": PASSWORD, "device_name": "bench laptop"})
+        r.raise_for_status()
+        return r.json()
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(register, usernames))
+
+
+# --- load --------------------------------------------------------------------------------------
+
+async def sustained_load(base: str, devices: list[dict], seconds: float, concurrency: int) -> dict:
+    latencies: list[float] = []
+    stats: dict = {"pushed": 0, "pulled": 0, "errors": 0, "error_kinds": {}}
+    deadline = time.monotonic() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        queue: asyncio.Queue[dict] = asyncio.Queue()
+        for d in devices:
+            rng = random.Random(d["device_id"])
+            d.update(cursor="", clock=Clock(d["device_id"]), rng=rng,
+                     clients=[uuid.uuid4().hex for _ in range(5)], known=set())
+            queue.put_nowait(d)
+
+        async def worker() -> None:
+            while time.monotonic() < deadline:
+                d = await queue.get()  # one sync at a time per device, as on a laptop
+                rng = d["rng"]
+                batch = []
+                for _ in range(rng.randint(1, 5)):
+                    client_id = rng.choice(d["clients"])
+                    new = client_id not in d["known"]
+                    d["known"].add(client_id)
+                    batch.append(change(d["clock"], rng, client_id, "client" if new else "contact_session"))
+                started = time.perf_counter()
+                try:
+                    more, body = True, {"cursor": d["cursor"], "changes": batch}
+                    while more:  # a sync: push, then pull until no page waits
+                        r = await http.post("/api/v1/sync", content=gz(body),
+                                            headers={**HEADERS, "Authorization": f"Bearer {d['token']}"})
+                        r.raise_for_status()
+                        reply = r.json()
+                        d["cursor"], more = reply["cursor"], reply["more"]
+                        stats["pulled"] += len(reply["changes"])
+                        body = {"cursor": d["cursor"]}
+                    latencies.append(time.perf_counter() - started)
+                    stats["pushed"] += len(batch)
+                except httpx.HTTPError as e:
+                    stats["errors"] += 1
+                    kind = getattr(getattr(e, "response", None), "status_code", None) or type(e).__name__
+                    stats["error_kinds"][str(kind)] = stats["error_kinds"].get(str(kind), 0) + 1
+                queue.put_nowait(d)
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        elapsed = time.monotonic() - started
+    latencies.sort()
+    return {"syncs": len(latencies), "elapsed": elapsed, **stats,
+            "p50": statistics.median(latencies) if latencies else 0,
+            "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0}
+
+
+# --- first restore over the rural link -----------------------------------------------------------
+
+def seed_caseload(base: str, seeder: dict, clients: int, per_client: int) -> int:
+    rng, clock = random.Random(1), Clock(seeder["device_id"])
+    changes = []
+    for _ in range(clients):
+        client_id = uuid.uuid4().hex
+        changes.append(change(clock, rng, client_id, "client"))
+        changes += [change(clock, rng, client_id, rng.choice(["contact_session", "referral", "fit_note"]))
+                    for _ in range(per_client - 1)]
+    headers = {**HEADERS, "Authorization": f"Bearer {seeder['token']}"}
+    with httpx.Client(base_url=base, timeout=120) as http:
+        for i in range(0, len(changes), 500):
+            r = http.post("/api/v1/sync", content=gz({"changes": changes[i:i + 500], "page_size": 1}),
+                          headers=headers)
+            r.raise_for_status()
+    return len(changes)
+
+
+def first_restore(port: int, device: dict) -> None:
+    headers = {**HEADERS, "Authorization": f"Bearer {device['token']}"}
+    with RuralLink("127.0.0.1", port) as link, httpx.Client(base_url=link.url, timeout=120) as http:
+        started, cursor, more, got = time.perf_counter(), "", True, 0
+        while more:
+            r = http.post("/api/v1/sync", content=gz({"cursor": cursor}), headers=headers)
+            r.raise_for_status()
+            reply = r.json()
+            cursor, more = reply["cursor"], reply["more"]
+            got += len(reply["changes"])
+        elapsed = time.perf_counter() - started
+        print(f"first restore over 1 Mbit/s + 300 ms RTT: {got} changes in {elapsed:.1f} s; "
+              f"{link.bytes_down / 1e3:.0f} kB down, {link.bytes_up / 1e3:.1f} kB up, "
+              f"{link.requests} round trips, {link.connections} connection(s)")
+        link.reset_counters()
+        started = time.perf_counter()
+        reply = http.post("/api/v1/sync", content=gz({"cursor": cursor}), headers=headers).json()
+        print(f"empty sync afterwards: {len(reply['changes'])} changes, {link.requests} round trip, "
+              f"{time.perf_counter() - started:.2f} s, {link.bytes_up + link.bytes_down} bytes")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--devices", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    args = parser.parse_args()
+    maintenance = os.environ.get("WORKWELL_TEST_POSTGRES_URL", PG_DEFAULT)
+    database_url = create_database(maintenance)
+    proc = None
+    try:
+        usernames = seed_accounts(database_url, args.devices + 2)
+        port = free_port()
+        server_log = Path(tempfile.gettempdir()) / f"workwell-bench-server-{port}.log"
+        proc = start_server(database_url, port, args.workers, server_log)
+        print(f"server log: {server_log}")
+        base = f"http://127.0.0.1:{port}"
+        print(f"server: PostgreSQL, {args.workers} uvicorn worker(s); {os.cpu_count()} CPUs shared with "
+              "the load generator and PostgreSQL")
+
+        started = time.perf_counter()
+        devices = register_all(base, usernames[:args.devices])
+        elapsed = time.perf_counter() - started
+        print(f"registered {len(devices)} devices in {elapsed:.1f} s ({len(devices) / elapsed:.1f}/s; "
+              "Argon2id on each)")
+
+        cpu = resource.getrusage(resource.RUSAGE_SELF)
+        result = asyncio.run(sustained_load(base, devices, args.seconds, args.concurrency))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        load_cpu = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+        print(f"sustained: {result['syncs']} syncs in {result['elapsed']:.1f} s = "
+              f"{result['syncs'] / result['elapsed']:.0f} syncs/s at concurrency {args.concurrency}; "
+              f"latency p50 {result['p50'] * 1000:.0f} ms, p95 {result['p95'] * 1000:.0f} ms; "
+              f"{result['pushed']} changes pushed, {result['pulled']} pulled, {result['errors']} errors; "
+              f"the load generator itself used {load_cpu / result['elapsed']:.1f} CPUs")
+        if result["errors"]:
+            print(f"errors by kind: {result['error_kinds']}")
+
+        # A fresh team for the restore: the caseload seeded by one coach, restored by a colleague.
+        seeder, restorer = register_all(base, usernames[-2:])
+        started = time.perf_counter()
+        seeded = seed_caseload(base, seeder, 500, 20)
+        print(f"seeded {seeded} changes (500 clients x 20) in {time.perf_counter() - started:.1f} s")
+        first_restore(port, restorer)
+    finally:
+        if proc:
+            proc.terminate()
+            proc.wait(10)
+        drop_database(maintenance, database_url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""New client (referral intake): typed in, validated as typed, saved with its referral."""
+
+from gui_demo import demo_client
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from workwell_desktop.domain.records import Client, Referral
+from workwell_desktop.gui.client_record import ClientRecord
+from workwell_desktop.gui.dialogs.new_client_dialog import NewClientDialog
+
+
+def open_new_client(qtbot, window) -> NewClientDialog:
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    dialogs = window.findChildren(NewClientDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    return dialogs[0]
+
+
+def type_valid_client(qtbot, dialog, nhs="943 476 5919"):
+    form, referral = dialog.client_form, dialog.referral_fields
+    qtbot.keyClicks(form.given_name, "Wren")
+    qtbot.keyClicks(form.family_name, "Ashdown")
+    qtbot.keyClicks(form.date_of_birth.edit, "01/06/1975")
+    qtbot.keyClicks(form.nhs_number, nhs)
+    qtbot.keyClicks(form.postcode, "ca2 4hh")
+    qtbot.keyClicks(form.phone, "07700 900001")
+    qtbot.keyClicks(form.employer, "Eden Care")
+    referral.route.setFocus()
+    qtbot.keyClicks(referral.route, "Self")  # type-to-select in the list, as a keyboard user does
+    qtbot.keyClicks(referral.referrer, "Self, by phone")
+
+
+def test_new_client_typed_in_is_saved_and_appears_in_the_caseload(qtbot, window, store):
+    dialog = open_new_client(qtbot, window)
+    assert not dialog.save_button.isEnabled()
+    type_valid_client(qtbot, dialog)
+    assert dialog.referral_fields.route.code() == "self"
+    assert dialog.save_button.isEnabled(), dialog.summary.text()
+    before = store.pending_change_count()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert not dialog.isVisible()
+    entries = store.caseload()
+    assert [(e.given_name, e.nhs_number, e.postcode, e.status) for e in entries] == [
+        ("Wren", "9434765919", "CA2 4HH", "awaiting_triage")]
+    [referral] = store.for_client(Referral, entries[0].client_id)
+    assert referral.route == "self" and referral.referrer == "Self, by phone"
+    model = window.workspace.caseload.model
+    assert model.rowCount() == 1 and model.entry(0).family_name == "Ashdown"
+    # The record opens, and the sync status counts the new changes.
+    record = window.workspace.current_record()
+    assert isinstance(record, ClientRecord) and record.client.full_name == "Wren Ashdown"
+    assert store.pending_change_count() > before
+    assert f"{store.pending_change_count()} changes waiting" in window.status_area.sync.text()
+
+
+def message(dialog, name):
+    return dialog.fields.fields[name].message
+
+
+def test_validation_messages_show_by_each_field_and_nothing_is_saved(qtbot, window, store):
+    dialog = open_new_client(qtbot, window)
+    form = dialog.client_form
+    qtbot.keyClicks(form.given_name, "W")
+    qtbot.keyClick(form.given_name, Qt.Key.Key_Backspace)  # emptied a required field
+    qtbot.keyClicks(form.nhs_number, "9434765918")
+    qtbot.keyClicks(form.date_of_birth.edit, "01/01/2090")
+    qtbot.keyClicks(form.postcode, "CA1 XYZ")
+
+    assert message(dialog, "given_name").text() == "Enter the given name."
+    assert "not a valid NHS number" in message(dialog, "nhs_number").text()
+    assert "in the future" in message(dialog, "date_of_birth").text()
+    assert "not a UK postcode" in message(dialog, "postcode").text()
+    for name in ("given_name", "nhs_number", "date_of_birth", "postcode"):
+        assert message(dialog, name).isVisible()
+    assert form.nhs_number.accessibleDescription().startswith("Error: This is not a valid NHS number")
+    # Untouched fields stay quiet until the person has been there.
+    assert not message(dialog, "family_name").isVisible()
+    assert not dialog.save_button.isEnabled()
+    assert "given name" in dialog.summary.text()
+
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # disabled: nothing happens
+    dialog.save()  # and Enter's route refuses too, showing every message
+    assert message(dialog, "family_name").isVisible()
+    assert dialog.isVisible() and store.caseload() == []
+
+    form.date_of_birth.edit.clear()
+    qtbot.keyClicks(form.date_of_birth.edit, "31/02/1980")  # not a real date
+    assert "real date" in message(dialog, "date_of_birth").text()
+
+
+def test_a_duplicate_nhs_number_refused_by_the_store_keeps_what_was_typed(qtbot, window, store):
+    store.add(demo_client(0, nhs_number="9434765919", given_name="Ada", family_name="Fell"))
+    window.refresh()
+    dialog = open_new_client(qtbot, window)
+    type_valid_client(qtbot, dialog)
+    dialog.save()
+    assert dialog.isVisible()
+    assert "Ada Fell already has this NHS number" in message(dialog, "nhs_number").text()
+    assert dialog.summary.text().startswith("Not saved")
+    assert dialog.client_form.given_name.text() == "Wren"  # nothing lost
+    assert len(store.all(Client)) == 1
+
+
+def test_cancel_with_typing_asks_first(qtbot, window, message_boxes):
+    dialog = open_new_client(qtbot, window)
+    qtbot.keyClicks(dialog.client_form.given_name, "Wren")
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
+    dialog.reject()
+    assert dialog.isVisible() and message_boxes.asked
+    message_boxes.answer = QMessageBox.StandardButton.Discard
+    dialog.reject()
+    assert not dialog.isVisible()

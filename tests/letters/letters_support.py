@@ -1,0 +1,60 @@
+"""Helpers for the employer letter tests (imported by conftest and the tests)."""
+
+import io
+import itertools
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from workwell_desktop.documents.catalogue import load_catalogue
+from workwell_desktop.domain.letters import LetterAdjustment, LetterDraft
+from workwell_desktop.domain.records import Client, ConsentEvent
+
+PASSPHRASE = "correct horse battery staple"
+NHS_NUMBER = "9434765919"
+RENDERS = Path(__file__).resolve().parents[2] / "renders"
+_clock = itertools.count()
+_START = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
+
+
+def add_client(store, given="Sam", family="Taylor", nhs_number=NHS_NUMBER) -> Client:
+    return store.add(Client(given_name=given, family_name=family, date_of_birth="1984-05-17",
+                            nhs_number=nhs_number, postcode="CA1 1AB", phone="07700900001",
+                            employer="Eden Valley Bakery Ltd"))
+
+
+def record_consent(store, client_id: str, action: str) -> ConsentEvent:
+    """A consent event for sharing with the employer, later than every earlier one."""
+    moment = (_START + timedelta(seconds=next(_clock))).isoformat()
+    return store.add(ConsentEvent(client_id=client_id, scope="share_employer", action=action,
+                                  method="verbal", recorded_by="Alex Coach", recorded_at=moment))
+
+
+def make_draft(codes=("phased_return", "more_breaks", "flexible_hours"), weeks_preset="4-week phased return",
+               **changes) -> LetterDraft:
+    catalogue = load_catalogue()
+    preset = next(p for p in catalogue.presets if p.name == weeks_preset)
+    values = dict(
+        employer_name="Eden Valley Bakery Ltd",
+        employer_address="Unit 4, Kingstown Industrial Estate\nCarlisle\nCA3 0AA",
+        recipient_name="Jo Barker", recipient_role="Operations Manager",
+        functional_effects="Sam tires quickly and finds it hard to concentrate for long periods.",
+        adjustments=[LetterAdjustment(c, catalogue.get(c).title, catalogue.get(c).wording_for("Sam"))
+                     for c in codes],
+        phased_return=list(preset.weeks),
+        review_on=(date.today() + timedelta(days=42)).isoformat(),
+        coach_name="Alex Coach", coach_role="Work and health coach",
+        client_agreed=True, agreed_recorded_by="Alex Coach", agreed_at="2026-01-02T09:00:00+00:00",
+    )
+    values.update(changes)
+    return LetterDraft(**values)
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def flat(text: str) -> str:
+    """Whitespace collapsed, so wrapped lines compare with the typed wording."""
+    return " ".join(text.split())

@@ -1,0 +1,207 @@
+"""The Letters tab and the letter builder, driven as a coach would (pytest-qt, offscreen)."""
+
+from datetime import date, timedelta
+
+import pytest
+from letters_support import RENDERS, flat, pdf_pages, record_consent
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
+
+from workwell_desktop.domain.letters import EmployerLetter
+from workwell_desktop.gui import style
+from workwell_desktop.gui.letters import ExportLetterDialog, LetterBuilderDialog, LettersTab
+
+
+@pytest.fixture(autouse=True)
+def nhs_look(qapp):
+    style.apply(qapp)
+
+
+def save_render(widget, name: str) -> None:
+    RENDERS.mkdir(exist_ok=True)
+    QApplication.processEvents()
+    widget.grab().save(str(RENDERS / f"letters-{name}.png"))
+
+
+def fill_builder(qtbot, builder: LetterBuilderDialog) -> None:
+    builder.recipient_name.setText("Jo Barker")
+    builder.recipient_role.setText("Operations Manager")
+    builder.employer_address.setPlainText("Unit 4, Kingstown Industrial Estate\nCarlisle\nCA3 0AA")
+    builder.functional_effects.setPlainText("Sam tires quickly and finds long shifts on their feet hard.")
+    builder.adjustments.choices["more_breaks"].box.click()
+    builder.adjustments.choose("phased_return")
+    builder.adjustments.choices["more_breaks"].wording.setPlainText("A short break every hour, sitting down.")
+    builder.schedule.preset.setCurrentIndex(builder.schedule.preset.findData("4-week phased return"))
+    qtbot.mouseClick(builder.schedule.use_preset, Qt.MouseButton.LeftButton)
+    builder.schedule.rows[0].hours.setValue(3.5)
+    builder.review_on.set_iso((date.today() + timedelta(days=56)).isoformat())
+
+
+def test_prepare_is_disabled_with_the_reason_when_there_is_no_consent(qtbot, store, client):
+    tab = LettersTab(store, client.id)
+    qtbot.addWidget(tab)
+    tab.resize(1000, 520)
+    tab.show()
+    assert not tab.prepare_button.isEnabled()
+    assert tab.consent_notice.isVisible()
+    assert "not been asked" in tab.consent_notice.text()
+    assert "not been asked" in tab.prepare_button.accessibleDescription()
+    assert tab.open_builder() is None
+    save_render(tab, "tab-no-consent")
+    record_consent(store, client.id, "given")
+    tab.refresh()
+    assert tab.prepare_button.isEnabled() and not tab.consent_notice.isVisible()
+    record_consent(store, client.id, "withdrawn")
+    tab.refresh()
+    assert not tab.prepare_button.isEnabled() and "withdrew" in tab.consent_notice.text()
+
+
+def test_issue_stays_disabled_until_the_client_has_agreed(qtbot, store, consented):
+    builder = LetterBuilderDialog(store, consented.id)
+    qtbot.addWidget(builder)
+    builder.show()
+    assert not builder.issue_button.isEnabled()
+    fill_builder(qtbot, builder)
+    assert not builder.issue_button.isEnabled()
+    assert builder.errors().keys() == {"client_agreed"}
+    assert "agree" in builder.summary.text()
+    builder.agreed.setChecked(True)
+    assert builder.issue_button.isEnabled()
+    assert "Recorded by Alex Coach" in builder.agreed_note.text()
+    # changing the letter after agreement clears it: the client agreed other words
+    builder.functional_effects.setPlainText("Something new.")
+    assert not builder.agreed.isChecked() and not builder.issue_button.isEnabled()
+    assert "changed after the client agreed" in builder.agreed_note.text()
+
+
+def test_condition_field_is_only_used_when_sharing_is_ticked(qtbot, store, consented):
+    builder = LetterBuilderDialog(store, consented.id)
+    qtbot.addWidget(builder)
+    assert not builder.condition.isEnabled() and not builder.share_condition.isChecked()
+    builder.share_condition.setChecked(True)
+    builder.condition.setText("long COVID")
+    assert builder.draft().disclosed_condition == "long COVID"
+    builder.share_condition.setChecked(False)
+    assert builder.draft().disclosed_condition == ""
+    builder.update_preview()
+    assert "long COVID" not in builder.preview.toPlainText()
+
+
+def test_full_flow_issue_then_listed_and_exported(qtbot, store, consented, tmp_path, monkeypatch):
+    tab = LettersTab(store, consented.id)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 560)
+    tab.show()
+    assert tab.empty.isVisible()
+    builder = tab.open_builder()
+    assert builder is not None
+    fill_builder(qtbot, builder)
+    builder.agreed.setChecked(True)
+    builder.update_preview()
+    assert "A short break every hour, sitting down." in builder.preview.toPlainText()
+    builder.resize(1280, 900)
+    save_render(builder, "builder")
+    scroll = builder.adjustments.parentWidget()
+    while scroll is not None and not hasattr(scroll, "ensureWidgetVisible"):
+        scroll = scroll.parentWidget()
+    for part, widget in (("adjustments", builder.adjustments.choices["more_breaks"].wording),
+                         ("schedule", builder.schedule.add_button), ("agreement", builder.agreed)):
+        QApplication.processEvents()
+        scroll.ensureWidgetVisible(widget, 50, 200)
+        save_render(builder, f"builder-{part}")
+    with qtbot.waitSignal(tab.letter_issued, timeout=5000):
+        qtbot.mouseClick(builder.issue_button, Qt.MouseButton.LeftButton)
+    assert builder.result() == QDialog.DialogCode.Accepted
+    letters = store.for_client(EmployerLetter, consented.id)
+    assert len(letters) == 1
+    assert tab.model.rowCount() == 1
+    assert tab.selected_letter().reference == letters[0].reference
+    assert letters[0].reference in tab.status.text()
+    text = flat(" ".join(pdf_pages(letters[0].pdf_bytes())))
+    assert "A short break every hour, sitting down." in text
+    assert "1 3 3.5 10.5" in text  # the edited first week of the schedule
+    save_render(tab, "tab")
+
+    # export: the warning dialog, then the file dialog, then the audited write
+    dialog = ExportLetterDialog(letters[0], None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "not protected by WorkWell's encryption" in " ".join(
+        w.text() for w in dialog.findChildren(type(tab.status)))
+    assert not dialog.export_button.isEnabled()  # protected by default: a password is needed
+    dialog.password.setText("short")
+    assert not dialog.export_button.isEnabled() and dialog.message.isVisible()
+    dialog.password.setText("tea-and-biscuits")
+    dialog.again.setText("tea-and-biscuits")
+    assert dialog.export_button.isEnabled()
+    save_render(dialog, "export")
+
+    target = tmp_path / "sent.pdf"
+    monkeypatch.setattr(ExportLetterDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(ExportLetterDialog, "chosen_password", lambda self: "tea-and-biscuits")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    with qtbot.waitSignal(tab.letter_exported, timeout=5000):
+        tab.export_selected()
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(target.read_bytes()))
+    assert reader.is_encrypted and reader.decrypt("tea-and-biscuits")
+    assert any(a["action"] == "export-letter" for a in store.audit_trail())
+
+
+def test_consent_withdrawn_while_the_builder_is_open(qtbot, store, consented):
+    builder = LetterBuilderDialog(store, consented.id)
+    qtbot.addWidget(builder)
+    builder.show()
+    fill_builder(qtbot, builder)
+    builder.agreed.setChecked(True)
+    assert builder.issue_button.isEnabled()
+    record_consent(store, consented.id, "withdrawn")
+    builder.issue()
+    assert builder.result() != QDialog.DialogCode.Accepted
+    assert builder.consent_banner.isVisible() and "withdrew" in builder.consent_banner.text()
+    assert not builder.issue_button.isEnabled()
+    assert store.for_client(EmployerLetter, consented.id) == []
+
+
+def test_correct_and_reissue_supersedes(qtbot, store, consented):
+    tab = LettersTab(store, consented.id)
+    qtbot.addWidget(tab)
+    first = tab.open_builder()
+    fill_builder(qtbot, first)
+    first.agreed.setChecked(True)
+    first.issue()
+    original = tab.selected_letter()
+    builder = tab.open_builder(based_on=original)
+    assert builder.recipient_name.text() == "Jo Barker" and not builder.agreed.isChecked()
+    builder.recipient_name.setText("Kim Hale")
+    builder.agreed.setChecked(True)
+    builder.issue()
+    assert tab.model.rowCount() == 2
+    newest = tab.model.row_object(0)
+    assert newest.supersedes == original.id
+    assert tab.model.data(tab.model.index(1, 4)) == f"Superseded by {newest.reference}"
+
+
+def test_every_input_has_an_accessible_name(qtbot, store, consented):
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+        QPlainTextEdit,
+        QWidget,
+    )
+
+    builder = LetterBuilderDialog(store, consented.id)
+    qtbot.addWidget(builder)
+    builder.schedule.set_weeks([])
+    builder.schedule.add_week()
+    kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit)
+    unnamed = [w for w in builder.findChildren(QWidget)
+               if isinstance(w, kinds) and not w.accessibleName()
+               and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)]
+    assert len(builder.findChildren(QAbstractButton)) > 20
+    assert unnamed == []

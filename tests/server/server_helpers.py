@@ -1,0 +1,122 @@
+"""Test helpers for the server: an httpx client on the ASGI app, devices, changes."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from itertools import count
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from workwell_desktop.server import admin, db
+from workwell_desktop.server.app import create_app
+
+PASSWORD = "a long enough password"
+_ticks = count()
+
+
+class Api:
+    """A synchronous httpx client on the ASGI app; ``peer`` is the caller's address."""
+
+    def __init__(self, app, peer: tuple[str, int] = ("127.0.0.1", 50000), base_url: str = "http://testserver"):
+        self.loop = asyncio.new_event_loop()
+        transport = httpx.ASGITransport(app=app, client=peer)
+        self.http = httpx.AsyncClient(transport=transport, base_url=base_url)
+
+    def request(self, method: str, url: str, **kwargs) -> httpx.Response:
+        return self.loop.run_until_complete(self.http.request(method, url, **kwargs))
+
+    def get(self, url: str, **kwargs) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.http.aclose())
+        self.loop.close()
+
+
+class Device:
+    def __init__(self, server: Server, device_id: str, token: str):
+        self.server, self.id, self.token = server, device_id, token
+        self.cursor = ""
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def sync(self, changes: list[dict] | None = None, cursor: str | None = None, page_size: int | None = None,
+             expect: int = 200) -> dict[str, Any]:
+        body: dict[str, Any] = {"cursor": self.cursor if cursor is None else cursor, "changes": changes or []}
+        if page_size:
+            body["page_size"] = page_size
+        r = self.server.api.post("/api/v1/sync", json=body, headers=self.auth)
+        assert r.status_code == expect, r.text
+        return r.json()
+
+    def pull_all(self) -> list[dict]:
+        """Pull every page after the stored cursor, advancing it."""
+        got = []
+        while True:
+            reply = self.sync()
+            got += reply["changes"]
+            self.cursor = reply["cursor"]
+            if not reply["more"]:
+                return got
+
+    def change(self, client_id: str, record_type: str = "client", record_id: str | None = None,
+               **payload) -> dict[str, Any]:
+        return make_change(client_id, record_type, record_id, payload, self.id)
+
+
+def make_change(client_id: str, record_type: str = "client", record_id: str | None = None,
+                payload: dict | None = None, device_id: str = "dev", op: str = "create") -> dict[str, Any]:
+    return {
+        "change_id": uuid.uuid4().hex, "record_type": record_type,
+        "record_id": record_id or (client_id if record_type == "client" else uuid.uuid4().hex),
+        "client_id": client_id, "op": op, "payload": payload if payload is not None else {"x": 1},
+        "hlc": f"{1_700_000_000_000 + next(_ticks):015d}-000000-{device_id}",
+        "device_id": device_id, "actor": "Test Coach", "created_at": "2025-01-01T10:00:00Z",
+    }
+
+
+
+class Server:
+    """A migrated database, the app on it and helpers to make teams, users and devices."""
+
+    def __init__(self, database_url: str, trusted_proxies=()):
+        self.url = database_url
+        self.engine = db.make_engine(database_url)
+        self.app = create_app(self.engine, trusted_proxies)
+        self.api = Api(self.app)
+
+    def team(self, name: str) -> str:
+        with Session(self.engine) as s:
+            admin.create_team(s, name)
+        return name
+
+    def user(self, username: str, team: str, role: str = "coach") -> str:
+        with Session(self.engine) as s:
+            admin.create_user(s, username, team, role, PASSWORD, username.title())
+        return username
+
+    def register(self, username: str, password: str = PASSWORD) -> httpx.Response:
+        return self.api.post("/api/v1/devices",
+                             json={"username": username, "password": password, "device_name": "laptop"})
+
+    def device(self, username: str) -> Device:
+        r = self.register(username)
+        assert r.status_code == 201, r.text
+        return Device(self, r.json()["device_id"], r.json()["token"])
+
+    def count(self, table: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+
+    def close(self) -> None:
+        self.api.close()
+        self.engine.dispose()

@@ -1,0 +1,106 @@
+"""A client moving to another team: the old team drops it, the new one gets its history."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+from sqlalchemy.orm import Session
+
+from workwell_desktop.server import admin
+from workwell_desktop.server.cli import main
+
+
+def history_of(two_teams, client_id):
+    ann, bob = two_teams.device("ann"), two_teams.device("bob")
+    changes = [ann.change(client_id, given_name="Morgan"), ann.change(client_id, "referral", route="gp"),
+               bob.change(client_id, "contact_session", minutes=45)]
+    ann.sync(changes[:2])
+    bob.sync(changes[2:])
+    return ann, bob, changes
+
+
+def assert_moved(client_id, changes, a_devices, cat, extra: int):
+    """Team A devices pulled a drop; cat pulled ``changes`` in order, then ``extra`` more."""
+    for device in a_devices:
+        got = device.pull_all()
+        assert [c["op"] for c in got if c["client_id"] == client_id][-1:] == ["drop"]
+        drop = got[-1]
+        assert (drop["record_type"], drop["record_id"], drop["payload"]) == ("client", client_id, {})
+        assert device.pull_all() == []
+    got = cat.pull_all()
+    ids = [c["change_id"] for c in got]
+    assert ids[:len(changes)] == [c["change_id"] for c in changes]  # the whole history, old as it is
+    assert len(ids) == len(set(ids)) == len(changes) + extra  # and nothing twice
+    assert "drop" not in {c["op"] for c in got}
+
+
+def test_admin_move_client(two_teams, monkeypatch, capsys):
+    cat = two_teams.device("cat")
+    cat.pull_all()  # cat's cursor is already past every earlier change
+    client_id = uuid.uuid4().hex
+    ann, bob, changes = history_of(two_teams, client_id)
+    lee = two_teams.device("lee")
+    lee.pull_all()
+    ann.pull_all()
+    bob.pull_all()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    assert main(["admin", "move-client", client_id, "--coach", "cat", "--database-url", two_teams.url]) == 0
+    assert "moved from team 'A' to 'B'" in capsys.readouterr().out
+    assert_moved(client_id, changes, [ann, bob, lee], cat, extra=1)  # + the server's coach note
+    note = [c for c in cat.sync(cursor="")["changes"] if c["payload"] == {"coach": "cat"}]
+    assert len(note) == 1 and note[0]["op"] == "update"
+    assert note[0]["hlc"] > max(c["hlc"] for c in changes)
+
+    # From now on: team A may not write, and does not read; team B does both.
+    reply = ann.sync([ann.change(client_id, "referral")])
+    assert reply["accepted"] == [] and "another team" in reply["rejected"][0]["reason"]
+    later = cat.change(client_id, "contact_session", minutes=20)
+    assert cat.sync([later])["accepted"] == [later["change_id"]]
+    assert ann.pull_all() == [] and lee.pull_all() == []
+    assert two_teams.device("cat").pull_all()[-1] == later  # a new team B laptop restores it all
+
+    assert main(["admin", "move-client", "nope", "--coach", "cat", "--database-url", two_teams.url]) == 2
+
+
+def test_pushed_coach_change_moves_the_client_and_back(two_teams):
+    cat = two_teams.device("cat")
+    client_id = uuid.uuid4().hex
+    ann, bob, changes = history_of(two_teams, client_id)
+    bob.pull_all()
+    ann.pull_all()
+    handover = ann.change(client_id, "client", coach="cat")
+    after = ann.change(client_id, "referral")
+    reply = ann.sync([handover, after])
+    assert reply["accepted"] == [handover["change_id"]]
+    assert "another team" in reply["rejected"][0]["reason"]
+    assert_moved(client_id, changes + [handover], [ann, bob], cat, extra=0)
+
+    # Back to team A: ann (whose laptop dropped it) gets the whole history back, her own changes too.
+    back = cat.change(client_id, "client", coach="bob")
+    assert cat.sync([back])["accepted"] == [back["change_id"]]
+    assert cat.pull_all()[-1]["op"] == "drop"
+    got = ann.pull_all()
+    assert [c["change_id"] for c in got] == [c["change_id"] for c in changes + [handover, back]]
+
+
+def test_coach_change_within_the_team_only_changes_the_owner(two_teams):
+    client_id = uuid.uuid4().hex
+    ann, bob, _ = history_of(two_teams, client_id)
+    bob.pull_all()
+    ann.sync([ann.change(client_id, coach="bob")])
+    ann.sync([ann.change(client_id, coach="Someone Not A Username")])  # a display name: kept as data
+    assert [c["op"] for c in bob.pull_all()] == ["create", "create"]
+    from workwell_desktop.server.models import Client, User
+    with Session(two_teams.engine) as s:
+        client = s.get(Client, client_id)
+        assert s.get(User, client.coach_user_id).username == "bob"
+
+
+def test_admin_move_within_team(two_teams):
+    client_id = uuid.uuid4().hex
+    ann, bob, _ = history_of(two_teams, client_id)
+    bob.pull_all()
+    with Session(two_teams.engine) as s:
+        assert admin.move_client(s, client_id, "bob") == ("A", "A")
+    assert [c["payload"] for c in bob.pull_all()] == [{"coach": "bob"}]

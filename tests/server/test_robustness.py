@@ -1,0 +1,111 @@
+"""Bad input gets a 4xx with a reason, never a 500; gzip both ways."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import uuid
+
+import pytest
+from server_helpers import make_change
+
+from workwell_desktop.sync import wire
+
+SYNC = "/api/v1/sync"
+
+
+@pytest.fixture
+def ann(two_teams):
+    return two_teams.device("ann")
+
+
+def post(device, content: bytes, **headers):
+    return device.server.api.post(SYNC, content=content,
+                                  headers={**device.auth, "Content-Type": "application/json", **headers})
+
+
+def test_malformed_json(ann):
+    for body in (b"{", b"", b"not json", b'{"cursor": "1",}', b"\xff\xfe\x00", b'{"cursor": NaN}',
+                 b"[" * 100_000 + b"]" * 100_000):
+        assert post(ann, body).status_code in (400, 422), body[:20]
+
+
+def test_wrong_types(ann):
+    for body in ({"cursor": 5}, {"changes": "x"}, {"changes": [1, 2]}, {"page_size": 0},
+                 {"page_size": wire.MAX_PAGE + 1}, {"page_size": "many"}, {"surprise": True}, [], "x", None,
+                 {"changes": [{}] * (wire.MAX_PUSH + 1)}):
+        r = post(ann, json.dumps(body).encode())
+        assert r.status_code == 422, body
+        assert "detail" in r.json()
+    r = post(ann, json.dumps({"cursor": "not-a-cursor"}).encode())
+    assert r.status_code == 400 and "cursor" in r.json()["detail"]
+
+
+def test_change_with_wrong_types_is_rejected_not_the_batch(ann):
+    good = ann.change(uuid.uuid4().hex)
+    bad = [{**good, "change_id": uuid.uuid4().hex, "hlc": 12}, {"change_id": 7},
+           {"no_id": True}, {**good, "change_id": uuid.uuid4().hex, "extra": 1}]
+    reply = ann.sync([*bad, good])
+    assert reply["accepted"] == [good["change_id"]]
+    assert len(reply["rejected"]) == 4
+    assert all(r["reason"].startswith("invalid change") for r in reply["rejected"])
+
+
+def test_oversized_bodies(ann):
+    big = json.dumps({"cursor": "", "changes": [], "pad": "x" * wire.MAX_BODY_BYTES}).encode()
+    assert post(ann, big).status_code == 413
+    bomb = gzip.compress(b'{"cursor": "' + b"0" * (wire.MAX_BODY_BYTES * 4) + b'"}')
+    assert len(bomb) < 100_000
+    assert post(ann, bomb, **{"Content-Encoding": "gzip"}).status_code == 413
+    # A register request is capped in the same way.
+    r = ann.server.api.post("/api/v1/devices", content=bomb,
+                            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_bad_gzip_and_unknown_encodings(ann):
+    assert post(ann, b"not gzip", **{"Content-Encoding": "gzip"}).status_code == 400
+    assert post(ann, gzip.compress(b"{}")[:-4], **{"Content-Encoding": "gzip"}).status_code == 400
+    assert post(ann, b"{}", **{"Content-Encoding": "br"}).status_code == 415
+
+
+def test_gzip_request_and_response(two_teams, ann):
+    client_id = uuid.uuid4().hex
+    changes = [make_change(client_id, "contact_session", payload={"note": "walked to the park " * 20},
+                           device_id=ann.id) for _ in range(20)]
+    r = post(ann, gzip.compress(json.dumps({"changes": changes}).encode()), **{"Content-Encoding": "gzip"})
+    assert r.status_code == 200 and len(r.json()["accepted"]) == 20
+    bob = two_teams.device("bob")
+    r = two_teams.api.post(SYNC, json={}, headers={**bob.auth, "Accept-Encoding": "gzip"})
+    assert r.headers.get("content-encoding") == "gzip"
+    assert int(r.headers["content-length"]) < len(r.content) / 5  # httpx decoded it for us
+    assert r.json()["changes"] == changes
+
+
+def test_random_junk_never_causes_a_server_error(two_teams, ann):
+    rng = random.Random(7)
+    samples = [bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 300))) for _ in range(30)]
+    fields = ["cursor", "changes", "page_size", "payload", "change_id"]
+    values = [None, 1, -1, 1e308, "", "x" * 70, [], {}, [{}], {"a": [1]}, True, "\ud800", "\x00"]
+    for _ in range(60):
+        doc = {rng.choice(fields): rng.choice(values) for _ in range(rng.randint(0, 3))}
+        samples.append(json.dumps(doc).encode())
+        change = make_change(uuid.uuid4().hex, device_id=ann.id)
+        change[rng.choice(list(change))] = rng.choice(values)
+        samples.append(json.dumps({"changes": [change]}).encode())
+    headers = {**ann.auth, "Content-Type": "application/json"}
+    for body in samples:
+        for path in (SYNC, "/api/v1/devices"):
+            r = two_teams.api.post(path, content=body, headers=headers)
+            assert r.status_code < 500, (path, body[:80], r.text)
+    # The register endpoint with strings PostgreSQL cannot hold.
+    for user, password in (("a\x00b", "password"), ("ann", "p\ud800")):
+        body = json.dumps({"username": user, "password": password, "device_name": "x"}).encode()
+        r = two_teams.api.post("/api/v1/devices", content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code == 422
+
+
+def test_wrong_method_and_path(two_teams):
+    assert two_teams.api.get(SYNC).status_code == 405
+    assert two_teams.api.post("/api/v1/nothing").status_code == 404

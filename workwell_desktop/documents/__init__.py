@@ -1,0 +1,1 @@
+"""Documents made with reportlab: employer letters (and, later, summaries). No Qt."""

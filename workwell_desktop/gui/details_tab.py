@@ -1,0 +1,115 @@
+"""The Details tab: edit the client's details; each message shows by its field."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from ..domain.records import Client
+from ..store import InvalidRecord, StoreError
+from .client_form import ClientForm
+from .database_handle import DatabaseHandle
+from .form_fields import still_to_do
+from .style import set_role
+from .widgets import button, chain_tab_order, paragraph, primary_button
+
+
+class DetailsTab(QWidget):
+    saved = Signal()
+
+    def __init__(self, handle: DatabaseHandle, client_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Details")
+        self.handle, self.client_id = handle, client_id
+        self.baseline: Client | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(12, 12, 12, 12)
+        self.form = ClientForm(with_review=True)
+        layout.addWidget(self.form)
+        bar = QHBoxLayout()
+        self.save_button = primary_button("Sa&ve changes")
+        self.save_button.clicked.connect(self.save)
+        self.undo_button = button("&Undo changes", "Undo changes")
+        self.undo_button.clicked.connect(self.undo)
+        self.status = paragraph("")
+        self.status.setAccessibleName("Details save status")
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.undo_button)
+        bar.addSpacing(12)
+        bar.addWidget(self.status, 1)
+        layout.addLayout(bar)
+        layout.addStretch(1)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll)
+        chain_tab_order([*self.form.tab_order(), self.save_button, self.undo_button])
+        self.form.edited.connect(self.refresh)
+
+    def load(self, client: Client) -> None:
+        self.baseline = client
+        self.form.set_values(client)
+        self.form.fields.touch_all()  # an existing record: show any problem at once
+        self.status.setText("")
+        self.refresh()
+
+    def reload(self) -> None:
+        if not self.is_dirty():  # never overwrite what the coach is typing
+            self.load(self.handle.store.get(Client, self.client_id))
+
+    def changes(self) -> dict:
+        """Fields whose stored form would change ('943 476 5919' is no change to 9434765919)."""
+        if self.baseline is None:
+            return {}
+        typed = replace(self.baseline, **self.form.values()).normalised()
+        return {k: getattr(typed, k) for k in self.form.values()
+                if getattr(self.baseline, k) != getattr(typed, k)}
+
+    def is_dirty(self) -> bool:
+        return bool(self.changes())
+
+    def refresh(self) -> dict[str, str]:
+        if self.baseline is None:
+            return {}
+        errors = self.form.errors_for(replace(self.baseline, **self.form.values()))
+        self.form.fields.show(errors)
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(dirty and not errors)
+        self.undo_button.setEnabled(dirty)
+        if errors:
+            self._say(still_to_do(self.form.fields, errors), "hint")
+        elif dirty:
+            self._say("You have changes that are not saved yet.", "hint")
+        elif self.status.property("role") != "success":
+            self._say("", "hint")
+        return errors
+
+    def _say(self, text: str, role: str) -> None:
+        self.status.setText(text)
+        set_role(self.status, role)
+
+    def save(self) -> None:
+        if self.refresh() or not self.is_dirty():
+            return
+        try:
+            updated = self.handle.update(Client, self.client_id, **self.changes())
+        except InvalidRecord as refused:
+            self.form.fields.show(refused.errors)
+            self._say("Not saved. Check the messages above.", "error")
+            return
+        except StoreError as failed:
+            self._say(f"Not saved. {failed}", "error")
+            return
+        self.load(updated)
+        self._say("Saved.", "success")
+        self.saved.emit()
+
+    def undo(self) -> None:
+        if self.baseline is not None:
+            self.load(self.baseline)

@@ -1,0 +1,1 @@
+"""Dialogs that record something about a client; each validates as the coach types."""

@@ -1,0 +1,169 @@
+"""What every record dialog shares: Save only when valid, messages by each field, never lose typing."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...store import InvalidRecord, StoreError
+from ..database_handle import DatabaseHandle
+from ..form_fields import FieldSet, still_to_do
+from ..style import set_role
+from ..widgets import button, paragraph, primary_button, title_label
+
+log = logging.getLogger(__name__)
+
+
+class RecordDialog(QDialog):
+    """Subclasses build their fields into ``self.body``, implement ``current_errors``
+    (validate what is typed), ``write`` (save it) and ``snapshot`` (what is typed, to
+    ask before throwing it away), and call ``ready()`` at the end of ``__init__``."""
+
+    save_text = "&Save"
+    width_in_chars = 84  # wide enough that messages under fields wrap onto one or two lines
+
+    def __init__(self, handle: DatabaseHandle, title: str, parent: QWidget | None = None,
+                 intro: str | None = None):
+        super().__init__(parent)
+        self.handle = handle
+        self.setWindowTitle(f"{title} \u2013 WorkWell")
+        self.setAccessibleName(title)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.fields = FieldSet(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 16, 20, 16)
+        outer.setSpacing(10)
+        outer.addWidget(title_label(title, 1.3))
+        if intro:
+            outer.addWidget(paragraph(intro, role="hint"))
+        # The fields scroll if messages make them taller than a small laptop screen.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._inner = QWidget()
+        self._inner.setObjectName("Screen")
+        self.body = QVBoxLayout(self._inner)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(10)
+        self.scroll.setWidget(self._inner)
+        outer.addWidget(self.scroll, 1)
+        wanted = self.fontMetrics().averageCharWidth() * self.width_in_chars
+        self.setMinimumWidth(min(wanted, int(self.screen().availableGeometry().width() * 0.95)))
+        self.summary = paragraph("")
+        self.summary.setAccessibleName("What stops saving")
+        outer.addWidget(self.summary)
+        bar = QHBoxLayout()
+        self.save_button = primary_button(self.save_text)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button = button("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        bar.addWidget(self.save_button)
+        bar.addWidget(self.cancel_button)
+        bar.addStretch(1)
+        outer.addLayout(bar)
+        self.fields.edited.connect(self.refresh)
+        self._initial: object = None
+        self._saved = False
+
+    # ----- for subclasses ---------------------------------------------------
+    def current_errors(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def write(self) -> None:
+        raise NotImplementedError
+
+    def snapshot(self) -> object:
+        raise NotImplementedError
+
+    def ready(self) -> None:
+        """Call once the fields are built and filled: check them and remember the start."""
+        self._initial = self.snapshot()
+        self.body.addStretch(1)
+        self.refresh()
+        self.fit_to_screen()
+
+    def fit_to_screen(self, grow_only: bool = False) -> None:
+        """Big enough for the fields plus room for messages; never taller than the screen.
+
+        Call again with ``grow_only`` when fields appear (fit note options)."""
+        self.layout().activate()
+        inner = self._inner.sizeHint()
+        chrome = self.sizeHint().height() - self.scroll.sizeHint().height()
+        available = self.screen().availableGeometry()
+        width = min(max(self.minimumWidth(), inner.width() + 48), int(available.width() * 0.95))
+        room_for_messages = self.fontMetrics().lineSpacing() * 3
+        height = min(chrome + inner.height() + room_for_messages, int(available.height() * 0.9))
+        if grow_only:
+            width, height = max(width, self.width()), max(height, self.height())
+        self.resize(width, height)
+
+    def is_dirty(self) -> bool:
+        return not self._saved and self.snapshot() != self._initial
+
+    # ----- shared behaviour ---------------------------------------------
+    def refresh(self) -> dict[str, str]:
+        """Re-check what is typed: messages by touched fields, Save only when valid."""
+        errors = self.current_errors()
+        self.fields.show(errors)
+        self.save_button.setEnabled(not errors)
+        self.summary.setText(still_to_do(self.fields, errors))
+        set_role(self.summary, "hint")
+        self.summary.setVisible(bool(errors))
+        return errors
+
+    def save(self) -> None:
+        errors = self.refresh()
+        if errors:
+            self.fields.touch_all()
+            self.fields.show(errors)
+            widget = self.fields.first_with(errors)
+            if widget is not None:
+                widget.setFocus()
+            return
+        try:
+            self.write()
+        except InvalidRecord as refused:
+            # The store's own checks (a duplicate NHS number): show them, keep what was typed.
+            self.fields.touch(refused.errors)
+            self.fields.show(refused.errors)
+            messages = [m for k, m in refused.errors.items() if k not in self.fields.fields]
+            self._refused("Not saved. " + (" ".join(messages) or "Check the messages above."))
+            widget = self.fields.first_with(refused.errors)
+            if widget is not None:
+                widget.setFocus()
+            return
+        except StoreError as failed:
+            log.warning("save failed: %s", type(failed).__name__)
+            self._refused(f"Not saved. {failed}")
+            return
+        self._saved = True
+        self.accept()
+
+    def _refused(self, text: str) -> None:
+        self.summary.setText(text)
+        set_role(self.summary, "error-summary")
+        self.summary.show()
+
+    def reject(self) -> None:
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self, "Discard what you typed?",
+                "You have not saved this. Close it and lose what you typed?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()

@@ -1,0 +1,77 @@
+"""Add a fit note: dates, not fit or may be fit, and the four options when may be fit."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from ...domain.records import FitNote
+from ...domain.vocabulary import FIT_NOTE_OPTIONS, FIT_NOTE_STATUSES
+from .. import dates
+from ..client_form import new_form_layout
+from ..database_handle import DatabaseHandle
+from ..form_fields import date_problems
+from ..widgets import ChoiceRadios, DateField, OptionChecks, chain_tab_order, note_edit, section_card
+from .base import RecordDialog
+
+
+class FitNoteDialog(RecordDialog):
+    save_text = "&Save fit note"
+
+    def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str,
+                 parent: QWidget | None = None):
+        super().__init__(handle, "Add a fit note", parent, intro=f"A fit note for {client_name}.")
+        self.client_id = client_id
+        card, layout = section_card("The fit note")
+        form = new_form_layout()
+        f = self.fields
+        self.issued_on = f.row(form, "issued_on", "&Issued on", DateField("Issued on"))
+        self.issued_on.set_latest(dates.today_iso())
+        self.valid_from = f.row(form, "valid_from", "Runs &from", DateField("Runs from"))
+        self.valid_to = f.row(form, "valid_to", "Runs &to", DateField("Runs to"))
+        self.status = f.row(form, "status", "&Assessment", ChoiceRadios(FIT_NOTE_STATUSES, "Assessment"))
+        self.options = f.row(form, "options", "&Options", OptionChecks(FIT_NOTE_OPTIONS, "Fit note options"),
+                             hint="Tick what the fit note says would help.")
+        self.functional_effects = f.row(form, "functional_effects", "&Effects on work",
+                                        note_edit("Effects of their condition on work", 3),
+                                        hint="As written on the fit note. Optional.")
+        layout.addLayout(form)
+        self.body.addWidget(card)
+        with f.loading():
+            self.issued_on.set_iso(dates.today_iso())
+            self.valid_from.set_iso(dates.today_iso())
+            self.status.set_code("not_fit")
+        self.status.changed.connect(self._status_changed)
+        self._status_changed()
+        chain_tab_order([self.issued_on.edit, self.valid_from.edit, self.valid_to.edit,
+                         *self.status.buttons.values(), *self.options.boxes.values(),
+                         self.functional_effects, self.save_button, self.cancel_button])
+        self.ready()
+        self.issued_on.setFocus()
+
+    def _status_changed(self) -> None:
+        # The options exist only on a "may be fit for work" note.
+        self.fields.set_row_visible("options", self.status.code() == "may_be_fit")
+        if self._initial is not None:
+            self.fit_to_screen(grow_only=True)
+
+    def _note(self) -> FitNote:
+        may_be_fit = self.status.code() == "may_be_fit"
+        return FitNote(
+            client_id=self.client_id, issued_on=self.issued_on.iso(), valid_from=self.valid_from.iso(),
+            valid_to=self.valid_to.iso(), status=self.status.code(),
+            options=self.options.codes() if may_be_fit else (),
+            functional_effects=self.functional_effects.toPlainText().strip(),
+        )
+
+    def snapshot(self) -> object:
+        n = self._note()
+        return (n.issued_on, n.valid_from, n.valid_to, n.status, n.options, n.functional_effects)
+
+    def current_errors(self) -> dict[str, str]:
+        errors = self._note().validate()
+        errors.update(date_problems({"issued_on": self.issued_on, "valid_from": self.valid_from,
+                                     "valid_to": self.valid_to}))
+        return errors
+
+    def write(self) -> None:
+        self.handle.add(self._note())

@@ -1,0 +1,47 @@
+"""The NHS-blue bar across the top: the app's name, who is signed in, and Lock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from ..domain.vocabulary import COACH_ROLES
+from .style import relative_font
+from .widgets import button
+
+
+class HeaderBar(QFrame):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("HeaderBar")
+        self.setAutoFillBackground(True)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        self.title = QLabel("WorkWell")
+        self.title.setFont(relative_font(self.title, 1.6, bold=True))
+        self.subtitle = QLabel("Work and health support")
+        self.subtitle.setFont(relative_font(self.subtitle, 1.0))
+        self.coach = QLabel()
+        self.coach.setAccessibleName("Signed in as")
+        self.coach.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.lock_button = button("Lock", "Lock WorkWell")
+        self.lock_button.setToolTip("Lock now and hide client information (Ctrl+L)")
+        self.lock_button.hide()
+        layout.addWidget(self.title)
+        layout.addSpacing(12)
+        layout.addWidget(self.subtitle, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addStretch(1)
+        layout.addWidget(self.coach)
+        layout.addSpacing(12)
+        layout.addWidget(self.lock_button)
+
+    def signed_in(self, coach_name: str | None, coach_role: str = "") -> None:
+        if coach_name:
+            role = COACH_ROLES.get(coach_role, "")
+            self.coach.setText(f"{coach_name}" + (f" \u00b7 {role}" if role else ""))
+        else:
+            self.coach.setText("")
+        self.lock_button.setVisible(bool(coach_name))
+
+    def set_locked(self, locked: bool) -> None:
+        self.lock_button.setVisible(not locked and bool(self.coach.text()))

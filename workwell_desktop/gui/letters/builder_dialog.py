@@ -1,0 +1,428 @@
+"""Preparing an employer letter with the client: what to recommend, what to disclose, and their agreement.
+
+The form is on the left and the letter as the employer will read it on the right,
+updated as the coach types. Issue stays disabled until the letter is complete and
+the coach confirms the client has seen and agreed it; changing anything afterwards
+clears that confirmation, because the client agreed the words as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...documents.catalogue import load_catalogue, load_service, load_wording
+from ...documents.issuing import consent_problem, for_client, issue_letter, new_draft
+from ...documents.letter_text import letter_text
+from ...domain.letters import ConsentRequired, EmployerLetter, LetterDraft, LetterNotReady
+from ...domain.records import Client
+from ...store import StoreError
+from .. import dates
+from ..form_fields import FieldSet
+from ..widgets import (
+    DateField,
+    FieldMessage,
+    button,
+    chain_tab_order,
+    hint_label,
+    line_edit,
+    paragraph,
+    primary_button,
+    section_card,
+    title_label,
+)
+from .adjustment_picker import AdjustmentPicker
+from .preview import letter_html
+from .schedule_editor import PhasedReturnEditor
+
+log = logging.getLogger(__name__)
+
+# Names for the parts of the letter that are not single fields, for "To issue, check: ...".
+_PART_NAMES = {
+    "adjustments": "recommended adjustments",
+    "phased_return": "phased return",
+    "client_agreed": "the client's agreement",
+    "client_name": "client's name",
+}
+
+
+def _text_box(accessible_name: str, lines: int) -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setAccessibleName(accessible_name)
+    box.setTabChangesFocus(True)  # Tab moves on, as in every other field
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
+    return box
+
+
+class LetterBuilderDialog(QDialog):
+    """``LetterBuilderDialog(store, client_id, parent=None, based_on=None)``.
+
+    ``based_on``: an issued letter to correct; the new one supersedes it.
+    Emits ``issued(letter_id)`` and closes once the letter is issued.
+    """
+
+    issued = Signal(str)
+
+    def __init__(self, store, client_id: str, parent: QWidget | None = None,
+                 based_on: EmployerLetter | None = None):
+        super().__init__(parent)
+        self.store, self.client_id = store, client_id
+        self.catalogue, self.service, self.wording = load_catalogue(), load_service(), load_wording()
+        self.client: Client = store.get(Client, client_id)
+        self.supersedes = based_on.id if based_on else ""
+        self.issued_letter: EmployerLetter | None = None
+        self._agreed_at = ""
+        self._touched_parts: set[str] = set()
+        self._loading = False
+        self.setWindowTitle(f"Employer letter for {self.client.full_name}")
+        self.setAccessibleName("Employer letter builder")
+        self._build(based_on)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(250)
+        self._preview_timer.timeout.connect(self.update_preview)
+        self.load(based_on.draft() if based_on else new_draft(store, client_id, self.catalogue))
+        self.check_consent()
+        self.update_preview()
+        screen = QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen else None
+        char = self.fontMetrics().averageCharWidth()
+        width, height = char * 170, self.fontMetrics().lineSpacing() * 46
+        if room is not None:
+            width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+        self.resize(width, height)
+
+    # ----- building -------------------------------------------------------
+    def _build(self, based_on: EmployerLetter | None) -> None:
+        self.fields = FieldSet(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(8)
+        outer.addWidget(title_label(f"Employer letter for {self.client.full_name}", 1.3))
+        self.consent_banner = paragraph("", role="warning")
+        self.consent_banner.setAccessibleName("Consent")
+        self.consent_banner.hide()
+        outer.addWidget(self.consent_banner)
+        if based_on is not None:
+            outer.addWidget(paragraph(
+                f"This letter corrects {based_on.reference}. The earlier letter is kept; the client must "
+                "see and agree this one before it is issued.", role="inset"))
+
+        form_page = QWidget()
+        column = QVBoxLayout(form_page)
+        column.setContentsMargins(0, 0, 8, 0)
+        column.setSpacing(10)
+        column.addWidget(self._recipient_card())
+        column.addWidget(self._effects_card())
+        column.addWidget(self._adjustments_card())
+        column.addWidget(self._schedule_card())
+        column.addWidget(self._sign_off_card())
+        column.addWidget(self._agreement_card())
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_page)
+        scroll.setAccessibleName("Letter details")
+
+        preview_side = QWidget()
+        preview_layout = QVBoxLayout(preview_side)
+        preview_layout.setContentsMargins(8, 0, 0, 0)
+        heading = QLabel("Preview: what the employer will read")
+        heading.setProperty("role", "section")
+        self.preview = QTextBrowser()
+        self.preview.setAccessibleName("Letter preview")
+        self.preview.setOpenLinks(False)
+        heading.setBuddy(self.preview)
+        preview_layout.addWidget(heading)
+        preview_layout.addWidget(self.preview, 1)
+        preview_layout.addWidget(hint_label(
+            "The reference and the PDF are made when you issue the letter. Show the client this preview."))
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(scroll)
+        splitter.addWidget(preview_side)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 4)
+        outer.addWidget(splitter, 1)
+
+        bar = QHBoxLayout()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("What is still needed")
+        self.cancel_button = button("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        self.issue_button = primary_button("&Issue letter", "Issue letter")
+        self.issue_button.setToolTip("Save the letter and its PDF in the client's record (Ctrl+Enter)")
+        self.issue_button.clicked.connect(self.issue)
+        self.issue_button.setAutoDefault(False)
+        self.cancel_button.setAutoDefault(False)
+        QShortcut(QKeySequence("Ctrl+Return"), self, self._issue_if_ready)
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.issue_button)
+        outer.addLayout(bar)
+
+        self.fields.edited.connect(self._content_changed)
+        self.adjustments.changed.connect(lambda: self._content_changed("adjustments"))
+        self.schedule.changed.connect(lambda: self._content_changed("phased_return"))
+        self.share_condition.toggled.connect(self._share_toggled)
+        self.agreed.toggled.connect(self._agreed_toggled)
+        chain_tab_order([self.employer_name, self.employer_address, self.recipient_name, self.recipient_role,
+                         self.functional_effects, self.share_condition, self.condition,
+                         *self._adjustment_widgets(), *self.schedule.input_widgets(),
+                         self.review_on.edit, self.coach_name, self.coach_role, self.agreed,
+                         self.preview, self.cancel_button, self.issue_button])
+
+    def _adjustment_widgets(self) -> list[QWidget]:
+        widgets: list[QWidget] = []
+        for choice in self.adjustments.choices.values():
+            widgets += [choice.box, choice.wording]
+        return widgets
+
+    def _card(self, heading: str) -> tuple[QWidget, QFormLayout]:
+        card, layout = section_card(heading)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.addLayout(form)
+        return card, form
+
+    def _recipient_card(self) -> QWidget:
+        card, form = self._card("Who the letter is to")
+        self.employer_name = self.fields.row(form, "employer_name", "&Employer", line_edit("Employer", 200))
+        self.employer_address = self.fields.row(
+            form, "employer_address", "Employer a&ddress", _text_box("Employer address", 4),
+            "One line per address line. Leave blank if the client will hand the letter over.")
+        self.recipient_name = self.fields.row(form, "recipient_name", "&Addressed to",
+                                              line_edit("Addressed to", 200, "For example the line manager"))
+        self.recipient_role = self.fields.row(form, "recipient_role", "Their &role",
+                                              line_edit("Their role", 200, "For example Operations Manager"))
+        return card
+
+    def _effects_card(self) -> QWidget:
+        card, form = self._card(f"How {self.client.given_name}'s health affects their work")
+        self.functional_effects = self.fields.row(
+            form, "functional_effects", "&Functional effects", _text_box("Functional effects", 5),
+            "What they can and cannot do at the moment, as a fit note says it. Always printed.")
+        self.share_condition = QCheckBox("The client has chosen to share their health &condition")
+        self.share_condition.setAccessibleName("The client has chosen to share their health condition")
+        form.addRow(self.share_condition)
+        self.condition = self.fields.row(
+            form, "condition", "Condition &wording", line_edit("Condition wording", 300),
+            "Printed only when the box above is ticked. Use the words the client agreed.")
+        self.condition.setEnabled(False)
+        return card
+
+    def _adjustments_card(self) -> QWidget:
+        card, layout = section_card("Recommended adjustments")
+        layout.addWidget(hint_label(
+            "Tick each adjustment to recommend, then edit its wording with the client."))
+        self.adjustments = AdjustmentPicker(self.catalogue, self.client.given_name)
+        self.adjustments_message = FieldMessage()
+        layout.addWidget(self.adjustments_message)
+        layout.addWidget(self.adjustments)
+        return card
+
+    def _schedule_card(self) -> QWidget:
+        card, layout = section_card("Suggested phased return")
+        layout.addWidget(hint_label("Start from a preset and adjust each week. Leave empty if there is no "
+                                    "phased return."))
+        self.schedule = PhasedReturnEditor(self.catalogue.presets)
+        self.schedule_message = FieldMessage()
+        layout.addWidget(self.schedule)
+        layout.addWidget(self.schedule_message)
+        return card
+
+    def _sign_off_card(self) -> QWidget:
+        card, form = self._card("Review and sign-off")
+        self.review_on = self.fields.row(form, "review_on", "Re&view by", DateField("Review by"),
+                                         dates.TYPING_HINT)
+        self.coach_name = self.fields.row(form, "coach_name", "Your &name", line_edit("Your name", 200))
+        self.coach_role = self.fields.row(form, "coach_role", "Your r&ole", line_edit("Your role", 200))
+        return card
+
+    def _agreement_card(self) -> QWidget:
+        card, layout = section_card("The client's agreement")
+        self.agreed = QCheckBox("The client has seen and a&greed the content of this letter")
+        self.agreed.setAccessibleName("The client has seen and agreed the content of this letter")
+        self.agreed_note = hint_label("")
+        self.agreed_note.setAccessibleName("Agreement recorded")
+        self.agreed_message = FieldMessage()
+        layout.addWidget(self.agreed)
+        layout.addWidget(self.agreed_note)
+        layout.addWidget(self.agreed_message)
+        return card
+
+    # ----- values ---------------------------------------------------------
+    def load(self, draft: LetterDraft) -> None:
+        """Fill the form from a draft (a new one, or the letter being corrected)."""
+        self._loading = True
+        try:
+            with self.fields.loading():
+                self.employer_name.setText(draft.employer_name)
+                self.employer_address.setPlainText(draft.employer_address)
+                self.recipient_name.setText(draft.recipient_name)
+                self.recipient_role.setText(draft.recipient_role)
+                self.functional_effects.setPlainText(draft.functional_effects)
+                self.share_condition.setChecked(draft.share_condition)
+                self.condition.setText(draft.condition)
+                self.adjustments.set_chosen(draft.adjustments)
+                self.schedule.set_weeks(draft.phased_return)
+                self.review_on.set_iso(draft.review_on)
+                self.coach_name.setText(draft.coach_name)
+                self.coach_role.setText(draft.coach_role)
+        finally:
+            self._loading = False
+        self.agreed.setChecked(False)
+        self._validate()
+
+    def draft(self) -> LetterDraft:
+        """The letter as the form stands (the condition is dropped unless shared)."""
+        return for_client(self.store, self.client_id, LetterDraft(
+            employer_name=self.employer_name.text().strip(),
+            employer_address=self.employer_address.toPlainText(),
+            recipient_name=self.recipient_name.text().strip(),
+            recipient_role=self.recipient_role.text().strip(),
+            functional_effects=self.functional_effects.toPlainText().strip(),
+            adjustments=self.adjustments.chosen(),
+            phased_return=self.schedule.weeks(),
+            review_on=self.review_on.iso(),
+            share_condition=self.share_condition.isChecked(),
+            condition=self.condition.text().strip(),
+            coach_name=self.coach_name.text().strip(),
+            coach_role=self.coach_role.text().strip(),
+            client_agreed=self.agreed.isChecked(),
+            agreed_recorded_by=self.store.coach_name if self.agreed.isChecked() else "",
+            agreed_at=self._agreed_at if self.agreed.isChecked() else "",
+        ))
+
+    def errors(self) -> dict[str, str]:
+        errors = self.draft().validate()
+        problem = self.review_on.problem()
+        if problem:
+            errors["review_on"] = problem
+        return errors
+
+    # ----- reacting -------------------------------------------------------
+    def _share_toggled(self, on: bool) -> None:
+        self.condition.setEnabled(on)
+        self._content_changed("condition")
+
+    def _content_changed(self, part: str | None = None) -> None:
+        if self._loading:
+            return
+        if part:
+            self._touched_parts.add(part)
+        if self.agreed.isChecked():
+            self.agreed.setChecked(False)
+            self.agreed_note.setText("The letter changed after the client agreed it: check it with them "
+                                     "again, then tick the box.")
+        self._validate()
+        self._preview_timer.start()
+
+    def _agreed_toggled(self, on: bool) -> None:
+        if on:
+            self._agreed_at = dates.utc_now_iso()
+            self.agreed_note.setText(f"Recorded by {self.store.coach_name} at "
+                                     f"{dates.moment_for_reading(self._agreed_at)}.")
+            self.fields.touch_all()
+            self._touched_parts.update(_PART_NAMES)
+        elif not self._loading and not self.agreed_note.text().startswith("The letter changed"):
+            self._agreed_at = ""
+            self.agreed_note.setText("")
+        self._validate()
+
+    def check_consent(self) -> bool:
+        """Show why a letter cannot be issued when consent is not current; True when it is."""
+        problem = consent_problem(self.store, self.client_id)
+        self.consent_banner.setText(problem or "")
+        self.consent_banner.setVisible(bool(problem))
+        self._consent_ok = problem is None
+        self._validate()
+        return self._consent_ok
+
+    def _validate(self) -> None:
+        if not hasattr(self, "issue_button"):
+            return
+        errors = self.errors()
+        self.fields.show(errors)
+        self.adjustments.show_errors(errors)
+        shown = {name: errors.get(name) if name in self._touched_parts else None
+                 for name in ("adjustments", "phased_return", "client_agreed")}
+        self.adjustments_message.show_message(shown["adjustments"])
+        self.schedule_message.show_message(shown["phased_return"])
+        self.agreed_message.show_message(shown["client_agreed"] if self.agreed.isChecked() else None)
+        ready = not errors and getattr(self, "_consent_ok", False)
+        self.issue_button.setEnabled(ready)
+        if not getattr(self, "_consent_ok", False):
+            self.summary.setText("A letter cannot be issued without consent to share with the employer.")
+        elif not self.agreed.isChecked() and set(errors) == {"client_agreed"}:
+            self.summary.setText("Show the client the letter. When they agree it, tick the box above.")
+        elif errors:
+            names = [self.fields.label_for(n).lower() for n in self.fields.fields if n in errors]
+            names += [_PART_NAMES.get(n, "adjustment wording") for n in errors
+                      if n not in self.fields.fields]
+            names = list(dict.fromkeys(names))
+            self.summary.setText("To issue, check: " + ", ".join(names[:4])
+                                 + (f" and {len(names) - 4} more." if len(names) > 4 else "."))
+        else:
+            self.summary.setText("Ready to issue.")
+        self.summary.setProperty("role", "hint" if ready else "error")
+        self.summary.style().unpolish(self.summary)
+        self.summary.style().polish(self.summary)
+
+    def update_preview(self) -> None:
+        try:
+            text = letter_text(self.draft(), self.service, self.wording)
+        except Exception:  # a half-typed form must never stop the coach working
+            log.exception("letter preview failed")
+            return
+        scroll = self.preview.verticalScrollBar().value()
+        self.preview.setHtml(letter_html(text, self.service.service_name, "given when issued", date.today()))
+        self.preview.verticalScrollBar().setValue(scroll)
+
+    # ----- issuing --------------------------------------------------------
+    def _issue_if_ready(self) -> None:
+        if self.issue_button.isEnabled():
+            self.issue()
+
+    def issue(self) -> None:
+        """Issue the letter (consent is checked again now); closes the dialog when done."""
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            letter = issue_letter(self.store, self.client_id, self.draft(), supersedes=self.supersedes)
+        except ConsentRequired:
+            self.check_consent()
+            self.consent_banner.setFocus()
+            return
+        except LetterNotReady:
+            self.fields.touch_all()
+            self._touched_parts.update(_PART_NAMES)
+            self._validate()
+            return
+        except StoreError as exc:
+            self.summary.setText(f"The letter was not issued: {exc}")
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.issued_letter = letter
+        log.info("employer letter issued")
+        self.issued.emit(letter.id)
+        self.accept()

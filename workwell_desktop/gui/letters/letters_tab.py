@@ -1,0 +1,305 @@
+"""The client record's employer letters: issued letters, preparing one, and exporting a PDF."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...documents.catalogue import load_service, load_wording
+from ...documents.issuing import (
+    NOT_ENCRYPTED_WARNING,
+    PASSWORD_ADVICE,
+    consent_problem,
+    export_letter,
+    letters_for,
+    superseded_by,
+)
+from ...documents.letter_text import letter_text
+from ...domain.letters import EmployerLetter
+from ...store import StoreError
+from .. import dates
+from ..record_table import Column, RecordTableModel, record_table
+from ..widgets import FieldMessage, button, hint_label, paragraph, primary_button, title_label
+from .builder_dialog import LetterBuilderDialog
+from .preview import letter_html
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD = 8
+
+
+class ExportLetterDialog(QDialog):
+    """Says the exported file is not encrypted, and offers a password for emailing it."""
+
+    def __init__(self, letter: EmployerLetter, consent_note: str | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Export letter {letter.reference}")
+        self.setAccessibleName("Export letter")
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        layout.addWidget(title_label(f"Export letter {letter.reference} as a PDF", 1.2))
+        layout.addWidget(paragraph(NOT_ENCRYPTED_WARNING, role="warning"))
+        if consent_note:
+            layout.addWidget(paragraph(
+                f"{consent_note} Export it only if you need a copy for the record, and do not send it "
+                "to the employer.", role="warning"))
+        self.protect = QCheckBox("&Protect the PDF with a password (for sending by email)")
+        self.protect.setAccessibleName("Protect the PDF with a password")
+        self.protect.setChecked(True)
+        layout.addWidget(self.protect)
+        form = QFormLayout()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Password for the PDF")
+        self.again = QLineEdit()
+        self.again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.again.setAccessibleName("Type the password again")
+        for label_text, edit in (("Pass&word", self.password), ("Type it &again", self.again)):
+            label = QLabel(label_text)
+            label.setBuddy(edit)
+            form.addRow(label, edit)
+        layout.addLayout(form)
+        layout.addWidget(hint_label(f"At least {MIN_PASSWORD} characters. {PASSWORD_ADVICE}"))
+        self.message = FieldMessage()
+        layout.addWidget(self.message)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        self.cancel_button = button("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        self.export_button = primary_button("&Choose where to save\u2026", "Choose where to save")
+        self.export_button.clicked.connect(self.accept)
+        bar.addWidget(self.cancel_button)
+        bar.addWidget(self.export_button)
+        layout.addLayout(bar)
+        for signal in (self.protect.toggled, self.password.textChanged, self.again.textChanged):
+            signal.connect(self._check)
+        self._check()
+
+    def problem(self) -> str | None:
+        if not self.protect.isChecked():
+            return None
+        if len(self.password.text()) < MIN_PASSWORD:
+            return f"Choose a password of at least {MIN_PASSWORD} characters, or untick password protection."
+        if self.again.text() != self.password.text():
+            return "The two passwords are not the same."
+        return None
+
+    def _check(self) -> None:
+        self.password.setEnabled(self.protect.isChecked())
+        self.again.setEnabled(self.protect.isChecked())
+        problem = self.problem()
+        # Say nothing until something is typed: an empty form is not a mistake yet.
+        typed = bool(self.password.text() or self.again.text())
+        self.message.show_message(problem if typed else None)
+        self.export_button.setEnabled(problem is None)
+
+    def chosen_password(self) -> str | None:
+        return self.password.text() if self.protect.isChecked() else None
+
+
+class LettersTab(QWidget):
+    """``LettersTab(store, client_id, parent=None)``: the client's issued employer letters.
+
+    Emits ``letter_issued(letter_id)`` after a letter is issued and ``letter_exported(letter_id)``
+    after a PDF is exported. Call ``refresh()`` when consent or the record changes.
+    """
+
+    letter_issued = Signal(str)
+    letter_exported = Signal(str)
+
+    def __init__(self, store, client_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store, self.client_id = store, client_id
+        self.builder: LetterBuilderDialog | None = None
+        self.setAccessibleName("Employer letters")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(8)
+        layout.addWidget(hint_label(
+            "Letters to the client's employer recommending workplace adjustments. A letter can be prepared "
+            "only while the client consents to share information with their employer, and says only what "
+            "they agreed. Issued letters are kept as they were sent."))
+        self.consent_notice = paragraph("", role="warning")
+        self.consent_notice.setAccessibleName("Why a letter cannot be prepared")
+        self.consent_notice.hide()
+        layout.addWidget(self.consent_notice)
+
+        actions = QHBoxLayout()
+        self.prepare_button = primary_button("&Prepare letter\u2026", "Prepare letter")
+        self.prepare_button.clicked.connect(lambda: self.open_builder())
+        self.correct_button = button("&Correct and reissue\u2026", "Correct and reissue the selected letter")
+        self.correct_button.setToolTip("Prepare a new letter from the selected one; it supersedes it")
+        self.correct_button.clicked.connect(self._correct_selected)
+        self.export_button = button("&Export PDF\u2026", "Export the selected letter as a PDF")
+        self.export_button.clicked.connect(self.export_selected)
+        actions.addWidget(self.prepare_button)
+        actions.addWidget(self.correct_button)
+        actions.addWidget(self.export_button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        self.status = QLabel()
+        self.status.setProperty("role", "success")
+        self.status.setAccessibleName("Letter status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+        self.model = RecordTableModel([
+            Column("Issued", lambda letter: dates.for_reading(letter.issued_on), width_chars=12),
+            Column("Employer", lambda letter: letter.employer, width_chars=28),
+            Column("Reference", lambda letter: letter.reference, width_chars=21),
+            Column("Issued by", lambda letter: letter.issued_by, width_chars=18),
+            Column("Status", self._status_of, colour=self._status_colour),
+        ], self)
+        self.table = record_table(self.model, "Issued employer letters")
+        self.empty = paragraph("No letters have been issued for this client.", role="inset")
+        self.detail = QTextBrowser()
+        self.detail.setAccessibleName("What the selected letter says")
+        self.detail.setOpenLinks(False)
+        list_side = QWidget()
+        list_layout = QVBoxLayout(list_side)
+        list_layout.setContentsMargins(0, 0, 0, 0)
+        list_layout.addWidget(self.table, 1)
+        list_layout.addWidget(self.empty)
+        list_layout.addStretch(0)  # takes the room only while the table is hidden
+        self.empty.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        splitter = QSplitter()
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(list_side)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        self._superseded: dict[str, EmployerLetter] = {}
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.refresh()
+
+    # ----- state ----------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the letters and the consent state (call when either may have changed)."""
+        selected = self.selected_letter()
+        letters = letters_for(self.store, self.client_id)
+        self._superseded = superseded_by(letters)
+        self.model.set_rows(letters)
+        self.table.setVisible(bool(letters))
+        self.detail.setVisible(bool(letters))
+        self.empty.setVisible(not letters)
+        problem = consent_problem(self.store, self.client_id)
+        self.consent_notice.setText(problem or "")
+        self.consent_notice.setVisible(bool(problem))
+        self.prepare_button.setEnabled(problem is None)
+        self.prepare_button.setAccessibleDescription(problem or "")
+        self.prepare_button.setToolTip(problem or "Prepare a letter with the client")
+        wanted = selected.id if selected else (letters[0].id if letters else "")
+        self._select(wanted)
+        self._selection_changed()
+
+    def _status_of(self, letter: EmployerLetter) -> str:
+        newer = self._superseded.get(letter.id)
+        return f"Superseded by {newer.reference}" if newer else "Current"
+
+    def _status_colour(self, letter: EmployerLetter) -> str | None:
+        return "#4C6272" if letter.id in self._superseded else None
+
+    def _select(self, letter_id: str) -> None:
+        for row, letter in enumerate(self.model.rows):
+            if letter.id == letter_id:
+                self.table.selectionModel().select(
+                    self.model.index(row, 0),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                self.table.setCurrentIndex(self.model.index(row, 0))
+                return
+
+    def selected_letter(self) -> EmployerLetter | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.row_object(rows[0].row()) if rows else None
+
+    def _selection_changed(self, *_args) -> None:
+        letter = self.selected_letter()
+        self.export_button.setEnabled(letter is not None)
+        self.correct_button.setEnabled(letter is not None and self.prepare_button.isEnabled())
+        if letter is None:
+            self.detail.setHtml("<p>Select a letter to see what it says.</p>")
+            return
+        try:
+            text = letter_text(letter.draft(), load_service(), load_wording())
+            self.detail.setHtml(letter_html(text, load_service().service_name, letter.reference,
+                                            letter.issued_on))
+        except Exception:  # a damaged record must not stop the rest of the tab
+            log.exception("could not show an employer letter")
+            self.detail.setHtml(
+                "<p>This letter's content cannot be shown; its PDF can still be exported.</p>")
+
+    # ----- actions --------------------------------------------------------
+    def open_builder(self, based_on: EmployerLetter | None = None) -> LetterBuilderDialog | None:
+        """Open the letter builder (not blocking); None when consent is not current."""
+        self.refresh()
+        if not self.prepare_button.isEnabled():
+            return None
+        self.builder = LetterBuilderDialog(self.store, self.client_id, self, based_on=based_on)
+        self.builder.issued.connect(self._issued)
+        self.builder.finished.connect(self._builder_closed)
+        self.builder.open()
+        return self.builder
+
+    def _correct_selected(self) -> None:
+        letter = self.selected_letter()
+        if letter is not None:
+            self.open_builder(based_on=letter)
+
+    def _builder_closed(self, _result: int) -> None:
+        self.builder = None
+
+    def _issued(self, letter_id: str) -> None:
+        self.refresh()
+        self._select(letter_id)
+        letter = self.selected_letter()
+        if letter is not None:
+            self.status.setText(f"Letter {letter.reference} issued and kept in the record. Use Export PDF "
+                                "to save a copy to send.")
+        self.letter_issued.emit(letter_id)
+
+    def export_selected(self) -> None:
+        """Ask about a password, then where to save, then export (and audit) the PDF."""
+        letter = self.selected_letter()
+        if letter is None:
+            return
+        dialog = ExportLetterDialog(letter, consent_problem(self.store, self.client_id), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        suggested = str(Path.home() / f"{letter.reference}.pdf")
+        path, _filter = QFileDialog.getSaveFileName(self, "Save the letter as", suggested,
+                                                    "PDF files (*.pdf)")
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        self.export_to(letter, Path(path), dialog.chosen_password())
+
+    def export_to(self, letter: EmployerLetter, path: Path, password: str | None = None) -> bool:
+        try:
+            export_letter(self.store, letter.id, path, password)
+        except (OSError, StoreError) as exc:
+            self.status.setProperty("role", "error")
+            self.status.setText(f"The letter was not exported: {exc}")
+            return False
+        self.status.setProperty("role", "success")
+        protected = " It is password-protected." if password else " It is NOT password-protected."
+        self.status.setText(f"Exported {letter.reference} to {path}.{protected}")
+        self.letter_exported.emit(letter.id)
+        return True

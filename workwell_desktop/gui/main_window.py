@@ -1,0 +1,222 @@
+"""The one window: set-up or unlock first, then the workspace; it locks itself when idle."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..store import Store, is_initialised
+from .about_dialog import AboutDialog
+from .database_handle import DatabaseHandle
+from .header_bar import HeaderBar
+from .idle_lock import IdleLock
+from .setup_screen import SetupScreen
+from .status_area import StatusArea
+from .unlock_screen import UnlockScreen
+from .workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, data_dir: Path, idle_minutes: float = 10, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.data_dir = Path(data_dir)
+        self.setWindowTitle("WorkWell Desktop")
+        self.setAccessibleName("WorkWell Desktop")
+        self.handle = DatabaseHandle(self)
+        self.idle_lock = IdleLock(idle_minutes, self)
+        self.idle_lock.idle.connect(lambda: self.lock(idle=True))
+        self._hidden_dialogs: list[QDialog] = []
+        self._focus_before_lock: QWidget | None = None
+
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.header = HeaderBar()
+        self.header.lock_button.clicked.connect(lambda: self.lock(idle=False))
+        column.addWidget(self.header)
+        self.stack = QStackedWidget()
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.setup_screen: SetupScreen | None = None
+        self.unlock_screen = UnlockScreen(self.data_dir)
+        self.unlock_screen.unlocked.connect(self.open_store)
+        self.workspace = Workspace(self.handle)
+        self.stack.addWidget(self.unlock_screen)
+        self.stack.addWidget(self.workspace)
+        if not is_initialised(self.data_dir):
+            self.setup_screen = SetupScreen(self.data_dir)
+            self.setup_screen.finished.connect(self.open_store)
+            self.stack.addWidget(self.setup_screen)
+            self.stack.setCurrentWidget(self.setup_screen)
+        else:
+            self.stack.setCurrentWidget(self.unlock_screen)
+
+        self.status_area = StatusArea(self.statusBar())
+        self.status_area.refresh(None)
+        self.statusBar().hide()
+        self.handle.saved.connect(lambda _id: self.status_area.refresh(self.handle.store))
+        self._build_actions()
+        self._set_unlocked_actions(False)
+        self.stack.currentWidget().setFocus()
+
+    # ----- actions and menus ------------------------------------------------
+    def _action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            # The same keys on every platform, so training material can name them.
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.new_client_action = a("&New client\u2026", "Ctrl+N", self.workspace.new_client,
+                                   "Add a client from a referral")
+        self.find_action = a("&Find a client", "Ctrl+F", self.workspace.find, "Search the caseload")
+        self.lock_action = a("&Lock now", "Ctrl+L", lambda: self.lock(idle=False),
+                             "Lock WorkWell and hide client information")
+        self.quit_action = a("&Quit", "Ctrl+Q", self.close)
+        self.new_session_action = a("New &session\u2026", "Ctrl+Shift+S", self.new_session,
+                                    "Record a session with the open client")
+        self.consent_action = a("Record &consent\u2026", None,
+                                lambda: self._with_record(lambda r: r.record_consent("")))
+        self.fit_note_action = a("Add a &fit note\u2026", None,
+                                 lambda: self._with_record(lambda r: r.add_fit_note()))
+        self.discharge_action = a("&Discharge\u2026", None,
+                                  lambda: self._with_record(lambda r: r.discharge()))
+        self.close_record_action = a("Close &record", "Ctrl+W",
+                                     self.workspace.close_current_record)
+        self.about_action = a("&About WorkWell", "F1", self.show_about)
+        menus = self.menuBar()
+        app_menu = menus.addMenu("Wor&kWell")
+        for action in (self.new_client_action, self.find_action, None, self.lock_action, None,
+                       self.quit_action):
+            app_menu.addSeparator() if action is None else app_menu.addAction(action)
+        client_menu = menus.addMenu("Client")
+        for action in (self.new_session_action, self.consent_action, self.fit_note_action,
+                       self.discharge_action, None, self.close_record_action):
+            client_menu.addSeparator() if action is None else client_menu.addAction(action)
+        help_menu = menus.addMenu("Help")
+        help_menu.addAction(self.about_action)
+        self.menus = (app_menu, client_menu, help_menu)
+        self._needs_unlock = (self.new_client_action, self.find_action, self.lock_action,
+                              self.new_session_action, self.consent_action, self.fit_note_action,
+                              self.discharge_action, self.close_record_action)
+
+    def _set_unlocked_actions(self, unlocked: bool) -> None:
+        for action in self._needs_unlock:
+            action.setEnabled(unlocked)
+        self.menus[1].menuAction().setVisible(unlocked)
+
+    def _with_record(self, do) -> QDialog | None:
+        record = self.workspace.current_record()
+        if record is None:
+            self.statusBar().showMessage("Open a client's record first.", 4000)
+            return None
+        return do(record)
+
+    def new_session(self) -> QDialog | None:
+        """Ctrl+Shift+S: for the open record, or the client highlighted in the caseload."""
+        if self.workspace.current_record() is None:
+            client_id = self.workspace.caseload.current_client_id()
+            if client_id is None:
+                self.statusBar().showMessage("Open a client's record first.", 4000)
+                return None
+            self.workspace.open_client(client_id)
+        return self._with_record(lambda r: r.new_session())
+
+    def refresh(self) -> None:
+        """Re-read the caseload, open records and sync status (after changes made elsewhere)."""
+        if self.handle.is_open:
+            self.workspace.reload_caseload()
+            self.workspace.reload_records()
+            self.status_area.refresh(self.handle.store)
+
+    def show_about(self) -> None:
+        AboutDialog(self.data_dir, self.handle, self).open()
+
+    # ----- unlocking and locking ---------------------------------------------
+    def open_store(self, store: Store) -> None:
+        self.handle.open(store)
+        self.header.signed_in(store.coach_name, store.coach_role)
+        self.status_area.refresh(store)
+        self.statusBar().show()
+        self.workspace.reload_caseload()
+        self.workspace.reload_records()
+        self.stack.setCurrentWidget(self.workspace)
+        self._set_unlocked_actions(True)
+        if self.setup_screen is not None:
+            self.stack.removeWidget(self.setup_screen)
+            self.setup_screen.deleteLater()
+            self.setup_screen = None
+        # Back where the coach was: the same tabs, any half-typed dialog, the same field.
+        for dialog in self._hidden_dialogs:
+            dialog.show()
+        self._hidden_dialogs = []
+        if self._focus_before_lock is not None:
+            self._focus_before_lock.setFocus()
+        else:
+            self.workspace.caseload.focus_search()
+        self._focus_before_lock = None
+        self.idle_lock.start()
+
+    def lock(self, idle: bool = False) -> None:
+        """Close the database (dropping its key) and cover client information."""
+        if not self.handle.is_open:
+            return
+        self.idle_lock.stop()
+        focus = QApplication.focusWidget()
+        self._focus_before_lock = focus if focus is not None and self.isAncestorOf(focus) else None
+        self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        for dialog in self._hidden_dialogs:
+            dialog.hide()  # hidden, not closed: what was typed is kept for after unlock
+        self.workspace.forget_client_data()
+        self.handle.close()
+        self.unlock_screen.show_locked(self.handle.coach_name, idle)
+        self.stack.setCurrentWidget(self.unlock_screen)
+        self._set_unlocked_actions(False)
+        self.header.set_locked(True)
+        self.status_area.refresh(None)
+        self.unlock_screen.setFocus()
+        log.info("locked (%s)", "idle" if idle else "by the coach")
+
+    @property
+    def is_locked(self) -> bool:
+        return not self.handle.is_open
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        unsaved = [r for r in self.workspace.records() if r.has_unsaved_changes()]
+        unsaved_dialogs = [d for d in self.findChildren(QDialog)
+                           if (d.isVisible() or d in self._hidden_dialogs)
+                           and getattr(d, "is_dirty", lambda: False)()]
+        if unsaved or unsaved_dialogs:  # asked even while locked: typing is kept across a lock
+            answer = QMessageBox.question(
+                self, "Quit without saving?",
+                "Some changes are not saved yet. Quit and lose them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.idle_lock.stop()
+        self.handle.close()
+        event.accept()

@@ -1,0 +1,95 @@
+"""Read-only lists of a client's records (referrals, fit notes, sessions, consent)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    text: Callable[[Any], str]
+    colour: Callable[[Any], str | None] | None = None  # a text colour for this cell, if any
+    width_chars: int = 0  # 0: stretch to fill
+
+
+class RecordTableModel(QAbstractTableModel):
+    def __init__(self, columns: Sequence[Column], parent=None):
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def row_object(self, row: int) -> Any:
+        return self.rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].title
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        column, row = self.columns[index.column()], self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = column.text(row)
+            return text if len(text) > 40 else None
+        if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
+            colour = column.colour(row)
+            return QColor(colour) if colour else None
+        return None
+
+
+def fit_height_to_rows(view: QTableView, rows: int) -> None:
+    """Tall enough to show ``rows`` rows without scrolling (a short list like current consent)."""
+    height = (view.horizontalHeader().sizeHint().height() + view.frameWidth() * 2 + 4
+              + view.verticalHeader().defaultSectionSize() * rows)
+    view.setMinimumHeight(height)
+    view.setMaximumHeight(height)
+
+
+def record_table(model: RecordTableModel, accessible_name: str) -> QTableView:
+    view = QTableView()
+    view.setAccessibleName(accessible_name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 12)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    char = view.fontMetrics().averageCharWidth()
+    for i, column in enumerate(model.columns):
+        if column.width_chars:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(i, char * column.width_chars + 24)
+    header.setStretchLastSection(True)
+    return view

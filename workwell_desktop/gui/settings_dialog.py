@@ -1,0 +1,149 @@
+"""Settings: each one with its current value, editable unless the organisation manages it.
+
+``SettingsDialog(load_settings(), parent)``; on Save every changed setting the coach
+may change is checked and saved through ``Settings.set_user``. A setting the policy
+fixes is shown read-only with "Managed by your organisation" beside it, and problems
+with the settings files (a broken policy file, a bad value) are listed at the top so
+the coach can tell IT. Self-contained: only Qt and workwell_desktop.settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..settings import SPECS, SettingError, Settings
+
+MANAGED_TEXT = "Managed by your organisation"
+
+
+def _styled(widget: QWidget, role: str) -> QWidget:
+    # Roles the app's stylesheet knows (hint, error, warning ...); harmless without it.
+    widget.setProperty("role", role)
+    return widget
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.settings = settings
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.setModal(True)
+        self.editors: dict[str, QWidget] = {}
+        self.managed_labels: dict[str, QLabel] = {}
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        intro = QLabel("These settings apply to WorkWell on this computer, for you.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        self.problems = QLabel()
+        _styled(self.problems, "warning")
+        self.problems.setWordWrap(True)
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if settings.problems:
+            self.problems.setText("Some settings could not be used, so the usual values apply. "
+                                  "Tell your service IT team:\n• " + "\n• ".join(settings.problems))
+            self.problems.setAccessibleName("Problems with the settings files")
+            self.problems.setAccessibleDescription(self.problems.text())
+        else:
+            self.problems.hide()
+        layout.addWidget(self.problems)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        for key, spec in SPECS.items():
+            editor = self._editor_for(key)
+            label = QLabel(f"{spec.label}:")
+            label.setBuddy(editor)
+            editor.setAccessibleName(spec.label)
+            editor.setToolTip(spec.help)
+            block = QWidget()
+            block_layout = QVBoxLayout(block)
+            block_layout.setContentsMargins(0, 0, 0, 6)
+            block_layout.setSpacing(3)
+            block_layout.addWidget(editor)
+            if settings.is_managed(key):
+                editor.setEnabled(False)
+                note = QLabel(f"<b>{MANAGED_TEXT}</b>")
+                _styled(note, "section")
+                note.setAccessibleName(f"{spec.label}: {MANAGED_TEXT.lower()}")
+                block_layout.addWidget(note)
+                self.managed_labels[key] = note
+                editor.setAccessibleDescription(f"{MANAGED_TEXT}: it cannot be changed here. {spec.help}")
+            else:
+                editor.setAccessibleDescription(spec.help)
+            help_label = QLabel(spec.help)
+            _styled(help_label, "hint")
+            help_label.setWordWrap(True)
+            help_label.setAccessibleName(f"About {spec.label.lower()}")
+            block_layout.addWidget(help_label)
+            form.addRow(label, block)
+        layout.addLayout(form)
+
+        self.error = QLabel()
+        _styled(self.error, "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setAccessibleName("Save settings")
+        self.save_button.setProperty("primary", True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.save_button.setEnabled(any(not settings.is_managed(key) for key in SPECS))
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 84)
+
+    def _editor_for(self, key: str) -> QWidget:
+        value = self.settings.get(key)
+        if key == "idle_lock_minutes":
+            editor = QSpinBox()
+            editor.setRange(1, 120)
+            editor.setSuffix(" minutes")
+            editor.setValue(int(value))
+        else:
+            editor = QLineEdit(str(value))
+            editor.setMaxLength(300)
+            editor.setCursorPosition(0)  # show the start of a long address, not its end
+            if key == "server_url":
+                editor.setPlaceholderText("https://workwell.example.nhs.uk (blank: work offline only)")
+        self.editors[key] = editor
+        return editor
+
+    def value_of(self, key: str) -> Any:
+        editor = self.editors[key]
+        return editor.value() if isinstance(editor, QSpinBox) else editor.text()
+
+    def save(self) -> None:
+        """Save what changed; on a bad value say what is wrong and keep the dialog open."""
+        changes = {key: self.value_of(key) for key in SPECS
+                   if not self.settings.is_managed(key) and self.value_of(key) != self.settings.get(key)}
+        for key, value in changes.items():
+            try:
+                self.settings.set_user(key, value)
+            except (SettingError, OSError) as problem:
+                self.error.setText(f"{SPECS[key].label}: {problem}")
+                self.error.setAccessibleName(f"Error: {SPECS[key].label}: {problem}")
+                self.error.show()
+                self.editors[key].setFocus()
+                return
+        self.accept()

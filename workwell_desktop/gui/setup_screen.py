@@ -1,0 +1,168 @@
+"""First run: the coach's name and role, and the passphrase that protects the database."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QStackedWidget, QWidget
+
+from ..domain.vocabulary import COACH_ROLES
+from ..store import InvalidRecord, Store, StoreError
+from ..store.keys import check_passphrase_strength
+from .form_fields import FieldSet
+from .widgets import (
+    ChoiceRadios,
+    card_page,
+    chain_tab_order,
+    line_edit,
+    paragraph,
+    primary_button,
+    title_label,
+)
+
+log = logging.getLogger(__name__)
+
+PASSPHRASE_WARNING = (
+    "Your passphrase protects client information on this computer. Nobody can recover "
+    "it: if you forget it, the information here cannot be opened, and changes not yet "
+    "synced to the server are lost. A few words you will remember work well."
+)
+
+
+class SetupScreen(QStackedWidget):
+    """Two steps: the form, then what was set up and where the key is kept."""
+
+    finished = Signal(object)  # the open Store, when the coach carries on
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Set up WorkWell")
+        self.data_dir = Path(data_dir)
+        self.store: Store | None = None
+        self._build_form()
+        self._build_done()
+        self.setCurrentIndex(0)
+        self._validate()
+
+    # ----- step 1 --------------------------------------------------------
+    def _build_form(self) -> None:
+        page, layout = card_page(self)
+        layout.addWidget(title_label("Set up WorkWell on this computer"))
+        layout.addWidget(paragraph(
+            "WorkWell keeps client information in an encrypted database on this computer, "
+            "so you can work without a connection."))
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.fields = FieldSet(self)
+        self.name = self.fields.row(form, "coach_name", "Your &name", line_edit("Your name", 120),
+                                    hint="Recorded against everything you write.")
+        self.role = self.fields.row(form, "coach_role", "Your &role",
+                                    ChoiceRadios(COACH_ROLES, "Your role", vertical=True))
+        self.role.set_code("coach")
+        self.passphrase = self.fields.row(form, "passphrase", "&Passphrase", self._secret("Passphrase"),
+                                          hint="At least 10 characters.", eager=False)
+        self.confirm = self.fields.row(form, "confirm", "&Confirm passphrase",
+                                       self._secret("Confirm passphrase"), eager=False)
+        self.show_secret = QCheckBox("S&how passphrase")
+        self.show_secret.setAccessibleName("Show passphrase")
+        self.show_secret.toggled.connect(self._reveal)
+        form.addRow("", self.show_secret)
+        layout.addLayout(form)
+        layout.addWidget(paragraph(PASSPHRASE_WARNING, role="warning"))
+        self.problem = paragraph("", role="error-summary")
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        buttons = QHBoxLayout()
+        self.create_button = primary_button("&Set up WorkWell")
+        self.create_button.clicked.connect(self.create)
+        buttons.addWidget(self.create_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addWidget(paragraph(f"Data folder: {self.data_dir}", role="hint"))
+        chain_tab_order([self.name, *self.role.buttons.values(), self.passphrase, self.confirm,
+                         self.show_secret, self.create_button])
+        self.fields.edited.connect(self._validate)
+        for edit in (self.name, self.passphrase, self.confirm):
+            edit.returnPressed.connect(self.create)
+        self.addWidget(page)
+
+    def _secret(self, name: str) -> QLineEdit:
+        edit = line_edit(name, 200)
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+        return edit
+
+    def _reveal(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.passphrase.setEchoMode(mode)
+        self.confirm.setEchoMode(mode)
+
+    def errors(self) -> dict[str, str]:
+        errors = {}
+        if not self.name.text().strip():
+            errors["coach_name"] = "Enter your name: it is recorded against your work."
+        if strength := check_passphrase_strength(self.passphrase.text()):
+            errors["passphrase"] = strength
+        if self.confirm.text() != self.passphrase.text():
+            errors["confirm"] = "The two passphrases are not the same."
+        return errors
+
+    def _validate(self) -> dict[str, str]:
+        errors = self.errors()
+        if self.confirm.text() and len(self.confirm.text()) >= len(self.passphrase.text()):
+            self.fields.touch(["confirm"])  # typed as much as the passphrase: judge it now
+        if "confirm" in errors and not self.confirm.text():
+            self.fields.touched.discard("confirm")  # not wrong yet, just not typed
+        self.fields.show(errors)
+        self.create_button.setEnabled(not errors)
+        return errors
+
+    def create(self) -> None:
+        errors = self._validate()
+        if errors:
+            self.fields.touch_all()
+            self.fields.show(errors)
+            widget = self.fields.first_with(errors)
+            if widget is not None:
+                widget.setFocus()
+            return
+        try:
+            self.store = Store.create(self.data_dir, self.passphrase.text(), self.name.text().strip(),
+                                      self.role.code() or "coach")
+        except InvalidRecord as refused:
+            self.fields.touch_all()
+            self.fields.show({"coach_name" if k == "coach_name" else k: m for k, m in refused.errors.items()})
+            return
+        except (StoreError, OSError) as failed:
+            log.warning("set-up failed: %s", type(failed).__name__)
+            self.problem.setText(f"WorkWell could not be set up. {failed}")
+            self.problem.show()
+            return
+        self.passphrase.clear()
+        self.confirm.clear()
+        self.key_place.setText(f"The database key is kept in {self.store.key_store.description}.")
+        self.setCurrentIndex(1)
+        self.continue_button.setFocus()
+
+    # ----- step 2 --------------------------------------------------------
+    def _build_done(self) -> None:
+        page, layout = card_page(self)
+        layout.addWidget(title_label("WorkWell is set up"))
+        layout.addWidget(paragraph(
+            "Your client database is encrypted and ready on this computer."))
+        self.key_place = paragraph("", role="inset")
+        self.key_place.setAccessibleName("Where the database key is kept")
+        layout.addWidget(self.key_place)
+        layout.addWidget(paragraph(
+            "You will need your passphrase each time you open WorkWell and after it locks "
+            "itself when you have not used it for a while."))
+        buttons = QHBoxLayout()
+        self.continue_button = primary_button("&Open the caseload")
+        self.continue_button.clicked.connect(lambda: self.finished.emit(self.store))
+        buttons.addWidget(self.continue_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.addWidget(page)

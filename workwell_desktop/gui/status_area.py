@@ -1,0 +1,36 @@
+"""The status bar: sync state (no server yet), the key store in use, who is signed in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from ..store import Store
+
+
+class StatusArea:
+    """Labels added to the main window's status bar; ``refresh`` after every write."""
+
+    def __init__(self, bar: QStatusBar):
+        self.sync = QLabel()
+        # Reserved for sync: the client side will report connection and last sync here.
+        self.sync.setAccessibleName("Sync status")
+        self.key_store = QLabel()
+        self.key_store.setAccessibleName("Where the database key is kept")
+        self.key_store.setWordWrap(False)
+        bar.addWidget(self.sync, 1)
+        bar.addPermanentWidget(self.key_store)
+        bar.setSizeGripEnabled(True)
+        self.widgets: list[QWidget] = [self.sync, self.key_store]
+
+    def refresh(self, store: Store | None) -> None:
+        if store is None:
+            self.sync.setText("Locked")
+            self.key_store.setText("")
+            return
+        waiting = store.pending_change_count()
+        changes = "change" if waiting == 1 else "changes"
+        self.sync.setText(f"Not connected to a server \u00b7 {waiting} {changes} waiting to sync")
+        description = store.key_store.description
+        short = description.split(" (")[0]
+        self.key_store.setText(f"Key kept in {short}")
+        self.key_store.setToolTip(f"The database key is kept in {description}.")

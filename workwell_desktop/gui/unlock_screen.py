@@ -1,0 +1,94 @@
+"""Unlock: the passphrase opens the database; a wrong one says so and changes nothing."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from ..store import Store, StoreError
+from .widgets import FieldMessage, card_page, line_edit, paragraph, primary_button, title_label
+
+log = logging.getLogger(__name__)
+
+
+class UnlockScreen(QWidget):
+    unlocked = Signal(object)  # the open Store
+
+    def __init__(self, data_dir: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Unlock WorkWell")
+        self.data_dir = Path(data_dir)
+        page, layout = card_page(self, width_in_chars=54)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(page)
+        self.title = title_label("Unlock WorkWell")
+        layout.addWidget(self.title)
+        self.explanation = paragraph("Enter your passphrase to open the client database on this computer.")
+        layout.addWidget(self.explanation)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.passphrase = line_edit("Passphrase", 200)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.returnPressed.connect(self.unlock)
+        self.message = FieldMessage()
+        cell = QWidget()
+        cell_layout = QVBoxLayout(cell)
+        cell_layout.setContentsMargins(0, 0, 0, 0)
+        cell_layout.addWidget(self.passphrase)
+        cell_layout.addWidget(self.message)
+        label = QLabel("&Passphrase")
+        label.setBuddy(self.passphrase)
+        form.addRow(label, cell)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.unlock_button = primary_button("&Unlock")
+        self.unlock_button.clicked.connect(self.unlock)
+        buttons.addWidget(self.unlock_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.folder = paragraph(f"Data folder: {self.data_dir}", role="hint")
+        layout.addWidget(self.folder)
+        self.setFocusProxy(self.passphrase)
+
+    def show_locked(self, coach_name: str, idle: bool) -> None:
+        """The lock screen that covers client information after a lock."""
+        self.title.setText("WorkWell is locked")
+        reason = ("WorkWell locked itself because it was not used for a while, to keep client "
+                  "information private." if idle else "WorkWell is locked.")
+        who = f" {coach_name}, enter" if coach_name else " Enter"
+        self.explanation.setText(f"{reason}{who} your passphrase to carry on where you left off.")
+        self.clear()
+
+    def clear(self) -> None:
+        self.passphrase.clear()
+        self.message.show_message(None)
+        self.passphrase.setAccessibleDescription("")
+
+    def show_problem(self, text: str) -> None:
+        self.message.show_message(text)
+        self.passphrase.setAccessibleDescription(f"Error: {text}")
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()
+
+    def unlock(self) -> None:
+        passphrase = self.passphrase.text()
+        if not passphrase:
+            self.show_problem("Enter your passphrase.")
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            store = Store.open(self.data_dir, passphrase)
+        except StoreError as refused:
+            # Written for the person at the screen (wrong passphrase, missing key, unreadable file).
+            log.info("unlock refused: %s", type(refused).__name__)
+            self.show_problem(str(refused))
+            return
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.clear()
+        self.unlocked.emit(store)

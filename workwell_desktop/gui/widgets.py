@@ -1,0 +1,392 @@
+"""Small form pieces shared by every screen: date fields, choice lists, field messages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCalendarWidget,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QRadioButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from . import dates
+from .style import set_flag, set_role
+
+
+def plain(text: str) -> str:
+    """Label text without its mnemonic ampersand: '&Given name' -> 'Given name'."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+class FieldMessage(QLabel):
+    """The message under a field: hidden until there is something wrong."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        set_role(self, "error")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str | None) -> None:
+        self.setText(text or "")
+        self.setVisible(bool(text))
+        self.setAccessibleName(f"Error: {text}" if text else "")
+
+
+def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    set_role(label, "hint")
+    label.setWordWrap(True)
+    return label
+
+
+def primary_button(text: str, accessible_name: str | None = None) -> QPushButton:
+    button = QPushButton(text)
+    set_flag(button, "primary", True)
+    button.setAccessibleName(accessible_name or plain(text))
+    return button
+
+
+def button(text: str, accessible_name: str | None = None) -> QPushButton:
+    btn = QPushButton(text)
+    btn.setAccessibleName(accessible_name or plain(text))
+    return btn
+
+
+def line_edit(accessible_name: str, max_length: int = 200, placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setAccessibleName(accessible_name)
+    edit.setMaxLength(max_length)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    return edit
+
+
+def chain_tab_order(widgets: list[QWidget]) -> None:
+    """Deliberate keyboard order: top to bottom, left column before right."""
+    for first, second in zip(widgets, widgets[1:], strict=False):
+        QWidget.setTabOrder(first, second)
+
+
+def _calendar_icon() -> QIcon:
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor("#212B32"))
+    painter.setBrush(QColor("#FFFFFF"))
+    painter.drawRoundedRect(3, 6, 26, 23, 3, 3)
+    painter.fillRect(4, 7, 25, 6, QColor("#005EB8"))
+    painter.setBrush(QColor("#212B32"))
+    for row in (17, 23):
+        for col in (8, 14, 20):
+            painter.drawRect(col, row, 3, 2)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class DateField(QWidget):
+    """A date typed day first (21/03/1985), with a calendar on Alt+Down or the button.
+
+    It may be empty, which a date of birth or a first contact date needs and a
+    QDateEdit cannot show. ``iso()`` gives the stored form.
+    """
+
+    changed = Signal()
+
+    def __init__(self, accessible_name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("DD/MM/YYYY")
+        self.edit.setMaxLength(10)
+        width = self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 24
+        self.edit.setMinimumWidth(width)
+        self.edit.setMaximumWidth(width + 40)
+        self.calendar_button = QToolButton()
+        self.calendar_button.setObjectName("CalendarButton")
+        self.calendar_button.setIcon(_calendar_icon())
+        self.calendar_button.setToolTip("Choose from a calendar (Alt+Down)")
+        # One tab stop per date: the button is for the mouse, Alt+Down for the keyboard.
+        self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.calendar_button.clicked.connect(self.open_calendar)
+        QShortcut(QKeySequence("Alt+Down"), self.edit, self.open_calendar,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.calendar_button)
+        layout.addStretch(1)
+        self.setFocusProxy(self.edit)
+        self.setAccessibleName(accessible_name)
+        self.setAccessibleDescription(dates.TYPING_HINT)
+        self.edit.setToolTip(f"{dates.TYPING_HINT}. Alt+Down opens a calendar.")
+        self.edit.textChanged.connect(lambda _text: self.changed.emit())
+        self.edit.editingFinished.connect(self._tidy)
+        self._maximum: QDate | None = None
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt naming)
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
+        self.calendar_button.setAccessibleName(f"Choose {name[:1].lower()}{name[1:]} from a calendar")
+
+    def setAccessibleDescription(self, text: str) -> None:  # noqa: N802
+        super().setAccessibleDescription(text)
+        self.edit.setAccessibleDescription(text)
+
+    def set_latest(self, iso: str) -> None:
+        """The calendar offers nothing after this date (things that have happened)."""
+        self._maximum = QDate.fromString(iso, "yyyy-MM-dd")
+
+    def iso(self) -> str:
+        """The ISO date, '' when empty, or the raw text when it is not a date."""
+        text = self.edit.text().strip()
+        parsed = dates.parse_typed(text)
+        return parsed.isoformat() if parsed else text
+
+    def problem(self) -> str | None:
+        """A message when something is typed that is not a real date."""
+        text = self.edit.text().strip()
+        if text and dates.parse_typed(text) is None:
+            return f"Enter a real date, day/month/year, for example {self._example()}."
+        return None
+
+    def set_iso(self, iso: str) -> None:
+        self.edit.setText(dates.for_typing(iso))
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def _example(self) -> str:
+        return "21/03/1985"
+
+    def _tidy(self) -> None:
+        parsed = dates.parse_typed(self.edit.text())
+        if parsed and self.edit.text() != parsed.strftime("%d/%m/%Y"):
+            self.edit.setText(parsed.strftime("%d/%m/%Y"))
+
+    def open_calendar(self) -> None:
+        menu = QMenu(self)
+        calendar = QCalendarWidget(menu)
+        calendar.setAccessibleName(f"Calendar for {self.accessibleName().lower()}")
+        calendar.setGridVisible(True)
+        if self._maximum is not None:
+            calendar.setMaximumDate(self._maximum)
+        current = dates.parse_typed(self.edit.text())
+        if current:
+            calendar.setSelectedDate(QDate(current.year, current.month, current.day))
+
+        def chosen(qdate: QDate) -> None:
+            self.set_iso(qdate.toString("yyyy-MM-dd"))
+            menu.close()
+            self.edit.setFocus()
+
+        calendar.activated.connect(chosen)
+        calendar.clicked.connect(chosen)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(calendar)
+        menu.addAction(action)
+        calendar.setFocus()
+        menu.popup(self.edit.mapToGlobal(QPoint(0, self.edit.height())))
+
+
+class ChoiceCombo(QComboBox):
+    """A drop-down list of a domain vocabulary: shows labels, gives codes."""
+
+    def __init__(self, choices: dict[str, str], accessible_name: str, prompt: str | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        if prompt is not None:
+            # No silent default for facts that must be chosen (route, reason, outcome).
+            self.addItem(prompt, "")
+        for code, label in choices.items():
+            self.addItem(label, code)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def code(self) -> str:
+        return self.currentData() or ""
+
+    def set_code(self, code: str) -> None:
+        index = self.findData(code)
+        self.setCurrentIndex(max(index, 0))
+
+
+class ChoiceRadios(QWidget):
+    """Radio buttons for a short vocabulary (2-4 choices), laid out in a row."""
+
+    changed = Signal()
+
+    def __init__(self, choices: dict[str, str], accessible_name: str, parent: QWidget | None = None,
+                 vertical: bool = False):
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, QRadioButton] = {}
+        layout = QVBoxLayout(self) if vertical else QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(16 if not vertical else 4)
+        for code, label in choices.items():
+            radio = QRadioButton(label)
+            radio.setAccessibleName(label)
+            radio.setAccessibleDescription(accessible_name)
+            self.group.addButton(radio)
+            self.buttons[code] = radio
+            layout.addWidget(radio)
+        if not vertical:
+            layout.addStretch(1)
+        self.group.buttonToggled.connect(self._toggled)
+        first = next(iter(self.buttons.values()), None)
+        if first is not None:
+            self.setFocusProxy(first)
+
+    def _toggled(self, radio: QAbstractButton, checked: bool) -> None:
+        if checked:
+            self.setFocusProxy(radio)
+            self.changed.emit()
+
+    def code(self) -> str:
+        for code, radio in self.buttons.items():
+            if radio.isChecked():
+                return code
+        return ""
+
+    def set_code(self, code: str) -> None:
+        radio = self.buttons.get(code)
+        if radio is not None:
+            radio.setChecked(True)
+        else:
+            self.group.setExclusive(False)
+            for each in self.buttons.values():
+                each.setChecked(False)
+            self.group.setExclusive(True)
+
+    def setAccessibleDescription(self, text: str) -> None:  # noqa: N802
+        super().setAccessibleDescription(text)
+        for radio in self.buttons.values():
+            radio.setAccessibleDescription(text or self.accessibleName())
+
+
+def card_page(parent: QWidget | None = None, width_in_chars: int = 62) -> tuple[QWidget, QVBoxLayout]:
+    """A pale page with one white card centred on it (set-up and unlock screens).
+
+    The card width is measured in characters of the current font, so it grows with
+    the system font size instead of clipping text.
+    """
+    from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy
+
+    page = QScrollArea(parent)
+    page.setObjectName("Screen")
+    page.setWidgetResizable(True)
+    page.setFrameShape(QFrame.Shape.NoFrame)
+    inner = QWidget()
+    inner.setObjectName("Screen")
+    outer = QVBoxLayout(inner)
+    outer.addStretch(1)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    card = QFrame()
+    card.setObjectName("Card")
+    card.setMaximumWidth(card.fontMetrics().averageCharWidth() * width_in_chars + 64)
+    card.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    row.addWidget(card, 10)
+    row.addStretch(1)
+    outer.addLayout(row)
+    outer.addStretch(2)
+    page.setWidget(inner)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(32, 28, 32, 28)
+    layout.setSpacing(12)
+    return page, layout
+
+
+def title_label(text: str, scale: float = 1.5) -> QLabel:
+    from .style import relative_font
+
+    label = QLabel(text)
+    label.setFont(relative_font(label, scale, bold=True))
+    label.setWordWrap(True)
+    set_role(label, "title")
+    return label
+
+
+def paragraph(text: str, role: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        set_role(label, role)
+    return label
+
+
+def section_card(heading: str) -> tuple[QWidget, QVBoxLayout]:
+    """A white panel with a bold heading, for a group of related fields."""
+    from PySide6.QtWidgets import QFrame
+
+    card = QFrame()
+    set_role(card, "card")
+    card.setAccessibleName(heading)
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(16, 12, 16, 12)
+    layout.setSpacing(8)
+    title = QLabel(heading)
+    set_role(title, "section")
+    layout.addWidget(title)
+    return card, layout
+
+
+class OptionChecks(QWidget):
+    """Tick boxes for a vocabulary where several may apply (fit note options)."""
+
+    changed = Signal()
+
+    def __init__(self, choices: dict[str, str], accessible_name: str, parent: QWidget | None = None):
+        from PySide6.QtWidgets import QCheckBox
+
+        super().__init__(parent)
+        self.setAccessibleName(accessible_name)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.boxes = {}
+        for code, label in choices.items():
+            box = QCheckBox(label)
+            box.setAccessibleName(label)
+            box.toggled.connect(lambda _on: self.changed.emit())
+            self.boxes[code] = box
+            layout.addWidget(box)
+        first = next(iter(self.boxes.values()), None)
+        if first is not None:
+            self.setFocusProxy(first)
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(code for code, box in self.boxes.items() if box.isChecked())
+
+    def set_codes(self, codes) -> None:
+        for code, box in self.boxes.items():
+            box.setChecked(code in codes)
+
+
+def note_edit(accessible_name: str, lines: int = 3):
+    """A multi-line note where Tab moves on (as everywhere else) instead of typing a tab."""
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    edit = QPlainTextEdit()
+    edit.setAccessibleName(accessible_name)
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)
+    return edit

@@ -1,0 +1,113 @@
+"""The unlocked workspace: the caseload tab and a closable tab per open client record."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QTabBar, QTabWidget, QWidget
+
+from ..store import RecordNotFound
+from .caseload_panel import CaseloadPanel
+from .client_record import ClientRecord
+from .database_handle import DatabaseHandle
+from .dialogs.new_client_dialog import NewClientDialog
+
+
+class Workspace(QTabWidget):
+    def __init__(self, handle: DatabaseHandle, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Open records")
+        self.handle = handle
+        self.setDocumentMode(True)
+        self.setTabsClosable(True)
+        self.setMovable(False)
+        self.caseload = CaseloadPanel()
+        self.addTab(self.caseload, "Caseload")
+        self.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
+        self.tabBar().setTabButton(0, QTabBar.ButtonPosition.LeftSide, None)
+        self.tabCloseRequested.connect(self.close_record)
+        self.caseload.open_client.connect(self.open_client)
+        self.caseload.new_client_requested.connect(self.new_client)
+        handle.saved.connect(self._saved)
+
+    # ----- the caseload ----------------------------------------------------
+    def reload_caseload(self) -> None:
+        self.caseload.load(self.handle.store.caseload())
+
+    def _saved(self, _client_id: str) -> None:
+        if self.handle.is_open:
+            self.reload_caseload()
+
+    def forget_client_data(self) -> None:
+        """On lock: drop the caseload list from memory (records reload on unlock)."""
+        self.caseload.model.clear()
+
+    def find(self) -> None:
+        self.setCurrentWidget(self.caseload)
+        self.caseload.focus_search()
+
+    # ----- client records ----------------------------------------------------
+    def records(self) -> list[ClientRecord]:
+        return [w for i in range(self.count()) if isinstance(w := self.widget(i), ClientRecord)]
+
+    def current_record(self) -> ClientRecord | None:
+        widget = self.currentWidget()
+        return widget if isinstance(widget, ClientRecord) else None
+
+    def open_client(self, client_id: str) -> ClientRecord | None:
+        for record in self.records():
+            if record.client_id == client_id:
+                self.setCurrentWidget(record)
+                return record
+        try:
+            record = ClientRecord(self.handle, client_id)
+        except RecordNotFound as missing:
+            QMessageBox.warning(self, "Record not found", str(missing))
+            return None
+        index = self.addTab(record, record.client.full_name)
+        self.setTabToolTip(index, f"{record.client.full_name} (Ctrl+W closes)")
+        record.name_changed.connect(lambda name, r=record: self.setTabText(self.indexOf(r), name))
+        self.setCurrentIndex(index)
+        record.tabs.setFocus(Qt.FocusReason.OtherFocusReason)
+        return record
+
+    def close_record(self, index: int) -> None:
+        record = self.widget(index)
+        if not isinstance(record, ClientRecord):
+            return
+        if record.has_unsaved_changes():
+            answer = QMessageBox.question(
+                self, "Close without saving?",
+                f"Changes to {record.client.full_name}'s record are not saved. Close it and lose them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        self.removeTab(index)
+        self.handle.saved.disconnect(record._saved)
+        record.deleteLater()
+        if self.currentWidget() is self.caseload:
+            self.caseload.table.setFocus()
+
+    def close_current_record(self) -> None:
+        if self.current_record() is not None:
+            self.close_record(self.currentIndex())
+
+    def reload_records(self) -> None:
+        for record in self.records():
+            try:
+                record.reload()
+            except RecordNotFound:
+                self.removeTab(self.indexOf(record))
+                record.deleteLater()
+
+    # ----- new client --------------------------------------------------------
+    def new_client(self) -> NewClientDialog:
+        dialog = NewClientDialog(self.handle, self.window())
+        dialog.client_added.connect(self._client_added)
+        dialog.open()
+        return dialog
+
+    def _client_added(self, client_id: str) -> None:
+        self.caseload.search.clear()
+        self.caseload._select(client_id)
+        self.open_client(client_id)

@@ -1,0 +1,178 @@
+"""Saving and reading a client's personalised plan (see domain/plans.py for the design).
+
+Every change is a new version saved with ``store.add`` (one transaction with the change
+log and audit trail). Like ``workwell_desktop.assessments`` this sits above ``domain``
+and ``store`` because it also reads the service's local directory from resources.
+
+``store`` below is anything with ``add``, ``add_together``, ``for_client`` and
+``coach_name``: a Store, or the GUI's wrapper that announces saves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from .domain.plans import (
+    PlanAction,
+    PlanEntry,
+    PlanGoal,
+    PlanNote,
+    PlanReferral,
+    PlanSettings,
+    ServiceDirectory,
+    VersionedItem,
+    current_notes,
+    current_settings,
+    plan_history,
+    versioned_items,
+)
+from .domain.records import Client, new_id
+from .paths import resource_path
+from .store.errors import InvalidRecord
+
+
+def directory_path() -> Path:
+    return resource_path("services", "directory.json")
+
+
+@lru_cache(maxsize=4)
+def _directory_from(path: str, mtime: float) -> ServiceDirectory:
+    return ServiceDirectory.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def load_directory(path: Path | None = None) -> ServiceDirectory:
+    """The local services directory (resources/services/directory.json), which the
+    service edits; read again whenever the file changes. ValueError for a broken file."""
+    path = Path(path or directory_path())
+    try:
+        return _directory_from(str(path), path.stat().st_mtime)
+    except (OSError, json.JSONDecodeError) as problem:
+        raise ValueError(f"The services directory {path} could not be read: {problem}") from None
+
+
+def now_iso() -> str:
+    # Microseconds: two quick changes on one laptop keep their order in the history.
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def add_entry(store, entry: PlanEntry) -> PlanEntry:
+    """Save the first version of a goal, action, referral or the plan's settings."""
+    stamped = replace(entry, recorded_by=store.coach_name, recorded_at=now_iso(),
+                      supersedes="", item_id=entry.item_id or entry.id)
+    return store.add(stamped)
+
+
+def change_entry(store, shown: PlanEntry, **changes) -> PlanEntry:
+    """Save a new version of ``shown`` with ``changes``; the old version is kept.
+
+    Refuses (InvalidRecord) when nothing changed, and when ``shown`` has already been
+    replaced (changed elsewhere since it was read), so no edit builds on a stale view.
+    """
+    cls = type(shown)
+    not_allowed = set(changes) - set(cls.history_fields)
+    if not_allowed:
+        raise InvalidRecord({name: "This cannot be changed." for name in not_allowed})
+    if all(getattr(shown, k) == val for k, val in changes.items()):
+        raise InvalidRecord({"changes": "Nothing has changed."})
+    if any(r.supersedes == shown.id for r in store.for_client(cls, shown.client_id)):
+        raise InvalidRecord({"supersedes": "This was changed since you opened it (perhaps on another "
+                                           "laptop). Close it and look again."})
+    version = replace(shown, id=new_id(), item_id=shown.item_id, supersedes=shown.id,
+                      recorded_by=store.coach_name, recorded_at=now_iso(), **changes)
+    return store.add(version)
+
+
+def save_settings(store, client_id: str, **values) -> PlanSettings:
+    """Set the support tier and review dates: the first plan version or a new one."""
+    shown = current_settings(store.for_client(PlanSettings, client_id))
+    if shown is None:
+        return add_entry(store, PlanSettings(client_id=client_id, **values))
+    changed = {k: val for k, val in values.items() if getattr(shown, k) != val}
+    return change_entry(store, shown, **changed) if changed else shown
+
+
+def record_review(store, client_id: str, reviewed_on: str, next_review_on: str, note: str,
+                  support_tier: str | None = None) -> tuple[PlanSettings, PlanNote]:
+    """A plan review held: the review note and the new review dates saved together."""
+    shown = current_settings(store.for_client(PlanSettings, client_id))
+    stamp = now_iso()
+    tier = support_tier or (shown.support_tier if shown else "")
+    settings = PlanSettings(
+        client_id=client_id, support_tier=tier, next_review_on=next_review_on,
+        last_reviewed_on=reviewed_on, recorded_by=store.coach_name, recorded_at=stamp)
+    if shown is not None:
+        if any(r.supersedes == shown.id for r in store.for_client(PlanSettings, client_id)):
+            raise InvalidRecord({"supersedes": "The plan was changed since you opened it. Look again."})
+        settings = replace(settings, item_id=shown.item_id, supersedes=shown.id)
+    review = PlanNote(client_id=client_id, written_on=reviewed_on, kind="review", text=note.strip(),
+                      recorded_by=store.coach_name, recorded_at=stamp)
+    saved = store.add_together([settings, review])
+    return saved[0], saved[1]
+
+
+def add_note(store, client_id: str, text: str, written_on: str | None = None,
+             kind: str = "progress") -> PlanNote:
+    return store.add(PlanNote(client_id=client_id, written_on=written_on or date.today().isoformat(),
+                              kind=kind, text=text.strip(), recorded_by=store.coach_name,
+                              recorded_at=now_iso()))
+
+
+def correct_note(store, original: PlanNote, text: str, reason: str) -> PlanNote:
+    """A corrected note that supersedes the original, which is kept."""
+    return store.add(PlanNote(client_id=original.client_id, written_on=original.written_on,
+                              kind=original.kind, text=text.strip(), recorded_by=store.coach_name,
+                              recorded_at=now_iso(), supersedes=original.id,
+                              correction_reason=reason.strip()))
+
+
+# ----- reading: what the Plan tab shows ------------------------------------------------
+
+@dataclass(frozen=True)
+class PlanView:
+    client_id: str
+    settings: PlanSettings | None
+    goals: tuple[VersionedItem, ...]
+    actions: tuple[VersionedItem, ...]
+    referrals: tuple[VersionedItem, ...]
+    notes: tuple[PlanNote, ...]          # current notes, newest first
+    history: tuple                        # HistoryEntry, newest first
+    next_review_on: str                   # the plan's, else the client's field
+    today: str
+
+    @property
+    def overdue_actions(self) -> list[PlanAction]:
+        when = date.fromisoformat(self.today)
+        return [i.current for i in self.actions if i.current.is_overdue(when)]
+
+    @property
+    def review_overdue(self) -> bool:
+        return bool(self.next_review_on) and self.next_review_on < self.today
+
+    def goal_text(self, goal_item_id: str) -> str:
+        for goal in self.goals:
+            if goal.item_id == goal_item_id:
+                return goal.current.text
+        return ""
+
+
+def load_plan(store, client_id: str, today: date | None = None, client: Client | None = None) -> PlanView:
+    """The whole plan with its history: five reads (six without ``client``)."""
+    settings_versions = store.for_client(PlanSettings, client_id)
+    goals = store.for_client(PlanGoal, client_id)
+    actions = store.for_client(PlanAction, client_id)
+    referrals = store.for_client(PlanReferral, client_id)
+    notes = store.for_client(PlanNote, client_id)
+    settings = current_settings(settings_versions)
+    next_review = settings.next_review_on if settings and settings.next_review_on else ""
+    if not next_review:
+        client = client or store.get(Client, client_id)
+        next_review = client.next_review_on
+    return PlanView(
+        client_id, settings, tuple(versioned_items(goals)), tuple(versioned_items(actions)),
+        tuple(versioned_items(referrals)), tuple(current_notes(notes)),
+        tuple(plan_history([*settings_versions, *goals, *actions, *referrals], notes)),
+        next_review, (today or date.today()).isoformat())

@@ -1,0 +1,206 @@
+"""The HTTP surface: registration, one sync endpoint, health. Built by ``create_app``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from workwell_desktop.sync import wire
+
+from . import auth, db, sync_service
+from .auth import DeviceIdentity
+from .transport import RequireTLS, read_json
+
+log = logging.getLogger("workwell_desktop.server")
+BAD_CREDENTIALS = "Unknown username or wrong password."
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class SyncEnvelope(wire.SyncRequest):
+    """``wire.SyncRequest`` with changes left raw: each is validated on its own, so one bad
+    change is rejected with a reason instead of failing the whole batch."""
+
+    changes: list[dict[str, Any]] = Field(default_factory=list, max_length=wire.MAX_PUSH)
+
+
+def _errors(error: ValidationError) -> list[dict[str, Any]]:
+    # No "input": the caller's values (possibly personal data) are not echoed or logged.
+    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+            for e in error.errors(include_url=False, include_input=False)]
+
+
+def _json(content: Any, status_code: int = 200) -> Response:
+    return Response(json.dumps(content, separators=(",", ":")), status_code, media_type="application/json")
+
+
+class AccessLog:
+    """One line per request: method, path, status, time, device, counts. Never bodies or tokens."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), [500]
+
+        async def send_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_status)
+        finally:
+            state = scope.get("state") or {}
+            log.info("%s %s %d %.0fms device=%s %s", scope["method"], scope["path"], status[0],
+                     (time.perf_counter() - started) * 1000, state.get("device_id", "-"),
+                     state.get("counts", ""))
+
+
+def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) -> FastAPI:
+    """The server application for a migrated database (see ``db.check_schema``)."""
+    engine = database_url if isinstance(database_url, Engine) else db.make_engine(database_url)
+    throttle = auth.LoginThrottle()
+    head = db.head_revision()
+    app = FastAPI(title="WorkWell sync server", version=head, docs_url=None, redoc_url=None)
+    app.state.engine = engine
+    # Level 9: a coach's link is the bottleneck, not the server's CPU (under 1 ms for a typical page).
+    app.add_middleware(GZipMiddleware, minimum_size=256, compresslevel=9)
+    app.add_middleware(RequireTLS, trusted_proxies=tuple(trusted_proxies))
+    app.add_middleware(AccessLog)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
+        return _json({"detail": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""),
+                                  "type": e.get("type", "")} for e in exc.errors()]}, 422)
+
+    @app.exception_handler(Exception)
+    async def _crash(_request: Request, exc: Exception) -> Response:
+        # The class name only: messages and tracebacks can carry values from the request.
+        log.error("internal error: %s", type(exc).__name__)
+        return _json({"detail": "Internal server error; the request can be retried."}, 500)
+
+    def identify(request: Request) -> DeviceIdentity:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or len(token) > 200:
+            raise HTTPException(401, "A device token is required: register this device first.",
+                                headers={"WWW-Authenticate": "Bearer"})
+        with Session(engine) as session:
+            device = auth.identify(session, token)
+        if device is None:
+            raise HTTPException(401, "Unknown device token: register this device again.",
+                                headers={"WWW-Authenticate": "Bearer"})
+        request.state.device_id = device.device_id
+        if device.revoked:
+            raise HTTPException(410, wire.DEVICE_REVOKED)
+        return device
+
+    @app.get("/health")
+    def health() -> Response:
+        try:
+            current = db.current_revision(engine)
+        except Exception as e:  # the database is down: say so without detail
+            log.error("health: database unavailable (%s)", type(e).__name__)
+            return _json({"status": "unavailable"}, 503)
+        if current != head:
+            return _json({"status": "migration_needed", "schema": current or ""}, 503)
+        return _json({"status": "ok", "schema": current})
+
+    @app.post(f"{wire.API_PREFIX}/devices")
+    async def register(request: Request) -> Response:
+        try:
+            body = wire.RegisterRequest.model_validate(await read_json(request))
+        except ValidationError as e:
+            return _json({"detail": _errors(e)}, 422)
+        if not all(sync_service.storable(v) for v in (body.username, body.password, body.device_name)):
+            return _json({"detail": "Text contains a NUL character or invalid Unicode."}, 422)
+        if throttle.blocked(body.username):
+            raise HTTPException(429, "Too many failed sign-ins; wait five minutes and try again.",
+                                headers={"Retry-After": "300"})
+
+        def work() -> wire.RegisterResponse | None:
+            with Session(engine) as session:
+                user = auth.authenticate_user(session, body.username, body.password)
+                if user is None:
+                    return None
+                device, token = auth.register_device(session, user, body.device_name)
+                reply = wire.RegisterResponse(
+                    device_id=device.id, token=token, username=user.username,
+                    display_name=user.display_name, role=user.role,
+                    team=auth.team_name(session, user.team_id))
+                session.commit()
+                return reply
+
+        reply = await run_in_threadpool(work)
+        if reply is None:
+            throttle.failed(body.username)
+            raise HTTPException(401, BAD_CREDENTIALS)
+        throttle.succeeded(body.username)
+        request.state.device_id = reply.device_id
+        return _json(reply.model_dump(), 201)
+
+    @app.post(f"{wire.API_PREFIX}/sync")
+    async def sync(request: Request) -> Response:
+        device = await run_in_threadpool(identify, request)
+        try:
+            body = SyncEnvelope.model_validate(await read_json(request))
+            sync_service.parse_cursor(body.cursor)
+        except ValidationError as e:
+            return _json({"detail": _errors(e)}, 422)
+        except sync_service.BadCursor as e:
+            raise HTTPException(400, str(e)) from e
+
+        def work() -> tuple[sync_service.PushResult, sync_service.Page]:
+            with Session(engine) as session:
+                pushed = (sync_service.push(session, device, body.changes) if body.changes
+                          else sync_service.PushResult())
+                auth.touch_device(session, device)
+                page = sync_service.pull(session, device, body.cursor, body.page_size)
+                session.commit()
+                return pushed, page
+
+        pushed, page = await run_in_threadpool(work)
+        request.state.counts = (f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
+                                f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
+                                f"pulled={len(page.changes)} more={page.more}")
+        return _json({
+            "accepted": pushed.accepted,
+            "rejected": [r.model_dump() for r in pushed.rejected],
+            "changes": page.changes, "cursor": page.cursor, "more": page.more,
+            "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        })
+
+    @app.get("/")
+    def root() -> Response:
+        return _json({"service": "WorkWell sync server", "api": wire.API_PREFIX})
+
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for several worker processes (``serve --workers N``, ``uvicorn --factory``).
+
+    Reads ``WORKWELL_SERVER_DATABASE_URL`` and ``WORKWELL_SERVER_TRUSTED_PROXIES`` (comma-separated).
+    """
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    proxies = os.environ.get("WORKWELL_SERVER_TRUSTED_PROXIES", "").split(",")
+    proxies = [p.strip() for p in proxies if p.strip()]
+    return create_app(os.environ["WORKWELL_SERVER_DATABASE_URL"], proxies)

@@ -1,0 +1,92 @@
+"""Database engine, sessions and the schema check (Alembic, run from inside the package)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+VERSION_TABLE = "alembic_version"
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database is not at the schema this server needs; ``workwell-server migrate`` fixes it."""
+
+
+def make_engine(database_url: str) -> Engine:
+    """An engine for PostgreSQL (production) or a SQLite file (demo, single-site trial).
+
+    ``hide_parameters``: database errors must not copy change payloads into the logs.
+    """
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
+        _sqlite_write_locks(engine)
+        return engine
+    return create_engine(url, pool_size=20, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
+
+
+def _sqlite_write_locks(engine: Engine) -> None:
+    # pysqlite's deferred BEGIN lets two writers each take a read lock and then
+    # deadlock on upgrade; BEGIN IMMEDIATE serialises writers up front instead.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Alembic configuration pointing at the package's migrations (no alembic.ini needed)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if engine is not None:
+        # Passed as an object, not as sqlalchemy.url: configparser would choke on '%' in passwords.
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's Alembic revision, None when it has no schema (read quietly: /health calls it)."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table(VERSION_TABLE):
+            return None
+        return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
+def migrate(engine: Engine) -> str:
+    """Apply every pending migration; returns the revision the database is now at."""
+    command.upgrade(alembic_config(engine), "head")
+    return current_revision(engine) or ""
+
+
+def check_schema(engine: Engine) -> str:
+    """Raise ``SchemaNotCurrent`` unless the database is at the head revision; return it."""
+    head = head_revision()
+    current = current_revision(engine)
+    if current != head:
+        found = f"is at schema {current}" if current else "has no schema yet"
+        raise SchemaNotCurrent(
+            f"The server database {found}, but this version of the server needs schema {head}. "
+            "Back up the database, then run `workwell-server migrate` with the same --database-url."
+        )
+    return head

@@ -1,0 +1,1 @@
+"""Alembic migrations of the sync server database (a package so that installs include them)."""

@@ -1,0 +1,318 @@
+"""The app's settings: the organisation's policy over the coach's own choices over defaults.
+
+Three layers, highest first:
+
+1. **Machine-wide policy**, set by service IT and not changeable by the coach:
+   the file ``%ProgramData%\\NHS\\WorkWell\\policy.json`` on Windows (plus the
+   registry values under ``HKLM\\Software\\Policies\\NHS\\WorkWell`` that the MSI
+   writes from its ``SERVER_URL`` and ``IDLE_LOCK_MINUTES`` properties, which win
+   over the file), ``/etc/workwell/policy.json`` elsewhere. ``WORKWELL_POLICY_FILE``
+   names another file (tests, trials).
+2. **User settings**: ``settings.json`` in the per-user config folder
+   (``WORKWELL_SETTINGS_FILE`` names another file).
+3. **Defaults** below.
+
+A broken or invalid file never stops the app: the bad file (or the bad value) is
+ignored, the next layer down is used, and the problem is listed in
+``Settings.problems`` for the app to show and log. No Qt here.
+
+    settings = load_settings()
+    settings.get("idle_lock_minutes")        # 10
+    settings.is_managed("server_url")        # True when the policy sets it
+    settings.set_user("idle_lock_minutes", 15)   # SettingManaged if the policy sets it
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+
+from .paths import APP_AUTHOR, APP_NAME
+
+log = logging.getLogger(__name__)
+
+POLICY_FILE_ENV = "WORKWELL_POLICY_FILE"
+SETTINGS_FILE_ENV = "WORKWELL_SETTINGS_FILE"
+POLICY_REGISTRY_KEY = r"Software\Policies\NHS\WorkWell"
+
+
+class SettingError(ValueError):
+    """A setting value or name that cannot be used; the message says what to do."""
+
+
+class SettingManaged(SettingError):
+    """The coach tried to change a setting that the organisation's policy fixes."""
+
+
+def _server_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise SettingError("The server address must be text, such as https://workwell.example.nhs.uk.")
+    value = value.strip()
+    if not value:
+        return ""  # no server: the app works offline only
+    parts = urlsplit(value)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise SettingError(
+            f"The server address {value!r} must start with https:// (plain http is only "
+            "allowed for a server on this computer)."
+        )
+    if not parts.hostname or parts.query or parts.fragment or " " in value:
+        raise SettingError(
+            f"The server address {value!r} is not a web address such as https://workwell.example.nhs.uk."
+        )
+    return value.rstrip("/")
+
+
+def _idle_lock_minutes(value: Any) -> int:
+    # The registry holds text, and people type "10" into JSON files: accept whole-number text too.
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise SettingError(f"Idle lock must be a whole number of minutes from 1 to 120, not {value!r}.")
+    if not 1 <= value <= 120:
+        raise SettingError(f"Idle lock must be from 1 to 120 minutes, not {value}.")
+    return value
+
+
+def _service_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SettingError("The service name cannot be blank: it appears on letters and reports.")
+    value = " ".join(value.split())
+    if len(value) > 100:
+        raise SettingError("The service name must be 100 characters or fewer.")
+    return value
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    default: Any
+    check: Callable[[Any], Any]
+    registry_name: str  # the value's name under HKLM\Software\Policies\NHS\WorkWell
+    help: str
+
+
+SPECS: dict[str, SettingSpec] = {s.key: s for s in (
+    SettingSpec("server_url", "Sync server address", "", _server_url, "ServerUrl",
+                "Where this laptop sends and fetches records when it is online. Blank: offline only."),
+    SettingSpec("idle_lock_minutes", "Lock after idle (minutes)", 10, _idle_lock_minutes, "IdleLockMinutes",
+                "WorkWell locks itself after this many minutes without use (1 to 120)."),
+    SettingSpec("service_name", "Service name", "North Cumbria WorkWell Service", _service_name,
+                "ServiceName", "Your WorkWell service's name, as shown on letters and reports."),
+)}
+DEFAULTS: dict[str, Any] = {key: spec.default for key, spec in SPECS.items()}
+
+
+def validate(key: str, value: Any) -> Any:
+    """The value made tidy (trimmed, a number from text), or SettingError saying what is wrong."""
+    if key not in SPECS:
+        raise SettingError(f"There is no setting called {key!r}. Settings: {', '.join(SPECS)}.")
+    return SPECS[key].check(value)
+
+
+def policy_file_path() -> Path:
+    """The machine-wide policy file for this OS (``WORKWELL_POLICY_FILE`` overrides)."""
+    override = os.environ.get(POLICY_FILE_ENV)
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        program_data = os.environ.get("ProgramData") or os.environ.get("PROGRAMDATA") or r"C:\ProgramData"
+        return Path(program_data, APP_AUTHOR, APP_NAME, "policy.json")
+    return Path("/etc/workwell/policy.json")
+
+
+def user_settings_path() -> Path:
+    """The coach's own settings file (``WORKWELL_SETTINGS_FILE`` overrides)."""
+    override = os.environ.get(SETTINGS_FILE_ENV)
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR, roaming=False), "settings.json")
+
+
+def read_policy_registry() -> dict[str, str]:
+    """Values under HKLM\\Software\\Policies\\NHS\\WorkWell (Windows only; empty elsewhere).
+
+    The MSI writes its SERVER_URL and IDLE_LOCK_MINUTES properties there; a Group
+    Policy or Intune configuration profile can write the same values.
+    """
+    if sys.platform != "win32":
+        return {}
+    import winreg
+
+    found: dict[str, str] = {}
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, POLICY_REGISTRY_KEY) as key:
+            for spec in SPECS.values():
+                try:
+                    value, _kind = winreg.QueryValueEx(key, spec.registry_name)
+                except FileNotFoundError:
+                    continue
+                found[spec.registry_name] = value if isinstance(value, str) else str(value)
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def _read_json_layer(path: Path, what: str, problems: list[str]) -> dict[str, Any]:
+    """The valid settings in one JSON file; everything wrong with it goes to ``problems``."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        problems.append(f"{what} {path} could not be read ({exc.strerror or exc}); it was ignored.")
+        return {}
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.append(
+            f"{what} {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "it was ignored."
+        )
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(f"{what} {path} must hold a JSON object such as {{\"idle_lock_minutes\": 10}}; "
+                        "it was ignored.")
+        return {}
+    return _checked(raw, f"{what} {path}", problems)
+
+
+def _checked(raw: Mapping[str, Any], where: str, problems: list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in ("format", "comment") or key.startswith("_"):
+            continue  # room for a version number and notes from IT
+        if key not in SPECS:
+            problems.append(f"{where}: unknown setting {key!r} was ignored (known: {', '.join(SPECS)}).")
+            continue
+        try:
+            values[key] = validate(key, value)
+        except SettingError as exc:
+            problems.append(f"{where}: {exc} This value was ignored.")
+    return values
+
+
+def _registry_layer(values: Mapping[str, str], problems: list[str]) -> dict[str, Any]:
+    by_name = {spec.registry_name.lower(): spec.key for spec in SPECS.values()}
+    raw: dict[str, Any] = {}
+    for name, value in values.items():
+        key = by_name.get(name.lower())
+        # The MSI writes every property; one IT left blank is "not set", not "blank".
+        if key is not None and str(value).strip() != "":
+            raw[key] = value
+    return _checked(raw, f"Registry policy HKLM\\{POLICY_REGISTRY_KEY}", problems)
+
+
+class Settings:
+    """Effective settings. Use :func:`load_settings` to make one."""
+
+    def __init__(self, policy: Mapping[str, Any], user: Mapping[str, Any], user_path: Path,
+                 problems: list[str] | None = None, policy_source: str = ""):
+        self._policy = dict(policy)
+        self._user = dict(user)
+        self.user_path = Path(user_path)
+        self.policy_source = policy_source
+        self.problems: list[str] = list(problems or [])
+
+    def get(self, key: str) -> Any:
+        if key not in SPECS:
+            raise SettingError(f"There is no setting called {key!r}. Settings: {', '.join(SPECS)}.")
+        for layer in (self._policy, self._user):
+            if key in layer:
+                return layer[key]
+        return DEFAULTS[key]
+
+    def is_managed(self, key: str) -> bool:
+        """True when the organisation's policy fixes this setting."""
+        return key in self._policy
+
+    def source(self, key: str) -> str:
+        """Where the value comes from: ``policy``, ``user`` or ``default``."""
+        if key in self._policy:
+            return "policy"
+        return "user" if key in self._user else "default"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {key: self.get(key) for key in SPECS}
+
+    def set_user(self, key: str, value: Any) -> Any:
+        """Check and save the coach's own value; returns the value as stored.
+
+        Raises SettingManaged for a setting the policy fixes and SettingError for a
+        bad value; in both cases nothing is written.
+        """
+        if key in SPECS and self.is_managed(key):
+            raise SettingManaged(
+                f"{SPECS[key].label} is managed by your organisation ({self.policy_source}) and "
+                "cannot be changed here. Ask your service IT team if it needs to change."
+            )
+        value = validate(key, value)
+        updated = dict(self._user, **{key: value})
+        _write_json_atomically(self.user_path, updated)
+        self._user = updated
+        log.info("user setting %s changed", key)
+        return value
+
+    def reset_user(self, key: str) -> None:
+        """Forget the coach's own value so the default applies again."""
+        validate(key, DEFAULTS[key])
+        if key in self._user:
+            updated = {k: v for k, v in self._user.items() if k != key}
+            _write_json_atomically(self.user_path, updated)
+            self._user = updated
+
+
+def _write_json_atomically(path: Path, values: Mapping[str, Any]) -> None:
+    # A crash mid-write must leave the old file or the new one, never half of one.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(dict(values), handle, indent=2, sort_keys=True)
+            handle.write("\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_settings(policy_path: Path | None = None, user_path: Path | None = None,
+                  registry: Mapping[str, str] | None = None) -> Settings:
+    """Read the policy, the coach's settings and the defaults. Never raises for a bad file.
+
+    ``registry`` replaces the Windows registry read (tests); by default it is read on
+    Windows only, and only when ``WORKWELL_POLICY_FILE`` is not set.
+    """
+    problems: list[str] = []
+    policy_path = Path(policy_path) if policy_path else policy_file_path()
+    user_path = Path(user_path) if user_path else user_settings_path()
+    policy = _read_json_layer(policy_path, "The organisation's policy file", problems)
+    sources = [str(policy_path)] if policy else []
+    if registry is None and POLICY_FILE_ENV not in os.environ:
+        try:
+            registry = read_policy_registry()
+        except OSError as exc:
+            problems.append(f"The registry policy could not be read ({exc}); it was ignored.")
+            registry = {}
+    from_registry = _registry_layer(registry or {}, problems)
+    if from_registry:
+        policy.update(from_registry)
+        sources.append(f"HKLM\\{POLICY_REGISTRY_KEY}")
+    user = _read_json_layer(user_path, "Your settings file", problems)
+    for problem in problems:
+        log.warning("settings: %s", problem)
+    return Settings(policy, user, user_path, problems, " and ".join(sources))
