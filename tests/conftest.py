@@ -7,6 +7,14 @@ from workwell_desktop.store import Store
 PASSPHRASE = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory, monkeypatch):
+    """No test reads or writes the machine's policy or the user's own settings."""
+    folder = tmp_path_factory.mktemp("settings")
+    monkeypatch.setenv("WORKWELL_POLICY_FILE", str(folder / "policy.json"))
+    monkeypatch.setenv("WORKWELL_SETTINGS_FILE", str(folder / "settings.json"))
+
+
 @pytest.fixture
 def passphrase():
     return PASSPHRASE

@@ -32,7 +32,9 @@ def test_nhs_number_formats_three_three_four():
     assert v.format_nhs_number("9434765919") == "943 476 5919"
 
 
-@pytest.mark.parametrize("value", ["CA1 1AB", "ca11ab", "CA28 7QA", "LA9 4PU", "EC1A 1BB", "W1A 0AX", "M1 1AE"])
+@pytest.mark.parametrize(
+    "value", ["CA1 1AB", "ca11ab", "CA28 7QA", "LA9 4PU", "EC1A 1BB", "W1A 0AX", "M1 1AE"]
+)
 def test_uk_postcodes_pass(value):
     assert v.check_postcode(value) is None
 

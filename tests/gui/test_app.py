@@ -11,7 +11,7 @@ def test_arguments_and_defaults(monkeypatch, tmp_path):
     monkeypatch.delenv("WORKWELL_IDLE_LOCK_MINUTES", raising=False)
     monkeypatch.setenv("WORKWELL_DATA_DIR", str(tmp_path / "env"))
     args = parse_arguments([])
-    assert args.data_dir == tmp_path / "env" and args.idle_lock_minutes == 10
+    assert args.data_dir == tmp_path / "env" and args.idle_lock_minutes is None  # from settings
     args = parse_arguments(["--data-dir", str(tmp_path / "x"), "--idle-lock-minutes", "2.5"])
     assert args.data_dir == Path(tmp_path / "x") and args.idle_lock_minutes == 2.5
     monkeypatch.setenv("WORKWELL_IDLE_LOCK_MINUTES", "3")

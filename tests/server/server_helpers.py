@@ -79,6 +79,7 @@ def make_change(client_id: str, record_type: str = "client", record_id: str | No
         "change_id": uuid.uuid4().hex, "record_type": record_type,
         "record_id": record_id or (client_id if record_type == "client" else uuid.uuid4().hex),
         "client_id": client_id, "op": op, "payload": payload if payload is not None else {"x": 1},
+        "base": {},
         "hlc": f"{1_700_000_000_000 + next(_ticks):015d}-000000-{device_id}",
         "device_id": device_id, "actor": "Test Coach", "created_at": "2025-01-01T10:00:00Z",
     }

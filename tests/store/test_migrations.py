@@ -62,7 +62,8 @@ def test_failed_migration_leaves_the_database_at_its_old_version(tmp_path, monke
     fixture = released_fixtures()[0]
     data = tmp_path / "data"
     shutil.copytree(fixture, data)
-    broken = [*MIGRATIONS[:1], (2, "broken", "CREATE TABLE field_clock (x TEXT); SELECT nonsense FROM nowhere;")]
+    broken = [*MIGRATIONS[:1],
+              (2, "broken", "CREATE TABLE field_clock (x TEXT); SELECT nonsense FROM nowhere;")]
     monkeypatch.setattr(connection, "MIGRATIONS", broken)
     monkeypatch.setattr(connection, "LATEST_VERSION", 2)
     with pytest.raises(Exception, match="nowhere"):

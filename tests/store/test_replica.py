@@ -3,8 +3,7 @@
 import pytest
 
 from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Referral
-from workwell_desktop.store import Store
-from workwell_desktop.store import replica
+from workwell_desktop.store import Store, replica
 
 
 @pytest.fixture

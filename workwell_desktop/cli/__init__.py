@@ -103,6 +103,8 @@ from ..domain.vocabulary import COACH_ROLES
 from ..paths import default_data_dir
 from ..store import StoreError
 from . import commands
+from .letters import add_letter_commands
+from .sync import add_sync_commands
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("verify-audit", help="check the audit trail has not been tampered with")
     p.set_defaults(handler=commands.verify_audit)
+    add_letter_commands(sub)
+    add_sync_commands(sub)
     return parser
 
 

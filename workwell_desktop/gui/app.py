@@ -13,13 +13,13 @@ from PySide6.QtWidgets import QApplication
 
 from .. import logs
 from ..paths import default_data_dir
+from ..settings import load_settings
 from ..store import Store, StoreError, is_initialised
 from . import style
 from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IDLE_LOCK_MINUTES = 10.0
 
 
 def _minutes(text: str) -> float:
@@ -40,9 +40,13 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
                              "per-user data folder)")
     env_minutes = os.environ.get("WORKWELL_IDLE_LOCK_MINUTES")
     parser.add_argument("--idle-lock-minutes", type=_minutes,
-                        default=_minutes(env_minutes) if env_minutes else DEFAULT_IDLE_LOCK_MINUTES,
-                        help="lock after this many minutes without input (default 10, or "
-                             "WORKWELL_IDLE_LOCK_MINUTES; 0 turns it off)")
+                        default=_minutes(env_minutes) if env_minutes else None,
+                        help="lock after this many minutes without input (default: the "
+                             "organisation's or your setting, 10; WORKWELL_IDLE_LOCK_MINUTES; "
+                             "0 turns it off)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (encrypted database, main window, letter, "
+                             "scoring) offscreen and exit 0, or non-zero saying what failed")
     args = parser.parse_args(argv)
     args.data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     return args
@@ -56,9 +60,15 @@ def prepare_application(app: QApplication) -> None:
     style.apply(app)
 
 
-def build_window(data_dir: Path, idle_minutes: float, passphrase: str | None = None) -> MainWindow:
+def build_window(data_dir: Path, idle_minutes: float | None = None, passphrase: str | None = None,
+                 settings=None) -> MainWindow:
     """The main window, unlocked at once when a passphrase is supplied (headless runs)."""
-    window = MainWindow(data_dir, idle_minutes)
+    settings = settings if settings is not None else load_settings()
+    if idle_minutes is None:
+        idle_minutes = float(settings.get("idle_lock_minutes"))
+    window = MainWindow(data_dir, idle_minutes, settings=settings)
+    for problem in settings.problems:
+        log.warning("settings: %s", problem)
     if passphrase and is_initialised(data_dir):
         try:
             window.open_store(Store.open(data_dir, passphrase))
@@ -69,6 +79,10 @@ def build_window(data_dir: Path, idle_minutes: float, passphrase: str | None = N
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from ..selftest import run_self_test
+
+        return run_self_test()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     prepare_application(app)
     try:

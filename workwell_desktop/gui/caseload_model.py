@@ -19,8 +19,9 @@ from ..store.caseload import CaseloadEntry
 from . import dates
 from .style import ERROR_RED
 
-COLUMNS = ("Name", "NHS number", "Date of birth", "Postcode", "Status", "Next review", "Last contact")
-NAME, NHS_NUMBER, BORN, POSTCODE, STATUS, NEXT_REVIEW, LAST_CONTACT = range(len(COLUMNS))
+COLUMNS = ("Name", "NHS number", "Date of birth", "Postcode", "Status", "Next review",
+           "Overdue actions", "Last contact")
+NAME, NHS_NUMBER, BORN, POSTCODE, STATUS, NEXT_REVIEW, OVERDUE_ACTIONS, LAST_CONTACT = range(len(COLUMNS))
 CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -112,6 +113,7 @@ class CaseloadModel(QAbstractTableModel):
             POSTCODE: lambda e: e.postcode,
             STATUS: lambda e: list(CLIENT_STATUSES).index(e.status) if e.status in CLIENT_STATUSES else 99,
             NEXT_REVIEW: lambda e: _last_first(e.next_review_on),
+            OVERDUE_ACTIONS: lambda e: -e.overdue_actions,
             LAST_CONTACT: lambda e: _last_first(e.last_contact_on),
         }[column]
 
@@ -154,18 +156,13 @@ class CaseloadModel(QAbstractTableModel):
             return self._text(entry, column)
         if role == CLIENT_ID_ROLE:
             return entry.client_id
-        if role == Qt.ItemDataRole.ForegroundRole and column == NEXT_REVIEW and self._overdue(entry):
+        if role == Qt.ItemDataRole.ForegroundRole and (
+                column == NEXT_REVIEW and entry.review_overdue
+                or column == OVERDUE_ACTIONS and entry.overdue_actions):
             return QColor(ERROR_RED)
-        if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_REVIEW and self._overdue(entry):
+        if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_REVIEW and entry.review_overdue:
             return "This review is overdue."
         return None
-
-    def _overdue(self, entry: CaseloadEntry) -> bool:
-        decided = getattr(entry, "review_overdue", None)  # the store's view, plan reviews included
-        if decided is not None:
-            return bool(decided)
-        review = entry.next_review_on
-        return bool(review) and review < self._today and entry.status != "discharged"
 
     def _text(self, entry: CaseloadEntry, column: int) -> str:
         if column == NAME:
@@ -180,7 +177,9 @@ class CaseloadModel(QAbstractTableModel):
             return CLIENT_STATUSES.get(entry.status, entry.status)
         if column == NEXT_REVIEW:
             text = dates.for_reading(entry.next_review_on)
-            return f"{text} (overdue)" if self._overdue(entry) else text
+            return f"{text} (overdue)" if entry.review_overdue else text
+        if column == OVERDUE_ACTIONS:
+            return str(entry.overdue_actions) if entry.overdue_actions else ""
         if column == LAST_CONTACT:
             return dates.for_reading(entry.last_contact_on)
         return ""

@@ -10,8 +10,9 @@ from ..domain.consent import has_consent
 from ..domain.records import Client, ConsentEvent, Discharge, Referral
 from ..domain.validation import format_nhs_number
 from . import dates
+from .assessments import AssessmentsTab
 from .consent_tab import ConsentTab
-from .database_handle import DatabaseHandle
+from .database_handle import DatabaseHandle, LiveStore
 from .details_tab import DetailsTab
 from .dialogs.consent_dialog import ConsentDialog
 from .dialogs.discharge_dialog import DischargeDialog
@@ -19,12 +20,14 @@ from .dialogs.fit_note_dialog import FitNoteDialog
 from .dialogs.referral_dialog import ReferralDialog
 from .dialogs.session_dialog import SessionDialog
 from .fit_notes_tab import FitNotesTab
+from .letters import LettersTab
+from .plan import PlanTab
 from .referral_tab import ReferralTab
 from .sessions_tab import SessionsTab
 from .style import relative_font, set_role
 from .widgets import button, chain_tab_order, paragraph
 
-DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS = range(5)
+DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS, ASSESSMENTS, PLAN, LETTERS = range(8)
 
 
 class ClientRecord(QWidget):
@@ -67,9 +70,15 @@ class ClientRecord(QWidget):
         self.consent = ConsentTab(handle, client_id)
         self.fit_notes = FitNotesTab(handle, client_id)
         self.sessions = SessionsTab(handle, client_id)
+        self.assessments = AssessmentsTab(handle, client_id)
+        self.plan = PlanTab(handle, client_id)
+        self.letters = LettersTab(LiveStore(handle), client_id)
+        # Letters are issued through the store itself: announce them like any save.
+        self.letters.letter_issued.connect(lambda _id: handle.saved.emit(client_id))
         for tab, title in ((self.details, "&Details"), (self.referral, "Referral and &triage"),
                            (self.consent, "&Consent"), (self.fit_notes, "&Fit notes"),
-                           (self.sessions, "&Sessions")):
+                           (self.sessions, "&Sessions"), (self.assessments, "&Assessments"),
+                           (self.plan, "&Plan"), (self.letters, "Employer &letters")):
             self.tabs.addTab(tab, title)
         layout.addWidget(self.tabs, 1)
         chain_tab_order([self.session_button, self.consent_button, self.discharge_button, self.tabs])
@@ -115,8 +124,10 @@ class ClientRecord(QWidget):
         self.consent_warning.setVisible(not consented)
         self.discharge_button.setEnabled(self.status != "discharged")
         self.discharge_button.setToolTip("Already discharged" if self.status == "discharged" else "")
-        for tab in (self.details, self.referral, self.consent, self.fit_notes, self.sessions):
+        for tab in (self.details, self.referral, self.consent, self.fit_notes, self.sessions,
+                    self.assessments, self.plan):
             tab.reload()
+        self.letters.refresh()  # consent may have changed: the letter action follows it
         self.name_changed.emit(c.full_name)
 
     def has_unsaved_changes(self) -> bool:
@@ -139,6 +150,13 @@ class ClientRecord(QWidget):
 
     def add_referral(self) -> QDialog:
         return self._open(ReferralDialog(self.handle, self.client_id, self.client.full_name, self.window()))
+
+    def start_assessment(self) -> None:
+        self.tabs.setCurrentIndex(ASSESSMENTS)
+        self.assessments.start_assessment()
+
+    def show_plan(self) -> None:
+        self.tabs.setCurrentIndex(PLAN)
 
     def discharge(self) -> QDialog:
         return self._open(DischargeDialog(self.handle, self.client_id, self.client.full_name, self.window()))

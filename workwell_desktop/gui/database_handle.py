@@ -75,5 +75,16 @@ class DatabaseHandle(QObject):
         return saved
 
 
+class LiveStore:
+    """Stands in for a Store in widgets that take one: every attribute is looked up
+    on whichever store is open now, since the handle replaces it on each unlock."""
+
+    def __init__(self, handle: DatabaseHandle):
+        self._handle = handle
+
+    def __getattr__(self, name: str):
+        return getattr(self._handle.store, name)
+
+
 def _client_of(record: Record) -> str:
     return getattr(record, "client_id", "") or record.id

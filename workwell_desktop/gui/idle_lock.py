@@ -29,6 +29,13 @@ class IdleLock(QObject):
         self._timer.timeout.connect(self._expired)
         self._running = False
 
+    def set_minutes(self, minutes: float) -> None:
+        """A new idle time (from Settings), taking effect from now."""
+        self.minutes = minutes
+        self._timer.setInterval(max(1, round(minutes * 60_000)))
+        if self._running:
+            self._timer.start()
+
     @property
     def running(self) -> bool:
         return self._running

@@ -17,13 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..settings import Settings, load_settings
 from ..store import Store, is_initialised
+from ..store.database import wipe_data_folder
 from .about_dialog import AboutDialog
 from .database_handle import DatabaseHandle
 from .header_bar import HeaderBar
 from .idle_lock import IdleLock
+from .settings_dialog import SettingsDialog
 from .setup_screen import SetupScreen
 from .status_area import StatusArea
+from .sync_controller import SyncController
+from .sync_dialogs import ConflictsDialog, RegisterDialog
 from .unlock_screen import UnlockScreen
 from .workspace import Workspace
 
@@ -31,9 +36,11 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, data_dir: Path, idle_minutes: float = 10, parent: QWidget | None = None):
+    def __init__(self, data_dir: Path, idle_minutes: float = 10, parent: QWidget | None = None,
+                 settings: Settings | None = None):
         super().__init__(parent)
         self.data_dir = Path(data_dir)
+        self.settings = settings if settings is not None else load_settings()
         self.setWindowTitle("WorkWell Desktop")
         self.setAccessibleName("WorkWell Desktop")
         self.handle = DatabaseHandle(self)
@@ -67,10 +74,14 @@ class MainWindow(QMainWindow):
         else:
             self.stack.setCurrentWidget(self.unlock_screen)
 
-        self.status_area = StatusArea(self.statusBar())
+        self.sync = SyncController(self.handle, self)
+        self.status_area = StatusArea(self.statusBar(), self.sync.describe)
         self.status_area.refresh(None)
         self.statusBar().hide()
-        self.handle.saved.connect(lambda _id: self.status_area.refresh(self.handle.store))
+        self.handle.saved.connect(lambda _id: self.refresh_status())
+        self.sync.changed.connect(self.refresh_status)
+        self.sync.finished.connect(self._synced)
+        self.sync.revoked.connect(self._revoked)
         self._build_actions()
         self._set_unlocked_actions(False)
         self.stack.currentWidget().setFocus()
@@ -106,21 +117,37 @@ class MainWindow(QMainWindow):
         self.close_record_action = a("Close &record", "Ctrl+W",
                                      self.workspace.close_current_record)
         self.about_action = a("&About WorkWell", "F1", self.show_about)
+        self.assessment_action = a("New &assessment…", "Ctrl+Shift+A",
+                                   lambda: self._open_current_then(lambda r: r.start_assessment()),
+                                   "Run an assessment with the open client")
+        self.plan_action = a("&Plan", "Ctrl+Shift+P",
+                             lambda: self._open_current_then(lambda r: r.show_plan()),
+                             "The open client's personalised plan")
+        self.sync_action = a("S&ync now", "F5", self.sync_now, "Send and fetch changes now")
+        self.register_action = a("&Connect to server…", None, self.connect_to_server,
+                                 "Sign this laptop in to the WorkWell server")
+        self.conflicts_action = a("Sync &conflicts…", None, self.show_conflicts,
+                                  "Changes made on two laptops that need a choice")
+        self.settings_action = a("S&ettings…", "Ctrl+,", self.show_settings)
         menus = self.menuBar()
         app_menu = menus.addMenu("Wor&kWell")
-        for action in (self.new_client_action, self.find_action, None, self.lock_action, None,
-                       self.quit_action):
+        for action in (self.new_client_action, self.find_action, None, self.sync_action,
+                       self.register_action, self.conflicts_action, None, self.settings_action,
+                       self.lock_action, None, self.quit_action):
             app_menu.addSeparator() if action is None else app_menu.addAction(action)
         client_menu = menus.addMenu("Client")
         for action in (self.new_session_action, self.consent_action, self.fit_note_action,
-                       self.discharge_action, None, self.close_record_action):
+                       self.assessment_action, self.plan_action, self.discharge_action, None,
+                       self.close_record_action):
             client_menu.addSeparator() if action is None else client_menu.addAction(action)
         help_menu = menus.addMenu("Help")
         help_menu.addAction(self.about_action)
         self.menus = (app_menu, client_menu, help_menu)
         self._needs_unlock = (self.new_client_action, self.find_action, self.lock_action,
                               self.new_session_action, self.consent_action, self.fit_note_action,
-                              self.discharge_action, self.close_record_action)
+                              self.discharge_action, self.close_record_action,
+                              self.assessment_action, self.plan_action, self.sync_action,
+                              self.register_action, self.conflicts_action)
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
         for action in self._needs_unlock:
@@ -136,13 +163,56 @@ class MainWindow(QMainWindow):
 
     def new_session(self) -> QDialog | None:
         """Ctrl+Shift+S: for the open record, or the client highlighted in the caseload."""
+        return self._open_current_then(lambda r: r.new_session())
+
+    def _open_current_then(self, do):
+        """Act on the open record, or first open the client highlighted in the caseload."""
         if self.workspace.current_record() is None:
             client_id = self.workspace.caseload.current_client_id()
             if client_id is None:
                 self.statusBar().showMessage("Open a client's record first.", 4000)
                 return None
             self.workspace.open_client(client_id)
-        return self._with_record(lambda r: r.new_session())
+        return self._with_record(do)
+
+    # ----- sync and settings ------------------------------------------------
+    def refresh_status(self) -> None:
+        self.status_area.refresh(self.handle.store if self.handle.is_open else None)
+
+    def sync_now(self) -> None:
+        if not self.sync.sync_now():
+            message = ("Connect to the WorkWell server first (WorkWell ▸ Connect to server)."
+                       if self.sync.state == "not_registered" else "A sync is already running.")
+            self.statusBar().showMessage(message, 5000)
+
+    def _synced(self, _outcome) -> None:
+        if self.handle.is_open:  # others' changes may have arrived
+            self.workspace.reload_caseload()
+            self.workspace.reload_records()
+        self.refresh_status()
+
+    def connect_to_server(self) -> RegisterDialog:
+        dialog = RegisterDialog(self.handle, self.settings.get("server_url"),
+                                self.settings.is_managed("server_url"), self)
+        dialog.registered.connect(lambda _r: (self.sync._opened(), self.refresh_status()))
+        dialog.open()
+        return dialog
+
+    def show_conflicts(self) -> ConflictsDialog:
+        dialog = ConflictsDialog(self.handle, self)
+        dialog.open()
+        return dialog
+
+    def show_settings(self) -> None:
+        if SettingsDialog(self.settings, self).exec():
+            self.idle_lock.set_minutes(float(self.settings.get("idle_lock_minutes")))
+
+    def _revoked(self, message: str) -> None:
+        """IT revoked this laptop: close the database, wipe it and its key, say so."""
+        self.lock(idle=False)
+        wipe_data_folder(self.data_dir)
+        QMessageBox.warning(self, "This laptop's access was revoked", message)
+        self.close()
 
     def refresh(self) -> None:
         """Re-read the caseload, open records and sync status (after changes made elsewhere)."""

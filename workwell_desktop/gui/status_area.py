@@ -1,4 +1,4 @@
-"""The status bar: sync state (no server yet), the key store in use, who is signed in."""
+"""The status bar: sync state, the key store in use."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from ..store import Store
 class StatusArea:
     """Labels added to the main window's status bar; ``refresh`` after every write."""
 
-    def __init__(self, bar: QStatusBar):
+    def __init__(self, bar: QStatusBar, describe_sync):
+        self.describe_sync = describe_sync  # SyncController.describe
         self.sync = QLabel()
-        # Reserved for sync: the client side will report connection and last sync here.
         self.sync.setAccessibleName("Sync status")
         self.key_store = QLabel()
         self.key_store.setAccessibleName("Where the database key is kept")
@@ -27,9 +27,7 @@ class StatusArea:
             self.sync.setText("Locked")
             self.key_store.setText("")
             return
-        waiting = store.pending_change_count()
-        changes = "change" if waiting == 1 else "changes"
-        self.sync.setText(f"Not connected to a server \u00b7 {waiting} {changes} waiting to sync")
+        self.sync.setText(self.describe_sync(store))
         description = store.key_store.description
         short = description.split(" (")[0]
         self.key_store.setText(f"Key kept in {short}")

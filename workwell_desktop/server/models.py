@@ -79,6 +79,7 @@ class Change(Base):
     record_id: Mapped[str] = mapped_column(String(64))
     op: Mapped[str] = mapped_column(String(10))
     payload: Mapped[str] = mapped_column(Text)  # JSON text, as received
+    base: Mapped[str] = mapped_column(Text, default="{}")  # JSON: field stamps the edit built on
     hlc: Mapped[str] = mapped_column(String(128))
     device_id: Mapped[str] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(200))

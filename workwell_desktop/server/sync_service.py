@@ -126,7 +126,7 @@ def _server_change(session: Session, client_id: str, op: str, payload: dict[str,
     return {
         "change_id": uuid.uuid4().hex, "client_id": client_id, "record_type": "client",
         "record_id": client_id, "op": op, "payload": json.dumps(payload, separators=(",", ":")),
-        "hlc": server_stamp(last), "device_id": SERVER_DEVICE, "actor": actor,
+        "base": "{}", "hlc": server_stamp(last), "device_id": SERVER_DEVICE, "actor": actor,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "pushed_by": None,
         "received_at": utcnow(),
     }
@@ -267,8 +267,9 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any])
         elif team != device.team_id:
             verdicts[change.change_id] = "client belongs to another team; this device may not change it"
             continue
-        row = change.model_dump(exclude={"payload"})
+        row = change.model_dump(exclude={"payload", "base"})
         new_changes.append({**row, "payload": payload, "pushed_by": device.device_id,
+                            "base": json.dumps(change.base, separators=(",", ":")),
                             "received_at": utcnow()})
         new_feed.append({"team_id": team, "client_id": change.client_id, "change_id": change.change_id,
                          "skip_device_id": device.device_id})
@@ -310,7 +311,7 @@ def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int) 
     head = session.scalar(select(func.max(Feed.seq)).where(Feed.team_id == device.team_id)) or 0
     rows = session.execute(
         select(Feed.seq, Change.change_id, Change.record_type, Change.record_id, Change.client_id, Change.op,
-               Change.payload, Change.hlc, Change.device_id, Change.actor, Change.created_at)
+               Change.payload, Change.base, Change.hlc, Change.device_id, Change.actor, Change.created_at)
         .join(Change, Change.change_id == Feed.change_id)
         .where(Feed.team_id == device.team_id, Feed.seq > after,
                or_(Feed.skip_device_id.is_(None), Feed.skip_device_id != device.device_id))
@@ -323,7 +324,8 @@ def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int) 
     next_cursor = last if more else max(last, head, after)
     changes = [{
         "change_id": r.change_id, "record_type": r.record_type, "record_id": r.record_id,
-        "client_id": r.client_id, "op": r.op, "payload": json.loads(r.payload), "hlc": r.hlc,
+        "client_id": r.client_id, "op": r.op, "payload": json.loads(r.payload),
+        "base": json.loads(r.base), "hlc": r.hlc,
         "device_id": r.device_id, "actor": r.actor, "created_at": r.created_at,
     } for r in rows]
     return Page(changes=changes, cursor=str(next_cursor), more=more)

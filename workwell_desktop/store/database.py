@@ -138,17 +138,9 @@ class Store:
         return Store(connect(self.data_dir / DB_FILE, self._key), self.data_dir, self.key_store, self._key)
 
     def wipe(self) -> None:
-        """Remove this laptop's database, backups, logs and key: used when IT revokes
-        the device. Closes the store first; nothing of the data folder's records remains."""
-        import shutil
-
+        """Close, then remove this laptop's database and key (see wipe_data_folder)."""
         self.close()
-        self.key_store.delete()
-        for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", f"{DB_FILE}-journal",
-                     SETTINGS_FILE, "key.json"):
-            (self.data_dir / name).unlink(missing_ok=True)
-        shutil.rmtree(self.data_dir / "backups", ignore_errors=True)
-        log.warning("device revoked: local database and key wiped")
+        wipe_data_folder(self.data_dir)
 
     def check_passphrase(self, passphrase: str) -> None:
         """Raises WrongPassphrase unless ``passphrase`` unlocks this database's key."""
@@ -322,6 +314,23 @@ class Store:
     def connection(self):
         """For read-only reporting queries in this package; writes go through add/update."""
         return self._conn
+
+
+def wipe_data_folder(data_dir: Path) -> None:
+    """Remove the database, its backups and its key: used when IT revokes the device.
+    Every connection to the database must be closed first."""
+    import shutil
+
+    data_dir = Path(data_dir)
+    settings_path = data_dir / SETTINGS_FILE
+    if settings_path.exists():
+        settings = json.loads(settings_path.read_text(encoding="utf-8"))
+        key_store_for(settings.get("key_store", "file"), data_dir, settings.get("install_id", "")).delete()
+    for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", f"{DB_FILE}-journal",
+                 SETTINGS_FILE, "key.json"):
+        (data_dir / name).unlink(missing_ok=True)
+    shutil.rmtree(data_dir / "backups", ignore_errors=True)
+    log.warning("device revoked: local database and key wiped")
 
 
 def client_id_of(record: Record) -> str:

@@ -90,8 +90,11 @@ def register(store, server_url: str, username: str, password: str,
     return registered
 
 
-def sync(store, http: httpx.Client | None = None) -> SyncReport:
-    """Push everything unsent and pull everything new; one request when nothing is."""
+def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -> SyncReport:
+    """Push everything unsent and pull everything new; one request when nothing is.
+
+    A revoked device wipes its data and key here unless ``wipe_on_revoke`` is False
+    (the GUI closes its own connection first, then wipes)."""
     token = replica.get_setting(store, "sync_token")
     server_url = replica.get_setting(store, "server_url")
     if not token:
@@ -111,7 +114,8 @@ def sync(store, http: httpx.Client | None = None) -> SyncReport:
                               "laptop and will sync when you are back online.") from exc
             report.requests += 1
             if response.status_code == 410 and _detail(response) == DEVICE_REVOKED:
-                store.wipe()
+                if wipe_on_revoke:
+                    store.wipe()
                 raise DeviceRevoked(
                     "Service IT has revoked this laptop's access. Its WorkWell data and key "
                     "have been removed from this laptop. Contact your team lead.")

@@ -62,6 +62,7 @@ def upgrade() -> None:
         sa.Column("record_id", sa.String(64), nullable=False),
         sa.Column("op", sa.String(10), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("base", sa.Text(), nullable=False, server_default="{}"),
         sa.Column("hlc", sa.String(128), nullable=False),
         sa.Column("device_id", sa.String(64), nullable=False),
         sa.Column("actor", sa.String(200), nullable=False),

@@ -1,0 +1,214 @@
+"""The desktop sync client against the real server over HTTP on loopback, on
+PostgreSQL and SQLite: convergence, conflicts, interruptions at every step, team
+scoping, revocation and reassignment."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+from server_helpers import PASSWORD
+from sqlalchemy.orm import Session
+
+from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Referral
+from workwell_desktop.server import admin
+from workwell_desktop.store import Store, replica
+from workwell_desktop.sync import engine
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture
+def live(two_teams):
+    """The server app listening on a loopback port, for real HTTP with gzip."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(two_teams.app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    two_teams.base_url = f"http://127.0.0.1:{port}"
+    yield two_teams
+    server.should_exit = True
+    thread.join(5)
+
+
+@pytest.fixture
+def laptop(live, tmp_path, monkeypatch):
+    """``laptop("ann")``: a registered desktop database for that coach."""
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    made = []
+
+    def make(username: str) -> Store:
+        store = Store.create(tmp_path / f"{username}-{len(made)}", PASSPHRASE, f"{username.title()} Coach")
+        engine.register(store, live.base_url, username, PASSWORD, "test laptop")
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        store.close()
+
+
+def add_client(store: Store, nhs: str = "9434765919", **kw) -> Client:
+    fields = dict(given_name="Wren", family_name="Ashdown", date_of_birth="1975-06-01", nhs_number=nhs,
+                  postcode="CA2 4HH", phone="07700900001")
+    fields.update(kw)
+    client = Client(**fields)
+    store.add_together([client, Referral(client_id=client.id, route="gp", received_on="2026-11-01")])
+    return store.get(Client, client.id)
+
+
+def everything(store: Store) -> dict:
+    """Every record on the device, for comparing two devices."""
+    return {name: sorted(store.rows(f"SELECT * FROM {name}"), key=lambda r: r["id"])
+            for name in ("client", "referral", "contact_session", "consent_event")}
+
+
+def test_two_laptops_working_offline_converge(laptop):
+    ann, bob = laptop("ann"), laptop("bob")
+    first = add_client(ann)
+    add_client(bob, "9990000018", given_name="Ffion")
+    ann.add(ContactSession(client_id=first.id, held_on="2026-11-20", mode="phone", duration_minutes=30,
+                           note="first call"))
+    engine.sync(ann)
+    engine.sync(bob)
+    bob.update(Client, first.id, employer="Carlisle Bakery")
+    bob.add(ConsentEvent(client_id=first.id, scope="share_employer", action="given", method="verbal",
+                         recorded_by="Bob Coach", recorded_at="2026-11-21T10:00:00+00:00"))
+    engine.sync(bob)
+    engine.sync(ann)
+    assert everything(ann) == everything(bob)
+    assert ann.get(Client, first.id).employer == "Carlisle Bakery"
+    assert ann.pending_change_count() == bob.pending_change_count() == 0
+
+
+def test_an_empty_sync_is_one_request(laptop):
+    ann = laptop("ann")
+    add_client(ann)
+    engine.sync(ann)
+    assert engine.sync(ann).requests == 1
+
+
+def test_same_field_conflict_is_shown_on_both_laptops(laptop):
+    ann, bob = laptop("ann"), laptop("bob")
+    client = add_client(ann)
+    engine.sync(ann)
+    engine.sync(bob)
+    ann.update(Client, client.id, employer="Bakery")
+    bob.update(Client, client.id, employer="Farm")
+    engine.sync(ann)
+    engine.sync(bob)
+    engine.sync(ann)
+    assert ann.get(Client, client.id).employer == bob.get(Client, client.id).employer
+    [on_ann], [on_bob] = replica.open_conflicts(ann), replica.open_conflicts(bob)
+    assert {on_ann.kept_value, on_ann.other_value} == {"Bakery", "Farm"}
+    assert {on_bob.kept_value, on_bob.other_value} == {"Bakery", "Farm"}
+    replica.resolve_conflict(bob, on_bob.id, keep_other=True)
+    engine.sync(bob)
+    engine.sync(ann)
+    assert ann.get(Client, client.id).employer == bob.get(Client, client.id).employer
+    assert replica.open_conflicts(ann) == replica.open_conflicts(bob) == []
+
+
+class Faulty(httpx.HTTPTransport):
+    """Fails one sync request: before it is sent, or after the server answered."""
+
+    def __init__(self, when: str):
+        super().__init__()
+        self.when, self.failed = when, False
+
+    def handle_request(self, request):
+        if self.failed or not request.url.path.endswith("/sync"):
+            return super().handle_request(request)
+        self.failed = True
+        if self.when == "before_send":
+            raise httpx.ConnectError("network down")
+        response = super().handle_request(request)
+        response.read()
+        raise httpx.ReadError("connection lost before the reply arrived")
+
+
+@pytest.mark.parametrize("when", ["before_send", "after_send_before_ack"])
+def test_an_interrupted_push_loses_and_duplicates_nothing(laptop, live, when):
+    ann, bob = laptop("ann"), laptop("bob")
+    for i, nhs in enumerate(("9434765919", "9990000018", "9990000026")):
+        add_client(ann, nhs, given_name=f"Person{i}")
+    with httpx.Client(transport=Faulty(when)) as http, pytest.raises(engine.Offline):
+        engine.sync(ann, http=http)
+    assert ann.pending_change_count() == 6  # nothing marked sent without an acknowledgement
+    engine.sync(ann)  # the retry; a replayed batch is acknowledged and changes nothing
+    assert ann.pending_change_count() == 0
+    assert live.count("change") == 6
+    engine.sync(bob)
+    assert everything(bob) == everything(ann)
+
+
+def test_an_interrupted_pull_page_is_applied_once_on_retry(laptop, monkeypatch):
+    ann, bob = laptop("ann"), laptop("bob")
+    for i, nhs in enumerate(("9434765919", "9990000018", "9990000026")):
+        add_client(ann, nhs, given_name=f"Person{i}")
+    engine.sync(ann)
+    real, calls = replica._apply_one, []
+
+    def dies_mid_page(cur, store, change):
+        calls.append(change["change_id"])
+        if len(calls) == 4:
+            raise OSError("laptop lid closed")
+        return real(cur, store, change)
+
+    monkeypatch.setattr(replica, "_apply_one", dies_mid_page)
+    with pytest.raises(OSError):
+        engine.sync(bob)
+    assert bob.caseload() == [] and replica.get_setting(bob, "sync_cursor") == ""
+    monkeypatch.setattr(replica, "_apply_one", real)
+    engine.sync(bob)
+    assert everything(bob) == everything(ann)
+    assert len(bob.rows("SELECT * FROM received_change")) == 6
+
+
+def test_another_team_sees_nothing(laptop):
+    ann, cat = laptop("ann"), laptop("cat")
+    add_client(ann)
+    engine.sync(ann)
+    report = engine.sync(cat)
+    assert report.pulled == 0 and cat.caseload() == []
+
+
+def test_a_revoked_laptop_wipes_itself(laptop, live):
+    ann = laptop("ann")
+    add_client(ann)
+    engine.sync(ann)
+    device_id = replica.get_setting(ann, "server_device_id")
+    with Session(live.engine) as session:
+        assert admin.revoke_device(session, device_id)
+    data_dir = ann.data_dir
+    with pytest.raises(engine.DeviceRevoked, match="revoked"):
+        engine.sync(ann)
+    assert not (data_dir / "workwell.db").exists() and not (data_dir / "key.json").exists()
+    assert not (data_dir / "workwell.json").exists()
+
+
+def test_reassignment_removes_the_client_from_the_old_team(laptop, live):
+    ann, cat = laptop("ann"), laptop("cat")
+    moving = add_client(ann)
+    staying = add_client(ann, "9990000018", given_name="Stays")
+    ann.add(ContactSession(client_id=moving.id, held_on="2026-11-20", mode="phone", duration_minutes=30))
+    engine.sync(ann)
+    with Session(live.engine) as session:
+        admin.move_client(session, moving.id, "cat")
+    engine.sync(ann)
+    engine.sync(cat)
+    assert [e.client_id for e in ann.caseload()] == [staying.id]
+    assert ann.for_client(ContactSession, moving.id) == []
+    assert [e.client_id for e in cat.caseload()] == [moving.id]
+    assert len(cat.for_client(ContactSession, moving.id)) == 1
+    assert cat.get(Client, moving.id).coach == "cat"

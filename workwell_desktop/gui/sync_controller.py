@@ -1,0 +1,138 @@
+"""Runs sync in the background and keeps the status bar's sync state.
+
+Sync happens on a worker thread with its own database connection (WAL lets it write
+while the GUI reads), so nothing on the GUI thread ever waits for the network. It
+runs after unlock, shortly after local changes, every few minutes, and on
+"Sync now"; while offline it retries every minute, which is how it notices that the
+connection has come back.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from ..store import replica
+from ..sync import engine
+
+log = logging.getLogger(__name__)
+
+AFTER_CHANGE_MS = 15_000
+EVERY_MS = 5 * 60_000
+OFFLINE_RETRY_MS = 60_000
+
+
+class _Signals(QObject):
+    done = Signal(object)  # SyncReport or SyncError
+
+
+class _SyncJob(QRunnable):
+    def __init__(self, store, signals: _Signals):
+        super().__init__()
+        self.store, self.signals = store, signals
+
+    def run(self) -> None:
+        try:
+            outcome = engine.sync(self.store, wipe_on_revoke=False)
+        except engine.SyncError as problem:
+            outcome = problem
+        except Exception as problem:  # never let a worker die silently
+            log.exception("sync failed unexpectedly")
+            outcome = engine.SyncError(f"Sync failed unexpectedly ({type(problem).__name__}). "
+                                       "Your work is saved on this laptop.")
+        finally:
+            self.store.close()
+        self.signals.done.emit(outcome)
+
+
+class SyncController(QObject):
+    """``state`` is one of: not_registered, offline, syncing, up_to_date, error."""
+
+    changed = Signal()
+    revoked = Signal(str)
+    finished = Signal(object)
+
+    def __init__(self, handle, parent: QObject | None = None):
+        super().__init__(parent)
+        self.handle = handle
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)  # one sync at a time
+        self.signals = _Signals()
+        self.signals.done.connect(self._done)
+        self.state, self.message, self.running = "not_registered", "", False
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.sync_now)
+        handle.opened.connect(self._opened)
+        handle.closed.connect(self.timer.stop)
+        handle.saved.connect(lambda _id: self._schedule(AFTER_CHANGE_MS))
+
+    def _opened(self) -> None:
+        self.state = "idle" if engine.is_registered(self.handle.store) else "not_registered"
+        self.changed.emit()
+        self._schedule(0)
+
+    def _schedule(self, delay_ms: int) -> None:
+        if self.handle.is_open and engine.is_registered(self.handle.store):
+            if not self.timer.isActive() or self.timer.remainingTime() > delay_ms:
+                self.timer.start(delay_ms)
+
+    def sync_now(self) -> bool:
+        """Start a sync unless one is running or the app is locked or unregistered."""
+        if self.running or not self.handle.is_open or not engine.is_registered(self.handle.store):
+            return False
+        self.running, self.state = True, "syncing"
+        self.changed.emit()
+        self.pool.start(_SyncJob(self.handle.store.sibling(), self.signals))
+        return True
+
+    def _done(self, outcome) -> None:
+        self.running = False
+        if isinstance(outcome, engine.DeviceRevoked):
+            self.state, self.message = "revoked", str(outcome)
+            self.revoked.emit(str(outcome))
+            return
+        if isinstance(outcome, engine.Offline):
+            self.state, self.message = "offline", str(outcome)
+            self._schedule(OFFLINE_RETRY_MS)
+        elif isinstance(outcome, engine.SyncError):
+            self.state, self.message = "error", str(outcome)
+            self._schedule(EVERY_MS)
+        else:
+            self.state, self.message = "up_to_date", ""
+            # changes made while the sync ran go out soon, not in five minutes
+            pending = self.handle.is_open and replica.unsent_changes(self.handle.store, 1)
+            self._schedule(AFTER_CHANGE_MS if pending else EVERY_MS)
+        self.changed.emit()
+        self.finished.emit(outcome)
+
+    def wait_for_idle(self, msecs: int = 30_000) -> bool:
+        return self.pool.waitForDone(msecs)
+
+    def describe(self, store) -> str:
+        """The status bar's words: state, changes waiting, last successful sync."""
+        waiting = store.pending_change_count()
+        changes = f"{waiting} change{'' if waiting == 1 else 's'} waiting to sync"
+        last = replica.get_setting(store, "last_sync_at")
+        when = f" \u00b7 last synced {_local_time(last)}" if last else ""
+        conflicts = len(replica.open_conflicts(store))
+        to_resolve = f" \u00b7 {conflicts} conflict{'' if conflicts == 1 else 's'} to resolve" \
+            if conflicts else ""
+        words = {
+            "not_registered": "Not connected to a server (WorkWell \u25b8 Connect to server)",
+            "idle": "Connected", "syncing": "Syncing\u2026", "up_to_date": "Up to date",
+            "offline": "Offline: work is saved and will sync when back online",
+            "error": f"Sync problem: {self.message}",
+        }.get(self.state, self.state)
+        return f"{words} \u00b7 {changes}{when}{to_resolve}"
+
+
+def _local_time(iso: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return iso
+    today = datetime.now(UTC).astimezone().date()
+    return moment.strftime("%H:%M" if moment.date() == today else "%d %b %H:%M")
