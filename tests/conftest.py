@@ -1,5 +1,10 @@
 """Shared fixtures: an unlocked store in a temporary data folder."""
 
+import os
+
+# Qt tests anywhere in the suite draw offscreen, never on the developer's screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import pytest
 
 from workwell_desktop.store import Store

@@ -212,3 +212,57 @@ def test_reassignment_removes_the_client_from_the_old_team(laptop, live):
     assert [e.client_id for e in cat.caseload()] == [moving.id]
     assert len(cat.for_client(ContactSession, moving.id)) == 1
     assert cat.get(Client, moving.id).coach == "cat"
+
+
+def test_coach_connects_syncs_and_resolves_a_conflict_in_the_app(laptop, live, qtbot, tmp_path,
+                                                                  monkeypatch):
+    from pathlib import Path
+
+    from workwell_desktop.gui.app import build_window
+    from workwell_desktop.gui.sync_dialogs import RegisterDialog
+
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    data = tmp_path / "gui"
+    store = Store.create(data, PASSPHRASE, "Ann Coach")
+    client = add_client(store)
+    store.close()
+    window = build_window(data, 0, PASSPHRASE)
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    assert "Not connected" in window.status_area.sync.text()
+
+    dialog: RegisterDialog = window.connect_to_server()
+    dialog.url.setText(live.base_url)
+    qtbot.keyClicks(dialog.username, "ann")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        dialog.connect_button.click()  # registering starts the first sync at once
+    assert window.sync.state == "up_to_date"
+    assert "Up to date" in window.status_area.sync.text()
+    assert "0 changes waiting" in window.status_area.sync.text()
+
+    # Bob changes the same detail on his laptop while Ann changes it here
+    bob = laptop("bob")
+    engine.sync(bob)
+    bob.update(Client, client.id, employer="Farm")
+    engine.sync(bob)
+    window.handle.update(Client, client.id, employer="Bakery")
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        window.sync_now()
+    assert "1 conflict to resolve" in window.status_area.sync.text()
+    conflicts = window.show_conflicts()
+    assert conflicts.table.rowCount() == 1
+    Path("renders").mkdir(exist_ok=True)
+    conflicts.grab().save("renders/sync-conflicts.png")
+    window.grab().save("renders/sync-status.png")
+    kept = window.handle.store.get(Client, client.id).employer
+    conflicts.other.click()
+    assert conflicts.table.rowCount() == 0
+    assert window.handle.store.get(Client, client.id).employer != kept
+    with qtbot.waitSignal(window.sync.finished, timeout=20_000):
+        window.sync_now()
+    engine.sync(bob)
+    assert bob.get(Client, client.id).employer == window.handle.store.get(Client, client.id).employer
+    assert replica.open_conflicts(bob) == []
+    window.handle.close()

@@ -95,6 +95,7 @@ class CaseloadPanel(QWidget):
             cm.POSTCODE: metrics.horizontalAdvance("Postcode  ") + pad,
             cm.STATUS: max(metrics.horizontalAdvance(s) for s in CLIENT_STATUSES.values()) + pad,
             cm.NEXT_REVIEW: metrics.horizontalAdvance("30 Sep 2026 (overdue)") + pad,
+            cm.OVERDUE_ACTIONS: metrics.horizontalAdvance("Overdue actions") + pad,
         }
         header = self.table.horizontalHeader()
         for column, width in widths.items():
