@@ -104,6 +104,7 @@ from ..paths import default_data_dir
 from ..store import StoreError
 from . import commands
 from .letters import add_letter_commands
+from .summary import add_summary_command
 from .sync import add_sync_commands
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=commands.verify_audit)
     add_letter_commands(sub)
     add_sync_commands(sub)
+    add_summary_command(sub)
     return parser
 
 

@@ -175,6 +175,13 @@ class MainWindow(QMainWindow):
             self.workspace.open_client(client_id)
         return self._with_record(do)
 
+    @staticmethod
+    def _is_team_lead(store: Store) -> bool:
+        """The role from the server account once registered, else the one chosen at set-up."""
+        from ..store import replica
+
+        return (replica.get_setting(store, "sync_role") or store.coach_role) == "team_lead"
+
     # ----- sync and settings ------------------------------------------------
     def refresh_status(self) -> None:
         self.status_area.refresh(self.handle.store if self.handle.is_open else None)
@@ -232,6 +239,7 @@ class MainWindow(QMainWindow):
         self.statusBar().show()
         self.workspace.reload_caseload()
         self.workspace.reload_records()
+        self.workspace.show_team_summary(self._is_team_lead(store))
         self.stack.setCurrentWidget(self.workspace)
         self._set_unlocked_actions(True)
         if self.setup_screen is not None:

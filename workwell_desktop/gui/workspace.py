@@ -38,8 +38,25 @@ class Workspace(QTabWidget):
             self.reload_caseload()
 
     def forget_client_data(self) -> None:
-        """On lock: drop the caseload list from memory (records reload on unlock)."""
+        """On lock: drop the caseload list and any team summary from memory (records
+        reload on unlock)."""
         self.caseload.model.clear()
+        self.show_team_summary(False)
+
+    def show_team_summary(self, shown: bool) -> None:
+        """The team lead's weekly summary, as a second fixed tab."""
+        from .reports import SummaryView
+
+        current = getattr(self, "summary", None)
+        if shown and current is None:
+            self.summary = SummaryView(self.handle)
+            self.insertTab(1, self.summary, "Team summary")
+            for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
+                self.tabBar().setTabButton(1, side, None)
+        elif not shown and current is not None:
+            self.removeTab(self.indexOf(current))
+            current.deleteLater()
+            self.summary = None
 
     def find(self) -> None:
         self.setCurrentWidget(self.caseload)

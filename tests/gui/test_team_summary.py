@@ -1,0 +1,38 @@
+"""Team leads get the weekly summary as a tab; coaches do not; a lock removes it."""
+
+from pathlib import Path
+
+from workwell_desktop.gui.app import build_window
+from workwell_desktop.store import Store
+
+PASSPHRASE = "correct horse battery staple"
+
+
+def window_for(tmp_path, role, qtbot):
+    Store.create(tmp_path / role, PASSPHRASE, "Lee Lead", coach_role=role).close()
+    window = build_window(tmp_path / role, 0, PASSPHRASE)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    return window
+
+
+def tab_titles(window):
+    return [window.workspace.tabText(i) for i in range(window.workspace.count())]
+
+
+def test_team_lead_sees_the_team_summary(tmp_path, qtbot, data_dir):
+    window = window_for(tmp_path, "team_lead", qtbot)
+    assert tab_titles(window)[:2] == ["Caseload", "Team summary"]
+    window.workspace.setCurrentIndex(1)
+    Path("renders").mkdir(exist_ok=True)
+    window.grab().save("renders/team-summary-tab.png")
+    window.lock()
+    assert "Team summary" not in tab_titles(window)  # no figures left in memory while locked
+    window.handle.close()
+
+
+def test_a_coach_does_not(tmp_path, qtbot, data_dir):
+    window = window_for(tmp_path, "coach", qtbot)
+    assert "Team summary" not in tab_titles(window)
+    window.handle.close()

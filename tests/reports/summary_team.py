@@ -1,0 +1,98 @@
+"""A small synthetic team with known events, for exact summary figures.
+
+Weeks (Monday to Sunday): W43 19-25 Oct 2026 (the clocks go back on Sunday 25 Oct),
+W46 9-15 Nov, W47 16-22 Nov.
+"""
+
+import itertools
+from pathlib import Path
+
+from workwell_desktop.domain.assessments import Assessment
+from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Discharge, Referral
+from workwell_desktop.store import Store
+
+PASSPHRASE = "correct horse battery staple"
+RENDERS = Path(__file__).resolve().parents[2] / "renders"
+ALEX, BEA = "Alex Coach", "Bea Lead"
+_serial = itertools.count(1)
+
+
+def nhs_number() -> str:
+    """A valid number from the 999 synthetic range (Modulus 11 check digit)."""
+    while True:
+        body = f"999{next(_serial):06d}"
+        check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(body)) % 11
+        if check == 11:
+            check = 0
+        if check != 10:
+            return body + str(check)
+
+
+def add_client(store: Store, coach: str, received: str, route: str = "gp", outcome: str = "pending",
+               triaged: str = "", first: str = "", reason: str = "", review: str = "") -> str:
+    client = Client(given_name="Test", family_name=f"Person {next(_serial)}", date_of_birth="1980-01-01",
+                    nhs_number=nhs_number(), postcode="CA1 1AB", phone="07700900001", coach=coach,
+                    next_review_on=review)
+    referral = Referral(client_id=client.id, route=route, received_on=received, triage_outcome=outcome,
+                        triaged_on=triaged, first_contact_on=first, decline_reason=reason)
+    store.add_together([client, referral])
+    return client.id
+
+
+def session(store, cid, day, mode="in_person", supersedes=""):
+    return store.add(ContactSession(client_id=cid, held_on=day, mode=mode, duration_minutes=45,
+                                    venue="Carlisle hub" if mode == "in_person" else "",
+                                    recorded_by=ALEX, supersedes=supersedes))
+
+
+def assessment(store, cid, instrument, timepoint, day, total, supersedes=""):
+    return store.add(Assessment(client_id=cid, instrument_id=instrument, instrument_version="1",
+                                timepoint=timepoint, completed_on=day, completed_by=ALEX, answers=(1,),
+                                total=total, supersedes=supersedes,
+                                correction_reason="typed wrong" if supersedes else ""))
+
+
+def withdraw(store, cid, at, scope):
+    store.add(ConsentEvent(client_id=cid, scope=scope, action="withdrawn", method="verbal",
+                           recorded_by=BEA, recorded_at=at))
+
+
+def build_team(store: Store) -> dict[str, str]:
+    ids = {}
+    # Alex
+    ids["A1"] = add_client(store, ALEX, "2026-11-16", "gp", "accepted", "2026-11-16", "2026-11-18")
+    ids["A2"] = add_client(store, ALEX, "2026-11-17", "gp", "accepted", "2026-11-17", "2026-11-22")
+    ids["A3"] = add_client(store, ALEX, "2026-11-20", "self")
+    ids["A4"] = add_client(store, ALEX, "2026-11-02", "employer", "accepted", "2026-11-03", "2026-11-05",
+                           review="2026-11-10")
+    store.add(Discharge(client_id=ids["A4"], discharged_on="2026-11-19", reason="completed",
+                        work_outcome="returned_to_work"))
+    ids["A5"] = add_client(store, ALEX, "2026-11-22", "jobcentre", "declined", "2026-11-22",
+                           reason="out_of_area")
+    ids["A6"] = add_client(store, ALEX, "2026-10-12", "gp", "accepted", "2026-10-13", "2026-10-20",
+                           review="2026-11-20")
+    a6 = ids["A6"]
+    session(store, a6, "2026-11-16")
+    session(store, a6, "2026-11-18")
+    wrong = session(store, a6, "2026-11-17", "phone")
+    session(store, a6, "2026-11-17", "phone", supersedes=wrong.id)
+    assessment(store, a6, "phq9", "baseline", "2026-10-20", 18)
+    assessment(store, a6, "gad7", "baseline", "2026-10-20", 15)
+    assessment(store, a6, "phq9", "review", "2026-11-18", 10)
+    assessment(store, a6, "gad7", "review", "2026-11-18", 12)
+    typo = assessment(store, a6, "gad7", "review", "2026-11-19", 20)
+    assessment(store, a6, "gad7", "review", "2026-11-19", 13, supersedes=typo.id)
+    # Bea
+    ids["B1"] = add_client(store, BEA, "2026-11-18", "vcse", "accepted", "2026-11-18", "2026-11-19")
+    session(store, ids["B1"], "2026-11-19", "video")
+    ids["B2"] = add_client(store, BEA, "2026-09-28", "gp", "accepted", "2026-09-28", "2026-10-01")
+    b2 = ids["B2"]
+    assessment(store, b2, "swemwbs", "baseline", "2026-10-01", 45)
+    assessment(store, b2, "swemwbs", "review", "2026-11-20", 41)
+    withdraw(store, b2, "2026-11-22T23:30:00+00:00", "share_employer")  # Sunday 23:30 GMT: W47
+    withdraw(store, b2, "2026-11-15T23:30:00Z", "share_gp")             # Sunday 23:30 GMT: W46
+    withdraw(store, b2, "2026-10-18T23:30:00Z", "contact_sms")  # Monday 00:30 BST: W43, not W42
+    withdraw(store, b2, "2026-10-25T23:30:00Z", "share_gp")     # Sunday 23:30 GMT after the change: W43
+    ids["B3"] = add_client(store, BEA, "2026-10-05", "gp")
+    ids["B4"] = add_client(store, BEA, "2026-11-10", "self", "accepted", "2026-11-10", "2026-11-16")
+    return ids

@@ -1,0 +1,71 @@
+"""The SummaryView widget: week picker, table per scope, exports off the GUI thread."""
+
+import csv
+import io
+from datetime import date
+
+from openpyxl import load_workbook
+from summary_team import ALEX, RENDERS
+
+from workwell_desktop.gui.reports import SummaryView
+
+TODAY = date(2026, 11, 23)
+
+
+def cell_texts(view, column):
+    return {view.table.item(r, 0).text().strip(): view.table.item(r, column).text()
+            for r in range(view.table.rowCount())}
+
+
+def test_the_table_shows_the_chosen_week_and_scope(qtbot, team):
+    view = SummaryView(team, today=TODAY)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    assert view.week == "2026-W47"  # the last complete week
+    assert view.scope_box.currentText() == "Whole service"
+    assert [view.scope_box.itemText(i) for i in range(view.scope_box.count())] == \
+        ["Whole service", ALEX, "Bea Lead"]
+    rows = cell_texts(view, 1)
+    assert rows["Referrals received"] == "5"
+    assert rows["Referrals: GP / primary care"] == "<5"  # suppressed by default
+    view.suppression.setChecked(False)
+    assert view.suppression_note.isVisible()
+    assert cell_texts(view, 1)["Referrals: GP / primary care"] == "2"
+    view.scope_box.setCurrentIndex(view.scope_box.findData(ALEX))
+    assert cell_texts(view, 1)["Referrals received"] == "4"
+    assert cell_texts(view, 3)["Referrals received"] == "6"
+    view.week_box.setCurrentIndex(view.week_box.findData("2026-W43"))
+    assert cell_texts(view, 1)["First contacts"] == "1"
+    assert view.scope_box.currentData() == ALEX  # the scope is kept
+    RENDERS.mkdir(exist_ok=True)
+    view.grab().save(str(RENDERS / "summary-view.png"))
+
+
+def test_exports_run_in_the_background(qtbot, team, tmp_path):
+    view = SummaryView(team, today=TODAY)
+    qtbot.addWidget(view)
+    view.refresh()
+    for fmt in ("csv", "xlsx", "pdf"):
+        out = tmp_path / f"s.{fmt}"
+        with qtbot.waitSignal(view.exported, timeout=20000) as done:
+            view.export_to(fmt, out)
+            assert not view.buttons["pdf"].isEnabled() and not view.progress.isHidden()
+        path, message = done.args
+        assert path == str(out) and "suppression on" in message
+        assert view.buttons["pdf"].isEnabled() and view.progress.isHidden()
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8"))))
+    assert rows[0]["measure"] == "suppression" and rows[0]["value"] == "on"
+    assert load_workbook(tmp_path / "s.xlsx")["Summary"]["B3"].value == "on"
+    assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")
+    assert team.is_open  # the worker closed only its own connection
+
+
+def test_an_export_that_cannot_be_written_says_so(qtbot, team, tmp_path):
+    view = SummaryView(team, today=TODAY)
+    qtbot.addWidget(view)
+    view.refresh()
+    with qtbot.waitSignal(view.exported, timeout=20000) as done:
+        view.export_to("csv", tmp_path / "missing-folder" / "s.csv")
+    assert done.args[0] == "" and "Could not save" in done.args[1]

@@ -1,0 +1,231 @@
+"""The team lead's weekly caseload summary on screen, with PDF / CSV / XLSX export.
+
+``SummaryView(handle_or_store)`` takes the app's DatabaseHandle (the open store is
+looked up each time, as it changes on every unlock) or a Store. The figures are
+worked out on the GUI thread when the week or the scope changes (well under a
+second for a 5,000-client service); each export runs in a QThreadPool worker on its
+own connection (``Store.sibling``) with a busy progress bar, and is audited.
+Figure definitions: ``workwell_desktop/reports/figures.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...reports.export import export_summary
+from ...reports.figures import SERVICE, UNASSIGNED, Summary, build_summary, week_name
+from ...reports.labels import is_breakdown, measure_label, value_text
+from ...reports.suppression import suppress
+from ..style import relative_font
+from ..widgets import button, hint_label
+
+log = logging.getLogger(__name__)
+
+WEEKS_OFFERED = 26
+_FILTERS = {"pdf": "PDF document (*.pdf)", "csv": "CSV file (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}
+
+
+def _scope_name(scope: str) -> str:
+    return {SERVICE: "Whole service", UNASSIGNED: "No coach assigned"}.get(scope, scope)
+
+
+class _Signals(QObject):
+    done = Signal(str, str)  # the file written ("" on failure), the message to show
+
+
+class _ExportJob(QRunnable):
+    """Works out, renders and writes one export on its own connection, then closes it."""
+
+    def __init__(self, store, week: str, fmt: str, out: Path, suppression: bool, signals: _Signals):
+        super().__init__()
+        self.store, self.week, self.fmt, self.out = store, week, fmt, out
+        self.suppression, self.signals = suppression, signals
+
+    def run(self) -> None:
+        try:
+            export_summary(self.store, self.week, self.fmt, self.out, suppression=self.suppression)
+            mark = "suppression on" if self.suppression else "suppression OFF: for the team only"
+            result = (str(self.out), f"Saved {self.out.name} ({mark}). The file is not encrypted: "
+                                     "keep it only as long as you need it.")
+        except OSError as problem:
+            result = ("", f"Could not save {self.out.name}: {problem.strerror or problem}.")
+        except Exception as problem:  # never let a worker die silently
+            log.exception("summary export failed")
+            result = ("", f"The export failed unexpectedly ({type(problem).__name__}). Nothing was saved.")
+        finally:
+            self.store.close()
+        self.signals.done.emit(*result)
+
+
+class SummaryView(QWidget):
+    """Week picker, scope picker, a table of figures (week, 4 and 13 weeks), exports."""
+
+    exported = Signal(str, str)  # path ("" on failure), message
+
+    def __init__(self, handle_or_store, parent: QWidget | None = None, today: date | None = None):
+        super().__init__(parent)
+        self._source = handle_or_store
+        self._today = today
+        self._summary: Summary | None = None
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.signals = _Signals()
+        self.signals.done.connect(self._export_done)
+
+        title = QLabel("Weekly caseload summary")
+        title.setFont(relative_font(title, 1.4, bold=True))
+        title.setAccessibleName("Weekly caseload summary")
+        self.week_box = QComboBox()
+        self.week_box.setAccessibleName("Week")
+        monday = (today or date.today()) - timedelta(days=(today or date.today()).weekday())
+        for back in range(WEEKS_OFFERED):
+            start = monday - timedelta(weeks=back)
+            end = start + timedelta(days=6)
+            self.week_box.addItem(f"{week_name(start)}: {start:%d %b} to {end:%d %b %Y}"
+                                  + (" (this week, so far)" if back == 0 else ""), week_name(start))
+        self.week_box.setCurrentIndex(1)  # the last complete week
+        self.scope_box = QComboBox()
+        self.scope_box.setAccessibleName("Coach or whole service")
+        self.suppression = QCheckBox("Hide small numbers (counts of 1 to 4), for anything leaving the team")
+        self.suppression.setChecked(True)
+        self.suppression_note = hint_label("Every number is shown: keep this view and its exports "
+                                           "inside the team.")
+        self.suppression_note.hide()
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Figure", "Week", "Last 4 weeks", "Last 13 weeks"])
+        self.table.setAccessibleName("Summary figures")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.buttons = {fmt: button(f"Export {fmt.upper()}\u2026", f"Export the summary as {fmt.upper()}")
+                        for fmt in ("pdf", "csv", "xlsx")}
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: an export has no meaningful steps
+        self.progress.setAccessibleName("Exporting")
+        self.progress.hide()
+        self.status = hint_label("")
+        self.status.setAccessibleName("Export status")
+
+        pickers = QHBoxLayout()
+        pickers.addWidget(QLabel("&Week:", buddy=self.week_box))
+        pickers.addWidget(self.week_box, 1)
+        pickers.addWidget(QLabel("&Show:", buddy=self.scope_box))
+        pickers.addWidget(self.scope_box, 1)
+        actions = QHBoxLayout()
+        for widget in self.buttons.values():
+            actions.addWidget(widget)
+        actions.addWidget(self.progress, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(pickers)
+        layout.addWidget(self.suppression)
+        layout.addWidget(self.suppression_note)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+
+        self.week_box.currentIndexChanged.connect(self.refresh)
+        self.scope_box.currentIndexChanged.connect(self._fill_table)
+        self.suppression.toggled.connect(self.refresh)
+        self.suppression.toggled.connect(lambda on: self.suppression_note.setVisible(not on))
+        for fmt, widget in self.buttons.items():
+            widget.clicked.connect(lambda _checked=False, f=fmt: self.choose_file_and_export(f))
+
+    # ----- data ---------------------------------------------------------------------------
+    def _store(self):
+        store = getattr(self._source, "store", None)
+        return store if store is not None and hasattr(store, "sibling") else self._source
+
+    @property
+    def week(self) -> str:
+        return self.week_box.currentData()
+
+    @property
+    def summary(self) -> Summary | None:
+        return self._summary
+
+    def refresh(self) -> None:
+        """Work the figures out again (the database may have changed)."""
+        summary = build_summary(self._store(), self.week, today=self._today)
+        self._summary = suppress(summary) if self.suppression.isChecked() else summary
+        current = self.scope_box.currentData() or SERVICE
+        self.scope_box.blockSignals(True)
+        self.scope_box.clear()
+        for scope in [SERVICE, *(s for s in self._summary.scopes if s != SERVICE)]:
+            self.scope_box.addItem(_scope_name(scope), scope)
+        self.scope_box.setCurrentIndex(max(0, self.scope_box.findData(current)))
+        self.scope_box.blockSignals(False)
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        summary, scope = self._summary, self.scope_box.currentData()
+        if summary is None or scope is None:
+            return
+        periods = summary.periods
+        self.table.setHorizontalHeaderLabels(["Figure", *(p.label for p in periods)])
+        measures = list(summary.figures[(periods[0].name, scope)])
+        self.table.setRowCount(len(measures))
+        for row, measure in enumerate(measures):
+            label = measure_label(measure)
+            item = QTableWidgetItem(("    " if is_breakdown(measure) else "") + label)
+            if not is_breakdown(measure):
+                item.setFont(relative_font(self.table, bold=True))
+            self.table.setItem(row, 0, item)
+            for column, period in enumerate(periods, 1):
+                text = value_text(summary.value(period.name, scope, measure))
+                cell = QTableWidgetItem(text)
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                cell.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}, {period.label}: {text or 'none'}")
+                self.table.setItem(row, column, cell)
+
+    # ----- exports ------------------------------------------------------------------------
+    def choose_file_and_export(self, fmt: str) -> None:
+        suggested = str(Path.home() / f"workwell-summary-{self.week}.{fmt}")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the summary as {fmt.upper()}", suggested,
+                                              _FILTERS[fmt])
+        if path:
+            self.export_to(fmt, Path(path))
+
+    def export_to(self, fmt: str, out: Path) -> None:
+        """Start an export in the background; ``exported`` is emitted when it is done."""
+        for widget in self.buttons.values():
+            widget.setEnabled(False)
+        self.progress.show()
+        self.status.setText(f"Exporting {out.name}\u2026")
+        job = _ExportJob(self._store().sibling(), self.week, fmt, Path(out), self.suppression.isChecked(),
+                         self.signals)
+        self.pool.start(job)
+
+    def _export_done(self, path: str, message: str) -> None:
+        self.progress.hide()
+        for widget in self.buttons.values():
+            widget.setEnabled(True)
+        self.status.setText(message)
+        self.exported.emit(path, message)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        if self._summary is None:
+            self.refresh()
