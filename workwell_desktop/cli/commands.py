@@ -70,6 +70,21 @@ def unlock(data_dir: Path) -> Store:
     return Store.open(data_dir, read_passphrase())
 
 
+def with_store(handler):
+    """Adapt a ``(args, store)`` handler to the ``(args, data_dir)`` one the dispatcher
+    calls: unlock, run, close."""
+
+    def run(args, data_dir: Path) -> int:
+        store = unlock(data_dir)
+        try:
+            return handler(args, store)
+        finally:
+            store.close()
+
+    run.__doc__ = handler.__doc__
+    return run
+
+
 def init(args, data_dir: Path) -> int:
     if is_initialised(data_dir):
         raise CommandError(f"{data_dir} already holds a WorkWell database. Nothing has been changed.", 1)

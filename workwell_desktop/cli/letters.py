@@ -23,6 +23,7 @@ from ..documents.issuing import NOT_ENCRYPTED_WARNING, export_letter, letters_fo
 from ..domain.letters import EmployerLetter
 from ..domain.validation import check_nhs_number
 from ..store import RecordNotFound, Store
+from .commands import with_store
 
 Handler = Callable[..., int]
 
@@ -70,28 +71,13 @@ def export_one_letter(args, store: Store) -> int:
     return 0
 
 
-def _with_store(handler: Handler) -> Handler:
-    """The ``(args, data_dir)`` handler the dispatcher calls: unlock, run, close."""
-    from . import commands
-
-    def run(args, data_dir: Path) -> int:
-        store = commands.unlock(data_dir)
-        try:
-            return handler(args, store)
-        finally:
-            store.close()
-
-    run.__doc__ = handler.__doc__
-    return run
-
-
 def add_letter_commands(subparsers) -> None:
     """Register ``letters`` and ``export-letter`` on ``workwell-admin``'s subparsers."""
     p = subparsers.add_parser("letters", help="list a client's issued employer letters")
     p.add_argument("--client", required=True, metavar="NHS_NUMBER", help="the client's NHS number")
-    p.set_defaults(handler=_with_store(list_letters))
+    p.set_defaults(handler=with_store(list_letters))
 
     p = subparsers.add_parser("export-letter", help="write an issued employer letter to a PDF file")
     p.add_argument("--id", required=True, metavar="ID", help="the letter's id (from: letters --client)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="the PDF file to write")
-    p.set_defaults(handler=_with_store(export_one_letter))
+    p.set_defaults(handler=with_store(export_one_letter))

@@ -25,6 +25,7 @@ from pathlib import Path
 from ..reports.export import FORMATS, export_summary
 from ..reports.figures import UNASSIGNED, parse_week
 from ..store import Store
+from .commands import with_store
 
 Handler = Callable[..., int]
 
@@ -65,21 +66,6 @@ def write_summary(args, store: Store) -> int:
     return 0
 
 
-def _with_store(handler: Handler) -> Handler:
-    """The ``(args, data_dir)`` handler the dispatcher calls: unlock, run, close."""
-    from . import commands
-
-    def run(args, data_dir: Path) -> int:
-        store = commands.unlock(data_dir)
-        try:
-            return handler(args, store)
-        finally:
-            store.close()
-
-    run.__doc__ = handler.__doc__
-    return run
-
-
 def add_summary_command(subparsers) -> None:
     """Register ``summary`` on ``workwell-admin``'s subparsers."""
     p = subparsers.add_parser("summary", help="write the weekly caseload summary (PDF, CSV or XLSX)")
@@ -89,4 +75,4 @@ def add_summary_command(subparsers) -> None:
     p.add_argument("--no-suppression", action="store_true",
                    help="show counts of 1 to 4 (an internal copy for the team only)")
     p.add_argument("--coach", default=None, metavar="NAME", help="only this coach's clients")
-    p.set_defaults(handler=_with_store(write_summary))
+    p.set_defaults(handler=with_store(write_summary))

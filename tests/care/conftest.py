@@ -1,4 +1,4 @@
-"""Assessments: a store with one client, and offscreen renders saved to renders/."""
+"""Assessments and plans: a store with one client, and offscreen renders saved to renders/."""
 
 import os
 
