@@ -16,7 +16,6 @@ commands do.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from ..documents.issuing import NOT_ENCRYPTED_WARNING, export_letter, letters_for
@@ -24,8 +23,6 @@ from ..domain.letters import EmployerLetter
 from ..domain.validation import check_nhs_number
 from ..store import RecordNotFound, Store
 from .commands import with_store
-
-Handler = Callable[..., int]
 
 
 def _fail(message: str) -> int:

@@ -19,15 +19,12 @@ other commands do.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from ..reports.export import FORMATS, export_summary
 from ..reports.figures import UNASSIGNED, parse_week
 from ..store import Store
 from .commands import with_store
-
-Handler = Callable[..., int]
 
 NOT_ENCRYPTED_WARNING = (
     "The summary file is not protected by WorkWell's encryption: keep it only as long as you need it "
