@@ -24,7 +24,8 @@ def tab_titles(window):
 def test_team_lead_sees_the_team_summary(tmp_path, qtbot, data_dir):
     window = window_for(tmp_path, "team_lead", qtbot)
     assert tab_titles(window)[:2] == ["Caseload", "Team summary"]
-    window.workspace.setCurrentIndex(1)
+    with qtbot.waitSignal(window.workspace.summary.refreshed, timeout=20_000):
+        window.workspace.setCurrentIndex(1)
     Path("renders").mkdir(exist_ok=True)
     window.grab().save("renders/team-summary-tab.png")
     window.lock()

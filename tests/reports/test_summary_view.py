@@ -21,7 +21,8 @@ def test_the_table_shows_the_chosen_week_and_scope(qtbot, team):
     view = SummaryView(team, today=TODAY)
     qtbot.addWidget(view)
     view.resize(900, 700)
-    view.show()
+    with qtbot.waitSignal(view.refreshed, timeout=20000):  # worked out off the GUI thread
+        view.show()
     qtbot.waitExposed(view)
     assert view.week == "2026-W47"  # the last complete week
     assert view.scope_box.currentText() == "Whole service"
@@ -36,7 +37,8 @@ def test_the_table_shows_the_chosen_week_and_scope(qtbot, team):
     view.scope_box.setCurrentIndex(view.scope_box.findData(ALEX))
     assert cell_texts(view, 1)["Referrals received"] == "4"
     assert cell_texts(view, 3)["Referrals received"] == "6"
-    view.week_box.setCurrentIndex(view.week_box.findData("2026-W43"))
+    with qtbot.waitSignal(view.refreshed, timeout=20000):
+        view.week_box.setCurrentIndex(view.week_box.findData("2026-W43"))
     assert cell_texts(view, 1)["First contacts"] == "1"
     assert view.scope_box.currentData() == ALEX  # the scope is kept
     RENDERS.mkdir(exist_ok=True)
@@ -46,7 +48,8 @@ def test_the_table_shows_the_chosen_week_and_scope(qtbot, team):
 def test_exports_run_in_the_background(qtbot, team, tmp_path):
     view = SummaryView(team, today=TODAY)
     qtbot.addWidget(view)
-    view.refresh()
+    with qtbot.waitSignal(view.refreshed, timeout=20000):
+        view.refresh()
     for fmt in ("csv", "xlsx", "pdf"):
         out = tmp_path / f"s.{fmt}"
         with qtbot.waitSignal(view.exported, timeout=20000) as done:
@@ -65,7 +68,8 @@ def test_exports_run_in_the_background(qtbot, team, tmp_path):
 def test_an_export_that_cannot_be_written_says_so(qtbot, team, tmp_path):
     view = SummaryView(team, today=TODAY)
     qtbot.addWidget(view)
-    view.refresh()
+    with qtbot.waitSignal(view.refreshed, timeout=20000):
+        view.refresh()
     with qtbot.waitSignal(view.exported, timeout=20000) as done:
         view.export_to("csv", tmp_path / "missing-folder" / "s.csv")
     assert done.args[0] == "" and "Could not save" in done.args[1]

@@ -54,6 +54,7 @@ class Workspace(QTabWidget):
             for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
                 self.tabBar().setTabButton(1, side, None)
         elif not shown and current is not None:
+            current.pool.waitForDone(10_000)  # a running job holds its own connection
             self.removeTab(self.indexOf(current))
             current.deleteLater()
             self.summary = None

@@ -1,10 +1,10 @@
 """The team lead's weekly caseload summary on screen, with PDF / CSV / XLSX export.
 
 ``SummaryView(handle_or_store)`` takes the app's DatabaseHandle (the open store is
-looked up each time, as it changes on every unlock) or a Store. The figures are
-worked out on the GUI thread when the week or the scope changes (well under a
-second for a 5,000-client service); each export runs in a QThreadPool worker on its
-own connection (``Store.sibling``) with a busy progress bar, and is audited.
+looked up each time, as it changes on every unlock) or a Store. The figures for a
+week and each export are worked out in a QThreadPool worker on its own connection
+(``Store.sibling``) with a busy progress bar, so the window never stalls; changing
+the scope or the suppression only redraws. Exports are audited.
 Figure definitions: ``workwell_desktop/reports/figures.py``.
 """
 
@@ -51,6 +51,27 @@ class _Signals(QObject):
     done = Signal(str, str)  # the file written ("" on failure), the message to show
 
 
+class _Computed(QObject):
+    done = Signal(object, str)  # the Summary (or None) and the week it is for / a problem
+
+
+class _ComputeJob(QRunnable):
+    """Works the figures out on its own connection, so the window stays responsive."""
+
+    def __init__(self, store, week: str, today: date | None, signals: _Computed):
+        super().__init__()
+        self.store, self.week, self.today, self.signals = store, week, today, signals
+
+    def run(self) -> None:
+        try:
+            self.signals.done.emit(build_summary(self.store, self.week, today=self.today), self.week)
+        except Exception as problem:  # never let a worker die silently
+            log.exception("summary failed")
+            self.signals.done.emit(None, f"The figures could not be worked out ({type(problem).__name__}).")
+        finally:
+            self.store.close()
+
+
 class _ExportJob(QRunnable):
     """Works out, renders and writes one export on its own connection, then closes it."""
 
@@ -79,16 +100,20 @@ class SummaryView(QWidget):
     """Week picker, scope picker, a table of figures (week, 4 and 13 weeks), exports."""
 
     exported = Signal(str, str)  # path ("" on failure), message
+    refreshed = Signal()  # the figures on show are up to date
 
     def __init__(self, handle_or_store, parent: QWidget | None = None, today: date | None = None):
         super().__init__(parent)
         self._source = handle_or_store
         self._today = today
         self._summary: Summary | None = None
+        self._raw: Summary | None = None
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.signals = _Signals()
         self.signals.done.connect(self._export_done)
+        self.computed = _Computed()
+        self.computed.done.connect(self._computed)
 
         title = QLabel("Weekly caseload summary")
         title.setFont(relative_font(title, 1.4, bold=True))
@@ -122,8 +147,8 @@ class SummaryView(QWidget):
         self.buttons = {fmt: button(f"Export {fmt.upper()}\u2026", f"Export the summary as {fmt.upper()}")
                         for fmt in ("pdf", "csv", "xlsx")}
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy: an export has no meaningful steps
-        self.progress.setAccessibleName("Exporting")
+        self.progress.setRange(0, 0)  # busy: the work has no meaningful steps
+        self.progress.setAccessibleName("Working")
         self.progress.hide()
         self.status = hint_label("")
         self.status.setAccessibleName("Export status")
@@ -148,7 +173,7 @@ class SummaryView(QWidget):
 
         self.week_box.currentIndexChanged.connect(self.refresh)
         self.scope_box.currentIndexChanged.connect(self._fill_table)
-        self.suppression.toggled.connect(self.refresh)
+        self.suppression.toggled.connect(self._show_summary)
         self.suppression.toggled.connect(lambda on: self.suppression_note.setVisible(not on))
         for fmt, widget in self.buttons.items():
             widget.clicked.connect(lambda _checked=False, f=fmt: self.choose_file_and_export(f))
@@ -167,8 +192,29 @@ class SummaryView(QWidget):
         return self._summary
 
     def refresh(self) -> None:
-        """Work the figures out again (the database may have changed)."""
-        summary = build_summary(self._store(), self.week, today=self._today)
+        """Work the figures out again in the background (the database may have changed);
+        ``refreshed`` is emitted when they are on show."""
+        self.progress.show()
+        self.status.setText("Working out the figures\u2026")
+        self.pool.start(_ComputeJob(self._store().sibling(), self.week, self._today, self.computed))
+
+    def _computed(self, summary: Summary | None, week_or_problem: str) -> None:
+        if summary is None:
+            self.progress.hide()
+            self.status.setText(week_or_problem)
+            return
+        if week_or_problem != self.week:
+            return  # the coach picked another week meanwhile: its figures are on the way
+        self.progress.hide()
+        self.status.setText("")
+        self._raw = summary
+        self._show_summary()
+        self.refreshed.emit()
+
+    def _show_summary(self) -> None:
+        if self._raw is None:
+            return
+        summary = self._raw
         self._summary = suppress(summary) if self.suppression.isChecked() else summary
         current = self.scope_box.currentData() or SERVICE
         self.scope_box.blockSignals(True)
