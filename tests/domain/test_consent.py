@@ -39,3 +39,10 @@ def test_named_services_are_separate_and_case_insensitive():
 
 def test_refusal_is_not_consent():
     assert not has_consent([event("refused", "2026-11-01T09:00:00+00:00")], "share_employer")
+
+
+def test_decisions_in_the_same_instant_keep_their_log_order():
+    at = "2026-11-01T09:00:00+00:00"
+    given, withdrawn = event("given", at), event("withdrawn", at)
+    assert not has_consent([given, withdrawn], "share_employer")
+    assert has_consent([withdrawn, given], "share_employer")

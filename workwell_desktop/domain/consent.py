@@ -1,7 +1,8 @@
 """Current consent, derived from the append-only consent log.
 
 The latest event for a scope decides (events are ordered by when they were
-recorded, so events synced late from another laptop still land in the right place).
+recorded, so events synced late from another laptop still land in the right place;
+events recorded in the same instant keep the order they were logged in).
 Consent never asked about is "not asked", which shares nothing.
 """
 
@@ -36,7 +37,8 @@ def _key(event: ConsentEvent) -> tuple[str, str]:
 def consent_state(events: Iterable[ConsentEvent]) -> dict[tuple[str, str], ConsentStatus]:
     """The deciding status per (scope, service name); general scopes use service name ''."""
     latest: dict[tuple[str, str], ConsentEvent] = {}
-    for event in sorted(events, key=lambda e: (e.recorded_at, e.id)):
+    # Stable sort: events recorded in the same instant keep their log order.
+    for event in sorted(events, key=lambda e: e.recorded_at):
         latest[_key(event)] = event
     state = {
         key: ConsentStatus(e.scope, e.service_name, e.action, e.recorded_at, e.method, e.recorded_by)
