@@ -158,3 +158,31 @@ def test_local_edits_after_a_pull_stamp_after_what_was_seen(two_devices, monkeyp
     b.update(Client, c.id, employer="Later on B")
     relay(b, a)
     assert a.get(Client, c.id).employer == "Later on B"
+
+
+def test_kept_changes_are_applied_once_the_record_type_is_known(two_devices, monkeypatch, passphrase):
+    from dataclasses import dataclass
+    from typing import ClassVar
+
+    from workwell_desktop.domain import records
+    from workwell_desktop.domain.records import RECORD_TYPES, Record
+
+    a, b = two_devices
+    c = new_client(a)
+    relay(a, b)
+    future = {"change_id": "f2", "record_type": "contact_session_v9", "record_id": "s9",
+              "client_id": c.id, "op": "create", "payload": {"client_id": c.id}, "hlc": "1", "actor": "x"}
+    replica.apply_remote(b, [future], "z")
+    assert len(b.rows("SELECT * FROM deferred_change")) == 1
+
+    @dataclass
+    class FutureThing(Record):  # what the upgrade brings
+        record_type: ClassVar[str] = "contact_session_v9"
+        client_id: str = ""
+
+    monkeypatch.setitem(RECORD_TYPES, "contact_session_v9", FutureThing)
+    assert records.RECORD_TYPES["contact_session_v9"] is FutureThing
+    b.connection.execute("CREATE TABLE contact_session_v9 (id TEXT PRIMARY KEY, client_id TEXT)")
+    assert replica.replay_deferred(b) == 1
+    assert b.rows("SELECT * FROM contact_session_v9") == [{"id": "s9", "client_id": c.id}]
+    assert b.rows("SELECT * FROM deferred_change") == []

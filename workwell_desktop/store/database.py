@@ -117,6 +117,10 @@ class Store:
         conn = connect(db_path, key)
         migrate(conn, db_path)
         store = cls(conn, data_dir, key_store, key)
+        from .replica import replay_deferred
+
+        if replayed := replay_deferred(store):
+            log.info("applied %d changes kept from a newer version", replayed)
         log.info("database unlocked")
         return store
 

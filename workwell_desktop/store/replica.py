@@ -108,6 +108,20 @@ def apply_remote(store, changes: list[dict], cursor: str) -> int:
     return found
 
 
+def replay_deferred(store) -> int:
+    """Apply changes kept from a newer version once this version knows their record
+    type (after an upgrade); returns how many were applied."""
+    known = [r for r in store.rows("SELECT change_id, record_type, body FROM deferred_change")
+             if r["record_type"] in RECORD_TYPES]
+    if not known:
+        return 0
+    with store._write() as cur:
+        for row in known:
+            _apply_one(cur, store, json.loads(row["body"]))
+            cur.execute("DELETE FROM deferred_change WHERE change_id = ?", (row["change_id"],))
+    return len(known)
+
+
 def _apply_one(cur, store, change: dict) -> int:
     rtype, rid, op = change["record_type"], change["record_id"], change["op"]
     if op == "drop":

@@ -26,9 +26,11 @@ def from_row(cls: type[Record], row: dict) -> Record:
         if f.name not in row:
             continue
         value = row[f.name]
-        if f.type == "bool":
+        # Annotations are strings under ``from __future__ import annotations``.
+        type_name = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+        if type_name == "bool":
             value = bool(value)
-        elif f.type.startswith("tuple"):
+        elif type_name.startswith("tuple"):
             value = tuple(json.loads(value or "[]"))
         values[f.name] = value
     return cls(**values)
