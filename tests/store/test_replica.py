@@ -186,3 +186,13 @@ def test_kept_changes_are_applied_once_the_record_type_is_known(two_devices, mon
     assert replica.replay_deferred(b) == 1
     assert b.rows("SELECT * FROM contact_session_v9") == [{"id": "s9", "client_id": c.id}]
     assert b.rows("SELECT * FROM deferred_change") == []
+
+
+def test_a_refused_change_is_kept_with_its_reason_and_not_resent(two_devices):
+    a, _ = two_devices
+    new_client(a)
+    [first, second] = replica.unsent_changes(a, 10)
+    replica.mark_rejected(a, [(first["change_id"], "client belongs to another team")])
+    assert a.pending_change_count() == 1
+    assert [c["change_id"] for c in replica.unsent_changes(a, 10)] == [second["change_id"]]
+    assert replica.rejected_changes(a)[0]["rejected_reason"] == "client belongs to another team"

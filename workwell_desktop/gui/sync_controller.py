@@ -108,15 +108,15 @@ class SyncController(QObject):
         self.changed.emit()
         self.finished.emit(outcome)
 
-    def wait_for_idle(self, msecs: int = 30_000) -> bool:
-        return self.pool.waitForDone(msecs)
-
     def describe(self, store) -> str:
         """The status bar's words: state, changes waiting, last successful sync."""
         waiting = store.pending_change_count()
         changes = f"{waiting} change{'' if waiting == 1 else 's'} waiting to sync"
         last = replica.get_setting(store, "last_sync_at")
         when = f" \u00b7 last synced {_local_time(last)}" if last else ""
+        refused = len(replica.rejected_changes(store))
+        refused_text = (f" \u00b7 {refused} change{'' if refused == 1 else 's'} refused by the server: "
+                        "contact IT" if refused else "")
         conflicts = len(replica.open_conflicts(store))
         to_resolve = f" \u00b7 {conflicts} conflict{'' if conflicts == 1 else 's'} to resolve" \
             if conflicts else ""
@@ -126,7 +126,7 @@ class SyncController(QObject):
             "offline": "Offline: work is saved and will sync when back online",
             "error": f"Sync problem: {self.message}",
         }.get(self.state, self.state)
-        return f"{words} \u00b7 {changes}{when}{to_resolve}"
+        return f"{words} \u00b7 {changes}{when}{to_resolve}{refused_text}"
 
 
 def _local_time(iso: str) -> str:

@@ -287,7 +287,10 @@ class Store:
         return from_row(Client, rows[0]) if rows else None
 
     def pending_change_count(self) -> int:
-        return self._conn.execute("SELECT count(*) FROM change_log WHERE sent_at IS NULL").fetchone()[0]
+        """Changes still to send (those the server refused are counted apart)."""
+        return self._conn.execute(
+            "SELECT count(*) FROM change_log WHERE sent_at IS NULL AND rejected_reason IS NULL"
+        ).fetchone()[0]
 
     def changes(self) -> list[dict]:
         """The change log, oldest first (what sync will push)."""
