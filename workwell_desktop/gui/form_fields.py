@@ -168,6 +168,18 @@ class FieldSet(QObject):
                 return field.widget
         return None
 
+    def focus_first(self, errors: dict[str, str]) -> None:
+        """Put the cursor in the first field with a problem, if it is one of ours."""
+        widget = self.first_with(errors)
+        if widget is not None:
+            widget.setFocus()
+
+    def reveal(self, errors: dict[str, str]) -> None:
+        """On a save attempt: show every field's message, cursor to the first problem."""
+        self.touch_all()
+        self.show(errors)
+        self.focus_first(errors)
+
     def label_for(self, name: str) -> str:
         field = self.fields.get(name)
         return field.widget.accessibleName() if field else name.replace("_", " ")

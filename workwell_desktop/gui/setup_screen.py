@@ -123,18 +123,14 @@ class SetupScreen(QStackedWidget):
     def create(self) -> None:
         errors = self._validate()
         if errors:
-            self.fields.touch_all()
-            self.fields.show(errors)
-            widget = self.fields.first_with(errors)
-            if widget is not None:
-                widget.setFocus()
+            self.fields.reveal(errors)
             return
         try:
             self.store = Store.create(self.data_dir, self.passphrase.text(), self.name.text().strip(),
                                       self.role.code() or "coach")
         except InvalidRecord as refused:
             self.fields.touch_all()
-            self.fields.show({"coach_name" if k == "coach_name" else k: m for k, m in refused.errors.items()})
+            self.fields.show(refused.errors)
             return
         except (StoreError, OSError) as failed:
             log.warning("set-up failed: %s", type(failed).__name__)

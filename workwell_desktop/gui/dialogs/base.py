@@ -127,11 +127,7 @@ class RecordDialog(QDialog):
     def save(self) -> None:
         errors = self.refresh()
         if errors:
-            self.fields.touch_all()
-            self.fields.show(errors)
-            widget = self.fields.first_with(errors)
-            if widget is not None:
-                widget.setFocus()
+            self.fields.reveal(errors)
             return
         try:
             self.write()
@@ -141,9 +137,7 @@ class RecordDialog(QDialog):
             self.fields.show(refused.errors)
             messages = [m for k, m in refused.errors.items() if k not in self.fields.fields]
             self._refused("Not saved. " + (" ".join(messages) or "Check the messages above."))
-            widget = self.fields.first_with(refused.errors)
-            if widget is not None:
-                widget.setFocus()
+            self.fields.focus_first(refused.errors)
             return
         except StoreError as failed:
             log.warning("save failed: %s", type(failed).__name__)
