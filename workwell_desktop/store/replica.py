@@ -254,13 +254,10 @@ def resolve_conflict(store, conflict_id: str, keep_other: bool) -> None:
     value = json.loads(row["other_value"] if keep_other else row["kept_value"])
     record = store.get(cls, row["record_id"])
     with store._write() as cur:
-        current = to_row(record)[row["field"]]
-        if current == value:  # keep as is: still write the decision so other devices settle
-            changed = {row["field"]: value}
-            store._record_change(cur, record, "update", changed)
-        else:
+        if to_row(record)[row["field"]] != value:
             cur.execute(f"UPDATE {cls.record_type} SET {row['field']} = ? WHERE id = ?",
                         (value, row["record_id"]))
-            store._record_change(cur, record, "update", {row["field"]: value})
+        # Written even when the value stays: the decision is what settles other devices.
+        store._record_change(cur, record, "update", {row["field"]: value})
         cur.execute("UPDATE conflict SET resolved_at = ?, resolved_by = ? WHERE id = ?",
                     (_now(), store.coach_name, conflict_id))
