@@ -31,8 +31,9 @@ SPEC = ROOT / "packaging" / "workwell.spec"
 BUNDLE_NAME = "WorkWell"
 PYINSTALLER_REQUIREMENT = "pyinstaller>=6.10"
 # Everything whose change means a new bundle.
-INPUTS = [ROOT / "workwell_desktop", ROOT / "resources", SPEC,
-          ROOT / "packaging" / "entry_workwell.py", ROOT / "packaging" / "entry_admin.py"]
+INPUTS = [ROOT / "workwell_desktop", ROOT / "resources", SPEC, ROOT / "pyproject.toml",
+          ROOT / "packaging" / "entry_workwell.py", ROOT / "packaging" / "entry_admin.py",
+          ROOT / "packaging" / "versioning.py"]
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 
 
@@ -54,7 +55,7 @@ def source_hash() -> str:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     digest.update("\n".join([sys.version, platform.platform(), *dists]).encode())
-    for name in ("WORKWELL_BUNDLE_SLIM", "WORKWELL_BUNDLE_STRIP"):
+    for name in ("WORKWELL_BUNDLE_SLIM", "WORKWELL_BUNDLE_STRIP", "WORKWELL_BUILD_NUMBER"):
         digest.update(f"{name}={os.environ.get(name, '')}".encode())
     return digest.hexdigest()
 
