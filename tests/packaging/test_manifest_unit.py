@@ -197,7 +197,8 @@ def test_a_link_materialised_as_other_bytes_fails(small_bundle, keys, content):
     link.write_bytes(content)
     result = cli(small_bundle, "--pubkey", keys[1])
     assert result.returncode == 1
-    assert "changed: libexample.so.1 (a copy where a link to _internal/libexample.so.1 belongs" in result.stderr
+    assert ("changed: libexample.so.1 (a copy where a link to _internal/libexample.so.1 belongs"
+            in result.stderr)
 
 
 @pytest.mark.parametrize(("path", "link", "expected"), [
