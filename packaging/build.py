@@ -2,7 +2,7 @@
 """Build the WorkWell bundle, self-test it, sign its manifest and archive it.
 
     python packaging/build.py                       # dist/WorkWell/ (reused when nothing changed)
-    python packaging/build.py --self-test --archive # what `make package` runs
+    python packaging/build.py --self-test --archive --deb  # what `make package` runs on Linux
     python packaging/build.py --sign-key it-key.pem # or WORKWELL_SIGNING_KEY=it-key.pem
 
 A build is skipped when ``<dist>/WorkWell.source-hash`` matches the hash of everything
@@ -168,7 +168,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sign-key", type=Path, default=os.environ.get("WORKWELL_SIGNING_KEY") or None,
                         help="Ed25519 private key (PEM) to sign the manifest (default $WORKWELL_SIGNING_KEY)")
     parser.add_argument("--archive", action="store_true", help="write the .tar.gz (and detached manifest)")
+    parser.add_argument("--deb", action="store_true",
+                        help="write the Debian package (packaging/linux/build-deb.sh; needs dpkg-deb)")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "packaging"))
+    import versioning
+
+    try:  # before minutes of PyInstaller: a version Windows Installer would misread stops here
+        versioning.check_version(project_version())
+    except versioning.VersionError as exc:
+        print(f"invalid version in pyproject.toml: {exc}", file=sys.stderr)
+        return 2
 
     bundle = build_bundle(args.dist, args.work or ROOT / "build" / "pyinstaller", args.force)
     if args.self_test:
@@ -176,7 +186,6 @@ def main(argv: list[str] | None = None) -> int:
         if code != 0:
             print(f"the bundle failed its self-test (exit {code})", file=sys.stderr)
             return code
-    sys.path.insert(0, str(ROOT / "packaging"))
     import manifest
 
     if args.sign_key:
@@ -193,6 +202,14 @@ def main(argv: list[str] | None = None) -> int:
             for source in (bundle / manifest.MANIFEST_NAME, bundle / manifest.SIGNATURE_NAME):
                 shutil.copyfile(source, archive.with_name(f"{stem}.{source.name}"))
         print(f"archive {archive} ({archive.stat().st_size / 1e6:.1f} MB)")
+    if args.deb:
+        # After signing: the package carries the signed manifest inside /opt/workwell.
+        result = subprocess.run(["bash", str(ROOT / "packaging" / "linux" / "build-deb.sh"), str(bundle),
+                                 str(args.dist), project_version()],
+                                env=dict(os.environ, PYTHON=sys.executable))
+        if result.returncode != 0:
+            print("the Debian package could not be built", file=sys.stderr)
+            return result.returncode
     return 0
 
 

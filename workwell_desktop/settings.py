@@ -349,6 +349,7 @@ def load_settings(policy_path: Path | None = None, user_path: Path | None = None
     user_path = Path(user_path) if user_path else user_settings_path()
     policy = _read_json_layer(policy_path, "The organisation's policy file", problems)
     sources = [str(policy_path)] if policy else []
+    read_machine_registry = registry is None and POLICY_FILE_ENV not in os.environ
     if registry is None and POLICY_FILE_ENV not in os.environ:
         try:
             registry = read_policy_registry()
@@ -359,7 +360,7 @@ def load_settings(policy_path: Path | None = None, user_path: Path | None = None
     if from_registry:
         policy.update(from_registry)
         sources.append(f"HKLM\\{POLICY_REGISTRY_KEY}")
-    if installer_defaults is not None or (registry is None and POLICY_FILE_ENV not in os.environ):
+    if installer_defaults is not None or read_machine_registry:
         from_installer = _installer_defaults_layer(installer_defaults, problems)
         if set(from_installer) - set(policy):
             sources.append(f"HKLM\\{INSTALLER_DEFAULTS_KEY}")
