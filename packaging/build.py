@@ -33,7 +33,7 @@ PYINSTALLER_REQUIREMENT = "pyinstaller>=6.10"
 # Everything whose change means a new bundle.
 INPUTS = [ROOT / "workwell_desktop", ROOT / "resources", SPEC, ROOT / "pyproject.toml",
           ROOT / "packaging" / "entry_workwell.py", ROOT / "packaging" / "entry_admin.py",
-          ROOT / "packaging" / "versioning.py"]
+          ROOT / "packaging" / "versioning.py", ROOT / "packaging" / "assets.py"]
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 
 
@@ -172,7 +172,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="write the Debian package (packaging/linux/build-deb.sh; needs dpkg-deb)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "packaging"))
+    import assets
     import versioning
+
+    assets.require(ROOT)
 
     try:  # before minutes of PyInstaller: a version Windows Installer would misread stops here
         versioning.check_version(project_version())

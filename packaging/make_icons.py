@@ -32,12 +32,13 @@ def svg_text() -> str:
     points = " ".join(f"{x},{y}" for x, y in W_POINTS)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<!-- WorkWell application icon. CC0 1.0. Drawn by packaging/make_icons.py. -->\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{VIEW}" height="{VIEW}" viewBox="0 0 {VIEW} {VIEW}">\n'
+        f"<!-- WorkWell application icon. CC0 1.0. Drawn by packaging/make_icons.py. -->\n"
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{VIEW}" height="{VIEW}" '
+        f'viewBox="0 0 {VIEW} {VIEW}">\n'
         f'  <rect x="0" y="0" width="{VIEW}" height="{VIEW}" rx="{CORNER}" fill="{BLUE}"/>\n'
         f'  <polyline points="{points}" fill="none" stroke="{WHITE}" stroke-width="{STROKE}" '
         'stroke-linejoin="round" stroke-linecap="round"/>\n'
-        '</svg>\n'
+        "</svg>\n"
     )
 
 

@@ -39,12 +39,14 @@ def check_version(text: str) -> tuple[int, int, int]:
         raise VersionError(
             f"version {text!r} is not three whole numbers such as 0.1.0 (no leading zeros, no "
             "suffix such as -rc1, no fourth part: Windows Installer ignores the fourth part and "
-            "would treat two different builds as the same version)")
+            "would treat two different builds as the same version)"
+        )
     parts = tuple(int(p) for p in match.groups())
     for name, value, limit in zip(("major", "minor", "patch"), parts, LIMITS, strict=True):
         if value > limit:
-            raise VersionError(f"version {text}: the {name} number must be at most {limit} "
-                               "(Windows Installer's limit)")
+            raise VersionError(
+                f"version {text}: the {name} number must be at most {limit} (Windows Installer's limit)"
+            )
     return parts  # type: ignore[return-value]
 
 
@@ -66,8 +68,9 @@ def file_version(version: str | None = None, build: int | None = None) -> tuple[
     return major, minor, patch, build_number() if build is None else build
 
 
-def version_info_text(exe_name: str, description: str, version: str | None = None,
-                      build: int | None = None) -> str:
+def version_info_text(
+    exe_name: str, description: str, version: str | None = None, build: int | None = None
+) -> str:
     """The Windows version resource of one executable, in PyInstaller's version-file syntax.
 
     PyInstaller (on Windows only) reads it with ``load_version_info_from_text_file`` and

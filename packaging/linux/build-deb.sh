@@ -21,7 +21,7 @@ bundle=$(cd "$1" && pwd)
 mkdir -p "$2"
 out=$(cd "$2" && pwd)
 python=${PYTHON:-python3}
-version=${3:-$("$python" "$root/packaging/versioning.py" project-version)}
+if [ $# -ge 3 ]; then version=$3; else version=$("$python" "$root/packaging/versioning.py" project-version); fi
 "$python" "$root/packaging/versioning.py" check "$version" >/dev/null || exit 2
 command -v dpkg-deb >/dev/null || { echo "dpkg-deb not found: apt-get install dpkg" >&2; exit 2; }
 [ -x "$bundle/workwell" ] && [ -x "$bundle/workwell-admin" ] || {

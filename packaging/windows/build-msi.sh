@@ -32,7 +32,7 @@ root=$(cd "$here/../.." && pwd)
 bundle=$(cd "$1" && pwd)
 out=$(realpath -m "$2")
 python=${PYTHON:-python3}
-version=${3:-$("$python" "$here/../versioning.py" project-version)}
+if [ $# -ge 3 ]; then version=$3; else version=$("$python" "$here/../versioning.py" project-version); fi
 "$python" "$here/../versioning.py" check "$version" >/dev/null || exit 2
 help_link=${WORKWELL_HELP_LINK:-https://www.england.nhs.uk/}
 contact=${WORKWELL_CONTACT:-Your service IT team (NHS WorkWell)}
@@ -66,7 +66,7 @@ if [ "$status" -ne 0 ] || [ ! -s "$out" ]; then echo "wixl failed (exit $status)
 # SecureCustomProperties: what wixl wrote (the Upgrade table's properties) plus every
 # Property Id="..." Secure="yes" of workwell.wxs, as light.exe would write it.
 secure=$(sed -n 's/.*<Property Id="\([A-Z0-9_]*\)" Secure="yes".*/\1/p' "$here/workwell.wxs" | paste -sd';')
-current=$(msiinfo export "$out" Property | awk -F'\t' '$1 == "SecureCustomProperties" {print $2}')
+current=$(msiinfo export "$out" Property | tr -d '\r' | awk -F'\t' '$1 == "SecureCustomProperties" {print $2}')
 merged=$(printf '%s;%s' "$current" "$secure" | tr ';' '\n' | awk 'NF && !seen[$0]++' | paste -sd';')
 if [ -n "$current" ]; then
   msibuild "$out" -q "UPDATE \`Property\` SET \`Value\` = '$merged' WHERE \`Property\` = 'SecureCustomProperties'"

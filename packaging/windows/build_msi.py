@@ -46,22 +46,59 @@ def wix_commands(bundle: Path, out: Path, version: str, work: Path, wix_bin: Pat
     """heat (the bundle's files as CG.Bundle), candle (both sources), light (the MSI)."""
     tool = lambda name: str(wix_bin / f"{name}.exe")  # noqa: E731
     defines = {
-        "BundleDir": str(bundle), "Version": version, "ExeName": "workwell.exe", "Win64": "yes",
+        "BundleDir": str(bundle),
+        "Version": version,
+        "ExeName": "workwell.exe",
+        "Win64": "yes",
         "IconFile": str(ROOT / "resources" / "icons" / "workwell.ico"),
         "HelpLink": os.environ.get("WORKWELL_HELP_LINK", DEFAULT_HELP_LINK),
         "Contact": os.environ.get("WORKWELL_CONTACT", DEFAULT_CONTACT),
     }
     return [
-        [tool("heat"), "dir", str(bundle), "-nologo", "-ag", "-srd", "-sfrag", "-sreg", "-dr", "INSTALLDIR",
-         "-cg", "CG.Bundle", "-var", "var.BundleDir", "-out", str(work / "files.wxs")],
-        [tool("candle"), "-nologo", "-arch", "x64", *[f"-d{k}={v}" for k, v in defines.items()],
-         "-out", str(work) + os.sep, str(HERE / "workwell.wxs"), str(work / "files.wxs")],
-        [tool("light"), "-nologo", "-out", str(out), str(work / "workwell.wixobj"), str(work / "files.wixobj")],
+        [
+            tool("heat"),
+            "dir",
+            str(bundle),
+            "-nologo",
+            "-ag",
+            "-srd",
+            "-sfrag",
+            "-sreg",
+            "-dr",
+            "INSTALLDIR",
+            "-cg",
+            "CG.Bundle",
+            "-var",
+            "var.BundleDir",
+            "-out",
+            str(work / "files.wxs"),
+        ],
+        [
+            tool("candle"),
+            "-nologo",
+            "-arch",
+            "x64",
+            *[f"-d{k}={v}" for k, v in defines.items()],
+            "-out",
+            str(work) + os.sep,
+            str(HERE / "workwell.wxs"),
+            str(work / "files.wxs"),
+        ],
+        [
+            tool("light"),
+            "-nologo",
+            "-out",
+            str(out),
+            str(work / "workwell.wixobj"),
+            str(work / "files.wixobj"),
+        ],
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("bundle", type=Path, nargs="?")
     parser.add_argument("out", type=Path, nargs="?")
     parser.add_argument("--find-wix", action="store_true", help="exit 0 if WiX 3 is found (and say where)")
@@ -88,8 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     work = (args.work or out.parent / f"{out.stem}-wix").resolve()
     wix_bin = find_wix_bin() or (Path("WIX") if args.dry_run else None)
     if wix_bin is None:
-        print("WiX Toolset 3 not found (candle.exe): install it (e.g. choco install wixtoolset) "
-              "or put its bin folder on PATH", file=sys.stderr)
+        print(
+            "WiX Toolset 3 not found (candle.exe): install it (e.g. choco install wixtoolset) "
+            "or put its bin folder on PATH",
+            file=sys.stderr,
+        )
         return 2
     commands = wix_commands(bundle, out, version, work, wix_bin)
     if args.dry_run:

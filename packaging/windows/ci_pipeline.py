@@ -55,55 +55,114 @@ def context() -> dict:
 def stages(c: dict) -> dict[str, list[list[str]]]:
     py, v, prev = c["python"], c["version"], c["previous"]
     dist, ci = Path("dist"), Path("build") / "ci"
-    msi = {"current": dist / f"WorkWell-{v}.msi", "previous": dist / "previous" / f"WorkWell-{prev}.msi",
-           "rebuild": dist / "rebuild" / f"WorkWell-{v}.msi"}
-    pfx, key, pub = ci / "cert" / "throwaway.pfx", ci / "keys" / "throwaway.pem", ci / "keys" / "throwaway.pub.pem"
+    msi = {
+        "current": dist / f"WorkWell-{v}.msi",
+        "previous": dist / "previous" / f"WorkWell-{prev}.msi",
+        "rebuild": dist / "rebuild" / f"WorkWell-{v}.msi",
+    }
+    pfx, key, pub = (
+        ci / "cert" / "throwaway.pfx",
+        ci / "keys" / "throwaway.pem",
+        ci / "keys" / "throwaway.pub.pem",
+    )
     life = [py, str(HERE / "msi_lifecycle.py")]
     verify_installed = [py, str(ROOT / "packaging" / "verify"), str(c["install_dir"]), "--pubkey", str(pub)]
     installed = [*life, "expect-installed", "--version", v, "--file-version", c["file_version"]]
     return {
-        "setup": [[sys.executable, "-m", "venv", ".venv"],
-                  [py, "-m", "pip", "install", "--upgrade", "pip"],
-                  [py, "-m", "pip", "install", "-e", ".[dev]"]],
+        "setup": [
+            [sys.executable, "-m", "venv", ".venv"],
+            [py, "-m", "pip", "install", "--upgrade", "pip"],
+            [py, "-m", "pip", "install", "-e", ".[dev]"],
+        ],
         "bundle": [[py, "packaging/build.py", "--dist", str(dist), "--self-test", "--force"]],
-        "certificates": [[py, str(HERE / "signing.py"), "throwaway-cert", "--out", str(ci / "cert"), "--trust"],
-                         [py, "packaging/manifest.py", "keygen", "--out", str(ci / "keys"), "--name", "throwaway"]],
+        "certificates": [
+            [py, str(HERE / "signing.py"), "throwaway-cert", "--out", str(ci / "cert"), "--trust"],
+            [py, "packaging/manifest.py", "keygen", "--out", str(ci / "keys"), "--name", "throwaway"],
+        ],
         # Executables first: the manifest and the MSI record their signed bytes.
-        "sign-executables": [[py, str(HERE / "signing.py"), "sign", "--pfx", str(pfx),
-                              str(dist / "WorkWell" / "workwell.exe"), str(dist / "WorkWell" / "workwell-admin.exe")]],
-        "sign-manifest": [[py, "packaging/manifest.py", "sign", str(dist / "WorkWell"), "--key", str(key),
-                           "--version", v],
-                          [py, "packaging/verify", str(dist / "WorkWell"), "--pubkey", str(pub)]],
-        "build-msis": [[py, str(HERE / "build_msi.py"), str(dist / "WorkWell"), str(msi["current"]), "--version", v],
-                       [py, str(HERE / "build_msi.py"), str(dist / "WorkWell"), str(msi["previous"]),
-                        "--version", prev],
-                       [py, str(HERE / "build_msi.py"), str(dist / "WorkWell"), str(msi["rebuild"]),
-                        "--version", v]],
+        "sign-executables": [
+            [
+                py,
+                str(HERE / "signing.py"),
+                "sign",
+                "--pfx",
+                str(pfx),
+                str(dist / "WorkWell" / "workwell.exe"),
+                str(dist / "WorkWell" / "workwell-admin.exe"),
+            ]
+        ],
+        "sign-manifest": [
+            [py, "packaging/manifest.py", "sign", str(dist / "WorkWell"), "--key", str(key), "--version", v],
+            [py, "packaging/verify", str(dist / "WorkWell"), "--pubkey", str(pub)],
+        ],
+        "build-msis": [
+            [py, str(HERE / "build_msi.py"), str(dist / "WorkWell"), str(msi["current"]), "--version", v],
+            [py, str(HERE / "build_msi.py"), str(dist / "WorkWell"), str(msi["previous"]), "--version", prev],
+            [py, str(HERE / "build_msi.py"), str(dist / "WorkWell"), str(msi["rebuild"]), "--version", v],
+        ],
         "sign-msis": [[py, str(HERE / "signing.py"), "sign", "--pfx", str(pfx), *map(str, msi.values())]],
-        "seed": [[*life, "seed-group-policy", "--idle-lock", GROUP_POLICY_IDLE_LOCK], [*life, "seed-coach-data"]],
-        "install-previous": [[*life, "install", str(msi["previous"]), f"SERVER_URL={SERVER_URL}",
-                              f"IDLE_LOCK_MINUTES={INSTALLER_IDLE_LOCK}"],
-                             [*life, "expect-installed", "--version", prev, "--server-url", SERVER_URL,
-                              "--idle-lock", INSTALLER_IDLE_LOCK]],
+        "seed": [
+            [*life, "seed-group-policy", "--idle-lock", GROUP_POLICY_IDLE_LOCK],
+            [*life, "seed-coach-data"],
+        ],
+        "install-previous": [
+            [
+                *life,
+                "install",
+                str(msi["previous"]),
+                f"SERVER_URL={SERVER_URL}",
+                f"IDLE_LOCK_MINUTES={INSTALLER_IDLE_LOCK}",
+            ],
+            [
+                *life,
+                "expect-installed",
+                "--version",
+                prev,
+                "--server-url",
+                SERVER_URL,
+                "--idle-lock",
+                INSTALLER_IDLE_LOCK,
+            ],
+        ],
         # No properties: the values the previous install wrote must be remembered.
-        "upgrade": [[*life, "install", str(msi["current"])],
-                    [*installed, "--server-url", SERVER_URL, "--idle-lock", INSTALLER_IDLE_LOCK]],
+        "upgrade": [
+            [*life, "install", str(msi["current"])],
+            [*installed, "--server-url", SERVER_URL, "--idle-lock", INSTALLER_IDLE_LOCK],
+        ],
         # Group Policy's 15 beats the installer's 7; the server address is the installer's.
-        "self-test": [[*life, "self-test", "--expect-idle-lock", GROUP_POLICY_IDLE_LOCK,
-                       "--expect-managed", "server_url", "--expect-managed", "idle_lock_minutes"],
-                      verify_installed],
+        "self-test": [
+            [
+                *life,
+                "self-test",
+                "--expect-idle-lock",
+                GROUP_POLICY_IDLE_LOCK,
+                "--expect-managed",
+                "server_url",
+                "--expect-managed",
+                "idle_lock_minutes",
+            ],
+            verify_installed,
+        ],
         # Same version, new ProductCode, a new server address on the command line (which wins).
-        "rebuild": [[*life, "install", str(msi["rebuild"]), f"SERVER_URL={SECOND_SERVER_URL}"],
-                    [*installed, "--server-url", SECOND_SERVER_URL, "--idle-lock", INSTALLER_IDLE_LOCK]],
-        "downgrade-refused": [[*life, "install", str(msi["previous"]), "--expect-refused"],
-                              [*installed, "--server-url", SECOND_SERVER_URL]],
+        "rebuild": [
+            [*life, "install", str(msi["rebuild"]), f"SERVER_URL={SECOND_SERVER_URL}"],
+            [*installed, "--server-url", SECOND_SERVER_URL, "--idle-lock", INSTALLER_IDLE_LOCK],
+        ],
+        "downgrade-refused": [
+            [*life, "install", str(msi["previous"]), "--expect-refused"],
+            [*installed, "--server-url", SECOND_SERVER_URL],
+        ],
         # A repair (as from Add/Remove Programs or SCCM) puts back a deleted file and keeps the settings.
-        "repair": [[*life, "damage", DAMAGED_FILE],
-                   [*life, "repair", str(msi["rebuild"])],
-                   [*installed, "--server-url", SECOND_SERVER_URL, "--idle-lock", INSTALLER_IDLE_LOCK],
-                   verify_installed],
-        "uninstall": [[*life, "uninstall", str(msi["rebuild"])],
-                      [*life, "expect-removed", "--policy", f"IdleLockMinutes={GROUP_POLICY_IDLE_LOCK}"]],
+        "repair": [
+            [*life, "damage", DAMAGED_FILE],
+            [*life, "repair", str(msi["rebuild"])],
+            [*installed, "--server-url", SECOND_SERVER_URL, "--idle-lock", INSTALLER_IDLE_LOCK],
+            verify_installed,
+        ],
+        "uninstall": [
+            [*life, "uninstall", str(msi["rebuild"])],
+            [*life, "expect-removed", "--policy", f"IdleLockMinutes={GROUP_POLICY_IDLE_LOCK}"],
+        ],
     }
 
 
@@ -111,7 +170,9 @@ ORDER_NOTE = "all = every stage in the order listed"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("stages", nargs="*", help=f"stage names; {ORDER_NOTE}")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     parser.add_argument("--list", action="store_true", help="list the stages")

@@ -22,8 +22,11 @@ URL = "postgresql+psycopg://postgres:{password}@127.0.0.1:5432/test"
 
 def service_name() -> str:
     listing = subprocess.run(["sc", "query", "state=", "all"], capture_output=True, text=True).stdout
-    names = [line.split(":", 1)[1].strip() for line in listing.splitlines()
-             if line.strip().startswith("SERVICE_NAME:") and "postgresql" in line.lower()]
+    names = [
+        line.split(":", 1)[1].strip()
+        for line in listing.splitlines()
+        if line.strip().startswith("SERVICE_NAME:") and "postgresql" in line.lower()
+    ]
     if not names:
         raise SystemExit("no PostgreSQL service on this machine")
     return sorted(names)[-1]
@@ -48,8 +51,9 @@ def start() -> str:
     password = os.environ.get("PGPASSWORD", "root")
     import psycopg
 
-    with psycopg.connect(f"host=127.0.0.1 user=postgres password={password} dbname=postgres",
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        f"host=127.0.0.1 user=postgres password={password} dbname=postgres", autocommit=True
+    ) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'test'").fetchone():
             conn.execute("CREATE DATABASE test")
     return URL.format(password=password)
@@ -57,7 +61,9 @@ def start() -> str:
 
 def main() -> int:
     if sys.platform != "win32":
-        print("this script starts the Windows runner's PostgreSQL; on Linux use the system's", file=sys.stderr)
+        print(
+            "this script starts the Windows runner's PostgreSQL; on Linux use the system's", file=sys.stderr
+        )
         return 2
     print(start())
     return 0

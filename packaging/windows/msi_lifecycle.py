@@ -6,8 +6,10 @@ same steps by hand on a test laptop (an administrator prompt, the project's Pyth
 
     py packaging\\windows\\msi_lifecycle.py seed-group-policy --idle-lock 15
     py packaging\\windows\\msi_lifecycle.py seed-coach-data
-    py packaging\\windows\\msi_lifecycle.py install WorkWell-0.0.1.msi SERVER_URL=https://a.example IDLE_LOCK_MINUTES=7
-    py packaging\\windows\\msi_lifecycle.py expect-installed --version 0.0.1 --server-url https://a.example --idle-lock 7
+    py packaging\\windows\\msi_lifecycle.py install WorkWell-0.0.1.msi ^
+         SERVER_URL=https://a.example IDLE_LOCK_MINUTES=7
+    py packaging\\windows\\msi_lifecycle.py expect-installed --version 0.0.1 ^
+         --server-url https://a.example --idle-lock 7
     py packaging\\windows\\msi_lifecycle.py install WorkWell-0.1.0.msi          # upgrade, no properties given
     py packaging\\windows\\msi_lifecycle.py expect-installed --version 0.1.0 --file-version 0.1.0.42 ...
     py packaging\\windows\\msi_lifecycle.py self-test --expect-idle-lock 15 --expect-managed server_url
@@ -55,8 +57,9 @@ class WindowsSystem:
 
     @property
     def install_dir(self) -> Path:
-        return Path(os.environ.get("ProgramW6432") or os.environ.get("ProgramFiles", r"C:\Program Files"),
-                    "WorkWell")
+        return Path(
+            os.environ.get("ProgramW6432") or os.environ.get("ProgramFiles", r"C:\Program Files"), "WorkWell"
+        )
 
     @property
     def coach_data_dir(self) -> Path:
@@ -124,8 +127,12 @@ class WindowsSystem:
         numbers = (words[2] >> 16, words[2] & 0xFFFF, words[3] >> 16, words[3] & 0xFFFF)
         strings = {}
         for name in ("CompanyName", "FileDescription", "FileVersion", "ProductName", "ProductVersion"):
-            if api.VerQueryValueW(data, f"\\StringFileInfo\\080904B0\\{name}", ctypes.byref(pointer),
-                                  ctypes.byref(length)) and length.value:
+            if (
+                api.VerQueryValueW(
+                    data, f"\\StringFileInfo\\080904B0\\{name}", ctypes.byref(pointer), ctypes.byref(length)
+                )
+                and length.value
+            ):
                 strings[name] = ctypes.wstring_at(pointer, length.value - 1)
         return numbers, strings
 
@@ -150,7 +157,9 @@ def msiexec(system, action: str, msi: Path, properties: list[str], expect_refuse
     code = system.run(["msiexec", *switch, str(msi), "/qn", "/norestart", "/l*v", str(log), *properties])
     if expect_refused:
         if code in MSIEXEC_OK:
-            raise CheckFailed(f"msiexec {action} {Path(msi).name} was expected to be refused but exited {code}")
+            raise CheckFailed(
+                f"msiexec {action} {Path(msi).name} was expected to be refused but exited {code}"
+            )
         if DOWNGRADE_MESSAGE not in _log_text(log):
             raise CheckFailed(f"msiexec {action} exited {code} without the downgrade message (log {log})")
         print(f"msiexec {action} {Path(msi).name}: refused as expected (exit {code}): {DOWNGRADE_MESSAGE}")
@@ -182,33 +191,48 @@ def product_entries(system) -> list[dict]:
     return entries
 
 
-def expect_installed(system, version: str, server_url: str | None, idle_lock: str | None,
-                     file_version: str | None) -> list[str]:
+def expect_installed(
+    system, version: str, server_url: str | None, idle_lock: str | None, file_version: str | None
+) -> list[str]:
     """What a good install shows; returns the lines checked, raises CheckFailed on the first problem."""
     checked = []
     entries = product_entries(system)
     if len(entries) != 1:
         codes = ", ".join(e["ProductCode"] for e in entries) or "none"
-        raise CheckFailed(f"expected one '{PRODUCT_NAME}' in Add/Remove Programs, found {len(entries)}: {codes}")
+        raise CheckFailed(
+            f"expected one '{PRODUCT_NAME}' in Add/Remove Programs, found {len(entries)}: {codes}"
+        )
     entry = entries[0]
     if entry.get("DisplayVersion") != version:
-        raise CheckFailed(f"Add/Remove Programs shows version {entry.get('DisplayVersion')!r}, expected {version}")
+        raise CheckFailed(
+            f"Add/Remove Programs shows version {entry.get('DisplayVersion')!r}, expected {version}"
+        )
     for value in ("HelpLink", "Contact", "DisplayIcon"):
         if not entry.get(value):
             raise CheckFailed(f"Add/Remove Programs entry has no {value}")
-    checked.append(f"one Add/Remove Programs entry {entry['ProductCode']}, version {version}, "
-                   f"HelpLink {entry['HelpLink']}, Contact {entry['Contact']}, icon {entry['DisplayIcon']}")
+    checked.append(
+        f"one Add/Remove Programs entry {entry['ProductCode']}, version {version}, "
+        f"HelpLink {entry['HelpLink']}, Contact {entry['Contact']}, icon {entry['DisplayIcon']}"
+    )
     installer = system.values(INSTALLER_KEY)
     if installer is None:
         raise CheckFailed(f"HKLM\\{INSTALLER_KEY} is missing")
-    for name, want in (("ServerUrl", server_url), ("IdleLockMinutes", idle_lock), ("InstallerVersion", version)):
+    for name, want in (
+        ("ServerUrl", server_url),
+        ("IdleLockMinutes", idle_lock),
+        ("InstallerVersion", version),
+    ):
         if want is not None and installer.get(name) != want:
             raise CheckFailed(f"HKLM\\{INSTALLER_KEY}\\{name} is {installer.get(name)!r}, expected {want!r}")
-    checked.append(f"HKLM\\{INSTALLER_KEY}: ServerUrl={installer.get('ServerUrl')!r}, "
-                   f"IdleLockMinutes={installer.get('IdleLockMinutes')!r}")
+    checked.append(
+        f"HKLM\\{INSTALLER_KEY}: ServerUrl={installer.get('ServerUrl')!r}, "
+        f"IdleLockMinutes={installer.get('IdleLockMinutes')!r}"
+    )
     policies = system.values(POLICIES_KEY) or {}
     if "ServerUrl" in policies:
-        raise CheckFailed(f"HKLM\\{POLICIES_KEY}\\ServerUrl exists: the MSI must leave that key to Group Policy")
+        raise CheckFailed(
+            f"HKLM\\{POLICIES_KEY}\\ServerUrl exists: the MSI must leave that key to Group Policy"
+        )
     checked.append(f"HKLM\\{POLICIES_KEY} holds only Group Policy's values: {sorted(policies)}")
     for exe in EXECUTABLES:
         path = system.install_dir / exe
@@ -225,8 +249,10 @@ def expect_installed(system, version: str, server_url: str | None, idle_lock: st
                 raise CheckFailed(f"{exe}'s version resource has no {name}")
         if system.icon_count(path) < 1:
             raise CheckFailed(f"{exe} has no icon")
-        checked.append(f"{exe}: file version {dotted}, {strings['CompanyName']} / {strings['FileDescription']}, "
-                       "icon present")
+        checked.append(
+            f"{exe}: file version {dotted}, {strings['CompanyName']} / {strings['FileDescription']}, "
+            "icon present"
+        )
     return checked
 
 
@@ -245,8 +271,10 @@ def expect_removed(system, policy_values: dict[str, str]) -> list[str]:
     policies = system.values(POLICIES_KEY) or {}
     for name, value in policy_values.items():
         if policies.get(name) != value:
-            raise CheckFailed(f"Group Policy's HKLM\\{POLICIES_KEY}\\{name} was changed or removed "
-                              f"({policies.get(name)!r}, expected {value!r})")
+            raise CheckFailed(
+                f"Group Policy's HKLM\\{POLICIES_KEY}\\{name} was changed or removed "
+                f"({policies.get(name)!r}, expected {value!r})"
+            )
     checked.append(f"Group Policy's values kept: {sorted(policy_values)}")
     marker = system.coach_data_dir / COACH_MARKER
     if not marker.is_file():
@@ -275,7 +303,9 @@ def installed_self_test(system, expect_idle_lock: str | None, expect_managed: li
 
 
 def main(argv: list[str] | None = None, system=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="step", required=True)
     for action in ("install", "repair", "uninstall"):
         p = sub.add_parser(action)

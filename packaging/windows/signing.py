@@ -47,23 +47,42 @@ def make_throwaway_cert(out: Path, name: str = "throwaway") -> dict[str, Path]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, SUBJECT)])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=2))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                         key_encipherment=False, data_encipherment=False,
-                                         key_agreement=False, key_cert_sign=True, crl_sign=False,
-                                         encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     paths = {kind: out / f"{name}.{kind}" for kind in ("pfx", "pem", "key.pem", "cer")}
-    paths["pfx"].write_bytes(pkcs12.serialize_key_and_certificates(
-        name.encode(), key, cert, None, serialization.NoEncryption()))
+    paths["pfx"].write_bytes(
+        pkcs12.serialize_key_and_certificates(name.encode(), key, cert, None, serialization.NoEncryption())
+    )
     paths["pem"].write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    paths["key.pem"].write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                   serialization.NoEncryption()))
+    paths["key.pem"].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     paths["cer"].write_bytes(cert.public_bytes(serialization.Encoding.DER))
     return paths
 
@@ -80,8 +99,15 @@ def find_signtool() -> str | None:
     return found[-1] if found else None
 
 
-def sign_command(path: Path, pfx: Path | None, cert: Path | None, key: Path | None, password: str,
-                 timestamp: str | None, tool: str) -> list[str]:
+def sign_command(
+    path: Path,
+    pfx: Path | None,
+    cert: Path | None,
+    key: Path | None,
+    password: str,
+    timestamp: str | None,
+    tool: str,
+) -> list[str]:
     if Path(tool).stem.lower() == "signtool":
         command = [tool, "sign", "/fd", "sha256", "/f", str(pfx), "/d", DESCRIPTION, "/du", INFO_URL]
         if password:
@@ -108,17 +134,28 @@ def verify_command(path: Path, tool: str, cafile: Path | None) -> list[str]:
 def _tool() -> str:
     tool = find_signtool() if WINDOWS else shutil.which("osslsigncode")
     if not tool:
-        raise SystemExit("signtool (Windows SDK) not found" if WINDOWS
-                         else "osslsigncode not found: apt-get install osslsigncode")
+        raise SystemExit(
+            "signtool (Windows SDK) not found"
+            if WINDOWS
+            else "osslsigncode not found: apt-get install osslsigncode"
+        )
     return tool
 
 
-def sign_files(files: list[Path], pfx: Path | None, cert: Path | None, key: Path | None, password: str = "",
-               timestamp: str | None = None, cafile: Path | None = None) -> None:
+def sign_files(
+    files: list[Path],
+    pfx: Path | None,
+    cert: Path | None,
+    key: Path | None,
+    password: str = "",
+    timestamp: str | None = None,
+    cafile: Path | None = None,
+) -> None:
     tool = _tool()
     for path in files:
-        result = subprocess.run(sign_command(path, pfx, cert, key, password, timestamp, tool),
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            sign_command(path, pfx, cert, key, password, timestamp, tool), capture_output=True, text=True
+        )
         if result.returncode != 0:
             raise SystemExit(f"signing {path} failed:\n{result.stdout}{result.stderr}")
         if Path(tool).stem.lower() != "signtool":
@@ -137,7 +174,9 @@ def verify_files(files: list[Path], cafile: Path | None = None, tool: str | None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     throwaway = sub.add_parser("throwaway-cert", help="a self-signed code-signing certificate (CI, tests)")
     throwaway.add_argument("--out", type=Path, required=True)
@@ -164,8 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "sign":
         if not args.pfx and not (args.cert and args.key):
             parser.error("give --pfx, or --cert and --key")
-        sign_files(args.files, args.pfx, args.cert, args.key, os.environ.get("CODE_SIGNING_PASSWORD", ""),
-                   args.timestamp, args.cafile)
+        sign_files(
+            args.files,
+            args.pfx,
+            args.cert,
+            args.key,
+            os.environ.get("CODE_SIGNING_PASSWORD", ""),
+            args.timestamp,
+            args.cafile,
+        )
         return 0
     verify_files(args.files, args.cafile)
     return 0

@@ -30,6 +30,9 @@ class FakeWinreg:
 
     # set-up helpers (not winreg API)
     def put(self, path: str, name: str, value, kind: int = REG_SZ, view: str = "64") -> None:
+        parts = path.lower().split("\\")
+        for depth in range(1, len(parts)):  # parent keys exist, as in a real registry
+            self.views[view].setdefault("\\".join(parts[:depth]), {})
         self.views[view].setdefault(path.lower(), {})[name] = (value, kind)
 
     def key_values(self, path: str, view: str = "64") -> dict[str, object] | None:
@@ -87,7 +90,9 @@ class FakeWinreg:
 
     def EnumKey(self, key, index):  # noqa: N802
         prefix = key.path + "\\"
-        children = sorted({p[len(prefix):].split("\\")[0] for p in self.views[key.view] if p.startswith(prefix)})
+        children = sorted(
+            {p[len(prefix) :].split("\\")[0] for p in self.views[key.view] if p.startswith(prefix)}
+        )
         if index >= len(children):
             raise OSError(259, "No more data is available")
         return children[index]

@@ -126,8 +126,12 @@ def test_a_policy_file_override_keeps_the_machines_registry_out_of_tests(registr
 
 
 def test_explicit_installer_values_replace_the_registry_read(tmp_path):
-    settings = load_settings(policy_path=tmp_path / "p.json", user_path=tmp_path / "s.json", registry={},
-                             installer_defaults={"IdleLockMinutes": "8"})
+    settings = load_settings(
+        policy_path=tmp_path / "p.json",
+        user_path=tmp_path / "s.json",
+        registry={},
+        installer_defaults={"IdleLockMinutes": "8"},
+    )
     assert settings.get("idle_lock_minutes") == 8 and settings.is_managed("idle_lock_minutes")
 
 
@@ -142,8 +146,9 @@ def credential_manager(monkeypatch):
     """keyring's WinVaultKeyring over a fake win32cred, set as the keyring backend."""
     vault = FakeWin32Cred()
     monkeypatch.setattr(windows_backend, "win32cred", vault, raising=False)
-    monkeypatch.setattr(windows_backend, "pywintypes", type("pywintypes", (), {"error": FakeWinError}),
-                        raising=False)
+    monkeypatch.setattr(
+        windows_backend, "pywintypes", type("pywintypes", (), {"error": FakeWinError}), raising=False
+    )
     monkeypatch.setattr(windows_backend, "missing_deps", False)
     monkeypatch.delenv("WORKWELL_KEY_STORE", raising=False)
     previous = keyring.get_keyring()
