@@ -115,10 +115,26 @@ def _build_bundle(dist: Path, work: Path | None, force: bool) -> Path:
     if result.returncode != 0:
         tail = log.read_text(errors="replace").splitlines()[-30:]
         raise SystemExit("PyInstaller failed:\n" + "\n".join(tail))
+    normalise_modes(bundle)
     stamp.write_text(wanted + "\n")
     seconds = time.monotonic() - started
     print(f"built {bundle}: {folder_megabytes(bundle):.1f} MB in {seconds:.0f} s", flush=True)
     return bundle
+
+
+def normalise_modes(bundle: Path) -> None:
+    """No group or world write anywhere in the bundle, whatever the builder's umask (often 002).
+
+    The manifest records these modes and packaging/verify refuses a writable install, so
+    a bundle built under a permissive umask must not carry that into the release.
+    """
+    if os.name != "posix":
+        return
+    for path in [Path(bundle), *Path(bundle).rglob("*")]:
+        if not path.is_symlink():
+            mode = path.lstat().st_mode
+            if mode & 0o022:
+                path.chmod(mode & 0o7755)
 
 
 def folder_megabytes(folder: Path) -> float:

@@ -239,3 +239,18 @@ def test_a_format_1_manifest_without_modes_still_verifies(tmp_path, keys):
     (root / manifest.SIGNATURE_NAME).write_text(base64.b64encode(key.sign(data)).decode() + "\n")
     os.chmod(root / "a.txt", 0o600)
     assert cli(root, "--pubkey", keys[1]).returncode == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_bundle_built_under_a_permissive_umask_is_normalised(tmp_path):
+    root = tmp_path / "B"
+    (root / "_internal").mkdir(parents=True)
+    (root / "workwell").write_bytes(b"app")
+    os.chmod(root / "workwell", 0o775)
+    os.chmod(root / "_internal", 0o777)
+    (root / "_internal" / "data.txt").write_text("x")
+    os.chmod(root / "_internal" / "data.txt", 0o666)
+    assert manifest.writable_by_others(root) == ["_internal", "_internal/data.txt", "workwell"]
+    build.normalise_modes(root)
+    assert manifest.writable_by_others(root) == []
+    assert oct((root / "workwell").stat().st_mode & 0o777) == "0o755"
