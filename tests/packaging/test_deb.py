@@ -24,8 +24,13 @@ BUILD_DEB = PACKAGING / "linux" / "build-deb.sh"
 @pytest.fixture(scope="module")
 def deb(signed_bundle, tmp_path_factory):
     out = tmp_path_factory.mktemp("deb")
-    result = subprocess.run(["bash", str(BUILD_DEB), str(signed_bundle), str(out), "0.1.0"], capture_output=True,
-                            text=True, timeout=600, env=dict(os.environ, PYTHON=sys.executable))
+    result = subprocess.run(
+        ["bash", str(BUILD_DEB), str(signed_bundle), str(out), "0.1.0"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, PYTHON=sys.executable),
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     (package,) = out.glob("workwell_0.1.0_*.deb")
     return package
@@ -36,8 +41,13 @@ def dpkg_deb(*args) -> str:
 
 
 def dpkg(root, *args, check=True):
-    return subprocess.run(["dpkg", f"--root={root}", "--log=/dev/null", "--force-depends", *map(str, args)],
-                          capture_output=True, text=True, check=check, timeout=300)
+    return subprocess.run(
+        ["dpkg", f"--root={root}", "--log=/dev/null", "--force-depends", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=300,
+    )
 
 
 @pytest.fixture
@@ -54,8 +64,10 @@ def throwaway_root(tmp_path):
 def test_control_fields_and_the_policy_conffile(deb):
     field = lambda name: dpkg_deb("--field", deb, name).strip()  # noqa: E731
     assert field("Package") == "workwell" and field("Version") == "0.1.0"
-    assert field("Architecture") == subprocess.run(["dpkg", "--print-architecture"], capture_output=True,
-                                                   text=True).stdout.strip()
+    assert (
+        field("Architecture")
+        == subprocess.run(["dpkg", "--print-architecture"], capture_output=True, text=True).stdout.strip()
+    )
     depends = field("Depends")
     for needed in ("libxcb-cursor0", "libegl1", "libfontconfig1", "libxkbcommon-x11-0"):
         assert needed in depends
@@ -75,10 +87,17 @@ def test_every_file_is_root_owned_and_writable_by_root_alone(deb):
         assert owner == "root/root", line
         assert mode[5] != "w" and mode[8] != "w" or mode[0] == "l", line  # no group/other write
     paths = {line.split()[5] for line in listing}
-    for wanted in ("./opt/workwell/workwell", "./opt/workwell/workwell-admin", "./usr/bin/workwell",
-                   "./usr/bin/workwell-admin", "./usr/share/applications/workwell.desktop",
-                   "./usr/share/icons/hicolor/256x256/apps/workwell.png", "./etc/workwell/policy.json",
-                   "./opt/workwell/workwell-manifest.json", "./usr/share/doc/workwell/copyright"):
+    for wanted in (
+        "./opt/workwell/workwell",
+        "./opt/workwell/workwell-admin",
+        "./usr/bin/workwell",
+        "./usr/bin/workwell-admin",
+        "./usr/share/applications/workwell.desktop",
+        "./usr/share/icons/hicolor/256x256/apps/workwell.png",
+        "./etc/workwell/policy.json",
+        "./opt/workwell/workwell-manifest.json",
+        "./usr/share/doc/workwell/copyright",
+    ):
         assert wanted in paths, wanted
 
 
@@ -99,8 +118,9 @@ def test_the_policy_template_is_valid_and_sets_nothing(tmp_path):
     assert not any(settings.is_managed(key) for key in settings.as_dict())
 
 
-def test_install_self_test_verify_remove_and_purge_in_a_throwaway_root(deb, throwaway_root, tmp_path,
-                                                                       signing_keys):
+def test_install_self_test_verify_remove_and_purge_in_a_throwaway_root(
+    deb, throwaway_root, tmp_path, signing_keys
+):
     root = throwaway_root
     home = tmp_path / "home" / "coach"
     coach_data = home / ".local" / "share" / "WorkWell"
@@ -116,22 +136,46 @@ def test_install_self_test_verify_remove_and_purge_in_a_throwaway_root(deb, thro
         assert all(p.lstat().st_uid == 0 for p in (root / "opt" / "workwell").rglob("*"))
 
     # The installed folder verifies against the signed manifest, file modes included.
-    verify = subprocess.run([sys.executable, str(PACKAGING / "verify"), str(root / "opt" / "workwell"),
-                             "--pubkey", str(signing_keys[1])], capture_output=True, text=True, timeout=300)
+    verify = subprocess.run(
+        [
+            sys.executable,
+            str(PACKAGING / "verify"),
+            str(root / "opt" / "workwell"),
+            "--pubkey",
+            str(signing_keys[1]),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert verify.returncode == 0, verify.stderr[-3000:]
     assert "modes not checked" not in verify.stdout
 
     # The launcher in /usr/bin runs the installed app's self-test as a coach would start it.
-    env = dict(os.environ, HOME=str(home), QT_QPA_PLATFORM="offscreen",
-               WORKWELL_POLICY_FILE=str(root / "etc" / "workwell" / "policy.json"))
+    env = dict(
+        os.environ,
+        HOME=str(home),
+        QT_QPA_PLATFORM="offscreen",
+        WORKWELL_POLICY_FILE=str(root / "etc" / "workwell" / "policy.json"),
+    )
     env.pop("WORKWELL_SETTINGS_FILE", None)
     env.pop("WORKWELL_DATA_DIR", None)
-    result = subprocess.run([str(root / "usr" / "bin" / "workwell"), "--self-test"], capture_output=True,
-                            text=True, timeout=300, env=env)
+    result = subprocess.run(
+        [str(root / "usr" / "bin" / "workwell"), "--self-test"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "self-test passed" in result.stdout and f"{root}/opt/workwell" in result.stdout
-    admin = subprocess.run([str(root / "usr" / "bin" / "workwell-admin"), "--help"], capture_output=True,
-                           text=True, timeout=120, env=env)
+    admin = subprocess.run(
+        [str(root / "usr" / "bin" / "workwell-admin"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert admin.returncode == 0 and "workwell-admin" in admin.stdout
 
     # IT edits the policy; reinstalling (an upgrade) keeps the edit, as a conffile.
@@ -148,12 +192,16 @@ def test_install_self_test_verify_remove_and_purge_in_a_throwaway_root(deb, thro
 
     # The coach's data and settings were never touched.
     assert (coach_data / "workwell.db").read_bytes() == b"a coach's encrypted database"
-    assert json.loads((home / ".config" / "WorkWell" / "settings.json").read_text()) == {"idle_lock_minutes": 15}
+    assert json.loads((home / ".config" / "WorkWell" / "settings.json").read_text()) == {
+        "idle_lock_minutes": 15
+    }
 
 
 def test_a_bad_version_or_a_non_bundle_is_refused(signed_bundle, tmp_path):
-    run = lambda *args: subprocess.run(["bash", str(BUILD_DEB), *map(str, args)], capture_output=True,  # noqa: E731
-                                       text=True, env=dict(os.environ, PYTHON=sys.executable))
+    def run(*args):
+        return subprocess.run(["bash", str(BUILD_DEB), *map(str, args)], capture_output=True, text=True,
+                              env=dict(os.environ, PYTHON=sys.executable))
+
     bad = run(signed_bundle, tmp_path, "0.1.0~rc1")
     assert bad.returncode == 2 and "invalid version" in bad.stderr
     empty = tmp_path / "empty"
