@@ -106,13 +106,13 @@ def test_the_menu_entry_is_valid_and_starts_the_launcher():
     if shutil.which("desktop-file-validate"):
         result = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
-    text = entry.read_text()
+    text = entry.read_text(encoding="utf-8")
     assert "Exec=workwell\n" in text and "Icon=workwell\n" in text and "Terminal=false" in text
 
 
 def test_the_policy_template_is_valid_and_sets_nothing(tmp_path):
     template = PACKAGING / "linux" / "policy.json"
-    json.loads(template.read_text())
+    json.loads(template.read_text(encoding="utf-8"))
     settings = load_settings(policy_path=template, user_path=tmp_path / "settings.json", registry={})
     assert settings.problems == []
     assert not any(settings.is_managed(key) for key in settings.as_dict())
@@ -182,7 +182,7 @@ def test_install_self_test_verify_remove_and_purge_in_a_throwaway_root(
     policy = root / "etc" / "workwell" / "policy.json"
     policy.write_text('{"format": 1, "idle_lock_minutes": 5}\n')
     dpkg(root, "--force-confold", "-i", deb)
-    assert json.loads(policy.read_text())["idle_lock_minutes"] == 5
+    assert json.loads(policy.read_text(encoding="utf-8"))["idle_lock_minutes"] == 5
 
     dpkg(root, "-r", "workwell")
     assert not (root / "opt" / "workwell").exists() and not (root / "usr" / "bin" / "workwell").exists()
@@ -192,7 +192,7 @@ def test_install_self_test_verify_remove_and_purge_in_a_throwaway_root(
 
     # The coach's data and settings were never touched.
     assert (coach_data / "workwell.db").read_bytes() == b"a coach's encrypted database"
-    assert json.loads((home / ".config" / "WorkWell" / "settings.json").read_text()) == {
+    assert json.loads((home / ".config" / "WorkWell" / "settings.json").read_text(encoding="utf-8")) == {
         "idle_lock_minutes": 15
     }
 
@@ -211,5 +211,5 @@ def test_a_bad_version_or_a_non_bundle_is_refused(signed_bundle, tmp_path):
 
 
 def test_make_package_builds_the_deb():
-    makefile = (ROOT / "Makefile").read_text()
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "--deb" in makefile.split("package: $(STAMP)", 1)[1]

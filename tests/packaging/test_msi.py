@@ -188,7 +188,7 @@ def test_earlier_values_are_remembered_unless_the_command_line_gives_new_ones(sm
 
 def test_public_properties_are_secure(small_msi):
     secure = set(properties(small_msi)["SecureCustomProperties"].split(";"))
-    wanted = set(re.findall(r'<Property Id="([A-Z_]+)" Secure="yes"', WXS.read_text()))
+    wanted = set(re.findall(r'<Property Id="([A-Z_]+)" Secure="yes"', WXS.read_text(encoding="utf-8")))
     assert {"SERVER_URL", "IDLE_LOCK_MINUTES", "WIX_UPGRADE_DETECTED", "WIX_DOWNGRADE_DETECTED"} <= secure
     assert wanted <= secure
 
@@ -237,8 +237,8 @@ def test_a_missing_icon_stops_the_build(small_signed_bundle, tmp_path, monkeypat
 
 # ----- what docs and comments say ----------------------------------------------------------
 def test_the_wxs_comments_and_the_deployment_guide_name_what_the_tables_hold(small_msi):
-    guide = (ROOT / "docs" / "deployment.md").read_text()
-    wxs = WXS.read_text()
+    guide = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    wxs = WXS.read_text(encoding="utf-8")
     for text in (guide, wxs):
         assert r"HKLM\Software\NHS\WorkWell" in text
         assert "RemoveExistingProducts" in text or "removed completely before" in text

@@ -96,7 +96,7 @@ def test_each_executable_gets_file_and_product_version_company_and_description(t
 
 
 def test_the_spec_gives_both_executables_their_icon_and_version_resource():
-    spec = (PACKAGING / "workwell.spec").read_text()
+    spec = (PACKAGING / "workwell.spec").read_text(encoding="utf-8")
     for exe in versioning.EXECUTABLES:
         assert f'version=str(VERSION_FILES["{exe}"]) if WINDOWS else None' in spec
     assert spec.count("icon=str(ICON) if WINDOWS else None") == 2
@@ -123,7 +123,7 @@ def test_the_icons_have_the_sizes_windows_and_linux_use():
         assert png.size == (256, 256) and png.mode == "RGBA"
     svg = ElementTree.parse(icons / "workwell.svg").getroot()
     assert svg.tag.endswith("svg") and svg.get("viewBox") == "0 0 256 256"
-    assert "CC0" in (icons / "LICENSE.txt").read_text()
+    assert "CC0" in (icons / "LICENSE.txt").read_text(encoding="utf-8")
 
 
 def test_the_window_has_the_application_icon(qapp):
