@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from packaging_helpers import PACKAGING, ROOT, load_packaging_module
@@ -41,9 +42,12 @@ def build_msi(bundle, out, version="0.1.0", **env):
 
 
 def table(msi, name) -> list[list[str]]:
-    """The rows of one table (msiinfo's first three lines are the column names, types and key)."""
+    """The rows of one table (msiinfo's first three lines are the column names, types and key).
+
+    Run beside the MSI: exporting a table with binary columns (Icon) writes their streams
+    into the current folder."""
     text = subprocess.run(
-        ["msiinfo", "export", str(msi), name], capture_output=True, text=True, check=True
+        ["msiinfo", "export", str(msi), name], capture_output=True, text=True, check=True, cwd=Path(msi).parent
     ).stdout
     return [line.split("\t") for line in text.splitlines()[3:] if line]
 
