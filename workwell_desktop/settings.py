@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 POLICY_FILE_ENV = "WORKWELL_POLICY_FILE"
 SETTINGS_FILE_ENV = "WORKWELL_SETTINGS_FILE"
 POLICY_REGISTRY_KEY = r"Software\Policies\NHS\WorkWell"
+# Written by the MSI from its SERVER_URL and IDLE_LOCK_MINUTES properties (and read back by
+# the MSI on repair and upgrade); the Policies key above is Group Policy's alone.
+INSTALLER_DEFAULTS_KEY = r"Software\NHS\WorkWell"
 
 
 class SettingError(ValueError):
@@ -163,6 +166,47 @@ def read_policy_registry() -> dict[str, str]:
     except FileNotFoundError:
         pass
     return found
+
+
+def read_installer_defaults_registry() -> dict[str, str]:
+    """Values under HKLM\\Software\\NHS\\WorkWell that the MSI wrote (Windows only; empty elsewhere).
+
+    Read from the 64-bit view, where the per-machine MSI writes them. Tests put a fake
+    ``winreg`` in ``sys.modules`` (tests/packaging/fake_windows.py).
+    """
+    if sys.platform != "win32":
+        return {}
+    import winreg
+
+    access = winreg.KEY_READ | getattr(winreg, "KEY_WOW64_64KEY", 0)
+    found: dict[str, str] = {}
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, INSTALLER_DEFAULTS_KEY, 0, access) as key:
+            for spec in SPECS.values():
+                try:
+                    value, _kind = winreg.QueryValueEx(key, spec.registry_name)
+                except FileNotFoundError:
+                    continue
+                found[spec.registry_name] = value if isinstance(value, str) else str(value)
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def _installer_defaults_layer(values: Mapping[str, str] | None, problems: list[str]) -> dict[str, Any]:
+    """The installer's settings, checked; ``values`` None means read the registry (Windows)."""
+    if values is None:
+        try:
+            values = read_installer_defaults_registry()
+        except OSError as exc:
+            problems.append(f"The installer's settings could not be read from the registry ({exc}); "
+                            "they were ignored.")
+            values = {}
+    by_name = {spec.registry_name.lower(): spec.key for spec in SPECS.values()}
+    # The MSI writes both values on every install; one IT left blank means "not set".
+    raw = {by_name[name.lower()]: value for name, value in values.items()
+           if name.lower() in by_name and str(value).strip() != ""}
+    return _checked(raw, f"Installer settings HKLM\\{INSTALLER_DEFAULTS_KEY}", problems)
 
 
 def _read_json_layer(path: Path, what: str, problems: list[str]) -> dict[str, Any]:
@@ -291,17 +335,21 @@ def _write_json_atomically(path: Path, values: Mapping[str, Any]) -> None:
 
 
 def load_settings(policy_path: Path | None = None, user_path: Path | None = None,
-                  registry: Mapping[str, str] | None = None) -> Settings:
+                  registry: Mapping[str, str] | None = None,
+                  installer_defaults: Mapping[str, str] | None = None) -> Settings:
     """Read the policy, the coach's settings and the defaults. Never raises for a bad file.
 
     ``registry`` replaces the Windows registry read (tests); by default it is read on
-    Windows only, and only when ``WORKWELL_POLICY_FILE`` is not set.
+    Windows only, and only when ``WORKWELL_POLICY_FILE`` is not set. ``installer_defaults``
+    likewise replaces the read of the installer's key, which is used only where neither
+    the Policies key nor the policy file sets a value (it still beats the coach's file).
     """
     problems: list[str] = []
     policy_path = Path(policy_path) if policy_path else policy_file_path()
     user_path = Path(user_path) if user_path else user_settings_path()
     policy = _read_json_layer(policy_path, "The organisation's policy file", problems)
     sources = [str(policy_path)] if policy else []
+    read_machine_registry = registry is None and POLICY_FILE_ENV not in os.environ
     if registry is None and POLICY_FILE_ENV not in os.environ:
         try:
             registry = read_policy_registry()
@@ -312,6 +360,11 @@ def load_settings(policy_path: Path | None = None, user_path: Path | None = None
     if from_registry:
         policy.update(from_registry)
         sources.append(f"HKLM\\{POLICY_REGISTRY_KEY}")
+    if installer_defaults is not None or read_machine_registry:
+        from_installer = _installer_defaults_layer(installer_defaults, problems)
+        if set(from_installer) - set(policy):
+            sources.append(f"HKLM\\{INSTALLER_DEFAULTS_KEY}")
+        policy = {**from_installer, **policy}
     user = _read_json_layer(user_path, "Your settings file", problems)
     for problem in problems:
         log.warning("settings: %s", problem)

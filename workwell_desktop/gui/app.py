@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import logs
-from ..paths import default_data_dir
+from ..paths import default_data_dir, resource_path
 from ..settings import load_settings
 from ..store import Store, StoreError, is_initialised
 from . import style
@@ -57,6 +58,7 @@ def prepare_application(app: QApplication) -> None:
     QCoreApplication.setApplicationName("WorkWell Desktop")
     QCoreApplication.setOrganizationName("NHS")
     QApplication.setApplicationDisplayName("WorkWell Desktop")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "workwell.png"))))
     style.apply(app)
 
 
