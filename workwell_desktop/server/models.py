@@ -89,6 +89,23 @@ class Change(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Record(Base):
+    """Every record the server has seen: bound for good to the client (and type) it came with.
+
+    ``state`` is a mutable record's current fields (JSON, row form; later stamp wins,
+    as on the laptops) and ``stamps`` each field's stamp: an update is validated
+    against it with the domain rules. Facts once made keep ``{}``: they never change.
+    """
+
+    __tablename__ = "record"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[str] = mapped_column(ForeignKey("client.id"), index=True)
+    state: Mapped[str] = mapped_column(Text, default="{}")
+    stamps: Mapped[str] = mapped_column(Text, default="{}")
+
+
 class Feed(Base):
     __tablename__ = "feed"
     __table_args__ = (

@@ -90,10 +90,11 @@ def apply_remote(store, changes: list[dict], cursor: str) -> int:
     with store._write() as cur:
         newest = None
         for change in changes:
-            if change.get("device_id") == store.device_id:
-                continue  # our own change coming back: already here
-            if cur.execute("SELECT 1 FROM received_change WHERE change_id = ?",
-                           (change["change_id"],)).fetchone():
+            # Known by id, never by the device it names: our own changes come back (and a
+            # restored backup gets back those it lost), a spoofed device id hides nothing.
+            if cur.execute("SELECT 1 FROM received_change WHERE change_id = ? UNION ALL"
+                           " SELECT 1 FROM change_log WHERE change_id = ?",
+                           (change["change_id"], change["change_id"])).fetchone():
                 continue
             found += _apply_one(cur, store, change)
             cur.execute("INSERT INTO received_change (change_id, applied_at) VALUES (?, ?)",
