@@ -76,8 +76,8 @@ def test_every_record_type_meets_the_laptops_rules(two_teams):
         "unknown field": ann.change(client_id, "referral", colour="red"),
         "unknown type": make_change(client_id, "horoscope", payload={"sign": "leo"}, device_id=ann.id),
         "empty create": make_change(client_id, "referral", payload={}, device_id=ann.id),
-        "no client_id": make_change(client_id, "referral", payload={"route": "gp", "received_on": "2025-01-01"},
-                                    device_id=ann.id),
+        "no client_id": make_change(client_id, "referral", device_id=ann.id,
+                                    payload={"route": "gp", "received_on": "2025-01-01"}),
     }
     reply = ann.sync(list(bad.values()))
     why = reasons(reply)

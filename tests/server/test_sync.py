@@ -73,7 +73,8 @@ def test_one_bad_change_is_rejected_and_the_rest_accepted(two_teams):
 def test_paging(two_teams):
     ann, bob = two_teams.device("ann"), two_teams.device("bob")
     client_id = uuid.uuid4().hex
-    pushed = [ann.change(client_id)] + [ann.change(client_id, "contact_session", note=str(i)) for i in range(4)]
+    pushed = [ann.change(client_id)]
+    pushed += [ann.change(client_id, "contact_session", note=str(i)) for i in range(4)]
     assert len(ann.sync(pushed)["accepted"]) == 5
     pages, cursors = [], [""]
     while True:

@@ -32,10 +32,10 @@ def upgrade() -> None:
     op.create_index("ix_record_client_id", "record", ["client_id"])
     conn = op.get_bind()
     rows = conn.execute(sa.text(
-        "SELECT record_id, record_type, client_id, op, payload, hlc FROM change"
+        "SELECT record_id, record_type, client_id, payload, hlc FROM change"
         " WHERE op != 'drop' ORDER BY received_at, hlc")).all()
     records: dict[str, dict] = {}
-    for record_id, record_type, client_id, change_op, payload, hlc in rows:
+    for record_id, record_type, client_id, payload, hlc in rows:
         record = records.setdefault(record_id, {"id": record_id, "record_type": record_type,
                                                 "client_id": client_id, "state": {}, "stamps": {},
                                                 "mutable": record_type in ("client", "referral")})
