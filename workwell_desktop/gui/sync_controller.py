@@ -117,6 +117,9 @@ class SyncController(QObject):
         refused = len(replica.rejected_changes(store))
         refused_text = (f" \u00b7 {refused} change{'' if refused == 1 else 's'} refused by the server: "
                         "contact IT" if refused else "")
+        held = len(replica.quarantined_changes(store))
+        held_text = (f" \u00b7 {held} change{'' if held == 1 else 's'} from the server could not be "
+                     "applied: contact IT" if held else "")
         conflicts = len(replica.open_conflicts(store))
         to_resolve = f" \u00b7 {conflicts} conflict{'' if conflicts == 1 else 's'} to resolve" \
             if conflicts else ""
@@ -126,7 +129,7 @@ class SyncController(QObject):
             "offline": "Offline: work is saved and will sync when back online",
             "error": f"Sync problem: {self.message}",
         }.get(self.state, self.state)
-        return f"{words} \u00b7 {changes}{when}{to_resolve}{refused_text}"
+        return f"{words} \u00b7 {changes}{when}{to_resolve}{refused_text}{held_text}"
 
 
 def _local_time(iso: str) -> str:

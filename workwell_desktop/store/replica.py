@@ -16,14 +16,20 @@ id is remembered, so a repeated or interrupted page changes nothing twice.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+import sqlcipher3
+
+from ..domain import change_checks
 from ..domain.records import RECORD_TYPES, Client
 from . import audit
-from .clock import is_stamp, next_stamp
+from .clock import is_stamp, next_stamp, stamp_problem
 from .rows import from_row, to_row
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,29 +90,174 @@ def set_settings(store, **values: str) -> None:
         cur.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items()))
 
 
-def apply_remote(store, changes: list[dict], cursor: str) -> int:
-    """Apply one pulled page and move the cursor, atomically. Returns conflicts found."""
+def apply_remote(store, changes: list[dict], cursor: str, server_time: str = "",
+                 malformed: list[tuple[dict, str]] = ()) -> int:
+    """Apply one pulled page and move the cursor, atomically. Returns conflicts found.
+
+    Each change is checked first (``_incoming_problem``: the same domain rules the
+    server applies); one that fails, or that the database refuses, is quarantined with
+    its reason instead of stopping the page, so the cursor always moves on.
+    ``malformed`` are changes the sync engine could not even read (shape), quarantined
+    the same way. ``server_time`` (ISO) bounds stamps and dates, whatever this
+    laptop's own clock says."""
     found = 0
+    server_millis, today = _server_clock(server_time)
     with store._write() as cur:
         newest = None
+        for raw, reason in malformed:
+            _quarantine(cur, raw, reason)
         for change in changes:
             # Known by id, never by the device it names: our own changes come back (and a
             # restored backup gets back those it lost), a spoofed device id hides nothing.
-            if cur.execute("SELECT 1 FROM received_change WHERE change_id = ? UNION ALL"
-                           " SELECT 1 FROM change_log WHERE change_id = ?",
-                           (change["change_id"], change["change_id"])).fetchone():
+            if _known(cur, change["change_id"]):
                 continue
-            found += _apply_one(cur, store, change)
-            cur.execute("INSERT INTO received_change (change_id, applied_at) VALUES (?, ?)",
-                        (change["change_id"], _now()))
-            if is_stamp(change.get("hlc", "")):
+            applied, conflicts = _apply_checked(cur, store, change, server_millis, today)
+            found += conflicts
+            if applied and is_stamp(change.get("hlc", "")):
                 newest = max(newest or change["hlc"], change["hlc"])
+        found += _retry_quarantined(cur, store, server_millis, today)
         if newest:  # later local edits must stamp after everything seen
             last = cur.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()
             stamp = next_stamp(last[0] if last else None, store.device_id, seen=newest)
             cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (stamp,))
         cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_cursor', ?)", (cursor,))
     return found
+
+
+def _known(cur, change_id: str) -> bool:
+    found = cur.execute("SELECT 1 FROM received_change WHERE change_id = ? UNION ALL"
+                        " SELECT 1 FROM change_log WHERE change_id = ?", (change_id, change_id)).fetchone()
+    return found is not None
+
+
+def _apply_checked(cur, store, change: dict, server_millis: int | None, today: date) -> tuple[bool, int]:
+    """(applied, conflicts found); quarantines the change instead when it cannot be applied."""
+    reason = _incoming_problem(cur, change, server_millis, today)
+    if reason:
+        _quarantine(cur, change, reason)
+        return False, 0
+    cur.execute("SAVEPOINT incoming")
+    try:
+        conflicts = _apply_one(cur, store, change)
+    except _UNAPPLICABLE as exc:  # what the change holds, not an interruption: that aborts the page
+        cur.execute("ROLLBACK TO incoming")
+        cur.execute("RELEASE incoming")
+        _quarantine(cur, change, f"could not be applied here ({type(exc).__name__})")
+        return False, 0
+    cur.execute("RELEASE incoming")
+    cur.execute("INSERT OR IGNORE INTO received_change (change_id, applied_at) VALUES (?, ?)",
+                (change["change_id"], _now()))
+    cur.execute("DELETE FROM quarantined_change WHERE change_id = ?", (change["change_id"],))
+    return True, conflicts
+
+
+# The database refusing a change's content (a constraint, a value of the wrong kind), or
+# a shape the checks did not foresee. Anything else (disk, interruption) aborts the page.
+_UNAPPLICABLE = (sqlcipher3.IntegrityError, sqlcipher3.InterfaceError, ValueError, TypeError, KeyError)
+
+
+def _server_clock(server_time: str) -> tuple[int | None, date]:
+    try:
+        moment = datetime.fromisoformat(server_time.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None, datetime.now(UTC).date()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    # The later of the two dates: a laptop whose clock is behind still accepts today's work.
+    return int(moment.timestamp() * 1000), max(moment.astimezone(UTC).date(), datetime.now(UTC).date())
+
+
+def _incoming_problem(cur, change: dict, server_millis: int | None, today: date) -> str:
+    """"" when ``change`` may be applied here, else why not (field names only, never values)."""
+    rtype, rid, op, client_id = change["record_type"], change["record_id"], change["op"], change["client_id"]
+    stamp = change.get("hlc", "")
+    if not is_stamp(stamp):
+        return "invalid hlc"
+    if server_millis is not None and stamp_problem(stamp, server_millis):
+        return "hlc ahead of the server's clock"
+    if op == "drop":
+        return "" if rtype == "client" and rid == client_id else "a drop must name a client"
+    cls = RECORD_TYPES.get(rtype)
+    if cls is None:
+        return ""  # a newer version's record type: kept as deferred, applied after an upgrade
+    if cls is Client and rid != client_id:
+        return "a client record's client_id must be its own record_id"
+    row = _current_row(cur, rtype, rid)
+    if row is not None and cls is not Client and row["client_id"] != client_id:
+        return "record belongs to another client here"
+    if row is not None and op == "create":
+        # Already here: a fact's create is idempotent; a mutable record's is merged field by field.
+        _, errors = change_checks.check_payload(cls, change["payload"])
+    else:
+        errors = change_checks.check_change(rtype, op, rid, client_id, change["payload"], row, today)
+    if errors:
+        # The checks' own words for the change as a whole; for fields only their names,
+        # because a field's message can quote its value.
+        return errors.get("change") or "invalid record: " + ", ".join(sorted(errors))
+    if cls is not Client and not cur.execute("SELECT 1 FROM client WHERE id = ?", (client_id,)).fetchone():
+        return "its client is not on this laptop"
+    for name in change_checks.REFERENCE_FIELDS:
+        target = change["payload"].get(name)
+        if target and target != rid:
+            held = cur.execute(f"SELECT client_id FROM {rtype} WHERE id = ?", (target,)).fetchone() \
+                if name != "goal_id" else cur.execute("SELECT client_id FROM plan_goal WHERE item_id = ?"
+                                                      " LIMIT 1", (target,)).fetchone()
+            if held is not None and held[0] != client_id:
+                return f"{name} names another client's record"
+    return ""
+
+
+def _current_row(cur, rtype: str, rid: str) -> dict | None:
+    got = cur.execute(f"SELECT * FROM {rtype} WHERE id = ?", (rid,))
+    row = got.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in got.description], row, strict=True))
+
+
+def _quarantine(cur, change: dict, reason: str) -> None:
+    """Keep a change this laptop will not apply, with the reason; tell IT without personal data."""
+    def text(name: str) -> str:
+        value = change.get(name) if isinstance(change, dict) else None
+        return value[:64] if isinstance(value, str) else ""
+
+    change_id = text("change_id") or uuid.uuid4().hex
+    try:
+        body = json.dumps(change, separators=(",", ":"))
+    except (TypeError, ValueError):
+        body = "{}"
+    cur.execute("INSERT OR REPLACE INTO quarantined_change (change_id, record_type, record_id, client_id,"
+                " reason, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (change_id, text("record_type"), text("record_id"), text("client_id"), reason, body, _now()))
+    log.warning("quarantined change %s (%s): %s", change_id, text("record_type") or "?", reason)
+
+
+def _retry_quarantined(cur, store, server_millis: int | None, today: date, limit: int = 200) -> int:
+    """Apply quarantined changes that can be applied now (what they built on has arrived)."""
+    found = 0
+    rows = cur.execute("SELECT change_id, body FROM quarantined_change ORDER BY received_at LIMIT ?",
+                       (limit,)).fetchall()
+    for change_id, body in rows:
+        change = json.loads(body)
+        if not _is_change(change) or _known(cur, change_id):
+            continue
+        if _incoming_problem(cur, change, server_millis, today):
+            continue
+        applied, conflicts = _apply_checked(cur, store, change, server_millis, today)
+        found += conflicts
+    return found
+
+
+def _is_change(change) -> bool:
+    names = ("change_id", "record_type", "record_id", "client_id", "op", "hlc")
+    return (isinstance(change, dict) and all(isinstance(change.get(n), str) for n in names)
+            and isinstance(change.get("payload"), dict))
+
+
+def quarantined_changes(store) -> list[dict]:
+    """Changes from the server this laptop could not apply, with why (for IT and the status bar)."""
+    return store.rows("SELECT change_id, record_type, record_id, reason, received_at FROM quarantined_change"
+                      " ORDER BY received_at")
 
 
 def replay_deferred(store) -> int:
@@ -118,7 +269,8 @@ def replay_deferred(store) -> int:
         return 0
     with store._write() as cur:
         for row in known:
-            _apply_one(cur, store, json.loads(row["body"]))
+            # Checked like any incoming change: quarantined, not applied, if it fails.
+            _apply_checked(cur, store, json.loads(row["body"]), None, datetime.now(UTC).date())
             cur.execute("DELETE FROM deferred_change WHERE change_id = ?", (row["change_id"],))
     return len(known)
 
@@ -134,6 +286,8 @@ def _apply_one(cur, store, change: dict) -> int:
         cur.execute("INSERT OR IGNORE INTO deferred_change (change_id, record_type, body) VALUES (?, ?, ?)",
                     (change["change_id"], rtype, json.dumps(change)))
         return 0
+    # Row form (booleans 0/1, lists as JSON text), as the checks above saw it.
+    change = {**change, "payload": change_checks.check_payload(cls, change["payload"])[0]}
     exists = cur.execute(f"SELECT 1 FROM {rtype} WHERE id = ?", (rid,)).fetchone()
     conflicts = 0
     if not exists:

@@ -209,6 +209,14 @@ CREATE TABLE plan_note (
 );
 CREATE INDEX plan_note_client ON plan_note (client_id);
 """),
+    (6, "sync: changes from the server this laptop could not apply, kept with the reason", """
+-- Never applied, never dropped: shown to IT (log, status bar) and retried after each
+-- page, so a change that arrived before what it builds on is applied once it can be.
+CREATE TABLE quarantined_change (
+    change_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, record_id TEXT NOT NULL,
+    client_id TEXT NOT NULL, reason TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL
+);
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

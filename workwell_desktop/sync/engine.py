@@ -14,14 +14,17 @@ import logging
 import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
+from pydantic import Field, ValidationError
 
 from ..store import replica
 from .wire import (
     API_PREFIX,
     DEVICE_REVOKED,
     MAX_PUSH,
+    Change,
     RegisterRequest,
     RegisterResponse,
     SyncRequest,
@@ -49,12 +52,32 @@ class DeviceRevoked(SyncError):
     pass
 
 
+class _Reply(SyncResponse):
+    """``SyncResponse`` with pulled changes left raw: each is read on its own, so one the
+    laptop cannot read is quarantined instead of failing the whole page."""
+
+    changes: list[Any] = Field(default_factory=list)
+
+
+def _read_changes(raw_changes: list[Any]) -> tuple[list[dict], list[tuple[dict, str]]]:
+    good, malformed = [], []
+    for raw in raw_changes:
+        try:
+            good.append(Change.model_validate(raw).model_dump())
+        except ValidationError as e:
+            where = sorted({str(err["loc"][0]) for err in e.errors(include_url=False) if err["loc"]})
+            malformed.append((raw if isinstance(raw, dict) else {"value": repr(raw)[:200]},
+                              "unreadable change: " + (", ".join(where) or "not an object")))
+    return good, malformed
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
     pulled: int = 0
     rejected: int = 0
     conflicts: int = 0
+    quarantined: int = 0
     requests: int = 0
     finished_at: str = ""
     rejections: list[tuple[str, str]] = field(default_factory=list)
@@ -123,7 +146,7 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 raise SyncError("The server no longer accepts this laptop's registration. "
                                 "Ask IT to register it again.")
             _raise_for_status(response)
-            result = SyncResponse.model_validate(response.json())
+            result = _Reply.model_validate(response.json())
             replica.mark_sent(store, result.accepted)
             if result.rejected:
                 rejections = [(r.change_id, r.reason) for r in result.rejected]
@@ -132,15 +155,18 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 log.warning("server rejected %d changes", len(rejections))
             report.pushed += len(result.accepted)
             report.rejected += len(result.rejected)
-            report.conflicts += replica.apply_remote(
-                store, [c.model_dump() for c in result.changes], result.cursor)
+            changes, malformed = _read_changes(result.changes)
+            report.conflicts += replica.apply_remote(store, changes, result.cursor, result.server_time,
+                                                     malformed)
             report.pulled += len(result.changes)
             if not result.more and len(batch) < MAX_PUSH:
                 break
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     replica.set_settings(store, last_sync_at=report.finished_at)
-    log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, requests %d",
-             report.pushed, report.pulled, report.rejected, report.conflicts, report.requests)
+    report.quarantined = len(replica.quarantined_changes(store))
+    log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, quarantined %d, requests %d",
+             report.pushed, report.pulled, report.rejected, report.conflicts, report.quarantined,
+             report.requests)
     return report
 
 
