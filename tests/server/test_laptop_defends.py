@@ -34,7 +34,7 @@ def inject(server, team: str, **change) -> str:
     return row["change_id"]
 
 
-def test_a_poison_change_is_quarantined_and_sync_carries_on(laptop, live, caplog):
+def test_a_poison_change_is_quarantined_and_sync_carries_on(laptop, live, caplog):  # noqa: F811
     ann, bob = laptop("ann"), laptop("bob")
     client = add_client(ann, given_name="Wren")
     engine.sync(ann)

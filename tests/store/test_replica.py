@@ -137,7 +137,8 @@ def test_drop_removes_a_reassigned_client_and_everything_of_theirs(two_devices):
     a.add(ContactSession(client_id=c.id, held_on="2026-11-20", mode="phone", duration_minutes=30))
     relay(a, b)
     replica.apply_remote(b, [{"change_id": "drop-1", "record_type": "client", "record_id": c.id,
-                              "client_id": c.id, "op": "drop", "payload": {}, "hlc": STAMP, "actor": ""}], "y")
+                              "client_id": c.id, "op": "drop", "payload": {}, "hlc": STAMP,
+                              "actor": ""}], "y")
     assert [x.client_id for x in b.caseload()] == [keep.id]
     assert b.for_client(ContactSession, c.id) == [] and b.for_client(Referral, c.id) == []
 
