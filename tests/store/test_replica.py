@@ -1,5 +1,7 @@
 """Merging changes between devices: appends, field-by-field merges, conflicts, drops."""
 
+import json
+
 import pytest
 
 from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Referral
@@ -202,3 +204,92 @@ def test_a_refused_change_is_kept_with_its_reason_and_not_resent(two_devices):
     assert a.pending_change_count() == 1
     assert [c["change_id"] for c in replica.unsent_changes(a, 10)] == [second["change_id"]]
     assert replica.rejected_changes(a)[0]["rejected_reason"] == "client belongs to another team"
+
+
+# --- causality, not clocks (issue 12) ---------------------------------------------------------
+
+def conflict_set(store):
+    """What an open conflict is, independent of the laptop: record, field and the two edits."""
+    return {(c.record_type, c.record_id, c.field, json.dumps(c.kept_value), json.dumps(c.other_value))
+            for c in replica.open_conflicts(store)}
+
+
+def take(store):
+    changes = replica.unsent_changes(store, 1000)
+    replica.mark_sent(store, [c["change_id"] for c in changes])
+    return changes
+
+
+def test_an_edit_made_twice_without_seeing_the_other_keeps_the_conflict_open_on_both(two_devices):
+    a, b = two_devices
+    c = new_client(a)
+    relay(a, b)
+    a.update(Client, c.id, employer="Bakery")
+    from_a = take(a)  # A syncs; B has not pulled yet
+    b.update(Client, c.id, employer="Farm")
+    b.update(Client, c.id, employer="Farm Shop")  # B, still unaware of A's edit, edits again
+    from_b = take(b)
+    replica.apply_remote(b, from_a, "1")
+    replica.apply_remote(a, from_b, "1")
+    assert a.get(Client, c.id).employer == b.get(Client, c.id).employer
+    assert conflict_set(a) == conflict_set(b) and len(conflict_set(a)) == 1
+    [(_, _, field, kept, other)] = conflict_set(a)
+    assert field == "employer" and {json.loads(kept), json.loads(other)} == {"Bakery", "Farm Shop"}
+    # Nobody settled it: no row anywhere says it was resolved.
+    for store in (a, b):
+        assert store.rows("SELECT * FROM conflict WHERE resolved_at IS NOT NULL") == []
+
+
+def test_a_skewed_clock_cannot_hide_a_concurrent_edit(two_devices, monkeypatch):
+    import workwell_desktop.store.clock as clock
+
+    a, b = two_devices
+    c = new_client(a)
+    relay(a, b)
+    real = clock.wall_millis
+    monkeypatch.setattr(clock, "wall_millis", lambda: real() + 86_400_000)  # B is a day ahead
+    b.update(Client, c.id, employer="Ahead Ltd")
+    monkeypatch.setattr(clock, "wall_millis", real)
+    a.update(Client, c.id, employer="Honest Ltd")
+    replica.apply_remote(a, take(b), "1")
+    replica.apply_remote(b, take(a), "1")
+    assert a.get(Client, c.id).employer == b.get(Client, c.id).employer == "Ahead Ltd"  # shown first
+    assert conflict_set(a) == conflict_set(b) and len(conflict_set(a)) == 1  # but never hidden
+
+
+def test_an_edit_that_had_seen_both_values_closes_the_conflict_everywhere(two_devices):
+    a, b = two_devices
+    c = new_client(a)
+    relay(a, b)
+    a.update(Client, c.id, employer="Bakery")
+    b.update(Client, c.id, employer="Farm")
+    relay(a, b)
+    relay(b, a)
+    assert len(conflict_set(a)) == len(conflict_set(b)) == 1
+    b.update(Client, c.id, employer="Farm and Bakery")  # B saw both, and writes what is right
+    relay(b, a)
+    assert a.get(Client, c.id).employer == "Farm and Bakery"
+    assert conflict_set(a) == conflict_set(b) == set()
+    [settled] = a.rows("SELECT resolved_by FROM conflict WHERE resolved_at IS NOT NULL")
+    assert settled["resolved_by"] == "Sam Coach"
+
+
+def test_arrival_order_does_not_change_the_outcome(tmp_path, monkeypatch, passphrase):
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    a, b, c3 = (Store.create(tmp_path / n, passphrase, f"{n} Coach") for n in ("a", "b", "c"))
+    try:
+        client = new_client(a)
+        start = take(a)
+        for store in (b, c3):
+            replica.apply_remote(store, start, "0")
+        a.update(Client, client.id, employer="A1")
+        b.update(Client, client.id, employer="B1")
+        from_a, from_b = take(a), take(b)
+        replica.apply_remote(c3, from_b + from_a, "1")  # the other order from a's and b's view
+        replica.apply_remote(a, from_b, "1")
+        replica.apply_remote(b, from_a, "1")
+        assert conflict_set(a) == conflict_set(b) == conflict_set(c3) and len(conflict_set(a)) == 1
+        assert {s.get(Client, client.id).employer for s in (a, b, c3)} == {b.get(Client, client.id).employer}
+    finally:
+        for store in (a, b, c3):
+            store.close()

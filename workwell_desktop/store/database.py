@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..domain.records import RECORD_TYPES, Client, Record
-from . import audit
+from . import audit, causal
 from .clock import next_stamp
 from .connection import connect, migrate
 from .errors import (
@@ -235,26 +235,21 @@ class Store:
         cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (stamp,))
         payload = {k: wire_value(v) for k, v in fields.items() if k != "id"}
         mutable = type(record).mutable
-        # The stamps this edit builds on: a receiver holding a different stamp for a
-        # field has an edit this device never saw (see sync.wire.Change.base).
-        base = dict(cur.execute(
-            "SELECT field, hlc FROM field_clock WHERE record_type = ? AND record_id = ?",
-            (record.record_type, record.id),
-        ).fetchall()) if mutable and op == "update" else {}
+        # The values of each field this edit saw (every concurrent one): it supersedes
+        # exactly those (see store.causal and sync.wire.Change.base).
+        base = causal.base_of(cur, record.record_type, record.id, payload) \
+            if mutable and op == "update" else {}
         cur.execute(
             "INSERT INTO change_log (change_id, record_type, record_id, client_id, op, payload,"
             " base, hlc, device_id, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (uuid.uuid4().hex, record.record_type, record.id, client_id_of(record), op,
-             json.dumps(payload, separators=(",", ":")),
-             json.dumps({k: base[k] for k in payload if k in base}, separators=(",", ":")),
+             json.dumps(payload, separators=(",", ":")), json.dumps(base, separators=(",", ":")),
              stamp, self.device_id, self.coach_name, _now()),
         )
         if mutable:  # facts once made never merge field by field
-            cur.executemany(
-                "INSERT OR REPLACE INTO field_clock (record_type, record_id, field, hlc)"
-                " VALUES (?, ?, ?, ?)",
-                [(record.record_type, record.id, name, stamp) for name in payload],
-            )
+            for name in payload:
+                causal.receive(cur, record.record_type, record.id, client_id_of(record), name, stamp,
+                               fields[name], self.coach_name, set(base.get(name, ())))
         audit.append(cur, self.coach_name, op, record.record_type, record.id,
                      ",".join(sorted(payload)))
 

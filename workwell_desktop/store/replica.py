@@ -25,7 +25,7 @@ import sqlcipher3
 
 from ..domain import change_checks
 from ..domain.records import RECORD_TYPES, Client
-from . import audit
+from . import audit, causal
 from .clock import is_stamp, next_stamp, stamp_problem
 from .rows import from_row, to_row
 
@@ -291,31 +291,28 @@ def _apply_one(cur, store, change: dict) -> int:
     exists = cur.execute(f"SELECT 1 FROM {rtype} WHERE id = ?", (rid,)).fetchone()
     conflicts = 0
     if not exists:
-        if op != "create" and not cls.mutable:
-            return 0
+        if op != "create":
+            return 0  # refused by the checks already; never turned into a half-empty row
         record = from_row(cls, {"id": rid, **change["payload"]})
         row = to_row(record)
         cur.execute(f"INSERT INTO {rtype} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     tuple(row.values()))
         fields = list(change["payload"])
+        if cls.mutable:
+            for name in fields:
+                causal.receive(cur, rtype, rid, change["client_id"], name, change["hlc"], row[name],
+                               change.get("actor", ""), set())
     elif not cls.mutable:
         return 0  # a fact already here: creates are idempotent
     else:
         fields, conflicts = _merge_fields(cur, cls, rid, change)
-    if cls.mutable:
-        cur.executemany(
-            "INSERT INTO field_clock (record_type, record_id, field, hlc) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (record_type, record_id, field) DO UPDATE SET hlc = max(hlc, excluded.hlc)",
-            [(rtype, rid, f, change["hlc"]) for f in change["payload"]],
-        )
     audit.append(cur, change.get("actor", ""), f"received-{op}", rtype, rid, ",".join(sorted(fields)))
     return conflicts
 
 
 def _merge_fields(cur, cls, rid: str, change: dict) -> tuple[list[str], int]:
+    """Each field of an incoming edit through the causal merge (see store.causal)."""
     rtype, stamp, base = cls.record_type, change["hlc"], change.get("base", {})
-    clocks = dict(cur.execute("SELECT field, hlc FROM field_clock WHERE record_type = ? AND record_id = ?",
-                              (rtype, rid)).fetchall())
     names = [d[1] for d in cur.execute(f"PRAGMA table_info({rtype})").fetchall()]
     current = dict(zip(names, cur.execute(f"SELECT * FROM {rtype} WHERE id = ?", (rid,)).fetchone(),
                        strict=True))
@@ -324,56 +321,19 @@ def _merge_fields(cur, cls, rid: str, change: dict) -> tuple[list[str], int]:
     for field in change["payload"]:
         if field not in current or field == "id":
             continue
-        mine = clocks.get(field)
-        theirs_value, my_value = incoming[field], current[field]
-        if mine is None or mine == base.get(field):
-            pass  # builds on what this device has
-        elif mine == stamp:
-            continue  # already here
-        elif theirs_value == my_value:
-            continue  # same edit made twice: nothing to resolve
-        else:
-            conflicts += 1
-            _record_conflict(cur, rtype, rid, change, field, my_value, mine, theirs_value, stamp)
-            if mine > stamp:
-                continue  # ours is later: it stays, theirs is kept in the conflict
-        if theirs_value != my_value:
-            cur.execute(f"UPDATE {rtype} SET {field} = ? WHERE id = ?", (theirs_value, rid))
+        before = cur.execute("SELECT count(*) FROM conflict WHERE record_type = ? AND record_id = ?"
+                             " AND field = ? AND resolved_at IS NULL", (rtype, rid, field)).fetchone()[0]
+        shown = causal.receive(cur, rtype, rid, change["client_id"], field, stamp, incoming[field],
+                               change.get("actor", ""), causal.parents(base, field))
+        if shown is None:
+            continue  # already here, or superseded by an edit this laptop holds
+        after = cur.execute("SELECT count(*) FROM conflict WHERE record_type = ? AND record_id = ?"
+                            " AND field = ? AND resolved_at IS NULL", (rtype, rid, field)).fetchone()[0]
+        conflicts += max(0, after - before)
+        if shown.value != current[field]:
+            cur.execute(f"UPDATE {rtype} SET {field} = ? WHERE id = ?", (shown.value, rid))
             applied.append(field)
-        _close_conflicts_settled_by(cur, rtype, rid, field, base.get(field), change)
     return applied, conflicts
-
-
-def _record_conflict(cur, rtype, rid, change, field, my_value, my_stamp, their_value, their_stamp):
-    mine_wins = my_stamp > their_stamp
-    my_actor = _actor_of(cur, rtype, rid, field, my_stamp)
-    kept, other = ((my_value, my_stamp, my_actor), (their_value, their_stamp, change.get("actor", "")))
-    if not mine_wins:
-        kept, other = other, kept
-    cur.execute(
-        "INSERT INTO conflict (id, record_type, record_id, client_id, field, kept_value, kept_hlc,"
-        " kept_actor, other_value, other_hlc, other_actor, detected_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (uuid.uuid4().hex, rtype, rid, change["client_id"], field, json.dumps(kept[0]), kept[1],
-         kept[2], json.dumps(other[0]), other[1], other[2], _now()),
-    )
-
-
-def _actor_of(cur, rtype, rid, field, stamp) -> str:
-    row = cur.execute("SELECT actor FROM change_log WHERE record_type = ? AND record_id = ? AND hlc = ?",
-                      (rtype, rid, stamp)).fetchone()
-    return row[0] if row else ""
-
-
-def _close_conflicts_settled_by(cur, rtype, rid, field, base_stamp, change) -> None:
-    """An edit made after seeing both sides of a conflict settles it everywhere."""
-    if not base_stamp:
-        return
-    cur.execute(
-        "UPDATE conflict SET resolved_at = ?, resolved_by = ? WHERE record_type = ? AND record_id = ?"
-        " AND field = ? AND resolved_at IS NULL AND kept_hlc <= ? AND other_hlc <= ?",
-        (_now(), change.get("actor", ""), rtype, rid, field, base_stamp, base_stamp),
-    )
 
 
 def _drop_client(cur, client_id: str) -> None:
@@ -383,8 +343,10 @@ def _drop_client(cur, client_id: str) -> None:
                                              (client_id,)).fetchall()]
             cur.executemany("DELETE FROM field_clock WHERE record_type = ? AND record_id = ?",
                             [(cls.record_type, i) for i in ids])
+            causal.forget(cur, cls.record_type, ids)
             cur.execute(f"DELETE FROM {cls.record_type} WHERE client_id = ?", (client_id,))
     cur.execute("DELETE FROM field_clock WHERE record_type = 'client' AND record_id = ?", (client_id,))
+    causal.forget(cur, "client", [client_id])
     cur.execute("DELETE FROM conflict WHERE client_id = ?", (client_id,))
     cur.execute("DELETE FROM client WHERE id = ?", (client_id,))
 
@@ -403,7 +365,8 @@ def open_conflicts(store, client_id: str | None = None) -> list[OpenConflict]:
 
 def resolve_conflict(store, conflict_id: str, keep_other: bool) -> None:
     """The coach chose: keep the current value, or take the other edit. Either way the
-    choice is a new edit that syncs, and settles the conflict on every device."""
+    choice is a new edit that supersedes every value of the field this laptop holds, so
+    it syncs and settles the conflict on every device (see store.causal)."""
     [row] = store.rows("SELECT * FROM conflict WHERE id = ?", (conflict_id,))
     cls = RECORD_TYPES[row["record_type"]]
     value = json.loads(row["other_value"] if keep_other else row["kept_value"])
@@ -414,5 +377,3 @@ def resolve_conflict(store, conflict_id: str, keep_other: bool) -> None:
                         (value, row["record_id"]))
         # Written even when the value stays: the decision is what settles other devices.
         store._record_change(cur, record, "update", {row["field"]: value})
-        cur.execute("UPDATE conflict SET resolved_at = ?, resolved_by = ? WHERE id = ?",
-                    (_now(), store.coach_name, conflict_id))

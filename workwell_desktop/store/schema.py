@@ -209,13 +209,27 @@ CREATE TABLE plan_note (
 );
 CREATE INDEX plan_note_client ON plan_note (client_id);
 """),
-    (6, "sync: changes from the server this laptop could not apply, kept with the reason", """
+    (6, "sync: quarantined changes; what each field edit had seen (causal merge)", """
 -- Never applied, never dropped: shown to IT (log, status bar) and retried after each
 -- page, so a change that arrived before what it builds on is applied once it can be.
 CREATE TABLE quarantined_change (
     change_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, record_id TEXT NOT NULL,
     client_id TEXT NOT NULL, reason TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL
 );
+
+-- Each field's heads: the edits of it no later edit has superseded (value as JSON).
+-- More than one with different values is an open conflict (see store.causal). A field
+-- with no rows yet (upgraded laptop) takes field_clock and open conflicts as its heads.
+CREATE TABLE field_head (
+    record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,
+    value TEXT NOT NULL, actor TEXT NOT NULL,
+    PRIMARY KEY (record_type, record_id, field, hlc)
+) WITHOUT ROWID;
+-- Stamps an edit superseded: one arriving late changes nothing.
+CREATE TABLE field_superseded (
+    record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,
+    PRIMARY KEY (record_type, record_id, field, hlc)
+) WITHOUT ROWID;
 """),
 ]
 
