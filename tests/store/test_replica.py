@@ -293,3 +293,32 @@ def test_arrival_order_does_not_change_the_outcome(tmp_path, monkeypatch, passph
     finally:
         for store in (a, b, c3):
             store.close()
+
+
+def test_a_concurrent_plan_change_is_not_hidden_by_a_wrong_clock(two_devices, monkeypatch):
+    from workwell_desktop import plans
+    from workwell_desktop.domain.plans import PlanAction, versioned_items
+
+    a, b = two_devices
+    c = new_client(a)
+    action = plans.add_entry(a, PlanAction(client_id=c.id, text="Book physio", due_on="2026-12-01"))
+    relay(a, b)
+    plans.change_entry(a, action, status="done")
+    # B's clock is wrong by years: its version looks older than the one it replaced.
+    monkeypatch.setattr(plans, "now_iso", lambda: "2000-01-01T00:00:00+00:00")
+    plans.change_entry(b, b.get(PlanAction, action.id), due_on="2026-12-15")
+    monkeypatch.undo()
+    relay(a, b)
+    relay(b, a)
+    for store in (a, b):
+        [item] = versioned_items(store.for_client(PlanAction, c.id))
+        assert len(item.unseen) == 1  # the other laptop's change is shown, on both
+    shown = {versioned_items(s.for_client(PlanAction, c.id))[0].current.id for s in (a, b)}
+    assert len(shown) == 1  # both show the same version
+    # A changes it again, having been shown both: settled on both laptops.
+    [item] = versioned_items(a.for_client(PlanAction, c.id))
+    plans.change_entry(a, item.current, text="Book physio (both agreed)")
+    relay(a, b)
+    for store in (a, b):
+        [item] = versioned_items(store.for_client(PlanAction, c.id))
+        assert item.unseen == () and item.current.text == "Book physio (both agreed)"

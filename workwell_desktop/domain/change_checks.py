@@ -21,9 +21,25 @@ from .records import RECORD_TYPES, Client, Record
 
 Errors = dict[str, str]
 
-# Fields that name another record of the same client: a change may only point at
+# Fields that name other records of the same client: a change may only point at
 # records it is allowed to see (checked by the caller, who knows which exist).
-REFERENCE_FIELDS = ("supersedes", "item_id", "goal_id")
+REFERENCE_FIELDS = ("supersedes", "item_id", "goal_id", "also_supersedes")
+
+
+def references(payload: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, record id) for every other record a payload names."""
+    found = []
+    for name in REFERENCE_FIELDS:
+        value = payload.get(name)
+        if isinstance(value, str) and value.startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                continue
+        for target in (value if isinstance(value, list) else [value]):
+            if isinstance(target, str) and target:
+                found.append((name, target))
+    return found
 
 
 def record_class(record_type: str) -> type[Record] | None:

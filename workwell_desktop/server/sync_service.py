@@ -284,8 +284,7 @@ class _Ledger:
         self.session = session
         named = {c.record_id for c, _ in batch}
         for c, _ in batch:
-            named.update(v for f in change_checks.REFERENCE_FIELDS
-                         if isinstance(v := c.payload.get(f), str) and v)
+            named.update(target for _, target in change_checks.references(c.payload))
         self.records: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(sorted(named)):
             for r in session.execute(select(Record.id, Record.record_type, Record.client_id, Record.state,
@@ -326,9 +325,8 @@ class _Ledger:
                                             change.client_id, change.payload, current, today)
         if errors:
             return "invalid record: " + change_checks.summary(errors)
-        for name in change_checks.REFERENCE_FIELDS:
-            target = change.payload.get(name)
-            if not target or target == change.record_id:
+        for name, target in change_checks.references(change.payload):
+            if target == change.record_id:
                 continue
             ref = self.records.get(target)
             if ref is None or ref["client_id"] != change.client_id:

@@ -196,14 +196,14 @@ def _incoming_problem(cur, change: dict, server_millis: int | None, today: date)
         return errors.get("change") or "invalid record: " + ", ".join(sorted(errors))
     if cls is not Client and not cur.execute("SELECT 1 FROM client WHERE id = ?", (client_id,)).fetchone():
         return "its client is not on this laptop"
-    for name in change_checks.REFERENCE_FIELDS:
-        target = change["payload"].get(name)
-        if target and target != rid:
-            held = cur.execute(f"SELECT client_id FROM {rtype} WHERE id = ?", (target,)).fetchone() \
-                if name != "goal_id" else cur.execute("SELECT client_id FROM plan_goal WHERE item_id = ?"
-                                                      " LIMIT 1", (target,)).fetchone()
-            if held is not None and held[0] != client_id:
-                return f"{name} names another client's record"
+    for name, target in change_checks.references(change["payload"]):
+        if target == rid:
+            continue
+        table = "plan_goal" if name == "goal_id" else rtype
+        column = "item_id" if name == "goal_id" else "id"
+        held = cur.execute(f"SELECT client_id FROM {table} WHERE {column} = ? LIMIT 1", (target,)).fetchone()
+        if held is not None and held[0] != client_id:
+            return f"{name} names another client's record"
     return ""
 
 

@@ -225,6 +225,12 @@ CREATE TABLE field_head (
     value TEXT NOT NULL, actor TEXT NOT NULL,
     PRIMARY KEY (record_type, record_id, field, hlc)
 ) WITHOUT ROWID;
+-- Plan versions: the other heads a new version settled (JSON list of version ids),
+-- so "changed elsewhere without seeing this" is decided by what was seen, not clocks.
+ALTER TABLE plan ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE plan_goal ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE plan_action ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE plan_referral ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
 -- Stamps an edit superseded: one arriving late changes nothing.
 CREATE TABLE field_superseded (
     record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,
