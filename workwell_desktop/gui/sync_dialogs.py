@@ -109,6 +109,8 @@ class RegisterDialog(QDialog):
         if isinstance(outcome, engine.SyncError):
             self.message.show_message(str(outcome))
             return
+        store = self.handle.store  # registering a copied folder renews the clock's device id
+        store.device_id = replica.get_setting(store, "device_id", store.device_id)
         self.registered.emit(outcome)
         self.accept()
 

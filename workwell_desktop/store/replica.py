@@ -90,6 +90,15 @@ def set_settings(store, **values: str) -> None:
         cur.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items()))
 
 
+def renew_device_id(store) -> str:
+    """A new clock identity for this database (a copied data folder re-registering), so its
+    stamps can never equal the original's."""
+    device_id = uuid.uuid4().hex
+    set_settings(store, device_id=device_id)
+    store.device_id = device_id
+    return device_id
+
+
 def apply_remote(store, changes: list[dict], cursor: str, server_time: str = "",
                  malformed: list[tuple[dict, str]] = ()) -> int:
     """Apply one pulled page and move the cursor, atomically. Returns conflicts found.
@@ -109,7 +118,7 @@ def apply_remote(store, changes: list[dict], cursor: str, server_time: str = "",
         for change in changes:
             # Known by id, never by the device it names: our own changes come back (and a
             # restored backup gets back those it lost), a spoofed device id hides nothing.
-            if _known(cur, change["change_id"]):
+            if _known(cur, change):
                 continue
             applied, conflicts = _apply_checked(cur, store, change, server_millis, today)
             found += conflicts
@@ -124,10 +133,14 @@ def apply_remote(store, changes: list[dict], cursor: str, server_time: str = "",
     return found
 
 
-def _known(cur, change_id: str) -> bool:
-    found = cur.execute("SELECT 1 FROM received_change WHERE change_id = ? UNION ALL"
-                        " SELECT 1 FROM change_log WHERE change_id = ?", (change_id, change_id)).fetchone()
-    return found is not None
+def _known(cur, change: dict) -> bool:
+    """Applied here already: received before, or made here (unless its client was dropped
+    since, so a client that comes back gets its whole record again)."""
+    change_id = change["change_id"]
+    if cur.execute("SELECT 1 FROM received_change WHERE change_id = ?", (change_id,)).fetchone():
+        return True
+    return cur.execute("SELECT 1 FROM change_log WHERE change_id = ? AND client_id NOT IN"
+                       " (SELECT client_id FROM dropped_client)", (change_id,)).fetchone() is not None
 
 
 def _apply_checked(cur, store, change: dict, server_millis: int | None, today: date) -> tuple[bool, int]:
@@ -145,8 +158,8 @@ def _apply_checked(cur, store, change: dict, server_millis: int | None, today: d
         _quarantine(cur, change, f"could not be applied here ({type(exc).__name__})")
         return False, 0
     cur.execute("RELEASE incoming")
-    cur.execute("INSERT OR IGNORE INTO received_change (change_id, applied_at) VALUES (?, ?)",
-                (change["change_id"], _now()))
+    cur.execute("INSERT OR IGNORE INTO received_change (change_id, applied_at, client_id) VALUES (?, ?, ?)",
+                (change["change_id"], _now(), change["client_id"]))
     cur.execute("DELETE FROM quarantined_change WHERE change_id = ?", (change["change_id"],))
     return True, conflicts
 
@@ -235,11 +248,10 @@ def _quarantine(cur, change: dict, reason: str) -> None:
 def _retry_quarantined(cur, store, server_millis: int | None, today: date, limit: int = 200) -> int:
     """Apply quarantined changes that can be applied now (what they built on has arrived)."""
     found = 0
-    rows = cur.execute("SELECT change_id, body FROM quarantined_change ORDER BY received_at LIMIT ?",
-                       (limit,)).fetchall()
-    for change_id, body in rows:
+    rows = cur.execute("SELECT body FROM quarantined_change ORDER BY received_at LIMIT ?", (limit,))
+    for (body,) in rows.fetchall():
         change = json.loads(body)
-        if not _is_change(change) or _known(cur, change_id):
+        if not _is_change(change) or _known(cur, change):
             continue
         if _incoming_problem(cur, change, server_millis, today):
             continue
@@ -349,6 +361,10 @@ def _drop_client(cur, client_id: str) -> None:
     causal.forget(cur, "client", [client_id])
     cur.execute("DELETE FROM conflict WHERE client_id = ?", (client_id,))
     cur.execute("DELETE FROM client WHERE id = ?", (client_id,))
+    cur.execute("DELETE FROM received_change WHERE client_id = ?", (client_id,))
+    cur.execute("DELETE FROM quarantined_change WHERE client_id = ?", (client_id,))
+    cur.execute("INSERT OR REPLACE INTO dropped_client (client_id, dropped_at) VALUES (?, ?)",
+                (client_id, _now()))
 
 
 def open_conflicts(store, client_id: str | None = None) -> list[OpenConflict]:

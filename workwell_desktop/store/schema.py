@@ -231,6 +231,11 @@ ALTER TABLE plan ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE plan_goal ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE plan_action ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE plan_referral ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
+-- A client dropped from this laptop (moved to another team) may come back: its changes
+-- must then be applied again, this laptop's own included, so they are forgotten here.
+ALTER TABLE received_change ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX received_change_client ON received_change (client_id);
+CREATE TABLE dropped_client (client_id TEXT PRIMARY KEY, dropped_at TEXT NOT NULL) WITHOUT ROWID;
 -- Stamps an edit superseded: one arriving late changes nothing.
 CREATE TABLE field_superseded (
     record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,

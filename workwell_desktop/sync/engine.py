@@ -14,6 +14,7 @@ import logging
 import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -50,6 +51,23 @@ class NotRegistered(SyncError):
 
 class DeviceRevoked(SyncError):
     pass
+
+
+class CopiedDataFolder(SyncError):
+    """This data folder was registered somewhere else: another laptop or another folder."""
+
+
+def _home(store) -> str:
+    """Where this registration lives: the computer's name and the data folder's path.
+
+    A copy of the folder (another laptop, or a second folder on this one) shares the
+    device token and the clock's device id with the original; syncing both would
+    interleave two histories under one identity. A backup restored in place keeps
+    its home, and simply converges (the server sends everything back)."""
+    import hashlib
+
+    where = f"{platform.node()}|{Path(store.data_dir).resolve()}"
+    return hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 class _Reply(SyncResponse):
@@ -103,6 +121,13 @@ def register(store, server_url: str, username: str, password: str,
         raise SyncError("The server did not accept that username and password.")
     _raise_for_status(response)
     registered = RegisterResponse.model_validate(response.json())
+    home = replica.get_setting(store, "sync_home")
+    if home and home != _home(store):
+        # A copy starting its own life: its edits need their own clock identity too.
+        replica.renew_device_id(store)
+    # From the start of the feed: whatever this database held before, it receives its
+    # whole scope (each change applies once, by id).
+    replica.set_settings(store, sync_home=_home(store), sync_cursor="")
     replica.set_settings(
         store, server_url=server_url, sync_token=registered.token,
         server_device_id=registered.device_id, sync_username=registered.username,
@@ -122,6 +147,15 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
     server_url = replica.get_setting(store, "server_url")
     if not token:
         raise NotRegistered("This laptop is not registered with a WorkWell server yet.")
+    home = replica.get_setting(store, "sync_home")
+    if not home:  # registered before homes were kept: this is its home from now on
+        replica.set_settings(store, sync_home=_home(store))
+    elif home != _home(store):
+        log.warning("sync refused: the data folder was copied from another laptop or folder")
+        raise CopiedDataFolder(
+            "This WorkWell data was copied from another laptop or folder, so it will not sync "
+            "as the original. Nothing here is lost: connect it to the server again (WorkWell \u25b8 "
+            "Connect to server) and its unsent work will sync as a new laptop.")
     report = SyncReport()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
