@@ -106,3 +106,37 @@ def test_a_client_moved_away_and_back_returns_with_its_whole_record(laptop, live
     assert ann.get(Client, client.id).coach == "bob"
     assert {r["id"] for r in back["referral"]} == {r["id"] for r in before["referral"]}
     assert replica.quarantined_changes(ann) == [] and replica.open_conflicts(ann) == []
+
+
+def test_offline_work_on_a_client_moved_to_another_team_is_forwarded_and_the_coach_told(laptop, live):  # noqa: F811
+    from workwell_desktop.gui.sync_controller import SyncController
+
+    ann, bob, cat = laptop("ann"), laptop("bob"), laptop("cat")
+    client = add_client(ann)
+    engine.sync(ann)
+    engine.sync(bob)
+    with Session(live.engine) as s:
+        admin.move_client(s, client.id, "cat")  # IT moves the client while ann is offline
+    offline = session_for(ann, client, "seen in the GP room, offline")
+    ann.update(Client, client.id, employer="Eden Farm")
+    engine.sync(bob)  # bob's laptop has seen the move...
+    late = session_for(ann, client, "never")  # (ann's laptop, still before the move)
+    report = engine.sync(ann)
+    assert report.forwarded == 3 and report.rejected == 0 and ann.pending_change_count() == 0
+    assert ann.all(Client) == []  # then the move reaches ann's laptop
+    engine.sync(cat)
+    assert cat.get(ContactSession, offline.id).note == "seen in the GP room, offline"
+    assert cat.get(ContactSession, late.id).note == "never"
+    assert cat.get(Client, client.id).employer == "Eden Farm"
+    words = SyncController.describe(type("C", (), {"state": "up_to_date", "message": ""})(), ann)
+    assert "3 changes made offline went to the client's new team" in words
+    # ...so a laptop that has seen the move may not write to the client any more.
+    from server_helpers import make_change
+    assert bob.all(Client) == []
+    sneaky = make_change(client.id, "contact_session", device_id="bob")
+    with Session(live.engine) as s:
+        from workwell_desktop.server import auth, sync_service
+        token = replica.get_setting(bob, "sync_token")
+        device = auth.identify(s, token)
+        result = sync_service.push(s, device, [sneaky], cursor=replica.get_setting(bob, "sync_cursor"))
+    assert result.accepted == [] and "another team" in result.rejected[0].reason

@@ -170,8 +170,8 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
 
         def work() -> tuple[sync_service.PushResult, sync_service.Page]:
             with Session(engine) as session:
-                pushed = (sync_service.push(session, device, body.changes) if body.changes
-                          else sync_service.PushResult())
+                pushed = (sync_service.push(session, device, body.changes, cursor=body.cursor)
+                          if body.changes else sync_service.PushResult())
                 auth.touch_device(session, device)
                 page = sync_service.pull(session, device, body.cursor, body.page_size)
                 session.commit()
@@ -182,7 +182,7 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
                                 f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
                                 f"pulled={len(page.changes)} more={page.more}")
         return _json({
-            "accepted": pushed.accepted,
+            "accepted": pushed.accepted, "forwarded": pushed.forwarded,
             "rejected": [r.model_dump() for r in pushed.rejected],
             "changes": page.changes, "cursor": page.cursor, "more": page.more,
             "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),

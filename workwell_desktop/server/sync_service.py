@@ -47,6 +47,11 @@ class PushResult:
     accepted: list[str] = field(default_factory=list)
     rejected: list[wire.Rejection] = field(default_factory=list)
     moved_clients: int = 0
+    forwarded: list[str] = field(default_factory=list)  # accepted, for a client now with another team
+
+
+class _ClientMoved(Exception):
+    """A client of the batch changed team between reading and locking: push again."""
 
 
 @dataclass
@@ -203,14 +208,18 @@ def admin_move_client(session: Session, client_id: str, username: str) -> tuple[
 
 # --- push --------------------------------------------------------------------------------------
 
-def push(session: Session, device: DeviceIdentity, raw_changes: list[Any], attempts: int = 3) -> PushResult:
-    """Store a batch: each good change once, each bad one rejected with a reason. Commits."""
+def push(session: Session, device: DeviceIdentity, raw_changes: list[Any], attempts: int = 3,
+         cursor: str = "") -> PushResult:
+    """Store a batch: each good change once, each bad one rejected with a reason. Commits.
+
+    ``cursor`` is the device's pull cursor: offline work on a client moved to another team
+    since this device last pulled is forwarded to that team rather than refused."""
     for attempt in range(attempts):
         try:
-            result = _push_once(session, device, raw_changes)
+            result = _push_once(session, device, raw_changes, parse_cursor(cursor))
             session.commit()
             return result
-        except IntegrityError:
+        except (IntegrityError, _ClientMoved):
             # Another request stored the same change or created the same client at the
             # same moment; a retry sees its committed rows and treats them as known.
             session.rollback()
@@ -219,7 +228,7 @@ def push(session: Session, device: DeviceIdentity, raw_changes: list[Any], attem
     raise AssertionError("unreachable")
 
 
-def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any]) -> PushResult:
+def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any], seen_seq: int) -> PushResult:
     result = PushResult()
     verdicts: dict[str, str] = {}  # change_id -> "" accepted, or the rejection reason
     candidates: list[tuple[wire.Change, str]] = []
@@ -241,11 +250,17 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any])
     if not candidates:
         return result
 
-    lock_teams(session, [device.team_id])
+    # Every team a change may be fed to is locked up front, in id order (see lock_teams).
+    client_ids = sorted({c.client_id for c, _ in candidates})
+    teams = session.scalars(select(Client.team_id).where(Client.id.in_(client_ids))) if client_ids else []
+    locked = {device.team_id, *teams}
+    lock_teams(session, locked)
     ids = [c.change_id for c, _ in candidates]
     known = set(session.scalars(select(Change.change_id).where(Change.change_id.in_(ids))))
     fresh = [(c, p) for c, p in candidates if c.change_id not in known]  # a replay: acknowledged again
-    book = _Ledger(session, fresh)
+    book = _Ledger(session, fresh, device, seen_seq)
+    if not set(book.client_team.values()) <= locked:
+        raise _ClientMoved()
     author = session.scalar(select(User.display_name).where(User.id == device.user_id)) or device.username
     today = datetime.now(UTC).date()
 
@@ -263,7 +278,7 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any])
         book.new_changes.append({**row, "payload": payload, "pushed_by": device.device_id,
                                  "base": json.dumps(change.base, separators=(",", ":")),
                                  "received_at": utcnow()})
-        book.new_feed.append({"team_id": device.team_id, "client_id": change.client_id,
+        book.new_feed.append({"team_id": book.client_team[change.client_id], "client_id": change.client_id,
                               "change_id": change.change_id, "skip_device_id": None})
         if change.record_type == "client" and "coach" in change.payload and change.op == "update":
             book.coach_changes[change.client_id] = book.coach_ids[change.change_id]
@@ -273,6 +288,7 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any])
             result.rejected.append(wire.Rejection(change_id=change_id, reason=reason))
         else:
             result.accepted.append(change_id)
+    result.forwarded = [cid for cid in result.accepted if cid in book.forwarded]
     return result
 
 
@@ -280,8 +296,16 @@ class _Ledger:
     """What one push needs to judge its changes: the records, clients and references they
     name (read once), and the rows to write (written once, at the end)."""
 
-    def __init__(self, session: Session, batch: list[tuple[wire.Change, str]]):
+    def __init__(self, session: Session, batch: list[tuple[wire.Change, str]], device: DeviceIdentity,
+                 seen_seq: int):
         self.session = session
+        self.forwarded: set[str] = set()
+        # Clients this device's team gave up after the device's last pull: its offline
+        # work on them has not seen the move, and is passed on to the new team.
+        moved = (select(Feed.client_id).join(Change, Change.change_id == Feed.change_id)
+                 .where(Feed.team_id == device.team_id, Feed.seq > seen_seq, Change.op == "drop",
+                        Feed.client_id.in_(sorted({c.client_id for c, _ in batch}))))
+        self.moved_since_pull = set(session.scalars(moved)) if batch else set()
         named = {c.record_id for c, _ in batch}
         for c, _ in batch:
             named.update(target for _, target in change_checks.references(c.payload))
@@ -314,7 +338,11 @@ class _Ledger:
         elif team is None:
             return "the client is not known to the server: its client record must be sent first"
         if team is not None and team != device.team_id:
-            return "client belongs to another team; this device may not change it"
+            if change.client_id not in self.moved_since_pull:
+                return "client belongs to another team; this device may not change it"
+            if change.record_type == "client" and "coach" in change.payload:
+                return "the client has moved to another team: only that team can change its coach"
+            self.forwarded.add(change.change_id)
         cls = change_checks.record_class(change.record_type)
         if cls is None:
             return f"unknown record type {change.record_type!r}: this server cannot check it"

@@ -96,6 +96,7 @@ class SyncReport:
     rejected: int = 0
     conflicts: int = 0
     quarantined: int = 0
+    forwarded: int = 0  # sent to a client's new team (the client has moved since the last sync)
     requests: int = 0
     finished_at: str = ""
     rejections: list[tuple[str, str]] = field(default_factory=list)
@@ -182,6 +183,10 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
             _raise_for_status(response)
             result = _Reply.model_validate(response.json())
             replica.mark_sent(store, result.accepted)
+            if result.forwarded:
+                report.forwarded += len(result.forwarded)
+                store.record_event("sync-forwarded", f"changes={len(result.forwarded)}")
+                log.info("%d changes passed to the new team of a moved client", len(result.forwarded))
             if result.rejected:
                 rejections = [(r.change_id, r.reason) for r in result.rejected]
                 replica.mark_rejected(store, rejections)
@@ -197,6 +202,8 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 break
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     replica.set_settings(store, last_sync_at=report.finished_at)
+    if report.forwarded:  # the status bar tells the coach (gui.sync_controller)
+        replica.set_settings(store, forwarded_notice=f"{report.forwarded}|{report.finished_at}")
     report.quarantined = len(replica.quarantined_changes(store))
     log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, quarantined %d, requests %d",
              report.pushed, report.pulled, report.rejected, report.conflicts, report.quarantined,

@@ -69,6 +69,9 @@ class SyncRequest(BaseModel):
 
 class SyncResponse(BaseModel):
     accepted: list[str]
+    # Accepted changes for a client moved to another team after this device last pulled:
+    # passed to that team (the coach is told), not refused.
+    forwarded: list[str] = Field(default_factory=list)
     rejected: list[Rejection]
     changes: list[Change]
     cursor: str
