@@ -21,6 +21,7 @@ import httpx
 from pydantic import Field, ValidationError
 
 from ..store import replica
+from . import wire
 from .wire import (
     API_PREFIX,
     DEVICE_REVOKED,
@@ -160,9 +161,10 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
     report = SyncReport()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
+    budget = None  # bytes per request: the server's limit, halved after any 413
     with _client(http) as client:
         while True:
-            batch = replica.unsent_changes(store, MAX_PUSH)
+            batch, more_waiting = next_batch(store, budget)
             request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
             body = gzip.compress(request.model_dump_json().encode("utf-8"), compresslevel=6)
             try:
@@ -171,6 +173,15 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 raise Offline("No connection to the WorkWell server. Your work is saved on this "
                               "laptop and will sync when you are back online.") from exc
             report.requests += 1
+            if response.status_code == 413 and batch:
+                # A server with a lower limit than ours: smaller requests, never the same one again.
+                if len(batch) == 1:
+                    replica.mark_rejected(store, [(batch[0]["change_id"], "too large for the server")])
+                    report.rejected += 1
+                    report.rejections.append((batch[0]["change_id"], "too large for the server"))
+                else:
+                    budget = max(1, sum(_change_bytes(c) for c in batch) // 2)
+                continue
             if response.status_code == 410 and _detail(response) == DEVICE_REVOKED:
                 if wipe_on_revoke:
                     store.wipe()
@@ -198,7 +209,7 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
             report.conflicts += replica.apply_remote(store, changes, result.cursor, result.server_time,
                                                      malformed)
             report.pulled += len(result.changes)
-            if not result.more and len(batch) < MAX_PUSH:
+            if not result.more and not more_waiting:
                 break
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     replica.set_settings(store, last_sync_at=report.finished_at)
@@ -209,6 +220,32 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
              report.pushed, report.pulled, report.rejected, report.conflicts, report.quarantined,
              report.requests)
     return report
+
+
+# Room for the request's own fields around the changes, as a share of the body limit.
+_ENVELOPE_SHARE = 0.1
+
+
+def _change_bytes(change: dict) -> int:
+    return len(json.dumps(change, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) + 1
+
+
+def next_batch(store, budget: int | None = None) -> tuple[list[dict], bool]:
+    """The oldest unsent changes that fit in one request under the server's body limit
+    (``wire.MAX_BODY_BYTES``, counted uncompressed as the server counts it), at most
+    ``MAX_PUSH``; and whether more wait after them. Always at least one change, so a
+    large one goes alone (the server refuses a payload over its own limit with a reason)."""
+    if budget is None:
+        budget = int(wire.MAX_BODY_BYTES * (1 - _ENVELOPE_SHARE))
+    waiting = replica.unsent_changes(store, MAX_PUSH + 1)
+    batch, size = [], 0
+    for change in waiting[:MAX_PUSH]:
+        cost = _change_bytes(change)
+        if batch and size + cost > budget:
+            break
+        batch.append(change)
+        size += cost
+    return batch, len(waiting) > len(batch)
 
 
 class _client:
