@@ -203,4 +203,6 @@ def app_from_environment() -> FastAPI:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     proxies = os.environ.get("WORKWELL_SERVER_TRUSTED_PROXIES", "").split(",")
     proxies = [p.strip() for p in proxies if p.strip()]
-    return create_app(os.environ["WORKWELL_SERVER_DATABASE_URL"], proxies)
+    engine = db.make_engine(os.environ["WORKWELL_SERVER_DATABASE_URL"])
+    db.check_role(engine)  # as `serve` does: never serve as a superuser
+    return create_app(engine, proxies)

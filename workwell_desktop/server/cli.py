@@ -149,10 +149,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         db.check_schema(engine)
         if args.command == "serve":
+            db.check_role(engine)
             return _serve(args, engine)
         with Session(engine) as session:
             return _admin(args, session)
-    except (db.SchemaNotCurrent, admin.AdminError) as e:
+    except (db.SchemaNotCurrent, db.UnsafeRole, admin.AdminError) as e:
         print(f"workwell-server: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # e.g. the database is unreachable: one clear line, no traceback
