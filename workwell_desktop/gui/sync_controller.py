@@ -130,6 +130,10 @@ class SyncController(QObject):
             "error": f"Sync problem: {self.message}",
         }.get(self.state, self.state)
         notice = _forwarded_notice(replica.get_setting(store, "forwarded_notice"))
+        twins = len(store.possible_duplicates())
+        if twins:
+            notice += (f" \u00b7 {twins} possible duplicate client{'' if twins == 1 else 's'} "
+                       "(same NHS number): WorkWell \u25b8 Sync conflicts")
         return f"{words} \u00b7 {changes}{when}{to_resolve}{refused_text}{held_text}{notice}"
 
 

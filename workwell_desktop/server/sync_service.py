@@ -359,6 +359,12 @@ class _Ledger:
             ref = self.records.get(target)
             if ref is None or ref["client_id"] != change.client_id:
                 return f"{name} names a record this client does not have"
+        merged_into = change.payload.get("merged_into") if change.record_type == "client" else None
+        if merged_into:
+            # A merge joins two clients of one team; never a way to reach another team's client.
+            target_team = self.session.scalar(select(Client.team_id).where(Client.id == merged_into))
+            if target_team is None or target_team != self.client_team.get(change.client_id):
+                return "merged_into must name another client of the same team"
         if change.record_type == "client" and change.op == "update" and "coach" in change.payload:
             return self._coach_change(change, device)
         return ""

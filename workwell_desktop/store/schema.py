@@ -236,6 +236,9 @@ ALTER TABLE plan_referral ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE received_change ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
 CREATE INDEX received_change_client ON received_change (client_id);
 CREATE TABLE dropped_client (client_id TEXT PRIMARY KEY, dropped_at TEXT NOT NULL) WITHOUT ROWID;
+-- The same person entered on two laptops: both stay editable (a possible duplicate,
+-- same NHS number) until a coach merges one into the other; nothing is deleted.
+ALTER TABLE client ADD COLUMN merged_into TEXT NOT NULL DEFAULT '';
 -- Stamps an edit superseded: one arriving late changes nothing.
 CREATE TABLE field_superseded (
     record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,
