@@ -125,9 +125,15 @@ def make_change(client_id: str, record_type: str = "client", record_id: str | No
 class Server:
     """A migrated database, the app on it and helpers to make teams, users and devices."""
 
-    def __init__(self, database_url: str, trusted_proxies=()):
+    def __init__(self, database_url: str, trusted_proxies=(), scope: str = "team"):
+        """``scope``: most tests share clients across a team (the setting a server upgraded
+        in place keeps); tests/server/test_scope.py covers the caseload default."""
         self.url = database_url
         self.engine = db.make_engine(database_url)
+        from workwell_desktop.server import scope as scopes
+        with Session(self.engine) as s:
+            scopes.set_scope(s, scope)
+            s.commit()
         self.app = create_app(self.engine, trusted_proxies)
         self.api = Api(self.app)
 

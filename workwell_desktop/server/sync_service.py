@@ -29,8 +29,9 @@ from workwell_desktop.domain import change_checks
 from workwell_desktop.domain.clock import is_stamp, next_stamp, stamp_problem
 from workwell_desktop.sync import wire
 
+from . import scope
 from .auth import DeviceIdentity
-from .models import Change, Client, Feed, Record, Team, User, utcnow
+from .models import Change, Client, ClientShare, Feed, Record, Team, User, utcnow
 
 RECORD_TYPE = re.compile(r"[a-z_]{1,64}")
 SERVER_DEVICE = "server"
@@ -161,11 +162,15 @@ def move_client(session: Session, client_id: str, to_team: int, coach_user_id: i
     The caller holds the locks of both teams (``lock_teams``) and has flushed every
     change of the client it wants included.
     """
-    old_team = session.scalar(select(Client.team_id).where(Client.id == client_id))
+    old_team, old_coach = session.execute(
+        select(Client.team_id, Client.coach_user_id).where(Client.id == client_id)).one()
     session.execute(update(Client).where(Client.id == client_id)
                     .values(team_id=to_team, coach_user_id=coach_user_id))
     if old_team == to_team:
+        scope.coach_changed(session, client_id, old_coach, coach_user_id)
         return
+    # Shares were with colleagues in the old team.
+    session.execute(delete(ClientShare).where(ClientShare.client_id == client_id))
     # Rows still waiting in the old team's feed are no longer theirs to read; rows left
     # in the new team's feed from an earlier visit are superseded by the full history.
     session.execute(delete(Feed).where(Feed.client_id == client_id, Feed.team_id.in_([old_team, to_team])))
@@ -173,13 +178,18 @@ def move_client(session: Session, client_id: str, to_team: int, coach_user_id: i
     session.execute(insert(Change), [drop])
     session.execute(insert(Feed), [{"team_id": old_team, "client_id": client_id,
                                     "change_id": drop["change_id"], "skip_device_id": None}])
-    history = session.scalars(
-        select(Change.change_id).where(Change.client_id == client_id, Change.op != "drop")
-        .order_by(Change.hlc, Change.change_id)
-    ).all()
+    history = history_of(session, client_id)
     if history:
         session.execute(insert(Feed), [{"team_id": to_team, "client_id": client_id, "change_id": cid,
                                         "skip_device_id": None} for cid in history])
+
+
+def history_of(session: Session, client_id: str) -> list[str]:
+    """Every change of a client but drops, in stamp order (causal order: an edit's stamp is
+    after the stamps of everything its laptop had seen)."""
+    return list(session.scalars(
+        select(Change.change_id).where(Change.client_id == client_id, Change.op != "drop")
+        .order_by(Change.hlc, Change.change_id)))
 
 
 def admin_move_client(session: Session, client_id: str, username: str) -> tuple[str, str]:
@@ -417,7 +427,9 @@ class _Ledger:
         if self.new_feed:
             session.execute(insert(Feed), self.new_feed)
         for client_id, coach_id in self.coach_changes.items():
+            old_coach = session.scalar(select(Client.coach_user_id).where(Client.id == client_id))
             session.execute(update(Client).where(Client.id == client_id).values(coach_user_id=coach_id))
+            scope.coach_changed(session, client_id, old_coach, coach_id)
 
 
 def fold_state(record: dict[str, Any], row: dict[str, Any], stamp: str) -> None:
@@ -448,13 +460,14 @@ def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int) 
     after = parse_cursor(cursor)
     # Read the head first: every row of the team up to it is committed (see module doc).
     head = session.scalar(select(func.max(Feed.seq)).where(Feed.team_id == device.team_id)) or 0
+    visible = scope.in_scope(device, scope.current(session))
     rows = session.execute(
         select(Feed.seq, Change.change_id, Change.record_type, Change.record_id, Change.client_id, Change.op,
                Change.payload, Change.base, Change.hlc, Change.device_id, Change.actor, Change.created_at)
         .join(Change, Change.change_id == Feed.change_id)
         # Its own changes too: a laptop restored from a backup, or a copied data folder,
         # gets back everything in its scope (it skips the change ids it already holds).
-        .where(Feed.team_id == device.team_id, Feed.seq > after)
+        .where(Feed.team_id == device.team_id, Feed.seq > after, visible)
         .order_by(Feed.seq)
         .limit(page_size + 1)
     ).all()

@@ -1,4 +1,5 @@
-"""The server as gatekeeper: every record bound to its client, mutable records' state kept.
+"""The server as gatekeeper: every record bound to its client, mutable records' state kept;
+what each device may hold (scope: settings, shares, per-user feed rows).
 
 Existing changes are folded into ``record`` (first change binds the record; later
 stamp wins per field, as on the laptops), so a migrated server validates updates
@@ -30,6 +31,23 @@ def upgrade() -> None:
         sa.Column("stamps", sa.Text(), nullable=False, server_default="{}"),
     )
     op.create_index("ix_record_client_id", "record", ["client_id"])
+    op.add_column("feed", sa.Column("user_id", sa.Integer(), nullable=True))
+    op.create_table(
+        "client_share",
+        sa.Column("client_id", sa.String(64), sa.ForeignKey("client.id"), primary_key=True),
+        sa.Column("user_id", sa.Integer(), sa.ForeignKey("app_user.id"), primary_key=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "server_setting",
+        sa.Column("key", sa.String(64), primary_key=True),
+        sa.Column("value", sa.String(200), nullable=False),
+    )
+    # A server upgraded in place keeps the scope its devices already hold (the whole
+    # team); a new server starts with each coach's own caseload (server.scope).
+    if conn_has_rows():
+        op.bulk_insert(sa.table("server_setting", sa.column("key"), sa.column("value")),
+                       [{"key": "scope", "value": "team"}])
     conn = op.get_bind()
     rows = conn.execute(sa.text(
         "SELECT record_id, record_type, client_id, payload, hlc FROM change"
@@ -56,5 +74,13 @@ def upgrade() -> None:
         op.bulk_insert(table, batch[start:start + 1000])
 
 
+def conn_has_rows() -> bool:
+    return op.get_bind().execute(sa.text("SELECT count(*) FROM client")).scalar() > 0
+
+
 def downgrade() -> None:
+    op.drop_table("server_setting")
+    op.drop_table("client_share")
+    with op.batch_alter_table("feed") as batch:
+        batch.drop_column("user_id")
     op.drop_table("record")
