@@ -17,7 +17,7 @@ whole history to that user's devices; when it leaves, a ``drop`` for those devic
 from __future__ import annotations
 
 from sqlalchemy import and_, delete, exists, insert, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from .models import Change, Client, ClientShare, Feed, ServerSetting, User
 
@@ -34,10 +34,12 @@ def in_scope(device, scope: str):
     """A condition on ``Feed`` rows of the device's team: the rows this device may read."""
     if scope == "team" or device.role == "team_lead":
         return or_(Feed.user_id.is_(None), Feed.user_id == device.user_id)
-    coached = exists().where(Client.id == Feed.client_id, Client.coach_user_id == device.user_id)
-    shared = exists().where(ClientShare.client_id == Feed.client_id, ClientShare.user_id == device.user_id)
+    # Aliases: the pull joins Change itself, and these must not correlate with it.
+    client, share_, change = aliased(Client), aliased(ClientShare), aliased(Change)
+    coached = exists().where(client.id == Feed.client_id, client.coach_user_id == device.user_id)
+    shared = exists().where(share_.client_id == Feed.client_id, share_.user_id == device.user_id)
     # A drop for the whole team (client moved away) reaches every laptop that may hold it.
-    team_drop = exists().where(Change.change_id == Feed.change_id, Change.op == "drop")
+    team_drop = exists().where(change.change_id == Feed.change_id, change.op == "drop")
     return or_(Feed.user_id == device.user_id,
                and_(Feed.user_id.is_(None), or_(coached, shared, team_drop)))
 
