@@ -74,7 +74,7 @@ def test_a_coach_sees_and_merges_a_possible_duplicate_in_the_app(laptop, live, q
     window.show()
     qtbot.waitUntil(lambda: window.sync.state == "up_to_date", timeout=20_000)
     window.refresh_status()
-    assert "1 possible duplicate client (same NHS number)" in window.status_area.sync.text()
+    assert "1 possible duplicate" in window.status_area.sync.text()
     dialog = window.show_conflicts()
     assert dialog.duplicates.rowCount() == 1 and dialog.merge.isEnabled()
     Path("renders").mkdir(exist_ok=True)

@@ -132,8 +132,8 @@ class SyncController(QObject):
         notice = _forwarded_notice(replica.get_setting(store, "forwarded_notice"))
         twins = len(store.possible_duplicates())
         if twins:
-            notice += (f" \u00b7 {twins} possible duplicate client{'' if twins == 1 else 's'} "
-                       "(same NHS number): WorkWell \u25b8 Sync conflicts")
+            # Short: the status bar is one line (details in WorkWell > Sync conflicts).
+            notice += f" \u00b7 {twins} possible duplicate{'' if twins == 1 else 's'}"
         return f"{words} \u00b7 {changes}{when}{to_resolve}{refused_text}{held_text}{notice}"
 
 

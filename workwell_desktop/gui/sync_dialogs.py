@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -128,13 +129,17 @@ class ConflictsDialog(QDialog):
         self.handle = handle
         self.setWindowTitle("Sync conflicts \u2013 WorkWell")
         self.setAccessibleName("Sync conflicts")
-        self.resize(820, 560)
+        # Never taller or wider than the screen (1280x720 at 1.5x text scale clipped the buttons);
+        # the two tables give up the room.
+        room = (self.screen() or QApplication.primaryScreen()).availableGeometry().size() * 0.9
+        self.resize(QSize(820, 560).boundedTo(room))
         layout = QVBoxLayout(self)
         layout.addWidget(title_label("Changes made on two laptops", 1.3))
         layout.addWidget(hint_label(
             "The same detail was changed differently on two laptops before they synced. "
             "WorkWell shows the later change for now; choose which one is right."))
         self.table = QTableWidget(0, 5)
+        self.table.setMinimumHeight(60)
         self.table.setAccessibleName("Conflicts to resolve")
         self.table.setHorizontalHeaderLabels(["Client", "Detail", "Showing now", "Other change", "By"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -155,6 +160,7 @@ class ConflictsDialog(QDialog):
             "These clients have the same NHS number: probably one person entered on two laptops. "
             "Both can still be edited. Merging keeps everything from both under the first one."))
         self.duplicates = QTableWidget(0, 4)
+        self.duplicates.setMinimumHeight(60)
         self.duplicates.setAccessibleName("Possible duplicate clients")
         self.duplicates.setHorizontalHeaderLabels(["NHS number", "Keep this one", "Merge this one into it",
                                                    "Entered by"])
