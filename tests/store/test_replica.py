@@ -322,3 +322,19 @@ def test_a_concurrent_plan_change_is_not_hidden_by_a_wrong_clock(two_devices, mo
     for store in (a, b):
         [item] = versioned_items(store.for_client(PlanAction, c.id))
         assert item.unseen == () and item.current.text == "Book physio (both agreed)"
+
+
+def test_an_incoming_update_is_judged_on_its_own_fields_not_on_this_laptops_unsent_edits(two_devices):
+    a, b = two_devices
+    c = new_client(a, preferred_contact="letter")
+    relay(a, b)
+    b.update(Client, c.id, phone="")  # fine while the preferred contact is a letter; not sent yet
+    a.update(Client, c.id, preferred_contact="phone")  # fine on A, which has the phone number
+    relay(a, b)
+    assert replica.quarantined_changes(b) == []
+    assert b.get(Client, c.id).preferred_contact == "phone"
+    # An update that is itself invalid is still held back.
+    bad = {**replica.unsent_changes(b, 1)[0], "change_id": "bad-1", "hlc": "009999999999999-000000-x",
+           "payload": {"preferred_contact": "carrier pigeon"}, "base": {}}
+    replica.apply_remote(a, [bad], "2")
+    assert [q["change_id"] for q in replica.quarantined_changes(a)] == ["bad-1"]

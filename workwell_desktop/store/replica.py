@@ -203,6 +203,12 @@ def _incoming_problem(cur, change: dict, server_millis: int | None, today: date)
         _, errors = change_checks.check_payload(cls, change["payload"])
     else:
         errors = change_checks.check_change(rtype, op, rid, client_id, change["payload"], row, today)
+        if op == "update":
+            # The server judged the update against the record as it held it; here the record
+            # may also carry this laptop's own edits not yet sent (which the server will judge
+            # in turn). So only problems with the fields the update itself brings hold it back:
+            # a cross-field rule broken by a local edit must not make this laptop diverge.
+            errors = {k: m for k, m in errors.items() if k in change["payload"] or k in ("change", "client_id")}
     if errors:
         # The checks' own words for the change as a whole; for fields only their names,
         # because a field's message can quote its value.
