@@ -208,7 +208,8 @@ def _incoming_problem(cur, change: dict, server_millis: int | None, today: date)
             # may also carry this laptop's own edits not yet sent (which the server will judge
             # in turn). So only problems with the fields the update itself brings hold it back:
             # a cross-field rule broken by a local edit must not make this laptop diverge.
-            errors = {k: m for k, m in errors.items() if k in change["payload"] or k in ("change", "client_id")}
+            brought = {*change["payload"], "change", "client_id"}
+            errors = {k: m for k, m in errors.items() if k in brought}
     if errors:
         # The checks' own words for the change as a whole; for fields only their names,
         # because a field's message can quote its value.
