@@ -173,7 +173,7 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
                 pushed = (sync_service.push(session, device, body.changes, cursor=body.cursor)
                           if body.changes else sync_service.PushResult())
                 auth.touch_device(session, device)
-                page = sync_service.pull(session, device, body.cursor, body.page_size)
+                page = sync_service.pull(session, device, body.cursor, body.page_size, pushed.accepted)
                 session.commit()
                 return pushed, page
 

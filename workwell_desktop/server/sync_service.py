@@ -455,8 +455,14 @@ def parse_cursor(cursor: str) -> int:
     return int(cursor)
 
 
-def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int) -> Page:
-    """The next page of changes this device may read, after ``cursor``, in server order."""
+def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int,
+         just_pushed: Iterable[str] = ()) -> Page:
+    """The next page of changes this device may read, after ``cursor``, in server order.
+
+    ``just_pushed``: changes this device sent in the same request; it holds them, so they
+    are left out of the page (the cursor still moves past them). Its changes from any
+    earlier request do come back, which is what a restored laptop needs."""
+    skip = set(just_pushed)
     after = parse_cursor(cursor)
     # Read the head first: every row of the team up to it is committed (see module doc).
     head = session.scalar(select(func.max(Feed.seq)).where(Feed.team_id == device.team_id)) or 0
@@ -480,5 +486,5 @@ def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int) 
         "client_id": r.client_id, "op": r.op, "payload": json.loads(r.payload),
         "base": json.loads(r.base), "hlc": r.hlc,
         "device_id": r.device_id, "actor": r.actor, "created_at": r.created_at,
-    } for r in rows]
+    } for r in rows if r.change_id not in skip]
     return Page(changes=changes, cursor=str(next_cursor), more=more)
