@@ -140,3 +140,16 @@ def test_offline_work_on_a_client_moved_to_another_team_is_forwarded_and_the_coa
         device = auth.identify(s, token)
         result = sync_service.push(s, device, [sneaky], cursor=replica.get_setting(bob, "sync_cursor"))
     assert result.accepted == [] and "another team" in result.rejected[0].reason
+
+
+def test_moving_a_client_between_coaches_of_a_team_raises_no_conflict(laptop, live):  # noqa: F811
+    ann, bob = laptop("ann"), laptop("bob")
+    client = add_client(ann)
+    engine.sync(ann)
+    engine.sync(bob)
+    with Session(live.engine) as s:
+        admin.move_client(s, client.id, "bob")
+    for store in (ann, bob):
+        engine.sync(store)
+        assert store.get(Client, client.id).coach == "bob"
+        assert replica.open_conflicts(store) == []

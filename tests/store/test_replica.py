@@ -338,3 +338,35 @@ def test_an_incoming_update_is_judged_on_its_own_fields_not_on_this_laptops_unse
            "payload": {"preferred_contact": "carrier pigeon"}, "base": {}}
     replica.apply_remote(a, [bad], "2")
     assert [q["change_id"] for q in replica.quarantined_changes(a)] == ["bad-1"]
+
+
+def test_an_upgraded_laptop_merges_by_what_each_edit_saw(tmp_path, monkeypatch):
+    """A v5 laptop (clock merge) upgraded: its stamps become the fields' heads, so an edit that
+    built on them applies cleanly and one that did not is an open conflict; nothing is lost."""
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    fixture = Path(__file__).parent / "fixtures" / "schema-v5"
+    shutil.copytree(fixture, tmp_path / "old")
+    old = Store.open(tmp_path / "old", "fixture passphrase for tests")
+    try:
+        bram = old.client_by_nhs_number("9990000026")
+        [clock] = old.rows("SELECT hlc FROM field_clock WHERE record_id = ? AND field = 'employer'",
+                           (bram.id,))
+        seen = {"change_id": "seen-1", "record_type": "client", "record_id": bram.id, "client_id": bram.id,
+                "op": "update", "payload": {"employer": "Built on it"}, "base": {"employer": clock["hlc"]},
+                "hlc": "009000000000000-000000-other", "device_id": "x", "actor": "Other Coach"}
+        replica.apply_remote(old, [seen], "1")
+        assert old.get(Client, bram.id).employer == "Built on it" and replica.open_conflicts(old) == []
+        blind = {**seen, "change_id": "blind-1", "payload": {"family_name": "Blind"}, "base": {},
+                 "hlc": "009000000000001-000000-other"}
+        before = old.get(Client, bram.id).family_name
+        replica.apply_remote(old, [blind], "2")
+        [conflict] = replica.open_conflicts(old)
+        assert {conflict.kept_value, conflict.other_value} == {before, "Blind"}
+        # The coach's own next edit of the field has seen both, and settles it.
+        old.update(Client, bram.id, family_name="Settled")
+        assert replica.open_conflicts(old) == []
+    finally:
+        old.close()
