@@ -47,6 +47,11 @@ def test_a_merge_cannot_reach_another_team(two_teams):
     cat.sync([cat.change(theirs)])
     reply = ann.sync([ann.change(mine, op="update", merged_into=theirs)])
     assert reply["accepted"] == [] and "same team" in reply["rejected"][0]["reason"]
+    # Nor join two different people of one team (it would show one's history under the other).
+    other = uuid.uuid4().hex
+    ann.sync([ann.change(other, nhs_number="9990000026")])
+    reply = ann.sync([ann.change(mine, op="update", merged_into=other)])
+    assert reply["accepted"] == [] and "same NHS number" in reply["rejected"][0]["reason"]
 
 
 def test_a_coach_sees_and_merges_a_possible_duplicate_in_the_app(laptop, live, qtbot, tmp_path,  # noqa: F811

@@ -375,6 +375,11 @@ class _Ledger:
             target_team = self.session.scalar(select(Client.team_id).where(Client.id == merged_into))
             if target_team is None or target_team != self.client_team.get(change.client_id):
                 return "merged_into must name another client of the same team"
+            # Only the same person: a merge shows one client's history under the other's.
+            target = self.session.get(Record, merged_into)
+            mine = {**(bound["state"] if bound else {}), **change.payload}
+            if target is None or json.loads(target.state).get("nhs_number") != mine.get("nhs_number"):
+                return "merged_into must name a client with the same NHS number"
         if change.record_type == "client" and change.op == "update" and "coach" in change.payload:
             return self._coach_change(change, device)
         return ""

@@ -216,6 +216,12 @@ def _incoming_problem(cur, change: dict, server_millis: int | None, today: date)
         return errors.get("change") or "invalid record: " + ", ".join(sorted(errors))
     if cls is not Client and not cur.execute("SELECT 1 FROM client WHERE id = ?", (client_id,)).fetchone():
         return "its client is not on this laptop"
+    merged_into = change["payload"].get("merged_into") if cls is Client else None
+    if merged_into:
+        target = cur.execute("SELECT nhs_number FROM client WHERE id = ?", (merged_into,)).fetchone()
+        mine = change["payload"].get("nhs_number", row["nhs_number"] if row else None)
+        if target is not None and target[0] != mine:
+            return "merged_into names a client with another NHS number"
     for name, target in change_checks.references(change["payload"]):
         if target == rid:
             continue
