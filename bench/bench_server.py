@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import nhs_number
 import psycopg
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
@@ -46,8 +47,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from rural_link import RuralLink  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
-from workwell_desktop.server import auth, db  # noqa: E402
+from workwell_desktop.domain.vocabulary import WORK_STATUSES  # noqa: E402
+from workwell_desktop.server import auth, db, scope  # noqa: E402
 from workwell_desktop.server.models import Team, User  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -76,20 +79,38 @@ class Clock:
 
     def stamp(self) -> str:
         self.counter += 1
-        return f"{int(time.time() * 1000):015d}-{self.counter:06d}-{self.device_id}"
+        return f"{int(time.time() * 1000):015d}-{self.counter:06d}-{self.device_id.replace('-', '')}"
+
+
+_NHS = [n for n in (f"999{i:07d}" for i in range(20_000)) if nhs_number.is_valid(n)]
 
 
 def change(clock: Clock, rng: random.Random, client_id: str, record_type: str, op: str = "create") -> dict:
+    """A valid change, as a laptop sends it (the server checks every one with the domain rules)."""
     if record_type == "client":
         payload = {"given_name": rng.choice(NAMES), "family_name": rng.choice(NAMES) + "son",
-                   "nhs_number": f"999{rng.randrange(10**7):07d}", "postcode": f"CA{rng.randint(1, 28)} 4QQ",
+                   "nhs_number": rng.choice(_NHS), "postcode": f"CA{rng.randint(1, 28)} 4QQ",
                    "date_of_birth": f"19{rng.randint(50, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                   "work_status": rng.choice(["in_work", "off_sick", "out_of_work"]),
-                   "preferred_contact": rng.choice(["phone", "sms", "email"]), "language": "English"}
+                   "phone": "07700900123", "email": "", "preferred_contact": rng.choice(["phone", "sms"]),
+                   "preferred_language": "English", "interpreter_needed": 0, "gp_practice": "",
+                   "employer": "", "work_status": rng.choice(sorted(WORK_STATUSES)),
+                   "next_review_on": "", "coach": "Bench Coach"}
         record_id = client_id
+    elif record_type == "referral":
+        payload = {"client_id": client_id, "route": rng.choice(["gp", "self", "employer"]),
+                   "received_on": f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}", "referrer": "",
+                   "triage_outcome": "pending", "decline_reason": "", "triage_note": "", "triaged_on": "",
+                   "first_contact_on": ""}
+        record_id = uuid.uuid4().hex
+    elif record_type == "fit_note":
+        payload = {"client_id": client_id, "issued_on": "2025-03-01", "valid_from": "2025-03-01",
+                   "valid_to": "2025-04-01", "status": "not_fit", "options": "[]", "functional_effects": "",
+                   "supersedes": ""}
+        record_id = uuid.uuid4().hex
     else:
-        payload = {"date": f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}", "mode": "in_person",
-                   "minutes": rng.choice([30, 45, 60]), "notes": words(rng, rng.randint(8, 30))}
+        payload = {"client_id": client_id, "held_on": f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}",
+                   "mode": "phone", "venue": "", "duration_minutes": rng.choice([30, 45, 60]),
+                   "note": words(rng, rng.randint(8, 30)), "recorded_by": "Bench Coach", "supersedes": ""}
         record_id = uuid.uuid4().hex
     return {"change_id": uuid.uuid4().hex, "record_type": record_type, "record_id": record_id,
             "client_id": client_id, "op": op, "payload": payload, "hlc": clock.stamp(),
@@ -132,8 +153,28 @@ def seed_accounts(database_url: str, coaches: int) -> list[str]:
         conn.execute(insert(User), [{"username": f"coach{i:03d}", "display_name": f"Coach {i}",
                                      "role": "coach", "team_id": i // 20 + 1, "password_hash": password_hash}
                                     for i in range(coaches)])
+    with Session(engine) as session:  # every coach's laptop holds the team: the heavier case
+        scope.set_scope(session, "team")
+        session.commit()
     engine.dispose()
     return [f"coach{i:03d}" for i in range(coaches)]
+
+
+ROLES: list[str] = []  # dropped at the end
+
+
+def app_role_url(database_url: str) -> str:
+    """``serve`` refuses a superuser: serve as a least-privilege role, as docs/deployment.md says."""
+    role = f"ww_bench_app_{secrets.token_hex(3)}"
+    ROLES.append(role)
+    engine = db.make_engine(database_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
+        conn.exec_driver_sql(
+            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
+        conn.exec_driver_sql(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+    engine.dispose()
+    return make_url(database_url).set(username=role).render_as_string(hide_password=False)
 
 
 def start_server(database_url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -198,9 +239,10 @@ async def sustained_load(base: str, devices: list[dict], seconds: float, concurr
                         reply = r.json()
                         d["cursor"], more = reply["cursor"], reply["more"]
                         stats["pulled"] += len(reply["changes"])
+                        stats["pushed"] += len(reply["accepted"])
+                        stats["refused"] = stats.get("refused", 0) + len(reply["rejected"])
                         body = {"cursor": d["cursor"]}
                     latencies.append(time.perf_counter() - started)
-                    stats["pushed"] += len(batch)
                 except httpx.HTTPError as e:
                     stats["errors"] += 1
                     kind = getattr(getattr(e, "response", None), "status_code", None) or type(e).__name__
@@ -270,7 +312,7 @@ def main() -> None:
         usernames = seed_accounts(database_url, args.devices + 2)
         port = free_port()
         server_log = Path(tempfile.gettempdir()) / f"workwell-bench-server-{port}.log"
-        proc = start_server(database_url, port, args.workers, server_log)
+        proc = start_server(app_role_url(database_url), port, args.workers, server_log)
         print(f"server log: {server_log}")
         base = f"http://127.0.0.1:{port}"
         print(f"server: PostgreSQL, {args.workers} uvicorn worker(s); {os.cpu_count()} CPUs shared with "
@@ -289,7 +331,8 @@ def main() -> None:
         print(f"sustained: {result['syncs']} syncs in {result['elapsed']:.1f} s = "
               f"{result['syncs'] / result['elapsed']:.0f} syncs/s at concurrency {args.concurrency}; "
               f"latency p50 {result['p50'] * 1000:.0f} ms, p95 {result['p95'] * 1000:.0f} ms; "
-              f"{result['pushed']} changes pushed, {result['pulled']} pulled, {result['errors']} errors; "
+              f"{result['pushed']} changes accepted ({result.get('refused', 0)} refused), "
+              f"{result['pulled']} pulled, {result['errors']} errors; "
               f"the load generator itself used {load_cpu / result['elapsed']:.1f} CPUs")
         if result["errors"]:
             print(f"errors by kind: {result['error_kinds']}")
@@ -305,6 +348,10 @@ def main() -> None:
             proc.terminate()
             proc.wait(10)
         drop_database(maintenance, database_url)
+        url = make_url(maintenance).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(url, autocommit=True) as conn:
+            for role in ROLES:
+                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
 
 
 if __name__ == "__main__":

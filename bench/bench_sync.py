@@ -89,6 +89,8 @@ def main() -> None:
     db.migrate(server_engine)
     with Session(server_engine) as s:
         admin.create_team(s, "North Cumbria")
+        # Bob restores Ann's caseload: the team scope (caseload scope would send him none of it).
+        admin.set_scope(s, "team")
     for user in ("ann", "bob"):
         with Session(server_engine) as s:
             admin.create_user(s, user, "North Cumbria", "coach", PASSWORD, user.title())

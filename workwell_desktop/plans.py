@@ -28,6 +28,7 @@ from .domain.plans import (
     current_notes,
     current_settings,
     plan_history,
+    replaced_ids,
     versioned_items,
 )
 from .domain.records import Client, new_id
@@ -78,12 +79,21 @@ def change_entry(store, shown: PlanEntry, **changes) -> PlanEntry:
         raise InvalidRecord({name: "This cannot be changed." for name in not_allowed})
     if all(getattr(shown, k) == val for k, val in changes.items()):
         raise InvalidRecord({"changes": "Nothing has changed."})
-    if any(r.supersedes == shown.id for r in store.for_client(cls, shown.client_id)):
+    if shown.id in replaced_ids(store.for_client(cls, shown.client_id)):
         raise InvalidRecord({"supersedes": "This was changed since you opened it (perhaps on another "
                                            "laptop). Close it and look again."})
     version = replace(shown, id=new_id(), item_id=shown.item_id, supersedes=shown.id,
-                      recorded_by=store.coach_name, recorded_at=now_iso(), **changes)
+                      also_supersedes=_other_heads(store, shown), recorded_by=store.coach_name,
+                      recorded_at=now_iso(), **changes)
     return store.add(version)
+
+
+def _other_heads(store, shown: PlanEntry) -> tuple[str, ...]:
+    """The entry's other current versions, shown to the coach beside ``shown``: the new
+    version settles them too (see domain.plans)."""
+    versions = [r for r in store.for_client(type(shown), shown.client_id) if r.item_id == shown.item_id]
+    replaced = replaced_ids(versions)
+    return tuple(sorted(r.id for r in versions if r.id not in replaced and r.id != shown.id))
 
 
 def save_settings(store, client_id: str, **values) -> PlanSettings:
@@ -105,9 +115,10 @@ def record_review(store, client_id: str, reviewed_on: str, next_review_on: str, 
         client_id=client_id, support_tier=tier, next_review_on=next_review_on,
         last_reviewed_on=reviewed_on, recorded_by=store.coach_name, recorded_at=stamp)
     if shown is not None:
-        if any(r.supersedes == shown.id for r in store.for_client(PlanSettings, client_id)):
+        if shown.id in replaced_ids(store.for_client(PlanSettings, client_id)):
             raise InvalidRecord({"supersedes": "The plan was changed since you opened it. Look again."})
-        settings = replace(settings, item_id=shown.item_id, supersedes=shown.id)
+        settings = replace(settings, item_id=shown.item_id, supersedes=shown.id,
+                           also_supersedes=_other_heads(store, shown))
     review = PlanNote(client_id=client_id, written_on=reviewed_on, kind="review", text=note.strip(),
                       recorded_by=store.coach_name, recorded_at=stamp)
     saved = store.add_together([settings, review])

@@ -111,7 +111,12 @@ def test_two_laptops_changing_one_action_keeps_both():
                     recorded_at="2026-11-02T10:00:00")
     [item] = versioned_items([first, here, there])
     assert item.current is there and item.unseen == (here,)
-    later = replace(there, id="d" * 32, supersedes=there.id, status="done", recorded_at="2026-11-03T09:00")
+    # A change made without being shown ``here`` leaves it unseen, whatever the clocks say.
+    blind = replace(there, id="e" * 32, supersedes=there.id, status="open", recorded_at="2026-11-03T09:00")
+    [item] = versioned_items([first, here, there, blind])
+    assert item.current is blind and item.unseen == (here,)
+    later = replace(there, id="d" * 32, supersedes=there.id, also_supersedes=(here.id,), status="done",
+                    recorded_at="2026-11-03T09:00")
     [item] = versioned_items([first, here, there, later])
     assert item.current is later and item.unseen == ()  # changed again after both were seen
 

@@ -22,7 +22,8 @@ from sqlalchemy.engine import make_url
 from workwell_desktop.server import auth, db
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TABLES = ("feed", "change", "client", "device", "app_user", "team")
+TABLES = ("feed", "record", "client_share", "server_setting", "change", "client", "device", "app_user",
+          "team")
 
 
 def _libpq(url) -> str:

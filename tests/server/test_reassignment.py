@@ -14,7 +14,7 @@ from workwell_desktop.server.cli import main
 def history_of(two_teams, client_id):
     ann, bob = two_teams.device("ann"), two_teams.device("bob")
     changes = [ann.change(client_id, given_name="Morgan"), ann.change(client_id, "referral", route="gp"),
-               bob.change(client_id, "contact_session", minutes=45)]
+               bob.change(client_id, "contact_session", duration_minutes=45)]
     ann.sync(changes[:2])
     bob.sync(changes[2:])
     return ann, bob, changes
@@ -55,42 +55,54 @@ def test_admin_move_client(two_teams, monkeypatch, capsys):
     # From now on: team A may not write, and does not read; team B does both.
     reply = ann.sync([ann.change(client_id, "referral")])
     assert reply["accepted"] == [] and "another team" in reply["rejected"][0]["reason"]
-    later = cat.change(client_id, "contact_session", minutes=20)
+    later = cat.change(client_id, "contact_session", duration_minutes=20)
     assert cat.sync([later])["accepted"] == [later["change_id"]]
     assert ann.pull_all() == [] and lee.pull_all() == []
-    assert two_teams.device("cat").pull_all()[-1] == later  # a new team B laptop restores it all
+    assert two_teams.device("cat").pull_all()[-1] == cat.relayed(later)  # a new team B laptop restores it all
 
     assert main(["admin", "move-client", "nope", "--coach", "cat", "--database-url", two_teams.url]) == 2
 
 
-def test_pushed_coach_change_moves_the_client_and_back(two_teams):
+def test_a_pushed_coach_field_never_moves_a_client(two_teams):
+    cat = two_teams.device("cat")
+    client_id = uuid.uuid4().hex
+    ann, bob, changes = history_of(two_teams, client_id)
+    handover = ann.change(client_id, "client", op="update", coach="cat")
+    reply = ann.sync([handover])
+    assert reply["accepted"] == [] and "team lead" in reply["rejected"][0]["reason"]
+    assert cat.pull_all() == []
+
+
+def test_moved_away_and_back_returns_with_its_whole_history(two_teams):
     cat = two_teams.device("cat")
     client_id = uuid.uuid4().hex
     ann, bob, changes = history_of(two_teams, client_id)
     bob.pull_all()
     ann.pull_all()
-    handover = ann.change(client_id, "client", coach="cat")
-    after = ann.change(client_id, "referral")
-    reply = ann.sync([handover, after])
-    assert reply["accepted"] == [handover["change_id"]]
-    assert "another team" in reply["rejected"][0]["reason"]
-    assert_moved(client_id, changes + [handover], [ann, bob], cat, extra=0)
-
-    # Back to team A: ann (whose laptop dropped it) gets the whole history back, her own changes too.
-    back = cat.change(client_id, "client", coach="bob")
-    assert cat.sync([back])["accepted"] == [back["change_id"]]
+    with Session(two_teams.engine) as s:
+        assert admin.move_client(s, client_id, "cat") == ("A", "B")
+    later = cat.change(client_id, "contact_session", duration_minutes=20)
+    assert cat.sync([later])["accepted"] == [later["change_id"]]
+    assert [c["op"] for c in ann.pull_all()][-1:] == ["drop"]
+    with Session(two_teams.engine) as s:
+        assert admin.move_client(s, client_id, "bob") == ("B", "A")
     assert cat.pull_all()[-1]["op"] == "drop"
-    got = ann.pull_all()
-    assert [c["change_id"] for c in got] == [c["change_id"] for c in changes + [handover, back]]
+    # Ann (whose laptop dropped it) gets the whole history back: her own changes, the
+    # server's coach notes and team B's session, in order and once each.
+    got = [c for c in ann.pull_all(own=True) if c["client_id"] == client_id]
+    ids = [c["change_id"] for c in got]
+    assert ids[:3] == [c["change_id"] for c in changes]
+    assert later["change_id"] in ids and len(ids) == len(set(ids))
+    assert [c["payload"] for c in got if c["device_id"] == "server"] == [{"coach": "cat"}, {"coach": "bob"}]
 
 
-def test_coach_change_within_the_team_only_changes_the_owner(two_teams):
+def test_a_team_lead_changes_the_coach_within_the_team(two_teams):
     client_id = uuid.uuid4().hex
     ann, bob, _ = history_of(two_teams, client_id)
+    lee = two_teams.device("lee")
     bob.pull_all()
-    ann.sync([ann.change(client_id, coach="bob")])
-    ann.sync([ann.change(client_id, coach="Someone Not A Username")])  # a display name: kept as data
-    assert [c["op"] for c in bob.pull_all()] == ["create", "create"]
+    assert lee.sync([lee.change(client_id, op="update", coach="bob")])["accepted"]
+    assert [(c["op"], c["payload"]) for c in bob.pull_all()] == [("update", {"coach": "bob"})]
     from workwell_desktop.server.models import Client, User
     with Session(two_teams.engine) as s:
         client = s.get(Client, client_id)

@@ -1,5 +1,7 @@
 """Merging changes between devices: appends, field-by-field merges, conflicts, drops."""
 
+import json
+
 import pytest
 
 from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Referral
@@ -14,6 +16,9 @@ def two_devices(tmp_path, monkeypatch, passphrase):
     yield a, b
     a.close()
     b.close()
+
+
+STAMP = "001700000000000-000000-server"
 
 
 def relay(src, dst, cursor="x"):
@@ -134,8 +139,8 @@ def test_drop_removes_a_reassigned_client_and_everything_of_theirs(two_devices):
     a.add(ContactSession(client_id=c.id, held_on="2026-11-20", mode="phone", duration_minutes=30))
     relay(a, b)
     replica.apply_remote(b, [{"change_id": "drop-1", "record_type": "client", "record_id": c.id,
-                              "client_id": c.id, "op": "drop", "payload": {}, "hlc": "0", "actor": ""}],
-                         "y")
+                              "client_id": c.id, "op": "drop", "payload": {}, "hlc": STAMP,
+                              "actor": ""}], "y")
     assert [x.client_id for x in b.caseload()] == [keep.id]
     assert b.for_client(ContactSession, c.id) == [] and b.for_client(Referral, c.id) == []
 
@@ -143,7 +148,7 @@ def test_drop_removes_a_reassigned_client_and_everything_of_theirs(two_devices):
 def test_unknown_record_types_are_kept_not_lost(two_devices):
     _, b = two_devices
     future = {"change_id": "f1", "record_type": "wellbeing_diary", "record_id": "r1", "client_id": "c",
-              "op": "create", "payload": {"mood": 3}, "hlc": "1", "actor": "x"}
+              "op": "create", "payload": {"mood": 3}, "hlc": STAMP, "actor": "x"}
     replica.apply_remote(b, [future], "z")
     assert b.rows("SELECT record_type FROM deferred_change") == [{"record_type": "wellbeing_diary"}]
 
@@ -171,7 +176,7 @@ def test_kept_changes_are_applied_once_the_record_type_is_known(two_devices, mon
     c = new_client(a)
     relay(a, b)
     future = {"change_id": "f2", "record_type": "contact_session_v9", "record_id": "s9",
-              "client_id": c.id, "op": "create", "payload": {"client_id": c.id}, "hlc": "1", "actor": "x"}
+              "client_id": c.id, "op": "create", "payload": {"client_id": c.id}, "hlc": STAMP, "actor": "x"}
     replica.apply_remote(b, [future], "z")
     assert len(b.rows("SELECT * FROM deferred_change")) == 1
 
@@ -179,6 +184,9 @@ def test_kept_changes_are_applied_once_the_record_type_is_known(two_devices, mon
     class FutureThing(Record):  # what the upgrade brings
         record_type: ClassVar[str] = "contact_session_v9"
         client_id: str = ""
+
+        def validate(self, today=None):
+            return {}
 
     monkeypatch.setitem(RECORD_TYPES, "contact_session_v9", FutureThing)
     assert records.RECORD_TYPES["contact_session_v9"] is FutureThing
@@ -196,3 +204,169 @@ def test_a_refused_change_is_kept_with_its_reason_and_not_resent(two_devices):
     assert a.pending_change_count() == 1
     assert [c["change_id"] for c in replica.unsent_changes(a, 10)] == [second["change_id"]]
     assert replica.rejected_changes(a)[0]["rejected_reason"] == "client belongs to another team"
+
+
+# --- causality, not clocks (issue 12) ---------------------------------------------------------
+
+def conflict_set(store):
+    """What an open conflict is, independent of the laptop: record, field and the two edits."""
+    return {(c.record_type, c.record_id, c.field, json.dumps(c.kept_value), json.dumps(c.other_value))
+            for c in replica.open_conflicts(store)}
+
+
+def take(store):
+    changes = replica.unsent_changes(store, 1000)
+    replica.mark_sent(store, [c["change_id"] for c in changes])
+    return changes
+
+
+def test_an_edit_made_twice_without_seeing_the_other_keeps_the_conflict_open_on_both(two_devices):
+    a, b = two_devices
+    c = new_client(a)
+    relay(a, b)
+    a.update(Client, c.id, employer="Bakery")
+    from_a = take(a)  # A syncs; B has not pulled yet
+    b.update(Client, c.id, employer="Farm")
+    b.update(Client, c.id, employer="Farm Shop")  # B, still unaware of A's edit, edits again
+    from_b = take(b)
+    replica.apply_remote(b, from_a, "1")
+    replica.apply_remote(a, from_b, "1")
+    assert a.get(Client, c.id).employer == b.get(Client, c.id).employer
+    assert conflict_set(a) == conflict_set(b) and len(conflict_set(a)) == 1
+    [(_, _, field, kept, other)] = conflict_set(a)
+    assert field == "employer" and {json.loads(kept), json.loads(other)} == {"Bakery", "Farm Shop"}
+    # Nobody settled it: no row anywhere says it was resolved.
+    for store in (a, b):
+        assert store.rows("SELECT * FROM conflict WHERE resolved_at IS NOT NULL") == []
+
+
+def test_a_skewed_clock_cannot_hide_a_concurrent_edit(two_devices, monkeypatch):
+    import workwell_desktop.store.clock as clock
+
+    a, b = two_devices
+    c = new_client(a)
+    relay(a, b)
+    real = clock.wall_millis
+    monkeypatch.setattr(clock, "wall_millis", lambda: real() + 86_400_000)  # B is a day ahead
+    b.update(Client, c.id, employer="Ahead Ltd")
+    monkeypatch.setattr(clock, "wall_millis", real)
+    a.update(Client, c.id, employer="Honest Ltd")
+    replica.apply_remote(a, take(b), "1")
+    replica.apply_remote(b, take(a), "1")
+    assert a.get(Client, c.id).employer == b.get(Client, c.id).employer == "Ahead Ltd"  # shown first
+    assert conflict_set(a) == conflict_set(b) and len(conflict_set(a)) == 1  # but never hidden
+
+
+def test_an_edit_that_had_seen_both_values_closes_the_conflict_everywhere(two_devices):
+    a, b = two_devices
+    c = new_client(a)
+    relay(a, b)
+    a.update(Client, c.id, employer="Bakery")
+    b.update(Client, c.id, employer="Farm")
+    relay(a, b)
+    relay(b, a)
+    assert len(conflict_set(a)) == len(conflict_set(b)) == 1
+    b.update(Client, c.id, employer="Farm and Bakery")  # B saw both, and writes what is right
+    relay(b, a)
+    assert a.get(Client, c.id).employer == "Farm and Bakery"
+    assert conflict_set(a) == conflict_set(b) == set()
+    [settled] = a.rows("SELECT resolved_by FROM conflict WHERE resolved_at IS NOT NULL")
+    assert settled["resolved_by"] == "Sam Coach"
+
+
+def test_arrival_order_does_not_change_the_outcome(tmp_path, monkeypatch, passphrase):
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    a, b, c3 = (Store.create(tmp_path / n, passphrase, f"{n} Coach") for n in ("a", "b", "c"))
+    try:
+        client = new_client(a)
+        start = take(a)
+        for store in (b, c3):
+            replica.apply_remote(store, start, "0")
+        a.update(Client, client.id, employer="A1")
+        b.update(Client, client.id, employer="B1")
+        from_a, from_b = take(a), take(b)
+        replica.apply_remote(c3, from_b + from_a, "1")  # the other order from a's and b's view
+        replica.apply_remote(a, from_b, "1")
+        replica.apply_remote(b, from_a, "1")
+        assert conflict_set(a) == conflict_set(b) == conflict_set(c3) and len(conflict_set(a)) == 1
+        assert {s.get(Client, client.id).employer for s in (a, b, c3)} == {b.get(Client, client.id).employer}
+    finally:
+        for store in (a, b, c3):
+            store.close()
+
+
+def test_a_concurrent_plan_change_is_not_hidden_by_a_wrong_clock(two_devices, monkeypatch):
+    from workwell_desktop import plans
+    from workwell_desktop.domain.plans import PlanAction, versioned_items
+
+    a, b = two_devices
+    c = new_client(a)
+    action = plans.add_entry(a, PlanAction(client_id=c.id, text="Book physio", due_on="2026-12-01"))
+    relay(a, b)
+    plans.change_entry(a, action, status="done")
+    # B's clock is wrong by years: its version looks older than the one it replaced.
+    monkeypatch.setattr(plans, "now_iso", lambda: "2000-01-01T00:00:00+00:00")
+    plans.change_entry(b, b.get(PlanAction, action.id), due_on="2026-12-15")
+    monkeypatch.undo()
+    relay(a, b)
+    relay(b, a)
+    for store in (a, b):
+        [item] = versioned_items(store.for_client(PlanAction, c.id))
+        assert len(item.unseen) == 1  # the other laptop's change is shown, on both
+    shown = {versioned_items(s.for_client(PlanAction, c.id))[0].current.id for s in (a, b)}
+    assert len(shown) == 1  # both show the same version
+    # A changes it again, having been shown both: settled on both laptops.
+    [item] = versioned_items(a.for_client(PlanAction, c.id))
+    plans.change_entry(a, item.current, text="Book physio (both agreed)")
+    relay(a, b)
+    for store in (a, b):
+        [item] = versioned_items(store.for_client(PlanAction, c.id))
+        assert item.unseen == () and item.current.text == "Book physio (both agreed)"
+
+
+def test_an_incoming_update_is_judged_on_its_own_fields_not_on_this_laptops_unsent_edits(two_devices):
+    a, b = two_devices
+    c = new_client(a, preferred_contact="letter")
+    relay(a, b)
+    b.update(Client, c.id, phone="")  # fine while the preferred contact is a letter; not sent yet
+    a.update(Client, c.id, preferred_contact="phone")  # fine on A, which has the phone number
+    relay(a, b)
+    assert replica.quarantined_changes(b) == []
+    assert b.get(Client, c.id).preferred_contact == "phone"
+    # An update that is itself invalid is still held back.
+    bad = {**replica.unsent_changes(b, 1)[0], "change_id": "bad-1", "hlc": "009999999999999-000000-x",
+           "payload": {"preferred_contact": "carrier pigeon"}, "base": {}}
+    replica.apply_remote(a, [bad], "2")
+    assert [q["change_id"] for q in replica.quarantined_changes(a)] == ["bad-1"]
+
+
+def test_an_upgraded_laptop_merges_by_what_each_edit_saw(tmp_path, monkeypatch):
+    """A v5 laptop (clock merge) upgraded: its stamps become the fields' heads, so an edit that
+    built on them applies cleanly and one that did not is an open conflict; nothing is lost."""
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    fixture = Path(__file__).parent / "fixtures" / "schema-v5"
+    shutil.copytree(fixture, tmp_path / "old")
+    old = Store.open(tmp_path / "old", "fixture passphrase for tests")
+    try:
+        bram = old.client_by_nhs_number("9990000026")
+        [clock] = old.rows("SELECT hlc FROM field_clock WHERE record_id = ? AND field = 'employer'",
+                           (bram.id,))
+        seen = {"change_id": "seen-1", "record_type": "client", "record_id": bram.id, "client_id": bram.id,
+                "op": "update", "payload": {"employer": "Built on it"}, "base": {"employer": clock["hlc"]},
+                "hlc": "009000000000000-000000-other", "device_id": "x", "actor": "Other Coach"}
+        replica.apply_remote(old, [seen], "1")
+        assert old.get(Client, bram.id).employer == "Built on it" and replica.open_conflicts(old) == []
+        blind = {**seen, "change_id": "blind-1", "payload": {"family_name": "Blind"}, "base": {},
+                 "hlc": "009000000000001-000000-other"}
+        before = old.get(Client, bram.id).family_name
+        replica.apply_remote(old, [blind], "2")
+        [conflict] = replica.open_conflicts(old)
+        assert {conflict.kept_value, conflict.other_value} == {before, "Blind"}
+        # The coach's own next edit of the field has seen both, and settles it.
+        old.update(Client, bram.id, family_name="Settled")
+        assert replica.open_conflicts(old) == []
+    finally:
+        old.close()

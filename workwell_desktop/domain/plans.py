@@ -14,10 +14,12 @@ tier-and-review settings is never edited in place. A change saves a new version 
   entry - so the entry and its history can never disagree (a mutable record plus a
   separate history record would take two writes);
 * sync appends versions like every other fact, so nothing is merged away. If the same
-  entry is changed on two laptops while offline, both versions arrive; the later one
-  (by ``recorded_at``) is shown and the other is marked in the history as made on
-  another device without seeing it (``VersionedItem.unseen``) until the coach next
-  changes that entry.
+  entry is changed on two laptops while offline, both versions arrive and both stay
+  *heads* (versions nothing supersedes); the later one (by ``recorded_at``) is shown and
+  the other is marked in the history as made on another device without seeing it
+  (``VersionedItem.unseen``). That is decided by what each version superseded, never by
+  clocks: it lasts until the coach next changes that entry, whose new version
+  supersedes the one shown and (``also_supersedes``) every other head they were shown.
 
 Progress notes are facts once written: they are never changed; a correction is a new
 note that supersedes the old.
@@ -109,6 +111,9 @@ class PlanEntry(Record):
     supersedes: str = ""    # the version this one replaces; "" for the first
     recorded_by: str = ""
     recorded_at: str = ""   # ISO date-time, UTC
+    # Other heads of this entry the coach was shown (made elsewhere without seeing the
+    # one shown): this version settles them too.
+    also_supersedes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.item_id:
@@ -322,15 +327,25 @@ def _order(record: PlanEntry) -> tuple[str, str]:
     return (record.recorded_at, record.id)
 
 
+def replaced_ids(records: Iterable[PlanEntry]) -> set[str]:
+    """Versions some other version superseded (what it replaced, and the heads it settled)."""
+    replaced = set()
+    for r in records:
+        if r.supersedes:
+            replaced.add(r.supersedes)
+        replaced.update(getattr(r, "also_supersedes", ()))
+    return replaced
+
+
 def versioned_items(records: Iterable[PlanEntry]) -> list[VersionedItem]:
-    """Group versions by entry; each entry's shown version is its latest unreplaced one.
+    """Group versions by entry; each entry's shown version is its latest unreplaced one,
+    and every other unreplaced version is ``unseen`` (whatever the clocks said).
 
     Oldest entry first (by when it was first recorded).
     """
     by_item: dict[str, list[PlanEntry]] = defaultdict(list)
     records = list(records)
-    replaced = {r.supersedes for r in records if r.supersedes}
-    by_id = {r.id: r for r in records}
+    replaced = replaced_ids(records)
     for record in records:
         by_item[record.item_id].append(record)
     items = []
@@ -338,9 +353,7 @@ def versioned_items(records: Iterable[PlanEntry]) -> list[VersionedItem]:
         versions.sort(key=_order)
         heads = [r for r in versions if r.id not in replaced] or versions[-1:]
         shown = max(heads, key=_order)
-        parent = by_id.get(shown.supersedes)
-        unseen = tuple(h for h in heads if h is not shown
-                       and (parent is None or h.recorded_at > parent.recorded_at))
+        unseen = tuple(h for h in heads if h is not shown)
         items.append(VersionedItem(shown, tuple(versions), unseen))
     items.sort(key=lambda item: _order(item.versions[0]))
     return items
@@ -349,7 +362,7 @@ def versioned_items(records: Iterable[PlanEntry]) -> list[VersionedItem]:
 def current_settings(records: Iterable[PlanSettings]) -> PlanSettings | None:
     """The plan's tier and reviews: the latest version not replaced (one plan per client)."""
     records = list(records)
-    replaced = {r.supersedes for r in records if r.supersedes}
+    replaced = replaced_ids(records)
     heads = [r for r in records if r.id not in replaced]
     return max(heads, key=_order, default=None)
 

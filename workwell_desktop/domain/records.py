@@ -77,6 +77,9 @@ class Client(Record):
     work_status: str = "in_work"
     next_review_on: str = ""
     coach: str = ""
+    # Set when a coach merged this client into another (the same person entered on two
+    # laptops): the record and its history stay, shown under the client merged into.
+    merged_into: str = ""
 
     @property
     def full_name(self) -> str:
@@ -119,6 +122,8 @@ class Client(Record):
             errors["email"] = "Email is the preferred contact method: enter an email address."
         if self.next_review_on and v.parse_date(self.next_review_on) is None:
             errors["next_review_on"] = "Enter the next review as a real date, e.g. 2026-12-01."
+        if self.merged_into and self.merged_into == self.id:
+            errors["merged_into"] = "A client cannot be merged into themselves."
         return errors
 
 

@@ -10,7 +10,7 @@ connection has come back.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
@@ -117,6 +117,9 @@ class SyncController(QObject):
         refused = len(replica.rejected_changes(store))
         refused_text = (f" \u00b7 {refused} change{'' if refused == 1 else 's'} refused by the server: "
                         "contact IT" if refused else "")
+        held = len(replica.quarantined_changes(store))
+        held_text = (f" \u00b7 {held} change{'' if held == 1 else 's'} from the server could not be "
+                     "applied: contact IT" if held else "")
         conflicts = len(replica.open_conflicts(store))
         to_resolve = f" \u00b7 {conflicts} conflict{'' if conflicts == 1 else 's'} to resolve" \
             if conflicts else ""
@@ -126,7 +129,26 @@ class SyncController(QObject):
             "offline": "Offline: work is saved and will sync when back online",
             "error": f"Sync problem: {self.message}",
         }.get(self.state, self.state)
-        return f"{words} \u00b7 {changes}{when}{to_resolve}{refused_text}"
+        notice = _forwarded_notice(replica.get_setting(store, "forwarded_notice"))
+        twins = len(store.possible_duplicates())
+        if twins:
+            # Short: the status bar is one line (details in WorkWell > Sync conflicts).
+            notice += f" \u00b7 {twins} possible duplicate{'' if twins == 1 else 's'}"
+        return f"{words} \u00b7 {changes}{when}{to_resolve}{refused_text}{held_text}{notice}"
+
+
+def _forwarded_notice(setting: str) -> str:
+    """For a day after a sync passed offline work to a moved client's new team, say so."""
+    count, _, at = setting.partition("|")
+    try:
+        recent = datetime.now(UTC) - datetime.fromisoformat(at) < timedelta(days=1)
+    except ValueError:
+        return ""
+    if not recent or not count.isdigit():
+        return ""
+    n = int(count)
+    return (f" \u00b7 {n} change{'' if n == 1 else 's'} made offline went to the client's new team "
+            f"at {_local_time(at)}: the client was moved; ask that team if you need the record")
 
 
 def _local_time(iso: str) -> str:

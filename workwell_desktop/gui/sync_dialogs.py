@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.records import Client
+from ..domain.validation import format_nhs_number
 from ..store import RecordNotFound, replica
 from ..sync import engine
 from .widgets import FieldMessage, button, hint_label, line_edit, primary_button, title_label
@@ -109,13 +111,16 @@ class RegisterDialog(QDialog):
         if isinstance(outcome, engine.SyncError):
             self.message.show_message(str(outcome))
             return
+        store = self.handle.store  # registering a copied folder renews the clock's device id
+        store.device_id = replica.get_setting(store, "device_id", store.device_id)
         self.registered.emit(outcome)
         self.accept()
 
 
 class ConflictsDialog(QDialog):
     """Each field edited on two laptops without either seeing the other: the current
-    value (the later edit) and the other one, for the coach to choose."""
+    value (the later edit) and the other one, for the coach to choose; and clients who
+    share an NHS number (possible duplicates), for the coach to merge."""
 
     resolved = Signal(str)  # client id
 
@@ -124,13 +129,17 @@ class ConflictsDialog(QDialog):
         self.handle = handle
         self.setWindowTitle("Sync conflicts \u2013 WorkWell")
         self.setAccessibleName("Sync conflicts")
-        self.resize(820, 420)
+        # Never taller or wider than the screen (1280x720 at 1.5x text scale clipped the buttons);
+        # the two tables give up the room.
+        room = (self.screen() or QApplication.primaryScreen()).availableGeometry().size() * 0.9
+        self.resize(QSize(820, 560).boundedTo(room))
         layout = QVBoxLayout(self)
         layout.addWidget(title_label("Changes made on two laptops", 1.3))
         layout.addWidget(hint_label(
             "The same detail was changed differently on two laptops before they synced. "
             "WorkWell shows the later change for now; choose which one is right."))
         self.table = QTableWidget(0, 5)
+        self.table.setMinimumHeight(60)
         self.table.setAccessibleName("Conflicts to resolve")
         self.table.setHorizontalHeaderLabels(["Client", "Detail", "Showing now", "Other change", "By"])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -144,10 +153,30 @@ class ConflictsDialog(QDialog):
         buttons.addWidget(self.keep)
         buttons.addWidget(self.other)
         buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
+
+        layout.addWidget(title_label("Possible duplicates", 1.15))
+        layout.addWidget(hint_label(
+            "These clients have the same NHS number: probably one person entered on two laptops. "
+            "Both can still be edited. Merging keeps everything from both under the first one."))
+        self.duplicates = QTableWidget(0, 4)
+        self.duplicates.setMinimumHeight(60)
+        self.duplicates.setAccessibleName("Possible duplicate clients")
+        self.duplicates.setHorizontalHeaderLabels(["NHS number", "Keep this one", "Merge this one into it",
+                                                   "Entered by"])
+        self.duplicates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.duplicates.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.duplicates.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.duplicates, 1)
+        merge_row = QHBoxLayout()
+        self.merge = button("&Merge into the client kept", "Merge the duplicate into the client kept")
+        merge_row.addWidget(self.merge)
+        merge_row.addStretch(1)
+        merge_row.addWidget(self.close_button)
+        layout.addLayout(merge_row)
         self.keep.clicked.connect(lambda: self._resolve(False))
         self.other.clicked.connect(lambda: self._resolve(True))
+        self.merge.clicked.connect(self._merge)
         self.close_button.clicked.connect(self.accept)
         self.reload()
 
@@ -170,6 +199,27 @@ class ConflictsDialog(QDialog):
             self.table.selectRow(0)
         for b in (self.keep, self.other):
             b.setEnabled(bool(self.conflicts))
+        self.pairs = [(group[0], other) for group in store.possible_duplicates() for other in group[1:]]
+        self.duplicates.setRowCount(len(self.pairs))
+        for row, (keep, other) in enumerate(self.pairs):
+            for col, text in enumerate([format_nhs_number(keep.nhs_number), keep.full_name, other.full_name,
+                                        f"{keep.coach} / {other.coach}"]):
+                item = QTableWidgetItem(text)
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.duplicates.setItem(row, col, item)
+        if self.pairs:
+            self.duplicates.selectRow(0)
+        self.merge.setEnabled(bool(self.pairs))
+
+    def _merge(self) -> None:
+        row = self.duplicates.currentRow()
+        if not 0 <= row < len(self.pairs):
+            return
+        keep, other = self.pairs[row]
+        self.handle.store.merge_clients(keep.id, other.id)
+        self.handle.saved.emit(keep.id)
+        self.resolved.emit(keep.id)
+        self.reload()
 
     def _resolve(self, keep_other: bool) -> None:
         row = self.table.currentRow()

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import auth, sync_service
-from .models import ROLES, Device, Team, User, utcnow
+from . import auth, scope, sync_service
+from .models import ROLES, Client, Device, Team, User, utcnow
 
 
 class AdminError(Exception):
@@ -117,3 +117,27 @@ def move_client(session: Session, client_id: str, username: str) -> tuple[str, s
         raise AdminError(str(e)) from e
     session.commit()
     return moved
+
+
+def set_scope(session: Session, scope_name: str) -> int:
+    """What each laptop holds: ``caseload`` (default) or ``team``; returns clients moved in or out."""
+    if scope_name not in scope.SCOPES:
+        raise AdminError(f"The scope must be one of: {', '.join(scope.SCOPES)}.")
+    sync_service.lock_teams(session, session.scalars(select(Team.id)))
+    changed = scope.set_scope(session, scope_name)
+    session.commit()
+    return changed
+
+
+def share_client(session: Session, client_id: str, username: str, stop: bool = False) -> bool:
+    """Share a client with a colleague in its team (cover during leave), or ``stop`` sharing."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise AdminError(f"No client with id {client_id} on this server.")
+    user = _user(session, username)
+    if user.team_id != client.team_id:
+        raise AdminError(f"{username!r} is not in the client's team: move the client instead (move-client).")
+    sync_service.lock_teams(session, [client.team_id])
+    changed = scope.unshare(session, client_id, user.id) if stop else scope.share(session, client_id, user.id)
+    session.commit()
+    return changed

@@ -170,10 +170,10 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
 
         def work() -> tuple[sync_service.PushResult, sync_service.Page]:
             with Session(engine) as session:
-                pushed = (sync_service.push(session, device, body.changes) if body.changes
-                          else sync_service.PushResult())
+                pushed = (sync_service.push(session, device, body.changes, cursor=body.cursor)
+                          if body.changes else sync_service.PushResult())
                 auth.touch_device(session, device)
-                page = sync_service.pull(session, device, body.cursor, body.page_size)
+                page = sync_service.pull(session, device, body.cursor, body.page_size, pushed.accepted)
                 session.commit()
                 return pushed, page
 
@@ -182,7 +182,7 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
                                 f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
                                 f"pulled={len(page.changes)} more={page.more}")
         return _json({
-            "accepted": pushed.accepted,
+            "accepted": pushed.accepted, "forwarded": pushed.forwarded,
             "rejected": [r.model_dump() for r in pushed.rejected],
             "changes": page.changes, "cursor": page.cursor, "more": page.more,
             "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
@@ -203,4 +203,6 @@ def app_from_environment() -> FastAPI:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     proxies = os.environ.get("WORKWELL_SERVER_TRUSTED_PROXIES", "").split(",")
     proxies = [p.strip() for p in proxies if p.strip()]
-    return create_app(os.environ["WORKWELL_SERVER_DATABASE_URL"], proxies)
+    engine = db.make_engine(os.environ["WORKWELL_SERVER_DATABASE_URL"])
+    db.check_role(engine)  # as `serve` does: never serve as a superuser
+    return create_app(engine, proxies)

@@ -86,6 +86,14 @@ def _parser() -> argparse.ArgumentParser:
     p = adm.add_parser("move-client", parents=[common], help="give a client to a coach (any team)")
     p.add_argument("client_id")
     p.add_argument("--coach", required=True, metavar="USERNAME")
+    p = adm.add_parser("set-scope", parents=[common],
+                       help="what each laptop holds: caseload (own clients and shares; the default) or team")
+    p.add_argument("scope", choices=["caseload", "team"])
+    for name, what in (("share-client", "share a client with a colleague (cover during leave)"),
+                       ("unshare-client", "stop sharing a client")):
+        p = adm.add_parser(name, parents=[common], help=what)
+        p.add_argument("client_id")
+        p.add_argument("--with", dest="with_user", required=True, metavar="USERNAME")
     return parser
 
 
@@ -133,6 +141,15 @@ def _admin(args: argparse.Namespace, session: Session) -> int:
             seen = d.last_seen_at.isoformat(timespec="minutes") if d.last_seen_at else "never"
             print(f"{d.device_id}\t{d.name}\t{d.username}\t{d.team}\t{d.created_at.isoformat(timespec='minutes')}"
                   f"\t{seen}\t{'revoked' if d.revoked_at else 'active'}")
+    elif args.action == "set-scope":
+        changed = admin.set_scope(session, args.scope)
+        print(f"Scope is now {args.scope!r}; {changed} client(s) sent to or dropped from laptops.")
+    elif args.action in ("share-client", "unshare-client"):
+        stop = args.action == "unshare-client"
+        changed = admin.share_client(session, args.client_id, args.with_user, stop=stop)
+        verb = "no longer shared with" if stop else "shared with"
+        print(f"Client {args.client_id} {verb} {args.with_user!r}"
+              f"{'' if changed else ' (no change to their laptops)'}.")
     elif args.action == "move-client":
         old, new = admin.move_client(session, args.client_id, args.coach)
         where = f"moved from team {old!r} to {new!r}" if old != new else f"stays in team {new!r}"
@@ -149,10 +166,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         db.check_schema(engine)
         if args.command == "serve":
+            db.check_role(engine)
             return _serve(args, engine)
         with Session(engine) as session:
             return _admin(args, session)
-    except (db.SchemaNotCurrent, admin.AdminError) as e:
+    except (db.SchemaNotCurrent, db.UnsafeRole, admin.AdminError) as e:
         print(f"workwell-server: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # e.g. the database is unreachable: one clear line, no traceback

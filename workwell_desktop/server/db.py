@@ -79,6 +79,31 @@ def migrate(engine: Engine) -> str:
     return current_revision(engine) or ""
 
 
+class UnsafeRole(RuntimeError):
+    """The database role the server connects as has rights it must not have."""
+
+
+def check_role(engine: Engine) -> None:
+    """Refuse to serve as a PostgreSQL superuser or a role that bypasses row security.
+
+    A sync server that can do anything to the cluster turns one bug into a breach of
+    every database on it; serve as a role that owns nothing but this database's rows
+    (docs/deployment.md, "Server data at rest"). SQLite has no roles: the file's own
+    permissions are the control, checked at start-up by the same docs' steps.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles"
+                                " WHERE rolname = current_user")).one()
+    if row.rolsuper or row.rolbypassrls:
+        what = "a superuser" if row.rolsuper else "allowed to bypass row security"
+        raise UnsafeRole(
+            f"The database role {row.current_user!r} is {what}. Serve as a least-privilege role "
+            "(see docs/deployment.md, Server data at rest): run `workwell-server migrate` as the owner, "
+            "then `serve` as a role with only SELECT, INSERT, UPDATE and DELETE on its tables.")
+
+
 def check_schema(engine: Engine) -> str:
     """Raise ``SchemaNotCurrent`` unless the database is at the head revision; return it."""
     head = head_revision()

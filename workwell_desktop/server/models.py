@@ -89,6 +89,23 @@ class Change(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Record(Base):
+    """Every record the server has seen: bound for good to the client (and type) it came with.
+
+    ``state`` is a mutable record's current fields (JSON, row form; later stamp wins,
+    as on the laptops) and ``stamps`` each field's stamp: an update is validated
+    against it with the domain rules. Facts once made keep ``{}``: they never change.
+    """
+
+    __tablename__ = "record"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[str] = mapped_column(ForeignKey("client.id"), index=True)
+    state: Mapped[str] = mapped_column(Text, default="{}")
+    stamps: Mapped[str] = mapped_column(Text, default="{}")
+
+
 class Feed(Base):
     __tablename__ = "feed"
     __table_args__ = (
@@ -101,5 +118,28 @@ class Feed(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
     client_id: Mapped[str] = mapped_column(String(64), index=True)
     change_id: Mapped[str] = mapped_column(ForeignKey("change.change_id"))
-    # The device that pushed it does not need it back; NULL: every device of the team.
+    # Unused since devices get their own changes back (kept for older rows).
     skip_device_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # NULL: for every device of the team that may see the client (server.scope); a user
+    # id: for that user's devices only (a client's history when it enters their scope,
+    # a drop when it leaves).
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ClientShare(Base):
+    """A client shared with a colleague of the coach's team (cover during leave)."""
+
+    __tablename__ = "client_share"
+
+    client_id: Mapped[str] = mapped_column(ForeignKey("client.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ServerSetting(Base):
+    """Settings every server process reads from the database (so all workers agree)."""
+
+    __tablename__ = "server_setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -25,10 +25,13 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from workwell_desktop.domain import change_checks
+from workwell_desktop.domain.clock import is_stamp, next_stamp, stamp_problem
 from workwell_desktop.sync import wire
 
+from . import scope
 from .auth import DeviceIdentity
-from .models import Change, Client, Feed, Team, User, utcnow
+from .models import Change, Client, ClientShare, Feed, Record, Team, User, utcnow
 
 RECORD_TYPE = re.compile(r"[a-z_]{1,64}")
 SERVER_DEVICE = "server"
@@ -45,6 +48,11 @@ class PushResult:
     accepted: list[str] = field(default_factory=list)
     rejected: list[wire.Rejection] = field(default_factory=list)
     moved_clients: int = 0
+    forwarded: list[str] = field(default_factory=list)  # accepted, for a client now with another team
+
+
+class _ClientMoved(Exception):
+    """A client of the batch changed team between reading and locking: push again."""
 
 
 @dataclass
@@ -101,33 +109,38 @@ def validate_change(raw: Any) -> tuple[wire.Change | None, str, str]:
     return change, payload, ""
 
 
-def _named_coach(change: wire.Change) -> str | None:
-    coach = change.payload.get("coach") if change.record_type == "client" else None
-    return coach if isinstance(coach, str) and coach else None
-
-
 # --- clocks and server-made changes --------------------------------------------------------------
 
 def server_stamp(after: str | None) -> str:
-    """An HLC stamp (client format ``millis-counter-device``) later than ``after`` and now."""
-    now = int(time.time() * 1000)
-    millis, counter = now, 0
-    try:
-        last_millis, last_counter, _ = (after or "").split("-", 2)
-        if (int(last_millis), int(last_counter)) >= (now, 0):
-            millis, counter = int(last_millis), int(last_counter) + 1
-    except ValueError:
-        pass
-    return f"{millis:015d}-{counter:06d}-{SERVER_DEVICE}"
+    """An HLC stamp later than ``after`` and now, made by the server (moves, coach notes)."""
+    return next_stamp(after if is_stamp(after or "") else None, SERVER_DEVICE)
+
+
+def _base_problem(base: dict[str, Any]) -> str:
+    for name, parents in base.items():
+        stamps = parents if isinstance(parents, list) else [parents]
+        if not isinstance(name, str) or len(stamps) > 64 or not all(is_stamp(p) for p in stamps):
+            return "invalid base: each field names the stamps the edit built on"
+    return ""
 
 
 def _server_change(session: Session, client_id: str, op: str, payload: dict[str, Any], actor: str) -> dict:
     last = session.scalar(select(func.max(Change.hlc)).where(Change.client_id == client_id))
+    base: dict[str, str] = {}
+    stamp = server_stamp(last)
+    record = session.get(Record, client_id)
+    if record is not None and op == "update":
+        # Built on what the server holds, so laptops apply it without a (false) conflict.
+        state, stamps = json.loads(record.state), json.loads(record.stamps)
+        base = {name: stamps[name] for name in payload if name in stamps}
+        entry = {"state": state, "stamps": stamps, "dirty": False}
+        fold_state(entry, payload, stamp)
+        record.state, record.stamps = json.dumps(entry["state"]), json.dumps(entry["stamps"])
     return {
         "change_id": uuid.uuid4().hex, "client_id": client_id, "record_type": "client",
         "record_id": client_id, "op": op, "payload": json.dumps(payload, separators=(",", ":")),
-        "base": "{}", "hlc": server_stamp(last), "device_id": SERVER_DEVICE, "actor": actor,
-        "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "pushed_by": None,
+        "base": json.dumps(base, separators=(",", ":")), "hlc": stamp, "device_id": SERVER_DEVICE,
+        "actor": actor, "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "pushed_by": None,
         "received_at": utcnow(),
     }
 
@@ -149,11 +162,15 @@ def move_client(session: Session, client_id: str, to_team: int, coach_user_id: i
     The caller holds the locks of both teams (``lock_teams``) and has flushed every
     change of the client it wants included.
     """
-    old_team = session.scalar(select(Client.team_id).where(Client.id == client_id))
+    old_team, old_coach = session.execute(
+        select(Client.team_id, Client.coach_user_id).where(Client.id == client_id)).one()
     session.execute(update(Client).where(Client.id == client_id)
                     .values(team_id=to_team, coach_user_id=coach_user_id))
     if old_team == to_team:
+        scope.coach_changed(session, client_id, old_coach, coach_user_id)
         return
+    # Shares were with colleagues in the old team.
+    session.execute(delete(ClientShare).where(ClientShare.client_id == client_id))
     # Rows still waiting in the old team's feed are no longer theirs to read; rows left
     # in the new team's feed from an earlier visit are superseded by the full history.
     session.execute(delete(Feed).where(Feed.client_id == client_id, Feed.team_id.in_([old_team, to_team])))
@@ -161,13 +178,18 @@ def move_client(session: Session, client_id: str, to_team: int, coach_user_id: i
     session.execute(insert(Change), [drop])
     session.execute(insert(Feed), [{"team_id": old_team, "client_id": client_id,
                                     "change_id": drop["change_id"], "skip_device_id": None}])
-    history = session.scalars(
-        select(Change.change_id).where(Change.client_id == client_id, Change.op != "drop")
-        .order_by(Change.hlc, Change.change_id)
-    ).all()
+    history = history_of(session, client_id)
     if history:
         session.execute(insert(Feed), [{"team_id": to_team, "client_id": client_id, "change_id": cid,
                                         "skip_device_id": None} for cid in history])
+
+
+def history_of(session: Session, client_id: str) -> list[str]:
+    """Every change of a client but drops, in stamp order (causal order: an edit's stamp is
+    after the stamps of everything its laptop had seen)."""
+    return list(session.scalars(
+        select(Change.change_id).where(Change.client_id == client_id, Change.op != "drop")
+        .order_by(Change.hlc, Change.change_id)))
 
 
 def admin_move_client(session: Session, client_id: str, username: str) -> tuple[str, str]:
@@ -196,14 +218,18 @@ def admin_move_client(session: Session, client_id: str, username: str) -> tuple[
 
 # --- push --------------------------------------------------------------------------------------
 
-def push(session: Session, device: DeviceIdentity, raw_changes: list[Any], attempts: int = 3) -> PushResult:
-    """Store a batch: each good change once, each bad one rejected with a reason. Commits."""
+def push(session: Session, device: DeviceIdentity, raw_changes: list[Any], attempts: int = 3,
+         cursor: str = "") -> PushResult:
+    """Store a batch: each good change once, each bad one rejected with a reason. Commits.
+
+    ``cursor`` is the device's pull cursor: offline work on a client moved to another team
+    since this device last pulled is forwarded to that team rather than refused."""
     for attempt in range(attempts):
         try:
-            result = _push_once(session, device, raw_changes)
+            result = _push_once(session, device, raw_changes, parse_cursor(cursor))
             session.commit()
             return result
-        except IntegrityError:
+        except (IntegrityError, _ClientMoved):
             # Another request stored the same change or created the same client at the
             # same moment; a retry sees its committed rows and treats them as known.
             session.rollback()
@@ -212,16 +238,20 @@ def push(session: Session, device: DeviceIdentity, raw_changes: list[Any], attem
     raise AssertionError("unreachable")
 
 
-def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any]) -> PushResult:
+def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any], seen_seq: int) -> PushResult:
     result = PushResult()
     verdicts: dict[str, str] = {}  # change_id -> "" accepted, or the rejection reason
     candidates: list[tuple[wire.Change, str]] = []
+    now_millis = int(time.time() * 1000)
     for raw in raw_changes:
         change, payload, reason = validate_change(raw)
-        if change is None:
+        if change is not None:
+            reason = stamp_problem(change.hlc, now_millis) or _base_problem(change.base)
+        if change is None or reason:
             cid = raw.get("change_id") if isinstance(raw, dict) else None
             cid = cid if isinstance(cid, str) and storable(cid) else ""
-            result.rejected.append(wire.Rejection(change_id=cid[:64], reason=reason))
+            if cid not in verdicts:
+                result.rejected.append(wire.Rejection(change_id=cid[:64], reason=reason))
             continue
         if change.change_id in verdicts:  # the same change twice in one batch
             continue
@@ -230,67 +260,194 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any])
     if not candidates:
         return result
 
-    # A client change naming a user as coach hands the client over, maybe to another team,
-    # whose feed lock is then needed too. Names that are not usernames are just data.
-    coach_names = {name for c, _ in candidates if (name := _named_coach(c))}
-    coaches: dict[str, tuple[int, int]] = {}
-    if coach_names:
-        rows = session.execute(select(User.username, User.id, User.team_id)
-                               .where(User.username.in_(coach_names)))
-        coaches = {username: (user_id, team_id) for username, user_id, team_id in rows}
-    lock_teams(session, [device.team_id, *(team for _, team in coaches.values())])
-
+    # Every team a change may be fed to is locked up front, in id order (see lock_teams).
+    client_ids = sorted({c.client_id for c, _ in candidates})
+    teams = session.scalars(select(Client.team_id).where(Client.id.in_(client_ids))) if client_ids else []
+    locked = {device.team_id, *teams}
+    lock_teams(session, locked)
     ids = [c.change_id for c, _ in candidates]
     known = set(session.scalars(select(Change.change_id).where(Change.change_id.in_(ids))))
-    client_ids = {c.client_id for c, _ in candidates}
-    client_team = dict(session.execute(
-        select(Client.id, Client.team_id).where(Client.id.in_(client_ids))).all())
+    fresh = [(c, p) for c, p in candidates if c.change_id not in known]  # a replay: acknowledged again
+    book = _Ledger(session, fresh, device, seen_seq)
+    if not set(book.client_team.values()) <= locked:
+        raise _ClientMoved()
+    author = session.scalar(select(User.display_name).where(User.id == device.user_id)) or device.username
+    today = datetime.now(UTC).date()
 
-    new_clients: list[dict] = []
-    new_changes: list[dict] = []
-    new_feed: list[dict] = []
-
-    def flush() -> None:
-        for model, rows in ((Client, new_clients), (Change, new_changes), (Feed, new_feed)):
-            if rows:
-                session.execute(insert(model), rows)
-                rows.clear()
-
-    for change, payload in candidates:
-        if change.change_id in known:
-            continue  # a replay: acknowledged again, nothing changes
-        team = client_team.get(change.client_id)
-        if team is None:
-            team = client_team[change.client_id] = device.team_id
-            new_clients.append({"id": change.client_id, "team_id": team, "coach_user_id": device.user_id,
-                                "created_at": utcnow()})
-        elif team != device.team_id:
-            verdicts[change.change_id] = "client belongs to another team; this device may not change it"
+    for change, payload in fresh:
+        reason = book.admit(change, device, today)
+        if reason:
+            verdicts[change.change_id] = reason
             continue
+        if change.record_type == "client" and change.op == "create":
+            book.new_client(change.client_id, device)
+        book.bind(change)
+        # Who and which device come from the token, never from what the device wrote.
         row = change.model_dump(exclude={"payload", "base"})
-        new_changes.append({**row, "payload": payload, "pushed_by": device.device_id,
-                            "base": json.dumps(change.base, separators=(",", ":")),
-                            "received_at": utcnow()})
-        new_feed.append({"team_id": team, "client_id": change.client_id, "change_id": change.change_id,
-                         "skip_device_id": device.device_id})
-        coach = coaches.get(_named_coach(change) or "")
-        if coach is not None:
-            coach_id, coach_team = coach
-            flush()
-            if coach_team == team:
-                session.execute(update(Client).where(Client.id == change.client_id)
-                                .values(coach_user_id=coach_id))
-            else:
-                move_client(session, change.client_id, coach_team, coach_id)
-                client_team[change.client_id] = coach_team
-                result.moved_clients += 1
-    flush()
+        row.update(device_id=device.device_id, actor=author)
+        book.new_changes.append({**row, "payload": payload, "pushed_by": device.device_id,
+                                 "base": json.dumps(change.base, separators=(",", ":")),
+                                 "received_at": utcnow()})
+        book.new_feed.append({"team_id": book.client_team[change.client_id], "client_id": change.client_id,
+                              "change_id": change.change_id, "skip_device_id": None})
+        if change.record_type == "client" and "coach" in change.payload and change.op == "update":
+            book.coach_changes[change.client_id] = book.coach_ids[change.change_id]
+    book.flush()
     for change_id, reason in verdicts.items():
         if reason:
             result.rejected.append(wire.Rejection(change_id=change_id, reason=reason))
         else:
             result.accepted.append(change_id)
+    result.forwarded = [cid for cid in result.accepted if cid in book.forwarded]
     return result
+
+
+class _Ledger:
+    """What one push needs to judge its changes: the records, clients and references they
+    name (read once), and the rows to write (written once, at the end)."""
+
+    def __init__(self, session: Session, batch: list[tuple[wire.Change, str]], device: DeviceIdentity,
+                 seen_seq: int):
+        self.session = session
+        self.forwarded: set[str] = set()
+        # Clients this device's team gave up after the device's last pull: its offline
+        # work on them has not seen the move, and is passed on to the new team.
+        moved = (select(Feed.client_id).join(Change, Change.change_id == Feed.change_id)
+                 .where(Feed.team_id == device.team_id, Feed.seq > seen_seq, Change.op == "drop",
+                        Feed.client_id.in_(sorted({c.client_id for c, _ in batch}))))
+        self.moved_since_pull = set(session.scalars(moved)) if batch else set()
+        named = {c.record_id for c, _ in batch}
+        for c, _ in batch:
+            named.update(target for _, target in change_checks.references(c.payload))
+        self.records: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(sorted(named)):
+            for r in session.execute(select(Record.id, Record.record_type, Record.client_id, Record.state,
+                                            Record.stamps).where(Record.id.in_(chunk))):
+                self.records[r.id] = {"record_type": r.record_type, "client_id": r.client_id,
+                                      "state": json.loads(r.state), "stamps": json.loads(r.stamps),
+                                      "new": False, "dirty": False}
+        client_ids = sorted({c.client_id for c, _ in batch})
+        self.client_team = dict(session.execute(
+            select(Client.id, Client.team_id).where(Client.id.in_(client_ids))).all()) if client_ids else {}
+        self.new_clients: list[dict] = []
+        self.new_changes: list[dict] = []
+        self.new_feed: list[dict] = []
+        self.coach_ids: dict[str, int] = {}       # change_id -> the coach a lead named
+        self.coach_changes: dict[str, int] = {}   # client_id -> new coach user id
+
+    def admit(self, change: wire.Change, device: DeviceIdentity, today) -> str:
+        """"" when ``change`` may be stored, else the reason it may not (in plain words)."""
+        bound = self.records.get(change.record_id)
+        if bound is not None and (bound["client_id"] != change.client_id
+                                  or bound["record_type"] != change.record_type):
+            return "record_id already belongs to another record or client; it cannot be reused"
+        team = self.client_team.get(change.client_id)
+        if change.record_type == "client":
+            if change.op == "create" and team is not None and bound is None:
+                return "a client with this id already exists on the server"
+        elif team is None:
+            return "the client is not known to the server: its client record must be sent first"
+        if team is not None and team != device.team_id:
+            if change.client_id not in self.moved_since_pull:
+                return "client belongs to another team; this device may not change it"
+            if change.record_type == "client" and "coach" in change.payload:
+                return "the client has moved to another team: only that team can change its coach"
+            self.forwarded.add(change.change_id)
+        cls = change_checks.record_class(change.record_type)
+        if cls is None:
+            return f"unknown record type {change.record_type!r}: this server cannot check it"
+        current = bound["state"] if bound is not None else None
+        if bound is not None and not cls.mutable:
+            current = {}  # a fact: it exists, that is all a create needs to know
+        errors = change_checks.check_change(change.record_type, change.op, change.record_id,
+                                            change.client_id, change.payload, current, today)
+        if errors:
+            return "invalid record: " + change_checks.summary(errors)
+        for name, target in change_checks.references(change.payload):
+            if target == change.record_id:
+                continue
+            ref = self.records.get(target)
+            if ref is None or ref["client_id"] != change.client_id:
+                return f"{name} names a record this client does not have"
+        merged_into = change.payload.get("merged_into") if change.record_type == "client" else None
+        if merged_into:
+            # A merge joins two clients of one team; never a way to reach another team's client.
+            target_team = self.session.scalar(select(Client.team_id).where(Client.id == merged_into))
+            if target_team is None or target_team != self.client_team.get(change.client_id):
+                return "merged_into must name another client of the same team"
+            # Only the same person: a merge shows one client's history under the other's.
+            target = self.session.get(Record, merged_into)
+            mine = {**(bound["state"] if bound else {}), **change.payload}
+            if target is None or json.loads(target.state).get("nhs_number") != mine.get("nhs_number"):
+                return "merged_into must name a client with the same NHS number"
+        if change.record_type == "client" and change.op == "update" and "coach" in change.payload:
+            return self._coach_change(change, device)
+        return ""
+
+    def _coach_change(self, change: wire.Change, device: DeviceIdentity) -> str:
+        # A client changes hands only by an authorised act: a team lead within the team here,
+        # IT across teams (``admin move-client``). Never as a side effect of a data field.
+        if device.role != "team_lead":
+            return "only a team lead can give a client to another coach (or IT, with move-client)"
+        name = change.payload["coach"]
+        coach = self.session.execute(
+            select(User.id).where(User.team_id == device.team_id,
+                                  or_(User.username == name, User.display_name == name))).first()
+        if coach is None:
+            return "the new coach must be a coach of your team (their username or name)"
+        self.coach_ids[change.change_id] = coach[0]
+        return ""
+
+    def new_client(self, client_id: str, device: DeviceIdentity) -> None:
+        self.client_team[client_id] = device.team_id
+        self.new_clients.append({"id": client_id, "team_id": device.team_id,
+                                 "coach_user_id": device.user_id, "created_at": utcnow()})
+
+    def bind(self, change: wire.Change) -> None:
+        cls = change_checks.record_class(change.record_type)
+        record = self.records.get(change.record_id)
+        if record is None:
+            record = self.records[change.record_id] = {
+                "record_type": change.record_type, "client_id": change.client_id, "state": {}, "stamps": {},
+                "new": True, "dirty": True}
+        if cls is not None and cls.mutable:
+            row, _ = change_checks.check_payload(cls, change.payload)
+            fold_state(record, row, change.hlc)
+
+    def flush(self) -> None:
+        session = self.session
+        if self.new_clients:
+            session.execute(insert(Client), self.new_clients)
+        new = [{"id": rid, "record_type": r["record_type"], "client_id": r["client_id"],
+                "state": json.dumps(r["state"]), "stamps": json.dumps(r["stamps"])}
+               for rid, r in self.records.items() if r["new"]]
+        if new:
+            session.execute(insert(Record), new)
+        for rid, r in self.records.items():
+            if r["dirty"] and not r["new"]:
+                session.execute(update(Record).where(Record.id == rid).values(
+                    state=json.dumps(r["state"]), stamps=json.dumps(r["stamps"])))
+        if self.new_changes:
+            session.execute(insert(Change), self.new_changes)
+        if self.new_feed:
+            session.execute(insert(Feed), self.new_feed)
+        for client_id, coach_id in self.coach_changes.items():
+            old_coach = session.scalar(select(Client.coach_user_id).where(Client.id == client_id))
+            session.execute(update(Client).where(Client.id == client_id).values(coach_user_id=coach_id))
+            scope.coach_changed(session, client_id, old_coach, coach_id)
+
+
+def fold_state(record: dict[str, Any], row: dict[str, Any], stamp: str) -> None:
+    """Apply a change's fields to the server's copy: the later stamp wins, as on the laptops."""
+    for name, value in row.items():
+        if stamp > record["stamps"].get(name, ""):
+            record["state"][name], record["stamps"][name] = value, stamp
+            record["dirty"] = True
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 # --- pull --------------------------------------------------------------------------------------
@@ -303,18 +460,25 @@ def parse_cursor(cursor: str) -> int:
     return int(cursor)
 
 
-def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int) -> Page:
-    """The next page of changes this device may read, after ``cursor``, in server order."""
+def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int,
+         just_pushed: Iterable[str] = ()) -> Page:
+    """The next page of changes this device may read, after ``cursor``, in server order.
+
+    ``just_pushed``: changes this device sent in the same request; it holds them, so they
+    are left out of the page (the cursor still moves past them). Its changes from any
+    earlier request do come back, which is what a restored laptop needs."""
+    skip = set(just_pushed)
     after = parse_cursor(cursor)
-    # Read the head first: every row of the team up to it is committed (see module doc),
-    # so when the page is not full the cursor may jump to it past this device's own rows.
+    # Read the head first: every row of the team up to it is committed (see module doc).
     head = session.scalar(select(func.max(Feed.seq)).where(Feed.team_id == device.team_id)) or 0
+    visible = scope.in_scope(device, scope.current(session))
     rows = session.execute(
         select(Feed.seq, Change.change_id, Change.record_type, Change.record_id, Change.client_id, Change.op,
                Change.payload, Change.base, Change.hlc, Change.device_id, Change.actor, Change.created_at)
         .join(Change, Change.change_id == Feed.change_id)
-        .where(Feed.team_id == device.team_id, Feed.seq > after,
-               or_(Feed.skip_device_id.is_(None), Feed.skip_device_id != device.device_id))
+        # Its own changes too: a laptop restored from a backup, or a copied data folder,
+        # gets back everything in its scope (it skips the change ids it already holds).
+        .where(Feed.team_id == device.team_id, Feed.seq > after, visible)
         .order_by(Feed.seq)
         .limit(page_size + 1)
     ).all()
@@ -327,5 +491,5 @@ def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int) 
         "client_id": r.client_id, "op": r.op, "payload": json.loads(r.payload),
         "base": json.loads(r.base), "hlc": r.hlc,
         "device_id": r.device_id, "actor": r.actor, "created_at": r.created_at,
-    } for r in rows]
+    } for r in rows if r.change_id not in skip]
     return Page(changes=changes, cursor=str(next_cursor), more=more)

@@ -36,14 +36,17 @@ class CaseloadEntry:
 # Plan entries are append-only versions (domain/plans.py): the current version of an
 # entry is the latest one (by recorded_at, then id) that no other version supersedes,
 # the same rule as domain.plans.versioned_items / current_settings.
+# "Replaced" is also being settled by a version's also_supersedes (domain.plans.replaced_ids).
 _OVERDUE_ACTIONS = """
 SELECT a.client_id, count(DISTINCT a.item_id) FROM plan_action a
 WHERE a.status = 'open' AND a.due_on != '' AND a.due_on < ?
-  AND NOT EXISTS (SELECT 1 FROM plan_action b WHERE b.supersedes = a.id)
+  AND NOT EXISTS (SELECT 1 FROM plan_action b WHERE b.supersedes = a.id
+                  OR a.id IN (SELECT value FROM json_each(b.also_supersedes)))
   AND NOT EXISTS (  -- a later unreplaced version of the same action (changed on another laptop)
       SELECT 1 FROM plan_action c
       WHERE c.item_id = a.item_id AND (c.recorded_at, c.id) > (a.recorded_at, a.id)
-        AND NOT EXISTS (SELECT 1 FROM plan_action d WHERE d.supersedes = c.id))
+        AND NOT EXISTS (SELECT 1 FROM plan_action d WHERE d.supersedes = c.id
+                        OR c.id IN (SELECT value FROM json_each(d.also_supersedes))))
 GROUP BY a.client_id"""
 
 _PLAN_NEXT_REVIEW = """
@@ -51,7 +54,8 @@ SELECT client_id, next_review_on FROM (
     SELECT p.client_id, p.next_review_on, row_number() OVER (
         PARTITION BY p.client_id ORDER BY p.recorded_at DESC, p.id DESC) AS latest
     FROM plan p
-    WHERE NOT EXISTS (SELECT 1 FROM plan q WHERE q.supersedes = p.id)
+    WHERE NOT EXISTS (SELECT 1 FROM plan q WHERE q.supersedes = p.id
+                      OR p.id IN (SELECT value FROM json_each(q.also_supersedes)))
 ) WHERE latest = 1 AND next_review_on != ''"""
 
 # Reviews are not chased for people the service is no longer working with.
@@ -80,7 +84,10 @@ def caseload(store, today: date | None = None) -> list[CaseloadEntry]:
     cur = conn.execute(
         "SELECT c.id, c.given_name, c.family_name, c.nhs_number, c.postcode, c.date_of_birth,"
         " c.next_review_on, c.coach, (SELECT max(held_on) FROM contact_session s"
-        " WHERE s.client_id = c.id) FROM client c ORDER BY c.family_name COLLATE NOCASE,"
+        " WHERE s.client_id = c.id) FROM client c"
+        # A client merged into another is shown (with its history) under that one.
+        " WHERE c.merged_into = '' OR c.merged_into NOT IN (SELECT id FROM client)"
+        " ORDER BY c.family_name COLLATE NOCASE,"
         " c.given_name COLLATE NOCASE"
     )
     entries = []

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..domain.records import RECORD_TYPES, Client, Record
-from . import audit
+from . import audit, causal
 from .clock import next_stamp
 from .connection import connect, migrate
 from .errors import (
@@ -195,7 +195,10 @@ class Store:
         if isinstance(updated, Client):
             updated = updated.normalised()
         errors = updated.validate()
-        errors.update(self._conflicts(updated))
+        if not isinstance(updated, Client) or updated.nhs_number != current.nhs_number:
+            # Only a change of NHS number is checked: two clients who already share one
+            # (entered on two laptops) stay editable until a coach merges them.
+            errors.update(self._conflicts(updated))
         if errors:
             raise InvalidRecord(errors)
         before, after = to_row(current), to_row(updated)
@@ -219,7 +222,8 @@ class Store:
     def _conflicts(self, record: Record, batch_ids: frozenset | set = frozenset()) -> dict[str, str]:
         if isinstance(record, Client):
             row = self._conn.execute(
-                "SELECT given_name, family_name FROM client WHERE nhs_number = ? AND id != ?",
+                "SELECT given_name, family_name FROM client WHERE nhs_number = ? AND id != ?"
+                " AND merged_into = ''",
                 (record.nhs_number, record.id),
             ).fetchone()
             if row:
@@ -235,26 +239,21 @@ class Store:
         cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (stamp,))
         payload = {k: wire_value(v) for k, v in fields.items() if k != "id"}
         mutable = type(record).mutable
-        # The stamps this edit builds on: a receiver holding a different stamp for a
-        # field has an edit this device never saw (see sync.wire.Change.base).
-        base = dict(cur.execute(
-            "SELECT field, hlc FROM field_clock WHERE record_type = ? AND record_id = ?",
-            (record.record_type, record.id),
-        ).fetchall()) if mutable and op == "update" else {}
+        # The values of each field this edit saw (every concurrent one): it supersedes
+        # exactly those (see store.causal and sync.wire.Change.base).
+        base = causal.base_of(cur, record.record_type, record.id, payload) \
+            if mutable and op == "update" else {}
         cur.execute(
             "INSERT INTO change_log (change_id, record_type, record_id, client_id, op, payload,"
             " base, hlc, device_id, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (uuid.uuid4().hex, record.record_type, record.id, client_id_of(record), op,
-             json.dumps(payload, separators=(",", ":")),
-             json.dumps({k: base[k] for k in payload if k in base}, separators=(",", ":")),
+             json.dumps(payload, separators=(",", ":")), json.dumps(base, separators=(",", ":")),
              stamp, self.device_id, self.coach_name, _now()),
         )
         if mutable:  # facts once made never merge field by field
-            cur.executemany(
-                "INSERT OR REPLACE INTO field_clock (record_type, record_id, field, hlc)"
-                " VALUES (?, ?, ?, ?)",
-                [(record.record_type, record.id, name, stamp) for name in payload],
-            )
+            for name in payload:
+                causal.receive(cur, record.record_type, record.id, client_id_of(record), name, stamp,
+                               fields[name], self.coach_name, set(base.get(name, ())))
         audit.append(cur, self.coach_name, op, record.record_type, record.id,
                      ",".join(sorted(payload)))
 
@@ -271,9 +270,11 @@ class Store:
         return from_row(record_cls, row[0])
 
     def for_client(self, record_cls: type[Record], client_id: str) -> list[Record]:
-        """A client's records of one type, oldest first."""
+        """A client's records of one type, oldest first, with those of any client merged
+        into this one (the same person entered twice: both histories are kept)."""
         rows = self._fetch(
-            f"SELECT * FROM {record_cls.record_type} WHERE client_id = ? ORDER BY rowid", (client_id,)
+            f"SELECT * FROM {record_cls.record_type} WHERE client_id = ? OR client_id IN"
+            " (SELECT id FROM client WHERE merged_into = ?) ORDER BY rowid", (client_id, client_id)
         )
         return [from_row(record_cls, r) for r in rows]
 
@@ -285,6 +286,27 @@ class Store:
 
         rows = self._fetch("SELECT * FROM client WHERE nhs_number = ?", (normalise_nhs_number(nhs_number),))
         return from_row(Client, rows[0]) if rows else None
+
+    def possible_duplicates(self) -> list[list[Client]]:
+        """Clients sharing an NHS number, not merged: the same person entered on two
+        laptops. Each group oldest first; a coach merges them (``merge_clients``)."""
+        rows = self._fetch(
+            "SELECT * FROM client WHERE merged_into = '' AND nhs_number IN (SELECT nhs_number FROM client"
+            " WHERE merged_into = '' GROUP BY nhs_number HAVING count(*) > 1) ORDER BY nhs_number, rowid")
+        groups: dict[str, list[Client]] = {}
+        for row in rows:
+            groups.setdefault(row["nhs_number"], []).append(from_row(Client, row))
+        return list(groups.values())
+
+    def merge_clients(self, keep_id: str, duplicate_id: str) -> Client:
+        """Merge a possible duplicate into the client kept: nothing is deleted; the duplicate
+        and its history show under the kept client on every laptop (the merge syncs)."""
+        keep, duplicate = self.get(Client, keep_id), self.get(Client, duplicate_id)
+        if keep.merged_into or keep.id == duplicate.id:
+            raise InvalidRecord({"merged_into": "Choose a client who has not been merged already."})
+        if keep.nhs_number != duplicate.nhs_number:
+            raise InvalidRecord({"merged_into": "Only clients with the same NHS number can be merged."})
+        return self.update(Client, duplicate_id, merged_into=keep_id)
 
     def pending_change_count(self) -> int:
         """Changes still to send (those the server refused are counted apart)."""

@@ -16,14 +16,20 @@ id is remembered, so a repeated or interrupted page changes nothing twice.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+import sqlcipher3
+
+from ..domain import change_checks
 from ..domain.records import RECORD_TYPES, Client
-from . import audit
-from .clock import is_stamp, next_stamp
+from . import audit, causal
+from .clock import is_stamp, next_stamp, stamp_problem
 from .rows import from_row, to_row
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -84,28 +90,199 @@ def set_settings(store, **values: str) -> None:
         cur.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", list(values.items()))
 
 
-def apply_remote(store, changes: list[dict], cursor: str) -> int:
-    """Apply one pulled page and move the cursor, atomically. Returns conflicts found."""
+def renew_device_id(store) -> str:
+    """A new clock identity for this database (a copied data folder re-registering), so its
+    stamps can never equal the original's."""
+    device_id = uuid.uuid4().hex
+    set_settings(store, device_id=device_id)
+    store.device_id = device_id
+    return device_id
+
+
+def apply_remote(store, changes: list[dict], cursor: str, server_time: str = "",
+                 malformed: list[tuple[dict, str]] = ()) -> int:
+    """Apply one pulled page and move the cursor, atomically. Returns conflicts found.
+
+    Each change is checked first (``_incoming_problem``: the same domain rules the
+    server applies); one that fails, or that the database refuses, is quarantined with
+    its reason instead of stopping the page, so the cursor always moves on.
+    ``malformed`` are changes the sync engine could not even read (shape), quarantined
+    the same way. ``server_time`` (ISO) bounds stamps and dates, whatever this
+    laptop's own clock says."""
     found = 0
+    server_millis, today = _server_clock(server_time)
     with store._write() as cur:
         newest = None
+        for raw, reason in malformed:
+            _quarantine(cur, raw, reason)
         for change in changes:
-            if change.get("device_id") == store.device_id:
-                continue  # our own change coming back: already here
-            if cur.execute("SELECT 1 FROM received_change WHERE change_id = ?",
-                           (change["change_id"],)).fetchone():
+            # Known by id, never by the device it names: our own changes come back (and a
+            # restored backup gets back those it lost), a spoofed device id hides nothing.
+            if _known(cur, change):
                 continue
-            found += _apply_one(cur, store, change)
-            cur.execute("INSERT INTO received_change (change_id, applied_at) VALUES (?, ?)",
-                        (change["change_id"], _now()))
-            if is_stamp(change.get("hlc", "")):
+            applied, conflicts = _apply_checked(cur, store, change, server_millis, today)
+            found += conflicts
+            if applied and is_stamp(change.get("hlc", "")):
                 newest = max(newest or change["hlc"], change["hlc"])
+        found += _retry_quarantined(cur, store, server_millis, today)
         if newest:  # later local edits must stamp after everything seen
             last = cur.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()
             stamp = next_stamp(last[0] if last else None, store.device_id, seen=newest)
             cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (stamp,))
         cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('sync_cursor', ?)", (cursor,))
     return found
+
+
+def _known(cur, change: dict) -> bool:
+    """Applied here already: received before, or made here (unless its client was dropped
+    since, so a client that comes back gets its whole record again)."""
+    change_id = change["change_id"]
+    if cur.execute("SELECT 1 FROM received_change WHERE change_id = ?", (change_id,)).fetchone():
+        return True
+    return cur.execute("SELECT 1 FROM change_log WHERE change_id = ? AND client_id NOT IN"
+                       " (SELECT client_id FROM dropped_client)", (change_id,)).fetchone() is not None
+
+
+def _apply_checked(cur, store, change: dict, server_millis: int | None, today: date) -> tuple[bool, int]:
+    """(applied, conflicts found); quarantines the change instead when it cannot be applied."""
+    reason = _incoming_problem(cur, change, server_millis, today)
+    if reason:
+        _quarantine(cur, change, reason)
+        return False, 0
+    cur.execute("SAVEPOINT incoming")
+    try:
+        conflicts = _apply_one(cur, store, change)
+    except _UNAPPLICABLE as exc:  # what the change holds, not an interruption: that aborts the page
+        cur.execute("ROLLBACK TO incoming")
+        cur.execute("RELEASE incoming")
+        _quarantine(cur, change, f"could not be applied here ({type(exc).__name__})")
+        return False, 0
+    cur.execute("RELEASE incoming")
+    cur.execute("INSERT OR IGNORE INTO received_change (change_id, applied_at, client_id) VALUES (?, ?, ?)",
+                (change["change_id"], _now(), change["client_id"]))
+    cur.execute("DELETE FROM quarantined_change WHERE change_id = ?", (change["change_id"],))
+    return True, conflicts
+
+
+# The database refusing a change's content (a constraint, a value of the wrong kind), or
+# a shape the checks did not foresee. Anything else (disk, interruption) aborts the page.
+_UNAPPLICABLE = (sqlcipher3.IntegrityError, sqlcipher3.InterfaceError, ValueError, TypeError, KeyError)
+
+
+def _server_clock(server_time: str) -> tuple[int | None, date]:
+    try:
+        moment = datetime.fromisoformat(server_time.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None, datetime.now(UTC).date()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    # The later of the two dates: a laptop whose clock is behind still accepts today's work.
+    return int(moment.timestamp() * 1000), max(moment.astimezone(UTC).date(), datetime.now(UTC).date())
+
+
+def _incoming_problem(cur, change: dict, server_millis: int | None, today: date) -> str:
+    """"" when ``change`` may be applied here, else why not (field names only, never values)."""
+    rtype, rid, op, client_id = change["record_type"], change["record_id"], change["op"], change["client_id"]
+    stamp = change.get("hlc", "")
+    if not is_stamp(stamp):
+        return "invalid hlc"
+    if server_millis is not None and stamp_problem(stamp, server_millis):
+        return "hlc ahead of the server's clock"
+    if op == "drop":
+        return "" if rtype == "client" and rid == client_id else "a drop must name a client"
+    cls = RECORD_TYPES.get(rtype)
+    if cls is None:
+        return ""  # a newer version's record type: kept as deferred, applied after an upgrade
+    if cls is Client and rid != client_id:
+        return "a client record's client_id must be its own record_id"
+    row = _current_row(cur, rtype, rid)
+    if row is not None and cls is not Client and row["client_id"] != client_id:
+        return "record belongs to another client here"
+    if row is not None and op == "create":
+        # Already here: a fact's create is idempotent; a mutable record's is merged field by field.
+        _, errors = change_checks.check_payload(cls, change["payload"])
+    else:
+        errors = change_checks.check_change(rtype, op, rid, client_id, change["payload"], row, today)
+        if op == "update":
+            # The server judged the update against the record as it held it; here the record
+            # may also carry this laptop's own edits not yet sent (which the server will judge
+            # in turn). So only problems with the fields the update itself brings hold it back:
+            # a cross-field rule broken by a local edit must not make this laptop diverge.
+            brought = {*change["payload"], "change", "client_id"}
+            errors = {k: m for k, m in errors.items() if k in brought}
+    if errors:
+        # The checks' own words for the change as a whole; for fields only their names,
+        # because a field's message can quote its value.
+        return errors.get("change") or "invalid record: " + ", ".join(sorted(errors))
+    if cls is not Client and not cur.execute("SELECT 1 FROM client WHERE id = ?", (client_id,)).fetchone():
+        return "its client is not on this laptop"
+    merged_into = change["payload"].get("merged_into") if cls is Client else None
+    if merged_into:
+        target = cur.execute("SELECT nhs_number FROM client WHERE id = ?", (merged_into,)).fetchone()
+        mine = change["payload"].get("nhs_number", row["nhs_number"] if row else None)
+        if target is not None and target[0] != mine:
+            return "merged_into names a client with another NHS number"
+    for name, target in change_checks.references(change["payload"]):
+        if target == rid:
+            continue
+        table = "plan_goal" if name == "goal_id" else rtype
+        column = "item_id" if name == "goal_id" else "id"
+        held = cur.execute(f"SELECT client_id FROM {table} WHERE {column} = ? LIMIT 1", (target,)).fetchone()
+        if held is not None and held[0] != client_id:
+            return f"{name} names another client's record"
+    return ""
+
+
+def _current_row(cur, rtype: str, rid: str) -> dict | None:
+    got = cur.execute(f"SELECT * FROM {rtype} WHERE id = ?", (rid,))
+    row = got.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in got.description], row, strict=True))
+
+
+def _quarantine(cur, change: dict, reason: str) -> None:
+    """Keep a change this laptop will not apply, with the reason; tell IT without personal data."""
+    def text(name: str) -> str:
+        value = change.get(name) if isinstance(change, dict) else None
+        return value[:64] if isinstance(value, str) else ""
+
+    change_id = text("change_id") or uuid.uuid4().hex
+    try:
+        body = json.dumps(change, separators=(",", ":"))
+    except (TypeError, ValueError):
+        body = "{}"
+    cur.execute("INSERT OR REPLACE INTO quarantined_change (change_id, record_type, record_id, client_id,"
+                " reason, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (change_id, text("record_type"), text("record_id"), text("client_id"), reason, body, _now()))
+    log.warning("quarantined change %s (%s): %s", change_id, text("record_type") or "?", reason)
+
+
+def _retry_quarantined(cur, store, server_millis: int | None, today: date, limit: int = 200) -> int:
+    """Apply quarantined changes that can be applied now (what they built on has arrived)."""
+    found = 0
+    rows = cur.execute("SELECT body FROM quarantined_change ORDER BY received_at LIMIT ?", (limit,))
+    for (body,) in rows.fetchall():
+        change = json.loads(body)
+        if not _is_change(change) or _known(cur, change):
+            continue
+        if _incoming_problem(cur, change, server_millis, today):
+            continue
+        applied, conflicts = _apply_checked(cur, store, change, server_millis, today)
+        found += conflicts
+    return found
+
+
+def _is_change(change) -> bool:
+    names = ("change_id", "record_type", "record_id", "client_id", "op", "hlc")
+    return (isinstance(change, dict) and all(isinstance(change.get(n), str) for n in names)
+            and isinstance(change.get("payload"), dict))
+
+
+def quarantined_changes(store) -> list[dict]:
+    """Changes from the server this laptop could not apply, with why (for IT and the status bar)."""
+    return store.rows("SELECT change_id, record_type, record_id, reason, received_at FROM quarantined_change"
+                      " ORDER BY received_at")
 
 
 def replay_deferred(store) -> int:
@@ -117,7 +294,8 @@ def replay_deferred(store) -> int:
         return 0
     with store._write() as cur:
         for row in known:
-            _apply_one(cur, store, json.loads(row["body"]))
+            # Checked like any incoming change: quarantined, not applied, if it fails.
+            _apply_checked(cur, store, json.loads(row["body"]), None, datetime.now(UTC).date())
             cur.execute("DELETE FROM deferred_change WHERE change_id = ?", (row["change_id"],))
     return len(known)
 
@@ -133,34 +311,33 @@ def _apply_one(cur, store, change: dict) -> int:
         cur.execute("INSERT OR IGNORE INTO deferred_change (change_id, record_type, body) VALUES (?, ?, ?)",
                     (change["change_id"], rtype, json.dumps(change)))
         return 0
+    # Row form (booleans 0/1, lists as JSON text), as the checks above saw it.
+    change = {**change, "payload": change_checks.check_payload(cls, change["payload"])[0]}
     exists = cur.execute(f"SELECT 1 FROM {rtype} WHERE id = ?", (rid,)).fetchone()
     conflicts = 0
     if not exists:
-        if op != "create" and not cls.mutable:
-            return 0
+        if op != "create":
+            return 0  # refused by the checks already; never turned into a half-empty row
         record = from_row(cls, {"id": rid, **change["payload"]})
         row = to_row(record)
         cur.execute(f"INSERT INTO {rtype} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     tuple(row.values()))
         fields = list(change["payload"])
+        if cls.mutable:
+            for name in fields:
+                causal.receive(cur, rtype, rid, change["client_id"], name, change["hlc"], row[name],
+                               change.get("actor", ""), set())
     elif not cls.mutable:
         return 0  # a fact already here: creates are idempotent
     else:
         fields, conflicts = _merge_fields(cur, cls, rid, change)
-    if cls.mutable:
-        cur.executemany(
-            "INSERT INTO field_clock (record_type, record_id, field, hlc) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (record_type, record_id, field) DO UPDATE SET hlc = max(hlc, excluded.hlc)",
-            [(rtype, rid, f, change["hlc"]) for f in change["payload"]],
-        )
     audit.append(cur, change.get("actor", ""), f"received-{op}", rtype, rid, ",".join(sorted(fields)))
     return conflicts
 
 
 def _merge_fields(cur, cls, rid: str, change: dict) -> tuple[list[str], int]:
+    """Each field of an incoming edit through the causal merge (see store.causal)."""
     rtype, stamp, base = cls.record_type, change["hlc"], change.get("base", {})
-    clocks = dict(cur.execute("SELECT field, hlc FROM field_clock WHERE record_type = ? AND record_id = ?",
-                              (rtype, rid)).fetchall())
     names = [d[1] for d in cur.execute(f"PRAGMA table_info({rtype})").fetchall()]
     current = dict(zip(names, cur.execute(f"SELECT * FROM {rtype} WHERE id = ?", (rid,)).fetchone(),
                        strict=True))
@@ -169,56 +346,19 @@ def _merge_fields(cur, cls, rid: str, change: dict) -> tuple[list[str], int]:
     for field in change["payload"]:
         if field not in current or field == "id":
             continue
-        mine = clocks.get(field)
-        theirs_value, my_value = incoming[field], current[field]
-        if mine is None or mine == base.get(field):
-            pass  # builds on what this device has
-        elif mine == stamp:
-            continue  # already here
-        elif theirs_value == my_value:
-            continue  # same edit made twice: nothing to resolve
-        else:
-            conflicts += 1
-            _record_conflict(cur, rtype, rid, change, field, my_value, mine, theirs_value, stamp)
-            if mine > stamp:
-                continue  # ours is later: it stays, theirs is kept in the conflict
-        if theirs_value != my_value:
-            cur.execute(f"UPDATE {rtype} SET {field} = ? WHERE id = ?", (theirs_value, rid))
+        before = cur.execute("SELECT count(*) FROM conflict WHERE record_type = ? AND record_id = ?"
+                             " AND field = ? AND resolved_at IS NULL", (rtype, rid, field)).fetchone()[0]
+        shown = causal.receive(cur, rtype, rid, change["client_id"], field, stamp, incoming[field],
+                               change.get("actor", ""), causal.parents(base, field))
+        if shown is None:
+            continue  # already here, or superseded by an edit this laptop holds
+        after = cur.execute("SELECT count(*) FROM conflict WHERE record_type = ? AND record_id = ?"
+                            " AND field = ? AND resolved_at IS NULL", (rtype, rid, field)).fetchone()[0]
+        conflicts += max(0, after - before)
+        if shown.value != current[field]:
+            cur.execute(f"UPDATE {rtype} SET {field} = ? WHERE id = ?", (shown.value, rid))
             applied.append(field)
-        _close_conflicts_settled_by(cur, rtype, rid, field, base.get(field), change)
     return applied, conflicts
-
-
-def _record_conflict(cur, rtype, rid, change, field, my_value, my_stamp, their_value, their_stamp):
-    mine_wins = my_stamp > their_stamp
-    my_actor = _actor_of(cur, rtype, rid, field, my_stamp)
-    kept, other = ((my_value, my_stamp, my_actor), (their_value, their_stamp, change.get("actor", "")))
-    if not mine_wins:
-        kept, other = other, kept
-    cur.execute(
-        "INSERT INTO conflict (id, record_type, record_id, client_id, field, kept_value, kept_hlc,"
-        " kept_actor, other_value, other_hlc, other_actor, detected_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (uuid.uuid4().hex, rtype, rid, change["client_id"], field, json.dumps(kept[0]), kept[1],
-         kept[2], json.dumps(other[0]), other[1], other[2], _now()),
-    )
-
-
-def _actor_of(cur, rtype, rid, field, stamp) -> str:
-    row = cur.execute("SELECT actor FROM change_log WHERE record_type = ? AND record_id = ? AND hlc = ?",
-                      (rtype, rid, stamp)).fetchone()
-    return row[0] if row else ""
-
-
-def _close_conflicts_settled_by(cur, rtype, rid, field, base_stamp, change) -> None:
-    """An edit made after seeing both sides of a conflict settles it everywhere."""
-    if not base_stamp:
-        return
-    cur.execute(
-        "UPDATE conflict SET resolved_at = ?, resolved_by = ? WHERE record_type = ? AND record_id = ?"
-        " AND field = ? AND resolved_at IS NULL AND kept_hlc <= ? AND other_hlc <= ?",
-        (_now(), change.get("actor", ""), rtype, rid, field, base_stamp, base_stamp),
-    )
 
 
 def _drop_client(cur, client_id: str) -> None:
@@ -228,10 +368,16 @@ def _drop_client(cur, client_id: str) -> None:
                                              (client_id,)).fetchall()]
             cur.executemany("DELETE FROM field_clock WHERE record_type = ? AND record_id = ?",
                             [(cls.record_type, i) for i in ids])
+            causal.forget(cur, cls.record_type, ids)
             cur.execute(f"DELETE FROM {cls.record_type} WHERE client_id = ?", (client_id,))
     cur.execute("DELETE FROM field_clock WHERE record_type = 'client' AND record_id = ?", (client_id,))
+    causal.forget(cur, "client", [client_id])
     cur.execute("DELETE FROM conflict WHERE client_id = ?", (client_id,))
     cur.execute("DELETE FROM client WHERE id = ?", (client_id,))
+    cur.execute("DELETE FROM received_change WHERE client_id = ?", (client_id,))
+    cur.execute("DELETE FROM quarantined_change WHERE client_id = ?", (client_id,))
+    cur.execute("INSERT OR REPLACE INTO dropped_client (client_id, dropped_at) VALUES (?, ?)",
+                (client_id, _now()))
 
 
 def open_conflicts(store, client_id: str | None = None) -> list[OpenConflict]:
@@ -248,7 +394,8 @@ def open_conflicts(store, client_id: str | None = None) -> list[OpenConflict]:
 
 def resolve_conflict(store, conflict_id: str, keep_other: bool) -> None:
     """The coach chose: keep the current value, or take the other edit. Either way the
-    choice is a new edit that syncs, and settles the conflict on every device."""
+    choice is a new edit that supersedes every value of the field this laptop holds, so
+    it syncs and settles the conflict on every device (see store.causal)."""
     [row] = store.rows("SELECT * FROM conflict WHERE id = ?", (conflict_id,))
     cls = RECORD_TYPES[row["record_type"]]
     value = json.loads(row["other_value"] if keep_other else row["kept_value"])
@@ -259,5 +406,3 @@ def resolve_conflict(store, conflict_id: str, keep_other: bool) -> None:
                         (value, row["record_id"]))
         # Written even when the value stays: the decision is what settles other devices.
         store._record_change(cur, record, "update", {row["field"]: value})
-        cur.execute("UPDATE conflict SET resolved_at = ?, resolved_by = ? WHERE id = ?",
-                    (_now(), store.coach_name, conflict_id))

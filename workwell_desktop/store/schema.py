@@ -209,6 +209,42 @@ CREATE TABLE plan_note (
 );
 CREATE INDEX plan_note_client ON plan_note (client_id);
 """),
+    (6, "sync: quarantined changes; what each field edit had seen (causal merge)", """
+-- Never applied, never dropped: shown to IT (log, status bar) and retried after each
+-- page, so a change that arrived before what it builds on is applied once it can be.
+CREATE TABLE quarantined_change (
+    change_id TEXT PRIMARY KEY, record_type TEXT NOT NULL, record_id TEXT NOT NULL,
+    client_id TEXT NOT NULL, reason TEXT NOT NULL, body TEXT NOT NULL, received_at TEXT NOT NULL
+);
+
+-- Each field's heads: the edits of it no later edit has superseded (value as JSON).
+-- More than one with different values is an open conflict (see store.causal). A field
+-- with no rows yet (upgraded laptop) takes field_clock and open conflicts as its heads.
+CREATE TABLE field_head (
+    record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,
+    value TEXT NOT NULL, actor TEXT NOT NULL,
+    PRIMARY KEY (record_type, record_id, field, hlc)
+) WITHOUT ROWID;
+-- Plan versions: the other heads a new version settled (JSON list of version ids),
+-- so "changed elsewhere without seeing this" is decided by what was seen, not clocks.
+ALTER TABLE plan ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE plan_goal ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE plan_action ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE plan_referral ADD COLUMN also_supersedes TEXT NOT NULL DEFAULT '[]';
+-- A client dropped from this laptop (moved to another team) may come back: its changes
+-- must then be applied again, this laptop's own included, so they are forgotten here.
+ALTER TABLE received_change ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX received_change_client ON received_change (client_id);
+CREATE TABLE dropped_client (client_id TEXT PRIMARY KEY, dropped_at TEXT NOT NULL) WITHOUT ROWID;
+-- The same person entered on two laptops: both stay editable (a possible duplicate,
+-- same NHS number) until a coach merges one into the other; nothing is deleted.
+ALTER TABLE client ADD COLUMN merged_into TEXT NOT NULL DEFAULT '';
+-- Stamps an edit superseded: one arriving late changes nothing.
+CREATE TABLE field_superseded (
+    record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,
+    PRIMARY KEY (record_type, record_id, field, hlc)
+) WITHOUT ROWID;
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

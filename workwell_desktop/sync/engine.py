@@ -14,14 +14,19 @@ import logging
 import platform
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import httpx
+from pydantic import Field, ValidationError
 
 from ..store import replica
+from . import wire
 from .wire import (
     API_PREFIX,
     DEVICE_REVOKED,
     MAX_PUSH,
+    Change,
     RegisterRequest,
     RegisterResponse,
     SyncRequest,
@@ -49,12 +54,50 @@ class DeviceRevoked(SyncError):
     pass
 
 
+class CopiedDataFolder(SyncError):
+    """This data folder was registered somewhere else: another laptop or another folder."""
+
+
+def _home(store) -> str:
+    """Where this registration lives: the computer's name and the data folder's path.
+
+    A copy of the folder (another laptop, or a second folder on this one) shares the
+    device token and the clock's device id with the original; syncing both would
+    interleave two histories under one identity. A backup restored in place keeps
+    its home, and simply converges (the server sends everything back)."""
+    import hashlib
+
+    where = f"{platform.node()}|{Path(store.data_dir).resolve()}"
+    return hashlib.sha256(where.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+class _Reply(SyncResponse):
+    """``SyncResponse`` with pulled changes left raw: each is read on its own, so one the
+    laptop cannot read is quarantined instead of failing the whole page."""
+
+    changes: list[Any] = Field(default_factory=list)
+
+
+def _read_changes(raw_changes: list[Any]) -> tuple[list[dict], list[tuple[dict, str]]]:
+    good, malformed = [], []
+    for raw in raw_changes:
+        try:
+            good.append(Change.model_validate(raw).model_dump())
+        except ValidationError as e:
+            where = sorted({str(err["loc"][0]) for err in e.errors(include_url=False) if err["loc"]})
+            malformed.append((raw if isinstance(raw, dict) else {"value": repr(raw)[:200]},
+                              "unreadable change: " + (", ".join(where) or "not an object")))
+    return good, malformed
+
+
 @dataclass
 class SyncReport:
     pushed: int = 0
     pulled: int = 0
     rejected: int = 0
     conflicts: int = 0
+    quarantined: int = 0
+    forwarded: int = 0  # sent to a client's new team (the client has moved since the last sync)
     requests: int = 0
     finished_at: str = ""
     rejections: list[tuple[str, str]] = field(default_factory=list)
@@ -80,6 +123,13 @@ def register(store, server_url: str, username: str, password: str,
         raise SyncError("The server did not accept that username and password.")
     _raise_for_status(response)
     registered = RegisterResponse.model_validate(response.json())
+    home = replica.get_setting(store, "sync_home")
+    if home and home != _home(store):
+        # A copy starting its own life: its edits need their own clock identity too.
+        replica.renew_device_id(store)
+    # From the start of the feed: whatever this database held before, it receives its
+    # whole scope (each change applies once, by id).
+    replica.set_settings(store, sync_home=_home(store), sync_cursor="")
     replica.set_settings(
         store, server_url=server_url, sync_token=registered.token,
         server_device_id=registered.device_id, sync_username=registered.username,
@@ -99,12 +149,22 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
     server_url = replica.get_setting(store, "server_url")
     if not token:
         raise NotRegistered("This laptop is not registered with a WorkWell server yet.")
+    home = replica.get_setting(store, "sync_home")
+    if not home:  # registered before homes were kept: this is its home from now on
+        replica.set_settings(store, sync_home=_home(store))
+    elif home != _home(store):
+        log.warning("sync refused: the data folder was copied from another laptop or folder")
+        raise CopiedDataFolder(
+            "This WorkWell data was copied from another laptop or folder, so it will not sync "
+            "as the original. Nothing here is lost: connect it to the server again (WorkWell \u25b8 "
+            "Connect to server) and its unsent work will sync as a new laptop.")
     report = SyncReport()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
+    budget = None  # bytes per request: the server's limit, halved after any 413
     with _client(http) as client:
         while True:
-            batch = replica.unsent_changes(store, MAX_PUSH)
+            batch, more_waiting = next_batch(store, budget)
             request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
             body = gzip.compress(request.model_dump_json().encode("utf-8"), compresslevel=6)
             try:
@@ -113,6 +173,15 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 raise Offline("No connection to the WorkWell server. Your work is saved on this "
                               "laptop and will sync when you are back online.") from exc
             report.requests += 1
+            if response.status_code == 413 and batch:
+                # A server with a lower limit than ours: smaller requests, never the same one again.
+                if len(batch) == 1:
+                    replica.mark_rejected(store, [(batch[0]["change_id"], "too large for the server")])
+                    report.rejected += 1
+                    report.rejections.append((batch[0]["change_id"], "too large for the server"))
+                else:
+                    budget = max(1, sum(_change_bytes(c) for c in batch) // 2)
+                continue
             if response.status_code == 410 and _detail(response) == DEVICE_REVOKED:
                 if wipe_on_revoke:
                     store.wipe()
@@ -123,8 +192,12 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 raise SyncError("The server no longer accepts this laptop's registration. "
                                 "Ask IT to register it again.")
             _raise_for_status(response)
-            result = SyncResponse.model_validate(response.json())
+            result = _Reply.model_validate(response.json())
             replica.mark_sent(store, result.accepted)
+            if result.forwarded:
+                report.forwarded += len(result.forwarded)
+                store.record_event("sync-forwarded", f"changes={len(result.forwarded)}")
+                log.info("%d changes passed to the new team of a moved client", len(result.forwarded))
             if result.rejected:
                 rejections = [(r.change_id, r.reason) for r in result.rejected]
                 replica.mark_rejected(store, rejections)
@@ -132,16 +205,47 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 log.warning("server rejected %d changes", len(rejections))
             report.pushed += len(result.accepted)
             report.rejected += len(result.rejected)
-            report.conflicts += replica.apply_remote(
-                store, [c.model_dump() for c in result.changes], result.cursor)
+            changes, malformed = _read_changes(result.changes)
+            report.conflicts += replica.apply_remote(store, changes, result.cursor, result.server_time,
+                                                     malformed)
             report.pulled += len(result.changes)
-            if not result.more and len(batch) < MAX_PUSH:
+            if not result.more and not more_waiting:
                 break
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
     replica.set_settings(store, last_sync_at=report.finished_at)
-    log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, requests %d",
-             report.pushed, report.pulled, report.rejected, report.conflicts, report.requests)
+    if report.forwarded:  # the status bar tells the coach (gui.sync_controller)
+        replica.set_settings(store, forwarded_notice=f"{report.forwarded}|{report.finished_at}")
+    report.quarantined = len(replica.quarantined_changes(store))
+    log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, quarantined %d, requests %d",
+             report.pushed, report.pulled, report.rejected, report.conflicts, report.quarantined,
+             report.requests)
     return report
+
+
+# Room for the request's own fields around the changes, as a share of the body limit.
+_ENVELOPE_SHARE = 0.1
+
+
+def _change_bytes(change: dict) -> int:
+    return len(json.dumps(change, ensure_ascii=False, separators=(",", ":")).encode("utf-8")) + 1
+
+
+def next_batch(store, budget: int | None = None) -> tuple[list[dict], bool]:
+    """The oldest unsent changes that fit in one request under the server's body limit
+    (``wire.MAX_BODY_BYTES``, counted uncompressed as the server counts it), at most
+    ``MAX_PUSH``; and whether more wait after them. Always at least one change, so a
+    large one goes alone (the server refuses a payload over its own limit with a reason)."""
+    if budget is None:
+        budget = int(wire.MAX_BODY_BYTES * (1 - _ENVELOPE_SHARE))
+    waiting = replica.unsent_changes(store, MAX_PUSH + 1)
+    batch, size = [], 0
+    for change in waiting[:MAX_PUSH]:
+        cost = _change_bytes(change)
+        if batch and size + cost > budget:
+            break
+        batch.append(change)
+        size += cost
+    return batch, len(waiting) > len(batch)
 
 
 class _client:

@@ -43,10 +43,11 @@ class Change(BaseModel):
     client_id: str = Field(min_length=1, max_length=64)  # the client the record belongs to
     op: Op
     payload: dict[str, Any]
-    # For an update: each changed field's stamp as the editor last saw it. A receiver
-    # whose own stamp for the field differs holds an edit the editor never saw: if
-    # the values differ too, that is a conflict for a person to resolve.
-    base: dict[str, str] = Field(default_factory=dict)
+    # For an update: each changed field's stamps as the editor last saw them (a list:
+    # every concurrent value it had; a single stamp from older laptops). The edit
+    # supersedes exactly those; a receiver holding any other stamp for the field holds
+    # an edit the editor never saw, and both stay open as a conflict.
+    base: dict[str, str | list[str]] = Field(default_factory=dict)
     hlc: str = Field(min_length=1, max_length=128)
     device_id: str = Field(min_length=1, max_length=64)
     actor: str = Field(max_length=200)
@@ -68,6 +69,9 @@ class SyncRequest(BaseModel):
 
 class SyncResponse(BaseModel):
     accepted: list[str]
+    # Accepted changes for a client moved to another team after this device last pulled:
+    # passed to that team (the coach is told), not refused.
+    forwarded: list[str] = Field(default_factory=list)
     rejected: list[Rejection]
     changes: list[Change]
     cursor: str
