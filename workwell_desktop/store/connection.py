@@ -10,6 +10,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from ..hardening import private_folder
 from .errors import DatabaseUnreadable
 from .schema import LATEST_VERSION, MIGRATIONS
 
@@ -53,10 +54,11 @@ def backup_before_migration(conn, db_path: Path, version: int) -> Path:
     """A copy of the still-encrypted file, taken before any migration touches it."""
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     backups = db_path.parent / "backups"
-    backups.mkdir(exist_ok=True)
+    private_folder(backups)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     target = backups / f"{db_path.stem}-v{version}-{stamp}{db_path.suffix}"
     shutil.copy2(db_path, target)
+    os.chmod(target, 0o600)  # copy2 copies the mode; say it anyway (copied from an older install)
     return target
 
 

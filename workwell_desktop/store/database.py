@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..domain.records import RECORD_TYPES, Client, Record
+from ..hardening import private_folder, tighten_data_folder
 from . import audit
 from .clock import next_stamp
 from .connection import connect, migrate
@@ -79,7 +80,8 @@ class Store:
         if not coach_name.strip():
             raise InvalidRecord({"coach_name": "Enter your name: it is recorded against your work."})
         require_strong(passphrase)
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_folder(data_dir)
+        tighten_data_folder(data_dir)
         install_id = uuid.uuid4().hex
         kind = key_store_kind or choose_key_store_kind()
         key_store = key_store_for(kind, data_dir, install_id)
@@ -111,6 +113,7 @@ class Store:
                 f"There is no WorkWell database in {data_dir}. Set one up first "
                 "(in the app, or with: workwell-admin init)."
             )
+        tighten_data_folder(data_dir)
         settings = json.loads(settings_path.read_text(encoding="utf-8"))
         key_store = key_store_for(settings.get("key_store", ""), data_dir, settings.get("install_id", ""))
         key = unwrap_key(key_store.load(), passphrase)

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 import httpx
 
 from ..store import replica
+from . import server_address
+from .server_address import ConnectionPolicy, ServerAddress, UnsafeAddress
 from .wire import (
     API_PREFIX,
     DEVICE_REVOKED,
@@ -65,12 +67,21 @@ def is_registered(store) -> bool:
 
 
 def register(store, server_url: str, username: str, password: str,
-             device_name: str | None = None, http: httpx.Client | None = None) -> RegisterResponse:
-    """Register this laptop with the server under a coach's account."""
-    server_url = server_url.rstrip("/")
+             device_name: str | None = None, http: httpx.Client | None = None,
+             policy: ConnectionPolicy | None = None) -> RegisterResponse:
+    """Register this laptop with the server under a coach's account.
+
+    The address must pass the URL policy (``server_address``) and, where the
+    organisation fixes it, be that address; otherwise nothing is sent."""
+    policy = policy if policy is not None else server_address.current_policy()
+    address = _address_for(server_url, "The server address")
+    if policy.server_url and address.url != _address_for(policy.server_url, "The policy's address").url:
+        raise SyncError(f"Your organisation has set the WorkWell server to {policy.server_url}; "
+                        "this laptop can only connect there. Nothing was sent.")
+    server_url = address.url
     body = RegisterRequest(username=username, password=password,
                            device_name=device_name or platform.node() or "WorkWell laptop")
-    with _client(http) as client:
+    with _client(http, policy, address) as client:
         try:
             response = client.post(f"{server_url}{API_PREFIX}/devices", json=body.model_dump())
         except httpx.TransportError as exc:
@@ -90,19 +101,30 @@ def register(store, server_url: str, username: str, password: str,
     return registered
 
 
-def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -> SyncReport:
+def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
+         policy: ConnectionPolicy | None = None) -> SyncReport:
     """Push everything unsent and pull everything new; one request when nothing is.
 
     A revoked device wipes its data and key here unless ``wipe_on_revoke`` is False
-    (the GUI closes its own connection first, then wipes)."""
+    (the GUI closes its own connection first, then wipes).
+
+    When the organisation's policy names a different server from the one this laptop
+    registered with, the sync goes there with the same device token: the same service
+    accepts it and the laptop remembers the new address; a service that does not know
+    the token gets a clear "connect again" message and nothing local changes."""
     token = replica.get_setting(store, "sync_token")
-    server_url = replica.get_setting(store, "server_url")
     if not token:
         raise NotRegistered("This laptop is not registered with a WorkWell server yet.")
+    policy = policy if policy is not None else server_address.current_policy()
+    registered_url = replica.get_setting(store, "server_url")
+    # The organisation's address wins: re-deploying with a new SERVER_URL moves every laptop.
+    address = _address_for(policy.server_url or registered_url, "The server address")
+    server_url = address.url
+    moving = server_url != registered_url
     report = SyncReport()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
-    with _client(http) as client:
+    with _client(http, policy, address) as client:
         while True:
             batch = replica.unsent_changes(store, MAX_PUSH)
             request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
@@ -119,11 +141,21 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 raise DeviceRevoked(
                     "Service IT has revoked this laptop's access. Its WorkWell data and key "
                     "have been removed from this laptop. Contact your team lead.")
+            if response.status_code == 401 and moving:
+                raise NotRegistered(
+                    f"Your organisation has moved the WorkWell server to {server_url}, which does "
+                    "not know this laptop. Connect again (WorkWell \u25b8 Connect to server) with "
+                    "your username and password. Your work is saved on this laptop.")
             if response.status_code == 401:
                 raise SyncError("The server no longer accepts this laptop's registration. "
                                 "Ask IT to register it again.")
             _raise_for_status(response)
             result = SyncResponse.model_validate(response.json())
+            if moving:  # the new address knows this device: the same service
+                replica.set_settings(store, server_url=server_url)
+                store.record_event("server-address-changed", "by organisation policy")
+                log.info("server address changed by policy; device identity accepted there")
+                moving = False
             replica.mark_sent(store, result.accepted)
             if result.rejected:
                 rejections = [(r.change_id, r.reason) for r in result.rejected]
@@ -144,16 +176,29 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
     return report
 
 
-class _client:
-    """Use the caller's httpx client (tests, benchmarks) or a short-lived one."""
+def _address_for(url: str | None, what: str) -> ServerAddress:
+    try:
+        return server_address.parse_server_address(url or "", what)
+    except UnsafeAddress as refused:
+        raise SyncError(f"{refused} Nothing was sent.") from None
 
-    def __init__(self, http: httpx.Client | None):
+
+class _client:
+    """Use the caller's httpx client (tests, benchmarks) or a short-lived one made by the
+    URL policy. Either way the address is checked again just before the first byte."""
+
+    def __init__(self, http: httpx.Client | None, policy: ConnectionPolicy, address: ServerAddress):
         self._given, self._own = http, None
+        self._policy, self._address = policy, address
 
     def __enter__(self) -> httpx.Client:
-        if self._given is not None:
-            return self._given
-        self._own = httpx.Client(timeout=TIMEOUT)
+        try:
+            server_address.check_before_sending(self._address)
+            if self._given is not None:
+                return self._given
+            self._own = server_address.http_client(self._policy, self._address, TIMEOUT)
+        except UnsafeAddress as refused:
+            raise SyncError(f"{refused} Nothing was sent.") from None
         return self._own
 
     def __exit__(self, *exc) -> None:
