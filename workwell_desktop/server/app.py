@@ -20,6 +20,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from workwell_desktop.hardening import harden_process
 from workwell_desktop.sync import wire
 
 from . import auth, db, sync_service
@@ -200,6 +201,7 @@ def app_from_environment() -> FastAPI:
 
     Reads ``WORKWELL_SERVER_DATABASE_URL`` and ``WORKWELL_SERVER_TRUSTED_PROXIES`` (comma-separated).
     """
+    harden_process()  # uvicorn --factory starts here, not in our cli
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     proxies = os.environ.get("WORKWELL_SERVER_TRUSTED_PROXIES", "").split(",")
     proxies = [p.strip() for p in proxies if p.strip()]

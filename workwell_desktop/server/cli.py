@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy.orm import Session
 
+from ..hardening import harden_process
 from . import admin, db
 
 ENV_URL = "WORKWELL_SERVER_DATABASE_URL"
@@ -141,6 +142,7 @@ def _admin(args: argparse.Namespace, session: Session) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    harden_process()  # umask 077 (server.db, logs) and no core dumps holding passwords
     args = _parser().parse_args(argv)
     engine = db.make_engine(database_url(args))
     try:
