@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from workwell_desktop.server import auth, db
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TABLES = ("feed", "change", "client", "device", "app_user", "team")
+TABLES = ("feed", "change", "client", "device", "app_user", "team", "signin_throttle")
 
 
 def _libpq(url) -> str:

@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile", help="serve HTTPS directly with this certificate (PEM)")
     serve.add_argument("--ssl-keyfile", help="... and this private key (PEM)")
     serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes (PostgreSQL only; the sign-in throttle is per process)")
+                       help="worker processes (PostgreSQL only; they share the sign-in throttle)")
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
 
     adm = sub.add_parser("admin", help="teams, users and devices")
