@@ -96,9 +96,16 @@ def parse_server_address(text: object, what: str = "The server address") -> Serv
     if not host or not (_is_ip(host) or _HOST_NAME.match(host)):
         raise UnsafeAddress(f"{what} {value!r} is not a web address {example}.")
     try:
-        port = parts.port or (443 if scheme == "https" else 80)
+        explicit_port = parts.port
     except ValueError:
         raise UnsafeAddress(f"{what} {value!r} has a port that is not a number from 1 to 65535.") from None
+    port = explicit_port or (443 if scheme == "https" else 80)
+    # The address part must be exactly the host and port we understood: nothing a browser or
+    # httpx could read differently (such as "[::1].evil.example").
+    shown_host = f"[{host}]" if ":" in host else host
+    if parts.netloc.lower().rstrip(".") not in (shown_host, f"{shown_host}:{explicit_port}",
+                                                 f"{shown_host}.", f"{shown_host}.:{explicit_port}"):
+        raise UnsafeAddress(f"{what} {value!r} is not a web address {example}.")
     if parts.query or parts.fragment or "?" in value or "#" in value:
         raise UnsafeAddress(f"{what} {value!r} must not have a '?' or '#' part; {example}.")
     address = ServerAddress(value.rstrip("/"), scheme, host, port)
