@@ -45,7 +45,7 @@ class CaptureListener:
                         if not chunk:
                             break
                         data += chunk
-                        if self.reply is not None and _complete(data):
+                        if self.reply is not None and request_complete(data):
                             conn.sendall(self.reply)
                             break
                 except OSError:
@@ -62,7 +62,7 @@ class CaptureListener:
         self.sock.close()
 
 
-def _complete(data: bytearray) -> bool:
+def request_complete(data: bytearray) -> bool:
     head, sep, body = bytes(data).partition(b"\r\n\r\n")
     if not sep:
         return False

@@ -12,6 +12,7 @@ import gzip
 import json
 import logging
 import platform
+import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -85,6 +86,7 @@ def register(store, server_url: str, username: str, password: str,
         try:
             response = client.post(f"{server_url}{API_PREFIX}/devices", json=body.model_dump())
         except httpx.TransportError as exc:
+            _refuse_untrusted_certificate(exc, server_url)
             raise Offline(f"Could not reach the server at {server_url}: check the address and "
                           "your connection, then try again.") from exc
     if response.status_code == 401:
@@ -132,6 +134,7 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
             try:
                 response = client.post(f"{server_url}{API_PREFIX}/sync", content=body, headers=headers)
             except httpx.TransportError as exc:
+                _refuse_untrusted_certificate(exc, server_url)
                 raise Offline("No connection to the WorkWell server. Your work is saved on this "
                               "laptop and will sync when you are back online.") from exc
             report.requests += 1
@@ -174,6 +177,17 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, requests %d",
              report.pushed, report.pulled, report.rejected, report.conflicts, report.requests)
     return report
+
+
+def _refuse_untrusted_certificate(exc: Exception, server_url: str) -> None:
+    """A certificate that does not check out is not "offline": say so (nothing was sent)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            raise SyncError(
+                f"The server at {server_url} did not prove it is your WorkWell service: its "
+                "certificate was not accepted. Nothing was sent. Tell service IT.") from None
+        cause = cause.__cause__ or cause.__context__
 
 
 def _address_for(url: str | None, what: str) -> ServerAddress:
