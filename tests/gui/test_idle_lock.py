@@ -74,10 +74,15 @@ def test_any_key_or_mouse_input_restarts_the_idle_time(qtbot):
     assert not idle.running and not idle._timer.isActive()
 
 
-def test_zero_minutes_turns_the_idle_lock_off(qtbot):
-    idle = IdleLock(0)
-    idle.start()
-    assert not idle.running
+def test_the_idle_lock_cannot_be_switched_off(qtbot):
+    import pytest
+
+    for minutes in (0, -1, float("nan")):
+        with pytest.raises(ValueError):
+            IdleLock(minutes)
+    idle = IdleLock(10)
+    with pytest.raises(ValueError):
+        idle.set_minutes(0)
 
 
 @needs_proc_mem
