@@ -116,7 +116,7 @@ def test_settings_show_the_policy_idle_lock_as_a_limit_the_coach_may_shorten(qtb
     qtbot.addWidget(dialog)
     spin = dialog.editors["idle_lock_minutes"]
     assert spin.isEnabled() and spin.maximum() == 10
-    assert "at most 10" in dialog.managed_labels["idle_lock_minutes"].text()
+    assert "at most 10" in dialog.managed_labels["idle_lock_minutes"].text().lower()
     assert not dialog.editors["proxy_url"].isEnabled()  # shown because IT set it, read-only
     assert "server_ca_file" not in dialog.editors  # IT-only and not set: not shown
     spin.setValue(5)

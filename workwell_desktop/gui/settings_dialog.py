@@ -80,8 +80,8 @@ class SettingsDialog(QDialog):
             block_layout.setSpacing(3)
             block_layout.addWidget(editor)
             if settings.is_managed(key) and spec.lower_only:
-                note = QLabel(f"<b>{MANAGED_TEXT}</b>: at most {settings.policy_limit(key)}; "
-                              "you may choose less.")
+                # Short enough not to wrap: a wrapped label in a form row was clipped.
+                note = QLabel(f"<b>At most {settings.policy_limit(key)}, set by your organisation</b>")
                 _styled(note, "section")
                 note.setAccessibleName(f"{spec.label}: {MANAGED_TEXT.lower()}, at most "
                                        f"{settings.policy_limit(key)}")

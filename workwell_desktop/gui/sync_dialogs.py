@@ -89,6 +89,8 @@ class RegisterDialog(QDialog):
         self.pool = QThreadPool(self)
         self.signals = _Done()
         self.signals.done.connect(self._done)
+        # Wide enough for a whole server address and a two-line message.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
 
     def submit(self) -> None:
         url, user, password = self.url.text().strip(), self.username.text().strip(), self.password.text()
