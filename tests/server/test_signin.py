@@ -137,3 +137,16 @@ def test_a_strong_account_password_is_accepted(two_teams):
     with Session(two_teams.engine) as session:
         admin.create_user(session, "dee", "A", "coach", "lantern orchard velvet", "Dee Lane")
     assert register(two_teams.api, "dee", "lantern orchard velvet").status_code == 201
+
+
+def test_old_rows_are_pruned_so_made_up_usernames_cannot_grow_the_table(two_teams, monkeypatch):
+    with Session(two_teams.engine) as session:
+        for i in range(30):
+            auth.reserve_signin(session, f"nobody{i}", "198.51.100.7", now=1_000.0)
+        session.commit()
+    assert two_teams.count("signin_throttle") == 30
+    monkeypatch.setattr(auth, "PRUNE_ONE_IN", 1)
+    with Session(two_teams.engine) as session:
+        auth.reserve_signin(session, "ann", "127.0.0.1", now=1_000.0 + auth.QUIET_RESET + 1)
+        session.commit()
+    assert two_teams.count("signin_throttle") == 1

@@ -73,6 +73,7 @@ FREE_ATTEMPTS = 5
 FIRST_DELAY = 30.0
 MAX_DELAY = 15 * 60.0
 QUIET_RESET = 60 * 60.0
+PRUNE_ONE_IN = 50
 
 
 def signin_delay(attempts: int) -> float:
@@ -88,6 +89,9 @@ def reserve_signin(session: Session, username: str, source: str, now: float | No
     parallel guesses from many workers then queue on the row and see each other's count.
     """
     now = time.time() if now is None else now
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:  # guesses at made-up usernames must not grow it for ever
+        session.execute(delete(SigninThrottle).where(SigninThrottle.last_attempt_at < now - QUIET_RESET,
+                                                     SigninThrottle.wait_until <= now))
     key = (SigninThrottle.username == username) & (SigninThrottle.source == source)
     if session.scalar(select(SigninThrottle.attempts).where(key)) is None:
         try:

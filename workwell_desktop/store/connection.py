@@ -54,7 +54,9 @@ _KEY_FUNCTIONS = _sqlite3_key_function()
 def _database_handle(conn, db_path: Path) -> int | None:
     """The ``sqlite3*`` inside a sqlcipher3 connection: the first field after the Python
     object header (pysqlite's layout), confirmed by asking SQLite for its file name."""
-    if _KEY_FUNCTIONS is None or sys.implementation.name != "cpython":
+    # Only for the exact type whose layout this reads (a subclass or another driver: the pragma).
+    if _KEY_FUNCTIONS is None or sys.implementation.name != "cpython" \
+            or type(conn) is not sqlcipher3.Connection:
         return None
     handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
     if not handle:
