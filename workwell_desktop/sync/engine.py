@@ -182,7 +182,9 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
 def _refuse_untrusted_certificate(exc: Exception, server_url: str) -> None:
     """A certificate that does not check out is not "offline": say so (nothing was sent)."""
     cause: BaseException | None = exc
-    while cause is not None:
+    seen: set[int] = set()
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
         if isinstance(cause, ssl.SSLCertVerificationError):
             raise SyncError(
                 f"The server at {server_url} did not prove it is your WorkWell service: its "
