@@ -163,6 +163,19 @@ def _frozen() -> bool:
     return bool(getattr(sys, "frozen", False))
 
 
+def _program_data() -> str:
+    """The machine's ProgramData folder as Windows reports it: not ``%ProgramData%``, which
+    a coach can set for their own processes to point at a policy file of their own."""
+    import ctypes
+
+    csidl_common_appdata = 35
+    buffer = ctypes.create_unicode_buffer(1024)
+    found = ctypes.windll.shell32.SHGetFolderPathW(None, csidl_common_appdata, None, 0, buffer)
+    if found == 0 and buffer.value:
+        return buffer.value
+    return r"C:\ProgramData"
+
+
 def policy_file_path() -> Path:
     """The machine-wide policy file for this OS: a fixed place only administrators can write.
 
@@ -173,8 +186,7 @@ def policy_file_path() -> Path:
     if override and not _frozen():
         return Path(override)
     if sys.platform == "win32":
-        program_data = os.environ.get("ProgramData") or os.environ.get("PROGRAMDATA") or r"C:\ProgramData"
-        return Path(program_data, APP_AUTHOR, APP_NAME, "policy.json")
+        return Path(_program_data(), APP_AUTHOR, APP_NAME, "policy.json")
     return Path("/etc/workwell/policy.json")
 
 
