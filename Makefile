@@ -33,12 +33,14 @@ clean:
 	rm -rf $(VENV) build dist *.egg-info
 
 # `make package`: the PyInstaller bundle dist/WorkWell/ (both executables), self-tested,
-# its manifest signed when WORKWELL_SIGNING_KEY names the IT Ed25519 key, and
-# dist/WorkWell-<version>-<os>-<arch>.tar.gz. PyInstaller is installed into .venv if missing.
+# its manifest signed when WORKWELL_SIGNING_KEY names the IT Ed25519 key,
+# dist/WorkWell-<version>-<os>-<arch>.tar.gz and, where dpkg-deb exists (Debian, Ubuntu),
+# dist/workwell_<version>_<arch>.deb. PyInstaller is installed into .venv if missing.
 # PACKAGE_ARGS="--force" rebuilds even when nothing changed.
 PACKAGE_DIST ?= dist
 PACKAGE_ARGS ?=
 .PHONY: package
 package: $(STAMP)
 	bash packaging/debian-deps.sh run
-	$(PY) packaging/build.py --dist $(PACKAGE_DIST) --self-test --archive $(PACKAGE_ARGS)
+	$(PY) packaging/build.py --dist $(PACKAGE_DIST) --self-test --archive \
+	  $(if $(shell command -v dpkg-deb),--deb,) $(PACKAGE_ARGS)

@@ -2,7 +2,7 @@
 """Build the WorkWell bundle, self-test it, sign its manifest and archive it.
 
     python packaging/build.py                       # dist/WorkWell/ (reused when nothing changed)
-    python packaging/build.py --self-test --archive # what `make package` runs
+    python packaging/build.py --self-test --archive --deb  # what `make package` runs on Linux
     python packaging/build.py --sign-key it-key.pem # or WORKWELL_SIGNING_KEY=it-key.pem
 
 A build is skipped when ``<dist>/WorkWell.source-hash`` matches the hash of everything
@@ -31,8 +31,9 @@ SPEC = ROOT / "packaging" / "workwell.spec"
 BUNDLE_NAME = "WorkWell"
 PYINSTALLER_REQUIREMENT = "pyinstaller>=6.10"
 # Everything whose change means a new bundle.
-INPUTS = [ROOT / "workwell_desktop", ROOT / "resources", SPEC,
-          ROOT / "packaging" / "entry_workwell.py", ROOT / "packaging" / "entry_admin.py"]
+INPUTS = [ROOT / "workwell_desktop", ROOT / "resources", SPEC, ROOT / "pyproject.toml",
+          ROOT / "packaging" / "entry_workwell.py", ROOT / "packaging" / "entry_admin.py",
+          ROOT / "packaging" / "versioning.py", ROOT / "packaging" / "assets.py"]
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 
 
@@ -54,7 +55,7 @@ def source_hash() -> str:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     dists = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
     digest.update("\n".join([sys.version, platform.platform(), *dists]).encode())
-    for name in ("WORKWELL_BUNDLE_SLIM", "WORKWELL_BUNDLE_STRIP"):
+    for name in ("WORKWELL_BUNDLE_SLIM", "WORKWELL_BUNDLE_STRIP", "WORKWELL_BUILD_NUMBER"):
         digest.update(f"{name}={os.environ.get(name, '')}".encode())
     return digest.hexdigest()
 
@@ -114,10 +115,26 @@ def _build_bundle(dist: Path, work: Path | None, force: bool) -> Path:
     if result.returncode != 0:
         tail = log.read_text(errors="replace").splitlines()[-30:]
         raise SystemExit("PyInstaller failed:\n" + "\n".join(tail))
+    normalise_modes(bundle)
     stamp.write_text(wanted + "\n")
     seconds = time.monotonic() - started
     print(f"built {bundle}: {folder_megabytes(bundle):.1f} MB in {seconds:.0f} s", flush=True)
     return bundle
+
+
+def normalise_modes(bundle: Path) -> None:
+    """No group or world write anywhere in the bundle, whatever the builder's umask (often 002).
+
+    The manifest records these modes and packaging/verify refuses a writable install, so
+    a bundle built under a permissive umask must not carry that into the release.
+    """
+    if os.name != "posix":
+        return
+    for path in [Path(bundle), *Path(bundle).rglob("*")]:
+        if not path.is_symlink():
+            mode = path.lstat().st_mode
+            if mode & 0o022:
+                path.chmod(mode & 0o7755)
 
 
 def folder_megabytes(folder: Path) -> float:
@@ -167,7 +184,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sign-key", type=Path, default=os.environ.get("WORKWELL_SIGNING_KEY") or None,
                         help="Ed25519 private key (PEM) to sign the manifest (default $WORKWELL_SIGNING_KEY)")
     parser.add_argument("--archive", action="store_true", help="write the .tar.gz (and detached manifest)")
+    parser.add_argument("--deb", action="store_true",
+                        help="write the Debian package (packaging/linux/build-deb.sh; needs dpkg-deb)")
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "packaging"))
+    import assets
+    import versioning
+
+    assets.require(ROOT)
+
+    try:  # before minutes of PyInstaller: a version Windows Installer would misread stops here
+        versioning.check_version(project_version())
+    except versioning.VersionError as exc:
+        print(f"invalid version in pyproject.toml: {exc}", file=sys.stderr)
+        return 2
 
     bundle = build_bundle(args.dist, args.work or ROOT / "build" / "pyinstaller", args.force)
     if args.self_test:
@@ -175,7 +205,6 @@ def main(argv: list[str] | None = None) -> int:
         if code != 0:
             print(f"the bundle failed its self-test (exit {code})", file=sys.stderr)
             return code
-    sys.path.insert(0, str(ROOT / "packaging"))
     import manifest
 
     if args.sign_key:
@@ -192,6 +221,14 @@ def main(argv: list[str] | None = None) -> int:
             for source in (bundle / manifest.MANIFEST_NAME, bundle / manifest.SIGNATURE_NAME):
                 shutil.copyfile(source, archive.with_name(f"{stem}.{source.name}"))
         print(f"archive {archive} ({archive.stat().st_size / 1e6:.1f} MB)")
+    if args.deb:
+        # After signing: the package carries the signed manifest inside /opt/workwell.
+        result = subprocess.run(["bash", str(ROOT / "packaging" / "linux" / "build-deb.sh"), str(bundle),
+                                 str(args.dist), project_version()],
+                                env=dict(os.environ, PYTHON=sys.executable))
+        if result.returncode != 0:
+            print("the Debian package could not be built", file=sys.stderr)
+            return result.returncode
     return 0
 
 

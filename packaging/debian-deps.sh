@@ -5,7 +5,9 @@
 #   test: what the offscreen test-suite needs (EGL/GL/fontconfig for Qt, Xvfb for
 #         the real-window smoke test, poppler-utils to turn PDFs into PNGs, and for
 #         the packaging tests wixl + msitools to build and read the MSI and
-#         osslsigncode to Authenticode-sign and verify it).
+#         osslsigncode to Authenticode-sign and verify it; desktop-file-utils to check the
+#         .deb's menu entry).
+#   deb-depends: print the run list as the .deb's Depends field (packaging/linux/build-deb.sh).
 # Only missing packages are installed, so a second run costs a few dpkg queries.
 set -euo pipefail
 common=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 fonts-dejavu-core)
@@ -13,8 +15,10 @@ xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-ut
      libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0 libxcb-xfixes0)
 case "${1:-run}" in
   run)  wanted=("${common[@]}" "${xcb[@]}") ;;
-  test) wanted=("${common[@]}" "${xcb[@]}" xvfb xauth poppler-utils wixl msitools osslsigncode) ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  test) wanted=("${common[@]}" "${xcb[@]}" xvfb xauth poppler-utils wixl msitools osslsigncode
+              desktop-file-utils) ;;
+  deb-depends) (IFS=,; echo "${common[*]},${xcb[*]}" | sed 's/,/, /g'); exit 0 ;;
+  *) echo "usage: $0 run|test|deb-depends" >&2; exit 2 ;;
 esac
 command -v dpkg-query >/dev/null || exit 0   # not Debian/Ubuntu: nothing we can do here
 missing=()

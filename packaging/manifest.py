@@ -8,12 +8,19 @@
 The manifest (``workwell-manifest.json``) and its signature (``workwell-manifest.sig``)
 sit in the bundle's top folder and are the only files the manifest does not list.
 The manifest lists every other file by relative path (``/`` separated, sorted) with
-its size and SHA-256; a symbolic link is listed with its target. The signature is
+its size, SHA-256 and, when signed on a POSIX system, its permission bits (``mode``,
+octal text such as ``"0755"``); a symbolic link is listed with its target. The signature is
 Ed25519 over the manifest file's exact bytes, base64 in one line. The public key is
 shipped and pinned separately (docs/deployment.md), never taken from the bundle.
 
-Verification fails, naming the file, on any changed, missing or extra file, and
-on a manifest that does not match its signature under the pinned key.
+Verification fails, naming the file, on any changed, missing or extra file, a
+changed mode (``chmod 777``), a file or folder anyone but its owner can write, and on
+a manifest that does not match its signature under the pinned key. Modes are checked
+only where the checking system has them (not on Windows, whose Program Files ACLs do
+that job) and not with ``--ignore-modes`` (a payload unpacked from an MSI, which holds
+no modes). A link may be found as a plain copy of what it points to (an MSI or a
+Windows filesystem cannot hold links): it passes only if the copy matches, byte for
+byte, the file the manifest lists at the link's target.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import base64
 import hashlib
 import json
 import os
+import stat
 import sys
 import tarfile
 from datetime import UTC, datetime
@@ -35,8 +43,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 MANIFEST_NAME = "workwell-manifest.json"
 SIGNATURE_NAME = "workwell-manifest.sig"
 NOT_LISTED = {MANIFEST_NAME, SIGNATURE_NAME}
-FORMAT = 1
+FORMAT = 2  # 2: files carry "mode" (format 1 had none; a format-1 manifest still verifies)
 CHUNK = 1 << 20
+# Modes mean something only where the file system has them: recorded and checked on POSIX.
+POSIX_MODES = os.name == "posix"
 
 
 class VerificationError(Exception):
@@ -124,7 +134,25 @@ def folder_entries(bundle: Path) -> dict[str, dict]:
                 continue
             with path.open("rb") as handle:
                 entries[relative] = {"size": path.stat().st_size, "sha256": _sha256_of(handle)}
+            if POSIX_MODES:
+                entries[relative]["mode"] = _mode_text(path.lstat().st_mode)
     return entries
+
+
+def _mode_text(mode: int) -> str:
+    return f"{stat.S_IMODE(mode):04o}"
+
+
+def writable_by_others(bundle: Path) -> list[str]:
+    """Folders and files under ``bundle`` (``.`` for itself) that group or others may write."""
+    if not POSIX_MODES:
+        return []
+    bundle = Path(bundle)
+    paths = [bundle]
+    for dirpath, dirnames, filenames in os.walk(bundle, followlinks=False):
+        paths += [Path(dirpath, name) for name in dirnames + filenames]
+    return sorted(path.relative_to(bundle).as_posix() for path in paths
+                  if not path.is_symlink() and path.lstat().st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def archive_entries(archive: Path) -> tuple[dict[str, dict], bytes | None, bytes | None]:
@@ -158,7 +186,8 @@ def archive_entries(archive: Path) -> tuple[dict[str, dict], bytes | None, bytes
                 elif relative == SIGNATURE_NAME:
                     signature = handle.read()
                 else:
-                    entries[relative] = {"size": member.size, "sha256": _sha256_of(handle)}
+                    entries[relative] = {"size": member.size, "sha256": _sha256_of(handle),
+                                         "mode": _mode_text(member.mode)}
             else:  # hard links, devices, fifos: never part of a bundle
                 entries[relative] = {"unsupported": member.type.decode(errors="replace")}
     return entries, manifest, signature
@@ -206,7 +235,7 @@ def _bundle_version() -> str:
 
 # ----- verifying -----------------------------------------------------------------------
 def check(entries: dict[str, dict], manifest: bytes | None, signature: bytes | None,
-          public_key: Ed25519PublicKey) -> list[str]:
+          public_key: Ed25519PublicKey, check_modes: bool = True) -> list[str]:
     """Problems found, one line each naming the file; empty when the bundle is intact."""
     if manifest is None:
         return [f"missing: {MANIFEST_NAME} (the bundle was never signed, or the manifest was removed)"]
@@ -230,21 +259,58 @@ def check(entries: dict[str, dict], manifest: bytes | None, signature: bytes | N
             problems.append(f"extra: {path}")
         elif "unsupported" in have:
             problems.append(f"unexpected file type: {path}")
+        elif "link" in want and "link" not in have:
+            # Materialised by an MSI or a Windows copy: must be the very file linked to.
+            target = listed.get(_link_target(path, want["link"]))
+            if target is None or "link" in target or not _same_content(have, target):
+                problems.append(f"changed: {path} (a copy where a link to {want['link']} belongs, "
+                                "and not the same bytes)")
+            elif check_modes and _mode_differs(have, target):
+                problems.append(f"changed: {path} (mode {have['mode']}, expected {target['mode']})")
         elif "link" in want or "link" in have:
             if want.get("link") != have.get("link"):
                 problems.append(f"changed: {path} (link target)")
-        elif have.get("size") != want.get("size") or have.get("sha256") != want.get("sha256"):
+        elif not _same_content(have, want):
             problems.append(f"changed: {path}")
+        elif check_modes and _mode_differs(have, want):
+            problems.append(f"changed: {path} (mode {have['mode']}, expected {want['mode']})")
     return problems
 
 
+def _same_content(have: dict, want: dict) -> bool:
+    return have.get("size") == want.get("size") and have.get("sha256") == want.get("sha256")
+
+
+def _mode_differs(have: dict, want: dict) -> bool:
+    # A format-1 manifest, or one signed on Windows, has no modes to compare.
+    return "mode" in want and "mode" in have and have["mode"] != want["mode"]
+
+
+def _link_target(path: str, link: str) -> str:
+    """The manifest path a relative link points at ('' when it leaves the bundle)."""
+    parts: list[str] = []
+    for part in [*PurePosixPath(path).parent.parts, *PurePosixPath(link).parts]:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return ""
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) if not link.startswith("/") else ""
+
+
 def verify(target: Path, public_key_path: Path, manifest_path: Path | None = None,
-           signature_path: Path | None = None) -> tuple[list[str], int]:
+           signature_path: Path | None = None, check_modes: bool = True) -> tuple[list[str], int]:
     """Check a bundle folder or ``.tar.gz``; returns (problems, number of files checked)."""
     target = Path(target)
     public_key = load_public_key(public_key_path)
+    check_modes = check_modes and POSIX_MODES
+    writable: list[str] = []
     if target.is_dir():
         entries = folder_entries(target)
+        writable = writable_by_others(target) if check_modes else []
         manifest = _read_optional(target / MANIFEST_NAME)
         signature = _read_optional(target / SIGNATURE_NAME)
     elif target.is_file():
@@ -255,7 +321,9 @@ def verify(target: Path, public_key_path: Path, manifest_path: Path | None = Non
         manifest = Path(manifest_path).read_bytes()
     if signature_path:
         signature = Path(signature_path).read_bytes()
-    return check(entries, manifest, signature, public_key), len(entries)
+    problems = check(entries, manifest, signature, public_key, check_modes)
+    problems += [f"writable by others: {path} (group or world write permission)" for path in writable]
+    return problems, len(entries)
 
 
 def _read_optional(path: Path) -> bytes | None:
@@ -273,9 +341,12 @@ def verify_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pubkey", type=Path, required=True, help="the pinned public key (PEM)")
     parser.add_argument("--manifest", type=Path, help="a detached manifest to use instead of the bundle's")
     parser.add_argument("--signature", type=Path, help="a detached signature to use instead of the bundle's")
+    parser.add_argument("--ignore-modes", action="store_true",
+                        help="do not compare file modes (a payload unpacked from an MSI, which holds none)")
     args = parser.parse_args(argv)
     try:
-        problems, count = verify(args.target, args.pubkey, args.manifest, args.signature)
+        problems, count = verify(args.target, args.pubkey, args.manifest, args.signature,
+                                 check_modes=not args.ignore_modes)
     except VerificationError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 2
@@ -285,7 +356,8 @@ def verify_main(argv: list[str] | None = None) -> int:
         print(f"{args.target}: {len(problems)} problem(s); do not install or run this copy.", file=sys.stderr)
         return 1
     key = fingerprint(load_public_key(args.pubkey))
-    print(f"OK: {args.target}: {count} files match the manifest signed by {key}")
+    modes = "" if POSIX_MODES and not args.ignore_modes else " (file modes not checked)"
+    print(f"OK: {args.target}: {count} files match the manifest signed by {key}{modes}")
     return 0
 
 

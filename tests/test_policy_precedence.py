@@ -47,8 +47,8 @@ def test_policy_wins_over_user_settings_and_installer_defaults(key, files):
     with pytest.raises(SettingManaged):
         settings.set_user(key, other)
     assert settings.get(key) == fixed
-    below = Settings({key: fixed}, {key: other}, user, installer={key: other})
-    assert below.get(key) == fixed
+    under_installer = load_settings(registry={}, installer_defaults={SPECS[key].registry_name: str(other)})
+    assert under_installer.get(key) == fixed  # machine policy > installer defaults
 
 
 @pytest.mark.parametrize("key", sorted(VALUES))
@@ -63,10 +63,13 @@ def test_the_registry_policy_wins_for_every_setting(key, files):
 @pytest.mark.parametrize("key", sorted(VALUES))
 def test_without_a_policy_the_layers_apply_in_order(key, files):
     fixed, other, default = VALUES[key]
-    settings = Settings({}, {key: other} if SPECS[key].user_may_set else {}, files[1], installer={})
+    settings = Settings({}, {key: other} if SPECS[key].user_may_set else {}, files[1])
     assert settings.get(key) == (other if SPECS[key].user_may_set else default)
-    installed = Settings({}, {key: other}, files[1], installer={key: fixed})
-    assert installed.get(key) == fixed  # machine policy > installer defaults > user settings
+    files[1].write_text(json.dumps({key: other}))
+    installed = load_settings(registry={}, installer_defaults={SPECS[key].registry_name: str(fixed)})
+    assert installed.get(key) == fixed  # installer defaults > user settings
+    with pytest.raises(SettingManaged):
+        installed.set_user(key, other)
 
 
 def test_the_idle_lock_may_only_be_shortened_below_the_policy(files):
@@ -127,8 +130,11 @@ def test_an_installed_build_ignores_the_policy_file_hook(files, monkeypatch):
         assert policy_file_path() == Path("/etc/workwell/policy.json")
 
 
-def test_the_registry_is_read_even_when_the_hook_is_set(files, monkeypatch):
+def test_an_installed_build_always_reads_the_registry_policy(files, monkeypatch):
     read = []
     monkeypatch.setattr(settings_module, "read_policy_registry",
                         lambda: read.append(1) or {"IdleLockMinutes": "7"})
-    assert load_settings().get("idle_lock_minutes") == 7 and read == [1]
+    monkeypatch.setattr(settings_module, "read_installer_defaults_registry", lambda: {})
+    assert load_settings().get("idle_lock_minutes") == 10 and read == []  # the test-suite's hook
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert load_settings().get("idle_lock_minutes") == 7 and read == [1]  # WORKWELL_POLICY_FILE set

@@ -52,6 +52,9 @@ log = logging.getLogger(__name__)
 POLICY_FILE_ENV = "WORKWELL_POLICY_FILE"
 SETTINGS_FILE_ENV = "WORKWELL_SETTINGS_FILE"
 POLICY_REGISTRY_KEY = r"Software\Policies\NHS\WorkWell"
+# Written by the MSI from its SERVER_URL and IDLE_LOCK_MINUTES properties (and read back by
+# the MSI on repair and upgrade); the Policies key above is Group Policy's alone.
+INSTALLER_DEFAULTS_KEY = r"Software\NHS\WorkWell"
 
 
 class SettingError(ValueError):
@@ -176,15 +179,19 @@ def _program_data() -> str:
     return r"C:\ProgramData"
 
 
+def _policy_file_hook() -> bool:
+    """The test-only ``WORKWELL_POLICY_FILE`` is in force (never in an installed build)."""
+    return bool(os.environ.get(POLICY_FILE_ENV)) and not _frozen()
+
+
 def policy_file_path() -> Path:
     """The machine-wide policy file for this OS: a fixed place only administrators can write.
 
     ``WORKWELL_POLICY_FILE`` is a hook for the test-suite and source checkouts only: an
     installed (frozen) build ignores it, so a coach cannot swap in a policy of their own.
     """
-    override = os.environ.get(POLICY_FILE_ENV)
-    if override and not _frozen():
-        return Path(override)
+    if _policy_file_hook():
+        return Path(os.environ[POLICY_FILE_ENV])
     if sys.platform == "win32":
         return Path(_program_data(), APP_AUTHOR, APP_NAME, "policy.json")
     return Path("/etc/workwell/policy.json")
@@ -220,6 +227,47 @@ def read_policy_registry() -> dict[str, str]:
     except FileNotFoundError:
         pass
     return found
+
+
+def read_installer_defaults_registry() -> dict[str, str]:
+    """Values under HKLM\\Software\\NHS\\WorkWell that the MSI wrote (Windows only; empty elsewhere).
+
+    Read from the 64-bit view, where the per-machine MSI writes them. Tests put a fake
+    ``winreg`` in ``sys.modules`` (tests/packaging/fake_windows.py).
+    """
+    if sys.platform != "win32":
+        return {}
+    import winreg
+
+    access = winreg.KEY_READ | getattr(winreg, "KEY_WOW64_64KEY", 0)
+    found: dict[str, str] = {}
+    try:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, INSTALLER_DEFAULTS_KEY, 0, access) as key:
+            for spec in SPECS.values():
+                try:
+                    value, _kind = winreg.QueryValueEx(key, spec.registry_name)
+                except FileNotFoundError:
+                    continue
+                found[spec.registry_name] = value if isinstance(value, str) else str(value)
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def _installer_defaults_layer(values: Mapping[str, str] | None, problems: list[str]) -> dict[str, Any]:
+    """The installer's settings, checked; ``values`` None means read the registry (Windows)."""
+    if values is None:
+        try:
+            values = read_installer_defaults_registry()
+        except OSError as exc:
+            problems.append(f"The installer's settings could not be read from the registry ({exc}); "
+                            "they were ignored.")
+            values = {}
+    by_name = {spec.registry_name.lower(): spec.key for spec in SPECS.values()}
+    # The MSI writes both values on every install; one IT left blank means "not set".
+    raw = {by_name[name.lower()]: value for name, value in values.items()
+           if name.lower() in by_name and str(value).strip() != ""}
+    return _checked(raw, f"Installer settings HKLM\\{INSTALLER_DEFAULTS_KEY}", problems)
 
 
 def _read_json_layer(path: Path, what: str, problems: list[str]) -> dict[str, Any]:
@@ -275,37 +323,30 @@ def _registry_layer(values: Mapping[str, str], problems: list[str]) -> dict[str,
 class Settings:
     """Effective settings. Use :func:`load_settings` to make one.
 
-    Layers, highest first: machine policy, installer defaults, the coach's own
-    settings, defaults. A value the policy fixes always wins; below a policy value
-    a ``lower_only`` setting (the idle lock) may only be made smaller by the layers
-    under it, and by arguments or the environment (:meth:`idle_lock_minutes`).
+    ``policy`` holds what the machine fixes (the Policies key and file over the
+    installer's defaults, see :func:`load_settings`), then the coach's own settings,
+    then defaults. A value the policy fixes always wins; below a policy value a
+    ``lower_only`` setting (the idle lock) may only be made smaller by the coach's
+    settings, and by arguments or the environment (:meth:`idle_lock_minutes`).
     """
 
     def __init__(self, policy: Mapping[str, Any], user: Mapping[str, Any], user_path: Path,
-                 problems: list[str] | None = None, policy_source: str = "",
-                 installer: Mapping[str, Any] | None = None):
+                 problems: list[str] | None = None, policy_source: str = ""):
         self._policy = dict(policy)
-        self._installer = dict(installer or {})
         self._user = {k: v for k, v in dict(user).items() if k not in SPECS or SPECS[k].user_may_set}
         self.user_path = Path(user_path)
         self.policy_source = policy_source
         self.problems: list[str] = list(problems or [])
-
-    def _below_policy(self) -> tuple[dict[str, Any], ...]:
-        return (self._installer, self._user)
 
     def get(self, key: str) -> Any:
         if key not in SPECS:
             raise SettingError(f"There is no setting called {key!r}. Settings: {', '.join(SPECS)}.")
         if key in self._policy:
             value = self._policy[key]
-            if SPECS[key].lower_only:
-                value = min([value, *(layer[key] for layer in self._below_policy() if key in layer)])
+            if SPECS[key].lower_only and key in self._user:
+                value = min(value, self._user[key])
             return value
-        for layer in self._below_policy():
-            if key in layer:
-                return layer[key]
-        return DEFAULTS[key]
+        return self._user.get(key, DEFAULTS[key])
 
     def is_managed(self, key: str) -> bool:
         """True when the organisation's policy fixes this setting (or its upper limit)."""
@@ -316,11 +357,9 @@ class Settings:
         return self._policy.get(key)
 
     def source(self, key: str) -> str:
-        """Where the value comes from: ``policy``, ``installer``, ``user`` or ``default``."""
+        """Where the value comes from: ``policy``, ``user`` or ``default``."""
         if key in self._policy and not (SPECS[key].lower_only and self.get(key) != self._policy[key]):
             return "policy"
-        if key in self._installer:
-            return "installer"
         return "user" if key in self._user else "default"
 
     def as_dict(self) -> dict[str, Any]:
@@ -394,18 +433,24 @@ def _write_json_atomically(path: Path, values: Mapping[str, Any]) -> None:
 
 
 def load_settings(policy_path: Path | None = None, user_path: Path | None = None,
-                  registry: Mapping[str, str] | None = None) -> Settings:
+                  registry: Mapping[str, str] | None = None,
+                  installer_defaults: Mapping[str, str] | None = None) -> Settings:
     """Read the policy, the coach's settings and the defaults. Never raises for a bad file.
 
     ``registry`` replaces the Windows registry read (tests); by default it is read on
-    Windows, always (the registry policy wins over the file).
+    Windows, always in an installed build; only a source run with the test-only
+    ``WORKWELL_POLICY_FILE`` hook leaves the machine's registry out (the test-suite).
+    ``installer_defaults`` likewise replaces the read of the installer's key, which is used
+    only where neither the Policies key nor the policy file sets a value (it still beats
+    the coach's file, and like the policy it can only be made shorter for the idle lock).
     """
     problems: list[str] = []
     policy_path = Path(policy_path) if policy_path else policy_file_path()
     user_path = Path(user_path) if user_path else user_settings_path()
     policy = _read_json_layer(policy_path, "The organisation's policy file", problems)
     sources = [str(policy_path)] if policy else []
-    if registry is None:
+    read_machine_registry = registry is None and not _policy_file_hook()
+    if read_machine_registry:
         try:
             registry = read_policy_registry()
         except OSError as exc:
@@ -415,6 +460,11 @@ def load_settings(policy_path: Path | None = None, user_path: Path | None = None
     if from_registry:
         policy.update(from_registry)
         sources.append(f"HKLM\\{POLICY_REGISTRY_KEY}")
+    if installer_defaults is not None or read_machine_registry:
+        from_installer = _installer_defaults_layer(installer_defaults, problems)
+        if set(from_installer) - set(policy):
+            sources.append(f"HKLM\\{INSTALLER_DEFAULTS_KEY}")
+        policy = {**from_installer, **policy}
     user = _read_json_layer(user_path, "Your settings file", problems)
     for key in [k for k in user if not SPECS[k].user_may_set]:
         problems.append(f"Your settings file {user_path}: {SPECS[key].label} can only be set by "

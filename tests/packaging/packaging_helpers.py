@@ -14,7 +14,7 @@ TEST_WORK = ROOT / "build" / "test-bundle-work"
 
 def load_packaging_module(name: str):
     """packaging/<name>.py by path: `packaging` is also a PyPI package name, so never imported by name."""
-    module_name = f"workwell_packaging_{name}"
+    module_name = "workwell_packaging_" + name.replace("/", "_")
     if module_name in sys.modules:
         return sys.modules[module_name]
     spec = importlib.util.spec_from_file_location(module_name, PACKAGING / f"{name}.py")

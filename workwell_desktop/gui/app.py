@@ -15,11 +15,12 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from .. import logs
 from ..hardening import harden_process
-from ..paths import default_data_dir
+from ..paths import default_data_dir, resource_path
 from ..settings import load_settings
 from . import style
 from .main_window import MainWindow
@@ -74,6 +75,7 @@ def prepare_application(app: QApplication) -> None:
     QCoreApplication.setApplicationName("WorkWell Desktop")
     QCoreApplication.setOrganizationName("NHS")
     QApplication.setApplicationDisplayName("WorkWell Desktop")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "workwell.png"))))
     style.apply(app)
 
 
