@@ -19,6 +19,9 @@ STARTED = time.perf_counter()
 
 
 def _run() -> int:
+    from workwell_desktop.hardening import harden_process
+
+    harden_process()  # umask 077 and no core dumps, for the self-test and timing paths too
     if "--self-test" in sys.argv[1:]:
         from workwell_desktop.selftest import run_self_test
 

@@ -20,6 +20,23 @@ def isolated_settings(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WORKWELL_SETTINGS_FILE", str(folder / "settings.json"))
 
 
+@pytest.fixture(autouse=True)
+def quick_key_wrapping(monkeypatch):
+    """Hundreds of tests set up and unlock databases: wrap their keys at scrypt N=2^14 (the
+    lowest a key.json may hold) instead of 2^17, which would add minutes to the suite.
+    Only the test process is changed; tests/store/test_hardened_keys.py uses ``real_kdf``."""
+    from workwell_desktop.store import keys
+
+    monkeypatch.setattr(keys, "CURRENT_KDF", keys.KdfParams(2**14, 8, 1))
+
+
+@pytest.fixture
+def real_kdf(monkeypatch):
+    from workwell_desktop.store import keys
+
+    monkeypatch.setattr(keys, "CURRENT_KDF", keys.KdfParams(keys.SCRYPT_N, keys.SCRYPT_R, keys.SCRYPT_P))
+
+
 @pytest.fixture
 def passphrase():
     return PASSPHRASE

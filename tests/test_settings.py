@@ -64,9 +64,11 @@ def test_policy_over_user_over_default(files):
 
 def test_managed_setting_is_refused_and_nothing_is_written(files):
     policy, user = files
-    write(policy, {"idle_lock_minutes": 5})
+    write(policy, {"idle_lock_minutes": 5, "service_name": "Furness WorkWell"})
     settings = load_settings()
     with pytest.raises(SettingManaged, match="managed by your organisation"):
+        settings.set_user("service_name", "Elsewhere")
+    with pytest.raises(SettingManaged, match="allows at most 5"):  # the lock may only be shortened
         settings.set_user("idle_lock_minutes", 30)
     assert settings.get("idle_lock_minutes") == 5
     assert not user.exists()

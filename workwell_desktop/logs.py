@@ -11,10 +11,12 @@ import logging.handlers
 import os
 from pathlib import Path
 
+from .hardening import private_folder
+
 
 def configure(data_dir: Path, verbose: bool = False) -> None:
     logs = Path(data_dir) / "logs"
-    logs.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_folder(logs)  # the data folder too, if this is the first thing made in it
     log_file = logs / "workwell.log"
     if not log_file.exists():
         os.close(os.open(log_file, os.O_CREAT | os.O_WRONLY, 0o600))

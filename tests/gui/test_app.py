@@ -1,4 +1,4 @@
-"""Starting the app: arguments, environment, and unlocking from WORKWELL_PASSPHRASE."""
+"""Starting the app: arguments and environment; it always starts locked."""
 
 from pathlib import Path
 
@@ -18,22 +18,25 @@ def test_arguments_and_defaults(monkeypatch, tmp_path):
     assert parse_arguments([]).idle_lock_minutes == 3
 
 
-def test_passphrase_from_the_environment_unlocks_at_start(qtbot, data_dir, store):
-    store.close()
-    win = build_window(data_dir, 10, PASSPHRASE)
-    qtbot.addWidget(win)
-    assert win.handle.is_open and win.stack.currentWidget() is win.workspace
-    win.handle.close()
+def test_the_app_never_unlocks_from_the_environment(qtbot, monkeypatch, data_dir, store):
+    """WORKWELL_PASSPHRASE is for the headless commands; the app always starts locked."""
+    from PySide6.QtWidgets import QApplication
 
+    from workwell_desktop.gui import app as app_module
 
-def test_a_wrong_passphrase_from_the_environment_leaves_the_unlock_screen(qtbot, data_dir, store):
     store.close()
-    win = build_window(data_dir, 10, "not the passphrase")
+    monkeypatch.setenv("WORKWELL_PASSPHRASE", PASSPHRASE)
+    shown = []
+    monkeypatch.setattr(app_module.MainWindow, "show", lambda self: shown.append(self))
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    monkeypatch.setattr(app_module, "harden_process", lambda: None)  # keep the test process as it is
+    assert app_module.main(["--data-dir", str(data_dir)]) == 0
+    (win,) = shown
     qtbot.addWidget(win)
-    assert not win.handle.is_open and "not right" in win.unlock_screen.message.text()
+    assert not win.handle.is_open and win.stack.currentWidget() is win.unlock_screen
 
 
 def test_no_database_yet_shows_set_up(qtbot, data_dir):
-    win = build_window(data_dir, 10, PASSPHRASE)
+    win = build_window(data_dir, 10)
     qtbot.addWidget(win)
     assert win.setup_screen is not None and win.stack.currentWidget() is win.setup_screen

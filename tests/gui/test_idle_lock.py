@@ -2,6 +2,7 @@
 unlocking carries on where the coach was, with nothing typed lost."""
 
 from gui_demo import PASSPHRASE, add_demo_caseload
+from memory_scan import needles_from, needs_proc_mem, scan_own_memory
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
@@ -73,7 +74,29 @@ def test_any_key_or_mouse_input_restarts_the_idle_time(qtbot):
     assert not idle.running and not idle._timer.isActive()
 
 
-def test_zero_minutes_turns_the_idle_lock_off(qtbot):
-    idle = IdleLock(0)
-    idle.start()
-    assert not idle.running
+def test_the_idle_lock_cannot_be_switched_off(qtbot):
+    import pytest
+
+    for minutes in (0, -1, float("nan")):
+        with pytest.raises(ValueError):
+            IdleLock(minutes)
+    idle = IdleLock(10)
+    with pytest.raises(ValueError):
+        idle.set_minutes(0)
+
+
+@needs_proc_mem
+def test_after_lock_in_the_app_no_copy_of_the_key_is_left_in_memory(qtbot, data_dir, store):
+    """Lock from the app (Ctrl+L) after real use: the key, its hex and HEX are nowhere in
+    the process's memory (HAZ-062)."""
+    import gc
+
+    clients = add_demo_caseload(store, 3)
+    win = unlocked_window(qtbot, data_dir, store, minutes=10)
+    win.workspace.open_client(clients[0].id)
+    needles = needles_from(store._key)
+    assert scan_own_memory(needles)[0] >= 1
+    win.lock(idle=False)
+    gc.collect()
+    assert scan_own_memory(needles) == [0, 0, 0]
+    assert win.unlock_screen.passphrase.text() == ""

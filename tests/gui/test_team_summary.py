@@ -10,7 +10,8 @@ PASSPHRASE = "correct horse battery staple"
 
 def window_for(tmp_path, role, qtbot):
     Store.create(tmp_path / role, PASSPHRASE, "Lee Lead", coach_role=role).close()
-    window = build_window(tmp_path / role, 0, PASSPHRASE)
+    window = build_window(tmp_path / role)
+    window.open_store(Store.open(tmp_path / role, PASSPHRASE))
     qtbot.addWidget(window)
     window.resize(1200, 800)
     window.show()

@@ -23,7 +23,7 @@ from workwell_desktop.server import auth, db
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TABLES = ("feed", "record", "client_share", "server_setting", "change", "client", "device", "app_user",
-          "team")
+          "team", "signin_throttle")
 
 
 def _libpq(url) -> str:

@@ -100,6 +100,7 @@ from pathlib import Path
 import sqlcipher3
 
 from ..domain.vocabulary import COACH_ROLES
+from ..hardening import harden_process
 from ..paths import default_data_dir
 from ..store import StoreError
 from . import commands
@@ -159,6 +160,7 @@ def _fail(message: str, code: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code (see the module docstring)."""
+    harden_process()  # umask 077 and no core dumps before anything is read or written
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already explained by argparse

@@ -22,7 +22,7 @@ class IdleLock(QObject):
 
     def __init__(self, minutes: float, parent: QObject | None = None):
         super().__init__(parent)
-        self.minutes = minutes
+        self.minutes = _checked(minutes)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(max(1, round(minutes * 60_000)))
@@ -31,7 +31,7 @@ class IdleLock(QObject):
 
     def set_minutes(self, minutes: float) -> None:
         """A new idle time (from Settings), taking effect from now."""
-        self.minutes = minutes
+        self.minutes = _checked(minutes)
         self._timer.setInterval(max(1, round(minutes * 60_000)))
         if self._running:
             self._timer.start()
@@ -41,8 +41,6 @@ class IdleLock(QObject):
         return self._running
 
     def start(self) -> None:
-        if self.minutes <= 0:
-            return  # turned off by service IT
         if not self._running:
             QApplication.instance().installEventFilter(self)
             self._running = True
@@ -62,3 +60,10 @@ class IdleLock(QObject):
     def _expired(self) -> None:
         self.stop()
         self.idle.emit()
+
+
+def _checked(minutes: float) -> float:
+    # There is no "off": the settings allow 1 to 120 minutes and arguments may only shorten it.
+    if not minutes > 0:
+        raise ValueError(f"the idle lock must be more than 0 minutes, not {minutes!r}")
+    return minutes

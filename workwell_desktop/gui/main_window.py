@@ -21,6 +21,7 @@ from ..settings import Settings, load_settings
 from ..store import Store, is_initialised
 from ..store.database import wipe_data_folder
 from .about_dialog import AboutDialog
+from .change_passphrase_dialog import ChangePassphraseDialog
 from .database_handle import DatabaseHandle
 from .header_bar import HeaderBar
 from .idle_lock import IdleLock
@@ -129,11 +130,13 @@ class MainWindow(QMainWindow):
         self.conflicts_action = a("Sync &conflicts…", None, self.show_conflicts,
                                   "Changes made on two laptops that need a choice")
         self.settings_action = a("S&ettings…", "Ctrl+,", self.show_settings)
+        self.change_passphrase_action = a("Change &passphrase…", None, self.change_passphrase,
+                                          "Protect this laptop's database with a new passphrase")
         menus = self.menuBar()
         app_menu = menus.addMenu("Wor&kWell")
         for action in (self.new_client_action, self.find_action, None, self.sync_action,
                        self.register_action, self.conflicts_action, None, self.settings_action,
-                       self.lock_action, None, self.quit_action):
+                       self.change_passphrase_action, self.lock_action, None, self.quit_action):
             app_menu.addSeparator() if action is None else app_menu.addAction(action)
         client_menu = menus.addMenu("Client")
         for action in (self.new_session_action, self.consent_action, self.fit_note_action,
@@ -147,7 +150,8 @@ class MainWindow(QMainWindow):
                               self.new_session_action, self.consent_action, self.fit_note_action,
                               self.discharge_action, self.close_record_action,
                               self.assessment_action, self.plan_action, self.sync_action,
-                              self.register_action, self.conflicts_action)
+                              self.register_action, self.conflicts_action,
+                              self.change_passphrase_action)
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
         for action in self._needs_unlock:
@@ -212,7 +216,14 @@ class MainWindow(QMainWindow):
 
     def show_settings(self) -> None:
         if SettingsDialog(self.settings, self).exec():
-            self.idle_lock.set_minutes(float(self.settings.get("idle_lock_minutes")))
+            self.idle_lock.set_minutes(self.settings.idle_lock_minutes())
+
+    def change_passphrase(self) -> ChangePassphraseDialog:
+        dialog = ChangePassphraseDialog(self.handle, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(
+            "Your passphrase has been changed. Use the new one from now on.", 8000))
+        dialog.open()
+        return dialog
 
     def _revoked(self, message: str) -> None:
         """IT revoked this laptop: close the database, wipe it and its key, say so."""

@@ -67,6 +67,8 @@ class SettingsDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         for key, spec in SPECS.items():
+            if not spec.user_may_set and not settings.is_managed(key):
+                continue  # IT-only settings appear only when IT has set them
             editor = self._editor_for(key)
             label = QLabel(f"{spec.label}:")
             label.setBuddy(editor)
@@ -77,7 +79,17 @@ class SettingsDialog(QDialog):
             block_layout.setContentsMargins(0, 0, 0, 6)
             block_layout.setSpacing(3)
             block_layout.addWidget(editor)
-            if settings.is_managed(key):
+            if settings.is_managed(key) and spec.lower_only:
+                # Short enough not to wrap: a wrapped label in a form row was clipped.
+                note = QLabel(f"<b>At most {settings.policy_limit(key)}, set by your organisation</b>")
+                _styled(note, "section")
+                note.setAccessibleName(f"{spec.label}: {MANAGED_TEXT.lower()}, at most "
+                                       f"{settings.policy_limit(key)}")
+                block_layout.addWidget(note)
+                self.managed_labels[key] = note
+                editor.setAccessibleDescription(f"{MANAGED_TEXT}: at most {settings.policy_limit(key)}. "
+                                                f"{spec.help}")
+            elif settings.is_managed(key):
                 editor.setEnabled(False)
                 note = QLabel(f"<b>{MANAGED_TEXT}</b>")
                 _styled(note, "section")
@@ -110,14 +122,15 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self.save_button.setEnabled(any(not settings.is_managed(key) for key in SPECS))
+        self.save_button.setEnabled(any(self.editable(key) for key in self.editors))
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 84)
 
     def _editor_for(self, key: str) -> QWidget:
         value = self.settings.get(key)
         if key == "idle_lock_minutes":
             editor = QSpinBox()
-            editor.setRange(1, 120)
+            limit = self.settings.policy_limit(key)
+            editor.setRange(1, int(limit) if limit is not None else 120)
             editor.setSuffix(" minutes")
             editor.setValue(int(value))
         else:
@@ -129,14 +142,19 @@ class SettingsDialog(QDialog):
         self.editors[key] = editor
         return editor
 
+    def editable(self, key: str) -> bool:
+        """The coach may change it: not fixed by policy (the idle lock may be shortened)."""
+        spec = SPECS[key]
+        return spec.user_may_set and (not self.settings.is_managed(key) or spec.lower_only)
+
     def value_of(self, key: str) -> Any:
         editor = self.editors[key]
         return editor.value() if isinstance(editor, QSpinBox) else editor.text()
 
     def save(self) -> None:
         """Save what changed; on a bad value say what is wrong and keep the dialog open."""
-        changes = {key: self.value_of(key) for key in SPECS
-                   if not self.settings.is_managed(key) and self.value_of(key) != self.settings.get(key)}
+        changes = {key: self.value_of(key) for key in self.editors
+                   if self.editable(key) and self.value_of(key) != self.settings.get(key)}
         for key, value in changes.items():
             try:
                 self.settings.set_user(key, value)

@@ -64,7 +64,8 @@ class SetupScreen(QStackedWidget):
                                     ChoiceRadios(COACH_ROLES, "Your role", vertical=True))
         self.role.set_code("coach")
         self.passphrase = self.fields.row(form, "passphrase", "&Passphrase", self._secret("Passphrase"),
-                                          hint="At least 10 characters.", eager=False)
+                                          hint="At least 10 characters: three or four unrelated "
+                                               "words you will remember.", eager=False)
         self.confirm = self.fields.row(form, "confirm", "&Confirm passphrase",
                                        self._secret("Confirm passphrase"), eager=False)
         self.show_secret = QCheckBox("S&how passphrase")
@@ -104,7 +105,7 @@ class SetupScreen(QStackedWidget):
         errors = {}
         if not self.name.text().strip():
             errors["coach_name"] = "Enter your name: it is recorded against your work."
-        if strength := check_passphrase_strength(self.passphrase.text()):
+        if strength := check_passphrase_strength(self.passphrase.text(), (self.name.text(),)):
             errors["passphrase"] = strength
         if self.confirm.text() != self.passphrase.text():
             errors["confirm"] = "The two passphrases are not the same."

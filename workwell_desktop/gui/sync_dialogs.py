@@ -20,6 +20,7 @@ from ..domain.records import Client
 from ..domain.validation import format_nhs_number
 from ..store import RecordNotFound, replica
 from ..sync import engine
+from ..sync.server_address import UnsafeAddress, parse_server_address
 from .widgets import FieldMessage, button, hint_label, line_edit, primary_button, title_label
 
 
@@ -90,11 +91,16 @@ class RegisterDialog(QDialog):
         self.pool = QThreadPool(self)
         self.signals = _Done()
         self.signals.done.connect(self._done)
+        # Wide enough for a whole server address and a two-line message.
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
 
     def submit(self) -> None:
         url, user, password = self.url.text().strip(), self.username.text().strip(), self.password.text()
-        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-            self.message.show_message("Enter the server address starting https:// (ask IT).")
+        try:  # the same URL policy the sync engine applies again before sending
+            url = parse_server_address(url).url
+        except UnsafeAddress as refused:
+            self.message.show_message(str(refused))
+            self.url.setFocus()
             return
         if not user or not password:
             self.message.show_message("Enter your username and password.")

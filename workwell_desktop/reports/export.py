@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..hardening import write_private_bytes
 from .figures import OUTCOME_MEASURES, OUTCOME_NAMES, SERVICE, UNASSIGNED, Summary
 from .labels import is_breakdown, measure_label, value_text
 
@@ -315,5 +316,5 @@ def export_summary(store, week: str, fmt: str, out: Path, *, suppression: bool =
     data = render(summary, fmt)
     store.record_event("export-summary", f"week={summary.week},format={fmt},"
                        f"suppression={'on' if suppression else 'off'},scopes={len(summary.scopes)}")
-    Path(out).write_bytes(data)
+    write_private_bytes(Path(out), data)  # 0600: it holds figures about clients
     return summary

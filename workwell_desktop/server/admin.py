@@ -53,7 +53,7 @@ def create_user(session: Session, username: str, team: str, role: str, password:
     if role not in ROLES:
         raise AdminError(f"The role must be one of: {', '.join(ROLES)}.")
     try:
-        password_hash = auth.hash_password(password)
+        password_hash = auth.hash_password(password, (username, display_name))
     except auth.PasswordTooWeak as e:
         raise AdminError(str(e)) from e
     user = User(username=username, display_name=display_name.strip() or username, role=role,
@@ -70,7 +70,7 @@ def create_user(session: Session, username: str, team: str, role: str, password:
 def reset_password(session: Session, username: str, password: str) -> None:
     user = _user(session, username)
     try:
-        user.password_hash = auth.hash_password(password)
+        user.password_hash = auth.hash_password(password, (user.username, user.display_name))
     except auth.PasswordTooWeak as e:
         raise AdminError(str(e)) from e
     session.commit()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import Iterable
@@ -20,6 +22,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from workwell_desktop.hardening import harden_process
 from workwell_desktop.sync import wire
 
 from . import auth, db, sync_service
@@ -77,7 +80,7 @@ class AccessLog:
 def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) -> FastAPI:
     """The server application for a migrated database (see ``db.check_schema``)."""
     engine = database_url if isinstance(database_url, Engine) else db.make_engine(database_url)
-    throttle = auth.LoginThrottle()
+    trusted = [ipaddress.ip_network(p, strict=False) for p in trusted_proxies]
     head = db.head_revision()
     app = FastAPI(title="WorkWell sync server", version=head, docs_url=None, redoc_url=None)
     app.state.engine = engine
@@ -132,15 +135,21 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
             return _json({"detail": _errors(e)}, 422)
         if not all(sync_service.storable(v) for v in (body.username, body.password, body.device_name)):
             return _json({"detail": "Text contains a NUL character or invalid Unicode."}, 422)
-        if throttle.blocked(body.username):
-            raise HTTPException(429, "Too many failed sign-ins; wait five minutes and try again.",
-                                headers={"Retry-After": "300"})
+        source = auth.signin_source((request.client.host if request.client else ""),
+                                    request.headers.get("x-forwarded-for", ""), trusted)
+        who = (f"username={auth.loggable(body.username)!r} source={source} "
+               f"device_name={auth.loggable(body.device_name)!r}")
 
-        def work() -> wire.RegisterResponse | None:
+        def work() -> wire.RegisterResponse | float | None:
             with Session(engine) as session:
+                wait = auth.reserve_signin(session, body.username, source)
+                session.commit()  # counted before the password is checked, for every worker to see
+                if wait:
+                    return wait
                 user = auth.authenticate_user(session, body.username, body.password)
                 if user is None:
                     return None
+                auth.signin_succeeded(session, body.username, source)
                 device, token = auth.register_device(session, user, body.device_name)
                 reply = wire.RegisterResponse(
                     device_id=device.id, token=token, username=user.username,
@@ -150,10 +159,15 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
                 return reply
 
         reply = await run_in_threadpool(work)
+        if isinstance(reply, float):
+            seconds = math.ceil(reply)
+            log.warning("sign-in refused (too many tries, %ds to wait): %s", seconds, who)
+            raise HTTPException(429, f"Too many unsuccessful sign-ins from here; wait {seconds} seconds "
+                                     "and try again.", headers={"Retry-After": str(seconds)})
         if reply is None:
-            throttle.failed(body.username)
+            log.warning("sign-in refused (wrong username or password): %s", who)
             raise HTTPException(401, BAD_CREDENTIALS)
-        throttle.succeeded(body.username)
+        log.info("sign-in ok: %s device=%s", who, reply.device_id)
         request.state.device_id = reply.device_id
         return _json(reply.model_dump(), 201)
 
@@ -200,6 +214,7 @@ def app_from_environment() -> FastAPI:
 
     Reads ``WORKWELL_SERVER_DATABASE_URL`` and ``WORKWELL_SERVER_TRUSTED_PROXIES`` (comma-separated).
     """
+    harden_process()  # uvicorn --factory starts here, not in our cli
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     proxies = os.environ.get("WORKWELL_SERVER_TRUSTED_PROXIES", "").split(",")
     proxies = [p.strip() for p in proxies if p.strip()]

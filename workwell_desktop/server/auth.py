@@ -1,22 +1,26 @@
-"""Passwords (Argon2id), device tokens (only their SHA-256 is stored) and login throttling."""
+"""Passwords (Argon2id, with a strength policy), device tokens (only their SHA-256 is
+stored) and the sign-in throttle (in the database, per username and source address)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
-import threading
 import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Float, Integer, String, case, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Device, Team, User, utcnow
+from ..passphrase_strength import problem as strength_problem
+from .models import Base, Device, Team, User, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
@@ -28,9 +32,13 @@ class PasswordTooWeak(ValueError):
     pass
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordTooWeak(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+def hash_password(password: str, personal: tuple[str, ...] = ()) -> str:
+    """The Argon2id hash of an account password that passes the policy: 12 characters or
+    more, not on the commonest-passwords list, and hard enough to guess (the same estimate
+    as the laptop's passphrase; ``personal``: the username and name, tried first)."""
+    problem = strength_problem(password, MIN_PASSWORD_LENGTH, personal, "password")
+    if problem:
+        raise PasswordTooWeak(problem)
     return _hasher.hash(password)
 
 
@@ -45,34 +53,93 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class LoginThrottle:
-    """At most ``limit`` failed logins per username in ``window`` seconds (per server process)."""
+class SigninThrottle(Base):
+    """Recent sign-in attempts per username *and* source address, in the database that
+    every worker process shares, so restarts and extra workers do not reset or multiply it."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0):
-        self.limit, self.window = limit, window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
+    __tablename__ = "signin_throttle"
 
-    def _recent(self, username: str, now: float) -> list[float]:
-        recent = [t for t in self._failures.get(username, []) if now - t < self.window]
-        if recent:
-            self._failures[username] = recent
-        else:
-            self._failures.pop(username, None)
-        return recent
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # since the last success
+    last_attempt_at: Mapped[float] = mapped_column(Float, default=0.0)  # epoch seconds
+    wait_until: Mapped[float] = mapped_column(Float, default=0.0)
 
-    def blocked(self, username: str) -> bool:
-        with self._lock:
-            return len(self._recent(username, time.monotonic())) >= self.limit
 
-    def failed(self, username: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._failures[username] = [*self._recent(username, now), now]
+# Growing delays, never a hard lock: five tries free, then 30 s, 1, 2, 4 ... minutes, at most
+# 15, before the next try from that source. Keyed on the source too, so someone guessing from
+# elsewhere cannot keep a coach out. After an hour of quiet the count starts again.
+FREE_ATTEMPTS = 5
+FIRST_DELAY = 30.0
+MAX_DELAY = 15 * 60.0
+QUIET_RESET = 60 * 60.0
+PRUNE_ONE_IN = 50
 
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._failures.pop(username, None)
+
+def signin_delay(attempts: int) -> float:
+    """Seconds to wait after the ``attempts``-th unsuccessful try (0 while still free)."""
+    if attempts < FREE_ATTEMPTS:
+        return 0.0
+    return min(MAX_DELAY, FIRST_DELAY * 2 ** min(attempts - FREE_ATTEMPTS, 20))
+
+
+def reserve_signin(session: Session, username: str, source: str, now: float | None = None) -> float:
+    """Count a sign-in attempt before the password is checked; 0.0 means go ahead, else
+    the seconds to wait (nothing is counted then). Commit before checking the password:
+    parallel guesses from many workers then queue on the row and see each other's count.
+    """
+    now = time.time() if now is None else now
+    if secrets.randbelow(PRUNE_ONE_IN) == 0:  # guesses at made-up usernames must not grow it for ever
+        session.execute(delete(SigninThrottle).where(SigninThrottle.last_attempt_at < now - QUIET_RESET,
+                                                     SigninThrottle.wait_until <= now))
+    key = (SigninThrottle.username == username) & (SigninThrottle.source == source)
+    if session.scalar(select(SigninThrottle.attempts).where(key)) is None:
+        try:
+            with session.begin_nested():
+                session.add(SigninThrottle(username=username, source=source, attempts=0,
+                                           last_attempt_at=now, wait_until=0.0))
+        except IntegrityError:
+            pass  # another worker made it first
+    quiet = SigninThrottle.last_attempt_at < now - QUIET_RESET
+    counted = session.execute(
+        update(SigninThrottle).where(key, SigninThrottle.wait_until <= now)
+        .values(attempts=case((quiet, 1), else_=SigninThrottle.attempts + 1), last_attempt_at=now)
+        .returning(SigninThrottle.attempts)
+    ).scalar()
+    if counted is None:
+        wait_until = session.scalar(select(SigninThrottle.wait_until).where(key)) or now
+        return max(1.0, wait_until - now)
+    delay = signin_delay(counted)
+    if delay:
+        session.execute(update(SigninThrottle).where(key).values(wait_until=now + delay))
+    return 0.0
+
+
+def signin_succeeded(session: Session, username: str, source: str) -> None:
+    session.execute(delete(SigninThrottle).where(SigninThrottle.username == username,
+                                                 SigninThrottle.source == source))
+
+
+def signin_source(peer: str, forwarded_for: str,
+                  trusted: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> str:
+    """The caller's address: the peer, or behind a trusted proxy the address that proxy saw
+    (the last ``X-Forwarded-For`` entry; earlier ones are the caller's own claims)."""
+    try:
+        ip = ipaddress.ip_address(peer)
+    except ValueError:
+        return loggable(peer or "unknown", 64)
+    if forwarded_for and any(ip in net for net in trusted):
+        claimed = forwarded_for.split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(claimed))
+        except ValueError:
+            return str(ip)
+    return str(ip)
+
+
+def loggable(text: str, limit: int = 100) -> str:
+    """Text from the request made safe for one log line (no line breaks or control codes)."""
+    return "".join(c if c.isprintable() and c not in "\"" else "?" for c in text[:limit])
 
 
 @dataclass(frozen=True)

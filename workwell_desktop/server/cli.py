@@ -13,6 +13,7 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy.orm import Session
 
+from ..hardening import harden_process
 from . import admin, db
 
 ENV_URL = "WORKWELL_SERVER_DATABASE_URL"
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--ssl-certfile", help="serve HTTPS directly with this certificate (PEM)")
     serve.add_argument("--ssl-keyfile", help="... and this private key (PEM)")
     serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes (PostgreSQL only; the sign-in throttle is per process)")
+                       help="worker processes (PostgreSQL only; they share the sign-in throttle)")
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
 
     adm = sub.add_parser("admin", help="teams, users and devices")
@@ -158,6 +159,7 @@ def _admin(args: argparse.Namespace, session: Session) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    harden_process()  # umask 077 (server.db, logs) and no core dumps holding passwords
     args = _parser().parse_args(argv)
     engine = db.make_engine(database_url(args))
     try:

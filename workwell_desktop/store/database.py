@@ -17,7 +17,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import keyring.errors
+
 from ..domain.records import RECORD_TYPES, Client, Record
+from ..hardening import private_folder, tighten_data_folder
 from . import audit, causal
 from .clock import next_stamp
 from .connection import connect, migrate
@@ -30,9 +33,11 @@ from .errors import (
 )
 from .keys import (
     choose_key_store_kind,
+    kdf_params,
     key_store_for,
     new_database_key,
     require_strong,
+    scrub,
     unwrap_key,
     wrap_key,
     write_private_file,
@@ -56,11 +61,11 @@ def is_initialised(data_dir: Path) -> bool:
 class Store:
     """An unlocked database. Create with :meth:`create` or :meth:`open`."""
 
-    def __init__(self, conn, data_dir: Path, key_store, key: bytes):
+    def __init__(self, conn, data_dir: Path, key_store, key: bytearray):
         self._conn = conn
-        # Held while unlocked so background work (sync) can open its own connection;
-        # dropped on close (auto-lock).
-        self._key: bytes | None = key
+        # Held while unlocked so background work (sync) can open its own connection, in
+        # a buffer of this store's own that close() (lock, exit) overwrites with zeros.
+        self._key: bytearray | None = key
         self.data_dir = Path(data_dir)
         self.key_store = key_store
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
@@ -78,16 +83,21 @@ class Store:
             raise AlreadyInitialised(f"{data_dir} already holds a WorkWell database.")
         if not coach_name.strip():
             raise InvalidRecord({"coach_name": "Enter your name: it is recorded against your work."})
-        require_strong(passphrase)
-        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        require_strong(passphrase, (coach_name,))
+        private_folder(data_dir)
+        tighten_data_folder(data_dir)
         install_id = uuid.uuid4().hex
         kind = key_store_kind or choose_key_store_kind()
         key_store = key_store_for(kind, data_dir, install_id)
         key = new_database_key()
-        key_store.save(wrap_key(key, passphrase))
-        db_path = data_dir / DB_FILE
-        conn = connect(db_path, key)
-        migrate(conn, db_path)
+        try:
+            key_store.save(wrap_key(key, passphrase))
+            db_path = data_dir / DB_FILE
+            conn = connect(db_path, key)
+            migrate(conn, db_path)
+        except BaseException:
+            scrub(key)
+            raise
         with _transaction(conn) as cur:
             cur.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
                 ("device_id", uuid.uuid4().hex), ("coach_name", coach_name.strip()),
@@ -111,12 +121,23 @@ class Store:
                 f"There is no WorkWell database in {data_dir}. Set one up first "
                 "(in the app, or with: workwell-admin init)."
             )
+        tighten_data_folder(data_dir)
         settings = json.loads(settings_path.read_text(encoding="utf-8"))
         key_store = key_store_for(settings.get("key_store", ""), data_dir, settings.get("install_id", ""))
-        key = unwrap_key(key_store.load(), passphrase)
-        conn = connect(db_path, key)
-        migrate(conn, db_path)
+        wrapped = key_store.load()
+        key = unwrap_key(wrapped, passphrase)
+        try:
+            conn = connect(db_path, key)
+            migrate(conn, db_path)
+        except BaseException:
+            scrub(key)
+            raise
         store = cls(conn, data_dir, key_store, key)
+        if kdf_params(wrapped).weaker_than_current:
+            try:  # transparently, at the unlock that proves the passphrase
+                store._rewrap(passphrase, "upgraded the key's passphrase protection to current strength")
+            except (OSError, keyring.errors.KeyringError) as exc:  # the old wrap still works: try next time
+                log.warning("could not upgrade the key's protection (%s)", type(exc).__name__)
         from .replica import replay_deferred
 
         if replayed := replay_deferred(store):
@@ -125,6 +146,8 @@ class Store:
         return store
 
     def close(self) -> None:
+        """Close the connection and zero this store's copy of the key (lock and exit)."""
+        scrub(self._key)
         self._key = None
         if self._conn is not None:
             self._conn.close()
@@ -139,7 +162,12 @@ class Store:
         write while the GUI reads). Close it when the work is done."""
         if self._key is None:
             raise NotInitialised("The database is locked.")
-        return Store(connect(self.data_dir / DB_FILE, self._key), self.data_dir, self.key_store, self._key)
+        key = bytearray(self._key)  # its own copy: each store zeroes its own on close
+        try:
+            return Store(connect(self.data_dir / DB_FILE, key), self.data_dir, self.key_store, key)
+        except BaseException:
+            scrub(key)
+            raise
 
     def wipe(self) -> None:
         """Close, then remove this laptop's database and key (see wipe_data_folder)."""
@@ -148,7 +176,25 @@ class Store:
 
     def check_passphrase(self, passphrase: str) -> None:
         """Raises WrongPassphrase unless ``passphrase`` unlocks this database's key."""
-        unwrap_key(self.key_store.load(), passphrase)
+        scrub(unwrap_key(self.key_store.load(), passphrase))
+
+    def change_passphrase(self, current: str, new: str) -> None:
+        """Protect the key with a new passphrase. The current one must be right and the new
+        one strong (WrongPassphrase, WeakPassphrase); the database itself is unchanged."""
+        self.check_passphrase(current)
+        require_strong(new, (self.coach_name,))
+        if new == current:
+            from .errors import WeakPassphrase
+
+            raise WeakPassphrase("The new passphrase is the same as the current one: choose a new one.")
+        self._rewrap(new, "changed the passphrase")
+        self.record_event("change-passphrase")
+
+    def _rewrap(self, passphrase: str, what: str) -> None:
+        # The key is wrapped afresh (new salt, current scrypt cost) and saved atomically:
+        # a crash leaves the old wrap or the new one, both of which open the database.
+        self.key_store.save(wrap_key(self._key, passphrase))
+        log.info("%s", what)
 
     # ----- writing --------------------------------------------------------
     def add(self, record: Record) -> Record:

@@ -13,9 +13,11 @@ database is touched.
 from __future__ import annotations
 
 import base64
+import ctypes
 import json
 import os
 import secrets
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,50 +32,132 @@ from .errors import KeyMissing, WeakPassphrase, WrongPassphrase
 
 KEYRING_SERVICE = "WorkWell Desktop"
 MIN_PASSPHRASE_LENGTH = 10
-# scrypt cost: about 50-100 ms on a laptop, so unlocking stays well under 300 ms
-# while each guess at a stolen key costs an attacker the same.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
+# scrypt at OWASP's minimum (N=2^17, r=8, p=1: 128 MiB and about 0.3 s a guess on a laptop;
+# https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#scrypt).
+# Wraps made with less (N=2^15 before) are re-made at the next unlock.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
+# What a key.json may ask for: enough room for a stronger future setting, never enough to
+# exhaust memory or hang the unlock (a crafted file with N=2^40 is refused, not run).
+SCRYPT_N_RANGE = (2**14, 2**20)
+SCRYPT_R_RANGE = (1, 32)
+SCRYPT_P_RANGE = (1, 4)
+SCRYPT_MAX_MEMORY = 512 * 1024 * 1024  # 128 * r * N bytes
 _AAD = b"workwell-database-key-v1"
+KEY_BYTES = 32
 
 
-def new_database_key() -> bytes:
-    return secrets.token_bytes(32)
+def new_database_key() -> bytearray:
+    """256 random bits in a mutable buffer, so they can be zeroed when the database locks."""
+    key = bytearray(KEY_BYTES)
+    random = secrets.token_bytes(KEY_BYTES)
+    key[:] = random
+    scrub(random)
+    return key
 
 
-def check_passphrase_strength(passphrase: str) -> str | None:
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
-        return f"Use at least {MIN_PASSPHRASE_LENGTH} characters; a few words you will remember work well."
-    if len(set(passphrase)) < 4:
-        return "This passphrase is too easy to guess: use a few different words."
-    return None
+def scrub(secret: bytes | bytearray | None) -> None:
+    """Overwrite a secret's bytes in place: a bytearray, or (CPython) a bytes object no one
+    else will read again. Python cannot promise no other copy exists; this removes the
+    ones we made."""
+    if not secret:
+        return
+    if isinstance(secret, bytearray):
+        secret[:] = bytes(len(secret))
+        return
+    if type(secret) is bytes and len(secret) > 1 and sys.implementation.name == "cpython":
+        # ob_sval sits at the end of the object header; bytes of length 0 and 1 are shared.
+        offset = sys.getsizeof(b"") - 1
+        ctypes.memset(id(secret) + offset, 0, len(secret))
 
 
-def _kek(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+def check_passphrase_strength(passphrase: str, personal: tuple[str, ...] = ()) -> str | None:
+    """What is wrong with the passphrase in plain English, or None (see ``passphrase_strength``)."""
+    from ..passphrase_strength import passphrase_problem
+
+    return passphrase_problem(passphrase, personal)
 
 
-def wrap_key(key: bytes, passphrase: str) -> str:
-    """The key, encrypted under the passphrase, as a small JSON document."""
+@dataclass(frozen=True)
+class KdfParams:
+    n: int
+    r: int
+    p: int
+
+    @property
+    def weaker_than_current(self) -> bool:
+        return self.n < CURRENT_KDF.n or self.r < CURRENT_KDF.r
+
+
+CURRENT_KDF = KdfParams(SCRYPT_N, SCRYPT_R, SCRYPT_P)
+
+
+def _bounded(doc: dict) -> KdfParams:
+    """The scrypt parameters from a stored wrap, or ValueError when outside safe bounds."""
+    if doc.get("kdf") != "scrypt":
+        raise ValueError("unknown kdf")
+    n, r, p = doc["n"], doc["r"], doc["p"]
+    if not all(type(v) is int for v in (n, r, p)):
+        raise ValueError("kdf parameters must be whole numbers")
+    if not (SCRYPT_N_RANGE[0] <= n <= SCRYPT_N_RANGE[1] and n & (n - 1) == 0
+            and SCRYPT_R_RANGE[0] <= r <= SCRYPT_R_RANGE[1] and SCRYPT_P_RANGE[0] <= p <= SCRYPT_P_RANGE[1]
+            and 128 * r * n <= SCRYPT_MAX_MEMORY):
+        raise ValueError("kdf parameters out of bounds")
+    return KdfParams(n, r, p)
+
+
+def _kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    secret = passphrase.encode("utf-8")
+    try:
+        return Scrypt(salt=salt, length=32, n=params.n, r=params.r, p=params.p).derive(secret)
+    finally:
+        scrub(secret)
+
+
+def wrap_key(key: bytes | bytearray, passphrase: str, params: KdfParams | None = None) -> str:
+    """The key, encrypted under the passphrase (at ``CURRENT_KDF`` cost), as a small JSON document."""
+    params = params or CURRENT_KDF
     salt, nonce = secrets.token_bytes(16), secrets.token_bytes(12)
-    sealed = AESGCM(_kek(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)).encrypt(nonce, key, _AAD)
+    kek = _kek(passphrase, salt, params)
+    try:
+        sealed = AESGCM(kek).encrypt(nonce, key, _AAD)
+    finally:
+        scrub(kek)
     b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
     return json.dumps(
-        {"format": 1, "kdf": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P,
+        {"format": 1, "kdf": "scrypt", "n": params.n, "r": params.r, "p": params.p,
          "salt": b64(salt), "nonce": b64(nonce), "sealed_key": b64(sealed)}
     )
 
 
-def unwrap_key(wrapped: str, passphrase: str) -> bytes:
+def kdf_params(wrapped: str) -> KdfParams:
+    """The scrypt parameters a stored wrap was made with (KeyMissing if damaged)."""
+    try:
+        return _bounded(json.loads(wrapped))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise KeyMissing("The stored key is damaged and cannot be read. Contact service IT.") from None
+
+
+def unwrap_key(wrapped: str, passphrase: str) -> bytearray:
+    """The database key in a mutable buffer (zero it with ``scrub`` when done)."""
     try:
         doc = json.loads(wrapped)
-        salt, nonce, sealed = (base64.b64decode(doc[k]) for k in ("salt", "nonce", "sealed_key"))
-        kek = _kek(passphrase, salt, int(doc["n"]), int(doc["r"]), int(doc["p"]))
-    except (ValueError, KeyError, TypeError):
+        params = _bounded(doc)
+        salt, nonce, sealed = (base64.b64decode(doc[k], validate=True)
+                               for k in ("salt", "nonce", "sealed_key"))
+        if not (16 <= len(salt) <= 64 and len(nonce) == 12 and len(sealed) == KEY_BYTES + 16):
+            raise ValueError("wrong sizes")
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise KeyMissing("The stored key is damaged and cannot be read. Contact service IT.") from None
+    kek = _kek(passphrase, salt, params)
     try:
-        return AESGCM(kek).decrypt(nonce, sealed, _AAD)
+        plain = AESGCM(kek).decrypt(nonce, sealed, _AAD)
     except InvalidTag:
         raise WrongPassphrase("That passphrase is not right. Nothing has been changed; try again.") from None
+    finally:
+        scrub(kek)
+    key = bytearray(plain)
+    scrub(plain)
+    return key
 
 
 def write_private_file(path: Path, text: str) -> None:
@@ -189,7 +273,7 @@ def choose_key_store_kind() -> str:
     return "keyring" if keyring_usable() else "file"
 
 
-def require_strong(passphrase: str) -> None:
-    problem = check_passphrase_strength(passphrase)
+def require_strong(passphrase: str, personal: tuple[str, ...] = ()) -> None:
+    problem = check_passphrase_strength(passphrase, personal)
     if problem:
         raise WeakPassphrase(problem)

@@ -12,6 +12,7 @@ import gzip
 import json
 import logging
 import platform
+import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,8 @@ import httpx
 from pydantic import Field, ValidationError
 
 from ..store import replica
-from . import wire
+from . import server_address, wire
+from .server_address import ConnectionPolicy, ServerAddress, UnsafeAddress
 from .wire import (
     API_PREFIX,
     DEVICE_REVOKED,
@@ -108,15 +110,25 @@ def is_registered(store) -> bool:
 
 
 def register(store, server_url: str, username: str, password: str,
-             device_name: str | None = None, http: httpx.Client | None = None) -> RegisterResponse:
-    """Register this laptop with the server under a coach's account."""
-    server_url = server_url.rstrip("/")
+             device_name: str | None = None, http: httpx.Client | None = None,
+             policy: ConnectionPolicy | None = None) -> RegisterResponse:
+    """Register this laptop with the server under a coach's account.
+
+    The address must pass the URL policy (``server_address``) and, where the
+    organisation fixes it, be that address; otherwise nothing is sent."""
+    policy = policy if policy is not None else server_address.current_policy()
+    address = _address_for(server_url, "The server address")
+    if policy.server_url and address.url != _address_for(policy.server_url, "The policy's address").url:
+        raise SyncError(f"Your organisation has set the WorkWell server to {policy.server_url}; "
+                        "this laptop can only connect there. Nothing was sent.")
+    server_url = address.url
     body = RegisterRequest(username=username, password=password,
                            device_name=device_name or platform.node() or "WorkWell laptop")
-    with _client(http) as client:
+    with _client(http, policy, address) as client:
         try:
             response = client.post(f"{server_url}{API_PREFIX}/devices", json=body.model_dump())
         except httpx.TransportError as exc:
+            _refuse_untrusted_certificate(exc, server_url)
             raise Offline(f"Could not reach the server at {server_url}: check the address and "
                           "your connection, then try again.") from exc
     if response.status_code == 401:
@@ -140,13 +152,18 @@ def register(store, server_url: str, username: str, password: str,
     return registered
 
 
-def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -> SyncReport:
+def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
+         policy: ConnectionPolicy | None = None) -> SyncReport:
     """Push everything unsent and pull everything new; one request when nothing is.
 
     A revoked device wipes its data and key here unless ``wipe_on_revoke`` is False
-    (the GUI closes its own connection first, then wipes)."""
+    (the GUI closes its own connection first, then wipes).
+
+    When the organisation's policy names a different server from the one this laptop
+    registered with, the sync goes there with the same device token: the same service
+    accepts it and the laptop remembers the new address; a service that does not know
+    the token gets a clear "connect again" message and nothing local changes."""
     token = replica.get_setting(store, "sync_token")
-    server_url = replica.get_setting(store, "server_url")
     if not token:
         raise NotRegistered("This laptop is not registered with a WorkWell server yet.")
     home = replica.get_setting(store, "sync_home")
@@ -158,11 +175,17 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
             "This WorkWell data was copied from another laptop or folder, so it will not sync "
             "as the original. Nothing here is lost: connect it to the server again (WorkWell \u25b8 "
             "Connect to server) and its unsent work will sync as a new laptop.")
+    policy = policy if policy is not None else server_address.current_policy()
+    registered_url = replica.get_setting(store, "server_url")
+    # The organisation's address wins: re-deploying with a new SERVER_URL moves every laptop.
+    address = _address_for(policy.server_url or registered_url, "The server address")
+    server_url = address.url
+    moving = server_url != registered_url
     report = SyncReport()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
     budget = None  # bytes per request: the server's limit, halved after any 413
-    with _client(http) as client:
+    with _client(http, policy, address) as client:
         while True:
             batch, more_waiting = next_batch(store, budget)
             request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
@@ -170,6 +193,7 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
             try:
                 response = client.post(f"{server_url}{API_PREFIX}/sync", content=body, headers=headers)
             except httpx.TransportError as exc:
+                _refuse_untrusted_certificate(exc, server_url)
                 raise Offline("No connection to the WorkWell server. Your work is saved on this "
                               "laptop and will sync when you are back online.") from exc
             report.requests += 1
@@ -188,11 +212,21 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                 raise DeviceRevoked(
                     "Service IT has revoked this laptop's access. Its WorkWell data and key "
                     "have been removed from this laptop. Contact your team lead.")
+            if response.status_code == 401 and moving:
+                raise NotRegistered(
+                    f"Your organisation has moved the WorkWell server to {server_url}, which does "
+                    "not know this laptop. Connect again (WorkWell \u25b8 Connect to server) with "
+                    "your username and password. Your work is saved on this laptop.")
             if response.status_code == 401:
                 raise SyncError("The server no longer accepts this laptop's registration. "
                                 "Ask IT to register it again.")
             _raise_for_status(response)
             result = _Reply.model_validate(response.json())
+            if moving:  # the new address knows this device: the same service
+                replica.set_settings(store, server_url=server_url)
+                store.record_event("server-address-changed", "by organisation policy")
+                log.info("server address changed by policy; device identity accepted there")
+                moving = False
             replica.mark_sent(store, result.accepted)
             if result.forwarded:
                 report.forwarded += len(result.forwarded)
@@ -248,16 +282,42 @@ def next_batch(store, budget: int | None = None) -> tuple[list[dict], bool]:
     return batch, len(waiting) > len(batch)
 
 
-class _client:
-    """Use the caller's httpx client (tests, benchmarks) or a short-lived one."""
+def _refuse_untrusted_certificate(exc: Exception, server_url: str) -> None:
+    """A certificate that does not check out is not "offline": say so (nothing was sent)."""
+    cause: BaseException | None = exc
+    seen: set[int] = set()
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            raise SyncError(
+                f"The server at {server_url} did not prove it is your WorkWell service: its "
+                "certificate was not accepted. Nothing was sent. Tell service IT.") from None
+        cause = cause.__cause__ or cause.__context__
 
-    def __init__(self, http: httpx.Client | None):
+
+def _address_for(url: str | None, what: str) -> ServerAddress:
+    try:
+        return server_address.parse_server_address(url or "", what)
+    except UnsafeAddress as refused:
+        raise SyncError(f"{refused} Nothing was sent.") from None
+
+
+class _client:
+    """Use the caller's httpx client (tests, benchmarks) or a short-lived one made by the
+    URL policy. Either way the address is checked again just before the first byte."""
+
+    def __init__(self, http: httpx.Client | None, policy: ConnectionPolicy, address: ServerAddress):
         self._given, self._own = http, None
+        self._policy, self._address = policy, address
 
     def __enter__(self) -> httpx.Client:
-        if self._given is not None:
-            return self._given
-        self._own = httpx.Client(timeout=TIMEOUT)
+        try:
+            server_address.check_before_sending(self._address)
+            if self._given is not None:
+                return self._given
+            self._own = server_address.http_client(self._policy, self._address, TIMEOUT)
+        except UnsafeAddress as refused:
+            raise SyncError(f"{refused} Nothing was sent.") from None
         return self._own
 
     def __exit__(self, *exc) -> None:
