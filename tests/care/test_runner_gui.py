@@ -154,7 +154,7 @@ def test_initial_assessment_writes_free_text_per_section(qtbot, track, store, cl
     qtbot.keyClicks(runner.text_answer, "Low back pain since March")
     render(runner, "assess-runner-initial")
     press(qtbot, runner, Qt.Key.Key_Return)  # Enter moves on from a written answer
-    assert runner.progress_label.text() == "Item 2 of 27"
+    assert runner.progress_label.text() == "Item 2 of 28"
     press(qtbot, runner, Qt.Key.Key_Return)  # written answers may be left empty
     press(qtbot, runner, Qt.Key.Key_2)       # treatment: waiting
     assert runner.answers[2] == 2

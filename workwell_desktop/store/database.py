@@ -17,7 +17,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..domain.assessments import Assessment
 from ..domain.records import RECORD_TYPES, Client, Record
+from ..instruments.derived import score_problems
 from . import audit
 from .clock import next_stamp
 from .connection import connect, migrate
@@ -166,6 +168,9 @@ class Store:
                     record = replace(record, coach=self.coach_name)
             errors.update(record.validate())
             errors.update(self._conflicts(record, batch_ids))
+            if isinstance(record, Assessment):
+                # A stored score is never trusted: refused unless the answers give it.
+                errors.update(score_problems(record))
             prepared.append(record)
         if errors:
             raise InvalidRecord(errors)

@@ -16,14 +16,21 @@ id is remembered, so a repeated or interrupted page changes nothing twice.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..domain.assessments import Assessment
 from ..domain.records import RECORD_TYPES, Client
+from ..instruments.derived import derive_assessment
 from . import audit
+from .errors import InvalidRecord
 from .clock import is_stamp, next_stamp
 from .rows import from_row, to_row
+
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -139,6 +146,8 @@ def _apply_one(cur, store, change: dict) -> int:
         if op != "create" and not cls.mutable:
             return 0
         record = from_row(cls, {"id": rid, **change["payload"]})
+        if isinstance(record, Assessment):
+            record = _rescored(cur, record, change)
         row = to_row(record)
         cur.execute(f"INSERT INTO {rtype} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     tuple(row.values()))
@@ -155,6 +164,28 @@ def _apply_one(cur, store, change: dict) -> int:
         )
     audit.append(cur, change.get("actor", ""), f"received-{op}", rtype, rid, ",".join(sorted(fields)))
     return conflicts
+
+
+def _rescored(cur, record: Assessment, change: dict) -> Assessment:
+    """An assessment from another device, its score, band and flags worked out again
+    from its answers (instruments.derived: the same function a local save uses).
+
+    Kept re-scored rather than refused: the answers are what the client said, so
+    dropping them could lose a risk answer. The discrepancy is audited (field names
+    only) and logged. Answers that cannot be scored at all are refused.
+    """
+    try:
+        derivation = derive_assessment(record)
+    except ValueError as refused:
+        raise InvalidRecord({"answers": f"An assessment from another device could not be scored: {refused}"}) \
+            from None
+    if derivation.discrepancies:
+        fields = ",".join(derivation.discrepancies)
+        audit.append(cur, change.get("actor", ""), "rescored", record.record_type, record.id,
+                     f"stored values disagreed with the answers: {fields}")
+        log.warning("assessment %s from device %s re-scored: stored %s disagreed with the answers",
+                    record.id, change.get("device_id", "?"), fields)
+    return derivation.record
 
 
 def _merge_fields(cur, cls, rid: str, change: dict) -> tuple[list[str], int]:

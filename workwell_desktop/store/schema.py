@@ -209,6 +209,19 @@ CREATE TABLE plan_note (
 );
 CREATE INDEX plan_note_client ON plan_note (client_id);
 """),
+    (6, "risk events: every risk answer and what was done about it, kept whatever happens next", """
+-- Facts once made (domain/risk.py): an answer event is written the moment a risk
+-- answer is given; later and action events name the answers they respond to in
+-- closes (a JSON list). actions is a JSON list of safety checklist ids.
+CREATE TABLE risk_event (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    kind TEXT NOT NULL, instrument_id TEXT NOT NULL, item_id TEXT NOT NULL,
+    item_number INTEGER NOT NULL, answer INTEGER, flag_id TEXT NOT NULL,
+    assessment_id TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    actions TEXT NOT NULL, note TEXT NOT NULL, closes TEXT NOT NULL
+);
+CREATE INDEX risk_event_client ON risk_event (client_id);
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

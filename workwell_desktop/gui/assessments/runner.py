@@ -307,7 +307,8 @@ class AssessmentRunner(QDialog):
         if not self.instrument.scored:
             return False
         flagged = any(f.item == item.id for f in self.instrument.flags)
-        return self.instrument.missing.max_missing == 0 or flagged
+        rule = self.instrument.missing
+        return rule.max_missing == 0 or not rule.enabled or flagged
 
     def _text_changed(self) -> None:
         item = self.current_item()
