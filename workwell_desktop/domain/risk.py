@@ -108,7 +108,8 @@ class SafetyTask:
     from_assessment: bool = False        # a flagged assessment with no safety record
 
 
-def open_safety_tasks(events: Iterable[RiskEvent], assessments: Iterable[Assessment] = ()) -> list[SafetyTask]:
+def open_safety_tasks(events: Iterable[RiskEvent],
+                      assessments: Iterable[Assessment] = ()) -> list[SafetyTask]:
     """Every open safety task in these records (any number of clients), oldest first."""
     events = list(events)
     closed = {cid for e in events if e.kind == "action" for cid in e.closes}

@@ -24,8 +24,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..domain.assessments import Assessment
-from .registry import InstrumentRegistry, default_registry
 from .model import ScoreResult
+from .registry import InstrumentRegistry, default_registry
 
 # The stored fields that are derived from the answers.
 DERIVED_FIELDS = ("total", "raw", "band", "flags")

@@ -97,7 +97,8 @@ class Scorer:
             raise ValueError("; ".join(problems))
         return tuple(checked)
 
-    def _check_missing(self, values: tuple[int | None, ...], use_published_prorating: bool) -> tuple[int, ...]:
+    def _check_missing(self, values: tuple[int | None, ...],
+                       use_published_prorating: bool) -> tuple[int, ...]:
         missing = tuple(i + 1 for i, v in enumerate(values) if v is None)
         if not missing:
             return missing

@@ -25,10 +25,9 @@ from ..domain.assessments import Assessment
 from ..domain.records import RECORD_TYPES, Client
 from ..instruments.derived import derive_assessment
 from . import audit
-from .errors import InvalidRecord
 from .clock import is_stamp, next_stamp
+from .errors import InvalidRecord
 from .rows import from_row, to_row
-
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +176,8 @@ def _rescored(cur, record: Assessment, change: dict) -> Assessment:
     try:
         derivation = derive_assessment(record)
     except ValueError as refused:
-        raise InvalidRecord({"answers": f"An assessment from another device could not be scored: {refused}"}) \
-            from None
+        raise InvalidRecord(
+            {"answers": f"An assessment from another device could not be scored: {refused}"}) from None
     if derivation.discrepancies:
         fields = ",".join(derivation.discrepancies)
         audit.append(cur, change.get("actor", ""), "rescored", record.record_type, record.id,

@@ -62,7 +62,7 @@ from ..widgets import (
     primary_button,
     title_label,
 )
-from .fit import fit_to_screen, keep_on_screen, scrolling_body
+from .fit import fit_to_screen, scrolling_body
 from .safety_prompt import SafetyPrompt
 from .source import RecordSource
 
@@ -637,7 +637,8 @@ class AssessmentRunner(QDialog):
             self.band_label.setText(self._band_text(result))
         if result.prorated:
             self.score_label.setText(self.score_label.text() + " (prorated)")
-            self.band_label.setText(self.band_label.text() + "\n" + service.prorated_text(result.missing_items))
+            self.band_label.setText(
+                self.band_label.text() + "\n" + service.prorated_text(result.missing_items))
         self.change_label.setText(self._change_text())
         self.change_label.setVisible(bool(self.change_label.text()))
         if result.flags:
