@@ -123,8 +123,9 @@ def open_safety_tasks(events: Iterable[RiskEvent],
     for a in _assessments.current(assessments):
         # A flag with no safety record and no answer event of its own: it arrived by
         # sync (or was re-scored) without what was done, so it is a task too.
-        if a.flags and a.safety is None and a.id not in answered_in:
-            tasks.append(SafetyTask(a.client_id, a.instrument_id, 0, None, a.completed_on, (), a.id,
+        if a.flags and a.safety is None and a.id not in answered_in and a.id not in closed:
+            # An action event closes it by naming the assessment itself.
+            tasks.append(SafetyTask(a.client_id, a.instrument_id, 0, None, a.completed_on, (a.id,), a.id,
                                     from_assessment=True))
     return sorted(tasks, key=lambda t: t.since)
 
