@@ -150,11 +150,10 @@ class AssessmentRunner(QDialog):
         outer.setContentsMargins(20, 16, 20, 16)
         outer.setSpacing(10)
         heading = title_label(self.instrument.title, 1.3)
-        outer.addWidget(heading)
         who = paragraph(f"With {client.full_name}" + (
             f" \u00b7 correcting the assessment of {dates.for_reading(correcting.completed_on)}"
             if correcting else ""), role="hint")
-        outer.addWidget(who)
+        # The risk banner stays above the scrolled page: always in sight once shown.
         self.risk_banner = QWidget()
         banner = QHBoxLayout(self.risk_banner)
         banner.setContentsMargins(0, 0, 0, 0)
@@ -168,6 +167,8 @@ class AssessmentRunner(QDialog):
         outer.addWidget(self.risk_banner)
 
         self.scroll, _content, body = scrolling_body(self, outer)
+        body.addWidget(heading)
+        body.addWidget(who)
         self.stack = QStackedWidget()
         body.addWidget(self.stack, 1)
         self.stack.addWidget(self._build_item_page())
