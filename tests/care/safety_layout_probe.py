@@ -60,7 +60,7 @@ def check_dialog(dialog, name: str) -> list[str]:
         problems.append(f"{name}: {dialog.width()}x{dialog.height()} is larger than the screen "
                         f"{area.width()}x{area.height()}")
     labels, boxes, buttons = _widgets_rects(dialog)
-    for label, rect in labels:
+    for label, _rect in labels:
         if label.wordWrap():
             needed = label.heightForWidth(label.width())
             if needed > label.height() + 1:

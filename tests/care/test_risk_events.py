@@ -181,7 +181,8 @@ def test_only_a_recorded_action_closes_a_task(store, client):
     safety.record_later(store, client.id, [answer.id], "a1")
     assert len(safety.client_safety_tasks(store, client.id)) == 1
     with pytest.raises(InvalidRecord) as refused:
-        safety.record_safety_action(store, client.id, [answer.id], SafetyAction(("asked_immediate_risk",), ""))
+        safety.record_safety_action(store, client.id, [answer.id],
+                                    SafetyAction(("asked_immediate_risk",), ""))
     assert "safety_note" in refused.value.errors
     safety.record_safety_action(store, client.id, [answer.id],
                                 SafetyAction(("asked_immediate_risk",), "Asked; safe; GP today."))
