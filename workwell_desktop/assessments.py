@@ -63,6 +63,44 @@ def load_safety_guidance(path: Path | None = None) -> SafetyGuidance:
         raise ValueError(f"The safety prompt wording in {path} could not be read: {problem}") from None
 
 
+# Used only when the service's safety wording cannot be read (a broken edit): the
+# prompt must still open, with the national crisis lines, and say what is wrong.
+FALLBACK_GUIDANCE = {
+    "title": "Safety check: the client gave a risk answer",
+    "intro": ("Stop the questions and check the client is safe now, following your service's risk "
+              "and safeguarding procedure. Record what you did."),
+    "actions": [
+        {"id": "asked_immediate_risk", "label": "Asked about immediate risk"},
+        {"id": "called_999", "label": "Immediate danger: called 999"},
+        {"id": "shared_crisis_lines", "label": "Shared crisis lines"},
+        {"id": "followed_risk_procedure", "label": "Followed the service's risk procedure"},
+        {"id": "informed_team_lead", "label": "Informed the team lead"},
+    ],
+    "crisis_lines": [
+        {"name": "Emergency services", "number": "999", "when": "Anyone in immediate danger"},
+        {"name": "A&E", "number": "nearest emergency department", "when": "If they may not keep safe"},
+        {"name": "NHS 111", "number": "111, then option 2", "when": "Urgent mental health help, 24 hours"},
+        {"name": "Samaritans", "number": "116 123", "when": "Free, any time, day or night"},
+    ],
+    "note_prompt": "What you did and what was agreed",
+}
+
+
+def safety_guidance_for_prompt() -> tuple[SafetyGuidance, str]:
+    """The guidance the safety prompt shows, and a problem to show with it ("" when none).
+
+    A broken safety file never stops the prompt opening: the national wording above is
+    used and the problem is shown in the prompt and logged (hazard HAZ-006)."""
+    try:
+        return load_safety_guidance(), ""
+    except ValueError as broken:
+        import logging
+
+        logging.getLogger(__name__).error("safety wording file unreadable; national fallback shown")
+        return SafetyGuidance.from_dict(FALLBACK_GUIDANCE), (
+            f"{broken} The standard NHS crisis wording is shown instead: tell your service IT team today.")
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

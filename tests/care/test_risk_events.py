@@ -47,6 +47,11 @@ def test_the_answer_is_on_record_before_the_prompt_is_answered(qtbot, track, sto
         ("answer", "phq9", "q9", 9, 3)
     assert event.recorded_by == "Alex Coach" and event.recorded_at
     assert event.assessment_id == runner.assessment_id
+    # Bound to the client the runner was opened for, whose name it shows (HAZ-008).
+    assert event.client_id == client.id
+    assert runner.accessibleName().endswith("for Jane Example")
+    assert "Jane Example" in runner.windowTitle() or any(
+        "With Jane Example" in label.text() for label in runner.findChildren(type(runner.risk_text)))
     # It is in the change log (so it syncs) and the audit trail, like any record.
     assert any(c["record_type"] == "risk_event" for c in store.changes())
     assert any(a["record_type"] == "risk_event" for a in store.audit_trail())
@@ -248,3 +253,17 @@ def test_the_tab_shows_the_open_task_and_records_what_was_done(qtbot, track, sto
     assert prompt.result() == QDialog.DialogCode.Accepted
     assert safety.client_safety_tasks(store, client.id) == []
     assert not tab.safety_card.isVisibleTo(tab)
+
+
+def test_a_broken_safety_file_still_opens_the_prompt_with_the_national_lines(qtbot, track, store, client,
+                                                                              monkeypatch, tmp_path):
+    from workwell_desktop import assessments as service
+
+    broken = tmp_path / "safety_actions.json"
+    broken.write_text("{ not json", encoding="utf-8")
+    monkeypatch.setattr(service, "safety_guidance_path", lambda: broken)
+    runner = run_phq9(qtbot, track, store, client.id, 2)
+    qtbot.waitUntil(lambda: runner.safety_prompt is not None and runner.safety_prompt.isVisible())
+    texts = " ".join(label.text() for label in runner.safety_prompt.findChildren(type(runner.risk_text)))
+    assert "could not be read" in texts and "116 123" in texts and "999" in texts
+    assert kinds(store, client.id) == ["answer"]

@@ -113,7 +113,8 @@ class AssessmentRunner(QDialog):
         self.source = RecordSource(source)
         self.client_id = client_id
         self.instrument: Instrument = get_instrument(instrument_id)
-        self.guidance = guidance or service.load_safety_guidance()
+        self.guidance, self.guidance_problem = ((guidance, "") if guidance
+                                                else service.safety_guidance_for_prompt())
         self.correcting = correcting
         self.timepoint = correcting.timepoint if correcting else timepoint
         items = self.instrument.items
@@ -481,7 +482,7 @@ class AssessmentRunner(QDialog):
             "A risk answer was given earlier in this assessment and then changed. It is on record: "
             "record what you did about it."]
         prompt = SafetyPrompt(self.guidance, messages, self.source.coach_name, self,
-                              existing=self.safety)
+                              existing=self.safety, problem=self.guidance_problem)
         prompt.recorded.connect(self._safety_recorded)
         prompt.finished.connect(self._safety_closed)
         self.safety_prompt = prompt

@@ -26,7 +26,7 @@ class SafetyPrompt(QDialog):
 
     def __init__(self, guidance: SafetyGuidance, flag_messages: list[str], coach_name: str,
                  parent: QWidget | None = None, existing: SafetyAction | None = None,
-                 later_text: str = "&Later"):
+                 later_text: str = "&Later", problem: str = ""):
         super().__init__(parent)
         self.guidance, self.coach_name = guidance, coach_name
         self.action: SafetyAction | None = None
@@ -40,6 +40,10 @@ class SafetyPrompt(QDialog):
         self.scroll, self.content, layout = scrolling_body(self, outer)
         layout.setSpacing(10)
         layout.addWidget(title_label(guidance.title, 1.3))
+        if problem:  # the service's wording could not be read: the national wording is shown
+            warning = paragraph(problem, role="error-summary")
+            warning.setAccessibleName("Problem with the safety wording")
+            layout.addWidget(warning)
 
         self.flag_labels = []
         for message in flag_messages:

@@ -249,8 +249,9 @@ class AssessmentsTab(QWidget):
                 messages = [rule.message]
             except (ValueError, StopIteration, KeyError, TypeError):
                 messages = [task_text(task)]
-        prompt = SafetyPrompt(service.load_safety_guidance(), messages, self.source.coach_name, self.window(),
-                              later_text="&Close")
+        guidance, problem = service.safety_guidance_for_prompt()
+        prompt = SafetyPrompt(guidance, messages, self.source.coach_name, self.window(),
+                              later_text="&Close", problem=problem)
         prompt.recorded.connect(lambda action, t=task: self._task_recorded(t, action))
         self.safety_prompt = prompt
         prompt.open()
@@ -336,7 +337,7 @@ class AssessmentsTab(QWidget):
             lines.append(f"{item_id.replace('_', ' ').capitalize()}: {text}")
         safety = chosen.safety
         if safety is not None:
-            guidance = service.load_safety_guidance()
+            guidance, _problem = service.safety_guidance_for_prompt()
             lines.append("After the risk answer: " + "; ".join(guidance.label_for(a) for a in safety.actions)
                          + f". {safety.note}")
         if chosen.supersedes:
