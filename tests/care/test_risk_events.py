@@ -267,3 +267,14 @@ def test_a_broken_safety_file_still_opens_the_prompt_with_the_national_lines(qtb
     texts = " ".join(label.text() for label in runner.safety_prompt.findChildren(type(runner.risk_text)))
     assert "could not be read" in texts and "116 123" in texts and "999" in texts
     assert kinds(store, client.id) == ["answer"]
+
+
+def test_an_action_for_another_client_closes_nothing(store, client):
+    from workwell_desktop.domain.records import Client, Referral
+
+    other = Client(given_name="Sol", family_name="Brook", date_of_birth="1990-01-01",
+                   nhs_number="9990000026", postcode="CA1 1AA", phone="07700900124")
+    store.add_together([other, Referral(client_id=other.id, route="gp", received_on="2026-09-01")])
+    [answer] = safety.record_risk_answer(store, client.id, get_instrument("phq9"), "q9", 2, "a1")
+    safety.record_safety_action(store, other.id, [answer.id], SafetyAction(("asked_immediate_risk",), "x"))
+    assert len(safety.client_safety_tasks(store, client.id)) == 1

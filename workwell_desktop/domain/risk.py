@@ -112,18 +112,20 @@ def open_safety_tasks(events: Iterable[RiskEvent],
                       assessments: Iterable[Assessment] = ()) -> list[SafetyTask]:
     """Every open safety task in these records (any number of clients), oldest first."""
     events = list(events)
-    closed = {cid for e in events if e.kind == "action" for cid in e.closes}
-    later = {cid for e in events if e.kind == "later" for cid in e.closes}
+    # An action closes only its own client's answers: one naming another client's ids
+    # (a bug, or a tampered change) closes nothing.
+    closed = {(e.client_id, cid) for e in events if e.kind == "action" for cid in e.closes}
+    later = {(e.client_id, cid) for e in events if e.kind == "later" for cid in e.closes}
     tasks = [
         SafetyTask(e.client_id, e.instrument_id, e.item_number, e.answer, e.recorded_at, (e.id,),
-                   e.assessment_id, e.id in later)
-        for e in events if e.kind == "answer" and e.id not in closed
+                   e.assessment_id, (e.client_id, e.id) in later)
+        for e in events if e.kind == "answer" and (e.client_id, e.id) not in closed
     ]
     answered_in = {e.assessment_id for e in events if e.kind == "answer"}
     for a in _assessments.current(assessments):
         # A flag with no safety record and no answer event of its own: it arrived by
         # sync (or was re-scored) without what was done, so it is a task too.
-        if a.flags and a.safety is None and a.id not in answered_in and a.id not in closed:
+        if a.flags and a.safety is None and a.id not in answered_in and (a.client_id, a.id) not in closed:
             # An action event closes it by naming the assessment itself.
             tasks.append(SafetyTask(a.client_id, a.instrument_id, 0, None, a.completed_on, (a.id,), a.id,
                                     from_assessment=True))

@@ -330,6 +330,8 @@ class AssessmentsTab(QWidget):
                  f"{dates.for_reading(chosen.completed_on)}, by {chosen.completed_by}."]
         if chosen.total is not None or chosen.band:
             lines.append(f"Score {score_text(chosen)}" + (f": {chosen.band}" if chosen.band else "") + ".")
+            if missing := service.missing_items_of(chosen):
+                lines.append(service.prorated_text(missing))
         answered = [f"{i}: {a}" for i, a in enumerate(chosen.answers, 1) if a is not None]
         if answered:
             lines.append("Answers: " + ", ".join(answered) + ".")
