@@ -278,3 +278,18 @@ def test_an_action_for_another_client_closes_nothing(store, client):
     [answer] = safety.record_risk_answer(store, client.id, get_instrument("phq9"), "q9", 2, "a1")
     safety.record_safety_action(store, other.id, [answer.id], SafetyAction(("asked_immediate_risk",), "x"))
     assert len(safety.client_safety_tasks(store, client.id)) == 1
+
+
+def test_the_initial_assessment_risk_question_cannot_be_skipped(qtbot, track, store, client):
+    initial = get_instrument("workwell_initial")
+    runner = AssessmentRunner(store, client.id, "workwell_initial", "baseline")
+    track(runner)
+    runner.show()
+    position = [i.id for i in initial.items].index("wellbeing_risk")
+    runner.show_item(position)
+    assert "can be left unanswered" not in runner.key_hint.text()
+    runner.next_item()
+    assert runner.index == position and "Choose an answer" in runner.item_message.text()
+    runner.show_item(position + 1)  # an ordinary question of the same measure stays optional
+    if runner.current_item().response != "text":
+        assert "can be left unanswered" in runner.key_hint.text()

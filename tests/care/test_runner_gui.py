@@ -159,6 +159,8 @@ def test_initial_assessment_writes_free_text_per_section(qtbot, track, store, cl
     press(qtbot, runner, Qt.Key.Key_2)       # treatment: waiting
     assert runner.answers[2] == 2
     while runner.stack.currentIndex() == 0:
+        if runner.current_item().id == "wellbeing_risk" and runner.answers[runner.index] is None:
+            press(qtbot, runner, Qt.Key.Key_0)  # the risk question must be answered: "No"
         press(qtbot, runner, Qt.Key.Key_Return)
     assert "Health conditions: Low back pain since March" in runner.answers_label.text()
     with qtbot.waitSignal(runner.saved) as saved:

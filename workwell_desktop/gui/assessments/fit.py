@@ -11,7 +11,7 @@ content needs at its width, capped by the screen's available area.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QVBoxLayout, QWidget
 
@@ -40,10 +40,12 @@ def available_area(widget: QWidget) -> QRect:
     return screen.availableGeometry()
 
 
-def fit_to_screen(dialog: QDialog, scroll: QScrollArea, preferred_width: int) -> None:
+def fit_to_screen(dialog: QDialog, scroll: QScrollArea, preferred_width: int, *,
+                  grow_only: bool = False) -> None:
     """Resize ``dialog`` to show all of its scrolled content at ``preferred_width``
-    where the screen allows, else as much as fits (the rest scrolls), and keep it on
-    the screen. Call after the content is built, and again when it changes."""
+    where the screen allows, else as much as fits (the rest scrolls). Call after the
+    content is built, and again when it changes (``grow_only``: never shrink while the
+    person is using it, so the buttons do not jump). A shown dialog is kept on screen."""
     area = available_area(dialog)
     width = max(min(preferred_width, area.width() - 16), dialog.minimumSizeHint().width())
     width = min(width, area.width() - 16)
@@ -56,14 +58,26 @@ def fit_to_screen(dialog: QDialog, scroll: QScrollArea, preferred_width: int) ->
               else content.sizeHint().height())
     chrome = dialog.sizeHint().height() - scroll.sizeHint().height()
     height = min(max(needed + chrome, dialog.minimumSizeHint().height()), area.height() - _FRAME_ALLOWANCE)
+    if grow_only:
+        width, height = max(width, dialog.width()), max(height, dialog.height())
     dialog.resize(width, height)
-    keep_on_screen(dialog)
+    if dialog.isVisible():
+        keep_on_screen(dialog)
+    else:  # Qt places a new dialog over its parent when it shows; check once it has
+        QTimer.singleShot(0, lambda: keep_on_screen(dialog))
 
 
 def keep_on_screen(dialog: QDialog) -> None:
-    """Move the dialog so the whole of it (title bar allowance included) is on screen."""
+    """Move the dialog so the whole of it (title bar allowance included) is on screen;
+    a dialog already on screen stays where it is."""
+    import shiboken6
+
+    if not shiboken6.isValid(dialog):
+        return
     area = available_area(dialog)
     frame = dialog.frameGeometry()
+    if area.contains(frame):
+        return
     x = min(max(frame.x(), area.left()), area.right() - frame.width() + 1)
     y = min(max(frame.y(), area.top()), area.bottom() - dialog.height() - _FRAME_ALLOWANCE // 2)
     dialog.move(max(x, area.left()), max(y, area.top()))

@@ -130,6 +130,7 @@ class AssessmentRunner(QDialog):
         # Chosen now, so every risk event written while this runs names the assessment
         # it belongs to, saved or not.
         self.assessment_id = new_id()
+        self._shown_once = False
         self.risk_events: list[RiskEvent] = []
         self.risk_message = ""  # why a risk event could not be written (shown, never hidden)
         if correcting is not None:
@@ -200,7 +201,8 @@ class AssessmentRunner(QDialog):
         fit_to_screen(self, self.scroll, self.preferred_width)
 
     def showEvent(self, event) -> None:  # noqa: N802
-        fit_to_screen(self, self.scroll, self.preferred_width)
+        fit_to_screen(self, self.scroll, self.preferred_width, grow_only=self._shown_once)
+        self._shown_once = True
         super().showEvent(event)
 
     # ----- the question page ----------------------------------------------
@@ -290,6 +292,8 @@ class AssessmentRunner(QDialog):
             optional = "" if self._answer_required(item) else " This question can be left unanswered."
             self.key_hint.setText(f"Press {_key_range(item.values)} to answer, Enter for the next question, "
                                   f"Backspace to go back.{optional}")
+        if self.isVisible():  # a question with more options: make room rather than scroll
+            fit_to_screen(self, self.scroll, self.preferred_width, grow_only=True)
         self.back_button.setEnabled(self.index > 0)
         self.back_button.show()
         self.next_button.show()
@@ -328,9 +332,10 @@ class AssessmentRunner(QDialog):
         (focus or next(iter(self.option_buttons.values()))).setFocus()
 
     def _answer_required(self, item) -> bool:
-        if not self.instrument.scored:
-            return False
+        # A risk question is always answered, in an unscored instrument too (HAZ-009).
         flagged = any(f.item == item.id for f in self.instrument.flags)
+        if not self.instrument.scored:
+            return flagged
         rule = self.instrument.missing
         return rule.max_missing == 0 or not rule.enabled or flagged
 
@@ -609,7 +614,7 @@ class AssessmentRunner(QDialog):
         self.save_button.setFocus()
         self.scroll.verticalScrollBar().setValue(0)
         if self.isVisible():
-            fit_to_screen(self, self.scroll, max(self.width(), self.preferred_width))
+            fit_to_screen(self, self.scroll, self.preferred_width, grow_only=True)
 
     def _show_score(self) -> None:
         result, instrument = self.result, self.instrument
