@@ -226,6 +226,11 @@ def _with_risk_events(store, record: Assessment) -> list:
         return [record]
     events = store.for_client(RiskEvent, record.client_id)
     given = {(e.item_id, e.flag_id) for e in events if e.kind == "answer" and e.assessment_id == record.id}
+    if record.supersedes:
+        # A correction keeps the risk answers of the version it replaces: they were given
+        # then, not now, and are already on record with what was done.
+        original = store.get(Assessment, record.supersedes)
+        given |= {(f.item_id, f.id) for f in raised_flags(original.instrument_id, list(original.answers))}
     new_answers = [
         RiskEvent(client_id=record.client_id, kind="answer", instrument_id=record.instrument_id,
                   item_id=flag.item_id, item_number=flag.item_number, answer=flag.answer, flag_id=flag.id,

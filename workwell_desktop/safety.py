@@ -94,12 +94,25 @@ def open_answer_ids(events: Iterable[RiskEvent], assessment_id: str) -> list[str
 
 def risk_statuses(store, today: date | None = None, recent_days: int | None = None) -> dict[str, RiskStatus]:
     """The risk marker of every client on this laptop that has one (two reads)."""
+    from .store.rows import from_row
+
     reader = _reader(store)
     if recent_days is None:
         recent_days = risk_marker_days()
     events = reader.all(RiskEvent)
-    flagged = [a for a in reader.all(Assessment) if a.flags or a.supersedes]
+    # Only flagged assessments and corrections (which may replace a flagged one) matter:
+    # the caseload reloads after every save, so the unflagged majority is not read.
+    flagged = [from_row(Assessment, row) for row in reader.rows(
+        "SELECT * FROM assessment WHERE flags != '[]' OR supersedes != '' ORDER BY rowid")]
     return risk_status_by_client(events, flagged, today, recent_days)
+
+
+def client_risk_status(store, client_id: str, today: date | None = None) -> RiskStatus:
+    """One client's risk marker (for the record header)."""
+    reader = _reader(store)
+    statuses = risk_status_by_client(reader.for_client(RiskEvent, client_id),
+                                     reader.for_client(Assessment, client_id), today, risk_marker_days())
+    return statuses.get(client_id, RiskStatus())
 
 
 def risk_marker_days() -> int:

@@ -293,3 +293,16 @@ def test_the_initial_assessment_risk_question_cannot_be_skipped(qtbot, track, st
     runner.show_item(position + 1)  # an ordinary question of the same measure stays optional
     if runner.current_item().response != "text":
         assert "can be left unanswered" in runner.key_hint.text()
+
+
+def test_a_correction_keeps_the_original_risk_answers_and_adds_none(store, client):
+    from workwell_desktop import assessments as service
+
+    action = SafetyAction(("asked_immediate_risk",), "Asked about the thoughts.", "Alex Coach",
+                          "2026-11-20T10:00:00+00:00")
+    original = service.record_assessment(store, client.id, "phq9", [0] * 8 + [1], timepoint="baseline",
+                                         safety_action=action)
+    before = store.for_client(RiskEvent, client.id)
+    service.correct_assessment(store, original.id, [1] * 8 + [1], "item 1 was typed wrong")
+    assert store.for_client(RiskEvent, client.id) == before
+    assert safety.client_safety_tasks(store, client.id) == []

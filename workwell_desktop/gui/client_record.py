@@ -137,15 +137,15 @@ class ClientRecord(QWidget):
         self.name_changed.emit(c.full_name)
 
     def _show_risk_marker(self, store) -> None:
-        from ..safety import risk_statuses
+        from ..safety import client_risk_status
 
-        status = risk_statuses(store).get(self.client_id)
+        status = client_risk_status(store, self.client_id)
         text = ""
-        if status is not None and status.open_tasks:
+        if status.open_tasks:
             many = "s" if status.open_tasks > 1 else ""
             text = (f"\u26a0 Risk: {status.open_tasks} open safety task{many}. A risk answer was given "
                     "and what was done is not recorded yet: record it on the Assessments tab.")
-        elif status is not None and status.last_risk_on:
+        elif status.last_risk_on:
             text = f"\u26a0 Risk answer on {dates.for_reading(status.last_risk_on)}."
         self.risk_marker.setText(text)
         self.risk_marker.setAccessibleDescription(text)
