@@ -157,8 +157,26 @@ def probe(width: int, height: int, scale: float, screenshot: Path | None, real: 
     problems += check_dialog(runner, f"result page at {tag}")
     if screenshot:
         _screenshot(screenshot, f"result-page-{tag}")
-    assert get_instrument("phq9")
     runner.save()
+
+    # The initial assessment's result page: 28 answers, some long, listed in full.
+    initial = get_instrument("workwell_initial")
+    long_runner = AssessmentRunner(store, person.id, "workwell_initial", "baseline")
+    long_runner.show()
+    for position, item in enumerate(initial.items):
+        if item.response == "text":
+            long_runner.texts[item.id] = "In the client's own words, a full answer of a sentence or two. " * 2
+        else:
+            long_runner.answers[position] = min(item.values)
+    long_runner.show_item(len(initial.items) - 1)
+    long_runner.next_item()
+    for _ in range(5):
+        app.processEvents()
+    sizes["initial result"] = [long_runner.width(), long_runner.height()]
+    problems += check_dialog(long_runner, f"initial assessment result at {tag}")
+    if screenshot:
+        _screenshot(screenshot, f"initial-result-{tag}")
+    long_runner.done(0)
     store.close()
     return {"problems": problems, "sizes": sizes}
 
