@@ -23,6 +23,7 @@ from pathlib import Path
 
 from workwell_desktop.domain.assessments import Assessment
 from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Discharge, Referral
+from workwell_desktop.instruments.derived import derive_assessment
 from workwell_desktop.reports import build_summary, suppress
 from workwell_desktop.store import Store
 from workwell_desktop.store.rows import to_row
@@ -65,10 +66,12 @@ def fill(store: Store, seed: int = 1) -> None:
                                         reason="completed", work_outcome="stayed_in_work"))
         if contacted:
             for timepoint, back in (("baseline", 120), ("review", 30)):
-                assessments.append(Assessment(client_id=client.id, instrument_id=rng.choice(["phq9", "gad7"]),
-                                              instrument_version="1", timepoint=timepoint,
-                                              completed_on=day(back), completed_by="Bench", answers=(1,),
-                                              total=rng.randint(0, 21)))
+                measure = rng.choice(["phq9", "gad7"])
+                # Scores come from answers (instruments.derived); item 9 stays 0: no risk answers here.
+                answers = tuple(rng.randint(0, 3) for _ in range(6)) + (0,) * (3 if measure == "phq9" else 1)
+                assessments.append(derive_assessment(Assessment(
+                    client_id=client.id, instrument_id=measure, instrument_version="1", timepoint=timepoint,
+                    completed_on=day(back), completed_by="Bench", answers=answers)).record)
         if n % 5 == 0:
             consent.append(ConsentEvent(client_id=client.id, scope="share_gp", action="withdrawn",
                                         method="verbal", recorded_by="Bench",

@@ -154,11 +154,13 @@ def test_initial_assessment_writes_free_text_per_section(qtbot, track, store, cl
     qtbot.keyClicks(runner.text_answer, "Low back pain since March")
     render(runner, "assess-runner-initial")
     press(qtbot, runner, Qt.Key.Key_Return)  # Enter moves on from a written answer
-    assert runner.progress_label.text() == "Item 2 of 27"
+    assert runner.progress_label.text() == "Item 2 of 28"
     press(qtbot, runner, Qt.Key.Key_Return)  # written answers may be left empty
     press(qtbot, runner, Qt.Key.Key_2)       # treatment: waiting
     assert runner.answers[2] == 2
     while runner.stack.currentIndex() == 0:
+        if runner.current_item().id == "wellbeing_risk" and runner.answers[runner.index] is None:
+            press(qtbot, runner, Qt.Key.Key_0)  # the risk question must be answered: "No"
         press(qtbot, runner, Qt.Key.Key_Return)
     assert "Health conditions: Low back pain since March" in runner.answers_label.text()
     with qtbot.waitSignal(runner.saved) as saved:

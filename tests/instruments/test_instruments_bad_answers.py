@@ -109,21 +109,23 @@ def test_a_missing_answer_is_never_counted_as_zero(instrument_id):
     answers[0] = None
     message = refused(instrument_id, answers)
     assert message.startswith(f"{NAMES[instrument_id]}: item 1 is unanswered; ")
-    assert "every item must be answered (the published scoring allows no missing items)" in message
+    # PHQ-9 and GAD-7 have a published prorating rule that ships switched off (strict by default).
+    assert ("every item must be answered (the published scoring allows no missing items)" in message
+            or "prorating a score with missing items is not switched on for this service" in message)
 
 
 def test_all_missing_item_numbers_are_named():
     assert refused("gad7", [None, 1, None, 1, 1, 1, None]) == (
         "GAD-7: items 1, 3, 7 are unanswered; every item must be answered "
-        "(the published scoring allows no missing items)"
+        "(prorating a score with missing items is not switched on for this service)"
     )
 
 
 def test_missing_risk_item_is_called_out():
     assert refused("phq9", [0] * 8 + [None]) == (
-        "PHQ-9: item 9 is unanswered; every item must be answered (the published scoring "
-        "allows no missing items); item 9 is a risk question (self_harm_risk) and must "
-        "always be answered"
+        "PHQ-9: item 9 is unanswered; every item must be answered (prorating a score with "
+        "missing items is not switched on for this service); item 9 is a risk question "
+        "(self_harm_risk) and must always be answered"
     )
 
 

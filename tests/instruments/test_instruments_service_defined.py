@@ -338,10 +338,21 @@ def test_a_definition_can_be_checked_without_a_file():
         parse_instrument(broken(_set(["scoring", "bands", 0, "max"], -1)))
 
 
-def test_flags_are_not_allowed_on_an_unscored_instrument():
+def test_flags_rise_on_an_unscored_instrument_without_a_score():
+    # The initial assessment's risk question: a flag, no score (issue #13).
     data = broken(_set(["scoring"], {"kind": "none"}))
-    with pytest.raises(ValueError, match="an unscored instrument is never scored"):
-        parse_instrument(data)
+    data.pop("missing", None)
+    instrument = parse_instrument(data)
+    assert not instrument.scored and instrument.flags
+    from workwell_desktop.instruments import InstrumentRegistry
+
+    registry = InstrumentRegistry([instrument])
+    rule = instrument.flags[0]
+    position = [i.id for i in instrument.items].index(rule.item)
+    answers = [None] * len(instrument.items)
+    assert registry.raised_flags(instrument.id, answers) == ()
+    answers[position] = max(instrument.items[position].values)
+    assert [f.id for f in registry.raised_flags(instrument.id, answers)] == [rule.id]
 
 
 def test_shipped_files_all_pass_the_checks():

@@ -45,11 +45,35 @@ def session(store, cid, day, mode="in_person", supersedes=""):
                                     recorded_by=ALEX, supersedes=supersedes))
 
 
+def answers_giving(instrument_id, total):
+    """Answers whose score is ``total`` (the store refuses a total the answers do not give),
+    never touching a risk item."""
+    from workwell_desktop.instruments import get_instrument
+
+    instrument = get_instrument(instrument_id)
+    table = instrument.scoring.table
+    raw = next(r for r, v in table.items() if v == total) if table else total
+    risk = {rule.item for rule in instrument.flags}
+    answers = [min(item.values) for item in instrument.items]
+    left = raw - sum(answers)
+    for position, item in enumerate(instrument.items):
+        if item.id in risk:
+            continue
+        step = min(max(item.values) - answers[position], left)
+        answers[position] += step
+        left -= step
+    assert left == 0, f"{instrument_id} cannot score {total}"
+    return tuple(answers)
+
+
 def assessment(store, cid, instrument, timepoint, day, total, supersedes=""):
-    return store.add(Assessment(client_id=cid, instrument_id=instrument, instrument_version="1",
-                                timepoint=timepoint, completed_on=day, completed_by=ALEX, answers=(1,),
-                                total=total, supersedes=supersedes,
-                                correction_reason="typed wrong" if supersedes else ""))
+    from workwell_desktop.instruments.derived import derive_assessment
+
+    record = Assessment(client_id=cid, instrument_id=instrument, instrument_version="1",
+                        timepoint=timepoint, completed_on=day, completed_by=ALEX,
+                        answers=answers_giving(instrument, total), supersedes=supersedes,
+                        correction_reason="typed wrong" if supersedes else "")
+    return store.add(derive_assessment(record).record)
 
 
 def withdraw(store, cid, at, scope):
@@ -87,8 +111,10 @@ def build_team(store: Store) -> dict[str, str]:
     session(store, ids["B1"], "2026-11-19", "video")
     ids["B2"] = add_client(store, BEA, "2026-09-28", "gp", "accepted", "2026-09-28", "2026-10-01")
     b2 = ids["B2"]
-    assessment(store, b2, "swemwbs", "baseline", "2026-10-01", 45)
-    assessment(store, b2, "swemwbs", "review", "2026-11-20", 41)
+    # SWEMWBS metric scores (raw 30 and 26): the fixture once held 45 and 41, which no
+    # answers can give (the scale ends at 35) - the store now refuses such a record.
+    assessment(store, b2, "swemwbs", "baseline", "2026-10-01", 27.03)
+    assessment(store, b2, "swemwbs", "review", "2026-11-20", 23.21)
     withdraw(store, b2, "2026-11-22T23:30:00+00:00", "share_employer")  # Sunday 23:30 GMT: W47
     withdraw(store, b2, "2026-11-15T23:30:00Z", "share_gp")             # Sunday 23:30 GMT: W46
     withdraw(store, b2, "2026-10-18T23:30:00Z", "contact_sms")  # Monday 00:30 BST: W43, not W42

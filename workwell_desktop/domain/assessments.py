@@ -85,6 +85,8 @@ class SafetyGuidance:
     actions: tuple[SafetyChoice, ...]
     crisis_lines: tuple[CrisisLine, ...]
     note_prompt: str
+    # How many days a risk marker stays on the caseload after a risk answer.
+    risk_marker_days: int = 28
 
     @classmethod
     def from_dict(cls, data: dict) -> SafetyGuidance:
@@ -108,7 +110,11 @@ class SafetyGuidance:
             if not isinstance(entry, dict) or not entry.get("name") or not entry.get("number"):
                 raise ValueError(f"crisis line {number} needs a 'name' and a 'number'")
             lines.append(CrisisLine(str(entry["name"]), str(entry["number"]), str(entry.get("when", ""))))
+        days = data.get("risk_marker_days", 28)
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= 365:
+            raise ValueError("'risk_marker_days' must be a whole number of days from 0 to 365")
         return cls(
+            risk_marker_days=days,
             title=str(data.get("title") or "Safety check"),
             intro=str(data.get("intro") or ""),
             actions=tuple(choices),

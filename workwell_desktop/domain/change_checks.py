@@ -26,10 +26,12 @@ Errors = dict[str, str]
 REFERENCE_FIELDS = ("supersedes", "item_id", "goal_id", "also_supersedes")
 
 
-def references(payload: dict[str, Any]) -> list[tuple[str, str]]:
-    """(field, record id) for every other record a payload names."""
+def references(payload: dict[str, Any], record_type: str = "") -> list[tuple[str, str]]:
+    """(field, record id) for every other record a payload names. A record type whose
+    field of one of these names holds something else (a risk event's ``item_id`` is a
+    question) declares its own ``reference_fields``."""
     found = []
-    for name in REFERENCE_FIELDS:
+    for name in getattr(RECORD_TYPES.get(record_type), "reference_fields", REFERENCE_FIELDS):
         value = payload.get(name)
         if isinstance(value, str) and value.startswith("["):
             try:

@@ -288,3 +288,4 @@ RECORD_TYPES: dict[str, type[Record]] = {
 from . import assessments as _assessments  # noqa: E402, F401  (assessment)
 from . import letters as _letters  # noqa: E402, F401  (employer_letter)
 from . import plans as _plans  # noqa: E402, F401  (plan, plan_goal, plan_action, plan_referral, plan_note)
+from . import risk as _risk  # noqa: E402, F401  (risk_event)

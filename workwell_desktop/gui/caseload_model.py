@@ -12,6 +12,7 @@ from datetime import date
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QApplication, QStyle
 
 from ..domain.caseload import CLIENT_STATUSES
 from ..domain.validation import format_nhs_number
@@ -56,6 +57,17 @@ def _last_first(text: str) -> tuple[bool, str]:
     return (text == "", text)
 
 
+def risk_marker_text(entry: CaseloadEntry) -> str:
+    """'Open safety task: ...' or 'Risk answer on 1 Dec 2026'; '' with no marker."""
+    if entry.open_safety_tasks:
+        many = "s" if entry.open_safety_tasks > 1 else ""
+        return (f"Risk marker: {entry.open_safety_tasks} open safety task{many}. Record what was done "
+                "after the risk answer (Assessments tab).")
+    if entry.risk_on:
+        return f"Risk marker: risk answer on {dates.for_reading(entry.risk_on)}."
+    return ""
+
+
 class CaseloadModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -63,6 +75,7 @@ class CaseloadModel(QAbstractTableModel):
         self._keys: list[str] = []
         self._shown: list[int] = []  # indexes into _entries, filtered and sorted
         self._query = ""
+        self._risk_only = False  # the "clients with open safety tasks" filter
         self._sort_column, self._sort_order = NAME, Qt.SortOrder.AscendingOrder
         self._today = date.today().isoformat()
 
@@ -88,6 +101,19 @@ class CaseloadModel(QAbstractTableModel):
         self._shown = self._filtered_sorted()
         self.endResetModel()
 
+    def set_open_safety_tasks_only(self, on: bool) -> None:
+        """Show only clients with an open safety task (the filter on the caseload)."""
+        if on == self._risk_only:
+            return
+        self.beginResetModel()
+        self._risk_only = on
+        self._shown = self._filtered_sorted()
+        self.endResetModel()
+
+    @property
+    def open_safety_tasks_only(self) -> bool:
+        return self._risk_only
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.layoutAboutToBeChanged.emit()
         self._sort_column, self._sort_order = column, order
@@ -99,6 +125,8 @@ class CaseloadModel(QAbstractTableModel):
             shown = [i for i, key in enumerate(self._keys) if matches(key, self._query)]
         else:
             shown = list(range(len(self._entries)))
+        if self._risk_only:
+            shown = [i for i in shown if self._entries[i].open_safety_tasks]
         sort_key = self._sort_key(self._sort_column)
         shown.sort(key=lambda i: sort_key(self._entries[i]),
                    reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
@@ -152,6 +180,10 @@ class CaseloadModel(QAbstractTableModel):
             return None
         entry = self._entries[self._shown[index.row()]]
         column = index.column()
+        if column == NAME and entry.risk_marked:
+            marker = self._risk_marker(entry, role)
+            if marker is not None:
+                return marker
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(entry, column)
         if role == CLIENT_ID_ROLE:
@@ -162,6 +194,20 @@ class CaseloadModel(QAbstractTableModel):
             return QColor(ERROR_RED)
         if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_REVIEW and entry.review_overdue:
             return "This review is overdue."
+        return None
+
+    def _risk_marker(self, entry: CaseloadEntry, role: int):
+        """The risk marker on the name: an icon, red text, and words for the tooltip and
+        a screen reader (colour alone is never the only sign)."""
+        words = risk_marker_text(entry)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor(ERROR_RED)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return words
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{self._text(entry, NAME)}. {words}"
         return None
 
     def _text(self, entry: CaseloadEntry, column: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,6 +52,12 @@ class CaseloadPanel(QWidget):
         self.new_button.clicked.connect(self.new_client_requested)
         top.addWidget(label)
         top.addWidget(self.search, 2)
+        self.safety_filter = QCheckBox("Only clients with open safety &tasks")
+        self.safety_filter.setAccessibleName("Show only clients with open safety tasks")
+        self.safety_filter.setToolTip("A risk answer was given and what was done is not recorded yet")
+        self.safety_filter.toggled.connect(self._filter_safety)
+        top.addSpacing(12)
+        top.addWidget(self.safety_filter)
         top.addSpacing(12)
         top.addWidget(self.count, 1)
         top.addStretch(1)
@@ -81,7 +88,7 @@ class CaseloadPanel(QWidget):
         self._size_columns()
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
-        chain_tab_order([self.search, self.new_button, self.table])
+        chain_tab_order([self.search, self.safety_filter, self.new_button, self.table])
         self.model.modelReset.connect(self._update_count)
 
     def _size_columns(self) -> None:
@@ -116,12 +123,20 @@ class CaseloadPanel(QWidget):
         if self.model.rowCount():
             self.table.selectRow(0)
 
+    def _filter_safety(self, on: bool) -> None:
+        self.model.set_open_safety_tasks_only(on)
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
     def _update_count(self) -> None:
         total, shown = self.model.total, self.model.rowCount()
         self.empty.setVisible(total == 0)
         self.table.setVisible(total > 0)
         noun = "client" if total == 1 else "clients"
-        if not self.model.query:
+        if self.model.open_safety_tasks_only:
+            self.count.setText(f"{shown} of {total} {noun} with open safety tasks"
+                               + (f" matching \u201c{self.model.query}\u201d" if self.model.query else ""))
+        elif not self.model.query:
             self.count.setText(f"{total} {noun}")
         elif shown == 0:
             self.count.setText(f"No client matches \u201c{self.model.query}\u201d")

@@ -59,6 +59,11 @@ class ClientRecord(QWidget):
         for b in (self.session_button, self.consent_button, self.discharge_button):
             header.addWidget(b)
         layout.addLayout(header)
+        # The risk marker (domain.risk), shown while a safety task is open or a risk answer is recent.
+        self.risk_marker = paragraph("", role="error-summary")
+        self.risk_marker.setAccessibleName("Risk marker")
+        self.risk_marker.hide()
+        layout.addWidget(self.risk_marker)
         self.consent_warning = paragraph("", role="warning")
         self.consent_warning.setAccessibleName("Consent warning")
         layout.addWidget(self.consent_warning)
@@ -122,6 +127,7 @@ class ClientRecord(QWidget):
             "" if consented else "Consent to take part in WorkWell has not been recorded as given. "
                                  "Record it on the Consent tab before support starts.")
         self.consent_warning.setVisible(not consented)
+        self._show_risk_marker(store)
         self.discharge_button.setEnabled(self.status != "discharged")
         self.discharge_button.setToolTip("Already discharged" if self.status == "discharged" else "")
         for tab in (self.details, self.referral, self.consent, self.fit_notes, self.sessions,
@@ -129,6 +135,21 @@ class ClientRecord(QWidget):
             tab.reload()
         self.letters.refresh()  # consent may have changed: the letter action follows it
         self.name_changed.emit(c.full_name)
+
+    def _show_risk_marker(self, store) -> None:
+        from ..safety import client_risk_status
+
+        status = client_risk_status(store, self.client_id)
+        text = ""
+        if status.open_tasks:
+            many = "s" if status.open_tasks > 1 else ""
+            text = (f"\u26a0 Risk: {status.open_tasks} open safety task{many}. A risk answer was given "
+                    "and what was done is not recorded yet: record it on the Assessments tab.")
+        elif status.last_risk_on:
+            text = f"\u26a0 Risk answer on {dates.for_reading(status.last_risk_on)}."
+        self.risk_marker.setText(text)
+        self.risk_marker.setAccessibleDescription(text)
+        self.risk_marker.setVisible(bool(text))
 
     def has_unsaved_changes(self) -> bool:
         return self.details.is_dirty() or self.referral.is_dirty()

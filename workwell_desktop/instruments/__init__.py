@@ -42,6 +42,7 @@ from .registry import (
     get_instrument,
     list_instruments,
     load_instruments,
+    raised_flags,
     score,
     use_instruments,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "load_instrument_folder",
     "load_instruments",
     "parse_instrument",
+    "raised_flags",
     "resources_dir",
     "score",
     "score_answers",

@@ -366,14 +366,17 @@ def _missing(value: Any, scoring: ScoringRule, item_count: int) -> MissingRule:
             "published rules allow no unanswered items"
         )
     entry = _object(value, "missing")
-    _keys(entry, {"max_missing": True, "method": False, "rounding": False}, "missing")
+    _keys(entry, {"max_missing": True, "method": False, "rounding": False, "enabled": False}, "missing")
     most = _integer(entry["max_missing"], "missing.max_missing")
     if most < 0 or most >= item_count:
         raise _Problem(f"missing.max_missing: must be 0-{item_count - 1}, not {most}")
     method, rounding = entry.get("method"), entry.get("rounding")
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise _Problem("missing.enabled: must be true or false")
     if most == 0:
-        if method is not None or rounding is not None:
-            raise _Problem("missing: method and rounding apply only when max_missing is above 0")
+        if method is not None or rounding is not None or "enabled" in entry:
+            raise _Problem("missing: method, rounding and enabled apply only when max_missing is above 0")
         return MissingRule()
     if scoring.kind not in (SUM, SUM_THEN_LOOKUP):
         raise _Problem(f"missing: a {scoring.kind} instrument cannot have missing items")
@@ -381,16 +384,16 @@ def _missing(value: Any, scoring: ScoringRule, item_count: int) -> MissingRule:
         raise _Problem("missing.method: must be \"prorate\" when max_missing is above 0")
     if rounding != "half_up":
         raise _Problem("missing.rounding: must be \"half_up\" (the prorated total is whole)")
-    return MissingRule(most, method, rounding)
+    return MissingRule(most, method, rounding, enabled)
 
 
 def _flags(value: Any, items: tuple[Item, ...], scoring: ScoringRule) -> tuple[FlagRule, ...]:
     rules = []
     seen: set[str] = set()
     by_id = {item.id: item for item in items}
+    # An unscored instrument may still have flags (the initial assessment's risk
+    # question): they rise from the answer alone, with no score.
     entries = _list(value, "flags")
-    if entries and scoring.kind == UNSCORED:
-        raise _Problem("flags: an unscored instrument is never scored, so its flags never rise")
     for index, raw in enumerate(entries):
         at = f"flags[{index}]"
         entry = _object(raw, at)

@@ -114,11 +114,15 @@ class MissingRule:
 
     ``max_missing`` 0 means every item must be answered. Above 0 the only method
     is ``prorate``: total = answered sum x items / answered items, rounded half up.
+    ``enabled`` false marks a published prorating rule the service has not switched
+    on (PHQ-9 and GAD-7 ship so: strict by default): every item is then required
+    when a coach completes it, but a record made where it is on still scores.
     """
 
     max_missing: int = 0
     method: str | None = None
     rounding: str | None = None
+    enabled: bool = True
 
 
 @dataclass(frozen=True)

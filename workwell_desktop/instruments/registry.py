@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ._paths import instruments_dir
 from .loader import InstrumentDefinitionError, load_instrument_folder
-from .model import Instrument, ScoreResult
+from .model import Flag, Instrument, ScoreResult
 from .scoring import Scorer
 
 
@@ -39,10 +39,16 @@ class InstrumentRegistry:
                 f"unknown instrument id {instrument_id!r}; known instruments: {known}"
             ) from None
 
-    def score(self, instrument_id: str, answers: Sequence[int | None]) -> ScoreResult:
+    def score(self, instrument_id: str, answers: Sequence[int | None], *,
+              use_published_prorating: bool = False) -> ScoreResult:
         """Score answers (one per item, in order; None = unanswered)."""
         self.get(instrument_id)
-        return self._scorers[instrument_id](answers)
+        return self._scorers[instrument_id](answers, use_published_prorating=use_published_prorating)
+
+    def raised_flags(self, instrument_id: str, answers: Sequence[int | None]) -> tuple[Flag, ...]:
+        """The risk flags answers raise, scored instrument or not."""
+        self.get(instrument_id)
+        return self._scorers[instrument_id].raised_flags(answers)
 
     def all(self) -> tuple[Instrument, ...]:
         """Every instrument, ordered by id."""
@@ -104,9 +110,18 @@ def use_instruments(extra_dirs: Iterable[str | Path] | None = None) -> Instrumen
     return registry
 
 
-def score(instrument_id: str, answers: Sequence[int | None]) -> ScoreResult:
-    """Score answers for an instrument: ``score("phq9", [0, 1, 2, 3, 0, 1, 2, 3, 0])``."""
-    return default_registry().score(instrument_id, answers)
+def score(instrument_id: str, answers: Sequence[int | None], *,
+          use_published_prorating: bool = False) -> ScoreResult:
+    """Score answers for an instrument: ``score("phq9", [0, 1, 2, 3, 0, 1, 2, 3, 0])``.
+
+    Strict by default: a prorating rule the service has not switched on (PHQ-9,
+    GAD-7 ship with ``"enabled": false``) applies only with ``use_published_prorating=True``."""
+    return default_registry().score(instrument_id, answers, use_published_prorating=use_published_prorating)
+
+
+def raised_flags(instrument_id: str, answers: Sequence[int | None]) -> tuple[Flag, ...]:
+    """The risk flags these answers raise (also for the unscored initial assessment)."""
+    return default_registry().raised_flags(instrument_id, answers)
 
 
 def get_instrument(instrument_id: str) -> Instrument:

@@ -97,7 +97,8 @@ class Scorer:
             raise ValueError("; ".join(problems))
         return tuple(checked)
 
-    def _check_missing(self, values: tuple[int | None, ...]) -> tuple[int, ...]:
+    def _check_missing(self, values: tuple[int | None, ...],
+                       use_published_prorating: bool) -> tuple[int, ...]:
         missing = tuple(i + 1 for i, v in enumerate(values) if v is None)
         if not missing:
             return missing
@@ -111,6 +112,9 @@ class Scorer:
         problem = f"{name}: {_plural(missing)} unanswered"
         if rule.max_missing == 0:
             problem += "; every item must be answered (the published scoring allows no missing items)"
+        elif not rule.enabled and not use_published_prorating:
+            problem += ("; every item must be answered (prorating a score with missing items is "
+                        "not switched on for this service)")
         elif len(missing) > rule.max_missing:
             problem += f"; at most {rule.max_missing} may be missing for a prorated score"
         elif not risk:
@@ -119,7 +123,19 @@ class Scorer:
 
     # -- scoring
 
-    def __call__(self, answers: object) -> ScoreResult:
+    def raised_flags(self, answers: object) -> tuple[Flag, ...]:
+        """The risk flags these answers raise, for scored and unscored instruments alike
+        (the initial assessment's risk question has a flag but no score)."""
+        values = self._checked(answers)
+        return tuple(
+            Flag(rule.id, rule.item, position + 1, values[position], rule.message)
+            for rule, position in self._flags
+            if values[position] is not None and rule.applies_to(values[position])
+        )
+
+    def __call__(self, answers: object, *, use_published_prorating: bool = False) -> ScoreResult:
+        """Score ``answers``. ``use_published_prorating`` applies a prorating rule the
+        service has not switched on (``enabled: false``): for a record made where it is."""
         instrument = self.instrument
         if not instrument.scored:
             raise ValueError(
@@ -127,12 +143,8 @@ class Scorer:
                 "recorded as they are given, not scored"
             )
         values = self._checked(answers)
-        missing = self._check_missing(values)
-        flags = tuple(
-            Flag(rule.id, rule.item, position + 1, values[position], rule.message)
-            for rule, position in self._flags
-            if rule.applies_to(values[position])
-        )
+        missing = self._check_missing(values, use_published_prorating)
+        flags = self.raised_flags(values)
         scoring = instrument.scoring
         common = dict(
             instrument_id=instrument.id,
@@ -176,6 +188,7 @@ class Scorer:
         )
 
 
-def score_answers(instrument: Instrument, answers: Sequence[int | None]) -> ScoreResult:
+def score_answers(instrument: Instrument, answers: Sequence[int | None], *,
+                  use_published_prorating: bool = False) -> ScoreResult:
     """Score ``answers`` (one per item, in order; None = unanswered) for ``instrument``."""
-    return Scorer(instrument)(answers)
+    return Scorer(instrument)(answers, use_published_prorating=use_published_prorating)

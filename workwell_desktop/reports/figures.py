@@ -55,6 +55,10 @@ Figures (measure names as exported; ``:<code>`` is a breakdown by a code of
     period ends: clients whose next review date had passed (not discharged or
     declined), and open plan actions past their due date. Plans and statuses are as
     they stand now, so for a past week this is an approximation.
+``open_safety_tasks``
+    From the same caseload list: risk answers (``domain.risk``) with no recorded
+    action yet, per coach, as they stand now (a count of open tasks, not of clients).
+    Inside the team (suppression off) every number shows.
 ``assessments_completed``, ``assessments_completed:<instrument>``
     Assessments completed in the period (every instrument).
 ``outcome_clients:<m>``, ``mean_change:<m>``, ``percent_improved:<m>``
@@ -385,6 +389,11 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload) ->
             c.add(coach, "overdue_reviews")
         if entry.overdue_actions:
             c.add(coach, "overdue_actions", entry.overdue_actions)
+
+    c.zero("open_safety_tasks")
+    for entry in caseload:
+        if entry.open_safety_tasks:
+            c.add((entry.coach or "").strip() or UNASSIGNED, "open_safety_tasks", entry.open_safety_tasks)
 
     c.zero("assessments_completed")
     instruments = sorted({a[1] for a in data.assessments})

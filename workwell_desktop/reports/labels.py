@@ -28,6 +28,7 @@ MEASURE_NAMES = {
     "sessions": "Sessions",
     "overdue_reviews": "Overdue reviews (at end)",
     "overdue_actions": "Overdue plan actions (at end)",
+    "open_safety_tasks": "Open safety tasks (now)",
     "assessments_completed": "Assessments completed",
     "consent_withdrawals": "Consent withdrawals",
 }

@@ -318,7 +318,7 @@ class _Ledger:
         self.moved_since_pull = set(session.scalars(moved)) if batch else set()
         named = {c.record_id for c, _ in batch}
         for c, _ in batch:
-            named.update(target for _, target in change_checks.references(c.payload))
+            named.update(target for _, target in change_checks.references(c.payload, c.record_type))
         self.records: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(sorted(named)):
             for r in session.execute(select(Record.id, Record.record_type, Record.client_id, Record.state,
@@ -363,7 +363,7 @@ class _Ledger:
                                             change.client_id, change.payload, current, today)
         if errors:
             return "invalid record: " + change_checks.summary(errors)
-        for name, target in change_checks.references(change.payload):
+        for name, target in change_checks.references(change.payload, change.record_type):
             if target == change.record_id:
                 continue
             ref = self.records.get(target)

@@ -27,6 +27,14 @@ class CaseloadEntry:
     # (the plan's next review date when one is set, else the client's) has passed.
     overdue_actions: int = 0
     review_overdue: bool = False
+    # The risk marker (domain.risk): open safety tasks, and the date of a recent risk
+    # answer ("" when none within the service's risk_marker_days).
+    open_safety_tasks: int = 0
+    risk_on: str = ""
+
+    @property
+    def risk_marked(self) -> bool:
+        return self.open_safety_tasks > 0 or bool(self.risk_on)
 
     @property
     def full_name(self) -> str:
@@ -102,4 +110,15 @@ def caseload(store, today: date | None = None) -> list[CaseloadEntry]:
             overdue_actions.get(cid, 0),
             bool(review) and review < today_iso and status not in _NO_REVIEWS,
         ))
-    return entries
+    return _with_risk(store, entries, today)
+
+
+def _with_risk(store, entries: list[CaseloadEntry], today: date | None) -> list[CaseloadEntry]:
+    """Add the risk marker from the one rule in domain.risk (two more reads)."""
+    from dataclasses import replace
+
+    from ..safety import risk_statuses
+
+    risk = risk_statuses(store, today)
+    return [replace(e, open_safety_tasks=risk[e.client_id].open_tasks, risk_on=risk[e.client_id].last_risk_on)
+            if e.client_id in risk else e for e in entries]

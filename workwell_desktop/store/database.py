@@ -19,8 +19,10 @@ from pathlib import Path
 
 import keyring.errors
 
+from ..domain.assessments import Assessment
 from ..domain.records import RECORD_TYPES, Client, Record
 from ..hardening import private_folder, tighten_data_folder
+from ..instruments.derived import score_problems
 from . import audit, causal
 from .clock import next_stamp
 from .connection import connect, migrate
@@ -212,6 +214,9 @@ class Store:
                     record = replace(record, coach=self.coach_name)
             errors.update(record.validate())
             errors.update(self._conflicts(record, batch_ids))
+            if isinstance(record, Assessment):
+                # A stored score is never trusted: refused unless the answers give it.
+                errors.update(score_problems(record))
             prepared.append(record)
         if errors:
             raise InvalidRecord(errors)

@@ -24,9 +24,12 @@ from datetime import UTC, date, datetime
 import sqlcipher3
 
 from ..domain import change_checks
+from ..domain.assessments import Assessment
 from ..domain.records import RECORD_TYPES, Client
+from ..instruments.derived import derive_assessment
 from . import audit, causal
 from .clock import is_stamp, next_stamp, stamp_problem
+from .errors import InvalidRecord
 from .rows import from_row, to_row
 
 log = logging.getLogger(__name__)
@@ -166,7 +169,8 @@ def _apply_checked(cur, store, change: dict, server_millis: int | None, today: d
 
 # The database refusing a change's content (a constraint, a value of the wrong kind), or
 # a shape the checks did not foresee. Anything else (disk, interruption) aborts the page.
-_UNAPPLICABLE = (sqlcipher3.IntegrityError, sqlcipher3.InterfaceError, ValueError, TypeError, KeyError)
+_UNAPPLICABLE = (sqlcipher3.IntegrityError, sqlcipher3.InterfaceError, ValueError, TypeError, KeyError,
+                InvalidRecord)  # InvalidRecord: an assessment whose answers cannot be scored
 
 
 def _server_clock(server_time: str) -> tuple[int | None, date]:
@@ -222,7 +226,7 @@ def _incoming_problem(cur, change: dict, server_millis: int | None, today: date)
         mine = change["payload"].get("nhs_number", row["nhs_number"] if row else None)
         if target is not None and target[0] != mine:
             return "merged_into names a client with another NHS number"
-    for name, target in change_checks.references(change["payload"]):
+    for name, target in change_checks.references(change["payload"], rtype):
         if target == rid:
             continue
         table = "plan_goal" if name == "goal_id" else rtype
@@ -319,6 +323,8 @@ def _apply_one(cur, store, change: dict) -> int:
         if op != "create":
             return 0  # refused by the checks already; never turned into a half-empty row
         record = from_row(cls, {"id": rid, **change["payload"]})
+        if isinstance(record, Assessment):
+            record = _rescored(cur, record, change)
         row = to_row(record)
         cur.execute(f"INSERT INTO {rtype} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                     tuple(row.values()))
@@ -333,6 +339,28 @@ def _apply_one(cur, store, change: dict) -> int:
         fields, conflicts = _merge_fields(cur, cls, rid, change)
     audit.append(cur, change.get("actor", ""), f"received-{op}", rtype, rid, ",".join(sorted(fields)))
     return conflicts
+
+
+def _rescored(cur, record: Assessment, change: dict) -> Assessment:
+    """An assessment from another device, its score, band and flags worked out again
+    from its answers (instruments.derived: the same function a local save uses).
+
+    Kept re-scored rather than refused: the answers are what the client said, so
+    dropping them could lose a risk answer. The discrepancy is audited (field names
+    only) and logged. Answers that cannot be scored at all are refused.
+    """
+    try:
+        derivation = derive_assessment(record)
+    except ValueError as refused:
+        raise InvalidRecord(
+            {"answers": f"An assessment from another device could not be scored: {refused}"}) from None
+    if derivation.discrepancies:
+        fields = ",".join(derivation.discrepancies)
+        audit.append(cur, change.get("actor", ""), "rescored", record.record_type, record.id,
+                     f"stored values disagreed with the answers: {fields}")
+        log.warning("assessment %s from device %s re-scored: stored %s disagreed with the answers",
+                    record.id, change.get("device_id", "?"), fields)
+    return derivation.record
 
 
 def _merge_fields(cur, cls, rid: str, change: dict) -> tuple[list[str], int]:

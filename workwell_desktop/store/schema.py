@@ -209,7 +209,7 @@ CREATE TABLE plan_note (
 );
 CREATE INDEX plan_note_client ON plan_note (client_id);
 """),
-    (6, "sync: quarantined changes; what each field edit had seen (causal merge)", """
+    (6, "release 0.2: sync quarantine and causal merge; risk events; the journey; audit proof; coverage", """
 -- Never applied, never dropped: shown to IT (log, status bar) and retried after each
 -- page, so a change that arrived before what it builds on is applied once it can be.
 CREATE TABLE quarantined_change (
@@ -244,6 +244,19 @@ CREATE TABLE field_superseded (
     record_type TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, hlc TEXT NOT NULL,
     PRIMARY KEY (record_type, record_id, field, hlc)
 ) WITHOUT ROWID;
+
+-- Risk events: every risk answer and what was done about it, kept whatever happens next.
+-- Facts once made (domain/risk.py): an answer event is written the moment a risk
+-- answer is given; later and action events name the answers they respond to in
+-- closes (a JSON list). actions is a JSON list of safety checklist ids.
+CREATE TABLE risk_event (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    kind TEXT NOT NULL, instrument_id TEXT NOT NULL, item_id TEXT NOT NULL,
+    item_number INTEGER NOT NULL, answer INTEGER, flag_id TEXT NOT NULL,
+    assessment_id TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    actions TEXT NOT NULL, note TEXT NOT NULL, closes TEXT NOT NULL
+);
+CREATE INDEX risk_event_client ON risk_event (client_id);
 """),
 ]
 

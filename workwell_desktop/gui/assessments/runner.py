@@ -2,9 +2,14 @@
 
 Number keys answer (each key is the option's value: 0-3 for the PHQ-9, 1-5 for the
 SWEMWBS; for 0-10 scales type 1 then 0 for ten), Enter moves on, Backspace or
-Alt+Left goes back. A risk answer opens the safety prompt at once. At the end the
-score and band are shown, and Save records the assessment; scoring is always
-``instruments.score`` (through ``workwell_desktop.assessments``).
+Alt+Left goes back. A risk answer is written down at once as a risk event
+(``workwell_desktop.safety``), then the safety prompt opens: what the coach records
+there, or that they chose "Later", is another event. So a changed answer, a cancelled
+assessment, a lock or a killed app never loses a risk answer. At the end the score
+and band are shown, and Save records the assessment; scoring is always
+``instruments.derived`` (through ``workwell_desktop.assessments``).
+
+The page scrolls inside the dialog and the buttons stay below it (gui/assessments/fit.py).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -29,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import assessments as service
+from ... import safety as safety_service
 from ...domain.assessments import (
     TIMEPOINTS,
     Assessment,
@@ -38,7 +44,8 @@ from ...domain.assessments import (
     number_text,
     timepoint_label,
 )
-from ...domain.records import Client
+from ...domain.records import Client, new_id
+from ...domain.risk import RiskEvent
 from ...instruments import Instrument, ScoreResult, get_instrument
 from ...instruments.model import PER_ITEM_BANDS, RESPONSE_TEXT, SUM_THEN_LOOKUP
 from ...store import InvalidRecord, StoreError
@@ -55,6 +62,7 @@ from ..widgets import (
     primary_button,
     title_label,
 )
+from .fit import fit_to_screen, scrolling_body
 from .safety_prompt import SafetyPrompt
 from .source import RecordSource
 
@@ -105,7 +113,8 @@ class AssessmentRunner(QDialog):
         self.source = RecordSource(source)
         self.client_id = client_id
         self.instrument: Instrument = get_instrument(instrument_id)
-        self.guidance = guidance or service.load_safety_guidance()
+        self.guidance, self.guidance_problem = ((guidance, "") if guidance
+                                                else service.safety_guidance_for_prompt())
         self.correcting = correcting
         self.timepoint = correcting.timepoint if correcting else timepoint
         items = self.instrument.items
@@ -118,6 +127,12 @@ class AssessmentRunner(QDialog):
         self._typed = ""
         self._saved = False
         self.record: Assessment | None = None
+        # Chosen now, so every risk event written while this runs names the assessment
+        # it belongs to, saved or not.
+        self.assessment_id = new_id()
+        self._shown_once = False
+        self.risk_events: list[RiskEvent] = []
+        self.risk_message = ""  # why a risk event could not be written (shown, never hidden)
         if correcting is not None:
             self.answers = [a for a in correcting.answers] + [None] * (len(items) - len(correcting.answers))
             self.texts = dict(correcting.response_texts)
@@ -131,17 +146,16 @@ class AssessmentRunner(QDialog):
         self.setAccessibleName(f"{self.instrument.title} for {client.full_name}")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 84)
+        self.preferred_width = self.fontMetrics().averageCharWidth() * 84
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 16, 20, 16)
         outer.setSpacing(10)
         heading = title_label(self.instrument.title, 1.3)
-        outer.addWidget(heading)
         who = paragraph(f"With {client.full_name}" + (
             f" \u00b7 correcting the assessment of {dates.for_reading(correcting.completed_on)}"
             if correcting else ""), role="hint")
-        outer.addWidget(who)
+        # The risk banner stays above the scrolled page: always in sight once shown.
         self.risk_banner = QWidget()
         banner = QHBoxLayout(self.risk_banner)
         banner.setContentsMargins(0, 0, 0, 0)
@@ -154,8 +168,11 @@ class AssessmentRunner(QDialog):
         self.risk_banner.hide()
         outer.addWidget(self.risk_banner)
 
+        self.scroll, _content, body = scrolling_body(self, outer)
+        body.addWidget(heading)
+        body.addWidget(who)
         self.stack = QStackedWidget()
-        outer.addWidget(self.stack, 1)
+        body.addWidget(self.stack, 1)
         self.stack.addWidget(self._build_item_page())
         self.stack.addWidget(self._build_results_page())
 
@@ -177,7 +194,16 @@ class AssessmentRunner(QDialog):
         outer.addLayout(bar)
         self._text_keys = _TextKeys(self)
         self.text_answer.installEventFilter(self._text_keys)
+        # A shortcut, not keyPressEvent: the scroll area would take Alt+Left to scroll.
+        back = QShortcut(QKeySequence("Alt+Left"), self, self.previous_item)
+        back.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.show_item(0)
+        fit_to_screen(self, self.scroll, self.preferred_width)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        fit_to_screen(self, self.scroll, self.preferred_width, grow_only=self._shown_once)
+        self._shown_once = True
+        super().showEvent(event)
 
     # ----- the question page ----------------------------------------------
     def _build_item_page(self) -> QWidget:
@@ -266,6 +292,8 @@ class AssessmentRunner(QDialog):
             optional = "" if self._answer_required(item) else " This question can be left unanswered."
             self.key_hint.setText(f"Press {_key_range(item.values)} to answer, Enter for the next question, "
                                   f"Backspace to go back.{optional}")
+        if self.isVisible():  # a question with more options: make room rather than scroll
+            fit_to_screen(self, self.scroll, self.preferred_width, grow_only=True)
         self.back_button.setEnabled(self.index > 0)
         self.back_button.show()
         self.next_button.show()
@@ -304,10 +332,12 @@ class AssessmentRunner(QDialog):
         (focus or next(iter(self.option_buttons.values()))).setFocus()
 
     def _answer_required(self, item) -> bool:
-        if not self.instrument.scored:
-            return False
+        # A risk question is always answered, in an unscored instrument too (HAZ-009).
         flagged = any(f.item == item.id for f in self.instrument.flags)
-        return self.instrument.missing.max_missing == 0 or flagged
+        if not self.instrument.scored:
+            return flagged
+        rule = self.instrument.missing
+        return rule.max_missing == 0 or not rule.enabled or flagged
 
     def _text_changed(self) -> None:
         item = self.current_item()
@@ -334,8 +364,10 @@ class AssessmentRunner(QDialog):
         if radio is not None:
             radio.setFocus()
         self._update_risk_banner()
-        if service.risk_flags_for_answer(self.instrument, item.id, value) and self.safety is None:
-            self.open_safety_prompt()
+        if service.risk_flags_for_answer(self.instrument, item.id, value):
+            self._write_risk_answer(item.id, value)
+            if self.safety is None:
+                self.open_safety_prompt()
 
     def type_digit(self, digit: int) -> None:
         """A number key: the option with that value, or with the two digits typed (10)."""
@@ -396,6 +428,30 @@ class AssessmentRunner(QDialog):
         super().keyPressEvent(event)
 
     # ----- the risk answer ------------------------------------------------
+    def _write_risk_answer(self, item_id: str, value: int) -> None:
+        """On record now, before anything else can happen to this assessment."""
+        already = any(e.item_id == item_id and e.answer == value for e in self.risk_events
+                      if e.kind == "answer" and e.id not in self._closed_answer_ids())
+        if already:
+            return  # the same answer given again (a number key pressed twice)
+        try:
+            self.risk_events += safety_service.record_risk_answer(
+                self.source, self.client_id, self.instrument, item_id, value, self.assessment_id)
+            self.risk_message = ""
+        except (InvalidRecord, StoreError) as failed:
+            log.warning("risk answer not recorded: %s", type(failed).__name__)
+            self.risk_message = (f"The risk answer could not be recorded ({failed}). Tell your team lead "
+                                 "today and record what you did in a session note.")
+        self._update_risk_banner()
+
+    def _closed_answer_ids(self) -> set[str]:
+        return {i for e in self.risk_events if e.kind == "action" for i in e.closes}
+
+    def open_answer_ids(self) -> list[str]:
+        """Risk answers given here that no recorded action has closed yet."""
+        closed = self._closed_answer_ids()
+        return [e.id for e in self.risk_events if e.kind == "answer" and e.id not in closed]
+
     def risk_messages(self) -> list[str]:
         messages = []
         for item, value in zip(self.instrument.items, self.answers, strict=True):
@@ -414,13 +470,24 @@ class AssessmentRunner(QDialog):
             self.risk_text.setText("A risk answer was given. What you did is recorded and will be saved "
                                    "with the assessment.")
             self.safety_button.setText("Change &safety record\u2026")
-        self.risk_banner.setVisible(at_risk)
+        elif self.open_answer_ids():
+            # The answer was changed, but the risk answer given stays on record as an
+            # open safety task until what was done is recorded.
+            self.risk_text.setText("A risk answer was given earlier in this assessment. It stays on the "
+                                   "client's record as an open safety task until you record what you did.")
+            self.safety_button.setText("Record &safety actions\u2026")
+        if self.risk_message:
+            self.risk_text.setText(self.risk_message)
+        self.risk_banner.setVisible(at_risk or bool(self.open_answer_ids()) or bool(self.risk_message))
 
     def open_safety_prompt(self) -> SafetyPrompt:
         if self.safety_prompt is not None and self.safety_prompt.isVisible():
             return self.safety_prompt
-        prompt = SafetyPrompt(self.guidance, self.risk_messages(), self.source.coach_name, self,
-                              existing=self.safety)
+        messages = self.risk_messages() or [
+            "A risk answer was given earlier in this assessment and then changed. It is on record: "
+            "record what you did about it."]
+        prompt = SafetyPrompt(self.guidance, messages, self.source.coach_name, self,
+                              existing=self.safety, problem=self.guidance_problem)
         prompt.recorded.connect(self._safety_recorded)
         prompt.finished.connect(self._safety_closed)
         self.safety_prompt = prompt
@@ -429,11 +496,28 @@ class AssessmentRunner(QDialog):
 
     def _safety_recorded(self, action: SafetyAction) -> None:
         self.safety = action
+        answers = self.open_answer_ids()
+        if answers:
+            try:
+                self.risk_events.append(safety_service.record_safety_action(
+                    self.source, self.client_id, answers, action, self.assessment_id))
+            except (InvalidRecord, StoreError) as failed:
+                log.warning("safety action not recorded: %s", type(failed).__name__)
+                self.risk_message = (f"What you did could not be recorded yet ({failed}); it will be saved "
+                                     "with the assessment.")
         self._update_risk_banner()
         if self.stack.currentIndex() == RESULTS:
             self._show_safety_summary()
 
-    def _safety_closed(self, _result: int) -> None:
+    def _safety_closed(self, result: int) -> None:
+        answers = self.open_answer_ids()
+        if result != QDialog.DialogCode.Accepted and answers and self.safety is None:
+            # "Later" (or Esc): recorded as such; the safety task stays open.
+            try:
+                self.risk_events.append(safety_service.record_later(
+                    self.source, self.client_id, answers, self.assessment_id))
+            except (InvalidRecord, StoreError) as failed:
+                log.warning("'later' not recorded: %s", type(failed).__name__)
         if self.stack.currentIndex() == RESULTS:
             self._show_safety_summary()
             self.save_button.setFocus()
@@ -528,6 +612,9 @@ class AssessmentRunner(QDialog):
         self.save_button.show()
         self.save_button.setDefault(True)
         self.save_button.setFocus()
+        self.scroll.verticalScrollBar().setValue(0)
+        if self.isVisible():
+            fit_to_screen(self, self.scroll, self.preferred_width, grow_only=True)
 
     def _show_score(self) -> None:
         result, instrument = self.result, self.instrument
@@ -535,7 +622,8 @@ class AssessmentRunner(QDialog):
             self.score_label.setText(f"{instrument.short_name} completed (not scored)")
             self.band_label.setText("The answers are recorded as given.")
             self.change_label.hide()
-            self.flags_label.hide()
+            self.flags_label.setText("Risk answer given: " + " ".join(self.risk_messages()))
+            self.flags_label.setVisible(bool(self.risk_messages()))
             self.answers_label.setText(self._unscored_summary())
             return
         low, high = service.measure_range(instrument)
@@ -554,6 +642,10 @@ class AssessmentRunner(QDialog):
             self.score_label.setText(f"{instrument.short_name} score {number_text(result.total)} "
                                      f"out of {number_text(high)}")
             self.band_label.setText(self._band_text(result))
+        if result.prorated:
+            self.score_label.setText(self.score_label.text() + " (prorated)")
+            self.band_label.setText(
+                self.band_label.text() + "\n" + service.prorated_text(result.missing_items))
         self.change_label.setText(self._change_text())
         self.change_label.setVisible(bool(self.change_label.text()))
         if result.flags:
@@ -594,7 +686,7 @@ class AssessmentRunner(QDialog):
         return "\n".join(lines)
 
     def _show_safety_summary(self) -> None:
-        needed = bool(self.result and self.result.flags)
+        needed = bool(self.risk_messages())
         if self.safety is not None and (needed or self.safety.note):
             done = "; ".join(self.guidance.label_for(a) for a in self.safety.actions)
             self.safety_summary.setText(f"What you did: {done}.\n{self.safety.note}")
@@ -612,7 +704,7 @@ class AssessmentRunner(QDialog):
         if self.stack.currentIndex() != RESULTS:
             self.next_item()
             return
-        if self.result is not None and self.result.flags and self.safety is None:
+        if self.risk_messages() and self.safety is None:
             self._show_safety_summary()
             self.open_safety_prompt()
             return
@@ -630,12 +722,13 @@ class AssessmentRunner(QDialog):
             if self.correcting is not None:
                 self.record = service.correct_assessment(
                     self.source, self.correcting.id, self.answers, reason, responses=self.texts,
-                    safety_action=self.safety, completed_on=self.completed_on.iso())
+                    safety_action=self.safety, completed_on=self.completed_on.iso(),
+                    record_id=self.assessment_id)
             else:
                 self.record = service.record_assessment(
                     self.source, self.client_id, self.instrument.id, self.answers,
                     timepoint=self.timepoint_combo.code(), completed_on=self.completed_on.iso(),
-                    responses=self.texts, safety_action=self.safety)
+                    responses=self.texts, safety_action=self.safety, record_id=self.assessment_id)
         except InvalidRecord as refused:
             errors = refused.errors
             self.date_message.show_message(errors.get("completed_on"))
@@ -656,8 +749,8 @@ class AssessmentRunner(QDialog):
 
     def reject(self) -> None:
         if not self._saved and self.has_answers() and self.correcting is None:
-            risk = " The client gave a risk answer: record what you did in a session note." \
-                if self.risk_messages() else ""
+            risk = (" The risk answer the client gave is kept on their record as an open safety task "
+                    "until you record what you did.") if self.open_answer_ids() else ""
             answer = QMessageBox.question(
                 self, "Stop this assessment?",
                 f"The answers have not been saved. Close and lose them?{risk}",

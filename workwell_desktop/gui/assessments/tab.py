@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import assessments as service
+from ... import safety as safety_service
 from ...domain.assessments import (
     FOLLOW_UP_STATUSES,
     TIMEPOINTS,
@@ -24,12 +25,15 @@ from ...domain.assessments import (
     number_text,
     timepoint_label,
 )
+from ...domain.risk import SafetyTask
 from ...instruments import get_instrument, list_instruments
+from ...store import InvalidRecord, StoreError
 from .. import dates
 from ..record_table import Column, RecordTableModel, record_table
 from ..style import ERROR_RED, SECONDARY_TEXT, SUCCESS_GREEN, WARNING_TEXT, set_role
 from ..widgets import ChoiceCombo, button, chain_tab_order, paragraph, primary_button, section_card
 from .runner import AssessmentRunner
+from .safety_prompt import SafetyPrompt
 from .source import RecordSource
 from .trend_chart import TrendChart
 
@@ -47,9 +51,28 @@ def measure_name(instrument_id: str) -> str:
 def score_text(a: Assessment) -> str:
     if a.total is None:
         return "\u2013" if a.band else "Not scored"
+    prorated = " (prorated)" if service.missing_items_of(a) else ""
     if a.raw is not None and a.raw != a.total:
-        return f"{number_text(a.total)} (raw {a.raw})"
-    return number_text(a.total)
+        return f"{number_text(a.total)} (raw {a.raw}){prorated}"
+    return number_text(a.total) + prorated
+
+
+def risk_text(a: Assessment) -> str:
+    if not a.flags:
+        return ""
+    return "Yes, safety recorded" if a.safety is not None else "Yes: record what was done"
+
+
+def task_text(task: SafetyTask) -> str:
+    """'PHQ-9 question 9 answered 2, 1 Dec 2026 14:02 UTC: you chose Later.'"""
+    when = task.since.replace("T", " ")[:16] + (" UTC" if "T" in task.since else "")
+    if task.from_assessment:
+        what = (f"{measure_name(task.instrument_id)} with a risk answer and no safety record "
+                "(from another device)")
+    else:
+        what = f"{measure_name(task.instrument_id)} question {task.item_number} answered {task.answer}"
+    later = " The coach chose Later." if task.chose_later else ""
+    return f"{what}, {when}.{later}"
 
 
 COLUMNS = (
@@ -58,8 +81,7 @@ COLUMNS = (
     Column("Timepoint", lambda a: timepoint_label(a.timepoint), width_chars=20),
     Column("Score", score_text, width_chars=12),
     Column("Band", lambda a: a.band, width_chars=22),
-    Column("Risk answer", lambda a: "Yes, safety recorded" if a.flags else "",
-           colour=lambda a: ERROR_RED if a.flags else None, width_chars=20),
+    Column("Risk answer", risk_text, colour=lambda a: ERROR_RED if a.flags else None, width_chars=22),
     Column("By", lambda a: a.completed_by + (" (corrected)" if a.supersedes else ""), width_chars=18),
 )
 
@@ -104,6 +126,18 @@ class AssessmentsTab(QWidget):
         layout.setSpacing(10)
         scroll.setWidget(inner)
         outer.addWidget(scroll)
+
+        # Open safety tasks first: a risk answer nobody has recorded an action for.
+        self.safety_card, safety_layout = section_card("Open safety tasks")
+        self.safety_card.setAccessibleName("Open safety tasks")
+        safety_layout.addWidget(paragraph(
+            "A risk answer was given and what was done has not been recorded yet. Record it now: "
+            "the task stays open, and the client is marked on the caseload, until you do.", role="hint"))
+        self.safety_rows = QVBoxLayout()
+        safety_layout.addLayout(self.safety_rows)
+        self.safety_prompt: SafetyPrompt | None = None
+        self.tasks: list[SafetyTask] = []
+        layout.addWidget(self.safety_card)
 
         start, start_layout = section_card("Start an assessment")
         row = QHBoxLayout()
@@ -176,10 +210,63 @@ class AssessmentsTab(QWidget):
         overview = self.overview
         self.model.set_rows(overview.assessments)
         self.correct_button.setEnabled(bool(overview.assessments))
+        self._show_safety_tasks()
         self._show_follow_ups()
         self._show_trends()
         self._suggest_timepoint()
         self._show_detail()
+
+    def _show_safety_tasks(self) -> None:
+        while self.safety_rows.count():
+            item = self.safety_rows.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.tasks = safety_service.client_safety_tasks(self.source, self.client_id)
+        self.safety_card.setVisible(bool(self.tasks))
+        self.task_buttons = []
+        for task in self.tasks:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            text = paragraph(task_text(task), role="warning")
+            line.addWidget(text, 1)
+            record = primary_button("Record &what you did\u2026", f"Record what you did: {task_text(task)}")
+            record.clicked.connect(lambda _c=False, t=task: self.record_safety_task(t))
+            line.addWidget(record)
+            self.task_buttons.append(record)
+            self.safety_rows.addWidget(row)
+
+    def record_safety_task(self, task: SafetyTask) -> SafetyPrompt:
+        """The safety prompt for an open task; a recorded action closes it."""
+        if task.from_assessment:
+            messages = [f"{measure_name(task.instrument_id)} has a risk answer with no record of what "
+                        "was done."]
+        else:
+            try:
+                rule = next(r for r in get_instrument(task.instrument_id).flags
+                            if r.applies_to(task.answer) and get_instrument(task.instrument_id).item(
+                                r.item).number == task.item_number)
+                messages = [rule.message]
+            except (ValueError, StopIteration, KeyError, TypeError):
+                messages = [task_text(task)]
+        guidance, problem = service.safety_guidance_for_prompt()
+        prompt = SafetyPrompt(guidance, messages, self.source.coach_name, self.window(),
+                              later_text="&Close", problem=problem)
+        prompt.recorded.connect(lambda action, t=task: self._task_recorded(t, action))
+        self.safety_prompt = prompt
+        prompt.open()
+        return prompt
+
+    def _task_recorded(self, task: SafetyTask, action) -> None:
+        try:
+            safety_service.record_safety_action(self.source, self.client_id, task.answer_event_ids, action,
+                                                task.assessment_id)
+        except (InvalidRecord, StoreError) as failed:
+            self.safety_card.setVisible(True)
+            self.safety_rows.addWidget(paragraph(f"Not saved: {failed}", role="error"))
+            return
+        if not self.source.announces_saves:
+            self.reload()
 
     def _show_follow_ups(self) -> None:
         while self.follow_up_labels.count():
@@ -243,6 +330,8 @@ class AssessmentsTab(QWidget):
                  f"{dates.for_reading(chosen.completed_on)}, by {chosen.completed_by}."]
         if chosen.total is not None or chosen.band:
             lines.append(f"Score {score_text(chosen)}" + (f": {chosen.band}" if chosen.band else "") + ".")
+            if missing := service.missing_items_of(chosen):
+                lines.append(service.prorated_text(missing))
         answered = [f"{i}: {a}" for i, a in enumerate(chosen.answers, 1) if a is not None]
         if answered:
             lines.append("Answers: " + ", ".join(answered) + ".")
@@ -250,7 +339,7 @@ class AssessmentsTab(QWidget):
             lines.append(f"{item_id.replace('_', ' ').capitalize()}: {text}")
         safety = chosen.safety
         if safety is not None:
-            guidance = service.load_safety_guidance()
+            guidance, _problem = service.safety_guidance_for_prompt()
             lines.append("After the risk answer: " + "; ".join(guidance.label_for(a) for a in safety.actions)
                          + f". {safety.note}")
         if chosen.supersedes:
