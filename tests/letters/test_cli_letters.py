@@ -63,8 +63,8 @@ def test_exports_a_letter_with_a_warning(admin, tmp_path):
     assert admin.letter.reference in out
     store = Store.open(admin.data_dir, PASSPHRASE)
     try:
-        assert any(a["action"] == "export-letter" and a["detail"] == f"letter={admin.letter.id}"
-                   for a in store.audit_trail())
+        wanted = f"letter={admin.letter.id},basis=consent,protected=no"
+        assert any(a["action"] == "export-letter" and a["detail"] == wanted for a in store.audit_trail())
     finally:
         store.close()
 

@@ -160,8 +160,9 @@ class Store:
         all of them or, if any is invalid, none. Returns them as stored."""
         prepared, errors, batch_ids = [], {}, {r.id for r in records}
         for record in records:
-            if isinstance(record, Client):
+            if hasattr(record, "normalised"):  # one stored form (client details, consent times)
                 record = record.normalised()
+            if isinstance(record, Client):
                 if not record.coach:
                     record = replace(record, coach=self.coach_name)
             errors.update(record.validate())

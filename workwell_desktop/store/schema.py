@@ -209,6 +209,19 @@ CREATE TABLE plan_note (
 );
 CREATE INDEX plan_note_client ON plan_note (client_id);
 """),
+    (6, "information governance: fit-note condition, referral sharing reason, audit proves records", """
+-- The condition written on a fit note: never printed, but a letter is checked against it.
+ALTER TABLE fit_note ADD COLUMN condition TEXT NOT NULL DEFAULT '';
+-- Why a referral was made to a named service without the client's consent to share
+-- with it (a code from domain.consent.LAWFUL_REASONS); '' when consent allowed it.
+ALTER TABLE plan_referral ADD COLUMN sharing_reason TEXT NOT NULL DEFAULT '';
+-- Each audit entry names the record's client and carries a hash of the record version
+-- it describes; the chain becomes an HMAC keyed from the database key (re-keyed on
+-- first unlock by store.audit.upgrade_chain, which needs the key).
+ALTER TABLE audit ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN record_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX audit_record ON audit (record_type, record_id, seq);
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
