@@ -153,7 +153,8 @@ def typed_fields(draft: LetterDraft) -> list[tuple[str, str]]:
     for number, item in enumerate(draft.adjustments, start=1):
         fields += [(f"the title of adjustment {number}", item.title),
                    (f"the wording of adjustment {number} (\u201c{item.title.strip()}\u201d)", item.wording)]
-    fields += [("your name in the sign-off", draft.coach_name), ("your role in the sign-off", draft.coach_role)]
+    fields += [("your name in the sign-off", draft.coach_name),
+               ("your role in the sign-off", draft.coach_role)]
     if draft.share_condition:
         fields.append(("the condition the client chose to share", draft.condition))
     return fields
@@ -180,8 +181,8 @@ def _label_for(printed: str, fields: list[tuple[str, str]]) -> str:
 
 
 def letter_findings(draft: LetterDraft, context: DisclosureContext, *,
-                    reference: str = "WW-00000000-0000", service: ServiceDetails | None = None, wording: LetterWording | None = None,
-                    today: date | None = None) -> list[Finding]:
+                    reference: str = "WW-00000000-0000", service: ServiceDetails | None = None,
+                    wording: LetterWording | None = None, today: date | None = None) -> list[Finding]:
     """Everything the letter would disclose that it may not, with the exact words."""
     service = service or load_service()
     wording = wording or load_wording()
@@ -197,7 +198,8 @@ def letter_findings(draft: LetterDraft, context: DisclosureContext, *,
         findings = [f for f in findings if f.condition not in shared]
     # Identifiers: the typed fields only (the service's own phone and postcode are meant to
     # print), and in the employer's address only the client's own (its postcode is the employer's).
-    typed = [(label, value) for label, value in fields if label not in ("the client's name", EMPLOYER_ADDRESS)]
+    typed = [(label, value) for label, value in fields
+             if label not in ("the client's name", EMPLOYER_ADDRESS)]
     findings += find_identifiers(typed, context.client, today)
     address = find_identifiers([(EMPLOYER_ADDRESS, draft.employer_address)], context.client, today)
     findings += [f for f in address if f.what.startswith("the client's")]
