@@ -33,6 +33,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 # Look-alike letters a substitution could use to slip a word past the check.
 _CONFUSABLES = str.maketrans({
@@ -148,12 +149,13 @@ def _words(text: str, fold_case: bool, joined: bool) -> list[_Word]:
     return words
 
 
-def _stems(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _stems(word: str) -> frozenset[str]:
     stems = {word}
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
             stems.add(word[: -len(suffix)])
-    return stems
+    return frozenset(stems)
 
 
 def _same_word(term_word: str, word: str) -> bool:
@@ -173,34 +175,59 @@ class _PreparedTerm:
     split_words: tuple[str, ...]
 
 
+@lru_cache(maxsize=16384)
+def _prepare_one(term: Term) -> _PreparedTerm | None:
+    fold = not term.capitals_only
+    joined = tuple(w.text for w in _words(term.text, fold, joined=True))
+    split = tuple(w.text for w in _words(term.text, fold, joined=False))
+    return _PreparedTerm(term, joined, split) if joined else None
+
+
 def _prepare(terms: Iterable[Term]) -> list[_PreparedTerm]:
-    prepared = []
-    for term in terms:
-        fold = not term.capitals_only
-        joined = tuple(w.text for w in _words(term.text, fold, joined=True))
-        split = tuple(w.text for w in _words(term.text, fold, joined=False))
-        if joined:
-            prepared.append(_PreparedTerm(term, joined, split))
-    return prepared
+    return [p for p in map(_prepare_one, terms) if p is not None]
 
 
-def _match_runs(words: list[_Word], term_words: tuple[str, ...], exact: bool) -> Iterable[tuple[int, int]]:
-    """Spans (start, end) in the original where ``term_words`` appear in ``words``."""
-    size = len(term_words)
-    same = (lambda a, b: a == b) if exact else _same_word
-    for i in range(len(words) - size + 1):
-        if all(same(term_words[j], words[i + j].text) for j in range(size)):
-            yield words[i].start, words[i + size - 1].end
-    if size == 1 and not exact:
+class _View:
+    """One reading of a field's words, indexed so each term is looked up, not scanned for."""
+
+    def __init__(self, words: list[_Word]):
+        self.words = words
+        self.exact: dict[str, list[int]] = {}
+        self.stemmed: dict[str, list[int]] = {}
+        for position, word in enumerate(words):
+            self.exact.setdefault(word.text, []).append(position)
+            if len(word.text) >= _MIN_STEM:
+                for stem in _stems(word.text):
+                    self.stemmed.setdefault(stem, []).append(position)
         # A single-word term typed with spaces or line breaks inside it ("bi polar").
+        self.runs: dict[str, list[tuple[int, int]]] = {}
         for i in range(len(words)):
             run = words[i].text
             for k in range(1, 3):
                 if i + k >= len(words):
                     break
                 run += words[i + k].text
-                if len(run) >= _MIN_STEM and same(term_words[0], run):
-                    yield words[i].start, words[i + k].end
+                if len(run) >= _MIN_STEM:
+                    for stem in _stems(run):
+                        self.runs.setdefault(stem, []).append((words[i].start, words[i + k].end))
+
+    def candidates(self, term_word: str, exact: bool) -> set[int]:
+        found = set(self.exact.get(term_word, ()))
+        if not exact and len(term_word) >= _MIN_STEM:
+            for stem in _stems(term_word):
+                found.update(self.stemmed.get(stem, ()))
+        return found
+
+    def spans(self, term_words: tuple[str, ...], exact: bool) -> Iterable[tuple[int, int]]:
+        """Spans (start, end) in the original where ``term_words`` appear."""
+        same = (lambda a, b: a == b) if exact else _same_word
+        size, words = len(term_words), self.words
+        for i in sorted(self.candidates(term_words[0], exact)):
+            if i + size <= len(words) and all(same(term_words[j], words[i + j].text) for j in range(1, size)):
+                yield words[i].start, words[i + size - 1].end
+        if size == 1 and not exact and len(term_words[0]) >= _MIN_STEM:
+            for stem in _stems(term_words[0]):
+                yield from self.runs.get(stem, ())
 
 
 def find_conditions(fields: Iterable[tuple[str, str]], terms: Iterable[Term]) -> list[Finding]:
@@ -210,15 +237,13 @@ def find_conditions(fields: Iterable[tuple[str, str]], terms: Iterable[Term]) ->
     for label, text in fields:
         if not text or not text.strip():
             continue
-        views = {
-            (True, True): _words(text, True, True), (True, False): _words(text, True, False),
-            (False, True): _words(text, False, True), (False, False): _words(text, False, False),
-        }
+        views = {(fold, joined): _View(_words(text, fold, joined))
+                 for fold in (True, False) for joined in (True, False)}
         spans: dict[tuple[int, int], Term] = {}
         for p in prepared:
             fold = not p.term.capitals_only
             for joined, term_words in ((True, p.words), (False, p.split_words)):
-                for span in _match_runs(views[(fold, joined)], term_words, exact=p.term.capitals_only):
+                for span in views[(fold, joined)].spans(term_words, exact=p.term.capitals_only):
                     spans.setdefault(span, p.term)
         for (start, end), term in sorted(_outermost(spans).items()):
             findings.append(Finding(label, text[start:end], f"a health condition: {term.condition}",
