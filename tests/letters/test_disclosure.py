@@ -43,7 +43,7 @@ def _with_adjustment(title="More or longer breaks", wording="Breaks every ninety
     ({"condition": "Type 2 diabetes",
       "adjustments": _with_adjustment(wording="Time to check blood sugar for diabetes.")}, "diabetes"),
     ({"condition": "Depression", "functional_effects": "Sam has depressive episodes."}, "depressive"),
-    ({"condition": "bipolar", "functional_effects": "Sam's bi-polar means some weeks are harder."}, "bi-polar"),
+    ({"condition": "bipolar", "functional_effects": "Sam's bi-polar makes some weeks harder."}, "bi-polar"),
     ({"condition": "", "functional_effects": "Sam has epi\u200blepsy."}, "epi\u200blepsy"),
     ({"condition": "", "functional_effects": "Sam lives with Crohn\u2019s."}, "Crohn\u2019s"),
     ({"coach_role": "Coach (cancer pathway)"}, "cancer"),
