@@ -83,3 +83,27 @@ def test_a_client_without_letters(admin):
     assert code == 0 and out.splitlines() == ["id\treference\tissued_on\temployer"]
     assert "No employer letters" in err
     assert NHS_NUMBER not in out
+
+
+def test_export_after_consent_is_withdrawn_is_refused_without_a_lawful_reason(admin, tmp_path):
+    """Issue #14: export-letter exported after withdrawal, with no warning."""
+    store = Store.open(admin.data_dir, PASSPHRASE)
+    try:
+        record_consent(store, admin.letter.client_id, "withdrawn")
+    finally:
+        store.close()
+    out_file = tmp_path / "out.pdf"
+    code, out, err = admin("export-letter", "--id", admin.letter.id, "--out", str(out_file))
+    assert code == 1
+    assert "withdrew consent" in err and "lawful reason" in err
+    assert not out_file.exists()
+    code, out, err = admin("export-letter", "--id", admin.letter.id, "--out", str(out_file),
+                           "--lawful-reason", "subject_access")
+    assert code == 0, err
+    assert "NOT encrypted" in err and "subject access" in err
+    store = Store.open(admin.data_dir, PASSPHRASE)
+    try:
+        details = [a["detail"] for a in store.audit_trail() if a["action"] == "export-letter"]
+    finally:
+        store.close()
+    assert details == [f"letter={admin.letter.id},basis=reason:subject_access,protected=no"]
