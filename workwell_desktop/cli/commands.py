@@ -165,13 +165,32 @@ def import_csv(args, data_dir: Path) -> int:
 
 
 def caseload(args, data_dir: Path) -> int:
+    from ..domain.consent import participation_ended
+    from ..domain.records import ConsentEvent
+    from ..team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
+
     store = unlock(data_dir)
     try:
-        entries = store.caseload()
+        try:
+            require_team_lead(store, "caseload")
+        except TeamExportRefused as refused:
+            raise CommandError(f"not exported: {refused}", 1) from None
+        events: dict[str, list] = {}
+        for event in store.all(ConsentEvent):
+            events.setdefault(event.client_id, []).append(event)
+        # People who withdrew (or refused) taking part leave nothing more, named, in a team file.
+        left_out = {cid for cid, evs in events.items() if participation_ended(evs)}
+        entries = [e for e in store.caseload() if e.client_id not in left_out]
         # Audited before anything leaves the database: no export goes unrecorded.
-        store.record_event("export-caseload", f"rows={len(entries)}")
+        store.record_event("export-caseload", f"rows={len(entries)},left_out={len(left_out)}")
     finally:
         store.close()
+    print(f"Warning: the caseload on standard output is NOT encrypted. {LEAVES_THE_STORE_WARNING}",
+          file=sys.stderr)
+    if left_out:
+        who = "person who withdrew or refused consent to take part is" if len(left_out) == 1 else \
+            "people who withdrew or refused consent to take part are"
+        print(f"{len(left_out)} {who} left out.", file=sys.stderr)
     out = sys.stdout
     encoding = (getattr(out, "encoding", "") or "").lower().replace("-", "")
     if encoding != "utf8" and hasattr(out, "reconfigure"):

@@ -102,6 +102,12 @@ def has_consent(events: Iterable[ConsentEvent], scope: str, service_name: str = 
     return bool(status and status.is_current)
 
 
+def participation_ended(events: Iterable[ConsentEvent]) -> bool:
+    """The client withdrew or refused taking part: nothing about them is shared, even
+    within a team file (see ``sharing_problem`` for sharing beyond the service)."""
+    return consent_state(events)[(PARTICIPATION, "")].state in ("withdrawn", "refused")
+
+
 def _scope_words(scope: str, service_name: str) -> str:
     if scope == "share_service":
         return f"share information with {service_name.strip() or 'that service'}"
