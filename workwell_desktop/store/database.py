@@ -63,6 +63,7 @@ class Store:
         self._key: bytes | None = key
         self.data_dir = Path(data_dir)
         self.key_store = key_store
+        audit.bind(conn, key)  # entries written on this connection are sealed with the chain key
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         self.device_id: str = meta["device_id"]
         self.coach_name: str = meta.get("coach_name", "")
@@ -88,6 +89,7 @@ class Store:
         db_path = data_dir / DB_FILE
         conn = connect(db_path, key)
         migrate(conn, db_path)
+        audit.bind(conn, key)
         with _transaction(conn) as cur:
             cur.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
                 ("device_id", uuid.uuid4().hex), ("coach_name", coach_name.strip()),
@@ -117,6 +119,8 @@ class Store:
         conn = connect(db_path, key)
         migrate(conn, db_path)
         store = cls(conn, data_dir, key_store, key)
+        if audit.upgrade_chain(conn):
+            log.info("audit trail re-sealed with the keyed chain")
         from .replica import replay_deferred
 
         if replayed := replay_deferred(store):
@@ -127,6 +131,7 @@ class Store:
     def close(self) -> None:
         self._key = None
         if self._conn is not None:
+            audit.unbind(self._conn)
             self._conn.close()
             self._conn = None
 
@@ -300,8 +305,14 @@ class Store:
     def audit_trail(self) -> list[dict]:
         return self._fetch("SELECT * FROM audit ORDER BY seq")
 
-    def verify_audit(self) -> list[str]:
-        return audit.verify(self._conn)
+    def verify_audit(self, anchor: tuple[int, str] | None = None) -> list[str]:
+        """Every problem with the audit trail and the records it proves (see store.audit);
+        ``anchor`` is the server's last anchored head for this laptop, when known."""
+        return audit.verify(self._conn, anchor)
+
+    def audit_head(self) -> tuple[int, str]:
+        """The audit chain's head (sequence number, seal), as anchored at the server each sync."""
+        return audit.head(self._conn)
 
     def caseload(self):
         """Every client with status, next review and last contact (see store.caseload)."""
