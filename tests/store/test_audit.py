@@ -154,10 +154,11 @@ def test_records_dropped_by_sync_are_not_reported_missing(trail):
 
     store = trail.open()
     try:
-        replica.apply_remote(store, [{"change_id": "c1", "record_type": "client",
-                                      "record_id": trail.client.id, "client_id": trail.client.id, "op": "drop", "payload": {}, "base": {},
-                                      "hlc": "000000000000001-000000-server", "device_id": "server",
-                                      "actor": "server", "created_at": "2026-11-05T10:00:00+00:00"}], "1")
+        drop = {"change_id": "c1", "record_type": "client", "record_id": trail.client.id,
+                "client_id": trail.client.id, "op": "drop", "payload": {}, "base": {},
+                "hlc": "000000000000001-000000-server", "device_id": "server", "actor": "server",
+                "created_at": "2026-11-05T10:00:00+00:00"}
+        replica.apply_remote(store, [drop], "1")
         assert store.all(ConsentEvent) == []
         assert store.verify_audit() == []
     finally:
