@@ -202,13 +202,29 @@ def caseload(args, data_dir: Path) -> int:
 
 
 def verify_audit(args, data_dir: Path) -> int:
+    """Check the chain, every record against its latest entry, and the server's anchor."""
+    from ..sync import engine
+
     store = unlock(data_dir)
     try:
-        problems = store.verify_audit()
+        anchor, source = None, ""
+        if engine.is_registered(store):
+            anchor, source = engine.fetch_audit_anchor(store)
+        problems = store.verify_audit((anchor.seq, anchor.hash) if anchor else None)
         entries = store.rows("SELECT count(*) AS n FROM audit")[0]["n"]
+        registered = engine.is_registered(store)
     finally:
         store.close()
     log.info("verify-audit: %d entries, %d problems", entries, len(problems))
+    if anchor is not None:
+        where = ("the server" if source == "server" else
+                 "the copy kept at the last sync (the server could not be reached)")
+        print(f"Compared with the anchor held by {where}: entry {anchor.seq}, anchored {anchor.anchored_at}.")
+    elif registered:
+        print("The server holds no anchor for this laptop yet (it is set at the next sync).")
+    else:
+        print("This laptop is not registered with a server: its chain head could not be compared with "
+              "an anchor kept elsewhere.")
     if not problems:
         print(f"Audit trail intact: {entries} entries")
         return 0

@@ -89,6 +89,18 @@ class Change(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class AuditAnchor(Base):
+    """The highest audit chain head each device has sent (see wire.AuditAnchor): kept apart
+    from the laptop so a chain rewritten or truncated there can be detected."""
+
+    __tablename__ = "audit_anchor"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    hash: Mapped[str] = mapped_column(String(64))
+    anchored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Feed(Base):
     __tablename__ = "feed"
     __table_args__ = (

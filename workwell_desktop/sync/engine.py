@@ -22,6 +22,7 @@ from .wire import (
     API_PREFIX,
     DEVICE_REVOKED,
     MAX_PUSH,
+    AuditAnchor,
     RegisterRequest,
     RegisterResponse,
     SyncRequest,
@@ -105,7 +106,10 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
     with _client(http) as client:
         while True:
             batch = replica.unsent_changes(store, MAX_PUSH)
-            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
+            seq, seal = store.audit_head()  # anchored at the server: see store.audit
+            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch,
+                                  audit_head=AuditAnchor(seq=seq, hash=seal),
+                                  audit_continues=_entry_at_anchor(store))
             body = gzip.compress(request.model_dump_json().encode("utf-8"), compresslevel=6)
             try:
                 response = client.post(f"{server_url}{API_PREFIX}/sync", content=body, headers=headers)
@@ -124,6 +128,7 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
                                 "Ask IT to register it again.")
             _raise_for_status(response)
             result = SyncResponse.model_validate(response.json())
+            _remember_anchor(store, result.audit_anchor)
             replica.mark_sent(store, result.accepted)
             if result.rejected:
                 rejections = [(r.change_id, r.reason) for r in result.rejected]
@@ -142,6 +147,48 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
     log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, requests %d",
              report.pushed, report.pulled, report.rejected, report.conflicts, report.requests)
     return report
+
+
+def _entry_at_anchor(store) -> AuditAnchor | None:
+    """This laptop's entry at the anchor the server last returned (see wire.SyncRequest)."""
+    seq = replica.get_setting(store, "audit_anchor_seq")
+    if not seq.isdigit():
+        return None
+    row = store.rows("SELECT hash FROM audit WHERE seq = ?", (int(seq),))
+    return AuditAnchor(seq=int(seq), hash=row[0]["hash"]) if row else None
+
+
+def _remember_anchor(store, anchor: AuditAnchor | None) -> None:
+    """Keep the server's anchor for verify-audit when offline (a weaker check: this copy
+    lives in the same file; verify-audit asks the server when it can)."""
+    if anchor is not None:
+        replica.set_settings(store, audit_anchor_seq=str(anchor.seq), audit_anchor_hash=anchor.hash,
+                             audit_anchor_at=anchor.anchored_at)
+
+
+def fetch_audit_anchor(store, http: httpx.Client | None = None) -> tuple[AuditAnchor | None, str]:
+    """The server's anchor for this laptop and where it came from ("server" or "last sync").
+
+    Raises NotRegistered for a laptop not registered; falls back to the anchor remembered
+    at the last sync when the server cannot be reached.
+    """
+    token = replica.get_setting(store, "sync_token")
+    if not token:
+        raise NotRegistered("This laptop is not registered with a WorkWell server.")
+    server_url = replica.get_setting(store, "server_url")
+    try:
+        with _client(http) as client:
+            response = client.get(f"{server_url}{API_PREFIX}/audit-anchor",
+                                  headers={"Authorization": f"Bearer {token}"})
+        _raise_for_status(response)
+        body = response.json().get("audit_anchor")
+        return (AuditAnchor.model_validate(body) if body else None), "server"
+    except (httpx.TransportError, SyncError, ValueError):
+        seq = replica.get_setting(store, "audit_anchor_seq")
+        if not seq:
+            return None, "last sync"
+        return AuditAnchor(seq=int(seq), hash=replica.get_setting(store, "audit_anchor_hash"),
+                           anchored_at=replica.get_setting(store, "audit_anchor_at")), "last sync"
 
 
 class _client:
