@@ -187,64 +187,68 @@ def _prepare(terms: Iterable[Term]) -> list[_PreparedTerm]:
     return [p for p in map(_prepare_one, terms) if p is not None]
 
 
-class _View:
-    """One reading of a field's words, indexed so each term is looked up, not scanned for."""
+def _keys(word: str, exact: bool) -> frozenset[str]:
+    """What a word is looked up by: itself, and (unless exact) its stems."""
+    return frozenset((word,)) if exact or len(word) < _MIN_STEM else _stems(word)
 
-    def __init__(self, words: list[_Word]):
-        self.words = words
-        self.exact: dict[str, list[int]] = {}
-        self.stemmed: dict[str, list[int]] = {}
-        for position, word in enumerate(words):
-            self.exact.setdefault(word.text, []).append(position)
-            if len(word.text) >= _MIN_STEM:
-                for stem in _stems(word.text):
-                    self.stemmed.setdefault(stem, []).append(position)
+
+_Index = dict[tuple[bool, bool], dict[str, list[tuple[_PreparedTerm, tuple[str, ...]]]]]
+
+
+def _index(prepared: list[_PreparedTerm]) -> _Index:
+    """Terms by the keys of their first word, per reading (case folded?, hyphens joining?)."""
+    index: _Index = {(f, j): {} for f in (True, False) for j in (True, False)}
+    for p in prepared:
+        exact = p.term.capitals_only
+        for joined, term_words in ((True, p.words), (False, p.split_words)):
+            if not term_words:
+                continue
+            for key in _keys(term_words[0], exact):
+                index[(not exact, joined)].setdefault(key, []).append((p, term_words))
+    return index
+
+
+def _spans_in(words: list[_Word], terms: dict[str, list[tuple[_PreparedTerm, tuple[str, ...]]]],
+              spans: dict[tuple[int, int], Term]) -> None:
+    """Add every span of ``words`` that a term matches (looked up, never scanned for)."""
+    for i, word in enumerate(words):
+        tried: set[int] = set()
+        for key in _keys(word.text, False) | {word.text}:
+            for p, term_words in terms.get(key, ()):
+                if id(term_words) in tried:
+                    continue
+                tried.add(id(term_words))
+                exact = p.term.capitals_only
+                same = (lambda a, b: a == b) if exact else _same_word
+                size = len(term_words)
+                fits = i + size <= len(words)
+                if fits and all(same(term_words[j], words[i + j].text) for j in range(size)):
+                    spans.setdefault((word.start, words[i + size - 1].end), p.term)
         # A single-word term typed with spaces or line breaks inside it ("bi polar").
-        self.runs: dict[str, list[tuple[int, int]]] = {}
-        for i in range(len(words)):
-            run = words[i].text
-            for k in range(1, 3):
-                if i + k >= len(words):
-                    break
-                run += words[i + k].text
-                if len(run) >= _MIN_STEM:
-                    for stem in _stems(run):
-                        self.runs.setdefault(stem, []).append((words[i].start, words[i + k].end))
-
-    def candidates(self, term_word: str, exact: bool) -> set[int]:
-        found = set(self.exact.get(term_word, ()))
-        if not exact and len(term_word) >= _MIN_STEM:
-            for stem in _stems(term_word):
-                found.update(self.stemmed.get(stem, ()))
-        return found
-
-    def spans(self, term_words: tuple[str, ...], exact: bool) -> Iterable[tuple[int, int]]:
-        """Spans (start, end) in the original where ``term_words`` appear."""
-        same = (lambda a, b: a == b) if exact else _same_word
-        size, words = len(term_words), self.words
-        for i in sorted(self.candidates(term_words[0], exact)):
-            if i + size <= len(words) and all(same(term_words[j], words[i + j].text) for j in range(1, size)):
-                yield words[i].start, words[i + size - 1].end
-        if size == 1 and not exact and len(term_words[0]) >= _MIN_STEM:
-            for stem in _stems(term_words[0]):
-                yield from self.runs.get(stem, ())
+        run = word.text
+        for k in range(1, 3):
+            if i + k >= len(words):
+                break
+            run += words[i + k].text
+            if len(run) < _MIN_STEM:
+                continue
+            for key in _keys(run, False):
+                for p, term_words in terms.get(key, ()):
+                    if len(term_words) == 1 and not p.term.capitals_only and _same_word(term_words[0], run):
+                        spans.setdefault((word.start, words[i + k].end), p.term)
 
 
 def find_conditions(fields: Iterable[tuple[str, str]], terms: Iterable[Term]) -> list[Finding]:
     """Every place a term names a condition in the labelled ``fields`` (label, text)."""
-    prepared = _prepare(terms)
+    index = _index(_prepare(terms))
     findings: list[Finding] = []
     for label, text in fields:
         if not text or not text.strip():
             continue
-        views = {(fold, joined): _View(_words(text, fold, joined))
-                 for fold in (True, False) for joined in (True, False)}
         spans: dict[tuple[int, int], Term] = {}
-        for p in prepared:
-            fold = not p.term.capitals_only
-            for joined, term_words in ((True, p.words), (False, p.split_words)):
-                for span in views[(fold, joined)].spans(term_words, exact=p.term.capitals_only):
-                    spans.setdefault(span, p.term)
+        for (fold, joined), by_key in index.items():
+            if by_key:
+                _spans_in(_words(text, fold, joined), by_key, spans)
         for (start, end), term in sorted(_outermost(spans).items()):
             findings.append(Finding(label, text[start:end], f"a health condition: {term.condition}",
                                     "condition", term.condition))
