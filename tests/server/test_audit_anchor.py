@@ -146,3 +146,24 @@ def test_a_malformed_head_is_refused(live, head):
         r = http.post("/api/v1/sync", json={"cursor": "", "changes": [], "audit_head": head},
                       headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 422
+
+
+def test_consent_reads_the_same_on_two_laptops_after_sync(laptop):
+    """Issue #14: two decisions in the same instant, written in different zones on two laptops,
+    arrive in opposite orders; both laptops derive the same state (the withdrawal wins)."""
+    from workwell_desktop.domain.consent import consent_state
+
+    ann, bob = laptop("ann"), laptop("bob")
+    client = add_client(ann)
+    engine.sync(ann)
+    engine.sync(bob)
+    ann.add(ConsentEvent(client_id=client.id, scope="share_employer", action="withdrawn", method="verbal",
+                         recorded_by="Ann", recorded_at="2026-07-01T10:00:00+00:00"))
+    bob.add(ConsentEvent(client_id=client.id, scope="share_employer", action="given", method="verbal",
+                         recorded_by="Bob", recorded_at="2026-07-01T11:00:00+01:00"))  # the same instant
+    for store in (ann, bob, ann):
+        engine.sync(store)
+    states = [consent_state(s.for_client(ConsentEvent, client.id))[("share_employer", "")]
+              for s in (ann, bob)]
+    assert states[0] == states[1] and states[0].state == "withdrawn"
+    assert [e.recorded_at for e in bob.for_client(ConsentEvent, client.id)][-1].endswith("+00:00")

@@ -117,29 +117,34 @@ def _scope_words(scope: str, service_name: str) -> str:
 
 
 def _status_problem(status: ConsentStatus | None, scope: str, service_name: str) -> str | None:
+    """The fact, in one sentence, when this consent is not current."""
     words = _scope_words(scope, service_name)
     if status is None or status.state == "not_asked":
-        return (f"The client has not been asked for consent to {words}. "
-                "Record their consent on the Consent tab first.")
+        return f"The client has not been asked for consent to {words}."
     if status.is_current:
         return None
     verb = "withdrew" if status.state == "withdrawn" else "refused"
     return f"The client {verb} consent to {words} on {status.since[:10] or 'a date that cannot be read'}."
 
 
-def sharing_problem(events: Iterable[ConsentEvent], scope: str, service_name: str = "") -> str | None:
+def sharing_problem(events: Iterable[ConsentEvent], scope: str, service_name: str = "",
+                    consequence: str = "") -> str | None:
     """Why information cannot be shared under ``scope`` now, or None when it can.
 
     The one consent gate: sharing needs current participation and the scope's own
-    consent (for ``share_service``, consent naming that service).
+    consent (for ``share_service``, consent naming that service). ``consequence`` (for
+    example "So a letter cannot be issued.") goes between the fact and what to do.
     """
     state = consent_state(list(events))
-    participation = _status_problem(state.get((PARTICIPATION, "")), PARTICIPATION, "")
-    if participation:
-        return participation + " Nothing is shared while they are not taking part."
-    if scope == PARTICIPATION:
+    fact = _status_problem(state.get((PARTICIPATION, "")), PARTICIPATION, "")
+    if fact:
+        fact += " Nothing is shared while they are not taking part."
+    elif scope != PARTICIPATION:
+        fact = _status_problem(state.get((scope, service_name.strip().casefold())), scope, service_name)
+    if not fact:
         return None
-    return _status_problem(state.get((scope, service_name.strip().casefold())), scope, service_name)
+    advice = "Record their consent on the Consent tab first." if "not been asked" in fact else ""
+    return " ".join(part for part in (fact, consequence, advice) if part)
 
 
 def check_sharing(events: Iterable[ConsentEvent], scope: str, service_name: str = "", *,

@@ -57,8 +57,8 @@ class LetterNotReady(ValueError):
 def employer_consent_problem(events: Iterable[ConsentEvent]) -> str | None:
     """Why a letter cannot be prepared, issued or sent right now, or None when it can
     (the one sharing gate: current participation and consent to share with the employer)."""
-    problem = _consent.sharing_problem(events, EMPLOYER_SCOPE)
-    return f"{problem} So a letter cannot be prepared, issued or sent." if problem else None
+    return _consent.sharing_problem(events, EMPLOYER_SCOPE,
+                                    consequence="So a letter cannot be prepared, issued or sent.")
 
 
 def require_employer_consent(events: Iterable[ConsentEvent]) -> None:
