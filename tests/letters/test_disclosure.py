@@ -201,3 +201,15 @@ def test_the_lexicon_says_where_it_comes_from_and_is_service_editable(tmp_path):
 
 def test_normalise_folds_what_the_issue_lists():
     assert normalise("Cro\u200bhn\u2019s bi\u2010polar \uff2d\uff33") == "crohn's bi-polar ms"
+
+
+def test_the_employers_own_name_is_not_a_disclosure(store, consented):
+    """A client who works for "Cancer Research UK" can still have a letter; the employer's name
+    from the record is theirs already. A condition typed into the name is still refused."""
+    from workwell_desktop.domain.records import Client
+
+    store.update(Client, consented.id, employer="Cancer Research UK")
+    draft = make_draft(employer_name="Cancer Research UK")
+    assert issue_letter(store, consented.id, agreed(draft)).reference
+    other = make_draft(employer_name="Eden Valley Bakery (re: Sam's epilepsy)")
+    assert "\u201cepilepsy\u201d in the employer's name" in _refused_after_first(store, consented.id, other)

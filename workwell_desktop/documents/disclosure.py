@@ -24,7 +24,14 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from ..domain.disclosure import ClientIdentifiers, Finding, Term, find_conditions, find_identifiers
+from ..domain.disclosure import (
+    ClientIdentifiers,
+    Finding,
+    Term,
+    find_conditions,
+    find_identifiers,
+    normalise,
+)
 from ..domain.letters import LetterDraft
 from ..paths import resource_path
 from .catalogue import LetterResourceError, LetterWording, ServiceDetails, load_service, load_wording
@@ -42,6 +49,7 @@ there these things since treatment under until where which while whole with work
 _SEGMENTS = re.compile(r"[,;/\n]|\band\b|\bwith\b|&", re.IGNORECASE)
 FILE_NAME_PATTERN = "{reference}.pdf"
 EMPLOYER_ADDRESS = "the employer's address"
+EMPLOYER_NAME = "the employer's name"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,9 @@ class DisclosureContext:
     lexicon: Lexicon
     recorded_conditions: list[str] = field(default_factory=list)
     client: ClientIdentifiers = field(default_factory=ClientIdentifiers)
+    # The employer as the client's record names it: an employer called "Cancer Research UK"
+    # or "Epilepsy Society" tells the employer nothing it does not know.
+    employer: str = ""
 
 
 # ----- the lexicon -----------------------------------------------------------------------------
@@ -145,7 +156,7 @@ def file_name(reference: str) -> str:
 def typed_fields(draft: LetterDraft) -> list[tuple[str, str]]:
     """Every field the coach typed that is printed, labelled as the builder names it."""
     fields = [
-        ("the client's name", draft.client_name), ("the employer's name", draft.employer_name),
+        ("the client's name", draft.client_name), (EMPLOYER_NAME, draft.employer_name),
         (EMPLOYER_ADDRESS, draft.employer_address), ("who the letter is to", draft.recipient_name),
         ("their role", draft.recipient_role),
         ("how their health affects work", draft.functional_effects),
@@ -192,7 +203,7 @@ def letter_findings(draft: LetterDraft, context: DisclosureContext, *,
     printed.append(("the PDF's file name", file_name(reference)))
     terms = list(context.lexicon.terms) + recorded_condition_terms(
         [*context.recorded_conditions, draft.condition])
-    findings = find_conditions(printed, terms)
+    findings = [f for f in find_conditions(printed, terms) if not _employers_own_name(f, context)]
     if draft.share_condition and draft.condition.strip():
         shared = {f.condition for f in find_conditions([("shared", draft.condition)], terms)}
         findings = [f for f in findings if f.condition not in shared]
@@ -204,6 +215,11 @@ def letter_findings(draft: LetterDraft, context: DisclosureContext, *,
     address = find_identifiers([(EMPLOYER_ADDRESS, draft.employer_address)], context.client, today)
     findings += [f for f in address if f.what.startswith("the client's")]
     return _unique(findings)
+
+
+def _employers_own_name(finding: Finding, context: DisclosureContext) -> bool:
+    return (finding.where in (EMPLOYER_NAME, EMPLOYER_ADDRESS) and bool(context.employer.strip())
+            and normalise(finding.words) in normalise(context.employer))
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

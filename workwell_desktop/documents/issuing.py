@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.assessments import Assessment
-from ..domain.consent import LAWFUL_REASONS, SharingRefused, check_sharing
+from ..domain.consent import LAWFUL_REASONS, SharingRefused, check_sharing, sharing_problem
 from ..domain.disclosure import ClientIdentifiers, Finding
 from ..domain.letters import (
     EMPLOYER_SCOPE,
@@ -83,7 +83,8 @@ def disclosure_context(store, client_id: str) -> DisclosureContext:
             recorded.append(answer)
     return DisclosureContext(
         lexicon=load_lexicon(), recorded_conditions=recorded,
-        client=ClientIdentifiers(client.nhs_number, client.date_of_birth, client.postcode, client.phone))
+        client=ClientIdentifiers(client.nhs_number, client.date_of_birth, client.postcode, client.phone),
+        employer=client.employer)
 
 
 def draft_findings(store, client_id: str, draft: LetterDraft, today: date | None = None) -> list[Finding]:
@@ -183,7 +184,7 @@ def issue_letter(store, client_id: str, draft: LetterDraft, *, supersedes: str =
 def export_problem(store, letter_id: str) -> str | None:
     """Why this letter may not leave the laptop on consent alone, or None when it may."""
     letter = store.get(EmployerLetter, letter_id)
-    return employer_consent_problem(store.for_client(ConsentEvent, letter.client_id))
+    return sharing_problem(store.for_client(ConsentEvent, letter.client_id), EMPLOYER_SCOPE)
 
 
 def export_letter(store, letter_id: str, path: Path, password: str | None = None, *,
