@@ -22,7 +22,7 @@ def add_client(store, given="Sam", family="Taylor", nhs_number=NHS_NUMBER, parti
     """A client; ``participating``: they have consented to take part (nothing shared yet)."""
     client = store.add(Client(given_name=given, family_name=family, date_of_birth="1984-05-17",
                               nhs_number=nhs_number, postcode="CA1 1AB", phone="07700900001",
-                              employer="Eden Valley Bakery Ltd"))
+                              email="sam.taylor@example.org", employer="Eden Valley Bakery Ltd"))
     if participating:
         record_consent(store, client.id, "given", scope="participation")
     return client

@@ -64,6 +64,7 @@ def test_condition_the_client_kept_private_is_refused(store, consented, changes,
     ("Call Sam on 07700 900001 before 9.", "07700 900001"),
     ("Ring 01632 960 999 for the site office.", "01632 960 999"),
     ("Sam's postcode, c a 1 1 a b, is far from work.", "c a 1 1 a b"),
+    ("Email Sam at SAM.TAYLOR@example.org about shifts.", "SAM.TAYLOR@example.org"),
 ])
 def test_identifiers_typed_into_the_letter_are_refused(store, consented, effects, words):
     message = _refused(store, consented.id, make_draft(functional_effects=effects))

@@ -83,7 +83,8 @@ def disclosure_context(store, client_id: str) -> DisclosureContext:
             recorded.append(answer)
     return DisclosureContext(
         lexicon=load_lexicon(), recorded_conditions=recorded,
-        client=ClientIdentifiers(client.nhs_number, client.date_of_birth, client.postcode, client.phone),
+        client=ClientIdentifiers(client.nhs_number, client.date_of_birth, client.postcode, client.phone,
+                                 client.email),
         employer=client.employer)
 
 

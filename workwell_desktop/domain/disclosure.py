@@ -287,6 +287,7 @@ class ClientIdentifiers:
     date_of_birth: str = ""  # ISO
     postcode: str = ""
     phone: str = ""
+    email: str = ""
 
 
 def _digits(text: str) -> str:
@@ -353,6 +354,10 @@ def _client_own(text: str, client: ClientIdentifiers, add: _Collector) -> None:
         spaced = r"[\s\-.]{0,3}".join(re.escape(c) for c in postcode)
         for m in re.finditer(spaced, text, re.IGNORECASE):
             add(m.start(), m.end(), "the client's postcode")
+    email = normalise(client.email).strip()
+    if "@" in email:
+        for m in re.finditer(re.escape(email), normalise(text)):
+            add(m.start(), m.end(), "the client's email address")
     if client.date_of_birth:
         try:
             born = date.fromisoformat(client.date_of_birth)
