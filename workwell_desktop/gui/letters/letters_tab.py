@@ -158,8 +158,8 @@ class LettersTab(QWidget):
         layout.setSpacing(8)
         layout.addWidget(hint_label(
             "Letters to the client's employer recommending workplace adjustments. A letter can be prepared "
-            "only while the client consents to share information with their employer, and says only what "
-            "they agreed. Issued letters are kept as they were sent."))
+            "only while the client takes part and consents to share information with their employer, and "
+            "says only what they agreed. Issued letters are kept as they were sent."))
         self.consent_notice = paragraph("", role="warning")
         self.consent_notice.setAccessibleName("Why a letter cannot be prepared")
         self.consent_notice.hide()
