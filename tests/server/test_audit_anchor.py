@@ -167,3 +167,26 @@ def test_consent_reads_the_same_on_two_laptops_after_sync(laptop):
               for s in (ann, bob)]
     assert states[0] == states[1] and states[0].state == "withdrawn"
     assert [e.recorded_at for e in bob.for_client(ConsentEvent, client.id)][-1].endswith("+00:00")
+
+
+def test_a_server_without_audit_anchors_still_syncs(laptop, monkeypatch):
+    """A laptop updated before its server: the server refuses the unknown fields (422); the
+    laptop syncs without them rather than not at all."""
+    import httpx
+
+    ann = laptop("ann")
+    add_client(ann)
+    real_post = httpx.Client.post
+
+    def old_server(self, url, *args, **kwargs):
+        import gzip
+        import json
+
+        if url.endswith("/sync") and "audit_head" in json.loads(gzip.decompress(kwargs["content"])):
+            return httpx.Response(422, json={"detail": [{"loc": ["audit_head"], "msg": "extra"}]},
+                                  request=httpx.Request("POST", url))
+        return real_post(self, url, *args, **kwargs)
+
+    monkeypatch.setattr(httpx.Client, "post", old_server)
+    report = engine.sync(ann)
+    assert report.pushed > 0 and ann.pending_change_count() == 0

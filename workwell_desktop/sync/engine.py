@@ -103,20 +103,27 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
     report = SyncReport()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
+    anchoring = True  # a server from before audit anchors refuses the fields: then sync without
     with _client(http) as client:
         while True:
             batch = replica.unsent_changes(store, MAX_PUSH)
-            seq, seal = store.audit_head()  # anchored at the server: see store.audit
-            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch,
-                                  audit_head=AuditAnchor(seq=seq, hash=seal),
-                                  audit_continues=_entry_at_anchor(store))
-            body = gzip.compress(request.model_dump_json().encode("utf-8"), compresslevel=6)
+            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
+            if anchoring:
+                seq, seal = store.audit_head()  # anchored at the server: see store.audit
+                request.audit_head = AuditAnchor(seq=seq, hash=seal)
+                request.audit_continues = _entry_at_anchor(store)
+            omit = None if anchoring else {"audit_head", "audit_continues"}
+            body = gzip.compress(request.model_dump_json(exclude=omit).encode("utf-8"), compresslevel=6)
             try:
                 response = client.post(f"{server_url}{API_PREFIX}/sync", content=body, headers=headers)
             except httpx.TransportError as exc:
                 raise Offline("No connection to the WorkWell server. Your work is saved on this "
                               "laptop and will sync when you are back online.") from exc
             report.requests += 1
+            if anchoring and response.status_code == 422 and "audit_" in response.text:
+                log.warning("server does not keep audit anchors yet; syncing without")
+                anchoring = False
+                continue
             if response.status_code == 410 and _detail(response) == DEVICE_REVOKED:
                 if wipe_on_revoke:
                     store.wipe()
