@@ -14,6 +14,7 @@ connection with the same pragmas, so the ratio is the cost of encryption alone
 from __future__ import annotations
 
 import inspect
+import os
 import sqlite3
 import statistics
 import sys
@@ -71,8 +72,9 @@ def plain_store(folder: Path) -> Store:
         ("device_id", uuid.uuid4().hex), ("coach_name", COACH), ("coach_role", "coach"),
         ("created_at", datetime.now(UTC).isoformat(timespec="seconds"))])
     # Store's constructor is internal; newer versions also keep the raw key (for
-    # background connections), which a plain database does not have.
-    extra = {"key": None} if "key" in inspect.signature(Store.__init__).parameters else {}
+    # background connections and the audit chain's HMAC key). A plain database has
+    # none, so it gets a random one: the audit chain is sealed the same way.
+    extra = {"key": os.urandom(32)} if "key" in inspect.signature(Store.__init__).parameters else {}
     return Store(conn, folder, key_store=None, **extra)
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from .domain.consent import SharingRefused, check_sharing
 from .domain.plans import (
     PlanAction,
     PlanEntry,
@@ -31,7 +32,7 @@ from .domain.plans import (
     replaced_ids,
     versioned_items,
 )
-from .domain.records import Client, new_id
+from .domain.records import Client, ConsentEvent, new_id
 from .paths import resource_path
 from .store.errors import InvalidRecord
 
@@ -60,10 +61,40 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
+def referral_sharing_problem(store, version: PlanReferral, earlier: PlanReferral | None = None) -> str | None:
+    """Why this referral may not be marked made to its service now, or None.
+
+    The one consent gate (domain.consent.check_sharing): a referral made to a named service
+    needs current participation and consent to share with that service, or a recorded
+    lawful reason. Checked when a referral becomes made or is made to another service.
+    """
+    if not version.shares_information:
+        return None
+    if earlier is not None and earlier.shares_information and \
+            earlier.service_name.strip().casefold() == version.service_name.strip().casefold():
+        return None  # already made to this service: nothing new leaves
+    try:
+        check_sharing(store.for_client(ConsentEvent, version.client_id), "share_service",
+                      version.service_name, lawful_reason=version.sharing_reason)
+    except SharingRefused as refused:
+        return (f"{refused} Record their consent to share with {version.service_name.strip()} first, or "
+                "choose the lawful reason for sharing without it.")
+    return None
+
+
+def _check_referral(store, version: PlanEntry, earlier: PlanEntry | None = None) -> None:
+    if isinstance(version, PlanReferral):
+        problem = referral_sharing_problem(store, version, earlier if isinstance(earlier, PlanReferral)
+                                           else None)
+        if problem:
+            raise InvalidRecord({"status": problem})
+
+
 def add_entry(store, entry: PlanEntry) -> PlanEntry:
     """Save the first version of a goal, action, referral or the plan's settings."""
     stamped = replace(entry, recorded_by=store.coach_name, recorded_at=now_iso(),
                       supersedes="", item_id=entry.item_id or entry.id)
+    _check_referral(store, stamped)
     return store.add(stamped)
 
 
@@ -85,6 +116,7 @@ def change_entry(store, shown: PlanEntry, **changes) -> PlanEntry:
     version = replace(shown, id=new_id(), item_id=shown.item_id, supersedes=shown.id,
                       also_supersedes=_other_heads(store, shown), recorded_by=store.coach_name,
                       recorded_at=now_iso(), **changes)
+    _check_referral(store, version, shown)
     return store.add(version)
 
 

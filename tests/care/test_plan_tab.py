@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor
 
 from workwell_desktop import plans
 from workwell_desktop.domain.plans import PlanAction, PlanGoal, PlanReferral
+from workwell_desktop.domain.records import ConsentEvent
 from workwell_desktop.gui.plan import PlanTab
 from workwell_desktop.gui.style import ERROR_RED
 
@@ -107,7 +108,16 @@ def test_referral_from_the_directory_filtered_by_area(qtbot, store, client, rend
     dialog.refresh()
     assert not dialog.save_button.isEnabled()  # made: needs the date
     dialog.made_on.set_iso("2026-11-20")
-    render(dialog, "plan-referral-dialog", height=860)
+    dialog.refresh()
+    # A referral made shares the client's details with the service: consent first (issue #14).
+    assert not dialog.save_button.isEnabled()
+    assert "not been asked" in dialog.current_errors()["status"]
+    for scope, service_name in (("participation", ""), ("share_service", expected[0])):
+        store.add(ConsentEvent(client_id=client.id, scope=scope, service_name=service_name, action="given",
+                               method="verbal", recorded_by="Alex", recorded_at="2026-11-19T10:00:00+00:00"))
+    dialog.refresh()
+    assert dialog.save_button.isEnabled()
+    render(dialog, "plan-referral-dialog", height=900)
     dialog.save()
     [item] = tab.view.referrals
     assert (item.current.service_name, item.current.kind, item.current.made_on) == (

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from workwell_desktop.cli import main
-from workwell_desktop.store import Store
+from workwell_desktop.store import Store, replica
 from workwell_desktop.store.connection import connect
 from workwell_desktop.store.keys import KeyFileKeyStore, unwrap_key
 
@@ -46,6 +46,17 @@ def initialised(admin):
     result = admin("init", "--coach-name", "Alex Coach")
     assert result.code == 0, result.err
     return admin
+
+
+@pytest.fixture
+def team_lead(initialised, open_store):
+    """The laptop registered with a team lead's server account (team exports need it)."""
+    store = open_store()
+    try:
+        replica.set_settings(store, sync_role="team_lead", sync_username="alex.coach")
+    finally:
+        store.close()
+    return initialised
 
 
 @pytest.fixture

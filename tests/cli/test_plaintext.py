@@ -23,8 +23,9 @@ def files_containing(root, needles):
     return hits
 
 
-def test_no_names_or_nhs_numbers_anywhere_under_the_data_folder(initialised, data_dir, csv_file,
+def test_no_names_or_nhs_numbers_anywhere_under_the_data_folder(team_lead, data_dir, csv_file,
                                                                  open_store, passphrase):
+    initialised = team_lead
     assert initialised("demo-data", "--clients", "50", "--seed", "11").code == 0
     # A second connection held open keeps the write-ahead log and shared memory files
     # on disk after each command, so they are scanned too.

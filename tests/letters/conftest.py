@@ -20,6 +20,7 @@ def store(tmp_path, monkeypatch):
 
 @pytest.fixture
 def client(store):
+    """A client taking part in WorkWell (participation given); nothing shared yet."""
     return add_client(store)
 
 

@@ -18,17 +18,33 @@ _clock = itertools.count()
 _START = datetime(2026, 1, 1, 10, 0, tzinfo=UTC)
 
 
-def add_client(store, given="Sam", family="Taylor", nhs_number=NHS_NUMBER) -> Client:
-    return store.add(Client(given_name=given, family_name=family, date_of_birth="1984-05-17",
-                            nhs_number=nhs_number, postcode="CA1 1AB", phone="07700900001",
-                            employer="Eden Valley Bakery Ltd"))
+def add_client(store, given="Sam", family="Taylor", nhs_number=NHS_NUMBER, participating=True) -> Client:
+    """A client; ``participating``: they have consented to take part (nothing shared yet)."""
+    client = store.add(Client(given_name=given, family_name=family, date_of_birth="1984-05-17",
+                              nhs_number=nhs_number, postcode="CA1 1AB", phone="07700900001",
+                              email="sam.taylor@example.org", employer="Eden Valley Bakery Ltd"))
+    if participating:
+        record_consent(store, client.id, "given", scope="participation")
+    return client
 
 
-def record_consent(store, client_id: str, action: str) -> ConsentEvent:
-    """A consent event for sharing with the employer, later than every earlier one."""
+def record_consent(store, client_id: str, action: str, scope: str = "share_employer",
+                   service_name: str = "") -> ConsentEvent:
+    """A consent event (by default for sharing with the employer), later than every earlier one."""
     moment = (_START + timedelta(seconds=next(_clock))).isoformat()
-    return store.add(ConsentEvent(client_id=client_id, scope="share_employer", action=action,
-                                  method="verbal", recorded_by="Alex Coach", recorded_at=moment))
+    return store.add(ConsentEvent(client_id=client_id, scope=scope, service_name=service_name,
+                                  action=action, method="verbal", recorded_by="Alex Coach",
+                                  recorded_at=moment))
+
+
+def agreed(draft: LetterDraft, client_name: str = "Sam Taylor", first_name: str = "Sam") -> LetterDraft:
+    """The draft with the client's agreement recorded against its exact text."""
+    from dataclasses import replace
+
+    from workwell_desktop.documents.disclosure import agreed_text_hash
+
+    named = replace(draft, client_name=client_name, client_first_name=first_name)
+    return replace(draft, agreed_text_hash=agreed_text_hash(named))
 
 
 def make_draft(codes=("phased_return", "more_breaks", "flexible_hours"), weeks_preset="4-week phased return",
@@ -48,7 +64,8 @@ def make_draft(codes=("phased_return", "more_breaks", "flexible_hours"), weeks_p
         client_agreed=True, agreed_recorded_by="Alex Coach", agreed_at="2026-01-02T09:00:00+00:00",
     )
     values.update(changes)
-    return LetterDraft(**values)
+    draft = LetterDraft(**values)
+    return agreed(draft) if draft.client_agreed and "agreed_text_hash" not in changes else draft
 
 
 def pdf_pages(pdf: bytes) -> list[str]:

@@ -63,8 +63,8 @@ def test_exports_a_letter_with_a_warning(admin, tmp_path):
     assert admin.letter.reference in out
     store = Store.open(admin.data_dir, PASSPHRASE)
     try:
-        assert any(a["action"] == "export-letter" and a["detail"] == f"letter={admin.letter.id}"
-                   for a in store.audit_trail())
+        wanted = f"letter={admin.letter.id},basis=consent,protected=no"
+        assert any(a["action"] == "export-letter" and a["detail"] == wanted for a in store.audit_trail())
     finally:
         store.close()
 
@@ -83,3 +83,27 @@ def test_a_client_without_letters(admin):
     assert code == 0 and out.splitlines() == ["id\treference\tissued_on\temployer"]
     assert "No employer letters" in err
     assert NHS_NUMBER not in out
+
+
+def test_export_after_consent_is_withdrawn_is_refused_without_a_lawful_reason(admin, tmp_path):
+    """Issue #14: export-letter exported after withdrawal, with no warning."""
+    store = Store.open(admin.data_dir, PASSPHRASE)
+    try:
+        record_consent(store, admin.letter.client_id, "withdrawn")
+    finally:
+        store.close()
+    out_file = tmp_path / "out.pdf"
+    code, out, err = admin("export-letter", "--id", admin.letter.id, "--out", str(out_file))
+    assert code == 1
+    assert "withdrew consent" in err and "lawful reason" in err
+    assert not out_file.exists()
+    code, out, err = admin("export-letter", "--id", admin.letter.id, "--out", str(out_file),
+                           "--lawful-reason", "subject_access")
+    assert code == 0, err
+    assert "NOT encrypted" in err and "subject access" in err
+    store = Store.open(admin.data_dir, PASSPHRASE)
+    try:
+        details = [a["detail"] for a in store.audit_trail() if a["action"] == "export-letter"]
+    finally:
+        store.close()
+    assert details == [f"letter={admin.letter.id},basis=reason:subject_access,protected=no"]

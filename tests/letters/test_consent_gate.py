@@ -1,5 +1,7 @@
 """A letter is prepared and issued only while consent to share with the employer is current."""
 
+from datetime import date
+
 import pytest
 from letters_support import make_draft, record_consent
 
@@ -67,3 +69,122 @@ def test_withdrawn_between_preparing_and_issuing_is_refused(store, client, monke
     with pytest.raises(ConsentRequired, match="withdrew"):
         issue_letter(store, client.id, make_draft())
     assert letters(store, client) == []
+
+
+# ----- every way out needs participation too, and export after withdrawal a lawful reason (#14) ----
+
+def test_a_letter_is_refused_once_participation_is_withdrawn(store, client):
+    record_consent(store, client.id, "given")
+    record_consent(store, client.id, "withdrawn", scope="participation")  # employer consent still "given"
+    assert "withdrew consent to take part" in consent_problem(store, client.id)
+    with pytest.raises(ConsentRequired, match="take part"):
+        issue_letter(store, client.id, make_draft())
+    assert letters(store, client) == []
+
+
+def test_export_after_withdrawal_needs_a_lawful_reason_and_audits_it(store, client, tmp_path):
+    from workwell_desktop.documents.issuing import export_letter
+
+    record_consent(store, client.id, "given")
+    letter = issue_letter(store, client.id, make_draft())
+    record_consent(store, client.id, "withdrawn")
+    out = tmp_path / "letter.pdf"
+    with pytest.raises(ConsentRequired, match="withdrew"):
+        export_letter(store, letter.id, out)
+    assert not out.exists()
+    with pytest.raises(ConsentRequired, match="not a recorded lawful reason"):
+        export_letter(store, letter.id, out, lawful_reason="the employer asked nicely")
+    export_letter(store, letter.id, out, lawful_reason="subject_access")
+    assert out.read_bytes() == letter.pdf_bytes()
+    [entry] = [a for a in store.audit_trail() if a["action"] == "export-letter"]
+    assert entry["detail"] == f"letter={letter.id},basis=reason:subject_access,protected=no"
+
+
+def test_export_after_participation_withdrawn_is_refused(store, client, tmp_path):
+    from workwell_desktop.documents.issuing import export_letter
+
+    record_consent(store, client.id, "given")
+    letter = issue_letter(store, client.id, make_draft())
+    record_consent(store, client.id, "withdrawn", scope="participation")
+    with pytest.raises(ConsentRequired, match="take part"):
+        export_letter(store, letter.id, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_stored_letter_that_would_disclose_is_not_exported_to_the_employer(store, client, tmp_path):
+    """A letter issued by an older version (or synced in) is checked again on the way out."""
+    import base64
+    import json
+
+    from letters_support import agreed
+
+    from workwell_desktop.documents.issuing import DisclosureRefused, export_letter
+    from workwell_desktop.documents.letter import render_letter
+
+    record_consent(store, client.id, "given")
+    draft = agreed(make_draft(functional_effects="Sam has epilepsy and tires quickly.",
+                              client_name="Sam Taylor", client_first_name="Sam"))
+    old = store.add(EmployerLetter(
+        client_id=client.id, reference="WW-20260102-ABCD", issued_on=date.today().isoformat(),
+        issued_by="Alex Coach",
+        employer="Eden Valley Bakery Ltd", recipient="Jo Barker",
+        content=json.dumps(draft.content()), supersedes="",
+        pdf=base64.b64encode(render_letter(draft, "WW-20260102-ABCD", date.today())).decode("ascii")))
+    with pytest.raises(DisclosureRefused, match="epilepsy"):
+        export_letter(store, old.id, tmp_path / "x.pdf")
+    # The client's own copy (a subject access request) is theirs to have.
+    export_letter(store, old.id, tmp_path / "x.pdf", lawful_reason="subject_access")
+
+
+# ----- a referral made to a named service -------------------------------------------------------
+
+def _referral(client, **changes):
+    from workwell_desktop.domain.plans import PlanReferral
+
+    values = dict(client_id=client.id, support_area="mental_health_pain",
+                  service_name="Talking Space Cumbria", kind="referral", status="made", made_on="2026-01-05")
+    values.update(changes)
+    return PlanReferral(**values)
+
+
+def test_a_referral_made_needs_consent_to_share_with_that_service(store, client):
+    from workwell_desktop import plans
+    from workwell_desktop.store import InvalidRecord
+
+    with pytest.raises(InvalidRecord, match="Talking Space Cumbria"):
+        plans.add_entry(store, _referral(client))
+    record_consent(store, client.id, "given", scope="share_service", service_name="Another Service")
+    with pytest.raises(InvalidRecord, match="not been asked"):
+        plans.add_entry(store, _referral(client))
+    record_consent(store, client.id, "given", scope="share_service", service_name="talking space cumbria")
+    assert plans.add_entry(store, _referral(client)).status == "made"
+
+
+def test_signposting_and_planned_referrals_share_nothing(store, client):
+    from workwell_desktop import plans
+
+    assert plans.add_entry(store, _referral(client, kind="signposting"))
+    planned = plans.add_entry(store, _referral(client, status="planned", made_on=""))
+    from workwell_desktop.store import InvalidRecord
+
+    with pytest.raises(InvalidRecord, match="consent"):  # becoming "made" is the moment it is shared
+        plans.change_entry(store, planned, status="made", made_on="2026-01-06")
+
+
+def test_a_referral_without_consent_needs_a_recorded_reason(store, client):
+    from workwell_desktop import plans
+    from workwell_desktop.domain.plans import PlanReferral
+
+    made = plans.add_entry(store, _referral(client, sharing_reason="safeguarding"))
+    assert store.get(PlanReferral, made.id).sharing_reason == "safeguarding"
+    assert _referral(client, sharing_reason="because").validate()["sharing_reason"]
+
+
+def test_withdrawing_participation_stops_referrals_too(store, client):
+    from workwell_desktop import plans
+    from workwell_desktop.store import InvalidRecord
+
+    record_consent(store, client.id, "given", scope="share_service", service_name="Talking Space Cumbria")
+    record_consent(store, client.id, "withdrawn", scope="participation")
+    with pytest.raises(InvalidRecord, match="take part"):
+        plans.add_entry(store, _referral(client))

@@ -205,3 +205,52 @@ def test_every_input_has_an_accessible_name(qtbot, store, consented):
                and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)]
     assert len(builder.findChildren(QAbstractButton)) > 20
     assert unnamed == []
+
+
+def test_builder_names_the_exact_words_that_would_disclose(qtbot, store, consented):
+    """Issue #14: the guard only saw an exact copy of the condition field; the builder now
+    shows every hit on the printed text and keeps Issue disabled."""
+    tab = LettersTab(store, consented.id)
+    qtbot.addWidget(tab)
+    builder = tab.open_builder()
+    fill_builder(qtbot, builder)
+    builder.functional_effects.setPlainText("Sam has severe depression; NHS number 943 476 5919.")
+    builder.agreed.setChecked(True)
+    builder.update_preview()
+    message = builder.disclosure_banner.text()
+    assert builder.disclosure_banner.isVisibleTo(builder)
+    assert "\u201cdepression\u201d in how their health affects work" in message
+    assert "\u201c943 476 5919\u201d" in message
+    assert not builder.issue_button.isEnabled()
+    builder.resize(1280, 900)
+    save_render(builder, "builder-disclosure")
+    builder.functional_effects.setPlainText("Sam tires quickly and finds long shifts on their feet hard.")
+    builder.update_preview()
+    assert not builder.disclosure_banner.isVisibleTo(builder)
+    assert not builder.agreed.isChecked()  # the text changed: the client must agree it again
+    builder.agreed.setChecked(True)
+    builder.update_preview()
+    assert builder.issue_button.isEnabled()
+
+
+def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, store, consented, tmp_path):
+    from letters_support import make_draft
+
+    from workwell_desktop.documents.issuing import export_problem, issue_letter
+
+    letter = issue_letter(store, consented.id, make_draft())
+    record_consent(store, consented.id, "withdrawn")
+    dialog = ExportLetterDialog(letter, export_problem(store, letter.id))
+    qtbot.addWidget(dialog)
+    dialog.protect.setChecked(False)
+    assert not dialog.export_button.isEnabled()
+    dialog.reason.set_code("subject_access")
+    assert dialog.export_button.isEnabled()
+    assert dialog.chosen_reason() == "subject_access"
+    dialog.resize(640, 480)
+    save_render(dialog, "export-after-withdrawal")
+    tab = LettersTab(store, consented.id)
+    qtbot.addWidget(tab)
+    assert not tab.export_to(letter, tmp_path / "refused.pdf")  # no reason: refused, said why
+    assert "withdrew" in tab.status.text() and not (tmp_path / "refused.pdf").exists()
+    assert tab.export_to(letter, tmp_path / "copy.pdf", lawful_reason="subject_access")

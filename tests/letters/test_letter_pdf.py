@@ -4,7 +4,7 @@ import io
 from datetime import date
 
 import pytest
-from letters_support import NHS_NUMBER, add_client, flat, make_draft, pdf_pages, record_consent
+from letters_support import NHS_NUMBER, add_client, agreed, flat, make_draft, pdf_pages, record_consent
 from pypdf import PdfReader
 
 from workwell_desktop.documents.catalogue import load_catalogue
@@ -19,7 +19,7 @@ def test_pdf_holds_the_edited_wording_and_the_schedule(store, consented):
     draft = make_draft()
     draft.adjustments[1] = LetterAdjustment("more_breaks", "More or longer breaks",
                                             "A ten-minute break every ninety minutes, away from the oven.")
-    letter = issue_letter(store, consented.id, draft)
+    letter = issue_letter(store, consented.id, agreed(draft))
     text = flat(" ".join(pdf_pages(letter.pdf_bytes())))
     for item in draft.adjustments:
         assert flat(item.title) in text
@@ -64,7 +64,8 @@ def test_condition_typed_into_always_printed_wording_is_caught(store, consented)
                        functional_effects="Her fibromyalgia flares up in the cold.")
     with pytest.raises(LetterNotReady) as refused:
         issue_letter(store, consented.id, draft)
-    assert "not chosen to share" in refused.value.errors["condition"]
+    assert "not chosen to share" in refused.value.errors["disclosure"]
+    assert "\u201cfibromyalgia\u201d in how their health affects work" in refused.value.errors["disclosure"]
 
 
 def test_never_the_nhs_number_or_date_of_birth(store, consented):
@@ -91,7 +92,7 @@ def test_long_letter_lays_out_across_pages(store):
     client = add_client(store, "Maximiliana-Łucja",
                         "Fitzgerald-Wiśniewska-Ó Dálaigh-Montgomery-Smythe of Bowness-on-Solway")
     record_consent(store, client.id, "given")
-    letter = issue_letter(store, client.id, long_letter_draft())
+    letter = issue_letter(store, client.id, agreed(long_letter_draft(), client.full_name, client.given_name))
     pages = pdf_pages(letter.pdf_bytes())
     total = len(pages)
     assert total >= 2
@@ -143,7 +144,8 @@ def test_metadata_names_the_letter(store, consented):
     letter = issue_letter(store, consented.id, make_draft())
     meta = PdfReader(io.BytesIO(letter.pdf_bytes())).metadata
     assert meta.title == f"Workplace adjustments letter {letter.reference}"
-    assert meta.author == "Alex Coach, North Cumbria WorkWell Service"
+    # The service, never the coach: a coach's name or role could itself say too much.
+    assert meta.author == "North Cumbria WorkWell Service"
     assert meta.subject == "Recommended workplace adjustments"
     assert "Sam" not in str(dict(meta))
 

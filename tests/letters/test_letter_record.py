@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from letters_support import PASSPHRASE, make_draft, record_consent
+from letters_support import PASSPHRASE, agreed, make_draft, record_consent
 
 from workwell_desktop.documents.issuing import export_letter, issue_letter, letters_for, new_draft
 from workwell_desktop.domain.letters import MAX_PDF_BYTES, EmployerLetter, LetterNotReady
@@ -104,7 +104,7 @@ def test_export_writes_the_pdf_and_audits_it(store, consented, tmp_path):
     out = export_letter(store, letter.id, tmp_path / "letter.pdf")
     assert out.read_bytes() == letter.pdf_bytes()
     events = [a for a in store.audit_trail() if a["action"] == "export-letter"]
-    assert events[-1]["detail"] == f"letter={letter.id}"
+    assert events[-1]["detail"] == f"letter={letter.id},basis=consent,protected=no"
     with pytest.raises(RecordNotFound):
         export_letter(store, "no-such-letter", tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
@@ -129,8 +129,9 @@ def test_schema_v3_database_upgrades_to_hold_letters(tmp_path, monkeypatch):
     store = Store.open(tmp_path / "data", "fixture passphrase for tests")
     try:
         client = store.client_by_nhs_number("9990000026")
+        record_consent(store, client.id, "given", scope="participation")
         record_consent(store, client.id, "given")
-        letter = issue_letter(store, client.id, make_draft())
+        letter = issue_letter(store, client.id, agreed(make_draft(), client.full_name, client.given_name))
         assert store.get(EmployerLetter, letter.id).reference == letter.reference
     finally:
         store.close()

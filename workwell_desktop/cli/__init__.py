@@ -26,10 +26,16 @@ Commands
     last_contact_on, coach. ``status`` is one of no_referral, awaiting_triage,
     declined, awaiting_first_contact, active, discharged. A cell that a spreadsheet
     would run as a formula (starting =, +, -, @) is written with a leading '.
-    Every export is recorded in the audit trail (the row count only).
+    Team leads only (the role of the server account this laptop is registered
+    with); people who withdrew or refused taking part are left out. Warns on
+    standard error that the output leaves the encrypted store. Every export, and
+    every refusal, is recorded in the audit trail (the row count only).
 ``workwell-admin [--data-dir DIR] verify-audit``
-    Check the audit trail's hash chain: an edited entry, a deleted entry and
-    entries removed from the end are each reported.
+    Check the audit trail's keyed chain (an edited entry, a deleted entry and
+    entries removed from the end), every record against the entry that last
+    described it (added, changed or deleted outside the app), and, for a
+    registered laptop, the chain against the head anchored at the server (a chain
+    rewritten or cut short since the last sync). Each problem is reported.
 
 Passphrase
 ----------
@@ -80,7 +86,8 @@ Exit codes
 0   done (for import-referrals: every row imported; for verify-audit: intact).
 1   import-referrals rejected at least one row; verify-audit found the trail
     tampered with; init found a database already there; demo-data refused a
-    database with real clients.
+    database with real clients; caseload or summary refused (not a team lead's
+    laptop); export-letter refused (consent not current, no lawful reason).
 2   could not be done: the database is not set up, the passphrase is wrong or
     too weak, the key is missing or damaged, the database cannot be read, the
     CSV file is missing, is not UTF-8 CSV or lacks required columns (they are

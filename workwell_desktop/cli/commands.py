@@ -165,13 +165,32 @@ def import_csv(args, data_dir: Path) -> int:
 
 
 def caseload(args, data_dir: Path) -> int:
+    from ..domain.consent import participation_ended
+    from ..domain.records import ConsentEvent
+    from ..team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
+
     store = unlock(data_dir)
     try:
-        entries = store.caseload()
+        try:
+            require_team_lead(store, "caseload")
+        except TeamExportRefused as refused:
+            raise CommandError(f"not exported: {refused}", 1) from None
+        events: dict[str, list] = {}
+        for event in store.all(ConsentEvent):
+            events.setdefault(event.client_id, []).append(event)
+        # People who withdrew (or refused) taking part leave nothing more, named, in a team file.
+        left_out = {cid for cid, evs in events.items() if participation_ended(evs)}
+        entries = [e for e in store.caseload() if e.client_id not in left_out]
         # Audited before anything leaves the database: no export goes unrecorded.
-        store.record_event("export-caseload", f"rows={len(entries)}")
+        store.record_event("export-caseload", f"rows={len(entries)},left_out={len(left_out)}")
     finally:
         store.close()
+    print(f"Warning: the caseload on standard output is NOT encrypted. {LEAVES_THE_STORE_WARNING}",
+          file=sys.stderr)
+    if left_out:
+        who = "person who withdrew or refused consent to take part is" if len(left_out) == 1 else \
+            "people who withdrew or refused consent to take part are"
+        print(f"{len(left_out)} {who} left out.", file=sys.stderr)
     out = sys.stdout
     encoding = (getattr(out, "encoding", "") or "").lower().replace("-", "")
     if encoding != "utf8" and hasattr(out, "reconfigure"):
@@ -183,13 +202,29 @@ def caseload(args, data_dir: Path) -> int:
 
 
 def verify_audit(args, data_dir: Path) -> int:
+    """Check the chain, every record against its latest entry, and the server's anchor."""
+    from ..sync import engine
+
     store = unlock(data_dir)
     try:
-        problems = store.verify_audit()
+        anchor, source = None, ""
+        if engine.is_registered(store):
+            anchor, source = engine.fetch_audit_anchor(store)
+        problems = store.verify_audit((anchor.seq, anchor.hash) if anchor else None)
         entries = store.rows("SELECT count(*) AS n FROM audit")[0]["n"]
+        registered = engine.is_registered(store)
     finally:
         store.close()
     log.info("verify-audit: %d entries, %d problems", entries, len(problems))
+    if anchor is not None:
+        where = ("the server" if source == "server" else
+                 "the copy kept at the last sync (the server could not be reached)")
+        print(f"Compared with the anchor held by {where}: entry {anchor.seq}, anchored {anchor.anchored_at}.")
+    elif registered:
+        print("The server holds no anchor for this laptop yet (it is set at the next sync).")
+    else:
+        print("This laptop is not registered with a server: its chain head could not be compared with "
+              "an anchor kept elsewhere.")
     if not problems:
         print(f"Audit trail intact: {entries} entries")
         return 0

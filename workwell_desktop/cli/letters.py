@@ -3,10 +3,13 @@
 ``workwell-admin [--data-dir DIR] letters --client NHS_NUMBER``
     The client's issued letters, newest first, as tab-separated lines with a header:
     id, reference, issued_on, employer. Exit 1 when no client has that NHS number.
-``workwell-admin [--data-dir DIR] export-letter --id ID --out FILE.pdf``
+``workwell-admin [--data-dir DIR] export-letter --id ID --out FILE.pdf [--lawful-reason CODE]``
     Write one issued letter's PDF (exactly as issued) to FILE.pdf, warn on standard
-    error that the file is not encrypted, and record the export in the audit trail.
-    Exit 1 when there is no letter with that id.
+    error that the file is not encrypted, and record the export (and its basis) in the
+    audit trail. Refused (exit 1, nothing written) while the client's participation or
+    consent to share with their employer is not current, unless ``--lawful-reason``
+    names one of domain.consent.LAWFUL_REASONS (``subject_access``: the client's own
+    copy), which is audited with it. Exit 1 when there is no letter with that id.
 
 Wire in with ``add_letter_commands(sub)`` in ``build_parser()``; each handler takes
 ``(args, store)`` and the registered adapter opens and closes the store as the other
@@ -19,7 +22,8 @@ import sys
 from pathlib import Path
 
 from ..documents.issuing import NOT_ENCRYPTED_WARNING, export_letter, letters_for
-from ..domain.letters import EmployerLetter
+from ..domain.consent import LAWFUL_REASONS
+from ..domain.letters import ConsentRequired, EmployerLetter, LetterNotReady
 from ..domain.validation import check_nhs_number
 from ..store import RecordNotFound, Store
 from .commands import with_store
@@ -62,8 +66,16 @@ def export_one_letter(args, store: Store) -> int:
     out = Path(args.out)
     if out.is_dir():
         return _fail(f"{out} is a folder: give the file name to write, for example {letter.reference}.pdf")
-    export_letter(store, letter.id, out)
+    try:
+        export_letter(store, letter.id, out, lawful_reason=args.lawful_reason or "")
+    except ConsentRequired as refused:
+        return _fail(f"not exported: {refused}")
+    except LetterNotReady as refused:
+        return _fail("not exported: " + " ".join(refused.errors.values()))
     print(f"Warning: {out} is NOT encrypted. {NOT_ENCRYPTED_WARNING}", file=sys.stderr)
+    if args.lawful_reason:
+        print(f"Exported without consent for a recorded lawful reason: {LAWFUL_REASONS[args.lawful_reason]}. "
+              "The reason is kept in the audit trail.", file=sys.stderr)
     print(f"Exported letter {letter.reference} to {out}")
     return 0
 
@@ -77,4 +89,7 @@ def add_letter_commands(subparsers) -> None:
     p = subparsers.add_parser("export-letter", help="write an issued employer letter to a PDF file")
     p.add_argument("--id", required=True, metavar="ID", help="the letter's id (from: letters --client)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="the PDF file to write")
+    p.add_argument("--lawful-reason", choices=list(LAWFUL_REASONS), default=None,
+                   help="export although consent is not current, for this recorded reason "
+                        "(subject_access: the client's own copy)")
     p.set_defaults(handler=with_store(export_one_letter))

@@ -6,9 +6,11 @@
     rolling 4 and 13 weeks to it, per coach and for the whole service (or for one
     coach with ``--coach``), and write it to FILE. Small-number suppression is on
     unless ``--no-suppression`` is given (an internal copy; the file says which).
-    Warns on standard error that the file is not encrypted, and records the export
-    (week, format, suppression; no figures) in the audit trail. Exit 1 when the week
-    is not a real ISO week, the coach has no clients, or FILE is a folder.
+    Team leads only, by the server account this laptop is registered with (exit 1 and an
+    audited refusal otherwise: see workwell_desktop.team_exports). Warns on standard error
+    that the file leaves the encrypted store, and records the export (week, format,
+    suppression; no figures) in the audit trail. Exit 1 when the week is not a real ISO
+    week, the coach has no clients, or FILE is a folder.
     Figure definitions: ``workwell_desktop/reports/figures.py``.
 
 Wire in with ``add_summary_command(sub)`` in ``build_parser()``; the handler takes
@@ -24,11 +26,10 @@ from pathlib import Path
 from ..reports.export import FORMATS, export_summary
 from ..reports.figures import UNASSIGNED, parse_week
 from ..store import Store
+from ..team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
 from .commands import with_store
 
-NOT_ENCRYPTED_WARNING = (
-    "The summary file is not protected by WorkWell's encryption: keep it only as long as you need it "
-    "and share it only in the way your service allows.")
+NOT_ENCRYPTED_WARNING = LEAVES_THE_STORE_WARNING
 
 
 def _fail(message: str) -> int:
@@ -38,6 +39,10 @@ def _fail(message: str) -> int:
 
 def write_summary(args, store: Store) -> int:
     """Write the summary to ``args.out``; 1 for a wrong week, an unknown coach or a folder."""
+    try:
+        require_team_lead(store, "summary")
+    except TeamExportRefused as refused:
+        return _fail(f"not exported: {refused}")
     try:
         parse_week(args.week)
     except ValueError as exc:

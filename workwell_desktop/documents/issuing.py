@@ -16,7 +16,12 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ..domain.assessments import Assessment
+from ..domain.consent import LAWFUL_REASONS, SharingRefused, check_sharing, sharing_problem
+from ..domain.disclosure import ClientIdentifiers, Finding
 from ..domain.letters import (
+    EMPLOYER_SCOPE,
+    ConsentRequired,
     EmployerLetter,
     LetterAdjustment,
     LetterDraft,
@@ -28,7 +33,28 @@ from ..domain.letters import (
 from ..domain.records import Client, ConsentEvent, FitNote
 from ..domain.vocabulary import COACH_ROLES
 from .catalogue import AdjustmentCatalogue, load_catalogue
+from .disclosure import (
+    DisclosureContext,
+    agreed_text_hash,
+    file_name,
+    findings_message,
+    letter_findings,
+    load_lexicon,
+)
 from .letter import protect_pdf, render_letter
+
+# The initial assessment's answer naming the client's health conditions.
+HEALTH_CONDITIONS_ITEM = "health_conditions"
+
+
+class DisclosureRefused(LetterNotReady):
+    """The letter would name a condition the client kept private, or identify them;
+    ``findings`` says exactly which words, where."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = list(findings)
+        super().__init__({"disclosure": findings_message(self.findings)})
+
 
 NOT_ENCRYPTED_WARNING = (
     "The exported PDF is not protected by WorkWell's encryption: anyone who has the file can read "
@@ -40,6 +66,37 @@ PASSWORD_ADVICE = "Give the employer the password separately, for example by pho
 def consent_problem(store, client_id: str) -> str | None:
     """Why no letter can be prepared for this client now, or None when consent is current."""
     return employer_consent_problem(store.for_client(ConsentEvent, client_id))
+
+
+def disclosure_context(store, client_id: str) -> DisclosureContext:
+    """What a letter for this client must not reveal: the lexicon, the conditions recorded
+    for them (fit notes, the initial assessment) and their own identifiers."""
+    client = store.get(Client, client_id)
+    recorded = [n.condition for n in store.for_client(FitNote, client_id) if n.condition.strip()]
+    for assessment in store.for_client(Assessment, client_id):
+        try:
+            answers = json.loads(assessment.responses) if assessment.responses else {}
+        except ValueError:
+            continue
+        answer = answers.get(HEALTH_CONDITIONS_ITEM) if isinstance(answers, dict) else None
+        if isinstance(answer, str) and answer.strip():
+            recorded.append(answer)
+    return DisclosureContext(
+        lexicon=load_lexicon(), recorded_conditions=recorded,
+        client=ClientIdentifiers(client.nhs_number, client.date_of_birth, client.postcode, client.phone,
+                                 client.email),
+        employer=client.employer)
+
+
+def draft_findings(store, client_id: str, draft: LetterDraft, today: date | None = None) -> list[Finding]:
+    """What the draft would disclose (as the builder shows it, and as issuing refuses it)."""
+    return letter_findings(for_client(store, client_id, draft), disclosure_context(store, client_id),
+                           today=today)
+
+
+def agreement_hash(store, client_id: str, draft: LetterDraft) -> str:
+    """The hash the client's agreement is recorded against (see disclosure.agreed_text_hash)."""
+    return agreed_text_hash(for_client(store, client_id, draft))
 
 
 def letters_for(store, client_id: str) -> list[EmployerLetter]:
@@ -86,20 +143,28 @@ def issue_letter(store, client_id: str, draft: LetterDraft, *, supersedes: str =
                  today: date | None = None) -> EmployerLetter:
     """Issue and keep the letter; returns it as stored.
 
-    Raises ConsentRequired when consent to share with the employer is not current (checked
-    again just before saving), LetterNotReady with per-part messages when the draft is
-    incomplete, and the store's errors when the record cannot be saved.
+    Raises ConsentRequired when participation or consent to share with the employer is not
+    current (checked again just before saving), LetterNotReady with per-part messages when
+    the draft is incomplete or changed since the client agreed it, DisclosureRefused with the
+    exact words when it would name a condition not shared or identify the client, and the
+    store's errors when the record cannot be saved.
     """
     today = today or date.today()
     require_employer_consent(store.for_client(ConsentEvent, client_id))
     draft = for_client(store, client_id, draft)
     errors = draft.validate(today)
+    if draft.client_agreed and draft.agreed_text_hash != agreed_text_hash(draft):
+        errors["client_agreed"] = ("The letter has changed since the client agreed it. Show them the "
+                                   "final wording and record their agreement again.")
     if supersedes:
         earlier = store.get(EmployerLetter, supersedes)
         if earlier.client_id != client_id:
             errors["supersedes"] = "A letter can only correct an earlier letter for the same client."
     if errors:
         raise LetterNotReady(errors)
+    findings = letter_findings(draft, disclosure_context(store, client_id), today=today)
+    if findings:
+        raise DisclosureRefused(findings)
     taken = {r["reference"] for r in store.rows(
         "SELECT reference FROM employer_letter WHERE issued_on = ?", (today.isoformat(),))}
     reference = new_reference(today, taken)
@@ -117,19 +182,52 @@ def issue_letter(store, client_id: str, draft: LetterDraft, *, supersedes: str =
     return store.add(letter)
 
 
-def export_letter(store, letter_id: str, path: Path, password: str | None = None) -> Path:
+def export_problem(store, letter_id: str) -> str | None:
+    """Why this letter may not leave the laptop on consent alone, or None when it may."""
+    letter = store.get(EmployerLetter, letter_id)
+    return sharing_problem(store.for_client(ConsentEvent, letter.client_id), EMPLOYER_SCOPE)
+
+
+def export_letter(store, letter_id: str, path: Path, password: str | None = None, *,
+                  lawful_reason: str = "") -> Path:
     """Write an issued letter's PDF to ``path`` (optionally password-protected) and audit it.
 
-    The file is written whole or not at all. Raises RecordNotFound for an unknown id.
+    The one consent gate decides: current participation and consent to share with the
+    employer, or else a recorded lawful reason (``LAWFUL_REASONS``, e.g. the client's own
+    subject access request), which is audited with the export. A letter that would now
+    disclose a condition or identifier (one issued by an older version, or synced in) is
+    refused except as the client's own copy. The file is written whole or not at all.
+    Raises RecordNotFound for an unknown id, ConsentRequired when nothing allows it.
     """
     letter = store.get(EmployerLetter, letter_id)
+    try:
+        basis = check_sharing(store.for_client(ConsentEvent, letter.client_id), EMPLOYER_SCOPE,
+                              lawful_reason=lawful_reason)
+    except SharingRefused as refused:
+        raise ConsentRequired(f"{refused} Export it only with a recorded lawful reason "
+                              f"({', '.join(LAWFUL_REASONS)}).") from None
+    if lawful_reason != "subject_access":
+        try:
+            findings = letter_findings(letter.draft(), disclosure_context(store, letter.client_id),
+                                       reference=letter.reference)
+        except (ValueError, KeyError, TypeError):
+            findings = []  # content unreadable: the PDF is what was issued and agreed
+        if findings:
+            raise DisclosureRefused(findings)
     data = letter.pdf_bytes()
     if password:
         data = protect_pdf(data, password)
     path = Path(path)
+    # Audited before the file exists: no export goes unrecorded.
+    store.record_event("export-letter", f"letter={letter.id},basis={basis},"
+                                        f"protected={'yes' if password else 'no'}")
     _write_atomically(path, data)
-    store.record_event("export-letter", f"letter={letter.id}")
     return path
+
+
+def suggested_file_name(letter: EmployerLetter) -> str:
+    """The file name offered when saving a letter: its reference only (checked like the text)."""
+    return file_name(letter.reference)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -45,6 +45,7 @@ from reportlab.platypus import (
 from ..domain.letters import LetterDraft, hours_text
 from ..paths import resource_path
 from .catalogue import LetterWording, ServiceDetails, load_service, load_wording
+from .disclosure import pdf_metadata
 from .letter_text import LetterText, Section, letter_text, long_date
 
 log = logging.getLogger(__name__)
@@ -302,9 +303,7 @@ def render_letter(draft: LetterDraft, reference: str, issued_on: date, *,
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=FIRST_BAND + BAND_GAP, bottomMargin=FOOTER,
         # The document properties name the letter, never the client or their health.
-        title=f"Workplace adjustments letter {reference}",
-        author=f"{draft.coach_name.strip()}, {service.service_name}",
-        subject="Recommended workplace adjustments",
+        **pdf_metadata(reference, service),
         creator="WorkWell Desktop", lang="en-GB",
     )
     body_width = PAGE_WIDTH - 2 * MARGIN

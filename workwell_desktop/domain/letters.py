@@ -42,8 +42,8 @@ REFERENCE = re.compile(r"^WW-\d{8}-[2-9A-HJ-NP-Z]{4}$")
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread on the phone
 
 
-class ConsentRequired(Exception):
-    """The client's consent to share with their employer is not current: no letter."""
+class ConsentRequired(_consent.SharingRefused):
+    """Consent to share with the employer (or participation) is not current: no letter."""
 
 
 class LetterNotReady(ValueError):
@@ -55,19 +55,10 @@ class LetterNotReady(ValueError):
 
 
 def employer_consent_problem(events: Iterable[ConsentEvent]) -> str | None:
-    """Why a letter cannot be prepared right now, or None when consent is current."""
-    status = _consent.consent_state(events)[(EMPLOYER_SCOPE, "")]
-    if status.is_current:
-        return None
-    when = status.since[:10]
-    if status.state == "withdrawn":
-        return (f"The client withdrew consent to share information with their employer on {when}, "
-                "so a letter cannot be prepared or issued.")
-    if status.state == "refused":
-        return (f"The client refused consent to share information with their employer on {when}, "
-                "so a letter cannot be prepared.")
-    return ("The client has not been asked for consent to share information with their employer. "
-            "Record their consent on the Consent tab first.")
+    """Why a letter cannot be prepared, issued or sent right now, or None when it can
+    (the one sharing gate: current participation and consent to share with the employer)."""
+    return _consent.sharing_problem(events, EMPLOYER_SCOPE,
+                                    consequence="So a letter cannot be prepared, issued or sent.")
 
 
 def require_employer_consent(events: Iterable[ConsentEvent]) -> None:
@@ -129,6 +120,9 @@ class LetterDraft:
     client_agreed: bool = False
     agreed_recorded_by: str = ""
     agreed_at: str = ""  # ISO date-time, UTC
+    # SHA-256 of the exact words the client was shown and agreed (documents.disclosure.
+    # agreed_text_hash): any change to the letter afterwards no longer matches it.
+    agreed_text_hash: str = ""
 
     @property
     def address_lines(self) -> list[str]:
@@ -224,24 +218,9 @@ class LetterDraft:
             if len(condition) > 300:
                 return {"condition": "Keep the condition to 300 characters or fewer."}
             return {}
-        # Guard against disclosure by accident: the condition typed in its own field
-        # must not turn up in wording that is always sent.
-        if len(condition) >= 3:
-            needle = condition.casefold()
-            where = [label for label, text in self._always_sent_text() if needle in text.casefold()]
-            if where:
-                return {"condition": f"The health condition is written in {', '.join(where)}, but the "
-                                     "client has not chosen to share it. Remove it from there, or tick "
-                                     "that they have chosen to share it."}
+        # Whether the printed letter names a condition or identifies the client is checked
+        # on the printed text itself, with the condition lexicon (documents.disclosure).
         return {}
-
-    def _always_sent_text(self) -> list[tuple[str, str]]:
-        employer = " ".join((self.employer_name, self.employer_address,
-                             self.recipient_name, self.recipient_role))
-        texts = [("how their health affects work", self.functional_effects),
-                 ("the employer details", employer)]
-        texts += [(f"\u201c{a.title}\u201d", a.wording) for a in self.adjustments]
-        return texts
 
     # ----- stored form -----------------------------------------------------
     def content(self) -> dict:

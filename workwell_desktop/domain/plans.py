@@ -228,6 +228,7 @@ class PlanReferral(PlanEntry):
     history_fields: ClassVar[dict[str, str]] = {
         "support_area": "Support area", "service_name": "Service", "service_contact": "Contact",
         "kind": "Referral or signposting", "status": "Status", "made_on": "Made on", "note": "Note",
+        "sharing_reason": "Reason to share without consent",
     }
 
     support_area: str = ""
@@ -237,9 +238,18 @@ class PlanReferral(PlanEntry):
     status: str = "planned"
     made_on: str = ""
     note: str = ""
+    # A referral made to a named service shares the client's information with it: it needs
+    # their consent to share with that service, or else a recorded lawful reason (a code
+    # of domain.consent.LAWFUL_REASONS); see plans.referral_sharing_problem.
+    sharing_reason: str = ""
 
     def title(self) -> str:
         return self.service_name
+
+    @property
+    def shares_information(self) -> bool:
+        """A referral made (we refer the client): their details go to the service."""
+        return self.kind == "referral" and self.status == "made"
 
     def validate(self, today: date | None = None) -> Errors:
         errors = _now_required(self)
@@ -257,6 +267,11 @@ class PlanReferral(PlanEntry):
                 errors["made_on"] = problem
         elif self.made_on and v.parse_date(self.made_on) is None:
             errors["made_on"] = "Enter a real date, for example 01/12/2026."
+        if self.sharing_reason:
+            from .consent import LAWFUL_REASONS
+
+            if self.sharing_reason not in LAWFUL_REASONS:
+                errors["sharing_reason"] = "Choose a reason from the list, or none."
         return errors
 
 

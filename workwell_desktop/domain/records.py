@@ -11,8 +11,8 @@ they are never edited, and a correction is a new record that ``supersedes`` the 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, fields
-from datetime import date
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
 
 from . import validation as v
@@ -37,6 +37,32 @@ Errors = dict[str, str]
 
 def new_id() -> str:
     return uuid.uuid4().hex
+
+
+def parse_moment(value: str | None) -> datetime | None:
+    """An ISO 8601 date-time *with* its UTC offset, as an aware UTC datetime; None for
+    anything else ("yesterday", a bare date, a time with no offset: which zone would it be?)."""
+    if not isinstance(value, str) or not value.strip() or "T" not in value.upper():
+        return None
+    text = value.strip()
+    if text[-1:] in ("z", "Z"):  # Python 3.11 reads "Z", but not the lower-case form
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return None
+    return moment.astimezone(UTC)
+
+
+def utc_moment_text(moment: datetime) -> str:
+    """The one stored form of a moment: UTC, microseconds, '+00:00' (sorts as text too)."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+# A clock a little ahead of this laptop's (another laptop's) is tolerated; more is a mistake.
+MAX_CLOCK_AHEAD = timedelta(days=1)
 
 
 def _collect(**checks: str | None) -> Errors:
@@ -183,6 +209,9 @@ class FitNote(Record):
     options: tuple[str, ...] = ()
     functional_effects: str = ""
     supersedes: str = ""
+    # The condition as written on the fit note. Never printed in a letter; letters are
+    # checked against it so it is not disclosed by accident.
+    condition: str = ""
 
     def validate(self, today: date | None = None) -> Errors:
         errors = _collect(
@@ -201,6 +230,8 @@ class FitNote(Record):
             errors["options"] = f"Unknown fit note option: {', '.join(unknown)}."
         elif self.options and self.status != "may_be_fit":
             errors["options"] = "Options apply only when the client may be fit for work."
+        if len(self.condition) > 300:
+            errors["condition"] = "Keep the condition to 300 characters or fewer."
         return errors
 
 
@@ -260,8 +291,13 @@ class ConsentEvent(Record):
     action: str = ""
     method: str = ""
     recorded_by: str = ""
-    recorded_at: str = ""  # ISO date-time, UTC
+    recorded_at: str = ""  # ISO date-time with offset; stored in UTC (see normalised)
     note: str = ""
+
+    def normalised(self) -> ConsentEvent:
+        """The event with ``recorded_at`` in its one stored form (UTC), when readable."""
+        moment = parse_moment(self.recorded_at)
+        return replace(self, recorded_at=utc_moment_text(moment)) if moment else self
 
     def validate(self, today: date | None = None) -> Errors:
         errors = _collect(
@@ -271,6 +307,13 @@ class ConsentEvent(Record):
             recorded_by=v.check_required(self.recorded_by, "name of who recorded it"),
             recorded_at=v.check_required(self.recorded_at, "time it was recorded"),
         )
+        if "recorded_at" not in errors:
+            moment = parse_moment(self.recorded_at)
+            if moment is None:
+                errors["recorded_at"] = ("Record the time as a date and time with its time zone, "
+                                         "for example 2026-11-23T10:30:00+00:00.")
+            elif moment.date() > (today or date.today()) + MAX_CLOCK_AHEAD:
+                errors["recorded_at"] = "The time it was recorded is in the future."
         if self.scope == "share_service" and not self.service_name.strip():
             errors["service_name"] = "Name the service this consent is about."
         if self.scope != "share_service" and self.service_name.strip():

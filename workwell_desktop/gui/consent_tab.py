@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from ..domain.consent import ConsentStatus, consent_state
+from ..domain.consent import ConsentStatus, consent_state, ordered_events
 from ..domain.records import ConsentEvent
 from ..domain.vocabulary import CONSENT_ACTIONS, CONSENT_METHODS, CONSENT_SCOPES
 from . import dates
@@ -88,9 +88,8 @@ class ConsentTab(QWidget):
         events = self.handle.store.for_client(ConsentEvent, self.client_id)
         self.state_model.set_rows(ordered_states(events))
         fit_height_to_rows(self.state_table, self.state_model.rowCount())
-        # Newest first; among equal stamps the later-saved entry first.
-        newest_first = [e for _, e in sorted(enumerate(events), key=lambda p: (p[1].recorded_at, p[0]),
-                                             reverse=True)]
+        # Newest first, in the order that decides consent (domain.consent.ordered_events).
+        newest_first = list(reversed(ordered_events(events)))
         self.log_model.set_rows(newest_first)
 
     def state_of(self, scope: str, service_name: str = "") -> str:

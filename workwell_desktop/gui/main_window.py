@@ -181,10 +181,11 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _is_team_lead(store: Store) -> bool:
-        """The role from the server account once registered, else the one chosen at set-up."""
-        from ..store import replica
+        """The role from the server account this laptop is registered with (team_exports):
+        the role typed at set-up is not proof of being a team lead."""
+        from ..team_exports import is_team_lead
 
-        return (replica.get_setting(store, "sync_role") or store.coach_role) == "team_lead"
+        return is_team_lead(store)
 
     # ----- sync and settings ------------------------------------------------
     def refresh_status(self) -> None:

@@ -182,16 +182,17 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
         except sync_service.BadCursor as e:
             raise HTTPException(400, str(e)) from e
 
-        def work() -> tuple[sync_service.PushResult, sync_service.Page]:
+        def work() -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None]:
             with Session(engine) as session:
                 pushed = (sync_service.push(session, device, body.changes, cursor=body.cursor)
                           if body.changes else sync_service.PushResult())
                 auth.touch_device(session, device)
+                anchor = sync_service.anchor_audit(session, device, body.audit_head, body.audit_continues)
                 page = sync_service.pull(session, device, body.cursor, body.page_size, pushed.accepted)
                 session.commit()
-                return pushed, page
+                return pushed, page, anchor
 
-        pushed, page = await run_in_threadpool(work)
+        pushed, page, anchor = await run_in_threadpool(work)
         request.state.counts = (f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
                                 f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
                                 f"pulled={len(page.changes)} more={page.more}")
@@ -200,7 +201,20 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
             "rejected": [r.model_dump() for r in pushed.rejected],
             "changes": page.changes, "cursor": page.cursor, "more": page.more,
             "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "audit_anchor": anchor.model_dump() if anchor else None,
         })
+
+    @app.get(f"{wire.API_PREFIX}/audit-anchor")
+    async def audit_anchor(request: Request) -> Response:
+        """This device's anchored audit head, for ``workwell-admin verify-audit``."""
+        device = await run_in_threadpool(identify, request)
+
+        def work() -> wire.AuditAnchor | None:
+            with Session(engine) as session:
+                return sync_service.device_anchor(session, device)
+
+        anchor = await run_in_threadpool(work)
+        return _json({"audit_anchor": anchor.model_dump() if anchor else None})
 
     @app.get("/")
     def root() -> Response:

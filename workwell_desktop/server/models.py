@@ -104,6 +104,16 @@ class Record(Base):
     client_id: Mapped[str] = mapped_column(ForeignKey("client.id"), index=True)
     state: Mapped[str] = mapped_column(Text, default="{}")
     stamps: Mapped[str] = mapped_column(Text, default="{}")
+class AuditAnchor(Base):
+    """The highest audit chain head each device has sent (see wire.AuditAnchor): kept apart
+    from the laptop so a chain rewritten or truncated there can be detected."""
+
+    __tablename__ = "audit_anchor"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"))
+    hash: Mapped[str] = mapped_column(String(64))
+    anchored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class Feed(Base):

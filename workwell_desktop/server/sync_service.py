@@ -31,7 +31,7 @@ from workwell_desktop.sync import wire
 
 from . import scope
 from .auth import DeviceIdentity
-from .models import Change, Client, ClientShare, Feed, Record, Team, User, utcnow
+from .models import AuditAnchor, Change, Client, ClientShare, Feed, Record, Team, User, utcnow
 
 RECORD_TYPE = re.compile(r"[a-z_]{1,64}")
 SERVER_DEVICE = "server"
@@ -448,6 +448,41 @@ def fold_state(record: dict[str, Any], row: dict[str, Any], stamp: str) -> None:
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+# --- audit anchors ------------------------------------------------------------------------------
+
+def anchor_audit(session: Session, device: DeviceIdentity, head: wire.AuditAnchor | None,
+                 continues: wire.AuditAnchor | None = None) -> wire.AuditAnchor | None:
+    """Keep the device's audit chain head when it moves forward; return the one now held.
+
+    The first head is taken as sent. After that the anchor moves only forward, and only
+    when ``continues`` shows the laptop still holds the anchored entry unchanged: so a
+    truncated chain cannot lower it and a rewritten one cannot replace it. Does not commit.
+    """
+    held = session.get(AuditAnchor, device.device_id)
+    follows = held is None or (continues is not None and continues.seq == held.seq
+                               and continues.hash == held.hash)
+    if head is not None and follows and (held is None or head.seq > held.seq):
+        if held is None:
+            held = AuditAnchor(device_id=device.device_id, seq=head.seq, hash=head.hash,
+                               anchored_at=utcnow())
+            session.add(held)
+        else:
+            held.seq, held.hash, held.anchored_at = head.seq, head.hash, utcnow()
+        session.flush()
+    return audit_anchor_of(held)
+
+
+def audit_anchor_of(held: AuditAnchor | None) -> wire.AuditAnchor | None:
+    if held is None:
+        return None
+    return wire.AuditAnchor(seq=held.seq, hash=held.hash,
+                            anchored_at=held.anchored_at.isoformat(timespec="seconds"))
+
+
+def device_anchor(session: Session, device: DeviceIdentity) -> wire.AuditAnchor | None:
+    return audit_anchor_of(session.get(AuditAnchor, device.device_id))
 
 
 # --- pull --------------------------------------------------------------------------------------

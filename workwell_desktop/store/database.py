@@ -70,6 +70,7 @@ class Store:
         self._key: bytearray | None = key
         self.data_dir = Path(data_dir)
         self.key_store = key_store
+        audit.bind(conn, key)  # entries written on this connection are sealed with the chain key
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         self.device_id: str = meta["device_id"]
         self.coach_name: str = meta.get("coach_name", "")
@@ -97,6 +98,7 @@ class Store:
             db_path = data_dir / DB_FILE
             conn = connect(db_path, key)
             migrate(conn, db_path)
+            audit.bind(conn, key)
         except BaseException:
             scrub(key)
             raise
@@ -140,6 +142,8 @@ class Store:
                 store._rewrap(passphrase, "upgraded the key's passphrase protection to current strength")
             except (OSError, keyring.errors.KeyringError) as exc:  # the old wrap still works: try next time
                 log.warning("could not upgrade the key's protection (%s)", type(exc).__name__)
+        if audit.upgrade_chain(conn):
+            log.info("audit trail re-sealed with the keyed chain")
         from .replica import replay_deferred
 
         if replayed := replay_deferred(store):
@@ -152,6 +156,7 @@ class Store:
         scrub(self._key)
         self._key = None
         if self._conn is not None:
+            audit.unbind(self._conn)
             self._conn.close()
             self._conn = None
 
@@ -208,8 +213,9 @@ class Store:
         all of them or, if any is invalid, none. Returns them as stored."""
         prepared, errors, batch_ids = [], {}, {r.id for r in records}
         for record in records:
-            if isinstance(record, Client):
+            if hasattr(record, "normalised"):  # one stored form (client details, consent times)
                 record = record.normalised()
+            if isinstance(record, Client):
                 if not record.coach:
                     record = replace(record, coach=self.coach_name)
             errors.update(record.validate())
@@ -372,8 +378,14 @@ class Store:
     def audit_trail(self) -> list[dict]:
         return self._fetch("SELECT * FROM audit ORDER BY seq")
 
-    def verify_audit(self) -> list[str]:
-        return audit.verify(self._conn)
+    def verify_audit(self, anchor: tuple[int, str] | None = None) -> list[str]:
+        """Every problem with the audit trail and the records it proves (see store.audit);
+        ``anchor`` is the server's last anchored head for this laptop, when known."""
+        return audit.verify(self._conn, anchor)
+
+    def audit_head(self) -> tuple[int, str]:
+        """The audit chain's head (sequence number, seal), as anchored at the server each sync."""
+        return audit.head(self._conn)
 
     def caseload(self):
         """Every client with status, next review and last contact (see store.caseload)."""

@@ -257,6 +257,19 @@ CREATE TABLE risk_event (
     actions TEXT NOT NULL, note TEXT NOT NULL, closes TEXT NOT NULL
 );
 CREATE INDEX risk_event_client ON risk_event (client_id);
+
+-- Information governance: fit-note condition, referral sharing reason, audit proves records.
+-- The condition written on a fit note: never printed, but a letter is checked against it.
+ALTER TABLE fit_note ADD COLUMN condition TEXT NOT NULL DEFAULT '';
+-- Why a referral was made to a named service without the client's consent to share
+-- with it (a code from domain.consent.LAWFUL_REASONS); '' when consent allowed it.
+ALTER TABLE plan_referral ADD COLUMN sharing_reason TEXT NOT NULL DEFAULT '';
+-- Each audit entry names the record's client and carries a hash of the record version
+-- it describes; the chain becomes an HMAC keyed from the database key (re-keyed on
+-- first unlock by store.audit.upgrade_chain, which needs the key).
+ALTER TABLE audit ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit ADD COLUMN record_hash TEXT NOT NULL DEFAULT '';
+CREATE INDEX audit_record ON audit (record_type, record_id, seq);
 """),
 ]
 

@@ -28,6 +28,7 @@ from .wire import (
     API_PREFIX,
     DEVICE_REVOKED,
     MAX_PUSH,
+    AuditAnchor,
     Change,
     RegisterRequest,
     RegisterResponse,
@@ -185,11 +186,17 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
     budget = None  # bytes per request: the server's limit, halved after any 413
+    anchoring = True  # a server from before audit anchors refuses the fields: then sync without
     with _client(http, policy, address) as client:
         while True:
             batch, more_waiting = next_batch(store, budget)
             request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
-            body = gzip.compress(request.model_dump_json().encode("utf-8"), compresslevel=6)
+            if anchoring:
+                seq, seal = store.audit_head()  # anchored at the server: see store.audit
+                request.audit_head = AuditAnchor(seq=seq, hash=seal)
+                request.audit_continues = _entry_at_anchor(store)
+            omit = None if anchoring else {"audit_head", "audit_continues"}
+            body = gzip.compress(request.model_dump_json(exclude=omit).encode("utf-8"), compresslevel=6)
             try:
                 response = client.post(f"{server_url}{API_PREFIX}/sync", content=body, headers=headers)
             except httpx.TransportError as exc:
@@ -205,6 +212,10 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
                     report.rejections.append((batch[0]["change_id"], "too large for the server"))
                 else:
                     budget = max(1, sum(_change_bytes(c) for c in batch) // 2)
+                continue
+            if anchoring and response.status_code == 422 and "audit_" in response.text:
+                log.warning("server does not keep audit anchors yet; syncing without")
+                anchoring = False
                 continue
             if response.status_code == 410 and _detail(response) == DEVICE_REVOKED:
                 if wipe_on_revoke:
@@ -222,6 +233,7 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
                                 "Ask IT to register it again.")
             _raise_for_status(response)
             result = _Reply.model_validate(response.json())
+            _remember_anchor(store, result.audit_anchor)
             if moving:  # the new address knows this device: the same service
                 replica.set_settings(store, server_url=server_url)
                 store.record_event("server-address-changed", "by organisation policy")
@@ -254,6 +266,49 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
              report.pushed, report.pulled, report.rejected, report.conflicts, report.quarantined,
              report.requests)
     return report
+
+
+def _entry_at_anchor(store) -> AuditAnchor | None:
+    """This laptop's entry at the anchor the server last returned (see wire.SyncRequest)."""
+    seq = replica.get_setting(store, "audit_anchor_seq")
+    if not seq.isdigit():
+        return None
+    row = store.rows("SELECT hash FROM audit WHERE seq = ?", (int(seq),))
+    return AuditAnchor(seq=int(seq), hash=row[0]["hash"]) if row else None
+
+
+def _remember_anchor(store, anchor: AuditAnchor | None) -> None:
+    """Keep the server's anchor for verify-audit when offline (a weaker check: this copy
+    lives in the same file; verify-audit asks the server when it can)."""
+    if anchor is not None:
+        replica.set_settings(store, audit_anchor_seq=str(anchor.seq), audit_anchor_hash=anchor.hash,
+                             audit_anchor_at=anchor.anchored_at)
+
+
+def fetch_audit_anchor(store, http: httpx.Client | None = None) -> tuple[AuditAnchor | None, str]:
+    """The server's anchor for this laptop and where it came from ("server" or "last sync").
+
+    Raises NotRegistered for a laptop not registered; falls back to the anchor remembered
+    at the last sync when the server cannot be reached.
+    """
+    token = replica.get_setting(store, "sync_token")
+    if not token:
+        raise NotRegistered("This laptop is not registered with a WorkWell server.")
+    server_url = replica.get_setting(store, "server_url")
+    try:
+        with _client(http, server_address.current_policy(),
+                     _address_for(server_url, "The server address")) as client:
+            response = client.get(f"{server_url}{API_PREFIX}/audit-anchor",
+                                  headers={"Authorization": f"Bearer {token}"})
+        _raise_for_status(response)
+        body = response.json().get("audit_anchor")
+        return (AuditAnchor.model_validate(body) if body else None), "server"
+    except (httpx.TransportError, SyncError, ValueError):
+        seq = replica.get_setting(store, "audit_anchor_seq")
+        if not seq:
+            return None, "last sync"
+        return AuditAnchor(seq=int(seq), hash=replica.get_setting(store, "audit_anchor_hash"),
+                           anchored_at=replica.get_setting(store, "audit_anchor_at")), "last sync"
 
 
 # Room for the request's own fields around the changes, as a share of the body limit.

@@ -54,6 +54,21 @@ class Change(BaseModel):
     created_at: str = Field(max_length=40)
 
 
+class AuditAnchor(BaseModel):
+    """The head of a laptop's audit chain (store.audit): its last entry number and seal.
+
+    Sent with each sync; the server keeps one per device, moves it forward only when the
+    laptop's chain still holds the entry it anchored before, and returns it, so a chain
+    rewritten or cut short on the laptop no longer matches it (verify-audit).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int = Field(ge=0, le=2**62)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    anchored_at: str = Field(default="", max_length=40)  # set by the server
+
+
 class Rejection(BaseModel):
     change_id: str
     reason: str
@@ -65,6 +80,10 @@ class SyncRequest(BaseModel):
     cursor: str = ""  # "" for a first restore
     changes: list[Change] = Field(default_factory=list, max_length=MAX_PUSH)
     page_size: int = Field(default=MAX_PAGE, ge=1, le=MAX_PAGE)
+    audit_head: AuditAnchor | None = None  # this laptop's audit chain head, to anchor
+    # This laptop's entry at the anchor the server last returned: the server moves the
+    # anchor forward only when it matches, so a rewritten chain cannot replace the evidence.
+    audit_continues: AuditAnchor | None = None
 
 
 class SyncResponse(BaseModel):
@@ -77,6 +96,7 @@ class SyncResponse(BaseModel):
     cursor: str
     more: bool
     server_time: str
+    audit_anchor: AuditAnchor | None = None  # the head the server holds for this device
 
 
 class RegisterRequest(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 from PySide6.QtWidgets import QWidget
 
@@ -79,21 +79,12 @@ class ConsentDialog(RecordDialog):
         return self._event().validate()
 
     def write(self) -> None:
-        event = self._event()
-        event.recorded_at = self._after_latest(event.recorded_at)
-        self.handle.add(event)
-
-    def _after_latest(self, now: str) -> str:
-        """The latest entry decides consent, so a new one must sort after every earlier one
-        (even one synced in with a clock slightly ahead of this laptop's)."""
+        from ...domain.consent import moment_after
         from ...domain.records import ConsentEvent as Event
 
-        latest = max((e.recorded_at for e in self.handle.store.for_client(Event, self.client_id)),
-                     default="")
-        if latest and now <= latest:
-            try:
-                return (datetime.fromisoformat(latest) + timedelta(microseconds=1)).isoformat(
-                    timespec="microseconds")
-            except ValueError:
-                return now
-        return now
+        event = self._event()
+        # The latest entry decides consent, so a new one must come after every earlier one
+        # (even one synced in with a clock slightly ahead of this laptop's).
+        event.recorded_at = moment_after(self.handle.store.for_client(Event, self.client_id),
+                                         datetime.now(UTC))
+        self.handle.add(event)

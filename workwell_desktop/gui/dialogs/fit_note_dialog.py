@@ -34,6 +34,10 @@ class FitNoteDialog(RecordDialog):
         self.functional_effects = f.row(form, "functional_effects", "&Effects on work",
                                         note_edit("Effects of their condition on work", 3),
                                         hint="As written on the fit note. Optional.")
+        self.condition = f.row(form, "condition", "&Condition",
+                               note_edit("The condition written on the fit note", 2),
+                               hint="As written on the fit note. Optional. Never printed in a letter: "
+                                    "letters are checked so they do not mention it by accident.")
         layout.addLayout(form)
         self.body.addWidget(card)
         with f.loading():
@@ -44,7 +48,7 @@ class FitNoteDialog(RecordDialog):
         self._status_changed()
         chain_tab_order([self.issued_on.edit, self.valid_from.edit, self.valid_to.edit,
                          *self.status.buttons.values(), *self.options.boxes.values(),
-                         self.functional_effects, self.save_button, self.cancel_button])
+                         self.functional_effects, self.condition, self.save_button, self.cancel_button])
         self.ready()
         self.issued_on.setFocus()
 
@@ -61,11 +65,12 @@ class FitNoteDialog(RecordDialog):
             valid_to=self.valid_to.iso(), status=self.status.code(),
             options=self.options.codes() if may_be_fit else (),
             functional_effects=self.functional_effects.toPlainText().strip(),
+            condition=self.condition.toPlainText().strip(),
         )
 
     def snapshot(self) -> object:
         n = self._note()
-        return (n.issued_on, n.valid_from, n.valid_to, n.status, n.options, n.functional_effects)
+        return (n.issued_on, n.valid_from, n.valid_to, n.status, n.options, n.functional_effects, n.condition)
 
     def current_errors(self) -> dict[str, str]:
         errors = self._note().validate()

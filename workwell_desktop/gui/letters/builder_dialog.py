@@ -28,7 +28,16 @@ from PySide6.QtWidgets import (
 )
 
 from ...documents.catalogue import load_catalogue, load_service, load_wording
-from ...documents.issuing import consent_problem, for_client, issue_letter, new_draft
+from ...documents.disclosure import findings_message
+from ...documents.issuing import (
+    DisclosureRefused,
+    agreement_hash,
+    consent_problem,
+    draft_findings,
+    for_client,
+    issue_letter,
+    new_draft,
+)
 from ...documents.letter_text import letter_text
 from ...domain.letters import ConsentRequired, EmployerLetter, LetterDraft, LetterNotReady
 from ...domain.records import Client
@@ -58,6 +67,7 @@ _PART_NAMES = {
     "adjustments": "recommended adjustments",
     "phased_return": "phased return",
     "client_agreed": "the client's agreement",
+    "disclosure": "the words named at the top",
     "client_name": "client's name",
 }
 
@@ -88,6 +98,8 @@ class LetterBuilderDialog(QDialog):
         self.supersedes = based_on.id if based_on else ""
         self.issued_letter: EmployerLetter | None = None
         self._agreed_at = ""
+        self._agreed_hash = ""  # of the exact text the client agreed (see documents.disclosure)
+        self._findings: list = []
         self._touched_parts: set[str] = set()
         self._loading = False
         self.setWindowTitle(f"Employer letter for {self.client.full_name}")
@@ -119,6 +131,12 @@ class LetterBuilderDialog(QDialog):
         self.consent_banner.setAccessibleName("Consent")
         self.consent_banner.hide()
         outer.addWidget(self.consent_banner)
+        # Exactly which words would disclose a condition the client kept private, or identify them.
+        self.disclosure_banner = paragraph("", role="warning")
+        self.disclosure_banner.setAccessibleName("What the letter must not say")
+        self.disclosure_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.disclosure_banner.hide()
+        outer.addWidget(self.disclosure_banner)
         if based_on is not None:
             outer.addWidget(paragraph(
                 f"This letter corrects {based_on.reference}. The earlier letter is kept; the client must "
@@ -311,6 +329,7 @@ class LetterBuilderDialog(QDialog):
             client_agreed=self.agreed.isChecked(),
             agreed_recorded_by=self.store.coach_name if self.agreed.isChecked() else "",
             agreed_at=self._agreed_at if self.agreed.isChecked() else "",
+            agreed_text_hash=self._agreed_hash if self.agreed.isChecked() else "",
         ))
 
     def errors(self) -> dict[str, str]:
@@ -318,7 +337,20 @@ class LetterBuilderDialog(QDialog):
         problem = self.review_on.problem()
         if problem:
             errors["review_on"] = problem
+        if self._findings:
+            errors["disclosure"] = findings_message(self._findings)
         return errors
+
+    def refresh_findings(self) -> None:
+        """Check the letter as it would print, and show exactly which words may not be sent."""
+        try:
+            self._findings = draft_findings(self.store, self.client_id, self.draft())
+        except Exception:  # a half-typed form must never stop the coach working
+            log.exception("disclosure check failed")
+            return
+        message = findings_message(self._findings)
+        self.disclosure_banner.setText(message)
+        self.disclosure_banner.setVisible(bool(message))
 
     # ----- reacting -------------------------------------------------------
     def _share_toggled(self, on: bool) -> None:
@@ -340,12 +372,14 @@ class LetterBuilderDialog(QDialog):
     def _agreed_toggled(self, on: bool) -> None:
         if on:
             self._agreed_at = dates.utc_now_iso()
+            self._agreed_hash = agreement_hash(self.store, self.client_id, self.draft())
             self.agreed_note.setText(f"Recorded by {self.store.coach_name} at "
                                      f"{dates.moment_for_reading(self._agreed_at)}.")
             self.fields.touch_all()
             self._touched_parts.update(_PART_NAMES)
         elif not self._loading and not self.agreed_note.text().startswith("The letter changed"):
             self._agreed_at = ""
+            self._agreed_hash = ""
             self.agreed_note.setText("")
         self._validate()
 
@@ -389,6 +423,10 @@ class LetterBuilderDialog(QDialog):
         self.summary.style().polish(self.summary)
 
     def update_preview(self) -> None:
+        if not getattr(self.store, "is_open", True):
+            return  # the app locked (or closed) while the timer was running
+        self.refresh_findings()
+        self._validate()
         try:
             text = letter_text(self.draft(), self.service, self.wording)
         except Exception:  # a half-typed form must never stop the coach working
@@ -411,6 +449,13 @@ class LetterBuilderDialog(QDialog):
         except ConsentRequired:
             self.check_consent()
             self.consent_banner.setFocus()
+            return
+        except DisclosureRefused as refused:
+            self._findings = refused.findings
+            self.disclosure_banner.setText(findings_message(self._findings))
+            self.disclosure_banner.setVisible(True)
+            self.disclosure_banner.setFocus()
+            self._validate()
             return
         except LetterNotReady:
             self.fields.touch_all()

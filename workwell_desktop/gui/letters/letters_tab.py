@@ -27,15 +27,18 @@ from ...documents.issuing import (
     PASSWORD_ADVICE,
     consent_problem,
     export_letter,
+    export_problem,
     letters_for,
+    suggested_file_name,
     superseded_by,
 )
 from ...documents.letter_text import letter_text
-from ...domain.letters import EmployerLetter
+from ...domain.consent import LAWFUL_REASONS, SharingRefused
+from ...domain.letters import EmployerLetter, LetterNotReady
 from ...store import StoreError
 from .. import dates
 from ..record_table import Column, RecordTableModel, record_table
-from ..widgets import FieldMessage, button, hint_label, paragraph, primary_button, title_label
+from ..widgets import ChoiceCombo, FieldMessage, button, hint_label, paragraph, primary_button, title_label
 from .builder_dialog import LetterBuilderDialog
 from .preview import letter_html
 
@@ -45,7 +48,11 @@ MIN_PASSWORD = 8
 
 
 class ExportLetterDialog(QDialog):
-    """Says the exported file is not encrypted, and offers a password for emailing it."""
+    """Says the exported file is not encrypted, and offers a password for emailing it.
+
+    When consent does not allow the letter to leave (withdrawn, or participation withdrawn)
+    the export needs a recorded lawful reason, such as the client's own subject access
+    request; the reason is kept in the audit trail with the export."""
 
     def __init__(self, letter: EmployerLetter, consent_note: str | None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -55,10 +62,23 @@ class ExportLetterDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(title_label(f"Export letter {letter.reference} as a PDF", 1.2))
         layout.addWidget(paragraph(NOT_ENCRYPTED_WARNING, role="warning"))
+        self.consent_note = consent_note
+        self.reason = ChoiceCombo(LAWFUL_REASONS, "Lawful reason to export without consent",
+                                  prompt="Choose the lawful reason")
         if consent_note:
-            layout.addWidget(paragraph(
-                f"{consent_note} Export it only if you need a copy for the record, and do not send it "
-                "to the employer.", role="warning"))
+            note = paragraph(f"{consent_note} It can be exported only for a recorded lawful reason, "
+                             "which is kept in the audit trail. Do not send it to the employer.",
+                             role="warning")
+            note.setAccessibleName("Consent")
+            layout.addWidget(note)
+            reason_label = QLabel("&Reason")
+            reason_label.setBuddy(self.reason)
+            row = QFormLayout()
+            row.addRow(reason_label, self.reason)
+            layout.addLayout(row)
+            self.reason.currentIndexChanged.connect(self._check)
+        else:
+            self.reason.hide()
         self.protect = QCheckBox("&Protect the PDF with a password (for sending by email)")
         self.protect.setAccessibleName("Protect the PDF with a password")
         self.protect.setChecked(True)
@@ -92,6 +112,8 @@ class ExportLetterDialog(QDialog):
         self._check()
 
     def problem(self) -> str | None:
+        if self.consent_note and not self.reason.code():
+            return "Choose the lawful reason for exporting without consent, or cancel."
         if not self.protect.isChecked():
             return None
         if len(self.password.text()) < MIN_PASSWORD:
@@ -105,12 +127,15 @@ class ExportLetterDialog(QDialog):
         self.again.setEnabled(self.protect.isChecked())
         problem = self.problem()
         # Say nothing until something is typed: an empty form is not a mistake yet.
-        typed = bool(self.password.text() or self.again.text())
+        typed = bool(self.password.text() or self.again.text() or self.reason.code())
         self.message.show_message(problem if typed else None)
         self.export_button.setEnabled(problem is None)
 
     def chosen_password(self) -> str | None:
         return self.password.text() if self.protect.isChecked() else None
+
+    def chosen_reason(self) -> str:
+        return self.reason.code() if self.consent_note else ""
 
 
 class LettersTab(QWidget):
@@ -133,8 +158,8 @@ class LettersTab(QWidget):
         layout.setSpacing(8)
         layout.addWidget(hint_label(
             "Letters to the client's employer recommending workplace adjustments. A letter can be prepared "
-            "only while the client consents to share information with their employer, and says only what "
-            "they agreed. Issued letters are kept as they were sent."))
+            "only while the client takes part and consents to share information with their employer, and "
+            "says only what they agreed. Issued letters are kept as they were sent."))
         self.consent_notice = paragraph("", role="warning")
         self.consent_notice.setAccessibleName("Why a letter cannot be prepared")
         self.consent_notice.hide()
@@ -279,22 +304,23 @@ class LettersTab(QWidget):
         letter = self.selected_letter()
         if letter is None:
             return
-        dialog = ExportLetterDialog(letter, consent_problem(self.store, self.client_id), self)
+        dialog = ExportLetterDialog(letter, export_problem(self.store, letter.id), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        suggested = str(Path.home() / f"{letter.reference}.pdf")
+        suggested = str(Path.home() / suggested_file_name(letter))
         path, _filter = QFileDialog.getSaveFileName(self, "Save the letter as", suggested,
                                                     "PDF files (*.pdf)")
         if not path:
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
-        self.export_to(letter, Path(path), dialog.chosen_password())
+        self.export_to(letter, Path(path), dialog.chosen_password(), dialog.chosen_reason())
 
-    def export_to(self, letter: EmployerLetter, path: Path, password: str | None = None) -> bool:
+    def export_to(self, letter: EmployerLetter, path: Path, password: str | None = None,
+                  lawful_reason: str = "") -> bool:
         try:
-            export_letter(self.store, letter.id, path, password)
-        except (OSError, StoreError) as exc:
+            export_letter(self.store, letter.id, path, password, lawful_reason=lawful_reason)
+        except (OSError, StoreError, SharingRefused, LetterNotReady) as exc:
             self.status.setProperty("role", "error")
             self.status.setText(f"The letter was not exported: {exc}")
             return False

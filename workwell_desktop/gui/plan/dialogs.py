@@ -7,6 +7,7 @@ from dataclasses import replace
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from ... import plans as service
+from ...domain.consent import LAWFUL_REASONS
 from ...domain.plans import (
     ACTION_OWNERS,
     ACTION_STATUSES,
@@ -181,6 +182,12 @@ class ReferralDialog(PlanEntryDialog):
         self.made_on = f.row(form, "made_on", "&Made on", DateField("Date made"), hint=dates.TYPING_HINT)
         self.made_on.set_latest(dates.today_iso())
         self.note = f.row(form, "note", "N&ote", note_edit("Referral note", 2))
+        self.sharing_reason = f.row(
+            form, "sharing_reason", "Share &without consent",
+            ChoiceCombo(LAWFUL_REASONS, "Reason to share without consent",
+                        prompt="No: the client consents to share with this service"),
+            hint="A referral made shares the client's details with the service. Without their consent "
+                 "to share with it, choose the lawful reason; it is recorded.")
         layout.addLayout(form)
         self.body.addWidget(card)
         with f.loading():
@@ -190,6 +197,7 @@ class ReferralDialog(PlanEntryDialog):
                 self.contact.setText(shown.service_contact)
                 self.made_on.set_iso(shown.made_on)
                 self.note.setPlainText(shown.note)
+                self.sharing_reason.set_code(shown.sharing_reason)
             self.kind.set_code(shown.kind if shown else "signposting")
             self.status.set_code(shown.status if shown else "planned")
             self._fill_services()
@@ -222,11 +230,15 @@ class ReferralDialog(PlanEntryDialog):
         return {"support_area": self.area.code(), "service_name": self.service_name.text().strip(),
                 "service_contact": self.contact.text().strip(), "kind": self.kind.code(),
                 "status": self.status.code(), "made_on": self.made_on.iso(),
-                "note": self.note.toPlainText().strip()}
+                "note": self.note.toPlainText().strip(), "sharing_reason": self.sharing_reason.code()}
 
     def current_errors(self) -> dict[str, str]:
         errors = super().current_errors()
         errors.update(date_problems({"made_on": self.made_on}))
+        if "status" not in errors:
+            problem = service.referral_sharing_problem(self.handle.store, self.entry(), self.shown)
+            if problem:
+                errors["status"] = problem
         return errors
 
 

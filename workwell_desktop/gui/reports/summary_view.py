@@ -256,6 +256,13 @@ class SummaryView(QWidget):
 
     def export_to(self, fmt: str, out: Path) -> None:
         """Start an export in the background; ``exported`` is emitted when it is done."""
+        from ...team_exports import TeamExportRefused, require_team_lead
+
+        try:
+            require_team_lead(self._store(), "summary")
+        except TeamExportRefused as refused:
+            self._export_done("", str(refused))
+            return
         for widget in self.buttons.values():
             widget.setEnabled(False)
         self.progress.show()
