@@ -63,6 +63,9 @@ def employer_consent_problem(events: Iterable[ConsentEvent]) -> str | None:
     if status.state == "withdrawn":
         return (f"The client withdrew consent to share information with their employer on {when}, "
                 "so a letter cannot be prepared or issued.")
+    if status.state == "suspended":
+        return ("The client has withdrawn from WorkWell, so every consent to share their information "
+                "is suspended and a letter cannot be prepared or issued.")
     if status.state == "refused":
         return (f"The client refused consent to share information with their employer on {when}, "
                 "so a letter cannot be prepared.")
