@@ -324,6 +324,6 @@ RECORD_TYPES: dict[str, type[Record]] = {
 # Record types kept in their own modules subclass Record and add themselves to
 # RECORD_TYPES; imported last so the store always knows them.
 from . import assessments as _assessments  # noqa: E402, F401  (assessment)
+from . import journey_records as _journey  # noqa: E402, F401  (discharge_undo, follow_up_outcome)
 from . import letters as _letters  # noqa: E402, F401  (employer_letter)
 from . import plans as _plans  # noqa: E402, F401  (plan, plan_goal, plan_action, plan_referral, plan_note)
-from . import journey_records as _journey  # noqa: E402, F401  (discharge_undo, follow_up_outcome)
