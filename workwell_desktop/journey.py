@@ -192,11 +192,12 @@ def _stamps(original: Record, coach: str, stamp: str) -> dict:
     return {"recorded_by": coach, "recorded_at": stamp}
 
 
-def correct(store, original: Record, reason: str, **changes) -> Record:
-    """A corrected version that supersedes ``original`` (kept, and shown in the history)."""
+def correct(store, original: Record, why: str, /, **changes) -> Record:
+    """A corrected version that supersedes ``original`` (kept, and shown in the history);
+    ``why`` is the reason for the correction, required."""
     if not isinstance(original, CORRECTABLE):
         raise InvalidRecord({"supersedes": "This kind of record cannot be corrected here."})
-    if not reason.strip():
+    if not why.strip():
         raise InvalidRecord({"correction_reason": "Say why this is being corrected: it is kept in the "
                                                   "history."})
     fixed = set(changes) & _FIXED | (set(changes) - {f.name for f in fields(original)})
@@ -206,7 +207,7 @@ def correct(store, original: Record, reason: str, **changes) -> Record:
         raise InvalidRecord({"changes": "Nothing has changed."})
     _not_replaced(store, original)
     unmoved = {"moved": ""} if hasattr(original, "moved") else {}  # a correction is not a move
-    version = replace(original, id=new_id(), supersedes=original.id, correction_reason=reason.strip(),
+    version = replace(original, id=new_id(), supersedes=original.id, correction_reason=why.strip(),
                       **changes, **unmoved, **_stamps(original, store.coach_name, now_iso()))
     if isinstance(version, Discharge) and version.reason == WITHDREW and original.reason != WITHDREW:
         raise InvalidRecord({"reason": "Record a withdrawal as the client withdrawing consent to take part."})
