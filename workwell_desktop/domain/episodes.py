@@ -268,8 +268,8 @@ def participation_banner(journey: Journey, has_participation: bool, withdrawn_on
         return (f"The client withdrew from WorkWell on {withdrawn_on_text or journey.withdrawn_at[:10]}. "
                 "Sharing their information is suspended. Record their consent again only if they "
                 "choose to come back.")
-    if has_participation:
-        return ""
+    if has_participation or journey.ended:
+        return ""  # nothing to ask of someone support has ended for
     return ("Consent to take part in WorkWell has not been recorded as given. "
             "Record it on the Consent tab before support starts.")
 
