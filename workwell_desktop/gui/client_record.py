@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..domain.caseload import CLIENT_STATUSES
 from ..domain.consent import has_consent
@@ -67,11 +77,24 @@ class ClientRecord(QWidget):
         for b in (self.session_button, self.consent_button, self.discharge_button):
             header.addWidget(b)
         layout.addLayout(header)
+        # The warning, the discharge card and the tabs scroll together when the window is
+        # shorter than they need (a 768-pixel laptop screen at a large text size), so
+        # nothing is ever cut off.
+        body = QWidget()
+        body.setObjectName("Screen")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(8)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
         self.consent_warning = paragraph("", role="warning")
         self.consent_warning.setAccessibleName("Consent warning")
-        layout.addWidget(self.consent_warning)
+        body_layout.addWidget(self.consent_warning)
         self.discharge_card = DischargeCard()
-        layout.addWidget(self.discharge_card)
+        body_layout.addWidget(self.discharge_card)
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Parts of the record")
@@ -90,8 +113,11 @@ class ClientRecord(QWidget):
                            (self.sessions, "&Sessions"), (self.assessments, "&Assessments"),
                            (self.plan, "&Plan"), (self.letters, "Employer &letters")):
             self.tabs.addTab(tab, title)
-        layout.addWidget(self.tabs, 1)
-        chain_tab_order([self.session_button, self.consent_button, self.discharge_button, self.tabs])
+        body_layout.addWidget(self.tabs, 1)
+        card = self.discharge_card
+        chain_tab_order([self.session_button, self.consent_button, self.discharge_button,
+                         card.follow_up_button, card.correct_follow_up_button, card.correct_button,
+                         card.undo_button, card.re_refer_button, self.tabs])
 
         self.session_button.clicked.connect(self.new_session)
         self.consent_button.clicked.connect(lambda: self.record_consent(""))
@@ -105,7 +131,6 @@ class ClientRecord(QWidget):
         self.consent.corrections.correct_requested.connect(self.correct_consent)
         for tab in (self.sessions, self.fit_notes, self.consent):
             tab.corrections.move_requested.connect(self.move_record)
-        card = self.discharge_card
         card.follow_up_requested.connect(self.record_follow_up)
         card.correct_follow_up_requested.connect(self.correct_follow_up)
         card.correct_requested.connect(self.correct_discharge)

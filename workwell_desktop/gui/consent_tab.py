@@ -16,7 +16,7 @@ from .style import ERROR_RED, SECONDARY_TEXT, SUCCESS_GREEN
 from .widgets import button, chain_tab_order, paragraph, section_card
 
 STATE_LABELS = {**CONSENT_ACTIONS, "not_asked": "Not asked yet",
-                "suspended": "Suspended (withdrew from WorkWell)"}
+                "suspended": "Suspended"}
 _STATE_COLOUR = {"given": SUCCESS_GREEN, "refused": ERROR_RED, "withdrawn": ERROR_RED,
                  "not_asked": SECONDARY_TEXT, "suspended": ERROR_RED}
 
@@ -78,13 +78,16 @@ class ConsentTab(QWidget):
         layout.addWidget(current)
 
         log, log_layout = section_card("Consent log (newest first)")
-        log_layout.addWidget(paragraph("Entries are never changed or removed: a new decision is "
-                                       "added instead, and a mistaken entry is corrected (the original is "
-                                       "kept below).", role="hint"))
+        log_top = QHBoxLayout()
+        log_top.addWidget(paragraph("Entries are never changed or removed: a new decision is added "
+                                    "instead, and a mistaken entry is corrected (the original is kept "
+                                    "below).", role="hint"), 1)
+        log_layout.addLayout(log_top)
         self.log_model = RecordTableModel(LOG_COLUMNS, self)
         self.log_table = record_table(self.log_model, "Consent log")
         log_layout.addWidget(self.log_table)
         self.corrections = CorrectionsPanel(self.log_table, self.log_model, "consent entry")
+        self.corrections.place_buttons(log_top)
         log_layout.addWidget(self.corrections)
         layout.addWidget(log, 1)
         chain_tab_order([self.record_button, self.state_table, self.log_table,

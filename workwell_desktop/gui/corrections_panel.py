@@ -80,16 +80,13 @@ class CorrectionsPanel(QWidget):
         self.table, self.model, self.what = table, model, what
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        bar = QHBoxLayout()
+        # The buttons go where the tab puts them (beside its "New ..." button, in sight
+        # without scrolling); the history lists under the table.
         self.correct_button = button("Co&rrect\u2026", f"Correct the chosen {what}")
         self.correct_button.setToolTip(f"Record a corrected version of the chosen {what}, with the reason")
         self.move_button = button("&Move to another client\u2026",
                                   f"Move the chosen {what} to another client")
         self.move_button.setVisible(movable)
-        bar.addWidget(self.correct_button)
-        bar.addWidget(self.move_button)
-        bar.addStretch(1)
-        layout.addLayout(bar)
         self.history_heading = paragraph("Corrections and moves (newest first)", role="hint")
         layout.addWidget(self.history_heading)
         self.history_model = RecordTableModel(HISTORY_COLUMNS, self)
@@ -100,6 +97,10 @@ class CorrectionsPanel(QWidget):
         table.selectionModel().selectionChanged.connect(lambda *_: self._chosen_changed())
         table.activated.connect(lambda _index: self._emit(self.correct_requested))
         self._chosen_changed()
+
+    def place_buttons(self, row: QHBoxLayout) -> None:
+        row.addWidget(self.correct_button)
+        row.addWidget(self.move_button)
 
     def chosen(self):
         rows = self.table.selectionModel().selectedRows()

@@ -57,6 +57,7 @@ class DischargeCard(QWidget):
         self.follow_ups.setAccessibleName("Follow-ups")
         layout.addWidget(self.summary)
         layout.addWidget(self.follow_ups)
+        # The actions on a row of their own: beside the heading they were cut off at 1.5x text.
         bar = QHBoxLayout()
         self.follow_up_button = button("Record &follow-up\u2026", "Record a follow-up")
         self.correct_follow_up_button = button("Correct a follow-&up", "Correct a follow-up")

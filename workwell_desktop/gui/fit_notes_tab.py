@@ -43,6 +43,7 @@ class FitNotesTab(QWidget):
         self.table = record_table(self.model, "Fit notes")
         layout.addWidget(self.table, 1)
         self.corrections = CorrectionsPanel(self.table, self.model, "fit note")
+        self.corrections.place_buttons(top)
         layout.addWidget(self.corrections)
 
     def reload(self) -> None:

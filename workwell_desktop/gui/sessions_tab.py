@@ -45,6 +45,7 @@ class SessionsTab(QWidget):
         self.table = record_table(self.model, "Sessions")
         layout.addWidget(self.table, 1)
         self.corrections = CorrectionsPanel(self.table, self.model, "session")
+        self.corrections.place_buttons(top)
         layout.addWidget(self.corrections)
 
     def reload(self) -> None:

@@ -95,9 +95,7 @@ class FollowUpDialog(RecordDialog):
                                              prompt="Choose their work status"))
         self.work_outcome = f.row(form, "work_outcome", "Work &outcome",
                                   ChoiceCombo(WORK_OUTCOMES, "Work outcome since discharge",
-                                              prompt="Choose the outcome"),
-                                  hint="Since discharge: stayed in work, returned to work, started new work, "
-                                       "or not in work.")
+                                              prompt="Choose the outcome since discharge"))
         self.note = f.row(form, "note", "&Note", note_edit("Follow-up note"), hint="Optional.")
         layout.addLayout(form)
         self.body.addWidget(card)
