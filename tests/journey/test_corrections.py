@@ -4,7 +4,7 @@ and moving a record entered on the wrong client (issue #19)."""
 from datetime import date
 
 import pytest
-from conftest import consent, new_client
+from journey_support import consent, new_client
 
 from workwell_desktop import journey
 from workwell_desktop.domain.caseload import current

@@ -4,7 +4,7 @@ journey service (issue #19)."""
 from datetime import date
 
 import pytest
-from conftest import add_action, new_client
+from journey_support import add_action, new_client
 
 from workwell_desktop import journey, plans
 from workwell_desktop.domain.episodes import journey as derive

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from conftest import consent, new_client
+from journey_support import consent, new_client
 
 from workwell_desktop import journey
 from workwell_desktop.domain.consent import consent_state, has_consent
