@@ -54,12 +54,18 @@ def _key(event: ConsentEvent) -> tuple[str, str]:
     return (event.scope, event.service_name.strip().casefold())
 
 
-def consent_state(events: Iterable[ConsentEvent]) -> dict[tuple[str, str], ConsentStatus]:
-    """The deciding status per (scope, service name); general scopes use service name ''."""
+def deciding_events(events: Iterable[ConsentEvent]) -> dict[tuple[str, str], ConsentEvent]:
+    """The event that decides each (scope, service name): the latest counted one."""
     latest: dict[tuple[str, str], ConsentEvent] = {}
     # Stable sort: events recorded in the same instant keep their log order.
     for event in sorted(current_events(events), key=lambda e: e.recorded_at):
         latest[_key(event)] = event
+    return latest
+
+
+def consent_state(events: Iterable[ConsentEvent]) -> dict[tuple[str, str], ConsentStatus]:
+    """The deciding status per (scope, service name); general scopes use service name ''."""
+    latest = deciding_events(events)
     left = latest.get(("participation", ""))
     withdrawn = left is not None and left.action == "withdrawn"
     state = {

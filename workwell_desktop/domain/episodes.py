@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .assessments import FollowUp, follow_ups
-from .consent import consent_state
+from .consent import deciding_events
 from .journey_records import DischargeUndo, FollowUpOutcome
 from .records import ConsentEvent, Discharge, Referral
 
@@ -161,17 +161,20 @@ def episodes_of(referrals: Iterable[Referral], discharges: Iterable[Discharge],
     shown = _current(every)
     by_referral: dict[str | None, list[Discharge]] = {}
     for d in shown:
-        by_referral.setdefault(_episode_of(d, referrals).id if _episode_of(d, referrals) else None,
-                               []).append(d)
+        owner = _episode_of(d, referrals)
+        by_referral.setdefault(owner.id if owner else None, []).append(d)
 
     def versions_for(current: list[Discharge]) -> tuple[Discharge, ...]:
         ids = set().union(*(_chain_ids(d, every) for d in current)) if current else set()
         return tuple(d for d in every if d.id in ids)
 
+    undone = {u.discharge_id for u in undos}
+
     def build(number: int, referral: Referral | None, open_stage: str) -> Episode:
         current = by_referral.get(referral.id if referral else None, [])
+        if not current:  # most episodes on a caseload: still open
+            return Episode(number, referral, None, (), (), open_stage)
         versions = versions_for(current)
-        undone = {u.discharge_id for u in undos}
         standing = [d for d in current if not (_chain_ids(d, every) & undone)]
         end = max(standing, key=_discharge_order, default=None)
         chain = set().union(*(_chain_ids(d, every) for d in current)) if current else set()
@@ -212,9 +215,10 @@ def journey(referrals: Iterable[Referral], discharges: Iterable[Discharge],
     """Where the client is in the service, worked out from their records every time."""
     episodes = episodes_of(referrals, discharges, undos)
     outcomes = _current(outcomes)
-    participation = consent_state(consents).get(("participation", ""))
-    withdrawn = participation is not None and participation.state == "withdrawn"
-    withdrawn_at = participation.since if withdrawn else ""
+    # Only the participation decision matters here (the caseload asks for thousands).
+    participation = deciding_events(consents).get(("participation", ""))
+    withdrawn = participation is not None and participation.action == "withdrawn"
+    withdrawn_at = participation.recorded_at if withdrawn else ""
     status = "no_referral"
     if episodes:
         last = episodes[-1]
