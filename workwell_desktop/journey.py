@@ -209,8 +209,15 @@ def correct(store, original: Record, why: str, /, **changes) -> Record:
     unmoved = {"moved": ""} if hasattr(original, "moved") else {}  # a correction is not a move
     version = replace(original, id=new_id(), supersedes=original.id, correction_reason=why.strip(),
                       **changes, **unmoved, **_stamps(original, store.coach_name, now_iso()))
-    if isinstance(version, Discharge) and version.reason == WITHDREW and original.reason != WITHDREW:
-        raise InvalidRecord({"reason": "Record a withdrawal as the client withdrawing consent to take part."})
+    if isinstance(version, Discharge):
+        if version.reason == WITHDREW and original.reason != WITHDREW:
+            raise InvalidRecord({"reason": "Record a withdrawal as the client withdrawing consent to take "
+                                           "part."})
+        ended = next((r for r in store.for_client(Referral, original.client_id)
+                      if r.id == original.referral_id), None)
+        if ended is not None and version.discharged_on < ended.received_on:
+            raise InvalidRecord({"discharged_on": "The discharge cannot be before the referral was received "
+                                                  f"({ended.received_on})."})
     return store.add(version)
 
 

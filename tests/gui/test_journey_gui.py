@@ -3,6 +3,7 @@ the caseload row; undo and re-referral; withdrawal; one review date; corrections
 
 from datetime import date
 
+import pytest
 from PySide6.QtCore import Qt
 
 from workwell_desktop import journey, plans
@@ -17,6 +18,7 @@ from workwell_desktop.gui.dialogs.journey_dialogs import FollowUpDialog, MoveRec
 from workwell_desktop.gui.dialogs.referral_dialog import ReferralDialog
 from workwell_desktop.gui.dialogs.session_dialog import SessionDialog
 from workwell_desktop.gui.plan.dialogs import SettingsDialog
+from workwell_desktop.store import InvalidRecord
 
 
 def active_client(store, nhs="9990000018", given="Jane", received_on="2026-09-01"):
@@ -275,3 +277,28 @@ def test_recording_the_follow_ups_from_the_card(qtbot, window, store):
     qtbot.keyClicks(fix.reason_edit, "Misheard")
     fix.save()
     assert "returned to work" in card.follow_ups.text()
+
+
+def test_withdrawing_after_discharge_on_the_consent_tab_stops_the_follow_ups(qtbot, window, store):
+    person = active_client(store)
+    journey.discharge(store, person.id, discharged_on="2026-11-30", reason="completed",
+                      work_outcome="returned_to_work")
+    record = open_client(window, store, person)
+    assert "due" in record.discharge_card.follow_ups.text()
+    dialog = record.record_consent("participation")
+    dialog.action.buttons["withdrawn"].click()
+    dialog.method.buttons["verbal"].click()
+    assert dialog.follow_up.isVisibleTo(dialog) and not dialog.work_outcome.isVisibleTo(dialog)
+    dialog.save()
+    assert record.status == "discharged"  # support had already ended: the discharge stands
+    assert "cancelled" in record.discharge_card.follow_ups.text()
+    assert record.consent.state_of("share_gp") == "suspended"
+
+
+def test_a_corrected_discharge_cannot_move_before_its_referral(store):
+    person = active_client(store)
+    made = journey.discharge(store, person.id, discharged_on="2026-11-30", reason="completed",
+                             work_outcome="unknown")
+    with pytest.raises(InvalidRecord) as refused:
+        journey.correct(store, made, "typo", discharged_on="2026-08-01")
+    assert "before the referral" in refused.value.errors["discharged_on"]

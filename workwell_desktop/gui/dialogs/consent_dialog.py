@@ -24,6 +24,10 @@ from ..widgets import (
 )
 from .base import RecordDialog
 
+_LEAVING_HINT = ("Taking part withdrawn: support ends (status Withdrew), sharing their information is "
+                 "suspended and open plan actions close.")
+_AFTER_HINT = "Sharing their information is suspended; follow-ups go ahead only if they agreed."
+
 
 class ConsentDialog(RecordDialog):
     save_text = "&Record consent"
@@ -32,7 +36,8 @@ class ConsentDialog(RecordDialog):
                  parent: QWidget | None = None, scope: str = "", correcting: ConsentEvent | None = None,
                  support_open: bool = False):
         self.correcting = correcting
-        # While support is open, withdrawing participation ends it (journey.withdraw).
+        # Withdrawing participation goes through journey.withdraw: while support is open it
+        # ends it; after a discharge it brings the follow-up agreement up to date.
         self.support_open = support_open and correcting is None
         super().__init__(handle, "Correct a consent entry" if correcting else "Record consent", parent,
                          intro=f"For {client_name}. Each decision is added to the consent log; "
@@ -57,8 +62,7 @@ class ConsentDialog(RecordDialog):
         self.note = f.row(form, "note", "&Note", note_edit("Note"), hint="Optional.")
         self.follow_up = f.row(form, "follow_up_agreed", "&Follow-up",
                                QCheckBox("They agreed to be contacted for the follow-ups at 3 and 6 months"),
-                               hint="Taking part withdrawn: support ends (status Withdrew), sharing their "
-                                    "information is suspended and open plan actions close.")
+                               hint=_LEAVING_HINT)
         self.work_outcome = f.row(form, "work_outcome", "&Work outcome",
                                   ChoiceCombo(WORK_OUTCOMES, "Work outcome when they withdrew"))
         layout.addLayout(form)
@@ -86,14 +90,15 @@ class ConsentDialog(RecordDialog):
         (self.reason_edit if correcting else self.scope).setFocus()
 
     def withdraws_participation(self) -> bool:
-        return (self.support_open and self.scope.code() == "participation"
+        return (self.correcting is None and self.scope.code() == "participation"
                 and self.action.code() == "withdrawn")
 
     def _scope_changed(self) -> None:
         self.fields.set_row_visible("service_name", self.scope.code() == "share_service")
         leaving = self.withdraws_participation()
         self.fields.set_row_visible("follow_up_agreed", leaving)
-        self.fields.set_row_visible("work_outcome", leaving)
+        self.fields.set_row_visible("work_outcome", leaving and self.support_open)
+        self.fields.set_hint("follow_up_agreed", _LEAVING_HINT if self.support_open else _AFTER_HINT)
         if self.correcting is None:
             self.save_button.setText("&Record withdrawal" if leaving else self.save_text)
         if self._initial is not None:
