@@ -159,3 +159,13 @@ def test_discharge_clears_a_date_left_on_the_details_so_undo_cannot_bring_it_bac
     journey.undo_discharge(store, person.id, "Recorded in error", TODAY)
     assert row(store, person.id).next_review_on == ""
     assert not store.for_client(PlanSettings, person.id)
+
+
+def test_the_assessments_tab_follows_the_same_journey(store, client):
+    from workwell_desktop.assessments import assessment_overview
+
+    discharge(store, client)
+    assert [f.timepoint for f in assessment_overview(store, client.id, TODAY).follow_ups] == \
+        ["follow_up_3m", "follow_up_6m"]
+    journey.undo_discharge(store, client.id, "Recorded in error", TODAY)
+    assert assessment_overview(store, client.id, TODAY).follow_ups == ()  # no discharge, no follow-ups
