@@ -82,7 +82,7 @@ class CorrectionsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         # The buttons go where the tab puts them (beside its "New ..." button, in sight
         # without scrolling); the history lists under the table.
-        self.correct_button = button("Co&rrect\u2026", f"Correct the chosen {what}")
+        self.correct_button = button("C&orrect\u2026", f"Correct the chosen {what}")
         self.correct_button.setToolTip(f"Record a corrected version of the chosen {what}, with the reason")
         self.move_button = button("&Move to another client\u2026",
                                   f"Move the chosen {what} to another client")

@@ -58,12 +58,15 @@ class DischargeCard(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.follow_ups)
         # The actions on a row of their own: beside the heading they were cut off at 1.5x text.
+        # No Alt-letters: the tabs and the Details form below already use nearly every
+        # letter, and a clash would move focus unpredictably; Tab reaches them after the
+        # header's buttons.
         bar = QHBoxLayout()
-        self.follow_up_button = button("Record &follow-up\u2026", "Record a follow-up")
-        self.correct_follow_up_button = button("Correct a follow-&up", "Correct a follow-up")
-        self.correct_button = button("Correct the disc&harge\u2026", "Correct the discharge")
-        self.undo_button = button("&Undo discharge\u2026", "Undo the discharge")
-        self.re_refer_button = button("Re-re&fer\u2026", "Add a re-referral")
+        self.follow_up_button = button("Record follow-up\u2026", "Record a follow-up")
+        self.correct_follow_up_button = button("Correct a follow-up", "Correct a follow-up")
+        self.correct_button = button("Correct the discharge\u2026", "Correct the discharge")
+        self.undo_button = button("Undo discharge\u2026", "Undo the discharge")
+        self.re_refer_button = button("Re-refer\u2026", "Add a re-referral")
         self.re_refer_button.setToolTip("A new referral opens a new episode; this one stays readable on the "
                                         "Referral and triage tab")
         for b in (self.follow_up_button, self.correct_follow_up_button, self.correct_button, self.undo_button,

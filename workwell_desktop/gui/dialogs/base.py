@@ -124,7 +124,7 @@ class RecordDialog(QDialog):
         card, layout = section_card("Why it is being corrected")
         form = new_form_layout()
         self.reason_edit = self.fields.row(
-            form, "correction_reason", "&Reason", note_edit("Reason for the correction", 2),
+            form, "correction_reason", "Wh&y", note_edit("Reason for the correction", 2),
             hint=f"Kept in the history with the original {what}, which is not changed.")
         layout.addLayout(form)
         self.body.addWidget(card)

@@ -60,7 +60,7 @@ class ConsentDialog(RecordDialog):
         self.method = f.row(form, "method", "&How it was obtained",
                             ChoiceRadios(CONSENT_METHODS, "How it was obtained"))
         self.note = f.row(form, "note", "&Note", note_edit("Note"), hint="Optional.")
-        self.follow_up = f.row(form, "follow_up_agreed", "&Follow-up",
+        self.follow_up = f.row(form, "follow_up_agreed", "Follow-&up",
                                QCheckBox("They agreed to be contacted for the follow-ups at 3 and 6 months"),
                                hint=_LEAVING_HINT)
         self.work_outcome = f.row(form, "work_outcome", "&Work outcome",
