@@ -30,10 +30,8 @@ from .domain.assessments import (
     SafetyAction,
     SafetyGuidance,
     current,
-    follow_ups,
     trend,
 )
-from .domain.records import Discharge
 from .instruments import Instrument, ScoreResult, get_instrument, raised_flags
 from .instruments.derived import derive_assessment
 from .instruments.model import PER_ITEM_BANDS, RESPONSE_TEXT, SUM_THEN_LOOKUP
@@ -338,12 +336,15 @@ def measure_trends(assessments: Sequence[Assessment]) -> list[MeasureTrend]:
 
 def assessment_overview(store, client_id: str, today: date | None = None) -> AssessmentOverview:
     """Everything the Assessments tab needs, from two reads."""
+    from .journey import load_journey
+
     every = store.for_client(Assessment, client_id)
     shown = current(every)
-    discharges = [d for d in store.for_client(Discharge, client_id)]
-    replaced = {d.supersedes for d in discharges if d.supersedes}
-    latest = max((d for d in discharges if d.id not in replaced), key=lambda d: d.discharged_on, default=None)
-    due = follow_ups(latest.discharged_on, shown, today) if latest else []
+    # The follow-ups of the journey (domain.episodes): the current episode's discharge,
+    # not undone, cancelled when the client did not agree to be contacted.
+    now = load_journey(store, client_id, today)
+    latest = now.discharge
+    due = now.follow_ups
     newest_first = sorted(enumerate(shown), key=lambda p: (p[1].completed_on, p[0]), reverse=True)
     return AssessmentOverview(
         tuple(a for _i, a in newest_first), tuple(every), tuple(measure_trends(shown)), tuple(due),

@@ -17,6 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from .domain.consent import SharingRefused, check_sharing
+from .domain.episodes import next_review as next_review_on
+from .domain.episodes import overdue
 from .domain.plans import (
     PlanAction,
     PlanEntry,
@@ -33,6 +35,7 @@ from .domain.plans import (
     versioned_items,
 )
 from .domain.records import Client, ConsentEvent, new_id
+from .journey import load_journey
 from .paths import resource_path
 from .store.errors import InvalidRecord
 
@@ -126,15 +129,24 @@ def _other_heads(store, shown: PlanEntry) -> tuple[str, ...]:
     versions = [r for r in store.for_client(type(shown), shown.client_id) if r.item_id == shown.item_id]
     replaced = replaced_ids(versions)
     return tuple(sorted(r.id for r in versions if r.id not in replaced and r.id != shown.id))
+def _plan_owns_the_review(store, client_id: str) -> None:
+    """The next review is the plan's alone (issue #19): once the plan has been saved, a
+    date left on the client's details from before is cleared so it never comes back."""
+    client = store.get(Client, client_id)
+    if client.next_review_on:
+        store.update(Client, client_id, next_review_on="")
 
 
 def save_settings(store, client_id: str, **values) -> PlanSettings:
     """Set the support tier and review dates: the first plan version or a new one."""
     shown = current_settings(store.for_client(PlanSettings, client_id))
     if shown is None:
-        return add_entry(store, PlanSettings(client_id=client_id, **values))
-    changed = {k: val for k, val in values.items() if getattr(shown, k) != val}
-    return change_entry(store, shown, **changed) if changed else shown
+        saved = add_entry(store, PlanSettings(client_id=client_id, **values))
+    else:
+        changed = {k: val for k, val in values.items() if getattr(shown, k) != val}
+        saved = change_entry(store, shown, **changed) if changed else shown
+    _plan_owns_the_review(store, client_id)
+    return saved
 
 
 def record_review(store, client_id: str, reviewed_on: str, next_review_on: str, note: str,
@@ -154,6 +166,7 @@ def record_review(store, client_id: str, reviewed_on: str, next_review_on: str, 
     review = PlanNote(client_id=client_id, written_on=reviewed_on, kind="review", text=note.strip(),
                       recorded_by=store.coach_name, recorded_at=stamp)
     saved = store.add_together([settings, review])
+    _plan_owns_the_review(store, client_id)
     return saved[0], saved[1]
 
 
@@ -183,8 +196,9 @@ class PlanView:
     referrals: tuple[VersionedItem, ...]
     notes: tuple[PlanNote, ...]          # current notes, newest first
     history: tuple                        # HistoryEntry, newest first
-    next_review_on: str                   # the plan's, else the client's field
+    next_review_on: str                   # the one next review (domain.episodes.next_review)
     today: str
+    status: str = ""                      # the episode's stage (domain.episodes)
 
     @property
     def overdue_actions(self) -> list[PlanAction]:
@@ -193,7 +207,7 @@ class PlanView:
 
     @property
     def review_overdue(self) -> bool:
-        return bool(self.next_review_on) and self.next_review_on < self.today
+        return overdue(self.status, self.next_review_on, 0, self.today).review
 
     def goal_text(self, goal_item_id: str) -> str:
         for goal in self.goals:
@@ -203,19 +217,19 @@ class PlanView:
 
 
 def load_plan(store, client_id: str, today: date | None = None, client: Client | None = None) -> PlanView:
-    """The whole plan with its history: five reads (six without ``client``)."""
+    """The whole plan with its history, and the episode's stage (which decides whether
+    there is a next review at all)."""
     settings_versions = store.for_client(PlanSettings, client_id)
     goals = store.for_client(PlanGoal, client_id)
     actions = store.for_client(PlanAction, client_id)
     referrals = store.for_client(PlanReferral, client_id)
     notes = store.for_client(PlanNote, client_id)
     settings = current_settings(settings_versions)
-    next_review = settings.next_review_on if settings and settings.next_review_on else ""
-    if not next_review:
-        client = client or store.get(Client, client_id)
-        next_review = client.next_review_on
+    client = client or store.get(Client, client_id)
+    status = load_journey(store, client_id, today).status
+    next_review = next_review_on(status, settings.next_review_on if settings else "", client.next_review_on)
     return PlanView(
         client_id, settings, tuple(versioned_items(goals)), tuple(versioned_items(actions)),
         tuple(versioned_items(referrals)), tuple(current_notes(notes)),
         tuple(plan_history([*settings_versions, *goals, *actions, *referrals], notes)),
-        next_review, (today or date.today()).isoformat())
+        next_review, (today or date.today()).isoformat(), status)

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from workwell_desktop.assessments import record_assessment
 from workwell_desktop.domain.assessments import Assessment, SafetyAction
-from workwell_desktop.domain.records import Discharge
+from workwell_desktop.domain.records import Discharge, Referral
 from workwell_desktop.gui.assessments import AssessmentsTab, TrendChart
 
 SAFE = SafetyAction(("asked_immediate_risk", "informed_team_lead"), "Asked; safe; team lead told.",
@@ -27,8 +27,11 @@ def history(store, client):
     ):
         record_assessment(store, client.id, instrument, answers, timepoint=timepoint, completed_on=on,
                           safety_action=SAFE if instrument == "phq9" and answers[8] else None)
+    # The client fixture's referral is dated after these measures: the discharge names
+    # it as the episode it ends (domain.episodes), as the app now records.
+    [referral] = store.for_client(Referral, client.id)
     store.add(Discharge(client_id=client.id, discharged_on="2026-08-24", reason="completed",
-                        work_outcome="stayed_in_work"))
+                        work_outcome="stayed_in_work", referral_id=referral.id))
 
 
 def test_tab_shows_change_since_baseline_follow_ups_and_renders(qtbot, store, client, render):

@@ -20,7 +20,7 @@ from workwell_desktop.domain.assessments import (
     follow_ups,
     timepoint_label,
 )
-from workwell_desktop.domain.records import RECORD_TYPES, Discharge
+from workwell_desktop.domain.records import RECORD_TYPES, Discharge, Referral
 from workwell_desktop.instruments import get_instrument, list_instruments, score
 from workwell_desktop.store import ImmutableRecord, InvalidRecord
 
@@ -137,8 +137,10 @@ def test_a_correction_keeps_the_safety_record(store, client):
 
 
 def test_follow_ups_are_due_3_and_6_months_after_discharge(store, client):
+    # The fixture's referral is dated later: the discharge names the episode it ends.
+    [referral] = store.for_client(Referral, client.id)
     store.add(Discharge(client_id=client.id, discharged_on="2026-05-31", reason="completed",
-                        work_outcome="stayed_in_work"))
+                        work_outcome="stayed_in_work", referral_id=referral.id))
     overview = assessment_overview(store, client.id, today=date(2026, 11, 23))
     assert [(f.timepoint, f.due_on, f.status) for f in overview.follow_ups] == [
         ("follow_up_3m", "2026-08-31", "overdue"),

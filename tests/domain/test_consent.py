@@ -128,7 +128,9 @@ def test_sharing_needs_current_participation_as_well():
     left = event("withdrawn", "2026-11-02T09:00:00+00:00", scope="participation")
     problem = sharing_problem([joined, employer, left], "share_employer")
     assert "withdrew consent to take part" in problem
-    assert has_consent([joined, employer, left], "share_employer")  # the scope itself stands
+    # The scope's own decision is kept, but reads as suspended while they are not taking part.
+    assert not has_consent([joined, employer, left], "share_employer")
+    assert consent_state([joined, employer, left])[("share_employer", "")].state == "suspended"
     assert "not been asked" in sharing_problem([employer], "share_employer")
 
 
@@ -181,9 +183,15 @@ def test_every_order_and_time_zone_gives_the_same_state(specs, rng, shown_in):
     assert consent_state(rewritten) == expected
     assert consent_state([e.normalised() for e in reversed(events)]) == expected
     # And the rule: per scope, the latest instant decides, the more restrictive on a tie.
+    # A sharing consent given reads as suspended while participation is withdrawn.
     rank = {"given": 0, "refused": 1, "withdrawn": 2}
+    decided = {}
     for scope in ("participation", "share_employer", "share_gp"):
         mine = [e for e in events if e.scope == scope]
         if mine:
-            last = max(mine, key=lambda e: (datetime.fromisoformat(e.recorded_at), rank[e.action]))
-            assert expected[(scope, "")].state == last.action
+            decided[scope] = max(mine, key=lambda e: (datetime.fromisoformat(e.recorded_at),
+                                                      rank[e.action])).action
+    left = decided.get("participation") == "withdrawn"
+    for scope, action in decided.items():
+        suspended = left and scope != "participation" and action == "given"
+        assert expected[(scope, "")].state == ("suspended" if suspended else action)

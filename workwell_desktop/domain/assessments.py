@@ -43,6 +43,7 @@ FOLLOW_UP_STATUSES = {
     "due": "Due now",
     "overdue": "Overdue",
     "done": "Done",
+    "cancelled": "Cancelled: the client withdrew and did not agree to be contacted",
 }
 
 

@@ -1,42 +1,27 @@
-"""Where a client is in the service, derived from their referral and discharge records."""
+"""Where a client is in the service: the caseload's view of ``domain.episodes``."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .episodes import STAGES, is_supported, journey, next_review, overdue
 from .records import Discharge, Referral
 
-CLIENT_STATUSES = {
-    "no_referral": "No referral recorded",
-    "awaiting_triage": "Awaiting triage",
-    "declined": "Declined",
-    "awaiting_first_contact": "Awaiting first contact",
-    "active": "Active",
-    "discharged": "Discharged",
-}
+# Kept under this name for the screens and exports that list statuses.
+CLIENT_STATUSES = STAGES
+
+__all__ = ["CLIENT_STATUSES", "client_status", "current", "is_supported", "next_review", "overdue"]
 
 
 def current(records: Iterable) -> list:
-    """Drop records that a later correction supersedes."""
+    """Drop records that a later correction supersedes, and records moved to another client."""
     records = list(records)
     replaced = {r.supersedes for r in records if getattr(r, "supersedes", "")}
-    return [r for r in records if r.id not in replaced]
+    return [r for r in records if r.id not in replaced and getattr(r, "moved", "") != "out"]
 
 
-def client_status(referrals: Iterable[Referral], discharges: Iterable[Discharge]) -> str:
-    """The status code for the caseload list (a key of CLIENT_STATUSES).
-
-    The latest referral decides, unless a discharge has been recorded on or after it
-    was received (a re-referral after discharge opens a new episode).
-    """
-    referral = max(referrals, key=lambda r: (r.received_on, r.id), default=None)
-    discharge = max(current(discharges), key=lambda d: d.discharged_on, default=None)
-    if referral is None:
-        return "discharged" if discharge else "no_referral"
-    if discharge and discharge.discharged_on >= referral.received_on:
-        return "discharged"
-    if referral.triage_outcome == "pending":
-        return "awaiting_triage"
-    if referral.triage_outcome == "declined":
-        return "declined"
-    return "active" if referral.first_contact_on else "awaiting_first_contact"
+def client_status(referrals: Iterable[Referral], discharges: Iterable[Discharge],
+                  undos: Iterable = (), consents: Iterable = (), outcomes: Iterable = ()) -> str:
+    """The status code for the caseload list (a key of CLIENT_STATUSES): the stage of the
+    client's current episode of support (see domain.episodes)."""
+    return journey(referrals, discharges, undos, consents, outcomes).status

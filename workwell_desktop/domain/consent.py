@@ -14,6 +14,15 @@ referral made to a named service, a team export naming clients) asks
 :func:`sharing_problem` / :func:`check_sharing`: sharing needs the client's current
 participation *and* the specific consent. Withdrawing participation therefore
 suspends every sharing consent without touching them.
+
+Two rules of the client's journey (issue #19) live here so every gate sees them:
+- a corrected entry counts only in its latest version (a correction keeps the
+  original's ``recorded_at``, so it takes the original's place in the order), and an
+  entry moved to another client's record no longer counts on this one;
+- while participation is withdrawn (the client has left WorkWell), every *sharing*
+  consent that was given reads as ``suspended``: not current, so nothing is shared.
+  Contact consents (SMS, email) are unchanged: a client who agreed to be contacted
+  for follow-up may still be.
 """
 
 from __future__ import annotations
@@ -50,7 +59,7 @@ class SharingRefused(Exception):
 class ConsentStatus:
     scope: str
     service_name: str
-    state: str  # "given", "refused", "withdrawn" or "not_asked"
+    state: str  # "given", "refused", "withdrawn", "suspended" or "not_asked"
     since: str  # when the deciding event was recorded (UTC); "" when not asked
     method: str
     recorded_by: str
@@ -59,6 +68,17 @@ class ConsentStatus:
     def is_current(self) -> bool:
         """True only while consent is given and has not been withdrawn since."""
         return self.state == "given"
+
+
+# Scopes that share information with someone outside the service.
+SHARING_SCOPES = frozenset({"share_gp", "share_employer", "share_service"})
+
+
+def current_events(events: Iterable[ConsentEvent]) -> list[ConsentEvent]:
+    """The log as it counts: corrected entries replaced, entries moved away left out."""
+    events = list(events)
+    replaced = {e.supersedes for e in events if e.supersedes}
+    return [e for e in events if e.id not in replaced and e.moved != "out"]
 
 
 def _key(event: ConsentEvent) -> tuple[str, str]:
@@ -76,19 +96,28 @@ def ordered_events(events: Iterable[ConsentEvent]) -> list[ConsentEvent]:
     return sorted(readable, key=_order)
 
 
+def deciding_events(events: Iterable[ConsentEvent]) -> dict[tuple[str, str], ConsentEvent]:
+    """The event that decides each (scope, service name): the latest counted one."""
+    latest: dict[tuple[str, str], ConsentEvent] = {}
+    for event in ordered_events(current_events(events)):
+        latest[_key(event)] = event
+    return latest
+
+
 def consent_state(events: Iterable[ConsentEvent]) -> dict[tuple[str, str], ConsentStatus]:
     """The deciding status per (scope, service name); general scopes use service name ''.
 
     The one derivation of consent: the app, the letters, the reports and sync all use it.
     """
-    latest: dict[tuple[str, str], ConsentEvent] = {}
-    for event in ordered_events(events):
-        latest[_key(event)] = event
+    latest = deciding_events(events)
+    left = latest.get(("participation", ""))
+    withdrawn = left is not None and left.action == "withdrawn"
     state = {}
     for key, e in latest.items():
         moment = parse_moment(e.recorded_at)
         since = moment.isoformat(timespec="microseconds") if moment else ""
-        state[key] = ConsentStatus(e.scope, e.service_name, e.action, since, e.method, e.recorded_by)
+        action = "suspended" if withdrawn and e.scope in SHARING_SCOPES and e.action == "given" else e.action
+        state[key] = ConsentStatus(e.scope, e.service_name, action, since, e.method, e.recorded_by)
     for scope in CONSENT_SCOPES:
         if scope != "share_service":
             state.setdefault((scope, ""), ConsentStatus(scope, "", "not_asked", "", "", ""))

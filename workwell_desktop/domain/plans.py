@@ -74,7 +74,12 @@ ACTION_STATUSES = {
     "open": "Open",
     "done": "Done",
     "dropped": "Dropped",
+    # Set by the app when the client is discharged (journey.discharge); an undone
+    # discharge opens the action again. Kept in the history like any change.
+    "closed_at_discharge": "Closed at discharge",
 }
+# What a coach may choose for an action (the others are set by the app).
+ACTION_CHOICES = {k: v for k, v in ACTION_STATUSES.items() if k != "closed_at_discharge"}
 
 REFERRAL_KINDS = {
     "referral": "Referral (we refer the client)",

@@ -69,6 +69,24 @@ def _collect(**checks: str | None) -> Errors:
     return {name: message for name, message in checks.items() if message}
 
 
+def _correction_problems(record, reason_required: bool = True) -> Errors:
+    """A correction (a record that supersedes another) must say why; so must a move.
+
+    Sessions, fit notes and discharges were corrected without a reason before schema 6
+    (and may still arrive so from a laptop not yet upgraded): for them the reason is
+    required where a correction is made (``workwell_desktop.journey.correct``)."""
+    moved = getattr(record, "moved", "")
+    if moved not in ("", "out", "in"):
+        return {"moved": "A record is moved out of one client's record or into another's."}
+    if moved == "out" and not record.supersedes:
+        return {"supersedes": "Say which record is moved."}
+    if (record.supersedes and reason_required or moved) and not record.correction_reason.strip():
+        return {"correction_reason": "Say why this is being corrected: it is kept in the history."}
+    if record.supersedes == record.id:
+        return {"supersedes": "A record cannot correct itself."}
+    return {}
+
+
 @dataclass
 class Record:
     record_type: ClassVar[str]
@@ -212,9 +230,14 @@ class FitNote(Record):
     # The condition as written on the fit note. Never printed in a letter; letters are
     # checked against it so it is not disclosed by accident.
     condition: str = ""
+    recorded_by: str = ""
+    recorded_at: str = ""  # ISO date-time, UTC (blank on notes saved before schema 6)
+    correction_reason: str = ""
+    moved: str = ""  # "out" / "in" when moved between clients (journey_records.MOVE_DIRECTIONS)
 
     def validate(self, today: date | None = None) -> Errors:
-        errors = _collect(
+        errors = _correction_problems(self, reason_required=False)
+        errors |= _collect(
             issued_on=v.check_not_future(self.issued_on, "date the fit note was issued", today),
             status=v.check_choice(self.status, FIT_NOTE_STATUSES, "fit note status"),
         )
@@ -247,9 +270,13 @@ class ContactSession(Record):
     note: str = ""
     recorded_by: str = ""
     supersedes: str = ""
+    recorded_at: str = ""  # ISO date-time, UTC (blank on sessions saved before schema 6)
+    correction_reason: str = ""
+    moved: str = ""  # "out" / "in" when moved between clients (journey_records.MOVE_DIRECTIONS)
 
     def validate(self, today: date | None = None) -> Errors:
-        errors = _collect(
+        errors = _correction_problems(self, reason_required=False)
+        errors |= _collect(
             held_on=v.check_not_future(self.held_on, "session date", today),
             mode=v.check_choice(self.mode, SESSION_MODES, "session mode"),
         )
@@ -270,9 +297,18 @@ class Discharge(Record):
     work_outcome: str = ""
     note: str = ""
     supersedes: str = ""
+    # The episode of support this discharge ends: the id of its referral ("" on
+    # discharges saved before schema 6: they end the latest referral received by then).
+    referral_id: str = ""
+    # Whether the client may be contacted for the 3- and 6-month follow-ups. A client
+    # who withdrew is not followed up unless they agreed to be.
+    follow_up_agreed: bool = True
+    recorded_by: str = ""
+    recorded_at: str = ""  # ISO date-time, UTC
+    correction_reason: str = ""
 
     def validate(self, today: date | None = None) -> Errors:
-        return _collect(
+        return _correction_problems(self, reason_required=False) | _collect(
             discharged_on=v.check_not_future(self.discharged_on, "discharge date", today),
             reason=v.check_choice(self.reason, DISCHARGE_REASONS, "discharge reason"),
             work_outcome=v.check_choice(self.work_outcome, WORK_OUTCOMES, "work outcome"),
@@ -293,6 +329,12 @@ class ConsentEvent(Record):
     recorded_by: str = ""
     recorded_at: str = ""  # ISO date-time with offset; stored in UTC (see normalised)
     note: str = ""
+    # A correction of a mistaken entry keeps the original's recorded_at (the moment of
+    # the decision, which orders the log) and says when it was corrected and why.
+    supersedes: str = ""
+    correction_reason: str = ""
+    corrected_at: str = ""
+    moved: str = ""  # "out" / "in" when moved between clients (journey_records.MOVE_DIRECTIONS)
 
     def normalised(self) -> ConsentEvent:
         """The event with ``recorded_at`` in its one stored form (UTC), when readable."""
@@ -300,7 +342,8 @@ class ConsentEvent(Record):
         return replace(self, recorded_at=utc_moment_text(moment)) if moment else self
 
     def validate(self, today: date | None = None) -> Errors:
-        errors = _collect(
+        errors = _correction_problems(self)
+        errors |= _collect(
             scope=v.check_choice(self.scope, CONSENT_SCOPES, "consent scope"),
             action=v.check_choice(self.action, CONSENT_ACTIONS, "consent decision"),
             method=v.check_choice(self.method, CONSENT_METHODS, "way consent was obtained"),
@@ -329,6 +372,7 @@ RECORD_TYPES: dict[str, type[Record]] = {
 # Record types kept in their own modules subclass Record and add themselves to
 # RECORD_TYPES; imported last so the store always knows them.
 from . import assessments as _assessments  # noqa: E402, F401  (assessment)
+from . import journey_records as _journey  # noqa: E402, F401  (discharge_undo, follow_up_outcome)
 from . import letters as _letters  # noqa: E402, F401  (employer_letter)
 from . import plans as _plans  # noqa: E402, F401  (plan, plan_goal, plan_action, plan_referral, plan_note)
 from . import risk as _risk  # noqa: E402, F401  (risk_event)

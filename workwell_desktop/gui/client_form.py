@@ -31,7 +31,7 @@ class ClientForm(QWidget):
 
     edited = Signal()
 
-    def __init__(self, with_review: bool = False, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.fields = FieldSet(self)
         row = QHBoxLayout(self)
@@ -70,10 +70,6 @@ class ClientForm(QWidget):
         self.work_status = f.row(form, "work_status", "&Work status",
                                  ChoiceCombo(WORK_STATUSES, "Work status"))
         self.employer = f.row(form, "employer", "Emplo&yer", line_edit("Employer", 120))
-        self.next_review_on: DateField | None = None
-        if with_review:
-            self.next_review_on = f.row(form, "next_review_on", "Next &review",
-                                        DateField("Next review"), hint="Leave empty if none is booked.")
         contact_layout.addLayout(form)
         contact_layout.addStretch(1)
 
@@ -87,15 +83,10 @@ class ClientForm(QWidget):
         order = [self.given_name, self.family_name, self.date_of_birth.edit, self.nhs_number,
                  self.postcode, self.gp_practice, self.phone, self.email, self.preferred_contact,
                  self.preferred_language, self.interpreter_needed, self.work_status, self.employer]
-        if self.next_review_on is not None:
-            order.append(self.next_review_on.edit)
         return order
 
     def _date_fields(self) -> dict[str, DateField]:
-        found = {"date_of_birth": self.date_of_birth}
-        if self.next_review_on is not None:
-            found["next_review_on"] = self.next_review_on
-        return found
+        return {"date_of_birth": self.date_of_birth}
 
     def values(self) -> dict:
         """The form as Client field values (dates ISO)."""
@@ -106,8 +97,6 @@ class ClientForm(QWidget):
             work_status=self.work_status.code(),
             interpreter_needed=self.interpreter_needed.isChecked(),
         )
-        if self.next_review_on is not None:
-            values["next_review_on"] = self.next_review_on.iso()
         return values
 
     def set_values(self, client: Client) -> None:
@@ -119,8 +108,6 @@ class ClientForm(QWidget):
             self.preferred_contact.set_code(client.preferred_contact)
             self.work_status.set_code(client.work_status)
             self.interpreter_needed.setChecked(client.interpreter_needed)
-            if self.next_review_on is not None:
-                self.next_review_on.set_iso(client.next_review_on)
 
     def errors_for(self, client: Client) -> dict[str, str]:
         """Domain messages, with 'not a date' from the date fields taking precedence."""

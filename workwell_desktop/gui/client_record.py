@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from ..domain.caseload import CLIENT_STATUSES, client_status
+from ..domain.caseload import CLIENT_STATUSES
 from ..domain.consent import has_consent
-from ..domain.records import Client, ConsentEvent, Discharge, Referral
+from ..domain.episodes import contact_warning, next_review, participation_banner
+from ..domain.journey_records import MOVABLE_RECORD_TYPES
+from ..domain.plans import PlanSettings, current_settings
+from ..domain.records import Client, ConsentEvent
 from ..domain.validation import format_nhs_number
+from ..journey import load_journey
 from . import dates
 from .assessments import AssessmentsTab
+from .assessments.source import RecordSource
 from .consent_tab import ConsentTab
 from .database_handle import DatabaseHandle, LiveStore
 from .details_tab import DetailsTab
 from .dialogs.consent_dialog import ConsentDialog
 from .dialogs.discharge_dialog import DischargeDialog
 from .dialogs.fit_note_dialog import FitNoteDialog
+from .dialogs.journey_dialogs import FollowUpDialog, MoveRecordDialog, UndoDischargeDialog
 from .dialogs.referral_dialog import ReferralDialog
 from .dialogs.session_dialog import SessionDialog
+from .discharge_card import DischargeCard
 from .fit_notes_tab import FitNotesTab
 from .letters import LettersTab
 from .plan import PlanTab
@@ -38,6 +55,7 @@ class ClientRecord(QWidget):
         self.handle, self.client_id = handle, client_id
         self.client: Client | None = None
         self.status = ""
+        self.journey = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
@@ -64,9 +82,24 @@ class ClientRecord(QWidget):
         self.risk_marker.setAccessibleName("Risk marker")
         self.risk_marker.hide()
         layout.addWidget(self.risk_marker)
+        # The warning, the discharge card and the tabs scroll together when the window is
+        # shorter than they need (a 768-pixel laptop screen at a large text size), so
+        # nothing is ever cut off.
+        body = QWidget()
+        body.setObjectName("Screen")
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(8)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        layout.addWidget(scroll, 1)
         self.consent_warning = paragraph("", role="warning")
         self.consent_warning.setAccessibleName("Consent warning")
-        layout.addWidget(self.consent_warning)
+        body_layout.addWidget(self.consent_warning)
+        self.discharge_card = DischargeCard()
+        body_layout.addWidget(self.discharge_card)
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Parts of the record")
@@ -85,8 +118,11 @@ class ClientRecord(QWidget):
                            (self.sessions, "&Sessions"), (self.assessments, "&Assessments"),
                            (self.plan, "&Plan"), (self.letters, "Employer &letters")):
             self.tabs.addTab(tab, title)
-        layout.addWidget(self.tabs, 1)
-        chain_tab_order([self.session_button, self.consent_button, self.discharge_button, self.tabs])
+        body_layout.addWidget(self.tabs, 1)
+        card = self.discharge_card
+        chain_tab_order([self.session_button, self.consent_button, self.discharge_button,
+                         card.follow_up_button, card.correct_follow_up_button, card.correct_button,
+                         card.undo_button, card.re_refer_button, self.tabs])
 
         self.session_button.clicked.connect(self.new_session)
         self.consent_button.clicked.connect(lambda: self.record_consent(""))
@@ -95,6 +131,16 @@ class ClientRecord(QWidget):
         self.fit_notes.add_requested.connect(self.add_fit_note)
         self.sessions.add_requested.connect(self.new_session)
         self.referral.add_referral_requested.connect(self.add_referral)
+        self.sessions.corrections.correct_requested.connect(self.correct_session)
+        self.fit_notes.corrections.correct_requested.connect(self.correct_fit_note)
+        self.consent.corrections.correct_requested.connect(self.correct_consent)
+        for tab in (self.sessions, self.fit_notes, self.consent):
+            tab.corrections.move_requested.connect(self.move_record)
+        card.follow_up_requested.connect(self.record_follow_up)
+        card.correct_follow_up_requested.connect(self.correct_follow_up)
+        card.correct_requested.connect(self.correct_discharge)
+        card.undo_requested.connect(self.undo_discharge)
+        card.re_refer_requested.connect(self.add_referral)
         handle.saved.connect(self._saved)
         self.reload()
 
@@ -106,10 +152,11 @@ class ClientRecord(QWidget):
     def reload(self) -> None:
         store = self.handle.store
         self.client = store.get(Client, self.client_id)
-        referrals = store.for_client(Referral, self.client_id)
-        discharges = store.for_client(Discharge, self.client_id)
         consents = store.for_client(ConsentEvent, self.client_id)
-        self.status = client_status(referrals, discharges)
+        self.journey = journey = load_journey(RecordSource(self.handle), self.client_id)
+        self.status = journey.status
+        plan = current_settings(store.for_client(PlanSettings, self.client_id))
+        review = next_review(journey.status, plan.next_review_on if plan else "", self.client.next_review_on)
         c = self.client
         self.name.setText(c.full_name)
         self.name.setAccessibleName(f"Client: {c.full_name}")
@@ -117,19 +164,21 @@ class ClientRecord(QWidget):
         born = dates.for_reading(c.date_of_birth) + (f" (age {age})" if age is not None else "")
         facts = [f"NHS number {format_nhs_number(c.nhs_number)}", f"Born {born}",
                  CLIENT_STATUSES.get(self.status, self.status)]
-        if c.next_review_on:
-            facts.append(f"Next review {dates.for_reading(c.next_review_on)}")
+        if review:  # the plan's: the same date as the plan card and the caseload
+            facts.append(f"Next review {dates.for_reading(review)}")
         if c.interpreter_needed:
             facts.append(f"Needs an interpreter ({c.preferred_language})")
         self.facts.setText("  \u00b7  ".join(facts))
-        consented = has_consent(consents, "participation")
-        self.consent_warning.setText(
-            "" if consented else "Consent to take part in WorkWell has not been recorded as given. "
-                                 "Record it on the Consent tab before support starts.")
-        self.consent_warning.setVisible(not consented)
+        banner = participation_banner(journey, has_consent(consents, "participation"),
+                                      self._withdrawn_on())
+        self.consent_warning.setText(banner)
+        self.consent_warning.setVisible(bool(banner))
+        self.discharge_card.show_journey(journey)
         self._show_risk_marker(store)
-        self.discharge_button.setEnabled(self.status != "discharged")
-        self.discharge_button.setToolTip("Already discharged" if self.status == "discharged" else "")
+        self.discharge_button.setEnabled(not journey.ended)
+        self.discharge_button.setToolTip(
+            "" if not journey.ended else "Support has ended: see the card below to correct, undo or re-refer"
+            if journey.status != "declined" else "The referral was declined: there is no support to end")
         for tab in (self.details, self.referral, self.consent, self.fit_notes, self.sessions,
                     self.assessments, self.plan):
             tab.reload()
@@ -151,6 +200,20 @@ class ClientRecord(QWidget):
         self.risk_marker.setAccessibleDescription(text)
         self.risk_marker.setVisible(bool(text))
 
+    def _withdrawn_on(self) -> str:
+        return dates.for_reading(self.journey.withdrawn_at[:10]) if self.journey.withdrawn_at else ""
+
+    def _go_ahead_after_withdrawal(self, what: str) -> bool:
+        """Warn before a new session or assessment for a client who withdrew."""
+        warning = contact_warning(self.journey, self._withdrawn_on())
+        if not warning:
+            return True
+        answer = QMessageBox.question(
+            self, f"{what} for a client who withdrew?", warning,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Yes
+
     def has_unsaved_changes(self) -> bool:
         return self.details.is_dirty() or self.referral.is_dirty()
 
@@ -159,20 +222,25 @@ class ClientRecord(QWidget):
         dialog.open()
         return dialog
 
-    def new_session(self) -> QDialog:
+    def new_session(self) -> QDialog | None:
+        if not self._go_ahead_after_withdrawal("A session"):
+            return None
         return self._open(SessionDialog(self.handle, self.client_id, self.client.full_name, self.window()))
 
     def record_consent(self, scope: str = "") -> QDialog:
         return self._open(ConsentDialog(self.handle, self.client_id, self.client.full_name,
-                                        self.window(), scope=scope))
+                                        self.window(), scope=scope, support_open=not self.journey.ended))
 
     def add_fit_note(self) -> QDialog:
         return self._open(FitNoteDialog(self.handle, self.client_id, self.client.full_name, self.window()))
 
     def add_referral(self) -> QDialog:
-        return self._open(ReferralDialog(self.handle, self.client_id, self.client.full_name, self.window()))
+        return self._open(ReferralDialog(self.handle, self.client_id, self.client.full_name, self.window(),
+                                         re_referral=self.journey.ended))
 
     def start_assessment(self) -> None:
+        if not self._go_ahead_after_withdrawal("An assessment"):
+            return
         self.tabs.setCurrentIndex(ASSESSMENTS)
         self.assessments.start_assessment()
 
@@ -181,3 +249,46 @@ class ClientRecord(QWidget):
 
     def discharge(self) -> QDialog:
         return self._open(DischargeDialog(self.handle, self.client_id, self.client.full_name, self.window()))
+
+    # ----- corrections, moves and the rest of the journey -----------------------
+    def correct_session(self, session) -> QDialog:
+        return self._open(SessionDialog(self.handle, self.client_id, self.client.full_name, self.window(),
+                                        correcting=session))
+
+    def correct_fit_note(self, note) -> QDialog:
+        return self._open(FitNoteDialog(self.handle, self.client_id, self.client.full_name, self.window(),
+                                        correcting=note))
+
+    def correct_consent(self, event) -> QDialog:
+        return self._open(ConsentDialog(self.handle, self.client_id, self.client.full_name, self.window(),
+                                        correcting=event))
+
+    def correct_discharge(self) -> QDialog | None:
+        if self.journey.discharge is None:
+            return None
+        return self._open(DischargeDialog(self.handle, self.client_id, self.client.full_name, self.window(),
+                                          correcting=self.journey.discharge))
+
+    def undo_discharge(self) -> QDialog | None:
+        if self.journey.discharge is None:
+            return None
+        return self._open(UndoDischargeDialog(self.handle, self.client_id, self.client.full_name,
+                                              self.journey.discharge.discharged_on, self.window()))
+
+    def record_follow_up(self, timepoint: str) -> QDialog | None:
+        if self.journey.discharge is None:
+            return None
+        return self._open(FollowUpDialog(self.handle, self.client_id, self.client.full_name, timepoint,
+                                         self.journey.discharge.discharged_on, self.window()))
+
+    def correct_follow_up(self, timepoint: str) -> QDialog | None:
+        outcome = self.journey.outcome_for(timepoint)
+        if outcome is None:
+            return None
+        return self._open(FollowUpDialog(self.handle, self.client_id, self.client.full_name, timepoint,
+                                         self.journey.discharge.discharged_on, self.window(),
+                                         correcting=outcome))
+
+    def move_record(self, record) -> QDialog:
+        return self._open(MoveRecordDialog(self.handle, record, MOVABLE_RECORD_TYPES[record.record_type],
+                                           self.client.full_name, self.window()))

@@ -5,24 +5,26 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from ..domain.consent import ConsentStatus, consent_state, ordered_events
+from ..domain.consent import ConsentStatus, consent_state, current_events, ordered_events
 from ..domain.records import ConsentEvent
 from ..domain.vocabulary import CONSENT_ACTIONS, CONSENT_METHODS, CONSENT_SCOPES
 from . import dates
+from .corrections_panel import CorrectionsPanel
 from .database_handle import DatabaseHandle
 from .record_table import Column, RecordTableModel, fit_height_to_rows, record_table
 from .style import ERROR_RED, SECONDARY_TEXT, SUCCESS_GREEN
 from .widgets import button, chain_tab_order, paragraph, section_card
 
-STATE_LABELS = {**CONSENT_ACTIONS, "not_asked": "Not asked yet"}
+STATE_LABELS = {**CONSENT_ACTIONS, "not_asked": "Not asked yet",
+                "suspended": "Suspended"}
 _STATE_COLOUR = {"given": SUCCESS_GREEN, "refused": ERROR_RED, "withdrawn": ERROR_RED,
-                 "not_asked": SECONDARY_TEXT}
+                 "not_asked": SECONDARY_TEXT, "suspended": ERROR_RED}
 
 STATE_COLUMNS = (
     Column("Consent for", lambda s: CONSENT_SCOPES.get(s.scope, s.scope), width_chars=42),
     Column("Service", lambda s: s.service_name, width_chars=20),
     Column("Current decision", lambda s: STATE_LABELS.get(s.state, s.state),
-           colour=lambda s: _STATE_COLOUR.get(s.state), width_chars=19),
+           colour=lambda s: _STATE_COLOUR.get(s.state), width_chars=22),
     Column("Since", lambda s: dates.moment_for_reading(s.since), width_chars=18),
     Column("How", lambda s: CONSENT_METHODS.get(s.method, s.method), width_chars=9),
     Column("Recorded by", lambda s: s.recorded_by),
@@ -76,20 +78,29 @@ class ConsentTab(QWidget):
         layout.addWidget(current)
 
         log, log_layout = section_card("Consent log (newest first)")
-        log_layout.addWidget(paragraph("Entries are never changed or removed: a new decision is "
-                                       "added instead.", role="hint"))
+        log_top = QHBoxLayout()
+        log_top.addWidget(paragraph("Entries are never changed or removed: a new decision is added "
+                                    "instead, and a mistaken entry is corrected (the original is kept "
+                                    "below).", role="hint"), 1)
+        log_layout.addLayout(log_top)
         self.log_model = RecordTableModel(LOG_COLUMNS, self)
         self.log_table = record_table(self.log_model, "Consent log")
         log_layout.addWidget(self.log_table)
+        self.corrections = CorrectionsPanel(self.log_table, self.log_model, "consent entry")
+        self.corrections.place_buttons(log_top)
+        log_layout.addWidget(self.corrections)
         layout.addWidget(log, 1)
-        chain_tab_order([self.record_button, self.state_table, self.log_table])
+        chain_tab_order([self.record_button, self.state_table, self.log_table,
+                         self.corrections.correct_button, self.corrections.move_button])
 
     def reload(self) -> None:
-        events = self.handle.store.for_client(ConsentEvent, self.client_id)
-        self.state_model.set_rows(ordered_states(events))
+        every = self.handle.store.for_client(ConsentEvent, self.client_id)
+        self.state_model.set_rows(ordered_states(every))
         fit_height_to_rows(self.state_table, self.state_model.rowCount())
-        # Newest first, in the order that decides consent (domain.consent.ordered_events).
-        newest_first = list(reversed(ordered_events(events)))
+        self.corrections.show_history(every)
+        # The log as it counts (corrected and moved entries are in the history below),
+        # newest first, in the order that decides consent (domain.consent.ordered_events).
+        newest_first = list(reversed(ordered_events(current_events(every))))
         self.log_model.set_rows(newest_first)
 
     def state_of(self, scope: str, service_name: str = "") -> str:

@@ -32,7 +32,8 @@ class DetailsTab(QWidget):
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(12, 12, 12, 12)
-        self.form = ClientForm(with_review=True)
+        # No next review here: the plan owns the one next-review date (issue #19).
+        self.form = ClientForm()
         layout.addWidget(self.form)
         bar = QHBoxLayout()
         self.save_button = primary_button("Sa&ve changes")

@@ -9,6 +9,7 @@ from ..domain.caseload import current
 from ..domain.records import FitNote
 from ..domain.vocabulary import FIT_NOTE_OPTIONS, FIT_NOTE_STATUSES
 from . import dates
+from .corrections_panel import CorrectionsPanel
 from .database_handle import DatabaseHandle
 from .record_table import Column, RecordTableModel, record_table
 from .widgets import button, paragraph
@@ -41,7 +42,12 @@ class FitNotesTab(QWidget):
         self.model = RecordTableModel(COLUMNS, self)
         self.table = record_table(self.model, "Fit notes")
         layout.addWidget(self.table, 1)
+        self.corrections = CorrectionsPanel(self.table, self.model, "fit note")
+        self.corrections.place_buttons(top)
+        layout.addWidget(self.corrections)
 
     def reload(self) -> None:
-        notes = current(self.handle.store.for_client(FitNote, self.client_id))
+        every = self.handle.store.for_client(FitNote, self.client_id)
+        self.corrections.show_history(every)
+        notes = current(every)
         self.model.set_rows(sorted(notes, key=lambda n: n.issued_on, reverse=True))

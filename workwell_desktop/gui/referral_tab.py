@@ -7,8 +7,16 @@ from dataclasses import replace
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
 
-from ..domain.records import Referral
-from ..domain.vocabulary import DECLINE_REASONS, REFERRAL_ROUTES, TRIAGE_OUTCOMES
+from ..domain.episodes import STAGES, episodes_of
+from ..domain.journey_records import DischargeUndo
+from ..domain.records import Discharge, Referral
+from ..domain.vocabulary import (
+    DECLINE_REASONS,
+    DISCHARGE_REASONS,
+    REFERRAL_ROUTES,
+    TRIAGE_OUTCOMES,
+    WORK_OUTCOMES,
+)
 from ..store import InvalidRecord, StoreError
 from . import dates
 from .client_form import new_form_layout
@@ -40,6 +48,18 @@ COLUMNS = (
 )
 
 
+def episode_text(episode) -> str:
+    """How an episode of support stands or ended, for the referrals list."""
+    if episode is None:
+        return ""
+    if episode.end is not None:
+        outcome = WORK_OUTCOMES.get(episode.end.work_outcome, episode.end.work_outcome)
+        return (f"{STAGES.get(episode.stage, episode.stage)} {dates.for_reading(episode.end.discharged_on)}: "
+                f"{DISCHARGE_REASONS.get(episode.end.reason, episode.end.reason)}; {outcome.lower()}")
+    undone = " (a discharge was undone)" if episode.undos else ""
+    return STAGES.get(episode.stage, episode.stage) + undone
+
+
 class ReferralTab(QWidget):
     add_referral_requested = Signal()
 
@@ -51,12 +71,17 @@ class ReferralTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         top = QHBoxLayout()
-        top.addWidget(paragraph("Referrals, newest first. Choose one to record its triage.", role="hint"), 1)
+        top.addWidget(paragraph("Referrals, newest first: each opens an episode of support (a "
+                                "re-referral opens a new one). Choose one to record its triage.",
+                                role="hint"), 1)
         self.add_button = button("Add a referra&l\u2026", "Add a referral")
         self.add_button.clicked.connect(self.add_referral_requested)
         top.addWidget(self.add_button)
         layout.addLayout(top)
-        self.model = RecordTableModel(COLUMNS, self)
+        self._episodes: dict[str, object] = {}
+        episode_column = Column("Episode", lambda r: episode_text(self._episodes.get(r.id)))
+        self.model = RecordTableModel((*COLUMNS[:-1], Column("Referrer", COLUMNS[-1].text, width_chars=16),
+                                       episode_column), self)
         self.table = record_table(self.model, "Referrals")
         self.table.setMaximumHeight(self.table.verticalHeader().defaultSectionSize() * 4 + 40)
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
@@ -101,8 +126,12 @@ class ReferralTab(QWidget):
 
     # ----- loading ---------------------------------------------------------
     def reload(self) -> None:
-        referrals = sorted(self.handle.store.for_client(Referral, self.client_id),
-                           key=lambda r: r.received_on, reverse=True)
+        store = self.handle.store
+        every = store.for_client(Referral, self.client_id)
+        ended = episodes_of(every, store.for_client(Discharge, self.client_id),
+                            store.for_client(DischargeUndo, self.client_id))
+        self._episodes = {e.referral.id: e for e in ended if e.referral is not None}
+        referrals = sorted(every, key=lambda r: r.received_on, reverse=True)
         keep = self.current.id if self.current else None
         dirty = self.is_dirty()
         self.model.set_rows(referrals)

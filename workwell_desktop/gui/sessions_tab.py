@@ -9,6 +9,7 @@ from ..domain.caseload import current
 from ..domain.records import ContactSession
 from ..domain.vocabulary import SESSION_MODES
 from . import dates
+from .corrections_panel import CorrectionsPanel
 from .database_handle import DatabaseHandle
 from .record_table import Column, RecordTableModel, record_table
 from .widgets import button, paragraph
@@ -43,9 +44,14 @@ class SessionsTab(QWidget):
         self.model = RecordTableModel(COLUMNS, self)
         self.table = record_table(self.model, "Sessions")
         layout.addWidget(self.table, 1)
+        self.corrections = CorrectionsPanel(self.table, self.model, "session")
+        self.corrections.place_buttons(top)
+        layout.addWidget(self.corrections)
 
     def reload(self) -> None:
-        sessions = current(self.handle.store.for_client(ContactSession, self.client_id))
+        every = self.handle.store.for_client(ContactSession, self.client_id)
+        self.corrections.show_history(every)
+        sessions = current(every)
         self.model.set_rows(sorted(sessions, key=lambda s: s.held_on, reverse=True))
         minutes = sum(s.duration_minutes for s in sessions)
         noun = "session" if len(sessions) == 1 else "sessions"

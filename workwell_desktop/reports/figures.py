@@ -52,8 +52,10 @@ Figures (measure names as exported; ``:<code>`` is a breakdown by a code of
     Contact sessions held in the period, by mode (in person, phone, video).
 ``overdue_reviews``, ``overdue_actions``
     From the caseload list (``store.caseload``) worked out for the day after the
-    period ends: clients whose next review date had passed (not discharged or
-    declined), and open plan actions past their due date. Plans and statuses are as
+    period ends: clients whose next review date had passed, and open plan actions
+    past their due date, both only for clients the service is still supporting
+    (``domain.episodes.overdue`` / ``is_supported``: not declined, discharged,
+    withdrawn or followed up). Plans and statuses are as
     they stand now, so for a past week this is an approximation.
 ``open_safety_tasks``
     From the same caseload list: risk answers (``domain.risk``) with no recorded
@@ -85,6 +87,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from ..domain.episodes import is_supported
 from ..domain.vocabulary import (
     CONSENT_SCOPES,
     DECLINE_REASONS,
@@ -385,6 +388,8 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload) ->
     c.zero("overdue_actions")
     for entry in caseload:
         coach = (entry.coach or "").strip() or UNASSIGNED
+        if not is_supported(entry.status):
+            continue  # support has ended: nothing of theirs is overdue
         if entry.review_overdue:
             c.add(coach, "overdue_reviews")
         if entry.overdue_actions:

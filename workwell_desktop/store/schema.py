@@ -270,6 +270,48 @@ ALTER TABLE plan_referral ADD COLUMN sharing_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit ADD COLUMN record_hash TEXT NOT NULL DEFAULT '';
 CREATE INDEX audit_record ON audit (record_type, record_id, seq);
+
+-- The client's journey: episodes, undo, follow-up outcomes, corrections and moves.
+-- A discharge names the episode (referral) it ends, whether the client agreed to be
+-- followed up, who recorded it, and why a correction was made. Rows from before keep
+-- '' (they end the latest referral received by their date) and follow-up agreed.
+ALTER TABLE discharge ADD COLUMN referral_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE discharge ADD COLUMN follow_up_agreed INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE discharge ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE discharge ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE discharge ADD COLUMN correction_reason TEXT NOT NULL DEFAULT '';
+
+-- Corrections of sessions, fit notes and consent events say why; moved records say
+-- which way they moved ('out' of the wrong client, 'in' to the right one).
+ALTER TABLE contact_session ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE contact_session ADD COLUMN correction_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE contact_session ADD COLUMN moved TEXT NOT NULL DEFAULT '';
+ALTER TABLE fit_note ADD COLUMN recorded_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE fit_note ADD COLUMN recorded_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE fit_note ADD COLUMN correction_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE fit_note ADD COLUMN moved TEXT NOT NULL DEFAULT '';
+ALTER TABLE consent_event ADD COLUMN supersedes TEXT NOT NULL DEFAULT '';
+ALTER TABLE consent_event ADD COLUMN correction_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE consent_event ADD COLUMN corrected_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE consent_event ADD COLUMN moved TEXT NOT NULL DEFAULT '';
+
+-- A discharge undone (facts once made: the discharge is kept).
+CREATE TABLE discharge_undo (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    discharge_id TEXT NOT NULL, reason TEXT NOT NULL,
+    recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL
+);
+CREATE INDEX discharge_undo_client ON discharge_undo (client_id);
+
+-- The outcome at the 3- and 6-month follow-ups (fields: domain.journey_records.FollowUpOutcome).
+CREATE TABLE follow_up_outcome (
+    id TEXT PRIMARY KEY, client_id TEXT NOT NULL REFERENCES client (id),
+    discharge_id TEXT NOT NULL, timepoint TEXT NOT NULL, contacted_on TEXT NOT NULL,
+    contact_result TEXT NOT NULL, work_status TEXT NOT NULL, work_outcome TEXT NOT NULL,
+    note TEXT NOT NULL, recorded_by TEXT NOT NULL, recorded_at TEXT NOT NULL,
+    supersedes TEXT NOT NULL, correction_reason TEXT NOT NULL
+);
+CREATE INDEX follow_up_outcome_client ON follow_up_outcome (client_id);
 """),
 ]
 

@@ -37,6 +37,9 @@ class RecordSource:
     def add_together(self, records: list[Record]) -> list[Record]:
         return self._source.add_together(records)
 
+    def update(self, record_cls, record_id: str, **changes) -> Record:
+        return self._source.update(record_cls, record_id, **changes)
+
     # Reads go to the store.
     def get(self, record_cls, record_id: str):
         return self.store.get(record_cls, record_id)

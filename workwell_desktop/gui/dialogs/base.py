@@ -113,13 +113,55 @@ class RecordDialog(QDialog):
     def is_dirty(self) -> bool:
         return not self._saved and self.snapshot() != self._initial
 
+    # ----- corrections (a new version that supersedes, with the reason) ----------
+    correcting = None  # the record being corrected, or None for a new one
+
+    def add_correction_reason(self, what: str) -> None:
+        """The required reason, first in the dialog, when ``self.correcting`` is set."""
+        from ..client_form import new_form_layout
+        from ..widgets import note_edit, section_card
+
+        card, layout = section_card("Why it is being corrected")
+        form = new_form_layout()
+        self.reason_edit = self.fields.row(
+            form, "correction_reason", "Wh&y", note_edit("Reason for the correction", 2),
+            hint=f"Kept in the history with the original {what}, which is not changed.")
+        layout.addLayout(form)
+        self.body.addWidget(card)
+
+    def correction_reason(self) -> str:
+        return self.reason_edit.toPlainText().strip() if self.correcting is not None else ""
+
+    def correction_changes(self, typed, names) -> dict:
+        """The fields of ``typed`` that differ from the record being corrected."""
+        return {n: getattr(typed, n) for n in names if getattr(typed, n) != getattr(self.correcting, n)}
+
+    def correction_errors(self, changes: dict) -> dict[str, str]:
+        if self.correcting is None:
+            return {}
+        errors = {}
+        if not self.correction_reason():
+            errors["correction_reason"] = "Say why this is being corrected: it is kept in the history."
+        if not changes:
+            errors["changes"] = "Change what was wrong: nothing differs from the original yet."
+        return errors
+
+    def save_correction(self, changes: dict) -> None:
+        from ...journey import correct
+        from ..assessments.source import RecordSource
+
+        correct(RecordSource(self.handle), self.correcting, self.correction_reason(), **changes)
+
     # ----- shared behaviour ---------------------------------------------
     def refresh(self) -> dict[str, str]:
         """Re-check what is typed: messages by touched fields, Save only when valid."""
         errors = self.current_errors()
         self.fields.show(errors)
         self.save_button.setEnabled(not errors)
-        self.summary.setText(still_to_do(self.fields, errors))
+        # A problem that belongs to no field (nothing changed in a correction) is said in full.
+        by_field = {k: m for k, m in errors.items() if k in self.fields.fields}
+        loose = [m for k, m in errors.items() if k not in self.fields.fields]
+        self.summary.setText(" ".join(filter(None, [still_to_do(self.fields, by_field), *loose])))
         set_role(self.summary, "hint")
         self.summary.setVisible(bool(errors))
         return errors

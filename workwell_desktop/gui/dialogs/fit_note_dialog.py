@@ -18,9 +18,16 @@ class FitNoteDialog(RecordDialog):
     save_text = "&Save fit note"
 
     def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str,
-                 parent: QWidget | None = None):
-        super().__init__(handle, "Add a fit note", parent, intro=f"A fit note for {client_name}.")
+                 parent: QWidget | None = None, correcting: FitNote | None = None):
+        self.correcting = correcting
+        super().__init__(handle, "Correct a fit note" if correcting else "Add a fit note", parent,
+                         intro=f"A fit note for {client_name}." if not correcting else
+                         f"A corrected version of a fit note for {client_name}.")
         self.client_id = client_id
+        if correcting:
+            self.save_text = "&Save correction"
+            self.save_button.setText(self.save_text)
+            self.add_correction_reason("fit note")
         card, layout = section_card("The fit note")
         form = new_form_layout()
         f = self.fields
@@ -41,16 +48,22 @@ class FitNoteDialog(RecordDialog):
         layout.addLayout(form)
         self.body.addWidget(card)
         with f.loading():
-            self.issued_on.set_iso(dates.today_iso())
-            self.valid_from.set_iso(dates.today_iso())
-            self.status.set_code("not_fit")
+            shown = correcting
+            self.issued_on.set_iso(shown.issued_on if shown else dates.today_iso())
+            self.valid_from.set_iso(shown.valid_from if shown else dates.today_iso())
+            self.status.set_code(shown.status if shown else "not_fit")
+            if shown:
+                self.valid_to.set_iso(shown.valid_to)
+                self.options.set_codes(shown.options)
+                self.functional_effects.setPlainText(shown.functional_effects)
         self.status.changed.connect(self._status_changed)
         self._status_changed()
-        chain_tab_order([self.issued_on.edit, self.valid_from.edit, self.valid_to.edit,
+        first = [self.reason_edit] if correcting else []
+        chain_tab_order([*first, self.issued_on.edit, self.valid_from.edit, self.valid_to.edit,
                          *self.status.buttons.values(), *self.options.boxes.values(),
                          self.functional_effects, self.condition, self.save_button, self.cancel_button])
         self.ready()
-        self.issued_on.setFocus()
+        (self.reason_edit if correcting else self.issued_on).setFocus()
 
     def _status_changed(self) -> None:
         # The options exist only on a "may be fit for work" note.
@@ -70,13 +83,25 @@ class FitNoteDialog(RecordDialog):
 
     def snapshot(self) -> object:
         n = self._note()
-        return (n.issued_on, n.valid_from, n.valid_to, n.status, n.options, n.functional_effects, n.condition)
+        return (n.issued_on, n.valid_from, n.valid_to, n.status, n.options, n.functional_effects,
+                n.condition, self.correction_reason())
+
+    def _changes(self) -> dict:
+        return self.correction_changes(self._note(), ("issued_on", "valid_from", "valid_to", "status",
+                                                      "options", "functional_effects", "condition"))
 
     def current_errors(self) -> dict[str, str]:
         errors = self._note().validate()
         errors.update(date_problems({"issued_on": self.issued_on, "valid_from": self.valid_from,
                                      "valid_to": self.valid_to}))
+        if self.correcting is not None:
+            errors.update(self.correction_errors(self._changes()))
         return errors
 
     def write(self) -> None:
-        self.handle.add(self._note())
+        if self.correcting is not None:
+            self.save_correction(self._changes())
+        else:
+            note = self._note()
+            note.recorded_by, note.recorded_at = self.handle.coach_name, dates.utc_now_iso()
+            self.handle.add(note)

@@ -24,9 +24,16 @@ class SessionDialog(RecordDialog):
     save_text = "&Save session"
 
     def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str,
-                 parent: QWidget | None = None):
-        super().__init__(handle, "New session", parent, intro=f"A contact with {client_name}.")
+                 parent: QWidget | None = None, correcting: ContactSession | None = None):
+        self.correcting = correcting
+        super().__init__(handle, "Correct a session" if correcting else "New session", parent,
+                         intro=f"A contact with {client_name}." if not correcting else
+                         f"A corrected version of a session with {client_name}.")
         self.client_id = client_id
+        if correcting:
+            self.save_text = "&Save correction"
+            self.save_button.setText(self.save_text)
+            self.add_correction_reason("session")
         card, layout = section_card("The session")
         form = new_form_layout()
         f = self.fields
@@ -45,14 +52,19 @@ class SessionDialog(RecordDialog):
         layout.addLayout(form)
         self.body.addWidget(card)
         with f.loading():
-            self.held_on.set_iso(dates.today_iso())
-            self.mode.set_code("in_person")
-            self.duration.setValue(45)
+            shown = correcting
+            self.held_on.set_iso(shown.held_on if shown else dates.today_iso())
+            self.mode.set_code(shown.mode if shown else "in_person")
+            self.duration.setValue(shown.duration_minutes if shown else 45)
+            if shown:
+                self.venue.setText(shown.venue)
+                self.note.setPlainText(shown.note)
         self.mode.changed.connect(self._mode_changed)
-        chain_tab_order([self.held_on.edit, *self.mode.buttons.values(), self.venue, self.duration,
+        first = [self.reason_edit] if correcting else []
+        chain_tab_order([*first, self.held_on.edit, *self.mode.buttons.values(), self.venue, self.duration,
                          self.note, self.save_button, self.cancel_button])
         self.ready()
-        self.held_on.setFocus()
+        (self.reason_edit if correcting else self.held_on).setFocus()
 
     def _mode_changed(self) -> None:
         self.fields.set_hint("venue", VENUE_HINT.get(self.mode.code(), ""))
@@ -67,12 +79,23 @@ class SessionDialog(RecordDialog):
 
     def snapshot(self) -> object:
         s = self._session()
-        return (s.held_on, s.mode, s.venue, s.duration_minutes, s.note)
+        return (s.held_on, s.mode, s.venue, s.duration_minutes, s.note, self.correction_reason())
+
+    def _changes(self) -> dict:
+        return self.correction_changes(self._session(),
+                                       ("held_on", "mode", "venue", "duration_minutes", "note"))
 
     def current_errors(self) -> dict[str, str]:
         errors = self._session().validate()
         errors.update(date_problems({"held_on": self.held_on}))
+        if self.correcting is not None:
+            errors.update(self.correction_errors(self._changes()))
         return errors
 
     def write(self) -> None:
-        self.handle.add(self._session())
+        if self.correcting is not None:
+            self.save_correction(self._changes())
+        else:
+            session = self._session()
+            session.recorded_at = dates.utc_now_iso()
+            self.handle.add(session)

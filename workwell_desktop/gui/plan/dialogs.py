@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from ... import plans as service
 from ...domain.consent import LAWFUL_REASONS
 from ...domain.plans import (
+    ACTION_CHOICES,
     ACTION_OWNERS,
     ACTION_STATUSES,
     GOAL_STATUSES,
@@ -109,7 +110,9 @@ class ActionDialog(PlanEntryDialog):
         self.owner_name = f.row(form, "owner_name", "&Name", line_edit("Name of who will do it", 80),
                                 hint="For someone else, for example the client's line manager.")
         self.due_on = f.row(form, "due_on", "&Due", DateField("Due date"), hint=dates.TYPING_HINT)
-        self.status = f.row(form, "status", "&Status", ChoiceRadios(ACTION_STATUSES, "Action status"))
+        self.status = f.row(form, "status", "&Status", ChoiceRadios(
+            ACTION_STATUSES if shown and shown.status not in ACTION_CHOICES else ACTION_CHOICES,
+            "Action status"))
         layout.addLayout(form)
         self.body.addWidget(card)
         with f.loading():
@@ -247,7 +250,8 @@ class SettingsDialog(RecordDialog):
 
     save_text = "&Save"
 
-    def __init__(self, source, client_id: str, shown: PlanSettings | None, parent: QWidget | None = None):
+    def __init__(self, source, client_id: str, shown: PlanSettings | None, parent: QWidget | None = None,
+                 next_review_on: str | None = None):
         super().__init__(source, "Support tier and next review", parent,
                          intro="Universal is light touch; targeted adds more support and social "
                                "prescribing; holistic is the most intensive.")
@@ -262,7 +266,10 @@ class SettingsDialog(RecordDialog):
         self.body.addWidget(card)
         with self.fields.loading():
             self.tier.set_code(shown.support_tier if shown else "")
-            self.next_review.set_iso(shown.next_review_on if shown else "")
+            # The date shown everywhere else (domain.episodes.next_review), so the dialog
+            # never opens empty while the card shows a date.
+            self.next_review.set_iso(next_review_on if next_review_on is not None
+                                     else shown.next_review_on if shown else "")
         self.ready()
         self.tier.setFocus()
 

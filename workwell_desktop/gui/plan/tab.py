@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import plans as service
+from ...domain.episodes import is_supported
 from ...domain.plans import (
     ACTION_STATUSES,
     GOAL_STATUSES,
@@ -259,7 +260,8 @@ class PlanTab(QWidget):
         self.view = view = service.load_plan(self.source, self.client_id, self.today())
         settings = view.settings
         tier = SUPPORT_TIERS.get(settings.support_tier, "") if settings else ""
-        review = dates.for_reading(view.next_review_on) if view.next_review_on else "not set"
+        review = dates.for_reading(view.next_review_on) if view.next_review_on else \
+            "none (support has ended)" if not is_supported(view.status) else "not set"
         if view.review_overdue:
             review += " (overdue)"
         last = dates.for_reading(settings.last_reviewed_on) if settings and settings.last_reviewed_on \
@@ -367,7 +369,8 @@ class PlanTab(QWidget):
                                          self.window()))
 
     def change_settings(self) -> QDialog:
-        return self._open(SettingsDialog(self.source, self.client_id, self.view.settings, self.window()))
+        return self._open(SettingsDialog(self.source, self.client_id, self.view.settings, self.window(),
+                                         next_review_on=self.view.next_review_on))
 
     def record_review(self) -> QDialog:
         return self._open(ReviewDialog(self.source, self.client_id, self.view.settings, self.window()))
