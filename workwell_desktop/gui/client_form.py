@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QWidget
 
 from ..domain.records import Client
 from ..domain.validation import format_nhs_number
-from ..domain.vocabulary import CONTACT_METHODS, WORK_STATUSES
+from ..domain.vocabulary import CONTACT_METHODS, HEALTH_BARRIERS, WORK_STATUSES
 from . import dates
 from .form_fields import FieldSet, date_problems
 from .widgets import ChoiceCombo, DateField, line_edit, section_card
@@ -70,6 +70,10 @@ class ClientForm(QWidget):
         self.work_status = f.row(form, "work_status", "&Work status",
                                  ChoiceCombo(WORK_STATUSES, "Work status"))
         self.employer = f.row(form, "employer", "Emplo&yer", line_edit("Employer", 120))
+        self.main_health_barrier = f.row(
+            form, "main_health_barrier", "Main health &barrier",
+            ChoiceCombo(HEALTH_BARRIERS, "Main health barrier", prompt="Not asked yet"),
+            hint="What the client says makes work hardest. Ask at the first appointment.")
         self.next_review_on: DateField | None = None
         if with_review:
             self.next_review_on = f.row(form, "next_review_on", "Next &review",
@@ -86,7 +90,7 @@ class ClientForm(QWidget):
     def tab_order(self) -> list[QWidget]:
         order = [self.given_name, self.family_name, self.date_of_birth.edit, self.nhs_number,
                  self.postcode, self.gp_practice, self.phone, self.email, self.preferred_contact,
-                 self.preferred_language, self.interpreter_needed, self.work_status, self.employer]
+                 self.preferred_language, self.interpreter_needed, self.work_status, self.employer, self.main_health_barrier]
         if self.next_review_on is not None:
             order.append(self.next_review_on.edit)
         return order
@@ -104,6 +108,7 @@ class ClientForm(QWidget):
             date_of_birth=self.date_of_birth.iso(),
             preferred_contact=self.preferred_contact.code(),
             work_status=self.work_status.code(),
+            main_health_barrier=self.main_health_barrier.code(),
             interpreter_needed=self.interpreter_needed.isChecked(),
         )
         if self.next_review_on is not None:
@@ -118,6 +123,7 @@ class ClientForm(QWidget):
             self.date_of_birth.set_iso(client.date_of_birth)
             self.preferred_contact.set_code(client.preferred_contact)
             self.work_status.set_code(client.work_status)
+            self.main_health_barrier.set_code(client.main_health_barrier)
             self.interpreter_needed.setChecked(client.interpreter_needed)
             if self.next_review_on is not None:
                 self.next_review_on.set_iso(client.next_review_on)

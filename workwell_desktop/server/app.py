@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workwell_desktop.sync import wire
 
-from . import auth, db, sync_service
+from . import auth, coverage, db, sync_service
 from .auth import DeviceIdentity
 from .transport import RequireTLS, read_json
 
@@ -168,16 +168,19 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
         except sync_service.BadCursor as e:
             raise HTTPException(400, str(e)) from e
 
-        def work() -> tuple[sync_service.PushResult, sync_service.Page]:
+        def work() -> tuple[sync_service.PushResult, sync_service.Page, list | None]:
             with Session(engine) as session:
                 pushed = (sync_service.push(session, device, body.changes) if body.changes
                           else sync_service.PushResult())
                 auth.touch_device(session, device)
                 page = sync_service.pull(session, device, body.cursor, body.page_size)
+                coverage.record_sync(session, device, body.waiting)
+                team = (coverage.team_coverage(session, device.team_id)
+                        if device.role == "team_lead" and not page.more else None)
                 session.commit()
-                return pushed, page
+                return pushed, page, team
 
-        pushed, page = await run_in_threadpool(work)
+        pushed, page, team = await run_in_threadpool(work)
         request.state.counts = (f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
                                 f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
                                 f"pulled={len(page.changes)} more={page.more}")
@@ -186,6 +189,7 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
             "rejected": [r.model_dump() for r in pushed.rejected],
             "changes": page.changes, "cursor": page.cursor, "more": page.more,
             "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            **({"coverage": team} if team is not None else {}),
         })
 
     @app.get("/")

@@ -209,6 +209,9 @@ CREATE TABLE plan_note (
 );
 CREATE INDEX plan_note_client ON plan_note (client_id);
 """),
+    (6, "the client's main health barrier, reported to commissioners", """
+ALTER TABLE client ADD COLUMN main_health_barrier TEXT NOT NULL DEFAULT '';
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 import httpx
 
 from ..store import replica
+from ..store.coverage import save_coverage
+from ..store.identity import adopt_account
 from .wire import (
     API_PREFIX,
     DEVICE_REVOKED,
@@ -86,6 +88,7 @@ def register(store, server_url: str, username: str, password: str,
         sync_display_name=registered.display_name, sync_role=registered.role,
         sync_team=registered.team,
     )
+    adopt_account(store, registered.username, registered.display_name, registered.role)
     store.record_event("register-device", f"device={registered.device_id}")
     return registered
 
@@ -105,7 +108,8 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
     with _client(http) as client:
         while True:
             batch = replica.unsent_changes(store, MAX_PUSH)
-            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
+            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch,
+                                  waiting=max(0, store.pending_change_count() - len(batch)))
             body = gzip.compress(request.model_dump_json().encode("utf-8"), compresslevel=6)
             try:
                 response = client.post(f"{server_url}{API_PREFIX}/sync", content=body, headers=headers)
@@ -135,6 +139,8 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True) -
             report.conflicts += replica.apply_remote(
                 store, [c.model_dump() for c in result.changes], result.cursor)
             report.pulled += len(result.changes)
+            if result.coverage is not None:
+                save_coverage(store, result.coverage, result.server_time)
             if not result.more and len(batch) < MAX_PUSH:
                 break
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
