@@ -11,12 +11,13 @@ import io
 from datetime import date
 from xml.sax.saxutils import escape
 
-from .definitions import OUTCOME_NAMES, describe, measure_label
+from .definitions import OUTCOME_NAMES, describe, figure_of, measure_label
 from .figures import SERVICE, Summary
 from .labels import is_breakdown, value_text
 from .publication import METHOD, Publication
 
 NO_DATA = "No data for this period"
+TOO_FEW = "Too few to show: counts of 1 to 7 are not published"
 TEAM_MARK = "TEAM ONLY: staff named, small numbers shown; not for publication"
 PUBLICATION_MARK = "For commissioners: service level, disclosure controlled"
 
@@ -25,7 +26,7 @@ def _number(value) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _no_data(title: str, width: float):
+def _no_data(title: str, width: float, text: str = NO_DATA):
     from reportlab.graphics.shapes import Drawing, Rect, String
 
     from ..documents.letter import BORDER, SECONDARY, TEXT, _fonts
@@ -34,7 +35,7 @@ def _no_data(title: str, width: float):
     drawing = Drawing(width, 56)
     drawing.add(String(0, 42, title, fontName=bold, fontSize=11, fillColor=TEXT))
     drawing.add(Rect(0, 2, width, 30, strokeColor=BORDER, fillColor=None, strokeWidth=0.5))
-    drawing.add(String(width / 2, 13, NO_DATA, fontName=regular, fontSize=10, fillColor=SECONDARY,
+    drawing.add(String(width / 2, 13, text, fontName=regular, fontSize=10, fillColor=SECONDARY,
                        textAnchor="middle"))
     return drawing
 
@@ -47,8 +48,9 @@ def bar_chart(title: str, items: list[tuple[str, object]], width: float, note: s
 
     from ..documents.letter import NHS_BLUE, SECONDARY, TEXT, _fonts
 
-    if not items or all(_number(v) in (None, 0.0) and not isinstance(v, str) for _, v in items):
-        return _no_data(title, width)
+    if not items or all(_number(v) in (None, 0.0) for _, v in items):
+        hidden = any(isinstance(v, str) and v for _, v in items)
+        return _no_data(title, width, TOO_FEW if hidden else NO_DATA)
     regular, bold = _fonts()
     bar_height = 16
     rows = len(items)
@@ -203,9 +205,7 @@ def _outcome_chart(values, title: str, width: float):
 
     items = [(f"{name} (n={value_text(values.get(f'outcome_clients:{m}'))},"
               f" improved {percent(values.get(f'percent_improved:{m}'))})", values.get(f"mean_change:{m}"))
-             for m, name in OUTCOME_NAMES.items()]
-    if all(values.get(f"outcome_clients:{m}") in (0, None) for m in OUTCOME_NAMES):
-        items = []
+             for m, name in OUTCOME_NAMES.items() if values.get(f"outcome_clients:{m}") not in (0, None)]
     return bar_chart(title, items, width,
                      note="Lower is better for PHQ-9, GAD-7, WSAS and ONS4 anxiety; higher for the others.")
 
@@ -219,11 +219,23 @@ def _definitions(story, measures: list[str], styles, width: float) -> None:
         "Every figure in this file, as WorkWell Desktop works it out. Weeks run Monday to Sunday "
         "(Europe/London); 'at end' figures are as they stood at the end of the last Sunday."), styles["body"]))
     rows = [[Paragraph("Figure", styles["head"]), Paragraph("Definition", styles["head"])]]
+    # One row per figure; a breakdown's lines are named in it (the XLSX lists each line).
+    grouped: dict[str, list[str]] = {}
     for measure in measures:
-        label, text = describe(measure)
+        figure = figure_of(measure)
+        key = figure.name if figure is not None else measure
+        grouped.setdefault(key, []).append(measure)
+    for key, members in grouped.items():
+        figure = figure_of(key) or figure_of(members[0])
+        if figure is not None and figure.parts:
+            text = figure.definition + " Lines: " + "; ".join(
+                figure.parts[m.partition(":")[2]] for m in members if ":" in m) + "."
+            label = figure.label
+        else:
+            label, text = describe(key)
         rows.append([Paragraph(escape(label), styles["cell_bold"]),
-                     Paragraph(escape(text) + f" <font size=7>[{escape(measure)}]</font>", styles["cell"])])
-    story.append(_table(rows, [width * 0.32, width * 0.68]))
+                     Paragraph(escape(text) + f" <font size=7>[{escape(key)}]</font>", styles["cell"])])
+    story.append(_table(rows, [width * 0.3, width * 0.7]))
 
 
 def _build(story, report, generated_on: date | None) -> bytes:
@@ -352,7 +364,7 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
     story.append(Paragraph("Figures", styles["heading"]))
     rows = [[Paragraph("Figure", styles["head"]), Paragraph("Whole service", styles["head"])]]
     for measure, value in values.items():
-        if is_breakdown(measure) and value == 0:
+        if is_breakdown(measure) and value in (0, None):
             continue
         style = styles["cell"] if is_breakdown(measure) else styles["cell_bold"]
         label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
