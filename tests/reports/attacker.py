@@ -107,7 +107,8 @@ def feasible(values: dict[str, object], method: str = "nhs") -> dict[str, set[in
                     break
                 for p in parts:
                     rest_low, rest_high = low - doms[p].start, high - (doms[p].stop - 1)
-                    candidates[p] = range(max(doms[p].start, t - rest_high), min(doms[p].stop - 1, t - rest_low) + 1)
+                    candidates[p] = range(max(doms[p].start, t - rest_high),
+                                          min(doms[p].stop - 1, t - rest_low) + 1)
             if not ok:
                 continue
             totals.add(t)

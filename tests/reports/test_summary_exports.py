@@ -119,7 +119,7 @@ def test_pdf_text_and_pictures(summaries, audience):
     text = " ".join(pages)
     for page in pages:  # the service and the period on every page
         assert "North Cumbria WorkWell Service" in page and "Week 2026-W47" in page
-    assert "Definitions" in text and "Definitions of every figure are in the WorkWell Desktop README" not in text
+    assert "Definitions" in text and "WorkWell Desktop README" not in text
     if audience == "team":
         assert "weekly caseload summary" in text and "TEAM ONLY" in text
         for heading in ("Referrals received by route", "Last 13 weeks", "Work status at first appointment",

@@ -67,7 +67,8 @@ def test_exports_run_in_the_background(qtbot, team, tmp_path):
     assert team_rows[1]["measure"] == "audience" and team_rows[1]["value"].startswith("team")
     published = list(csv.DictReader(io.StringIO((tmp_path / "publication.csv").read_text(encoding="utf-8"))))
     assert {r["scope"] for r in published} == {"service"}
-    assert load_workbook(tmp_path / "publication.xlsx")["About"]["B2"].value == "North Cumbria WorkWell Service"
+    about = load_workbook(tmp_path / "publication.xlsx")["About"]
+    assert about["B2"].value == "North Cumbria WorkWell Service"
     assert (tmp_path / "team.pdf").read_bytes().startswith(b"%PDF")
     assert team.is_open  # the worker closed only its own connection
 

@@ -129,7 +129,8 @@ def scenario(team, tmp_path, monkeypatch):
 
     url = team.base_url
     ann = laptop("ann", "Ann C.")
-    ids = {"A1": client(ann, "gp", "2026-11-16", dob="1990-05-01", work="out_of_work", barrier="mental_health",
+    ids = {"A1": client(ann, "gp", "2026-11-16", dob="1990-05-01", work="out_of_work",
+                        barrier="mental_health",
                         outcome="accepted", triaged="2026-11-16", first="2026-11-18")}
     engine.register(ann, url, "ann", PASSWORD, "ann laptop")
     ids["A2"] = client(ann, "self", "2026-11-17", dob="2003-01-15", outcome="accepted", triaged="2026-11-17",
@@ -194,7 +195,8 @@ def test_the_hand_counted_week(scenario):
         "referrals_received": 3, "referrals_received:gp": 2, "referrals_received:self": 1,
         "triage_accepted": 1, "triage_declined": 1, "triage_declined:declined_by_client": 1,
         "first_contacts": 3, "starts": 3, "median_days_to_first_contact": 2, "p90_days_to_first_contact": 7,
-        "starts_work_status:out_of_work": 1, "starts_work_status:in_work": 1, "starts_work_status:off_sick": 1,
+        "starts_work_status:out_of_work": 1, "starts_work_status:in_work": 1,
+        "starts_work_status:off_sick": 1,
         "starts_age:35_49": 1, "starts_age:16_24": 1, "starts_age:65_plus": 1,
         "starts_health_barrier:mental_health": 1, "starts_health_barrier:not_recorded": 1,
         "starts_health_barrier:musculoskeletal": 1,
@@ -226,7 +228,8 @@ def test_every_summary_says_how_current_each_coach_is(scenario, tmp_path):
     summary = build_summary(lee, W47, today=TODAY)
     warnings = summary.warnings()
     assert len(warnings) == 2
-    assert warnings[0].startswith("Bob Coach: not synced since the period ended; data as of Fri 20 Nov 2026 12:00")
+    assert warnings[0].startswith(
+        "Bob Coach: not synced since the period ended; data as of Fri 20 Nov 2026 12:00")
     assert warnings[1].startswith("Dan Coach: no laptop has ever synced")
     as_of = dict((s, a) for s, a, _w in summary.as_of_rows())
     assert as_of["bob"] == "2026-11-20T12:00+00:00" and as_of["dan"] == "not known"

@@ -55,7 +55,8 @@ def write_summary(args, store: Store) -> int:
         return _fail("a publication is for the whole service: leave out --coach")
     if coach is not None:
         coverage = load(store)
-        coaches = {coverage.coach_key(row["coach"]) for row in store.rows("SELECT DISTINCT coach FROM client")}
+        recorded = store.rows("SELECT DISTINCT coach FROM client")
+        coaches = {coverage.coach_key(row["coach"]) for row in recorded}
         coaches |= set(coverage.roster())
         if coverage.coach_key(coach) not in coaches:
             return _fail("no coach of that name on this database. Coaches: "

@@ -49,9 +49,11 @@ def client_status(referrals: Iterable[Referral], discharges: Iterable[Discharge]
     if discharge and discharge.discharged_on >= referral.received_on:
         return "discharged"
     # A triage decision without a date (older records) counts from the start.
-    triaged = referral.triage_outcome != "pending" and (not referral.triaged_on or by_then(referral.triaged_on))
+    triaged = referral.triage_outcome != "pending" and (
+        not referral.triaged_on or by_then(referral.triaged_on))
     if not triaged:
         return "awaiting_triage"
     if referral.triage_outcome == "declined":
         return "declined"
-    return "active" if referral.first_contact_on and by_then(referral.first_contact_on) else "awaiting_first_contact"
+    contacted = bool(referral.first_contact_on) and by_then(referral.first_contact_on)
+    return "active" if contacted else "awaiting_first_contact"

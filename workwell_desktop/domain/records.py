@@ -111,7 +111,8 @@ class Client(Record):
                 self.preferred_contact, CONTACT_METHODS, "preferred contact method"
             ),
             work_status=v.check_choice(self.work_status, WORK_STATUSES, "work status"),
-            main_health_barrier=v.check_choice(self.main_health_barrier, HEALTH_BARRIERS, "main health barrier")
+            main_health_barrier=v.check_choice(self.main_health_barrier, HEALTH_BARRIERS,
+                                               "main health barrier")
             if self.main_health_barrier else None,
             preferred_language=v.check_required(self.preferred_language, "preferred language"),
         )

@@ -90,7 +90,8 @@ class ClientForm(QWidget):
     def tab_order(self) -> list[QWidget]:
         order = [self.given_name, self.family_name, self.date_of_birth.edit, self.nhs_number,
                  self.postcode, self.gp_practice, self.phone, self.email, self.preferred_contact,
-                 self.preferred_language, self.interpreter_needed, self.work_status, self.employer, self.main_health_barrier]
+                 self.preferred_language, self.interpreter_needed, self.work_status, self.employer,
+                 self.main_health_barrier]
         if self.next_review_on is not None:
             order.append(self.next_review_on.edit)
         return order

@@ -185,7 +185,8 @@ def load(store) -> Coverage:
             if not isinstance(device, dict) or not isinstance(device.get("device_id"), str):
                 continue
             waiting = device.get("waiting")
-            waiting = waiting if isinstance(waiting, int) and not isinstance(waiting, bool) and waiting >= 0 else None
+            counted = isinstance(waiting, int) and not isinstance(waiting, bool) and waiting >= 0
+            waiting = waiting if counted else None
             this = device["device_id"] == own_device
             synced = _moment(device.get("last_sync_at"))
             if this and received is not None:

@@ -132,8 +132,10 @@ def figures() -> tuple[Figure, ...]:
                kind="days", base="first_contacts"),
         Figure("waiting_for_first_contact", "Waiting for first contact (at end)",
                "Clients whose status at the end of the period is awaiting triage or awaiting first "
-               "contact: the caseload list's status (domain.caseload.client_status) worked out from what "
-               "was dated by the period's last day.",
+               "contact, and whose latest referral had no first contact by then: the caseload list's "
+               "status (domain.caseload.client_status) worked out from what was dated by the period's "
+               "last day. A referral keeps only its latest triage decision, so one decided after the "
+               "period counts as awaiting triage at its end.",
                kind="stock"),
         Figure("longest_wait_days", "Longest wait so far, days (at end)",
                "Of the clients waiting for first contact at the end of the period, the longest wait in "

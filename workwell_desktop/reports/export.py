@@ -97,12 +97,14 @@ def xlsx_bytes(report: Report) -> bytes:
                   + ("" if team else " for commissioners")])
     about["A1"].font = Font(bold=True, size=14)
     about.append(["Service", _text_cell(report.service_name)])
-    about.append(["Period", f"{period.label}: Monday {period.start:%d %B %Y} to Sunday {period.end:%d %B %Y}"])
+    about.append(["Period", f"{period.label}: Monday {period.start:%d %B %Y} to Sunday "
+                            f"{period.end:%d %B %Y}"])
     if team:
         about.append(["Also", "; ".join(f"{p.label}: {p.start:%d %b %Y} to {p.end:%d %b %Y}"
                                         for p in report.periods[1:])])
         about.append(["Audience", TEAM_NOTICE])
-        for warning in report.warnings() or ["Every coach's work had reached this laptop after the week ended."]:
+        everyone = "Every coach's work had reached this laptop after the week ended."
+        for warning in report.warnings() or [everyone]:
             about.append(["Coverage", _text_cell(warning)])
         for scope, as_of, waiting in report.as_of_rows():
             about.append([f"Data as of: {_text_cell(report.scope_name(scope))}",

@@ -185,7 +185,8 @@ class Summary:
                 continue
             coach = self.coverage.coach(scope)
             as_of = coach.data_as_of
-            out.append((scope, as_of.isoformat(timespec="minutes") if as_of else "not known", str(coach.waiting)))
+            shown = as_of.isoformat(timespec="minutes") if as_of else "not known"
+            out.append((scope, shown, str(coach.waiting)))
         return out
 
     def rows(self) -> list[tuple[str, str, str, Value]]:
@@ -314,7 +315,8 @@ def age_band(date_of_birth: str, on: str) -> str:
 
 
 # The WorkWell initial assessment's work_status options -> DWP's grouping.
-_INITIAL_WORK_STATUS = {1: "in_work", 2: "off_sick", 3: "in_work", 4: "out_of_work", 5: "out_of_work", 6: "other"}
+_INITIAL_WORK_STATUS = {1: "in_work", 2: "off_sick", 3: "in_work", 4: "out_of_work", 5: "out_of_work",
+                        6: "other"}
 _RECORD_WORK_STATUS = {"in_work": "in_work", "self_employed": "in_work", "in_work_off_sick": "off_sick",
                        "out_of_work": "out_of_work"}
 
@@ -357,7 +359,8 @@ def _scores(data: _Data) -> list[tuple[str, str, str, str, str, float]]:
             values = _answers(answers)
             for item, n in ons4.items():
                 answer = values[n] if n < len(values) else None
-                if isinstance(answer, int) and not isinstance(answer, bool) and f"ons4_{item}" in OUTCOME_MEASURES:
+                if isinstance(answer, int) and not isinstance(answer, bool) \
+                        and f"ons4_{item}" in OUTCOME_MEASURES:
                     out.append((cid, f"ons4_{item}", day, aid, timepoint, float(answer)))
     return out
 
@@ -423,8 +426,11 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload, de
         elif status in ("awaiting_triage", "awaiting_first_contact"):
             latest = max((r for r in client_referrals if r.received_on and r.received_on <= end),
                          key=lambda r: (r.received_on, r.id))
-            c.add(coach, "waiting_for_first_contact")
-            c.collect(coach, "waiting", _days(latest.received_on, end))
+            # A referral keeps only its latest triage decision: one decided after the period
+            # but contacted within it was not waiting for a first contact.
+            if not (latest.first_contact_on and latest.first_contact_on <= end):
+                c.add(coach, "waiting_for_first_contact")
+                c.collect(coach, "waiting", _days(latest.received_on, end))
     for cid, first_day in started.items():
         coach = coach_of.get(cid, UNASSIGNED)
         dob, _work, barrier = data.clients.get(cid, ("", "", ""))

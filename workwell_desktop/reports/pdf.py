@@ -217,7 +217,8 @@ def _definitions(story, measures: list[str], styles, width: float) -> None:
     story.append(Paragraph("Definitions", styles["title"]))
     story.append(Paragraph(escape(
         "Every figure in this file, as WorkWell Desktop works it out. Weeks run Monday to Sunday "
-        "(Europe/London); 'at end' figures are as they stood at the end of the last Sunday."), styles["body"]))
+        "(Europe/London); 'at end' figures are as they stood at the end of the last Sunday."),
+        styles["body"]))
     rows = [[Paragraph("Figure", styles["head"]), Paragraph("Definition", styles["head"])]]
     # One row per figure; a breakdown's lines are named in it (the XLSX lists each line).
     grouped: dict[str, list[str]] = {}
@@ -267,7 +268,8 @@ def _build(story, report, generated_on: date | None) -> bytes:
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm, title=f"{report.service_name}: WorkWell summary {period.name}",
+                            bottomMargin=18 * mm,
+                            title=f"{report.service_name}: WorkWell summary {period.name}",
                             author="WorkWell Desktop")
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
     return buffer.getvalue()
@@ -300,13 +302,15 @@ def team_pdf(summary: Summary, generated_on: date | None = None) -> bytes:
     if as_of:
         rows = [[Paragraph("Coach", styles["head"]), Paragraph("Data as of (UTC)", styles["head"]),
                  Paragraph("Changes waiting at last sync", styles["head"])]]
-        rows += [[Paragraph(escape(summary.scope_name(s)), styles["cell"]), Paragraph(escape(a), styles["cell"]),
+        rows += [[Paragraph(escape(summary.scope_name(s)), styles["cell"]),
+                  Paragraph(escape(a), styles["cell"]),
                   Paragraph(escape(w), styles["cell"])] for s, a, w in as_of]
         story.append(_table(rows, [width * 0.4, width * 0.3, width * 0.3]))
     scope_text = summary.scope_name(main).lower()
     story.append(Spacer(1, 8))
     weeks = [w for w, _ in summary.trend.get(main, [])]
-    series = {measure_label(m): [v[m] for _, v in summary.trend.get(main, [])] for m in summary.trend_measures()}
+    trend = summary.trend.get(main, [])
+    series = {measure_label(m): [v[m] for _, v in trend] for m in summary.trend_measures()}
     story.append(trend_chart(f"Last 13 weeks, {scope_text}: referrals, starts and active caseload", weeks,
                              series, width))
     story.append(Spacer(1, 6))
@@ -318,7 +322,8 @@ def team_pdf(summary: Summary, generated_on: date | None = None) -> bytes:
                             for c in coaches], width))
     story.append(Spacer(1, 6))
     story.append(_outcome_chart(summary.figures[(periods[2].name, main)],
-                                f"Mean change in outcome measures since baseline, {scope_text}, last 13 weeks",
+                                f"Mean change in outcome measures since baseline, {scope_text}, "
+                                "last 13 weeks",
                                 width))
     for scope in summary.scopes:
         rows = [[Paragraph(escape(summary.scope_name(scope)), styles["head"]),
@@ -349,7 +354,8 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
     width = A4[0] - 36 * mm
     period, values = report.period, report.values
     story = [
-        Paragraph(escape(f"{report.service_name}: WorkWell weekly figures for commissioners"), styles["title"]),
+        Paragraph(escape(f"{report.service_name}: WorkWell weekly figures for commissioners"),
+                  styles["title"]),
         Paragraph(escape(f"Week {period.name}: Monday {period.start:%d %B %Y} to Sunday {period.end:%d %B %Y}"
                          " (Europe/London). Service level only."), styles["body"]),
         Paragraph(escape(METHOD), styles["small"]),
@@ -370,7 +376,8 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
         label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
         rows.append([Paragraph(label, style), Paragraph(escape(value_text(value)), style)])
     story.append(_table(rows, [width * 0.75, width * 0.25]))
-    story.append(Paragraph(escape("* = 1 to 7. x = not shown, so that a small number elsewhere cannot be worked "
+    story.append(Paragraph(escape("* = 1 to 7. x = not shown, so that a small number elsewhere cannot be "
+                                  "worked "
                                   "out. Breakdown lines that are 0 are left out of this table (they are in "
                                   "the spreadsheet)."), styles["small"]))
     _definitions(story, measures_in(report), styles, width)

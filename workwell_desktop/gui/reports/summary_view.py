@@ -184,7 +184,8 @@ class SummaryView(QWidget):
         self.week_box.currentIndexChanged.connect(self.refresh)
         self.scope_box.currentIndexChanged.connect(self._fill_table)
         for (audience, fmt), widget in self.buttons.items():
-            widget.clicked.connect(lambda _checked=False, a=audience, f=fmt: self.choose_file_and_export(f, a))
+            widget.clicked.connect(
+                lambda _checked=False, a=audience, f=fmt: self.choose_file_and_export(f, a))
 
     # ----- data ---------------------------------------------------------------------------
     def _store(self):
