@@ -52,6 +52,8 @@ def bar_chart(title: str, items: list[tuple[str, object]], width: float, note: s
         hidden = any(isinstance(v, str) and v for _, v in items)
         return _no_data(title, width, TOO_FEW if hidden else NO_DATA)
     regular, bold = _fonts()
+    if not note and any(isinstance(v, str) and v for _, v in items):
+        note = "* = 1 to 7 and x = not shown (to protect a small number): these draw no bar."
     bar_height = 16
     rows = len(items)
     height = rows * bar_height + 58 + (12 if note else 0)
@@ -114,8 +116,10 @@ def trend_chart(title: str, weeks: list[str], series: dict[str, list], width: fl
     chart.valueAxis.valueMax = top + max(1.0, top * 0.1)
     if top <= 10:
         chart.valueAxis.valueStep = 1
-    styles = [(NHS_BLUE, None, "FilledCircle"), (TEXT, (4, 2), "FilledSquare"), (SECONDARY, (1, 2), "Cross")]
-    for index, (colour, dash, marker) in enumerate(styles[:len(series)]):
+    styles = [(NHS_BLUE, None, "FilledCircle", "solid line, dots"),
+              (TEXT, (4, 2), "FilledSquare", "dashed, squares"),
+              (SECONDARY, (1, 2), "Cross", "dotted, crosses")]
+    for index, (colour, dash, marker, _how) in enumerate(styles[:len(series)]):
         line = chart.lines[index]
         line.strokeColor, line.strokeWidth = colour, 1.5
         line.strokeDashArray = dash
@@ -126,8 +130,8 @@ def trend_chart(title: str, weeks: list[str], series: dict[str, list], width: fl
     legend.fontName, legend.fontSize = regular, 8
     legend.alignment = "right"
     legend.columnMaximum = 1
-    legend.deltax = 150
-    legend.colorNamePairs = [(styles[i][0], name) for i, name in enumerate(series)]
+    legend.deltax = 165
+    legend.colorNamePairs = [(styles[i][0], f"{name} ({styles[i][3]})") for i, name in enumerate(series)]
     drawing.add(legend)
     drawing.add(String(width - 4, 2, "ISO week", fontName=regular, fontSize=7, fillColor=SECONDARY,
                        textAnchor="end"))
@@ -297,7 +301,9 @@ def team_pdf(summary: Summary, generated_on: date | None = None) -> bytes:
     ]
     warnings = summary.warnings()
     for warning in warnings or ["Every coach's work had reached this laptop after the week ended."]:
-        story.append(Paragraph(escape(("\u26a0 " if warnings else "") + warning), styles["warning"]))
+        # The embedded font has no warning sign: the word says it, in bold.
+        prefix = "<b>Warning:</b> " if warnings else ""
+        story.append(Paragraph(prefix + escape(warning), styles["warning"]))
     as_of = summary.as_of_rows()
     if as_of:
         rows = [[Paragraph("Coach", styles["head"]), Paragraph("Data as of (UTC)", styles["head"]),
@@ -346,7 +352,7 @@ def team_pdf(summary: Summary, generated_on: date | None = None) -> bytes:
 def publication_pdf(report: Publication, generated_on: date | None = None) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import PageBreak, Paragraph, Spacer
 
     from .export import measures_in
 
@@ -363,10 +369,6 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
         *(Paragraph(escape(sentence), styles["warning"]) for sentence in report.coverage),
         Spacer(1, 8),
     ]
-    story += _common_charts(values, f"week {period.name}", width, "whole service")
-    story.append(Spacer(1, 6))
-    story.append(_outcome_chart(values, f"Mean change in outcome measures since baseline, week {period.name}",
-                                width))
     story.append(Paragraph("Figures", styles["heading"]))
     rows = [[Paragraph("Figure", styles["head"]), Paragraph("Whole service", styles["head"])]]
     for measure, value in values.items():
@@ -380,6 +382,11 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
                                   "worked "
                                   "out. Breakdown lines that are 0 are left out of this table (they are in "
                                   "the spreadsheet)."), styles["small"]))
+    story.append(PageBreak())
+    story += _common_charts(values, f"week {period.name}", width, "whole service")
+    story.append(Spacer(1, 6))
+    story.append(_outcome_chart(values, f"Mean change in outcome measures since baseline, week {period.name}",
+                                width))
     _definitions(story, measures_in(report), styles, width)
     return _build(story, report, generated_on)
 
