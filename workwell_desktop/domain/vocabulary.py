@@ -53,7 +53,7 @@ WORK_STATUSES = {
 # appointment, so a referral can be saved without it.
 HEALTH_BARRIERS = {
     "mental_health": "Mental health",
-    "musculoskeletal": "Musculoskeletal (back, joint or muscle pain)",
+    "musculoskeletal": "Musculoskeletal",
     "long_term_condition": "Other long-term condition",
     "other": "Other health barrier",
     "not_disclosed": "Client preferred not to say",

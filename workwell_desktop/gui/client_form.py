@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QWidget
 
 from ..domain.records import Client
 from ..domain.validation import format_nhs_number
@@ -73,7 +73,11 @@ class ClientForm(QWidget):
         self.main_health_barrier = f.row(
             form, "main_health_barrier", "Main health &barrier",
             ChoiceCombo(HEALTH_BARRIERS, "Main health barrier", prompt="Not asked yet"),
-            hint="What the client says makes work hardest. Ask at the first appointment.")
+            hint="What makes work hardest for them. Ask at the first appointment.")
+        # Never wider than the card: the list opens as wide as its longest choice.
+        self.main_health_barrier.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.main_health_barrier.setMinimumContentsLength(16)
         self.next_review_on: DateField | None = None
         if with_review:
             self.next_review_on = f.row(form, "next_review_on", "Next &review",

@@ -229,6 +229,7 @@ class SummaryView(QWidget):
                                                       "week ended."]
         self.coverage.setText("\n".join(lines))
         self.coverage.setProperty("warning", bool(warnings))
+        self.coverage.setFont(relative_font(self.coverage, bold=bool(warnings)))
         current = self.scope_box.currentData() or SERVICE
         self.scope_box.blockSignals(True)
         self.scope_box.clear()
