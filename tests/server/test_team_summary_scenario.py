@@ -250,3 +250,32 @@ def test_every_summary_says_how_current_each_coach_is(scenario, tmp_path):
     assert not re.search(r"\b(ann|bob|cara|dan|lee)\b|Coach\b|Lead\b", published, re.IGNORECASE)
     assert "service" in {row[1] for row in report.rows()} and {row[1] for row in report.rows()} == {"service"}
     assert set(measures_in(report)) >= {"coverage", "disclosure_control", "service_name"}
+
+
+def test_only_team_leads_get_coverage_and_only_on_the_last_page(server):
+    server.team("A")
+    server.team("B")
+    for name, team, role in (("ann", "A", "coach"), ("lee", "A", "team_lead"), ("cat", "B", "coach")):
+        server.user(name, team, role)
+    ann, lee, cat = server.device("ann"), server.device("lee"), server.device("cat")
+    cat.sync()
+    change = ann.change("c1", given_name="Ada")
+    reply = server.api.post("/api/v1/sync", json={"cursor": "", "changes": [change], "waiting": 7},
+                            headers=ann.auth).json()
+    assert "coverage" not in reply  # a coach's laptop is not told about colleagues
+    second = ann.change("c2", given_name="Bo")
+    ann.sync([second])
+    first_page = lee.sync(page_size=1)
+    assert first_page["more"] and "coverage" not in first_page
+    last = lee.sync(cursor=first_page["cursor"])
+    members = {m["username"]: m for m in last["coverage"]}
+    assert set(members) == {"ann", "lee"}  # their own team only
+    [laptop] = members["ann"]["devices"]
+    assert laptop["device_id"] == ann.id and laptop["last_sync_at"] and laptop["waiting"] is None
+    with Session(server.engine) as s:
+        admin.revoke_device(s, ann.id)
+        s.commit()
+    again = lee.sync()
+    assert {m["username"]: m["devices"] for m in again["coverage"]}["ann"] == []  # revoked: gone
+    bad = server.api.post("/api/v1/sync", json={"cursor": "", "waiting": -1}, headers=lee.auth)
+    assert bad.status_code == 422

@@ -15,7 +15,7 @@ KEY = "team_coverage"
 
 def save_coverage(store, members, server_time: str) -> None:
     """Keep the latest coverage (wire models or plain dicts) with the server's time."""
-    plain = [m.model_dump() if hasattr(m, "model_dump") else dict(m) for m in members]
+    plain = [m.model_dump() if hasattr(m, "model_dump") else m for m in members]
     body = json.dumps({"received_at": server_time, "members": plain}, separators=(",", ":"))
     with store._write() as cur:
         cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (KEY, body))
