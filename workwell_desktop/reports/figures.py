@@ -230,6 +230,9 @@ def week_period(monday: date) -> Period:
 
 @dataclass
 class _Data:
+    # status_at[end] = {client id: status at the end of that day}: the week and the rolling
+    # periods share their last day, and the trend's last week too, so each is worked out once.
+    status_at: dict
     coach: dict[str, str]                  # client id -> coach key
     clients: dict[str, tuple]              # client id -> (date_of_birth, work_status, main_health_barrier)
     referrals: dict[str, list[Referral]]   # by client
@@ -279,7 +282,14 @@ def _load(store, coverage: Coverage) -> _Data:
         " FROM assessment").fetchall(), 5, 6)]
     withdrawals = [(cid, london_date(at), scope) for cid, at, scope in conn.execute(
         "SELECT client_id, recorded_at, scope FROM consent_event WHERE action = 'withdrawn'")]
-    return _Data(coach, clients, referrals, dict(discharges), sessions, assessments, withdrawals)
+    return _Data({}, coach, clients, referrals, dict(discharges), sessions, assessments, withdrawals)
+
+
+def _status(data: _Data, cid: str, end: str) -> str:
+    known = data.status_at.setdefault(end, {})
+    if cid not in known:
+        known[cid] = client_status(data.referrals[cid], data.discharges.get(cid, []), as_of=end)
+    return known[cid]
 
 
 def _median(values: list[int]) -> float | int | None:
@@ -420,7 +430,7 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload, de
                 if cid not in started or ref.first_contact_on < started[cid]:
                     started[cid] = ref.first_contact_on
         # Status at the end of the period: the caseload list's one definition.
-        status = client_status(client_referrals, data.discharges.get(cid, []), as_of=end)
+        status = _status(data, cid, end)
         if status == "active":
             c.add(coach, "active_caseload")
         elif status in ("awaiting_triage", "awaiting_first_contact"):
@@ -525,7 +535,7 @@ def _trend_figures(data: _Data, period: Period, scopes: list[str]) -> dict[str, 
                 started = True
         if started:
             add(coach, "starts")
-        if client_status(client_referrals, data.discharges.get(cid, []), as_of=end) == "active":
+        if _status(data, cid, end) == "active":
             add(coach, "active_caseload")
     return values
 
