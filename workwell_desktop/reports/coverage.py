@@ -172,7 +172,7 @@ def load(store) -> Coverage:
     coaches: dict[str, CoachCoverage] = {}
     display: dict[str, str] = {}
     members = data.get("members") if isinstance(data.get("members"), list) else []
-    for member in members[:1000]:
+    for member in members[:10_000]:
         if not isinstance(member, dict):
             continue
         username, name, role = member.get("username"), member.get("display_name"), member.get("role")
@@ -181,7 +181,7 @@ def load(store) -> Coverage:
         name = name.strip() if isinstance(name, str) and name.strip() else username
         laptops = []
         devices = member.get("devices") if isinstance(member.get("devices"), list) else []
-        for device in devices[:100]:
+        for device in devices[:1000]:
             if not isinstance(device, dict) or not isinstance(device.get("device_id"), str):
                 continue
             waiting = device.get("waiting")

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from .auth import DeviceIdentity
 from .models import Device, User, utcnow
 
+MAX_DEVICES = 1000  # per account, as sync.wire.TeamMember allows
+
 
 def record_sync(session: Session, device: DeviceIdentity, waiting: int | None) -> None:
     """This device's sync request was answered in full (called in its transaction)."""
@@ -50,4 +52,10 @@ def team_coverage(session: Session, team_id: int) -> list[dict]:
         members[user_id]["devices"].append({
             "device_id": device_id, "registered_at": _iso(created) or "",
             "last_sync_at": _iso(synced), "waiting": waiting})
+    for member in members.values():
+        if len(member["devices"]) > MAX_DEVICES:
+            # Keep within the wire's limit by keeping the least current laptops: a summary
+            # may then look older than it is, never newer.
+            member["devices"].sort(key=lambda d: (d["last_sync_at"] is not None, d["last_sync_at"] or ""))
+            del member["devices"][MAX_DEVICES:]
     return list(members.values())

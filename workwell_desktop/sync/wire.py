@@ -85,7 +85,7 @@ class TeamMember(BaseModel):
     username: str = Field(min_length=1, max_length=100)
     display_name: str = Field(max_length=200)
     role: Literal["coach", "team_lead"]
-    devices: list[DeviceCoverage] = Field(default_factory=list, max_length=100)
+    devices: list[DeviceCoverage] = Field(default_factory=list, max_length=1000)
 
 
 class SyncResponse(BaseModel):
@@ -97,7 +97,7 @@ class SyncResponse(BaseModel):
     server_time: str
     # For team leads, on the last page only: every member of the team and their
     # laptops' last syncs, as the server knew them when it read this page.
-    coverage: list[TeamMember] | None = Field(default=None, max_length=1000)
+    coverage: list[TeamMember] | None = Field(default=None, max_length=10_000)
 
 
 class RegisterRequest(BaseModel):
