@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -35,8 +34,6 @@ CSV_COLUMNS = ("period", "scope", "measure", "value")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TEAM_NOTICE = ("For the team only: every number is shown and staff are named. Do not publish or share "
                "this file outside the team; use the publication export for commissioners.")
-
-Progress = Callable[[int], None]
 Report = Summary | Publication
 
 
@@ -49,14 +46,10 @@ def _cell(value):
     return value if isinstance(value, int | float) else _text_cell(value)
 
 
-def _rows(report: Report) -> list[tuple]:
-    return report.rows()
-
-
 def measures_in(report: Report) -> list[str]:
     """Every measure a file of this report holds, once each, in order."""
     seen: dict[str, None] = {}
-    for _period, _scope, measure, _value in _rows(report):
+    for _period, _scope, measure, _value in report.rows():
         seen.setdefault(measure, None)
     return list(seen)
 
@@ -67,7 +60,7 @@ def write_csv(report: Report, out) -> int:
     """Tidy CSV (period, scope, measure, value) to a text stream; returns the data rows written."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    rows = _rows(report)
+    rows = report.rows()
     for period, scope, measure, value in rows:
         writer.writerow([period, _text_cell(scope), measure, _cell(value)])
     return len(rows)
@@ -123,7 +116,7 @@ def xlsx_bytes(report: Report) -> bytes:
 
     tidy = book.create_sheet("Figures")
     tidy.append(list(CSV_COLUMNS))
-    for row in _rows(report):
+    for row in report.rows():
         tidy.append([row[0], _text_cell(row[1]), row[2], _cell(row[3])])
     for width, column in zip((24, 26, 44, 14), "ABCD", strict=True):
         tidy.column_dimensions[column].width = width
