@@ -123,18 +123,18 @@ def _build_bundle(dist: Path, work: Path | None, force: bool) -> Path:
 
 
 def normalise_modes(bundle: Path) -> None:
-    """No group or world write anywhere in the bundle, whatever the builder's umask (often 002).
-
-    The manifest records these modes and packaging/verify refuses a writable install, so
-    a bundle built under a permissive umask must not carry that into the release.
-    """
+    """The same modes whatever the builder's umask: folders and executables 0755, other
+    files 0644. A permissive umask (often 002) must not make a release writable by others
+    (packaging/verify refuses that), and a strict one (077: every WorkWell entry point sets
+    it) must not make the installed program unreadable to the coaches who run it."""
     if os.name != "posix":
         return
     for path in [Path(bundle), *Path(bundle).rglob("*")]:
-        if not path.is_symlink():
-            mode = path.lstat().st_mode
-            if mode & 0o022:
-                path.chmod(mode & 0o7755)
+        if path.is_symlink():
+            continue
+        mode = path.lstat().st_mode
+        runnable = path.is_dir() or mode & 0o100
+        path.chmod(0o755 if runnable else 0o644)
 
 
 def folder_megabytes(folder: Path) -> float:

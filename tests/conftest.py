@@ -21,6 +21,16 @@ def isolated_settings(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def restore_umask():
+    """Entry points run in-process set umask 077 (workwell_desktop.hardening); keep that from
+    leaking into later tests, which make files (and bundles) under the runner's umask."""
+    before = os.umask(0o022)
+    os.umask(before)
+    yield
+    os.umask(before)
+
+
+@pytest.fixture(autouse=True)
 def quick_key_wrapping(monkeypatch):
     """Hundreds of tests set up and unlock databases: wrap their keys at scrypt N=2^14 (the
     lowest a key.json may hold) instead of 2^17, which would add minutes to the suite.

@@ -32,7 +32,7 @@ def test_caseload_csv_holds_the_imported_people_and_is_audited(team_lead, csv_fi
     assert by_number["9991249060"] == {
         "nhs_number": "9991249060", "given_name": "Zebediah", "family_name": "Quillfeather",
         "date_of_birth": "1980-05-17", "postcode": "CA2 4HH", "status": "awaiting_triage",
-        "next_review_on": "", "last_contact_on": "", "coach": "Alex Coach"}
+        "next_review_on": "", "last_contact_on": "", "coach": "alex.coach"}  # the server account
     assert by_number["9993350036"]["family_name"] == "Ó Súilleabháin"
     assert by_number["9995269252"]["given_name"].startswith("'=")  # not run as a formula
     assert {row["status"] for row in rows} <= {"awaiting_triage", "declined", "awaiting_first_contact",

@@ -30,9 +30,9 @@ def _audit(open_store):
 @pytest.mark.parametrize("role", [None, "coach"], ids=["not-registered", "coach-account"])
 @pytest.mark.parametrize("command", [
     ("caseload", "--format", "csv"),
-    ("summary", "--week", "2026-W47", "--format", "csv", "--out", "{out}"),
-    ("summary", "--week", "2026-W47", "--format", "pdf", "--out", "{out}", "--no-suppression"),
-], ids=["caseload", "summary", "summary-unsuppressed"])
+    ("summary", "--week", "2026-W47", "--audience", "publication", "--format", "csv", "--out", "{out}"),
+    ("summary", "--week", "2026-W47", "--audience", "team", "--format", "pdf", "--out", "{out}"),
+], ids=["caseload", "summary-publication", "summary-team"])
 def test_a_coach_laptop_refuses_team_exports(initialised, open_store, tmp_path, role, command):
     _register_as(open_store, role)
     out = tmp_path / "team.file"
@@ -55,7 +55,8 @@ def test_a_team_lead_export_warns_that_it_leaves_the_store_and_is_audited(team_l
     assert "NOT encrypted" in result.err and "leaves WorkWell's encrypted store" in result.err
     assert _audit(open_store)[-1]["action"] == "export-caseload"
     out = tmp_path / "s.csv"
-    result = team_lead("summary", "--week", "2026-W47", "--format", "csv", "--out", str(out))
+    result = team_lead("summary", "--week", "2026-W47", "--audience", "team", "--format", "csv",
+                       "--out", str(out))
     assert result.code == 0, result.err
     assert "leaves WorkWell's encrypted store" in result.err
     assert _audit(open_store)[-1]["action"] == "export-summary"

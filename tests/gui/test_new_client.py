@@ -54,6 +54,17 @@ def test_new_client_typed_in_is_saved_and_appears_in_the_caseload(qtbot, window,
     assert f"{store.pending_change_count()} changes waiting" in window.status_area.sync.text()
 
 
+def test_the_main_health_barrier_is_asked_and_saved(qtbot, window, store):
+    dialog = open_new_client(qtbot, window)
+    type_valid_client(qtbot, dialog)
+    barrier = dialog.client_form.main_health_barrier
+    assert barrier.code() == "" and barrier.accessibleName() == "Main health barrier"
+    barrier.set_code("mental_health")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    [client] = store.all(Client)
+    assert client.main_health_barrier == "mental_health" and client.coach == store.coach_identity
+
+
 def message(dialog, name):
     return dialog.fields.fields[name].message
 

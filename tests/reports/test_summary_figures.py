@@ -6,7 +6,7 @@ import pytest
 from summary_team import ALEX, BEA
 
 from workwell_desktop.reports import build_summary, parse_week
-from workwell_desktop.reports.figures import _london_offset, london_date, p90
+from workwell_desktop.reports.figures import _uk_rule, london_date, p90
 
 W47, W43 = "2026-W47", "2026-W43"
 TODAY = date(2026, 11, 23)
@@ -24,7 +24,8 @@ def test_the_week_for_the_whole_service(team):
         "referrals_received": 5, "referrals_received:gp": 2, "referrals_received:self": 1,
         "referrals_received:jobcentre": 1, "referrals_received:vcse": 1,
         "triage_accepted": 3, "triage_declined": 1, "triage_declined:out_of_area": 1,
-        "first_contacts": 4, "starts": 4,
+        "first_contacts": 4, "starts": 4, "starts_work_status:in_work": 4, "starts_age:35_49": 4,
+        "starts_health_barrier:not_recorded": 4,
         "median_days_to_first_contact": 3.5, "p90_days_to_first_contact": 6,
         "waiting_for_first_contact": 2, "longest_wait_days": 48,
         "active_caseload": 6,
@@ -33,8 +34,9 @@ def test_the_week_for_the_whole_service(team):
         "overdue_reviews": 1,  # A6; the discharged A4's passed review is not chased
         "assessments_completed": 4, "assessments_completed:phq9": 1, "assessments_completed:gad7": 2,
         "assessments_completed:swemwbs": 1,
-        "outcome_clients:phq9": 1, "mean_change:phq9": -8, "percent_improved:phq9": 100,
+        "outcome_clients:phq9": 1, "mean_change:phq9": -8, "percent_improved:phq9": 100, "improved:phq9": 1,
         "outcome_clients:gad7": 1, "mean_change:gad7": -2, "percent_improved:gad7": 100,  # 13 not 20
+        "improved:gad7": 1,
         "outcome_clients:swemwbs": 1, "mean_change:swemwbs": -3.82,  # lower SWEMWBS is worse
         "consent_withdrawals": 1, "consent_withdrawals:share_employer": 1,  # Sunday 23:30
     }
@@ -122,10 +124,10 @@ def test_london_dates(utc, local):
 
 
 def test_the_uk_rule_used_without_a_tz_database():
-    assert _london_offset(datetime(2026, 10, 25, 0, 59, tzinfo=UTC)).seconds == 3600
-    assert _london_offset(datetime(2026, 10, 25, 1, 0, tzinfo=UTC)).seconds == 0
-    assert _london_offset(datetime(2026, 3, 29, 0, 59, tzinfo=UTC)).seconds == 0
-    assert _london_offset(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)).seconds == 3600
+    assert _uk_rule(datetime(2026, 10, 25, 0, 59, tzinfo=UTC)).seconds == 3600
+    assert _uk_rule(datetime(2026, 10, 25, 1, 0, tzinfo=UTC)).seconds == 0
+    assert _uk_rule(datetime(2026, 3, 29, 0, 59, tzinfo=UTC)).seconds == 0
+    assert _uk_rule(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)).seconds == 3600
 
 
 def test_weeks_and_percentiles():

@@ -1,4 +1,5 @@
-"""The SummaryView widget: week picker, table per scope, exports off the GUI thread."""
+"""The SummaryView widget: week picker, table per scope, coverage, the team and publication
+exports off the GUI thread."""
 
 import csv
 import io
@@ -30,10 +31,12 @@ def test_the_table_shows_the_chosen_week_and_scope(qtbot, team):
         ["Whole service", ALEX, "Bea Lead"]
     rows = cell_texts(view, 1)
     assert rows["Referrals received"] == "5"
-    assert rows["Referrals: GP / primary care"] == "<5"  # suppressed by default
-    view.suppression.setChecked(False)
-    assert view.suppression_note.isVisible()
-    assert cell_texts(view, 1)["Referrals: GP / primary care"] == "2"
+    assert rows["Referrals: GP / primary care"] == "2"  # the team view hides nothing
+    assert rows["Active caseload (at end)"] == "6"
+    assert "no sync coverage" in view.coverage.text()  # this laptop never synced: said, not hidden
+    tip = next(view.table.item(r, 0).toolTip() for r in range(view.table.rowCount())
+               if view.table.item(r, 0).text() == "Active caseload (at end)")
+    assert "caseload list" in tip  # each row's definition, from reports.definitions
     view.scope_box.setCurrentIndex(view.scope_box.findData(ALEX))
     assert cell_texts(view, 1)["Referrals received"] == "4"
     assert cell_texts(view, 3)["Referrals received"] == "6"
@@ -50,18 +53,23 @@ def test_exports_run_in_the_background(qtbot, team, tmp_path):
     qtbot.addWidget(view)
     with qtbot.waitSignal(view.refreshed, timeout=20000):
         view.refresh()
-    for fmt in ("csv", "xlsx", "pdf"):
-        out = tmp_path / f"s.{fmt}"
-        with qtbot.waitSignal(view.exported, timeout=20000) as done:
-            view.export_to(fmt, out)
-            assert not view.buttons["pdf"].isEnabled() and not view.progress.isHidden()
-        path, message = done.args
-        assert path == str(out) and "suppression on" in message
-        assert view.buttons["pdf"].isEnabled() and view.progress.isHidden()
-    rows = list(csv.DictReader(io.StringIO((tmp_path / "s.csv").read_text(encoding="utf-8"))))
-    assert rows[0]["measure"] == "suppression" and rows[0]["value"] == "on"
-    assert load_workbook(tmp_path / "s.xlsx")["Summary"]["B3"].value == "on"
-    assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")
+    for audience in ("team", "publication"):
+        for fmt in ("csv", "xlsx", "pdf"):
+            out = tmp_path / f"{audience}.{fmt}"
+            with qtbot.waitSignal(view.exported, timeout=20000) as done:
+                view.export_to(fmt, out, audience)
+                assert not view.buttons[("team", "pdf")].isEnabled() and not view.progress.isHidden()
+            path, message = done.args
+            assert path == str(out) and ("publication" in message if audience == "publication"
+                                         else "not for publication" in message)
+            assert view.buttons[("team", "pdf")].isEnabled() and view.progress.isHidden()
+    team_rows = list(csv.DictReader(io.StringIO((tmp_path / "team.csv").read_text(encoding="utf-8"))))
+    assert team_rows[1]["measure"] == "audience" and team_rows[1]["value"].startswith("team")
+    published = list(csv.DictReader(io.StringIO((tmp_path / "publication.csv").read_text(encoding="utf-8"))))
+    assert {r["scope"] for r in published} == {"service"}
+    about = load_workbook(tmp_path / "publication.xlsx")["About"]
+    assert about["B2"].value == "North Cumbria WorkWell Service"
+    assert (tmp_path / "team.pdf").read_bytes().startswith(b"%PDF")
     assert team.is_open  # the worker closed only its own connection
 
 

@@ -242,6 +242,10 @@ def test_coach_connects_syncs_and_resolves_a_conflict_in_the_app(laptop, live, q
     assert window.sync.state == "up_to_date"
     assert "Up to date" in window.status_area.sync.text()
     assert "0 changes waiting" in window.status_area.sync.text()
+    # The laptop took the account's name ("Ann", not "Ann Coach" typed at set-up) and
+    # re-stamped the client made before registering with the username (store.identity).
+    assert window.header.coach.text().startswith("Ann") and "Ann Coach" not in window.header.coach.text()
+    assert window.handle.store.get(Client, client.id).coach == "ann"
 
     # Bob changes the same detail on his laptop while Ann changes it here
     bob = laptop("bob")

@@ -25,6 +25,7 @@ from .vocabulary import (
     DISCHARGE_REASONS,
     FIT_NOTE_OPTIONS,
     FIT_NOTE_STATUSES,
+    HEALTH_BARRIERS,
     REFERRAL_ROUTES,
     SESSION_MODES,
     TRIAGE_OUTCOMES,
@@ -120,10 +121,11 @@ class Client(Record):
     employer: str = ""
     work_status: str = "in_work"
     next_review_on: str = ""
-    coach: str = ""
+    coach: str = ""  # the coach's server account (username) once the laptop is registered
     # Set when a coach merged this client into another (the same person entered on two
     # laptops): the record and its history stay, shown under the client merged into.
     merged_into: str = ""
+    main_health_barrier: str = ""  # a HEALTH_BARRIERS code, "" until asked
 
     @property
     def full_name(self) -> str:
@@ -156,6 +158,9 @@ class Client(Record):
                 self.preferred_contact, CONTACT_METHODS, "preferred contact method"
             ),
             work_status=v.check_choice(self.work_status, WORK_STATUSES, "work status"),
+            main_health_barrier=v.check_choice(self.main_health_barrier, HEALTH_BARRIERS,
+                                               "main health barrier")
+            if self.main_health_barrier else None,
             preferred_language=v.check_required(self.preferred_language, "preferred language"),
         )
         if self.preferred_contact == "phone" and not self.phone and "phone" not in errors:

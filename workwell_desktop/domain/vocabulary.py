@@ -48,6 +48,17 @@ WORK_STATUSES = {
     "self_employed": "Self-employed",
 }
 
+# The client's main health barrier to work, in the groups the programme reports (the pilot:
+# 48% named mental illness). "" means not recorded yet; it is asked at the first
+# appointment, so a referral can be saved without it.
+HEALTH_BARRIERS = {
+    "mental_health": "Mental health",
+    "musculoskeletal": "Musculoskeletal",
+    "long_term_condition": "Other long-term condition",
+    "other": "Other health barrier",
+    "not_disclosed": "Client preferred not to say",
+}
+
 SESSION_MODES = {
     "in_person": "In person",
     "phone": "Phone",

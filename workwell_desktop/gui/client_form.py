@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QWidget
 
 from ..domain.records import Client
 from ..domain.validation import format_nhs_number
-from ..domain.vocabulary import CONTACT_METHODS, WORK_STATUSES
+from ..domain.vocabulary import CONTACT_METHODS, HEALTH_BARRIERS, WORK_STATUSES
 from . import dates
 from .form_fields import FieldSet, date_problems
 from .widgets import ChoiceCombo, DateField, line_edit, section_card
@@ -70,6 +70,14 @@ class ClientForm(QWidget):
         self.work_status = f.row(form, "work_status", "&Work status",
                                  ChoiceCombo(WORK_STATUSES, "Work status"))
         self.employer = f.row(form, "employer", "Emplo&yer", line_edit("Employer", 120))
+        self.main_health_barrier = f.row(
+            form, "main_health_barrier", "Main health &barrier",
+            ChoiceCombo(HEALTH_BARRIERS, "Main health barrier", prompt="Not asked yet"),
+            hint="What makes work hardest for them. Ask at the first appointment.")
+        # Never wider than the card: the list opens as wide as its longest choice.
+        self.main_health_barrier.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.main_health_barrier.setMinimumContentsLength(16)
         contact_layout.addLayout(form)
         contact_layout.addStretch(1)
 
@@ -82,7 +90,8 @@ class ClientForm(QWidget):
     def tab_order(self) -> list[QWidget]:
         order = [self.given_name, self.family_name, self.date_of_birth.edit, self.nhs_number,
                  self.postcode, self.gp_practice, self.phone, self.email, self.preferred_contact,
-                 self.preferred_language, self.interpreter_needed, self.work_status, self.employer]
+                 self.preferred_language, self.interpreter_needed, self.work_status, self.employer,
+                 self.main_health_barrier]
         return order
 
     def _date_fields(self) -> dict[str, DateField]:
@@ -95,6 +104,7 @@ class ClientForm(QWidget):
             date_of_birth=self.date_of_birth.iso(),
             preferred_contact=self.preferred_contact.code(),
             work_status=self.work_status.code(),
+            main_health_barrier=self.main_health_barrier.code(),
             interpreter_needed=self.interpreter_needed.isChecked(),
         )
         return values
@@ -107,6 +117,7 @@ class ClientForm(QWidget):
             self.date_of_birth.set_iso(client.date_of_birth)
             self.preferred_contact.set_code(client.preferred_contact)
             self.work_status.set_code(client.work_status)
+            self.main_health_barrier.set_code(client.main_health_barrier)
             self.interpreter_needed.setChecked(client.interpreter_needed)
 
     def errors_for(self, client: Client) -> dict[str, str]:

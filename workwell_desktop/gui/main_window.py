@@ -206,9 +206,17 @@ class MainWindow(QMainWindow):
     def connect_to_server(self) -> RegisterDialog:
         dialog = RegisterDialog(self.handle, self.settings.get("server_url"),
                                 self.settings.is_managed("server_url"), self)
-        dialog.registered.connect(lambda _r: (self.sync._opened(), self.refresh_status()))
+        dialog.registered.connect(
+            lambda _r: (self._account_adopted(), self.sync._opened(), self.refresh_status()))
         dialog.open()
         return dialog
+
+    def _account_adopted(self) -> None:
+        """Registering took the server account's name and role (store.identity): show them."""
+        if self.handle.is_open:
+            store = self.handle.store
+            self.handle.coach_name, self.handle.coach_role = store.coach_name, store.coach_role
+            self.header.signed_in(store.coach_name, store.coach_role)
 
     def show_conflicts(self) -> ConflictsDialog:
         dialog = ConflictsDialog(self.handle, self)

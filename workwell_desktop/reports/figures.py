@@ -1,10 +1,15 @@
-"""The team lead's weekly caseload summary: every figure, defined here and only here. No Qt.
+"""The team lead's weekly caseload summary: works out every figure. No Qt.
+
+What each figure means is defined once, in ``reports.definitions`` (the exports'
+definitions sheet and page are generated from it); this module computes exactly
+those measures.
 
 Periods
 -------
 A summary is for one ISO week, Monday to Sunday in Europe/London, named like
 ``2026-W47``, plus the rolling last 4 and last 13 weeks ending with that week
-(named ``2026-W44/2026-W47`` and ``2026-W35/2026-W47``). Dates in the records
+(named ``2026-W44/2026-W47`` and ``2026-W35/2026-W47``), and a trend of referrals,
+starts and active caseload for each of the 13 weeks to it. Dates in the records
 (``received_on``, ``held_on`` ...) are already local dates and are bucketed as they
 are. Date-times (consent ``recorded_at``) are UTC and are converted to Europe/London
 first, so 23:30 on a Sunday (GMT or BST, either side of the clock change) counts in
@@ -13,73 +18,18 @@ that Sunday's week and 00:30 BST on a Monday (23:30 UTC on Sunday) in the next.
 
 Scopes
 ------
-Each figure is given per coach (the client's *current* ``Client.coach``; clients
-with no coach are under ``unassigned``) and for the whole ``service``. Corrected
-records (sessions, discharges, assessments) count only in their latest version.
-
-Figures (measure names as exported; ``:<code>`` is a breakdown by a code of
-``domain.vocabulary`` or an instrument id)
---------------------------------------------------------------------
-``referrals_received``, ``referrals_received:<route>``
-    Referrals whose ``received_on`` falls in the period, by referral route.
-``triage_accepted``; ``triage_declined``, ``triage_declined:<reason>``
-    Referrals triaged (``triaged_on``) in the period as accepted / declined, with
-    the decline reason.
-``first_contacts``
-    Referrals whose ``first_contact_on`` falls in the period.
-``starts``
-    Clients with a first contact in the period (a client counts once however many
-    referrals they have).
-``median_days_to_first_contact``, ``p90_days_to_first_contact``
-    Over the referrals first contacted in the period: days from ``received_on`` to
-    ``first_contact_on``; the median (mid-point average of the middle two for an
-    even count) and the 90th percentile (nearest rank: the smallest wait that at
-    least 90% of them were within). Blank when there were none.
-``waiting_for_first_contact``, ``longest_wait_days``
-    Clients whose latest referral (received by the end of the period) had, at the
-    end of the period, no first contact, was not declined and was not ended by a
-    discharge; and the longest of their waits in days to the end of the period.
-``active_caseload``
-    Clients active at the end of the period: their latest referral had its first
-    contact and no discharge on or after that referral's date has happened.
-``discharges``, ``discharges:<reason>``
-    Discharges dated in the period, by reason.
-``work_outcome_at_discharge:<outcome>``
-    The same discharges by ``Discharge.work_outcome`` (blank outcomes count as
-    ``unknown``). Work outcomes at follow-up are **not** given: the record has no
-    field for them (follow-up assessments hold measures, not a work outcome).
-``sessions``, ``sessions:<mode>``
-    Contact sessions held in the period, by mode (in person, phone, video).
-``overdue_reviews``, ``overdue_actions``
-    From the caseload list (``store.caseload``) worked out for the day after the
-    period ends: clients whose next review date had passed, and open plan actions
-    past their due date, both only for clients the service is still supporting
-    (``domain.episodes.overdue`` / ``is_supported``: not declined, discharged,
-    withdrawn or followed up). Plans and statuses are as
-    they stand now, so for a past week this is an approximation.
-``open_safety_tasks``
-    From the same caseload list: risk answers (``domain.risk``) with no recorded
-    action yet, per coach, as they stand now (a count of open tasks, not of clients).
-    Inside the team (suppression off) every number shows.
-``assessments_completed``, ``assessments_completed:<instrument>``
-    Assessments completed in the period (every instrument).
-``outcome_clients:<m>``, ``mean_change:<m>``, ``percent_improved:<m>``
-    For each outcome measure m (phq9, gad7, wsas, swemwbs, work_ability): the clients
-    whose latest score for m was completed in the period and who have a baseline
-    score for m earlier than it; the mean of (latest minus baseline), to 2 decimal
-    places; and the percentage (1 decimal place) who improved: a lower score for
-    phq9, gad7 and wsas, a higher one for swemwbs and work_ability.
-``consent_withdrawals``, ``consent_withdrawals:<scope>``
-    Consent events with action ``withdrawn`` recorded (Europe/London date) in the
-    period, by consent scope.
-
-Small-number suppression (``reports.suppression``) hides counts of 1 to 4 as
-``<5`` in anything leaving the team; the export says whether it is on
-(measure ``suppression``, value ``on`` or ``off``).
+Each figure is given per coach and for the whole ``service``. A coach is a server
+account (username, shown by display name: ``reports.coverage``): the client's
+*current* ``Client.coach``, older typed names matched to their account; clients with
+no coach are under ``unassigned``. Every coach account of the team is listed, even
+one with nothing here, so a coach whose laptop never synced is seen, not missed.
+Corrected records count only in their latest version.
 """
+
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import statistics
@@ -87,23 +37,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from ..domain.caseload import client_status
 from ..domain.episodes import is_supported
-from ..domain.vocabulary import (
-    CONSENT_SCOPES,
-    DECLINE_REASONS,
-    DISCHARGE_REASONS,
-    REFERRAL_ROUTES,
-    SESSION_MODES,
-    WORK_OUTCOMES,
-)
+from ..domain.records import Discharge, Referral
+from .coverage import UNASSIGNED, Coverage
+from .definitions import OUTCOME_MEASURES, OUTCOME_NAMES, measure_order
 
 SERVICE = "service"
-UNASSIGNED = "unassigned"
 ROLLING_WEEKS = (4, 13)
-# Outcome measures and whether a lower score is better.
-OUTCOME_MEASURES = {"phq9": True, "gad7": True, "wsas": True, "swemwbs": False, "work_ability": False}
-OUTCOME_NAMES = {"phq9": "PHQ-9", "gad7": "GAD-7", "wsas": "WSAS", "swemwbs": "SWEMWBS",
-                 "work_ability": "Work ability"}
+TREND_WEEKS = 13
+TREND_MEASURES = ("referrals_received", "starts", "active_caseload")
+__all__ = ["OUTCOME_MEASURES", "OUTCOME_NAMES", "SERVICE", "UNASSIGNED"]
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -133,7 +77,21 @@ def _last_sunday(year: int, month: int) -> date:
     return last - timedelta(days=(last.weekday() + 1) % 7)
 
 
-def _london_offset(moment: datetime) -> timedelta:
+def london_offset(moment: datetime) -> timedelta:
+    """Europe/London's offset from UTC at a UTC instant."""
+    if _LONDON is not None:
+        return moment.astimezone(_LONDON).utcoffset() or timedelta(0)
+    return _uk_rule(moment)
+
+
+def london_offset_at(local: datetime) -> timedelta:
+    """Europe/London's offset at a local (naive) time: midnight is never in a gap."""
+    if _LONDON is not None:
+        return local.replace(tzinfo=_LONDON).utcoffset() or timedelta(0)
+    return _uk_rule(local.replace(tzinfo=UTC) - timedelta(hours=1))
+
+
+def _uk_rule(moment: datetime) -> timedelta:
     """UK rule (BST from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
     Sunday of October): used only where the tz database is missing (Windows without tzdata)."""
     start = datetime.combine(_last_sunday(moment.year, 3), datetime.min.time(), UTC) + timedelta(hours=1)
@@ -163,7 +121,8 @@ def london_date(utc_text: str) -> str:
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     if _LONDON is not None:
         return moment.astimezone(_LONDON).date().isoformat()
-    return (moment + _london_offset(moment)).date().isoformat()
+    return (moment + _uk_rule(moment)).date().isoformat()
+
 
 
 # ----- the summary ---------------------------------------------------------------------
@@ -179,25 +138,79 @@ class Period:
 
 @dataclass
 class Summary:
+    """The team's figures for a week, the rolling 4 and 13 weeks and a 13-week trend,
+    per coach and for the service, with how current each coach's data is. This is the
+    *team* view: every number, staff named. ``publication`` makes the commissioners' one."""
+
     week: str
     periods: list[Period]
-    scopes: list[str]  # coaches alphabetically, then unassigned, then service
-    # figures[(period name, scope)] = {measure: value}, in a fixed measure order
+    scopes: list[str]  # coaches (usernames) by name, then unassigned, then service
+    service_name: str = "WorkWell service"
+    # figures[(period name, scope)] = {measure: value}, in definitions order
     figures: dict[tuple[str, str], dict[str, Value]] = field(default_factory=dict)
-    suppressed: bool = False
+    # trend[scope] = [(week name, {measure: value})] for the 13 weeks to this one
+    trend: dict[str, list[tuple[str, dict[str, Value]]]] = field(default_factory=dict)
+    coverage: Coverage | None = None
+    made_at: datetime | None = None
 
     def value(self, period: str, scope: str, measure: str) -> Value:
         return self.figures.get((period, scope), {}).get(measure)
 
+    def scope_name(self, scope: str) -> str:
+        if scope == SERVICE:
+            return "Whole service"
+        return self.coverage.name(scope) if self.coverage else scope
+
+    @staticmethod
+    def trend_measures() -> tuple[str, ...]:
+        return TREND_MEASURES
+
+    @property
+    def week_period(self) -> Period:
+        return self.periods[0]
+
+    def warnings(self) -> list[str]:
+        """Coverage warnings for the week (see reports.coverage)."""
+        if self.coverage is None:
+            return []
+        from .coverage import period_end_utc
+
+        return self.coverage.warnings([s for s in self.scopes if s != SERVICE],
+                                      period_end_utc(self.week_period.end))
+
+    def as_of_rows(self) -> list[tuple[str, str, str]]:
+        """(scope, data as of in UTC ISO or 'not known', changes waiting) per coach."""
+        out = []
+        for scope in self.scopes:
+            if scope in (SERVICE, UNASSIGNED) or self.coverage is None:
+                continue
+            coach = self.coverage.coach(scope)
+            as_of = coach.data_as_of
+            shown = as_of.isoformat(timespec="minutes") if as_of else "not known"
+            out.append((scope, shown, str(coach.waiting)))
+        return out
+
     def rows(self) -> list[tuple[str, str, str, Value]]:
-        """Tidy rows (week, scope, measure, value), the first saying whether suppression is on."""
+        """Tidy rows (period, scope, measure, value): who and what first, then the figures,
+        then each coach's "data as of" and the trend."""
         first = self.periods[0].name
         out: list[tuple[str, str, str, Value]] = [
-            (first, SERVICE, "suppression", "on" if self.suppressed else "off")]
+            (first, SERVICE, "service_name", self.service_name),
+            (first, SERVICE, "audience", "team: every number, staff named; not for publication"),
+        ]
+        for scope, as_of, waiting in self.as_of_rows():
+            out.append((first, scope, "data_as_of", as_of))
+            out.append((first, scope, "changes_waiting_at_last_sync", int(waiting)))
+        for warning in self.warnings():
+            out.append((first, SERVICE, "coverage_warning", warning))
         for period in self.periods:
             for scope in self.scopes:
                 for measure, value in self.figures.get((period.name, scope), {}).items():
                     out.append((period.name, scope, measure, value))
+        for scope in self.scopes:
+            for week, values in self.trend.get(scope, []):
+                for measure, value in values.items():
+                    out.append((week, scope, f"trend:{measure}", value))
         return out
 
 
@@ -212,40 +225,72 @@ def periods_for(week: str) -> list[Period]:
     return periods
 
 
+def week_period(monday: date) -> Period:
+    return Period(week_name(monday), f"Week {week_name(monday)}", monday, monday + timedelta(days=6), 1)
+
+
 @dataclass
 class _Data:
-    coach: dict[str, str]
-    # (client_id, route, received_on, outcome, reason, triaged_on, first_contact_on, id)
-    referrals: list[tuple]
-    discharges: list[tuple]  # (client_id, discharged_on, reason, work_outcome)
+    # status_at[end] = {client id: status at the end of that day}: the week and the rolling
+    # periods share their last day, and the trend's last week too, so each is worked out once.
+    status_at: dict
+    coach: dict[str, str]                  # client id -> coach key
+    clients: dict[str, tuple]              # client id -> (date_of_birth, work_status, main_health_barrier)
+    referrals: dict[str, list[Referral]]   # by client
+    discharges: dict[str, list[Discharge]]  # by client, current versions only
     sessions: list[tuple]    # (client_id, held_on, mode)
-    assessments: list[tuple]  # (client_id, instrument_id, timepoint, completed_on, total, id)
+    assessments: list[tuple]  # (client_id, instrument_id, timepoint, completed_on, total, id, answers)
     withdrawals: list[tuple]  # (client_id, london date, scope)
 
 
-def _current(rows: list[tuple]) -> list[tuple]:
-    """Drop rows another row supersedes; each row ends (id, supersedes)."""
-    replaced = {r[-1] for r in rows if r[-1]}
-    return [r[:-2] + (r[-2],) for r in rows if r[-2] not in replaced]
+def _current(rows: list[tuple], id_at: int, supersedes_at: int) -> list[tuple]:
+    """Drop rows another row supersedes."""
+    replaced = {r[supersedes_at] for r in rows if r[supersedes_at]}
+    return [r for r in rows if r[id_at] not in replaced]
 
 
-def _load(store) -> _Data:
+def _item_index(instrument_id: str) -> dict[str, int]:
+    from ..instruments import get_instrument
+
+    try:
+        return {item.id: n for n, item in enumerate(get_instrument(instrument_id).items)}
+    except ValueError:
+        return {}
+
+
+def _load(store, coverage: Coverage) -> _Data:
+    from ..store.rows import from_row
+
     conn = store.connection
-    coach = {cid: (name or "").strip() or UNASSIGNED
-             for cid, name in conn.execute("SELECT id, coach FROM client")}
-    referrals = conn.execute(
-        "SELECT client_id, route, received_on, triage_outcome, decline_reason, triaged_on,"
-        " first_contact_on, id FROM referral").fetchall()
-    discharges = [r[:-1] for r in _current(conn.execute(
-        "SELECT client_id, discharged_on, reason, work_outcome, id, supersedes FROM discharge").fetchall())]
-    sessions = [r[:-1] for r in _current(conn.execute(
-        "SELECT client_id, held_on, mode, id, supersedes FROM contact_session").fetchall())]
-    assessments = _current(conn.execute(
-        "SELECT client_id, instrument_id, timepoint, completed_on, total, id, supersedes"
-        " FROM assessment").fetchall())
+    coach, clients = {}, {}
+    for cid, name, dob, work, barrier in conn.execute(
+            "SELECT id, coach, date_of_birth, work_status, main_health_barrier FROM client"):
+        coach[cid] = coverage.coach_key(name)
+        clients[cid] = (dob, work, barrier)
+    referrals: dict[str, list[Referral]] = defaultdict(list)
+    for row in store.rows("SELECT * FROM referral"):
+        referrals[row["client_id"]].append(from_row(Referral, row))
+    discharges: dict[str, list[Discharge]] = defaultdict(list)
+    for row in store.rows("SELECT * FROM discharge"):
+        discharges[row["client_id"]].append(from_row(Discharge, row))
+    for cid, items in discharges.items():
+        replaced = {d.supersedes for d in items if d.supersedes}
+        discharges[cid] = [d for d in items if d.id not in replaced]
+    sessions = [r[:3] for r in _current(conn.execute(
+        "SELECT client_id, held_on, mode, id, supersedes FROM contact_session").fetchall(), 3, 4)]
+    assessments = [r[:6] + (r[7],) for r in _current(conn.execute(
+        "SELECT client_id, instrument_id, timepoint, completed_on, total, id, supersedes, answers"
+        " FROM assessment").fetchall(), 5, 6)]
     withdrawals = [(cid, london_date(at), scope) for cid, at, scope in conn.execute(
         "SELECT client_id, recorded_at, scope FROM consent_event WHERE action = 'withdrawn'")]
-    return _Data(coach, referrals, discharges, sessions, assessments, withdrawals)
+    return _Data({}, coach, clients, referrals, dict(discharges), sessions, assessments, withdrawals)
+
+
+def _status(data: _Data, cid: str, end: str) -> str:
+    known = data.status_at.setdefault(end, {})
+    if cid not in known:
+        known[cid] = client_status(data.referrals[cid], data.discharges.get(cid, []), as_of=end)
+    return known[cid]
 
 
 def _median(values: list[int]) -> float | int | None:
@@ -267,6 +312,70 @@ def _days(start: str, end: str) -> int:
     return (date.fromisoformat(end) - date.fromisoformat(start)).days
 
 
+def age_band(date_of_birth: str, on: str) -> str:
+    """The AGE_BANDS code for someone's age on a day."""
+    try:
+        born, day = date.fromisoformat(date_of_birth), date.fromisoformat(on)
+    except (TypeError, ValueError):
+        return "not_recorded"
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    for limit, band in ((16, "under_16"), (25, "16_24"), (35, "25_34"), (50, "35_49"), (65, "50_64")):
+        if age < limit:
+            return band
+    return "65_plus"
+
+
+# The WorkWell initial assessment's work_status options -> DWP's grouping.
+_INITIAL_WORK_STATUS = {1: "in_work", 2: "off_sick", 3: "in_work", 4: "out_of_work", 5: "out_of_work",
+                        6: "other"}
+_RECORD_WORK_STATUS = {"in_work": "in_work", "self_employed": "in_work", "in_work_off_sick": "off_sick",
+                       "out_of_work": "out_of_work"}
+
+
+def _answers(text) -> list:
+    try:
+        answers = json.loads(text) if isinstance(text, str) else []
+    except ValueError:
+        return []
+    return answers if isinstance(answers, list) else []
+
+
+def _work_status_at_start(data: _Data) -> dict[str, str]:
+    """Each client's WORK_STATUS_AT_START code (see the definition)."""
+    index = _item_index("workwell_initial").get("work_status")
+    earliest: dict[str, tuple[str, str, str]] = {}
+    for cid, instrument, _tp, day, _total, aid, answers in data.assessments:
+        if instrument != "workwell_initial" or index is None:
+            continue
+        values = _answers(answers)
+        answer = values[index] if index < len(values) else None
+        code = _INITIAL_WORK_STATUS.get(answer) if isinstance(answer, int) else None
+        if code and (cid not in earliest or (day, aid) < earliest[cid][:2]):
+            earliest[cid] = (day, aid, code)
+    out = {}
+    for cid, (_dob, work, _barrier) in data.clients.items():
+        out[cid] = earliest[cid][2] if cid in earliest else _RECORD_WORK_STATUS.get(work, "not_recorded")
+    return out
+
+
+def _scores(data: _Data) -> list[tuple[str, str, str, str, str, float]]:
+    """(client, outcome measure, completed_on, id, timepoint, score) for every outcome score:
+    instrument totals, and each ONS4 question's answer."""
+    ons4 = _item_index("ons4")
+    out = []
+    for cid, instrument, timepoint, day, total, aid, answers in data.assessments:
+        if instrument in OUTCOME_MEASURES and total is not None:
+            out.append((cid, instrument, day, aid, timepoint, float(total)))
+        elif instrument == "ons4":
+            values = _answers(answers)
+            for item, n in ons4.items():
+                answer = values[n] if n < len(values) else None
+                if isinstance(answer, int) and not isinstance(answer, bool) \
+                        and f"ons4_{item}" in OUTCOME_MEASURES:
+                    out.append((cid, f"ons4_{item}", day, aid, timepoint, float(answer)))
+    return out
+
+
 class _Counter:
     """Figures for every scope at once: each event adds to its coach and the service."""
 
@@ -274,13 +383,14 @@ class _Counter:
         self.values: dict[str, dict[str, Value]] = {s: {} for s in scopes}
         self.lists: dict[str, dict[str, list]] = {s: defaultdict(list) for s in scopes}
 
-    def zero(self, measure: str) -> None:
-        for figures in self.values.values():
-            figures[measure] = 0
+    def start(self) -> None:
+        """Every measure, in definitions order: counts 0, the others blank until worked out."""
+        from .definitions import figure_of
 
-    def blank(self, measure: str) -> None:
-        for figures in self.values.values():
-            figures[measure] = None
+        for measure in measure_order():
+            counted = figure_of(measure).kind in ("count", "stock")
+            for figures in self.values.values():
+                figures[measure] = 0 if counted else None
 
     def add(self, coach: str, measure: str, amount: int = 1) -> None:
         for scope in (coach, SERVICE):
@@ -293,101 +403,75 @@ class _Counter:
                 self.lists[scope][key].append(item)
 
 
-def _period_figures(data: _Data, period: Period, scopes: list[str], caseload) -> dict[str, dict]:
+def _period_figures(data: _Data, period: Period, scopes: list[str], caseload, derived) -> dict[str, dict]:
     start, end = period.start.isoformat(), period.end.isoformat()
     c = _Counter(scopes)
+    c.start()
     coach_of = data.coach
+    work_at_start, scores = derived
 
     def inside(day: str) -> bool:
         return bool(day) and start <= day <= end
 
-    # Referrals received, triage and first contacts.
-    c.zero("referrals_received")
-    for route in REFERRAL_ROUTES:
-        c.zero(f"referrals_received:{route}")
-    c.zero("triage_accepted")
-    c.zero("triage_declined")
-    for reason in DECLINE_REASONS:
-        c.zero(f"triage_declined:{reason}")
-    c.zero("first_contacts")
-    c.zero("starts")
-    c.blank("median_days_to_first_contact")
-    c.blank("p90_days_to_first_contact")
-    c.zero("waiting_for_first_contact")
-    c.blank("longest_wait_days")
-    c.zero("active_caseload")
-    latest: dict[str, tuple] = {}
-    started: dict[str, set] = {s: set() for s in scopes}
-    for ref in data.referrals:
-        cid, route, received, outcome, reason, triaged, first, rid = ref
+    started: dict[str, dict[str, str]] = {}  # client -> first contact day in the period
+    for cid, client_referrals in data.referrals.items():
         coach = coach_of.get(cid, UNASSIGNED)
-        if inside(received):
-            c.add(coach, "referrals_received")
-            c.add(coach, f"referrals_received:{route}")
-        if inside(triaged) and outcome == "accepted":
-            c.add(coach, "triage_accepted")
-        if inside(triaged) and outcome == "declined":
-            c.add(coach, "triage_declined")
-            c.add(coach, f"triage_declined:{reason}")
-        if inside(first):
-            c.add(coach, "first_contacts")
-            c.collect(coach, "waits", _days(received, first))
-            for scope in (coach, SERVICE):
-                if scope in started:
-                    started[scope].add(cid)
-        if received and received <= end:
-            key = (received, rid)
-            if cid not in latest or key > (latest[cid][2], latest[cid][7]):
-                latest[cid] = ref
+        for ref in client_referrals:
+            if inside(ref.received_on):
+                c.add(coach, "referrals_received")
+                c.add(coach, f"referrals_received:{ref.route}")
+            if inside(ref.triaged_on) and ref.triage_outcome == "accepted":
+                c.add(coach, "triage_accepted")
+            if inside(ref.triaged_on) and ref.triage_outcome == "declined":
+                c.add(coach, "triage_declined")
+                c.add(coach, f"triage_declined:{ref.decline_reason}")
+            if inside(ref.first_contact_on):
+                c.add(coach, "first_contacts")
+                c.collect(coach, "waits", _days(ref.received_on, ref.first_contact_on))
+                if cid not in started or ref.first_contact_on < started[cid]:
+                    started[cid] = ref.first_contact_on
+        # Status at the end of the period: the caseload list's one definition.
+        status = _status(data, cid, end)
+        if status == "active":
+            c.add(coach, "active_caseload")
+        elif status in ("awaiting_triage", "awaiting_first_contact"):
+            latest = max((r for r in client_referrals if r.received_on and r.received_on <= end),
+                         key=lambda r: (r.received_on, r.id))
+            # A referral keeps only its latest triage decision: one decided after the period
+            # but contacted within it was not waiting for a first contact.
+            if not (latest.first_contact_on and latest.first_contact_on <= end):
+                c.add(coach, "waiting_for_first_contact")
+                c.collect(coach, "waiting", _days(latest.received_on, end))
+    for cid, first_day in started.items():
+        coach = coach_of.get(cid, UNASSIGNED)
+        dob, _work, barrier = data.clients.get(cid, ("", "", ""))
+        c.add(coach, "starts")
+        c.add(coach, f"starts_work_status:{work_at_start.get(cid, 'not_recorded')}")
+        c.add(coach, f"starts_age:{age_band(dob, first_day)}")
+        c.add(coach, f"starts_health_barrier:{barrier or 'not_recorded'}")
     for scope in scopes:
-        c.values[scope]["starts"] = len(started[scope])
         waits = c.lists[scope]["waits"]
         c.values[scope]["median_days_to_first_contact"] = _median(waits)
         c.values[scope]["p90_days_to_first_contact"] = p90(waits)
-
-    last_discharge: dict[str, str] = {}
-    c.zero("discharges")
-    for reason in DISCHARGE_REASONS:
-        c.zero(f"discharges:{reason}")
-    for outcome in WORK_OUTCOMES:
-        c.zero(f"work_outcome_at_discharge:{outcome}")
-    for cid, day, reason, work in data.discharges:
-        coach = coach_of.get(cid, UNASSIGNED)
-        if day and day <= end and day > last_discharge.get(cid, ""):
-            last_discharge[cid] = day
-        if inside(day):
-            c.add(coach, "discharges")
-            c.add(coach, f"discharges:{reason}")
-            c.add(coach, f"work_outcome_at_discharge:{work or 'unknown'}")
-
-    # Status at the end of the period, from each client's latest referral by then.
-    for cid, ref in latest.items():
-        _, _, received, outcome, _, triaged, first, _ = ref
-        coach = coach_of.get(cid, UNASSIGNED)
-        if last_discharge.get(cid, "") >= received:
-            continue
-        if first and first <= end:
-            c.add(coach, "active_caseload")
-        elif not (outcome == "declined" and triaged and triaged <= end):
-            c.add(coach, "waiting_for_first_contact")
-            c.collect(coach, "waiting", _days(received, end))
-    for scope in scopes:
         waiting = c.lists[scope]["waiting"]
         c.values[scope]["longest_wait_days"] = max(waiting) if waiting else None
 
-    c.zero("sessions")
-    for mode in SESSION_MODES:
-        c.zero(f"sessions:{mode}")
+    for cid, items in data.discharges.items():
+        coach = coach_of.get(cid, UNASSIGNED)
+        for discharge in items:
+            if inside(discharge.discharged_on):
+                c.add(coach, "discharges")
+                c.add(coach, f"discharges:{discharge.reason}")
+                c.add(coach, f"work_outcome_at_discharge:{discharge.work_outcome or 'unknown'}")
+
     for cid, day, mode in data.sessions:
         if inside(day):
             coach = coach_of.get(cid, UNASSIGNED)
             c.add(coach, "sessions")
             c.add(coach, f"sessions:{mode}")
 
-    c.zero("overdue_reviews")
-    c.zero("overdue_actions")
     for entry in caseload:
-        coach = (entry.coach or "").strip() or UNASSIGNED
+        coach = coach_of.get(entry.client_id, UNASSIGNED)
         if not is_supported(entry.status):
             continue  # support has ended: nothing of theirs is overdue
         if entry.review_overdue:
@@ -395,28 +479,20 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload) ->
         if entry.overdue_actions:
             c.add(coach, "overdue_actions", entry.overdue_actions)
 
-    c.zero("open_safety_tasks")
     for entry in caseload:
         if entry.open_safety_tasks:
-            c.add((entry.coach or "").strip() or UNASSIGNED, "open_safety_tasks", entry.open_safety_tasks)
+            c.add(coach_of.get(entry.client_id, UNASSIGNED), "open_safety_tasks", entry.open_safety_tasks)
 
-    c.zero("assessments_completed")
-    instruments = sorted({a[1] for a in data.assessments})
-    for instrument in instruments:
-        c.zero(f"assessments_completed:{instrument}")
-    scores: dict[tuple[str, str], list[tuple]] = defaultdict(list)
-    for cid, instrument, timepoint, day, total, aid in data.assessments:
-        coach = coach_of.get(cid, UNASSIGNED)
+    for cid, instrument, _tp, day, _total, _aid, _answers_text in data.assessments:
         if inside(day):
+            coach = coach_of.get(cid, UNASSIGNED)
             c.add(coach, "assessments_completed")
             c.add(coach, f"assessments_completed:{instrument}")
-        if instrument in OUTCOME_MEASURES and total is not None and day and day <= end:
-            scores[(cid, instrument)].append((day, aid, timepoint, float(total)))
-    for measure in OUTCOME_MEASURES:
-        c.zero(f"outcome_clients:{measure}")
-        c.blank(f"mean_change:{measure}")
-        c.blank(f"percent_improved:{measure}")
-    for (cid, measure), points in scores.items():
+    by_client: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+    for cid, measure, day, aid, timepoint, score in scores:
+        if day and day <= end:
+            by_client[(cid, measure)].append((day, aid, timepoint, score))
+    for (cid, measure), points in by_client.items():
         points.sort()
         last = points[-1]
         base = next((p for p in points if p[2] == "baseline"), None)
@@ -426,19 +502,17 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload) ->
         improved = change < 0 if OUTCOME_MEASURES[measure] else change > 0
         coach = coach_of.get(cid, UNASSIGNED)
         c.add(coach, f"outcome_clients:{measure}")
-        c.collect(coach, f"change:{measure}", (change, improved))
+        if improved:
+            c.add(coach, f"improved:{measure}")
+        c.collect(coach, f"change:{measure}", change)
     for scope in scopes:
         for measure in OUTCOME_MEASURES:
             changes = c.lists[scope].get(f"change:{measure}")
             if changes:
-                c.values[scope][f"mean_change:{measure}"] = round(
-                    sum(ch for ch, _ in changes) / len(changes), 2)
+                c.values[scope][f"mean_change:{measure}"] = round(sum(changes) / len(changes), 2)
                 c.values[scope][f"percent_improved:{measure}"] = round(
-                    100 * sum(1 for _, better in changes if better) / len(changes), 1)
+                    100 * (c.values[scope][f"improved:{measure}"] or 0) / len(changes), 1)
 
-    c.zero("consent_withdrawals")
-    for scope_code in CONSENT_SCOPES:
-        c.zero(f"consent_withdrawals:{scope_code}")
     for cid, day, consent_scope in data.withdrawals:
         if inside(day):
             coach = coach_of.get(cid, UNASSIGNED)
@@ -447,25 +521,71 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload) ->
     return c.values
 
 
-def build_summary(store, week: str, coach: str | None = None, today: date | None = None) -> Summary:
-    """Every figure for ``week`` ('2026-W47') and the rolling 4 and 13 weeks to it, per
-    coach and for the service (or for one coach only). Unsuppressed: see suppression."""
-    from ..store.caseload import caseload
+def _trend_figures(data: _Data, period: Period, scopes: list[str]) -> dict[str, dict]:
+    """Only the trend's measures for one week, by the same definitions as above (a
+    cheaper pass: the trend is 13 weeks)."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    values = {scope: dict.fromkeys(TREND_MEASURES, 0) for scope in scopes}
 
+    def add(coach: str, measure: str) -> None:
+        for scope in (coach, SERVICE):
+            if scope in values:
+                values[scope][measure] += 1
+
+    for cid, client_referrals in data.referrals.items():
+        coach = data.coach.get(cid, UNASSIGNED)
+        started = False
+        for ref in client_referrals:
+            if start <= ref.received_on <= end:
+                add(coach, "referrals_received")
+            if ref.first_contact_on and start <= ref.first_contact_on <= end:
+                started = True
+        if started:
+            add(coach, "starts")
+        if _status(data, cid, end) == "active":
+            add(coach, "active_caseload")
+    return values
+
+
+def _service_name() -> str:
+    try:
+        from ..documents.catalogue import load_service
+
+        return load_service().service_name
+    except Exception:  # a broken service.json must not stop the summary
+        return "WorkWell service"
+
+
+def build_summary(store, week: str, coach: str | None = None, today: date | None = None,
+                  coverage: Coverage | None = None) -> Summary:
+    """Every figure for ``week`` ('2026-W47') and the rolling 4 and 13 weeks to it, per
+    coach and for the service (or for one coach only), with the 13-week trend and each
+    coach's coverage. The team view: nothing is hidden (see ``publication``)."""
+    from ..store.caseload import caseload
+    from .coverage import load
+
+    coverage = coverage if coverage is not None else load(store)
     periods = periods_for(week)
-    data = _load(store)
-    coaches = sorted(set(data.coach.values()) - {UNASSIGNED}, key=str.casefold)
-    if UNASSIGNED in data.coach.values():
+    data = _load(store, coverage)
+    keys = set(data.coach.values()) | set(coverage.roster())
+    coaches = sorted(keys - {UNASSIGNED}, key=lambda k: (coverage.name(k).casefold(), k))
+    if UNASSIGNED in keys:
         coaches.append(UNASSIGNED)
-    if coach is not None:
-        scopes = [coach]
-    else:
-        scopes = [*coaches, SERVICE]
-    as_of = min(periods[0].end + timedelta(days=1), (today or date.today()) + timedelta(days=1))
+    scopes = [coverage.coach_key(coach)] if coach is not None else [*coaches, SERVICE]
+    today = today or date.today()
+    as_of = min(periods[0].end + timedelta(days=1), today + timedelta(days=1))
     entries = caseload(store, today=as_of)
-    summary = Summary(week=periods[0].name, periods=periods, scopes=scopes)
+    derived = (_work_status_at_start(data), _scores(data))
+    summary = Summary(week=periods[0].name, periods=periods, scopes=scopes, service_name=_service_name(),
+                      coverage=coverage, made_at=datetime.now(UTC))
     for period in periods:
-        by_scope = _period_figures(data, period, scopes, entries)
+        by_scope = _period_figures(data, period, scopes, entries, derived)
         for scope in scopes:
             summary.figures[(period.name, scope)] = by_scope[scope]
+    monday = periods[0].start
+    for back in range(TREND_WEEKS - 1, -1, -1):
+        one = week_period(monday - timedelta(weeks=back))
+        by_scope = _trend_figures(data, one, scopes)
+        for scope in scopes:
+            summary.trend.setdefault(scope, []).append((one.name, by_scope[scope]))
     return summary

@@ -1,59 +1,12 @@
-"""Plain-English names for the summary's measures, for the PDF, XLSX and screen. No Qt."""
+"""Plain-English names for the summary's measures, for the PDF, XLSX and screen. No Qt.
+
+The names come from ``reports.definitions`` (the one place figures are defined)."""
 
 from __future__ import annotations
 
-from ..domain.vocabulary import (
-    CONSENT_SCOPES,
-    DECLINE_REASONS,
-    DISCHARGE_REASONS,
-    REFERRAL_ROUTES,
-    SESSION_MODES,
-    WORK_OUTCOMES,
-)
-from .figures import OUTCOME_NAMES
+from .definitions import measure_label
 
-MEASURE_NAMES = {
-    "suppression": "Small-number suppression",
-    "referrals_received": "Referrals received",
-    "triage_accepted": "Triage: accepted",
-    "triage_declined": "Triage: declined",
-    "first_contacts": "First contacts",
-    "starts": "Starts (clients first contacted)",
-    "median_days_to_first_contact": "Days referral to first contact: median",
-    "p90_days_to_first_contact": "Days referral to first contact: 90th percentile",
-    "waiting_for_first_contact": "Waiting for first contact (at end)",
-    "longest_wait_days": "Longest wait so far, days (at end)",
-    "active_caseload": "Active caseload (at end)",
-    "discharges": "Discharges",
-    "sessions": "Sessions",
-    "overdue_reviews": "Overdue reviews (at end)",
-    "overdue_actions": "Overdue plan actions (at end)",
-    "open_safety_tasks": "Open safety tasks (now)",
-    "assessments_completed": "Assessments completed",
-    "consent_withdrawals": "Consent withdrawals",
-}
-_BREAKDOWNS = {
-    "referrals_received": ("Referrals", REFERRAL_ROUTES),
-    "triage_declined": ("Declined", DECLINE_REASONS),
-    "discharges": ("Discharged", DISCHARGE_REASONS),
-    "work_outcome_at_discharge": ("Work outcome at discharge", WORK_OUTCOMES),
-    "sessions": ("Sessions", SESSION_MODES),
-    "assessments_completed": ("Assessments", OUTCOME_NAMES),
-    "consent_withdrawals": ("Withdrawn", CONSENT_SCOPES),
-    "outcome_clients": ("Clients with baseline and latest", OUTCOME_NAMES),
-    "mean_change": ("Mean change since baseline", OUTCOME_NAMES),
-    "percent_improved": ("% improved", OUTCOME_NAMES),
-}
-
-
-def measure_label(measure: str) -> str:
-    if measure in MEASURE_NAMES:
-        return MEASURE_NAMES[measure]
-    base, _, key = measure.partition(":")
-    if base in _BREAKDOWNS:
-        prefix, names = _BREAKDOWNS[base]
-        return f"{prefix}: {names.get(key, key)}"
-    return measure
+__all__ = ["is_breakdown", "measure_label", "value_text"]
 
 
 def is_breakdown(measure: str) -> bool:

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from workwell_desktop.hardening import harden_process
 from workwell_desktop.sync import wire
 
-from . import auth, db, sync_service
+from . import auth, coverage, db, sync_service
 from .auth import DeviceIdentity
 from .transport import RequireTLS, read_json
 
@@ -182,17 +182,21 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
         except sync_service.BadCursor as e:
             raise HTTPException(400, str(e)) from e
 
-        def work() -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None]:
+        def work() -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None,
+                            list | None]:
             with Session(engine) as session:
                 pushed = (sync_service.push(session, device, body.changes, cursor=body.cursor)
                           if body.changes else sync_service.PushResult())
                 auth.touch_device(session, device)
                 anchor = sync_service.anchor_audit(session, device, body.audit_head, body.audit_continues)
                 page = sync_service.pull(session, device, body.cursor, body.page_size, pushed.accepted)
+                coverage.record_sync(session, device, body.waiting)
+                team = (coverage.team_coverage(session, device.team_id)
+                        if device.role == "team_lead" and not page.more else None)
                 session.commit()
-                return pushed, page, anchor
+                return pushed, page, anchor, team
 
-        pushed, page, anchor = await run_in_threadpool(work)
+        pushed, page, anchor, team = await run_in_threadpool(work)
         request.state.counts = (f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
                                 f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
                                 f"pulled={len(page.changes)} more={page.more}")
@@ -202,6 +206,7 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
             "changes": page.changes, "cursor": page.cursor, "more": page.more,
             "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "audit_anchor": anchor.model_dump() if anchor else None,
+            **({"coverage": team} if team is not None else {}),
         })
 
     @app.get(f"{wire.API_PREFIX}/audit-anchor")

@@ -57,6 +57,10 @@ class Device(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The last sync request answered in full, and the changes the device said it still
+    # had waiting then (NULL: it did not say). Relayed to team leads (server/coverage.py).
+    last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    waiting_changes: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Client(Base):

@@ -387,12 +387,16 @@ class _Ledger:
     def _coach_change(self, change: wire.Change, device: DeviceIdentity) -> str:
         # A client changes hands only by an authorised act: a team lead within the team here,
         # IT across teams (``admin move-client``). Never as a side effect of a data field.
-        if device.role != "team_lead":
-            return "only a team lead can give a client to another coach (or IT, with move-client)"
         name = change.payload["coach"]
         coach = self.session.execute(
             select(User.id).where(User.team_id == device.team_id,
                                   or_(User.username == name, User.display_name == name))).first()
+        if device.role != "team_lead":
+            # A coach may only relabel their own client with their own account (a laptop
+            # registering stamps its clients with the username): that moves nothing.
+            own = self.session.scalar(select(Client.coach_user_id).where(Client.id == change.client_id))
+            if coach is None or coach[0] != device.user_id or own not in (None, device.user_id):
+                return "only a team lead can give a client to another coach (or IT, with move-client)"
         if coach is None:
             return "the new coach must be a coach of your team (their username or name)"
         self.coach_ids[change.change_id] = coach[0]

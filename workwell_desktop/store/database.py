@@ -73,8 +73,30 @@ class Store:
         audit.bind(conn, key)  # entries written on this connection are sealed with the chain key
         meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
         self.device_id: str = meta["device_id"]
-        self.coach_name: str = meta.get("coach_name", "")
-        self.coach_role: str = meta.get("coach_role", "coach")
+        self._meta_seen: dict[str, str] = meta  # what a closed store still answers with
+
+    def _meta(self, key: str, default: str = "") -> str:
+        if self._conn is not None:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            self._meta_seen[key] = row[0] if row else default
+        return self._meta_seen.get(key, default)
+
+    # Read each time: registering (on another connection) replaces the name typed at
+    # set-up with the server account's display name and role.
+    @property
+    def coach_name(self) -> str:
+        return self._meta("coach_name")
+
+    @property
+    def coach_role(self) -> str:
+        return self._meta("coach_role", "coach")
+
+    @property
+    def coach_identity(self) -> str:
+        """Who new clients belong to: the server account (username) once this laptop is
+        registered, so every laptop and the server name a coach the same way; before
+        that, the name typed at set-up."""
+        return self._meta("sync_username") or self.coach_name
 
     # ----- opening -------------------------------------------------------
     @classmethod
@@ -217,7 +239,7 @@ class Store:
                 record = record.normalised()
             if isinstance(record, Client):
                 if not record.coach:
-                    record = replace(record, coach=self.coach_name)
+                    record = replace(record, coach=self.coach_identity)
             errors.update(record.validate())
             errors.update(self._conflicts(record, batch_ids))
             if isinstance(record, Assessment):

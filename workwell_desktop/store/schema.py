@@ -312,6 +312,9 @@ CREATE TABLE follow_up_outcome (
     supersedes TEXT NOT NULL, correction_reason TEXT NOT NULL
 );
 CREATE INDEX follow_up_outcome_client ON follow_up_outcome (client_id);
+
+-- Team reporting: the client's main health barrier.
+ALTER TABLE client ADD COLUMN main_health_barrier TEXT NOT NULL DEFAULT '';
 """),
 ]
 

@@ -22,6 +22,8 @@ import httpx
 from pydantic import Field, ValidationError
 
 from ..store import replica
+from ..store.coverage import save_coverage
+from ..store.identity import adopt_account
 from . import server_address, wire
 from .server_address import ConnectionPolicy, ServerAddress, UnsafeAddress
 from .wire import (
@@ -149,6 +151,7 @@ def register(store, server_url: str, username: str, password: str,
         sync_display_name=registered.display_name, sync_role=registered.role,
         sync_team=registered.team,
     )
+    adopt_account(store, registered.username, registered.display_name, registered.role)
     store.record_event("register-device", f"device={registered.device_id}")
     return registered
 
@@ -190,7 +193,8 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     with _client(http, policy, address) as client:
         while True:
             batch, more_waiting = next_batch(store, budget)
-            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch)
+            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch,
+                                  waiting=max(0, store.pending_change_count() - len(batch)))
             if anchoring:
                 seq, seal = store.audit_head()  # anchored at the server: see store.audit
                 request.audit_head = AuditAnchor(seq=seq, hash=seal)
@@ -255,6 +259,8 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
             report.conflicts += replica.apply_remote(store, changes, result.cursor, result.server_time,
                                                      malformed)
             report.pulled += len(result.changes)
+            if result.coverage is not None:
+                save_coverage(store, result.coverage, result.server_time)
             if not result.more and not more_waiting:
                 break
     report.finished_at = datetime.now(UTC).isoformat(timespec="seconds")

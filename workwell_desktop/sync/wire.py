@@ -84,6 +84,28 @@ class SyncRequest(BaseModel):
     # This laptop's entry at the anchor the server last returned: the server moves the
     # anchor forward only when it matches, so a rewritten chain cannot replace the evidence.
     audit_continues: AuditAnchor | None = None
+    # Changes still unsent on the laptop after this batch (0: this batch empties its
+    # change log). The server keeps it with the time, so team summaries can say how
+    # current each coach's data is. None from laptops that do not say.
+    waiting: int | None = Field(default=None, ge=0, le=100_000_000)
+
+
+class DeviceCoverage(BaseModel):
+    """One laptop of a team member: when it last synced and what it said was waiting."""
+
+    device_id: str = Field(max_length=64)
+    registered_at: str = Field(max_length=40)
+    last_sync_at: str | None = Field(default=None, max_length=40)  # ISO UTC; None: never synced
+    waiting: int | None = Field(default=None, ge=0, le=100_000_000)
+
+
+class TeamMember(BaseModel):
+    """A server account of the team and its laptops that are not revoked."""
+
+    username: str = Field(min_length=1, max_length=100)
+    display_name: str = Field(max_length=200)
+    role: Literal["coach", "team_lead"]
+    devices: list[DeviceCoverage] = Field(default_factory=list, max_length=1000)
 
 
 class SyncResponse(BaseModel):
@@ -97,6 +119,9 @@ class SyncResponse(BaseModel):
     more: bool
     server_time: str
     audit_anchor: AuditAnchor | None = None  # the head the server holds for this device
+    # For team leads, on the last page only: every member of the team and their
+    # laptops' last syncs, as the server knew them when it read this page.
+    coverage: list[TeamMember] | None = Field(default=None, max_length=10_000)
 
 
 class RegisterRequest(BaseModel):

@@ -1,11 +1,15 @@
-"""The team lead's weekly caseload summary on screen, with PDF / CSV / XLSX export.
+"""The team lead's weekly caseload summary on screen, with its two kinds of export.
 
 ``SummaryView(handle_or_store)`` takes the app's DatabaseHandle (the open store is
 looked up each time, as it changes on every unlock) or a Store. The figures for a
 week and each export are worked out in a QThreadPool worker on its own connection
 (``Store.sibling``) with a busy progress bar, so the window never stalls; changing
-the scope or the suppression only redraws. Exports are audited.
-Figure definitions: ``workwell_desktop/reports/figures.py``.
+the scope only redraws. The screen is the team view: every number, per coach, with
+how current each coach's data is ("data as of") and a warning for each coach whose
+work may be missing. Exports: the team file (the same, marked not for publication)
+and the commissioners' publication (service level, one week, disclosure controlled).
+Exports are audited. Figure definitions: ``workwell_desktop/reports/definitions.py``
+(shown as each row's tooltip).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -30,10 +33,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...reports.export import export_summary
-from ...reports.figures import SERVICE, UNASSIGNED, Summary, build_summary, week_name
+from ...reports.definitions import measure_definition
+from ...reports.export import AUDIENCES, export_publication, export_summary
+from ...reports.figures import SERVICE, Summary, build_summary, week_name
 from ...reports.labels import is_breakdown, measure_label, value_text
-from ...reports.suppression import suppress
 from ..style import relative_font
 from ..widgets import button, hint_label
 
@@ -41,10 +44,7 @@ log = logging.getLogger(__name__)
 
 WEEKS_OFFERED = 26
 _FILTERS = {"pdf": "PDF document (*.pdf)", "csv": "CSV file (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}
-
-
-def _scope_name(scope: str) -> str:
-    return {SERVICE: "Whole service", UNASSIGNED: "No coach assigned"}.get(scope, scope)
+_AUDIENCE_TEXT = {"team": "team file", "publication": "publication for commissioners"}
 
 
 class _Signals(QObject):
@@ -75,15 +75,19 @@ class _ComputeJob(QRunnable):
 class _ExportJob(QRunnable):
     """Works out, renders and writes one export on its own connection, then closes it."""
 
-    def __init__(self, store, week: str, fmt: str, out: Path, suppression: bool, signals: _Signals):
+    def __init__(self, store, week: str, fmt: str, out: Path, audience: str, today, signals: _Signals):
         super().__init__()
         self.store, self.week, self.fmt, self.out = store, week, fmt, out
-        self.suppression, self.signals = suppression, signals
+        self.audience, self.today, self.signals = audience, today, signals
 
     def run(self) -> None:
         try:
-            export_summary(self.store, self.week, self.fmt, self.out, suppression=self.suppression)
-            mark = "suppression on" if self.suppression else "suppression OFF: for the team only"
+            if self.audience == "publication":
+                export_publication(self.store, self.week, self.fmt, self.out, today=self.today)
+                mark = "publication: service level, small numbers protected"
+            else:
+                export_summary(self.store, self.week, self.fmt, self.out, today=self.today)
+                mark = "team file: every number, staff named; not for publication"
             result = (str(self.out), f"Saved {self.out.name} ({mark}). The file is not encrypted: "
                                      "keep it only as long as you need it.")
         except OSError as problem:
@@ -97,7 +101,7 @@ class _ExportJob(QRunnable):
 
 
 class SummaryView(QWidget):
-    """Week picker, scope picker, a table of figures (week, 4 and 13 weeks), exports."""
+    """Week picker, scope picker, coverage, a table of figures (week, 4 and 13 weeks), exports."""
 
     exported = Signal(str, str)  # path ("" on failure), message
     refreshed = Signal()  # the figures on show are up to date
@@ -107,7 +111,6 @@ class SummaryView(QWidget):
         self._source = handle_or_store
         self._today = today
         self._summary: Summary | None = None
-        self._raw: Summary | None = None
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.signals = _Signals()
@@ -129,11 +132,13 @@ class SummaryView(QWidget):
         self.week_box.setCurrentIndex(1)  # the last complete week
         self.scope_box = QComboBox()
         self.scope_box.setAccessibleName("Coach or whole service")
-        self.suppression = QCheckBox("Hide small numbers (counts of 1 to 4), for anything leaving the team")
-        self.suppression.setChecked(True)
-        self.suppression_note = hint_label("Every number is shown: keep this view and its exports "
-                                           "inside the team.")
-        self.suppression_note.hide()
+        self.team_note = hint_label("The team view: every number, per coach. Keep it and the team file "
+                                    "inside the team; give commissioners the publication.")
+        self.coverage = QLabel("")
+        self.coverage.setWordWrap(True)
+        self.coverage.setTextFormat(Qt.TextFormat.PlainText)
+        self.coverage.setAccessibleName("How current the data is")
+        self.coverage.setObjectName("coverage")
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["Figure", "Week", "Last 4 weeks", "Last 13 weeks"])
         self.table.setAccessibleName("Summary figures")
@@ -144,8 +149,9 @@ class SummaryView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.buttons = {fmt: button(f"Export {fmt.upper()}\u2026", f"Export the summary as {fmt.upper()}")
-                        for fmt in ("pdf", "csv", "xlsx")}
+        self.buttons = {(audience, fmt): button(f"{fmt.upper()}\u2026",
+                                                f"Export the {_AUDIENCE_TEXT[audience]} as {fmt.upper()}")
+                        for audience in AUDIENCES for fmt in ("pdf", "csv", "xlsx")}
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the work has no meaningful steps
         self.progress.setAccessibleName("Working")
@@ -159,24 +165,27 @@ class SummaryView(QWidget):
         pickers.addWidget(QLabel("&Show:", buddy=self.scope_box))
         pickers.addWidget(self.scope_box, 1)
         actions = QHBoxLayout()
-        for widget in self.buttons.values():
-            actions.addWidget(widget)
+        for audience, label in (("team", "Team file:"), ("publication", "Publication for commissioners:")):
+            actions.addWidget(QLabel(label))
+            for (kind, _fmt), widget in self.buttons.items():
+                if kind == audience:
+                    actions.addWidget(widget)
+            actions.addSpacing(12)
         actions.addWidget(self.progress, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(pickers)
-        layout.addWidget(self.suppression)
-        layout.addWidget(self.suppression_note)
+        layout.addWidget(self.team_note)
+        layout.addWidget(self.coverage)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         layout.addWidget(self.status)
 
         self.week_box.currentIndexChanged.connect(self.refresh)
         self.scope_box.currentIndexChanged.connect(self._fill_table)
-        self.suppression.toggled.connect(self._show_summary)
-        self.suppression.toggled.connect(lambda on: self.suppression_note.setVisible(not on))
-        for fmt, widget in self.buttons.items():
-            widget.clicked.connect(lambda _checked=False, f=fmt: self.choose_file_and_export(f))
+        for (audience, fmt), widget in self.buttons.items():
+            widget.clicked.connect(
+                lambda _checked=False, a=audience, f=fmt: self.choose_file_and_export(f, a))
 
     # ----- data ---------------------------------------------------------------------------
     def _store(self):
@@ -207,20 +216,25 @@ class SummaryView(QWidget):
             return  # the coach picked another week meanwhile: its figures are on the way
         self.progress.hide()
         self.status.setText("")
-        self._raw = summary
+        self._summary = summary
         self._show_summary()
         self.refreshed.emit()
 
     def _show_summary(self) -> None:
-        if self._raw is None:
+        summary = self._summary
+        if summary is None:
             return
-        summary = self._raw
-        self._summary = suppress(summary) if self.suppression.isChecked() else summary
+        warnings = summary.warnings()
+        lines = [f"\u26a0 {w}" for w in warnings] or ["Every coach's work had reached this laptop after the "
+                                                      "week ended."]
+        self.coverage.setText("\n".join(lines))
+        self.coverage.setProperty("warning", bool(warnings))
+        self.coverage.setFont(relative_font(self.coverage, bold=bool(warnings)))
         current = self.scope_box.currentData() or SERVICE
         self.scope_box.blockSignals(True)
         self.scope_box.clear()
-        for scope in [SERVICE, *(s for s in self._summary.scopes if s != SERVICE)]:
-            self.scope_box.addItem(_scope_name(scope), scope)
+        for scope in [SERVICE, *(s for s in summary.scopes if s != SERVICE)]:
+            self.scope_box.addItem(summary.scope_name(scope), scope)
         self.scope_box.setCurrentIndex(max(0, self.scope_box.findData(current)))
         self.scope_box.blockSignals(False)
         self._fill_table()
@@ -236,6 +250,7 @@ class SummaryView(QWidget):
         for row, measure in enumerate(measures):
             label = measure_label(measure)
             item = QTableWidgetItem(("    " if is_breakdown(measure) else "") + label)
+            item.setToolTip(measure_definition(measure))
             if not is_breakdown(measure):
                 item.setFont(relative_font(self.table, bold=True))
             self.table.setItem(row, 0, item)
@@ -247,14 +262,15 @@ class SummaryView(QWidget):
                 self.table.setItem(row, column, cell)
 
     # ----- exports ------------------------------------------------------------------------
-    def choose_file_and_export(self, fmt: str) -> None:
-        suggested = str(Path.home() / f"workwell-summary-{self.week}.{fmt}")
-        path, _ = QFileDialog.getSaveFileName(self, f"Export the summary as {fmt.upper()}", suggested,
-                                              _FILTERS[fmt])
+    def choose_file_and_export(self, fmt: str, audience: str = "team") -> None:
+        kind = "publication" if audience == "publication" else "team"
+        suggested = str(Path.home() / f"workwell-{kind}-{self.week}.{fmt}")
+        path, _ = QFileDialog.getSaveFileName(self, f"Export the {_AUDIENCE_TEXT[audience]} as {fmt.upper()}",
+                                              suggested, _FILTERS[fmt])
         if path:
-            self.export_to(fmt, Path(path))
+            self.export_to(fmt, Path(path), audience)
 
-    def export_to(self, fmt: str, out: Path) -> None:
+    def export_to(self, fmt: str, out: Path, audience: str = "team") -> None:
         """Start an export in the background; ``exported`` is emitted when it is done."""
         from ...team_exports import TeamExportRefused, require_team_lead
 
@@ -267,7 +283,7 @@ class SummaryView(QWidget):
             widget.setEnabled(False)
         self.progress.show()
         self.status.setText(f"Exporting {out.name}\u2026")
-        job = _ExportJob(self._store().sibling(), self.week, fmt, Path(out), self.suppression.isChecked(),
+        job = _ExportJob(self._store().sibling(), self.week, fmt, Path(out), audience, self._today,
                          self.signals)
         self.pool.start(job)
 
