@@ -37,15 +37,17 @@ def test_bundled_app_reports_when_its_main_window_is_shown(bundle):
     assert result.stdout.startswith("main window shown after ")
 
 
-def test_bundled_admin_tool_sets_up_and_lists_a_caseload(bundle, tmp_path):
+def test_bundled_admin_tool_sets_up_and_refuses_a_coach_the_caseload_export(bundle, tmp_path):
     admin = bundle / f"workwell-admin{EXE}"
     secret = {"WORKWELL_PASSPHRASE": "bundle test passphrase, thrown away"}
     data = tmp_path / "data"
     assert run([admin, "--data-dir", data, "init", "--coach-name", "Bundle Test"], **secret).returncode == 0
     assert run([admin, "--data-dir", data, "demo-data", "--clients", "2"], **secret).returncode == 0
+    checked = run([admin, "--data-dir", data, "verify-audit"], **secret)
+    assert checked.returncode == 0, checked.stderr
+    # The caseload is a team export: refused on a laptop not registered with a team lead's account.
     listing = run([admin, "--data-dir", data, "caseload", "--format", "csv"], **secret)
-    assert listing.returncode == 0, listing.stderr
-    assert listing.stdout.startswith("nhs_number,") and len(listing.stdout.splitlines()) == 3
+    assert listing.returncode == 1 and "team leads" in listing.stderr and listing.stdout == ""
 
 
 def test_bundle_holds_every_resource_unchanged(bundle):
