@@ -180,3 +180,15 @@ def test_a_record_id_is_never_reused(two_teams):
     assert "already exists" in why[again["change_id"]]
     assert "another record or client" in why[elsewhere["change_id"]]
     assert "another record or client" in why[as_client["change_id"]]
+
+
+def test_a_coach_may_relabel_only_their_own_client_with_their_own_account(two_teams):
+    # Registering a laptop stamps its clients with the account's username (store.identity):
+    # that relabel moves nothing, so the server takes it from the client's own coach only.
+    ann, bob, client_id, _ = team_a_client(two_teams)
+    relabel = ann.change(client_id, op="update", coach="ann")
+    assert ann.sync([relabel])["accepted"] == [relabel["change_id"]]
+    taken = bob.change(client_id, op="update", coach="bob")  # bob's own name, ann's client
+    assert "team lead" in reasons(bob.sync([taken]))[taken["change_id"]]
+    with Session(two_teams.engine) as s:
+        assert s.get(User, s.get(Client, client_id).coach_user_id).username == "ann"
