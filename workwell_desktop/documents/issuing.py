@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import tempfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -32,6 +30,7 @@ from ..domain.letters import (
 )
 from ..domain.records import Client, ConsentEvent, FitNote
 from ..domain.vocabulary import COACH_ROLES
+from ..hardening import write_private_bytes
 from .catalogue import AdjustmentCatalogue, load_catalogue
 from .disclosure import (
     DisclosureContext,
@@ -221,23 +220,10 @@ def export_letter(store, letter_id: str, path: Path, password: str | None = None
     # Audited before the file exists: no export goes unrecorded.
     store.record_event("export-letter", f"letter={letter.id},basis={basis},"
                                         f"protected={'yes' if password else 'no'}")
-    _write_atomically(path, data)
+    write_private_bytes(path, data)  # atomic, 0600: it holds client information
     return path
 
 
 def suggested_file_name(letter: EmployerLetter) -> str:
     """The file name offered when saving a letter: its reference only (checked like the text)."""
     return file_name(letter.reference)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".workwell-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
