@@ -4,9 +4,9 @@ Three layers, highest first:
 
 1. **Machine-wide policy**, set by service IT and not changeable by the coach:
    the file ``%ProgramData%\\NHS\\WorkWell\\policy.json`` on Windows (plus the
-   registry values under ``HKLM\\Software\\Policies\\NHS\\WorkWell`` that the MSI
-   writes from its ``SERVER_URL`` and ``IDLE_LOCK_MINUTES`` properties, which win
-   over the file), ``/etc/workwell/policy.json`` elsewhere. These places are fixed:
+   registry values under ``HKLM\\Software\\Policies\\NHS\\WorkWell`` that Group Policy
+   or an Intune profile writes, which win over the file; the MSI writes its own key,
+   below: see 2.), ``/etc/workwell/policy.json`` elsewhere. These places are fixed:
    ``WORKWELL_POLICY_FILE`` names another file for the test-suite and source
    checkouts only, and an installed (frozen) build ignores it.
 2. **Installer defaults** (below the policy, above the coach's own choices).
@@ -206,35 +206,20 @@ def user_settings_path() -> Path:
 
 
 def read_policy_registry() -> dict[str, str]:
-    """Values under HKLM\\Software\\Policies\\NHS\\WorkWell (Windows only; empty elsewhere).
-
-    The MSI writes its SERVER_URL and IDLE_LOCK_MINUTES properties there; a Group
-    Policy or Intune configuration profile can write the same values.
-    """
-    if sys.platform != "win32":
-        return {}
-    import winreg
-
-    found: dict[str, str] = {}
-    try:
-        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, POLICY_REGISTRY_KEY) as key:
-            for spec in SPECS.values():
-                try:
-                    value, _kind = winreg.QueryValueEx(key, spec.registry_name)
-                except FileNotFoundError:
-                    continue
-                found[spec.registry_name] = value if isinstance(value, str) else str(value)
-    except FileNotFoundError:
-        pass
-    return found
+    """Values under HKLM\\Software\\Policies\\NHS\\WorkWell (Windows only; empty elsewhere):
+    Group Policy's or an Intune configuration profile's alone (the MSI writes its own key)."""
+    return _read_machine_key(POLICY_REGISTRY_KEY)
 
 
 def read_installer_defaults_registry() -> dict[str, str]:
-    """Values under HKLM\\Software\\NHS\\WorkWell that the MSI wrote (Windows only; empty elsewhere).
+    """Values under HKLM\\Software\\NHS\\WorkWell that the MSI wrote (Windows only; empty elsewhere)."""
+    return _read_machine_key(INSTALLER_DEFAULTS_KEY)
 
-    Read from the 64-bit view, where the per-machine MSI writes them. Tests put a fake
-    ``winreg`` in ``sys.modules`` (tests/packaging/fake_windows.py).
-    """
+
+def _read_machine_key(key_path: str) -> dict[str, str]:
+    """Every setting's value under ``HKLM\\<key_path>``, read from the 64-bit view (where a
+    per-machine MSI and Group Policy write on 64-bit Windows), even from a 32-bit process.
+    Tests put a fake ``winreg`` in ``sys.modules`` (tests/packaging/fake_windows.py)."""
     if sys.platform != "win32":
         return {}
     import winreg
@@ -242,7 +227,7 @@ def read_installer_defaults_registry() -> dict[str, str]:
     access = winreg.KEY_READ | getattr(winreg, "KEY_WOW64_64KEY", 0)
     found: dict[str, str] = {}
     try:
-        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, INSTALLER_DEFAULTS_KEY, 0, access) as key:
+        with winreg.OpenKey(winreg.HKEY_LOCAL_MACHINE, key_path, 0, access) as key:
             for spec in SPECS.values():
                 try:
                     value, _kind = winreg.QueryValueEx(key, spec.registry_name)
