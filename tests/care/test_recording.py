@@ -20,7 +20,6 @@ from workwell_desktop.services.assessments import (
     build_assessment,
     correct_assessment,
     load_safety_guidance,
-    measure_range,
     record_assessment,
 )
 from workwell_desktop.store import ImmutableRecord, InvalidRecord
@@ -205,11 +204,11 @@ def test_build_does_not_save(store, client):
 
 
 def test_measure_ranges_come_from_the_definitions():
-    assert measure_range(get_instrument("phq9")) == (0, 27)
-    assert measure_range(get_instrument("wsas")) == (0, 40)
-    assert measure_range(get_instrument("ons4")) == (0, 10)
-    assert measure_range(get_instrument("work_ability")) == (0, 10)
-    low, high = measure_range(get_instrument("swemwbs"))
+    assert get_instrument("phq9").score_range() == (0, 27)
+    assert get_instrument("wsas").score_range() == (0, 40)
+    assert get_instrument("ons4").score_range() == (0, 10)
+    assert get_instrument("work_ability").score_range() == (0, 10)
+    low, high = get_instrument("swemwbs").score_range()
     assert low == score("swemwbs", [1] * 7).total and high == score("swemwbs", [5] * 7).total
 
 

@@ -11,14 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-
-# Scoring rule kinds a definition file may name.
-SUM = "sum"
-SUM_THEN_LOOKUP = "sum_then_lookup"
-PER_ITEM_BANDS = "per_item_bands"
-SINGLE_ITEM = "single_item"
-UNSCORED = "none"
-SCORING_KINDS = (SUM, SUM_THEN_LOOKUP, PER_ITEM_BANDS, SINGLE_ITEM, UNSCORED)
+from typing import Any, ClassVar
 
 # How an item is answered: pick one of its options (an integer value), or free text.
 RESPONSE_OPTIONS = "options"
@@ -125,9 +118,47 @@ class MissingRule:
     enabled: bool = True
 
 
+class ScoringKind:
+    """One kind of scoring rule a definition file may name (``"sum"``, ``"per_item_bands"``...):
+    how its part of ``scoring`` is checked, how answers are scored, the lowest and highest
+    score, and how a result is said. The kinds are in ``kinds.py``; a new kind is one
+    subclass there (the loader, the scorer, the services and the runner ask it)."""
+
+    name: ClassVar[str]
+    scored: ClassVar[bool] = True
+    per_item: ClassVar[bool] = False  # each item banded (and charted) on its own, no total
+    prorates: ClassVar[bool] = False  # a published missing-items rule may fill unanswered items
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            SCORING_KINDS[cls.name] = cls()
+
+    def parse(self, entry: dict[str, Any], items: tuple[Item, ...]) -> ScoringRule:
+        """The checked rule from the definition's ``scoring`` object (raises checks.Problem)."""
+        raise NotImplementedError
+
+    def result(self, instrument: Instrument, values: tuple[int | None, ...],
+               common: dict[str, Any]) -> ScoreResult:
+        """The result of checked answers (``common``: the fields every result has)."""
+        raise NotImplementedError
+
+    def score_range(self, instrument: Instrument) -> tuple[float, float]:
+        raise NotImplementedError
+
+    def describe(self, instrument: Instrument, result: ScoreResult) -> tuple[str, str]:
+        """What the coach reads: the score line and the band line(s)."""
+        raise NotImplementedError
+
+
+# Every kind by the name a definition file gives; filled as kinds.py defines them (the
+# loader imports kinds.py, so they are all here before any instrument is read).
+SCORING_KINDS: dict[str, ScoringKind] = {}
+
+
 @dataclass(frozen=True)
 class ScoringRule:
-    kind: str
+    kind: str  # a key of SCORING_KINDS
     bands: tuple[Band, ...] = ()
     # sum_then_lookup: raw total -> converted (reported) total
     table: Mapping[int, float] = field(default_factory=lambda: _EMPTY, hash=False)
@@ -155,8 +186,27 @@ class Instrument:
     path: Path | None = field(default=None, compare=False)
 
     @property
+    def kind(self) -> ScoringKind:
+        return SCORING_KINDS[self.scoring.kind]
+
+    @property
     def scored(self) -> bool:
-        return self.scoring.kind != UNSCORED
+        return self.kind.scored
+
+    def score_range(self) -> tuple[float, float]:
+        """The lowest and highest score this instrument can give (for charts and 'out of')."""
+        return self.kind.score_range(self)
+
+    def describe(self, result: ScoreResult) -> tuple[str, str]:
+        """The score line and the band line(s) of a result, as the coach reads them."""
+        return self.kind.describe(self, result)
+
+    def risk_messages(self, item_id: str, value: int | None) -> list[str]:
+        """The messages of this instrument's flag rules that one answer raises (so the
+        runner can open the safety prompt the moment it is given)."""
+        if value is None:
+            return []
+        return [rule.message for rule in self.flags if rule.item == item_id and rule.applies_to(value)]
 
     def item(self, item_id: str) -> Item:
         for item in self.items:
@@ -223,3 +273,13 @@ class ScoreResult:
     @property
     def has_risk_flag(self) -> bool:
         return bool(self.flags)
+
+    def band_text(self) -> str:
+        """The band and its description, said once ("Moderate – ..." or the description
+        alone when it already names the band)."""
+        if not self.band:
+            return ""
+        description = self.band_description or ""
+        if self.band.lower() in description.lower():
+            return description  # "Moderately severe depression (15-19)" already names the band
+        return f"{self.band} \u2013 {description}" if description else self.band

@@ -11,26 +11,9 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Sequence
-from fractions import Fraction
-from math import floor
-from types import MappingProxyType
+from typing import Any
 
-from .model import (
-    PER_ITEM_BANDS,
-    SUM_THEN_LOOKUP,
-    Band,
-    Flag,
-    Instrument,
-    ItemScore,
-    ScoreResult,
-)
-
-
-def _band_for(bands: tuple[Band, ...], score: float) -> Band | None:
-    for band in bands:
-        if band.contains(score):
-            return band
-    return None
+from .model import Flag, Instrument, ScoreResult
 
 
 def _numbers(values: Sequence[int]) -> str:
@@ -138,54 +121,19 @@ class Scorer:
         service has not switched on (``enabled: false``): for a record made where it is."""
         instrument = self.instrument
         if not instrument.scored:
-            raise ValueError(
-                f"{instrument.short_name} ({instrument.id}) is unscored: its answers are "
-                "recorded as they are given, not scored"
-            )
+            instrument.kind.result(instrument, (), {})  # raises: the kind says why
         values = self._checked(answers)
         missing = self._check_missing(values, use_published_prorating)
-        flags = self.raised_flags(values)
-        scoring = instrument.scoring
-        common = dict(
+        common: dict[str, Any] = dict(
             instrument_id=instrument.id,
             instrument_version=instrument.version,
-            flags=flags,
+            flags=self.raised_flags(values),
             answers=values,
             missing_items=missing,
             prorated=bool(missing),
         )
-        if scoring.kind == PER_ITEM_BANDS:
-            subscales = {}
-            for item, value in zip(instrument.items, values, strict=True):
-                band = _band_for(scoring.band_sets[item.band_set], value)
-                subscales[item.id] = ItemScore(
-                    item.id, item.label, value, band.label if band else None
-                )
-            summary = "; ".join(f"{s.label}: {s.band}" for s in subscales.values())
-            return ScoreResult(
-                total=None,
-                raw=None,
-                band=summary,
-                subscales=MappingProxyType(subscales),
-                **common,
-            )
-
-        answered = [v for v in values if v is not None]
-        raw = sum(answered)
-        if missing:
-            # Prorate: the answered items' mean stands in for each missing one.
-            exact = Fraction(raw * len(values), len(answered))
-            raw = floor(exact + Fraction(1, 2))
-        # sum and single_item report the raw total; sum_then_lookup converts it.
-        total: int | float = scoring.table[raw] if scoring.kind == SUM_THEN_LOOKUP else raw
-        band = _band_for(scoring.bands, total)
-        return ScoreResult(
-            total=total,
-            raw=raw,
-            band=band.label if band else None,
-            band_description=(band.description or None) if band else None,
-            **common,
-        )
+        # What the scores are (a sum, a converted sum, each item banded) is the kind's.
+        return instrument.kind.result(instrument, values, common)
 
 
 def score_answers(instrument: Instrument, answers: Sequence[int | None], *,

@@ -34,7 +34,7 @@ from ..domain.assessments import (
 )
 from ..instruments import Instrument, ScoreResult, get_instrument, raised_flags
 from ..instruments.derived import derive_assessment
-from ..instruments.model import PER_ITEM_BANDS, RESPONSE_TEXT, SUM_THEN_LOOKUP
+from ..instruments.model import RESPONSE_TEXT
 from ..paths import resource_path
 from ..store.errors import InvalidRecord
 
@@ -101,28 +101,6 @@ def safety_guidance_for_prompt() -> tuple[SafetyGuidance, str]:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def measure_range(instrument: Instrument) -> tuple[float, float]:
-    """The lowest and highest score an instrument can give (for charts and 'out of')."""
-    items = instrument.items
-    kind = instrument.scoring.kind
-    if kind == SUM_THEN_LOOKUP and instrument.scoring.table:
-        values = list(instrument.scoring.table.values())
-        return min(values), max(values)
-    if kind == PER_ITEM_BANDS or len(items) == 1:
-        values = [v for item in items for v in item.values]
-        return (min(values), max(values)) if values else (0, 0)
-    return (sum(min(item.values) for item in items if item.values),
-            sum(max(item.values) for item in items if item.values))
-
-
-def risk_flags_for_answer(instrument: Instrument, item_id: str, value: int | None) -> list[str]:
-    """The messages of the instrument's own flag rules that this one answer raises,
-    so the runner can open the safety prompt the moment it is given."""
-    if value is None:
-        return []
-    return [rule.message for rule in instrument.flags if rule.item == item_id and rule.applies_to(value)]
 
 
 def prorated_text(missing_items: Sequence[int]) -> str:
@@ -321,9 +299,9 @@ def measure_trends(assessments: Sequence[Assessment]) -> list[MeasureTrend]:
             continue  # a measure this installation no longer has: still listed, not charted
         if not instrument.scored:
             continue
-        lowest, highest = measure_range(instrument)
+        lowest, highest = instrument.score_range()
         done = by_measure[instrument_id]
-        if instrument.scoring.kind == PER_ITEM_BANDS:
+        if instrument.kind.per_item:
             for position, item in enumerate(instrument.items):
                 trends.append(trend(
                     f"{instrument.id}:{item.id}", f"{instrument.short_name} {item.label.lower()}", done,

@@ -45,7 +45,7 @@ from ...domain.assessments import (
 from ...domain.records import Client, new_id
 from ...domain.risk import RiskEvent
 from ...instruments import Instrument, ScoreResult, get_instrument
-from ...instruments.model import PER_ITEM_BANDS, RESPONSE_TEXT, SUM_THEN_LOOKUP
+from ...instruments.model import RESPONSE_TEXT
 from ...services import assessments as service
 from ...services import safety as safety_service
 from ...store import InvalidRecord, StoreError
@@ -364,7 +364,7 @@ class AssessmentRunner(QDialog):
         if radio is not None:
             radio.setFocus()
         self._update_risk_banner()
-        if service.risk_flags_for_answer(self.instrument, item.id, value):
+        if self.instrument.risk_messages(item.id, value):
             self._write_risk_answer(item.id, value)
             if self.safety is None:
                 self.open_safety_prompt()
@@ -455,7 +455,7 @@ class AssessmentRunner(QDialog):
     def risk_messages(self) -> list[str]:
         messages = []
         for item, value in zip(self.instrument.items, self.answers, strict=True):
-            for message in service.risk_flags_for_answer(self.instrument, item.id, value):
+            for message in self.instrument.risk_messages(item.id, value):
                 if message not in messages:
                     messages.append(message)
         return messages
@@ -626,22 +626,9 @@ class AssessmentRunner(QDialog):
             self.flags_label.setVisible(bool(self.risk_messages()))
             self.answers_label.setText(self._unscored_summary())
             return
-        low, high = service.measure_range(instrument)
-        kind = instrument.scoring.kind
-        if kind == PER_ITEM_BANDS:
-            self.score_label.setText(f"{instrument.short_name}: each question on its own")
-            lines = [f"{s.label}: {s.score} out of {number_text(high)} \u2013 {s.band}"
-                     for s in result.subscales.values()]
-            self.band_label.setText("\n".join(lines))
-        elif kind == SUM_THEN_LOOKUP:
-            self.score_label.setText(
-                f"{instrument.short_name} metric score {number_text(result.total)} "
-                f"(raw score {result.raw})")
-            self.band_label.setText(self._band_text(result))
-        else:
-            self.score_label.setText(f"{instrument.short_name} score {number_text(result.total)} "
-                                     f"out of {number_text(high)}")
-            self.band_label.setText(self._band_text(result))
+        headline, bands = instrument.describe(result)  # the kind says how its score reads
+        self.score_label.setText(headline)
+        self.band_label.setText(bands)
         if result.prorated:
             self.score_label.setText(self.score_label.text() + " (prorated)")
             self.band_label.setText(
@@ -654,15 +641,6 @@ class AssessmentRunner(QDialog):
         self.flags_label.setVisible(bool(result.flags))
         self.answers_label.setText("Answers: " + ", ".join(
             f"{i}: {DASH if a is None else a}" for i, a in enumerate(self.answers, 1)))
-
-    @staticmethod
-    def _band_text(result: ScoreResult) -> str:
-        if not result.band:
-            return ""
-        description = result.band_description or ""
-        if result.band.lower() in description.lower():
-            return description  # "Moderately severe depression (15-19)" already names the band
-        return f"{result.band} \u2013 {description}" if description else result.band
 
     def _change_text(self) -> str:
         baseline = service.baseline_of([a for a in self._earlier
