@@ -21,10 +21,13 @@ run: $(STAMP)
 test: $(STAMP)
 	bash packaging/debian-deps.sh test
 	$(VENV)/bin/ruff check workwell_desktop tests bench
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, then mypy over the non-GUI packages (their list is [tool.mypy] files in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check workwell_desktop tests bench
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -173,7 +173,8 @@ def _program_data() -> str:
 
     csidl_common_appdata = 35
     buffer = ctypes.create_unicode_buffer(1024)
-    found = ctypes.windll.shell32.SHGetFolderPathW(None, csidl_common_appdata, None, 0, buffer)
+    found = ctypes.windll.shell32.SHGetFolderPathW(  # type: ignore[attr-defined]  # Windows only
+        None, csidl_common_appdata, None, 0, buffer)
     if found == 0 and buffer.value:
         return buffer.value
     return r"C:\ProgramData"

@@ -154,7 +154,7 @@ def test_unknown_record_types_are_kept_not_lost(two_devices):
 
 
 def test_local_edits_after_a_pull_stamp_after_what_was_seen(two_devices, monkeypatch):
-    import workwell_desktop.store.clock as clock
+    import workwell_desktop.domain.clock as clock
 
     a, b = two_devices
     c = new_client(a)
@@ -242,7 +242,7 @@ def test_an_edit_made_twice_without_seeing_the_other_keeps_the_conflict_open_on_
 
 
 def test_a_skewed_clock_cannot_hide_a_concurrent_edit(two_devices, monkeypatch):
-    import workwell_desktop.store.clock as clock
+    import workwell_desktop.domain.clock as clock
 
     a, b = two_devices
     c = new_client(a)

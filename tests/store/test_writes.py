@@ -123,7 +123,7 @@ def test_records_must_belong_to_a_client_on_the_caseload(store):
 
 
 def test_change_stamps_increase_even_if_the_clock_goes_back(store, monkeypatch):
-    import workwell_desktop.store.clock as clock
+    import workwell_desktop.domain.clock as clock
 
     c = store.add(client())
     store.update(Client, c.id, employer="A")

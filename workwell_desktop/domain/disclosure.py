@@ -331,7 +331,8 @@ class _Collector:
     """Adds a finding for a span of one field, once (a span inside an earlier one is skipped)."""
 
     def __init__(self, label: str, text: str, findings: list[Finding]):
-        self.label, self.text, self.findings, self.seen = label, text, findings, []
+        self.label, self.text, self.findings = label, text, findings
+        self.seen: list[tuple[int, int]] = []
 
     def __call__(self, start: int, end: int, what: str) -> None:
         if any(s <= start < e for s, e in self.seen):

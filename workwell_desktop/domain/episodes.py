@@ -103,10 +103,10 @@ class Journey:
         return self.current.end if self.current else None
 
     def outcome_for(self, timepoint: str) -> FollowUpOutcome | None:
-        end = self.discharge
-        if end is None:
+        end, current = self.discharge, self.current
+        if end is None or current is None:
             return None
-        chain = _chain_ids(end, self.current.discharges)
+        chain = _chain_ids(end, current.discharges)
         found = [o for o in self.outcomes if o.discharge_id in chain and o.timepoint == timepoint]
         return max(found, key=lambda o: (o.recorded_at, o.id), default=None)
 
@@ -120,7 +120,8 @@ def _current(records: Iterable) -> list:
 def _chain_ids(discharge: Discharge, versions: Iterable[Discharge]) -> set[str]:
     """The ids of a discharge and every version it corrects."""
     by_id = {d.id: d for d in versions}
-    ids, at = set(), discharge
+    ids: set[str] = set()
+    at: Discharge | None = discharge
     while at is not None and at.id not in ids:
         ids.add(at.id)
         at = by_id.get(at.supersedes)
@@ -192,9 +193,9 @@ def episodes_of(referrals: Iterable[Referral], discharges: Iterable[Discharge],
 
 def _follow_ups(episode: Episode | None, outcomes: list[FollowUpOutcome], assessments,
                 today: date | None) -> tuple[FollowUp, ...]:
-    end = episode.end if episode else None
-    if end is None:
+    if episode is None or episode.end is None:
         return ()
+    end = episode.end
     chain = _chain_ids(end, episode.discharges)
     shown = []
     for follow in follow_ups(end.discharged_on, assessments, today):
@@ -217,8 +218,11 @@ def journey(referrals: Iterable[Referral], discharges: Iterable[Discharge],
     outcomes = _current(outcomes)
     # Only the participation decision matters here (the caseload asks for thousands).
     participation = deciding_events(consents).get(("participation", ""))
-    withdrawn = participation is not None and participation.action == "withdrawn"
-    withdrawn_at = participation.recorded_at if withdrawn else ""
+    withdrawn_by = ""
+    withdrawn_at = ""
+    if participation is not None and participation.action == "withdrawn":
+        withdrawn_at, withdrawn_by = participation.recorded_at, participation.recorded_by
+    withdrawn = bool(withdrawn_at)
     status = "no_referral"
     if episodes:
         last = episodes[-1]
@@ -231,8 +235,7 @@ def journey(referrals: Iterable[Referral], discharges: Iterable[Discharge],
     if status == "discharged" and follow and all(f.status == "done" for f in follow):
         status = "followed_up"
         episodes[-1] = replace(episodes[-1], stage=status)
-    return Journey(tuple(episodes), status, withdrawn_at,
-                   participation.recorded_by if withdrawn else "", follow, tuple(outcomes))
+    return Journey(tuple(episodes), status, withdrawn_at, withdrawn_by, follow, tuple(outcomes))
 
 
 # ----- what the caseload, header and reports show -------------------------------------

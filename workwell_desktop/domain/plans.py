@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, Generic, TypeVar
 
 from . import validation as v
 from .records import Record, _collect
@@ -326,14 +326,17 @@ def value_label(cls: type[PlanEntry], name: str, value: str) -> str:
 
 # ----- versions to what the coach sees -------------------------------------------------
 
+Entry = TypeVar("Entry", bound=PlanEntry)
+
+
 @dataclass(frozen=True)
-class VersionedItem:
+class VersionedItem(Generic[Entry]):
     """One plan entry: the version shown, all its versions (oldest first), and any other
     latest version made on another device without seeing the one shown."""
 
-    current: PlanEntry
-    versions: tuple[PlanEntry, ...]
-    unseen: tuple[PlanEntry, ...] = ()
+    current: Entry
+    versions: tuple[Entry, ...]
+    unseen: tuple[Entry, ...] = ()
 
     @property
     def item_id(self) -> str:
@@ -354,13 +357,13 @@ def replaced_ids(records: Iterable[PlanEntry]) -> set[str]:
     return replaced
 
 
-def versioned_items(records: Iterable[PlanEntry]) -> list[VersionedItem]:
+def versioned_items(records: Iterable[Entry]) -> list[VersionedItem[Entry]]:
     """Group versions by entry; each entry's shown version is its latest unreplaced one,
     and every other unreplaced version is ``unseen`` (whatever the clocks said).
 
     Oldest entry first (by when it was first recorded).
     """
-    by_item: dict[str, list[PlanEntry]] = defaultdict(list)
+    by_item: dict[str, list[Entry]] = defaultdict(list)
     records = list(records)
     replaced = replaced_ids(records)
     for record in records:

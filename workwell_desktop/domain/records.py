@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import ClassVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from . import validation as v
 from .vocabulary import (
@@ -34,6 +34,8 @@ from .vocabulary import (
 )
 
 Errors = dict[str, str]
+# "A record of the type asked for": store.get(Client, ...) is a Client to the type checker.
+AnyRecord = TypeVar("AnyRecord", bound="Record")
 
 
 def new_id() -> str:
@@ -152,7 +154,7 @@ class Client(Record):
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
 
-    def normalised(self) -> Client:
+    def normalised(self) -> Self:
         """The stored form: NHS number digits only, postcode spaced, names trimmed."""
         from dataclasses import replace
 
@@ -362,7 +364,7 @@ class ConsentEvent(Record):
     corrected_at: str = ""
     moved: str = ""  # "out" / "in" when moved between clients (journey_records.MOVE_DIRECTIONS)
 
-    def normalised(self) -> ConsentEvent:
+    def normalised(self) -> Self:
         """The event with ``recorded_at`` in its one stored form (UTC), when readable."""
         moment = parse_moment(self.recorded_at)
         return replace(self, recorded_at=utc_moment_text(moment)) if moment else self
@@ -388,3 +390,21 @@ class ConsentEvent(Record):
         if self.scope != "share_service" and self.service_name.strip():
             errors["service_name"] = "Only sharing with a named service names a service."
         return errors
+
+
+def client_id_of(record: Record) -> str:
+    """The client a record belongs to: a client is its own; every other type names one.
+    Sync shares and scopes records per client."""
+    if isinstance(record, Client):
+        return record.id
+    client_id = getattr(record, "client_id", None)  # every other record type names its client
+    if not isinstance(client_id, str):
+        raise TypeError(f"a {record.record_type} record names no client")
+    return client_id
+
+
+def new_version(record: AnyRecord, **changes: Any) -> AnyRecord:
+    """A copy of ``record`` with ``changes``: a new version, a correction, a move. Which
+    fields a correction may carry depends on the record's type, so the names are checked
+    when it runs (``dataclasses.replace`` refuses a field the type does not have)."""
+    return replace(record, **changes)

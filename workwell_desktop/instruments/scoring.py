@@ -111,9 +111,9 @@ class Scorer:
         (the initial assessment's risk question has a flag but no score)."""
         values = self._checked(answers)
         return tuple(
-            Flag(rule.id, rule.item, position + 1, values[position], rule.message)
+            Flag(rule.id, rule.item, position + 1, answer, rule.message)
             for rule, position in self._flags
-            if values[position] is not None and rule.applies_to(values[position])
+            if (answer := values[position]) is not None and rule.applies_to(answer)
         )
 
     def __call__(self, answers: object, *, use_published_prorating: bool = False) -> ScoreResult:

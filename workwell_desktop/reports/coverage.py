@@ -79,7 +79,8 @@ class CoachCoverage:
         if not self.on_server or not self.laptops:
             return None
         moments = [laptop.last_sync_at for laptop in self.laptops]
-        return None if any(m is None for m in moments) else min(moments)
+        known = [m for m in moments if m is not None]
+        return min(known) if len(known) == len(moments) else None
 
     @property
     def waiting(self) -> int:
@@ -171,7 +172,9 @@ def load(store) -> Coverage:
     received = _moment(data.get("received_at"))
     coaches: dict[str, CoachCoverage] = {}
     display: dict[str, str] = {}
-    members = data.get("members") if isinstance(data.get("members"), list) else []
+    members = data.get("members")
+    if not isinstance(members, list):
+        members = []
     for member in members[:10_000]:
         if not isinstance(member, dict):
             continue
@@ -180,7 +183,9 @@ def load(store) -> Coverage:
             continue
         name = name.strip() if isinstance(name, str) and name.strip() else username
         laptops = []
-        devices = member.get("devices") if isinstance(member.get("devices"), list) else []
+        devices = member.get("devices")
+        if not isinstance(devices, list):
+            devices = []
         for device in devices[:1000]:
             if not isinstance(device, dict) or not isinstance(device.get("device_id"), str):
                 continue

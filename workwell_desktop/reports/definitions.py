@@ -219,7 +219,9 @@ def measure_label(measure: str) -> str:
     if found is None:
         return measure
     figure, code = found
-    return figure.label if code is None else figure.part_label.format(figure.parts[code])
+    if code is None or figure.parts is None:
+        return figure.label
+    return figure.part_label.format(figure.parts[code])
 
 
 def measure_definition(measure: str) -> str:
@@ -228,7 +230,7 @@ def measure_definition(measure: str) -> str:
     if found is None:
         return ""
     figure, code = found
-    if code is None:
+    if code is None or figure.parts is None:
         return figure.definition
     return f"{figure.definition} This line: {figure.parts[code]} ({code})."
 

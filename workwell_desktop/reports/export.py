@@ -86,14 +86,14 @@ def xlsx_bytes(report: Report) -> bytes:
     about = book.active
     about.title = "About"
     team = isinstance(report, Summary)
-    period = report.week_period if team else report.period
+    period = report.week_period if isinstance(report, Summary) else report.period
     about.append([f"{report.service_name}: WorkWell weekly summary"
                   + ("" if team else " for commissioners")])
     about["A1"].font = Font(bold=True, size=14)
     about.append(["Service", _text_cell(report.service_name)])
     about.append(["Period", f"{period.label}: Monday {period.start:%d %B %Y} to Sunday "
                             f"{period.end:%d %B %Y}"])
-    if team:
+    if isinstance(report, Summary):
         about.append(["Also", "; ".join(f"{p.label}: {p.start:%d %b %Y} to {p.end:%d %b %Y}"
                                         for p in report.periods[1:])])
         about.append(["Audience", TEAM_NOTICE])
@@ -122,7 +122,7 @@ def xlsx_bytes(report: Report) -> bytes:
     for width, column in zip((24, 26, 44, 14), "ABCD", strict=True):
         tidy.column_dimensions[column].width = width
 
-    if team:
+    if isinstance(report, Summary):
         for one in report.periods:
             sheet = book.create_sheet(one.label[:31])
             sheet.append(["Measure", *(_text_cell(report.scope_name(s)) for s in report.scopes)])

@@ -388,14 +388,22 @@ class _Counter:
         from .definitions import figure_of
 
         for measure in measure_order():
-            counted = figure_of(measure).kind in ("count", "stock")
+            figure = figure_of(measure)
+            counted = figure is not None and figure.kind in ("count", "stock")
             for figures in self.values.values():
                 figures[measure] = 0 if counted else None
+
+    def count(self, scope: str, measure: str) -> int | float:
+        """A counted figure so far (0 before the first); counts are numbers, never text."""
+        so_far = self.values[scope].get(measure) or 0
+        if isinstance(so_far, str):
+            raise TypeError(f"{measure} is a count, not {so_far!r}")
+        return so_far
 
     def add(self, coach: str, measure: str, amount: int = 1) -> None:
         for scope in (coach, SERVICE):
             if scope in self.values:
-                self.values[scope][measure] = (self.values[scope].get(measure) or 0) + amount
+                self.values[scope][measure] = self.count(scope, measure) + amount
 
     def collect(self, coach: str, key: str, item) -> None:
         for scope in (coach, SERVICE):
@@ -413,7 +421,7 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload, de
     def inside(day: str) -> bool:
         return bool(day) and start <= day <= end
 
-    started: dict[str, dict[str, str]] = {}  # client -> first contact day in the period
+    started: dict[str, str] = {}  # client -> first contact day in the period
     for cid, client_referrals in data.referrals.items():
         coach = coach_of.get(cid, UNASSIGNED)
         for ref in client_referrals:
@@ -511,7 +519,7 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload, de
             if changes:
                 c.values[scope][f"mean_change:{measure}"] = round(sum(changes) / len(changes), 2)
                 c.values[scope][f"percent_improved:{measure}"] = round(
-                    100 * (c.values[scope][f"improved:{measure}"] or 0) / len(changes), 1)
+                    100 * c.count(scope, f"improved:{measure}") / len(changes), 1)
 
     for cid, day, consent_scope in data.withdrawals:
         if inside(day):

@@ -128,8 +128,10 @@ def protect(true: dict[str, Value]) -> dict[str, Value]:
     for measure, value in true.items():
         if not is_count(measure):
             continue
-        value = value or 0
-        published[measure] = 0 if value == 0 else SMALL if value < THRESHOLD else round_to_base(value)
+        count = value or 0
+        if not isinstance(count, int):
+            raise TypeError(f"{measure} is a count, not {count!r}")
+        published[measure] = 0 if count == 0 else SMALL if count < THRESHOLD else round_to_base(count)
     for _ in range(len(published) + 1):
         problems = exposed(published)
         if not problems:
@@ -165,9 +167,11 @@ def _hide_next(published: dict[str, Value], true: dict[str, Value], cell: str) -
 def _derived(measure: str, true: dict[str, Value], published: dict[str, Value]) -> Value:
     base = base_of(measure)
     shown = published.get(base) if base else None
-    if not isinstance(shown, int) or shown == 0:
+    if base is None or not isinstance(shown, int) or shown == 0:
         return None if true.get(measure) is None else SMALL
     people = true.get(base) or 0
+    if isinstance(people, str):  # the true figures are numbers; only published ones say SMALL
+        raise TypeError(f"{base} is a count, not {people!r}")
     if measure.startswith("percent_improved:"):
         improved = published.get(f"improved:{measure.partition(':')[2]}")
         return round(100 * improved / shown) if isinstance(improved, int) else SMALL
@@ -231,7 +235,7 @@ def publication(summary: Summary) -> Publication:
     values: dict[str, Value] = {}
     for measure in measure_order():
         figure = figure_of(measure)
-        if not figure.publish:
+        if figure is None or not figure.publish:
             continue
         values[measure] = published[measure] if is_count(measure) else _derived(measure, true, published)
     return Publication(summary.service_name, period, values, coverage_statement(summary), summary.made_at)

@@ -38,7 +38,9 @@ class SyncEnvelope(wire.SyncRequest):
     """``wire.SyncRequest`` with changes left raw: each is validated on its own, so one bad
     change is rejected with a reason instead of failing the whole batch."""
 
-    changes: list[dict[str, Any]] = Field(default_factory=list, max_length=wire.MAX_PUSH)
+    # Re-declared on purpose (pydantic allows it; mypy sees a narrower base type).
+    changes: list[dict[str, Any]] = Field(  # type: ignore[assignment]
+        default_factory=list, max_length=wire.MAX_PUSH)
 
 
 def _errors(error: ValidationError) -> list[dict[str, Any]]:
@@ -151,10 +153,11 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
                     return None
                 auth.signin_succeeded(session, body.username, source)
                 device, token = auth.register_device(session, user, body.device_name)
-                reply = wire.RegisterResponse(
+                # Validated like every reply (the stored role is text; the wire's is one of two).
+                reply = wire.RegisterResponse.model_validate(dict(
                     device_id=device.id, token=token, username=user.username,
                     display_name=user.display_name, role=user.role,
-                    team=auth.team_name(session, user.team_id))
+                    team=auth.team_name(session, user.team_id)))
                 session.commit()
                 return reply
 

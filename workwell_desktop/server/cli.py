@@ -71,28 +71,28 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
 
     adm = sub.add_parser("admin", help="teams, users and devices")
-    adm = adm.add_subparsers(dest="action", required=True)
-    p = adm.add_parser("create-team", parents=[common])
+    actions = adm.add_subparsers(dest="action", required=True)
+    p = actions.add_parser("create-team", parents=[common])
     p.add_argument("name")
-    p = adm.add_parser("create-user", parents=[common], help="password from stdin (one line) or prompted")
+    p = actions.add_parser("create-user", parents=[common], help="password from stdin (one line) or prompted")
     p.add_argument("username")
     p.add_argument("--team", required=True)
     p.add_argument("--role", required=True, choices=["coach", "team_lead"])
     p.add_argument("--display-name", default="")
-    p = adm.add_parser("reset-password", parents=[common], help="password from stdin or prompted")
+    p = actions.add_parser("reset-password", parents=[common], help="password from stdin or prompted")
     p.add_argument("username")
-    p = adm.add_parser("revoke-device", parents=[common])
+    p = actions.add_parser("revoke-device", parents=[common])
     p.add_argument("device_id")
-    adm.add_parser("list-devices", parents=[common])
-    p = adm.add_parser("move-client", parents=[common], help="give a client to a coach (any team)")
+    actions.add_parser("list-devices", parents=[common])
+    p = actions.add_parser("move-client", parents=[common], help="give a client to a coach (any team)")
     p.add_argument("client_id")
     p.add_argument("--coach", required=True, metavar="USERNAME")
-    p = adm.add_parser("set-scope", parents=[common],
+    p = actions.add_parser("set-scope", parents=[common],
                        help="what each laptop holds: caseload (own clients and shares; the default) or team")
     p.add_argument("scope", choices=["caseload", "team"])
     for name, what in (("share-client", "share a client with a colleague (cover during leave)"),
                        ("unshare-client", "stop sharing a client")):
-        p = adm.add_parser(name, parents=[common], help=what)
+        p = actions.add_parser(name, parents=[common], help=what)
         p.add_argument("client_id")
         p.add_argument("--with", dest="with_user", required=True, metavar="USERNAME")
     return parser

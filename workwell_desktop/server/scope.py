@@ -82,7 +82,7 @@ def coach_changed(session: Session, client_id: str, old_user_id: int | None, new
     scope = current(session)
     if scope == "team" or old_user_id == new_user_id:
         return
-    team_id = session.scalar(select(Client.team_id).where(Client.id == client_id))
+    team_id = session.execute(select(Client.team_id).where(Client.id == client_id)).scalar_one()
     if old_user_id is not None and not sees(session, old_user_id, client_id, scope):
         leave(session, team_id, client_id, old_user_id)
     if new_user_id is not None and not _saw_before(session, new_user_id, client_id, old_user_id):
@@ -103,7 +103,7 @@ def share(session: Session, client_id: str, user_id: int) -> bool:
         session.flush()
     if already:
         return False
-    enter(session, session.get(Client, client_id).team_id, client_id, user_id)
+    enter(session, session.get_one(Client, client_id).team_id, client_id, user_id)
     return True
 
 
@@ -115,7 +115,7 @@ def unshare(session: Session, client_id: str, user_id: int) -> bool:
     session.delete(found)
     session.flush()
     if not sees(session, user_id, client_id):
-        leave(session, session.get(Client, client_id).team_id, client_id, user_id)
+        leave(session, session.get_one(Client, client_id).team_id, client_id, user_id)
     return True
 
 

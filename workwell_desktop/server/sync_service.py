@@ -262,7 +262,8 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any],
 
     # Every team a change may be fed to is locked up front, in id order (see lock_teams).
     client_ids = sorted({c.client_id for c, _ in candidates})
-    teams = session.scalars(select(Client.team_id).where(Client.id.in_(client_ids))) if client_ids else []
+    teams = list(session.scalars(select(Client.team_id).where(Client.id.in_(client_ids)))) \
+        if client_ids else []
     locked = {device.team_id, *teams}
     lock_teams(session, locked)
     ids = [c.change_id for c, _ in candidates]
@@ -376,9 +377,10 @@ class _Ledger:
             if target_team is None or target_team != self.client_team.get(change.client_id):
                 return "merged_into must name another client of the same team"
             # Only the same person: a merge shows one client's history under the other's.
-            target = self.session.get(Record, merged_into)
+            merged_with = self.session.get(Record, merged_into)
             mine = {**(bound["state"] if bound else {}), **change.payload}
-            if target is None or json.loads(target.state).get("nhs_number") != mine.get("nhs_number"):
+            if merged_with is None or \
+                    json.loads(merged_with.state).get("nhs_number") != mine.get("nhs_number"):
                 return "merged_into must name a client with the same NHS number"
         if change.record_type == "client" and change.op == "update" and "coach" in change.payload:
             return self._coach_change(change, device)

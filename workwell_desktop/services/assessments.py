@@ -17,7 +17,7 @@ a :class:`~workwell_desktop.store.Store`, or the GUI's wrapper that announces sa
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -174,8 +174,9 @@ def build_assessment(client_id: str, instrument_id: str, answers: Sequence[int |
         safety_action=safety_action.to_json() if safety_action else "",
         supersedes=supersedes,
         correction_reason=correction_reason.strip(),
-        **({"id": record_id} if record_id else {}),
     )
+    if record_id:
+        record.id = record_id  # a correction being rebuilt keeps the id it was shown with
     # The one scoring path (instruments.derived): the same function the store and sync
     # use to check what is saved. The service's prorating choice applies here.
     try:
@@ -305,11 +306,16 @@ def measure_trends(assessments: Sequence[Assessment]) -> list[MeasureTrend]:
             for position, item in enumerate(instrument.items):
                 trends.append(trend(
                     f"{instrument.id}:{item.id}", f"{instrument.short_name} {item.label.lower()}", done,
-                    lambda a, p=position: a.answers[p] if p < len(a.answers) else None, lowest, highest))
+                    _answer_at(position), lowest, highest))
         else:
             trends.append(trend(instrument.id, instrument.short_name, done, lambda a: a.total,
                                 lowest, highest))
     return trends
+
+
+def _answer_at(position: int) -> Callable[[Assessment], float | None]:
+    """One item's answer (a per-item measure's trend), None where it was not answered."""
+    return lambda a: a.answers[position] if position < len(a.answers) else None
 
 
 def assessment_overview(store, client_id: str, today: date | None = None) -> AssessmentOverview:

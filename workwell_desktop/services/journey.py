@@ -30,7 +30,9 @@ from ..domain.records import (
     FitNote,
     Record,
     Referral,
+    client_id_of,
     new_id,
+    new_version,
 )
 from ..store.errors import InvalidRecord
 
@@ -188,7 +190,8 @@ def _not_replaced(store, original: Record) -> None:
     if getattr(original, "moved", "") == "out":
         raise InvalidRecord({"supersedes": "This was moved to another client's record: it cannot be "
                                            "changed here."})
-    if any(r.supersedes == original.id for r in store.for_client(type(original), original.client_id)):
+    if any(getattr(r, "supersedes", "") == original.id
+           for r in store.for_client(type(original), client_id_of(original))):
         raise InvalidRecord({"supersedes": "This was corrected since you opened it (perhaps on another "
                                            "laptop). Close it and look again."})
 
@@ -216,9 +219,9 @@ def correct(store, original: Record, why: str, /, **changes) -> Record:
         raise InvalidRecord({"changes": "Nothing has changed."})
     _not_replaced(store, original)
     unmoved = {"moved": ""} if hasattr(original, "moved") else {}  # a correction is not a move
-    version = replace(original, id=new_id(), supersedes=original.id, correction_reason=why.strip(),
-                      **changes, **unmoved, **_stamps(original, store.coach_name, now_iso()))
-    if isinstance(version, Discharge):
+    version = new_version(original, id=new_id(), supersedes=original.id, correction_reason=why.strip(),
+                          **changes, **unmoved, **_stamps(original, store.coach_name, now_iso()))
+    if isinstance(version, Discharge) and isinstance(original, Discharge):
         if version.reason == WITHDREW and original.reason != WITHDREW:
             raise InvalidRecord({"reason": "Record a withdrawal as the client withdrawing consent to take "
                                            "part."})
@@ -239,14 +242,14 @@ def move(store, original: Record, to_client_id: str, reason: str) -> tuple[Recor
         raise InvalidRecord({"moved": "Only sessions, fit notes and consent decisions can be moved."})
     if not reason.strip():
         raise InvalidRecord({"correction_reason": "Say why it is being moved: it is kept in both histories."})
-    if to_client_id == original.client_id:
+    if to_client_id == client_id_of(original):
         raise InvalidRecord({"client_id": "Choose a different client to move it to."})
     store.get(Client, to_client_id)  # RecordNotFound for a client not on this laptop
     _not_replaced(store, original)
     stamps = _stamps(original, store.coach_name, now_iso())
-    left = replace(original, id=new_id(), supersedes=original.id, moved="out",
-                   correction_reason=reason.strip(), **stamps)
-    arrived = replace(original, id=new_id(), client_id=to_client_id, supersedes="", moved="in",
-                      correction_reason=reason.strip(), **stamps)
+    left = new_version(original, id=new_id(), supersedes=original.id, moved="out",
+                       correction_reason=reason.strip(), **stamps)
+    arrived = new_version(original, id=new_id(), client_id=to_client_id, supersedes="", moved="in",
+                          correction_reason=reason.strip(), **stamps)
     saved = store.add_together([left, arrived])
     return saved[0], saved[1]

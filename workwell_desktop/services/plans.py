@@ -20,6 +20,7 @@ from ..domain.consent import SharingRefused, check_sharing
 from ..domain.episodes import next_review as next_review_on
 from ..domain.episodes import overdue
 from ..domain.plans import (
+    Entry,
     PlanAction,
     PlanEntry,
     PlanGoal,
@@ -93,7 +94,7 @@ def _check_referral(store, version: PlanEntry, earlier: PlanEntry | None = None)
             raise InvalidRecord({"status": problem})
 
 
-def add_entry(store, entry: PlanEntry) -> PlanEntry:
+def add_entry(store, entry: Entry) -> Entry:
     """Save the first version of a goal, action, referral or the plan's settings."""
     stamped = replace(entry, recorded_by=store.coach_name, recorded_at=now_iso(),
                       supersedes="", item_id=entry.item_id or entry.id)
@@ -101,7 +102,7 @@ def add_entry(store, entry: PlanEntry) -> PlanEntry:
     return store.add(stamped)
 
 
-def change_entry(store, shown: PlanEntry, **changes) -> PlanEntry:
+def change_entry(store, shown: Entry, **changes) -> Entry:
     """Save a new version of ``shown`` with ``changes``; the old version is kept.
 
     Refuses (InvalidRecord) when nothing changed, and when ``shown`` has already been

@@ -36,19 +36,19 @@ GENESIS = "0" * 64
 CHAIN_FORMAT = "hmac-sha256-v1"
 _KEY_LABEL = b"WorkWell audit chain v1"
 # The audit key of each open connection (sqlcipher3 connections cannot be weakly referenced).
-_KEYS: dict[int, tuple[object, bytes]] = {}
+_KEYS: dict[int, tuple[object, bytearray]] = {}
 
 
 class AuditKeyMissing(RuntimeError):
     """A write on a connection the store did not bind an audit key to (a programming error)."""
 
 
-def chain_key(database_key: bytes) -> bytes:
+def chain_key(database_key: bytes | bytearray) -> bytes:
     """The audit chain's HMAC key, derived from the database key (never the key itself)."""
     return hmac.new(database_key, _KEY_LABEL, hashlib.sha256).digest()
 
 
-def bind(conn, database_key: bytes) -> None:
+def bind(conn, database_key: bytes | bytearray) -> None:
     """Let ``append`` seal entries written on ``conn``."""
     # A buffer of its own, zeroed by unbind (lock, exit), like the database key.
     _KEYS[id(conn)] = (conn, bytearray(chain_key(database_key)))
@@ -60,7 +60,7 @@ def unbind(conn) -> None:
         bound[1][:] = bytes(len(bound[1]))
 
 
-def _key_for(conn) -> bytes:
+def _key_for(conn) -> bytearray:
     bound = _KEYS.get(id(conn))
     if bound is None or bound[0] is not conn:
         raise AuditKeyMissing("no audit key is bound to this connection")
@@ -94,8 +94,8 @@ def record_version(cur, record_type: str, record_id: str) -> tuple[str, str]:
     return str(row.get("client_id", row["id"])), row_hash(row)
 
 
-def entry_seal(key: bytes, seq: int, at: str, actor: str, action: str, record_type: str, record_id: str,
-               detail: str, client_id: str, record_hash: str, prev_hash: str) -> str:
+def entry_seal(key: bytes | bytearray, seq: int, at: str, actor: str, action: str, record_type: str,
+               record_id: str, detail: str, client_id: str, record_hash: str, prev_hash: str) -> str:
     body = json.dumps([seq, at, actor, action, record_type, record_id, detail, client_id, record_hash,
                        prev_hash], separators=(",", ":"), ensure_ascii=False)
     return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()

@@ -120,8 +120,10 @@ def caseload(store, today: date | None = None) -> list[CaseloadEntry]:
         client_referrals = referrals.get(cid, [])
         first_contacts = [r.first_contact_on for r in client_referrals if r.first_contact_on]
         last_contact = max([d for d in (last_session, *first_contacts) if d], default="")
-        status = journey(client_referrals, *(grouped[cls].get(cid, ()) for cls in (
-            Discharge, DischargeUndo, ConsentEvent, FollowUpOutcome, Assessment)), today=today).status
+        g = grouped
+        status = journey(client_referrals, g[Discharge].get(cid, []), g[DischargeUndo].get(cid, []),
+                         g[ConsentEvent].get(cid, []), g[FollowUpOutcome].get(cid, []),
+                         g[Assessment].get(cid, []), today=today).status
         review = next_review(status, plan_reviews.get(cid, ""), review)
         late = overdue(status, review, overdue_actions.get(cid, 0), today_iso)
         entries.append(CaseloadEntry(

@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -20,12 +20,12 @@ from pathlib import Path
 import keyring.errors
 
 from ..domain.assessments import Assessment
-from ..domain.records import Client, Record
+from ..domain.clock import next_stamp
+from ..domain.records import AnyRecord, Client, Record, client_id_of
 from ..domain.registry import RECORD_TYPES
 from ..hardening import private_folder, tighten_data_folder
 from ..instruments.derived import score_problems
 from . import audit, causal
-from .clock import next_stamp
 from .connection import connect, migrate
 from .errors import (
     AlreadyInitialised,
@@ -223,15 +223,17 @@ class Store:
     def _rewrap(self, passphrase: str, what: str) -> None:
         # The key is wrapped afresh (new salt, current scrypt cost) and saved atomically:
         # a crash leaves the old wrap or the new one, both of which open the database.
+        if self._key is None:
+            raise NotInitialised("The database is locked.")
         self.key_store.save(wrap_key(self._key, passphrase))
         log.info("%s", what)
 
     # ----- writing --------------------------------------------------------
-    def add(self, record: Record) -> Record:
+    def add(self, record: AnyRecord) -> AnyRecord:
         """Validate and save a new record; raises InvalidRecord with per-field messages."""
         return self.add_together([record])[0]
 
-    def add_together(self, records: list[Record]) -> list[Record]:
+    def add_together(self, records: Sequence[AnyRecord]) -> list[AnyRecord]:
         """Save several new records in one transaction (a client with their referral):
         all of them or, if any is invalid, none. Returns them as stored."""
         prepared, errors, batch_ids = [], {}, {r.id for r in records}
@@ -260,7 +262,7 @@ class Store:
                 self._record_change(cur, record, "create", row)
         return prepared
 
-    def update(self, record_cls: type[Record], record_id: str, **changes) -> Record:
+    def update(self, record_cls: type[AnyRecord], record_id: str, **changes) -> AnyRecord:
         """Change fields of a mutable record (client details, referral and triage)."""
         if not record_cls.mutable:
             raise ImmutableRecord(
@@ -275,7 +277,7 @@ class Store:
         if isinstance(updated, Client):
             updated = updated.normalised()
         errors = updated.validate()
-        if not isinstance(updated, Client) or updated.nhs_number != current.nhs_number:
+        if not isinstance(updated, Client) or updated.nhs_number != getattr(current, "nhs_number", None):
             # Only a change of NHS number is checked: two clients who already share one
             # (entered on two laptops) stay editable until a coach merges them.
             errors.update(self._conflicts(updated))
@@ -308,8 +310,8 @@ class Store:
             ).fetchone()
             if row:
                 return {"nhs_number": f"{row[0]} {row[1]} already has this NHS number on the caseload."}
-        elif getattr(record, "client_id", None) is not None and record.client_id not in batch_ids:
-            if not self._conn.execute("SELECT 1 FROM client WHERE id = ?", (record.client_id,)).fetchone():
+        elif (client_id := getattr(record, "client_id", None)) is not None and client_id not in batch_ids:
+            if not self._conn.execute("SELECT 1 FROM client WHERE id = ?", (client_id,)).fetchone():
                 return {"client_id": "This record is not attached to a client on the caseload."}
         return {}
 
@@ -343,13 +345,13 @@ class Store:
             yield cur
 
     # ----- reading --------------------------------------------------------
-    def get(self, record_cls: type[Record], record_id: str) -> Record:
+    def get(self, record_cls: type[AnyRecord], record_id: str) -> AnyRecord:
         row = self._fetch(f"SELECT * FROM {record_cls.record_type} WHERE id = ?", (record_id,))
         if not row:
             raise RecordNotFound(f"No {record_cls.record_type.replace('_', ' ')} with id {record_id}.")
         return from_row(record_cls, row[0])
 
-    def for_client(self, record_cls: type[Record], client_id: str) -> list[Record]:
+    def for_client(self, record_cls: type[AnyRecord], client_id: str) -> list[AnyRecord]:
         """A client's records of one type, oldest first, with those of any client merged
         into this one (the same person entered twice: both histories are kept)."""
         rows = self._fetch(
@@ -358,7 +360,7 @@ class Store:
         )
         return [from_row(record_cls, r) for r in rows]
 
-    def all(self, record_cls: type[Record]) -> list[Record]:
+    def all(self, record_cls: type[AnyRecord]) -> list[AnyRecord]:
         return [from_row(record_cls, r) for r in self._fetch(f"SELECT * FROM {record_cls.record_type}")]
 
     def client_by_nhs_number(self, nhs_number: str) -> Client | None:
@@ -446,11 +448,6 @@ def wipe_data_folder(data_dir: Path) -> None:
         (data_dir / name).unlink(missing_ok=True)
     shutil.rmtree(data_dir / "backups", ignore_errors=True)
     log.warning("device revoked: local database and key wiped")
-
-
-def client_id_of(record: Record) -> str:
-    """The client a record belongs to: sync shares and scopes records per client."""
-    return record.id if isinstance(record, Client) else record.client_id
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -25,11 +26,11 @@ import sqlcipher3
 
 from ..domain import change_checks
 from ..domain.assessments import Assessment
+from ..domain.clock import is_stamp, next_stamp, stamp_problem
 from ..domain.records import Client
 from ..domain.registry import RECORD_TYPES
 from ..instruments.derived import derive_assessment
 from . import audit, causal
-from .clock import is_stamp, next_stamp, stamp_problem
 from .errors import InvalidRecord
 from .rows import from_row, to_row
 
@@ -104,7 +105,7 @@ def renew_device_id(store) -> str:
 
 
 def apply_remote(store, changes: list[dict], cursor: str, server_time: str = "",
-                 malformed: list[tuple[dict, str]] = ()) -> int:
+                 malformed: Sequence[tuple[dict, str]] = ()) -> int:
     """Apply one pulled page and move the cursor, atomically. Returns conflicts found.
 
     Each change is checked first (``_incoming_problem``: the same domain rules the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 
-from ..domain.records import Record
+from ..domain.records import AnyRecord, Record
 
 
 def to_row(record: Record) -> dict:
@@ -20,7 +20,7 @@ def to_row(record: Record) -> dict:
     return row
 
 
-def from_row(cls: type[Record], row: dict) -> Record:
+def from_row(cls: type[AnyRecord], row: dict) -> AnyRecord:
     values = {}
     for f in fields(cls):
         if f.name not in row:

@@ -193,8 +193,10 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     with _client(http, policy, address) as client:
         while True:
             batch, more_waiting = next_batch(store, budget)
-            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch,
-                                  waiting=max(0, store.pending_change_count() - len(batch)))
+            # The change-log rows are validated into wire Changes here, as the server will.
+            request = SyncRequest.model_validate({
+                "cursor": replica.get_setting(store, "sync_cursor"), "changes": batch,
+                "waiting": max(0, store.pending_change_count() - len(batch))})
             if anchoring:
                 seq, seal = store.audit_head()  # anchored at the server: see store.audit
                 request.audit_head = AuditAnchor(seq=seq, hash=seal)
@@ -333,7 +335,8 @@ def next_batch(store, budget: int | None = None) -> tuple[list[dict], bool]:
     if budget is None:
         budget = int(wire.MAX_BODY_BYTES * (1 - _ENVELOPE_SHARE))
     waiting = replica.unsent_changes(store, MAX_PUSH + 1)
-    batch, size = [], 0
+    batch: list[dict] = []
+    size = 0
     for change in waiting[:MAX_PUSH]:
         cost = _change_bytes(change)
         if batch and size + cost > budget:
@@ -368,7 +371,8 @@ class _client:
     URL policy. Either way the address is checked again just before the first byte."""
 
     def __init__(self, http: httpx.Client | None, policy: ConnectionPolicy, address: ServerAddress):
-        self._given, self._own = http, None
+        self._given = http
+        self._own: httpx.Client | None = None
         self._policy, self._address = policy, address
 
     def __enter__(self) -> httpx.Client:
@@ -376,10 +380,11 @@ class _client:
             server_address.check_before_sending(self._address)
             if self._given is not None:
                 return self._given
-            self._own = server_address.http_client(self._policy, self._address, TIMEOUT)
+            own = server_address.http_client(self._policy, self._address, TIMEOUT)
         except UnsafeAddress as refused:
             raise SyncError(f"{refused} Nothing was sent.") from None
-        return self._own
+        self._own = own
+        return own
 
     def __exit__(self, *exc) -> None:
         if self._own is not None:

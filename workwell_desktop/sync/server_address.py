@@ -125,7 +125,7 @@ def check_before_sending(address: ServerAddress) -> None:
         found = socket.getaddrinfo(address.host, address.port, proto=socket.IPPROTO_TCP)
     except OSError:
         found = []
-    if not found or not all(_literal_loopback(info[4][0]) for info in found):
+    if not found or not all(_literal_loopback(str(info[4][0])) for info in found):
         raise UnsafeAddress(
             f"{address.host} does not lead only to this computer, so plain http:// is not safe: "
             "use the https:// address IT gave you.")

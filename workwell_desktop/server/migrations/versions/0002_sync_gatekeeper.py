@@ -75,7 +75,7 @@ def upgrade() -> None:
 
 
 def conn_has_rows() -> bool:
-    return op.get_bind().execute(sa.text("SELECT count(*) FROM client")).scalar() > 0
+    return (op.get_bind().execute(sa.text("SELECT count(*) FROM client")).scalar() or 0) > 0
 
 
 def downgrade() -> None:
