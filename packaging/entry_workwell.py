@@ -23,11 +23,11 @@ def _run() -> int:
 
     harden_process()  # umask 077 and no core dumps, for the self-test and timing paths too
     if "--self-test" in sys.argv[1:]:
-        from workwell_desktop.selftest import run_self_test
+        from workwell_desktop.gui.selftest import run_self_test
 
         return run_self_test()
     if os.environ.get("WORKWELL_EXIT_AFTER_SHOWN") == "1":
-        from workwell_desktop.selftest import show_main_window_and_exit
+        from workwell_desktop.gui.selftest import show_main_window_and_exit
 
         return show_main_window_and_exit(STARTED)
     from workwell_desktop.gui.app import main

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     harden_process()
     args = parse_arguments(sys.argv[1:] if argv is None else argv)
     if args.self_test:
-        from ..selftest import run_self_test
+        from .selftest import run_self_test
 
         return run_self_test()
     app = QApplication.instance() or QApplication([sys.argv[0]])
