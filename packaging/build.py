@@ -6,7 +6,7 @@
     python packaging/build.py --sign-key it-key.pem # or WORKWELL_SIGNING_KEY=it-key.pem
 
 A build is skipped when ``<dist>/WorkWell.source-hash`` matches the hash of everything
-that goes into it (the package, resources/, the spec and entry scripts, this Python
+that goes into it (the package with its resources/, the spec and entry scripts, this Python
 and the installed distributions); ``--force`` rebuilds anyway. PyInstaller is
 installed into the running environment with pip when it is missing.
 """
@@ -31,7 +31,7 @@ SPEC = ROOT / "packaging" / "workwell.spec"
 BUNDLE_NAME = "WorkWell"
 PYINSTALLER_REQUIREMENT = "pyinstaller>=6.10"
 # Everything whose change means a new bundle.
-INPUTS = [ROOT / "workwell_desktop", ROOT / "resources", SPEC, ROOT / "pyproject.toml",
+INPUTS = [ROOT / "workwell_desktop", SPEC, ROOT / "pyproject.toml",  # the package holds resources/
           ROOT / "packaging" / "entry_workwell.py", ROOT / "packaging" / "entry_admin.py",
           ROOT / "packaging" / "versioning.py", ROOT / "packaging" / "assets.py"]
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache"}

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Draw the WorkWell application icon: resources/icons/workwell.{png,ico,svg}.
+"""Draw the WorkWell application icon: workwell_desktop/resources/icons/workwell.{png,ico,svg}.
 
     .venv/bin/python packaging/make_icons.py        # rewrites the three files
 
 An original, deliberately simple mark (a white "W" in a rounded NHS-blue square),
 drawn from geometry alone so it needs no font and is the same on every machine.
 It is not the NHS logo, which is a registered trade mark and must not be used here.
-Licence: CC0 1.0 (public domain dedication); see resources/icons/LICENSE.txt.
+Licence: CC0 1.0 (public domain dedication); see workwell_desktop/resources/icons/LICENSE.txt.
 The SVG is the master for people; the PNG (256 px, the window and the Linux menu)
 and the ICO (16-256 px, the Windows executables and Add/Remove Programs) are drawn
 by Pillow from the same points, supersampled for smooth edges.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+ICONS = Path(__file__).resolve().parent.parent / "workwell_desktop" / "resources" / "icons"
 BLUE = "#005EB8"  # NHS blue, the service's colour (a colour, not a logo)
 WHITE = "#FFFFFF"
 VIEW = 256  # design grid

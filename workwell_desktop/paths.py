@@ -1,7 +1,10 @@
 """Where things live: the per-user data folder and the bundled resources.
 
-One helper finds assets in a source checkout and in a PyInstaller bundle
-(``sys._MEIPASS``), so no other module needs to know which it is running from.
+The resources (instrument definitions, letter wording and fonts, the stylesheet, the
+icon...) are package data in ``workwell_desktop/resources/``, so a source checkout, an
+installed wheel and the PyInstaller bundle (which copies them to ``_internal/resources``,
+``sys._MEIPASS``) all have them. ``resource_path`` is the one helper that finds them: no
+other module needs to know which of those it is running from.
 """
 
 from __future__ import annotations
@@ -26,5 +29,6 @@ def default_data_dir() -> Path:
 
 def resource_path(*parts: str) -> Path:
     """A file under ``resources/``, wherever the app was started from."""
-    root = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+    bundle = getattr(sys, "_MEIPASS", None)
+    root = Path(bundle) if bundle else Path(__file__).resolve().parent
     return root.joinpath("resources", *parts)

@@ -26,7 +26,7 @@ if [ $# -ge 3 ]; then version=$3; else version=$("$python" "$root/packaging/vers
 command -v dpkg-deb >/dev/null || { echo "dpkg-deb not found: apt-get install dpkg" >&2; exit 2; }
 [ -x "$bundle/workwell" ] && [ -x "$bundle/workwell-admin" ] || {
   echo "$bundle is not a Linux WorkWell bundle (no workwell, workwell-admin)" >&2; exit 2; }
-for asset in "$root/resources/icons/workwell.png" "$root/resources/icons/workwell.svg" \
+for asset in "$root/workwell_desktop/resources/icons/workwell.png" "$root/workwell_desktop/resources/icons/workwell.svg" \
              "$here/workwell.desktop" "$here/policy.json" "$here/workwell.sh" "$here/README.Debian"; do
   [ -f "$asset" ] || { echo "missing $asset" >&2; exit 2; }
 done
@@ -47,8 +47,8 @@ for exe in workwell workwell-admin; do
   chmod 0755 "$pkg/usr/bin/$exe"
 done
 install -m 0644 "$here/workwell.desktop" "$pkg/usr/share/applications/workwell.desktop"
-install -m 0644 "$root/resources/icons/workwell.png" "$pkg/usr/share/icons/hicolor/256x256/apps/workwell.png"
-install -m 0644 "$root/resources/icons/workwell.svg" "$pkg/usr/share/icons/hicolor/scalable/apps/workwell.svg"
+install -m 0644 "$root/workwell_desktop/resources/icons/workwell.png" "$pkg/usr/share/icons/hicolor/256x256/apps/workwell.png"
+install -m 0644 "$root/workwell_desktop/resources/icons/workwell.svg" "$pkg/usr/share/icons/hicolor/scalable/apps/workwell.svg"
 install -m 0644 "$here/policy.json" "$pkg/etc/workwell/policy.json"
 install -m 0644 "$here/README.Debian" "$pkg/usr/share/doc/workwell/README.Debian"
 {
@@ -58,7 +58,7 @@ install -m 0644 "$here/README.Debian" "$pkg/usr/share/doc/workwell/README.Debian
   echo "Files: usr/share/icons/*"
   echo "License: CC0-1.0"
   echo
-  sed 's/^/ /; s/^ $/ ./' "$root/resources/icons/LICENSE.txt"
+  sed 's/^/ /; s/^ $/ ./' "$root/workwell_desktop/resources/icons/LICENSE.txt"
   echo
   echo "Files: opt/workwell/_internal/resources/letters/fonts/*"
   echo "License: OFL-1.1"

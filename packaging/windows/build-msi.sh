@@ -36,7 +36,7 @@ if [ $# -ge 3 ]; then version=$3; else version=$("$python" "$here/../versioning.
 "$python" "$here/../versioning.py" check "$version" >/dev/null || exit 2
 help_link=${WORKWELL_HELP_LINK:-https://www.england.nhs.uk/}
 contact=${WORKWELL_CONTACT:-Your service IT team (NHS WorkWell)}
-icon="$root/resources/icons/workwell.ico"
+icon="$root/workwell_desktop/resources/icons/workwell.ico"
 [ -f "$icon" ] || { echo "missing $icon (run packaging/make_icons.py)" >&2; exit 2; }
 for tool in wixl wixl-heat msibuild; do
   command -v "$tool" >/dev/null || { echo "$tool not found: apt-get install wixl msitools" >&2; exit 2; }

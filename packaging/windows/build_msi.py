@@ -50,7 +50,7 @@ def wix_commands(bundle: Path, out: Path, version: str, work: Path, wix_bin: Pat
         "Version": version,
         "ExeName": "workwell.exe",
         "Win64": "yes",
-        "IconFile": str(ROOT / "resources" / "icons" / "workwell.ico"),
+        "IconFile": str(ROOT / "workwell_desktop" / "resources" / "icons" / "workwell.ico"),
         "HelpLink": os.environ.get("WORKWELL_HELP_LINK", DEFAULT_HELP_LINK),
         "Contact": os.environ.get("WORKWELL_CONTACT", DEFAULT_CONTACT),
     }

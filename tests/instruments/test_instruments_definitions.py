@@ -11,12 +11,11 @@ import pytest
 from workwell_desktop.instruments import (
     ScoreResult,
     get_instrument,
-    instruments_dir,
     list_instruments,
     load_instruments,
-    resources_dir,
     score,
 )
+from workwell_desktop.paths import resource_path
 
 SHIPPED = ["gad7", "ons4", "phq9", "swemwbs", "work_ability", "workwell_initial", "wsas"]
 REPO = Path(__file__).resolve().parents[2]
@@ -27,21 +26,20 @@ def test_shipped_instruments_are_listed_by_id():
 
 
 def test_shipped_files_are_found_in_a_source_checkout():
-    assert resources_dir() == REPO / "resources"
-    assert instruments_dir() == REPO / "resources" / "instruments"
-    assert sorted(p.stem for p in instruments_dir().glob("*.json")) == SHIPPED
+    assert resource_path() == REPO / "workwell_desktop" / "resources"  # package data, as in a wheel
+    assert sorted(p.stem for p in resource_path("instruments").glob("*.json")) == SHIPPED
 
 
 def test_resources_are_found_inside_a_frozen_bundle(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert resources_dir() == tmp_path / "resources"
-    assert instruments_dir() == tmp_path / "resources" / "instruments"
+    assert resource_path() == tmp_path / "resources"
+    assert resource_path("instruments") == tmp_path / "resources" / "instruments"
 
 
 def test_a_frozen_bundle_loads_its_bundled_copy(monkeypatch, tmp_path):
     bundled = tmp_path / "resources" / "instruments"
     bundled.mkdir(parents=True)
-    source = REPO / "resources" / "instruments" / "gad7.json"
+    source = REPO / "workwell_desktop" / "resources" / "instruments" / "gad7.json"
     (bundled / "gad7.json").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert load_instruments().ids() == ("gad7",)

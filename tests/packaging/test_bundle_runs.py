@@ -11,7 +11,7 @@ import pytest
 pytestmark = pytest.mark.bundle
 
 EXE = ".exe" if sys.platform == "win32" else ""
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+RESOURCES = Path(__file__).resolve().parents[2] / "workwell_desktop" / "resources"
 
 
 def run(args, **env):

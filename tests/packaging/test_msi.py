@@ -217,7 +217,7 @@ def test_add_remove_programs_has_the_icon_help_link_and_contact(small_signed_bun
     stream = subprocess.run(
         ["msiinfo", "extract", str(out), f"Icon.{props['ARPPRODUCTICON']}"], capture_output=True, check=True
     ).stdout
-    assert stream == (ROOT / "resources" / "icons" / "workwell.ico").read_bytes()
+    assert stream == (ROOT / "workwell_desktop" / "resources" / "icons" / "workwell.ico").read_bytes()
 
 
 def test_a_missing_icon_stops_the_build(small_signed_bundle, tmp_path, monkeypatch):

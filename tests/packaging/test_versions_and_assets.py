@@ -108,15 +108,40 @@ def test_every_asset_the_builds_name_is_present():
 
 
 def test_a_missing_asset_stops_the_build_naming_it(tmp_path):
-    assert "resources/icons/workwell.ico" in assets.missing(tmp_path)
+    assert "workwell_desktop/resources/icons/workwell.ico" in assets.missing(tmp_path)
     with pytest.raises(SystemExit, match="workwell.ico"):
         assets.require(tmp_path)
+
+
+def test_every_resource_the_code_names_is_a_required_asset():
+    """Each ``resource_path("a", "b.json")`` call in the package names a file the build
+    checks for (a folder: one of its files is), so a missing one stops the build by name."""
+    import ast
+
+    named = set()
+    for path in (ROOT / "workwell_desktop").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "resource_path" and node.args \
+                    and all(isinstance(a, ast.Constant) for a in node.args):
+                named.add("/".join(["workwell_desktop/resources", *(a.value for a in node.args)]))
+    assert len(named) >= 8
+    for name in named:
+        assert any(req == name or req.startswith(name + "/") for req in assets.REQUIRED), name
+
+
+def test_the_wheel_ships_the_resources():
+    """Package data: the resources are inside workwell_desktop, listed in pyproject."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert config["tool"]["setuptools"]["package-data"]["workwell_desktop"] == ["resources/**/*"]
+    assert not (ROOT / "resources").exists()
 
 
 def test_the_icons_have_the_sizes_windows_and_linux_use():
     from PIL import Image
 
-    icons = ROOT / "resources" / "icons"
+    icons = ROOT / "workwell_desktop" / "resources" / "icons"
     with Image.open(icons / "workwell.ico") as ico:
         assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= set(ico.info["sizes"])
     with Image.open(icons / "workwell.png") as png:
@@ -140,13 +165,13 @@ def test_the_icon_drawing_script_reproduces_the_shipped_icons(tmp_path, monkeypa
     monkeypatch.setattr(make_icons, "ICONS", tmp_path)
     assert make_icons.main() == 0
     assert (tmp_path / "workwell.svg").read_bytes() == (
-        ROOT / "resources" / "icons" / "workwell.svg"
+        ROOT / "workwell_desktop" / "resources" / "icons" / "workwell.svg"
     ).read_bytes()
     from PIL import Image, ImageChops
 
     with (
         Image.open(tmp_path / "workwell.png") as new,
-        Image.open(ROOT / "resources/icons/workwell.png") as old,
+        Image.open(ROOT / "workwell_desktop/resources/icons/workwell.png") as old,
     ):
         assert ImageChops.difference(new.convert("RGBA"), old.convert("RGBA")).getbbox() is None
 

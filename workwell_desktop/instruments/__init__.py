@@ -16,7 +16,6 @@ A service adds instruments by putting definition files in a folder and calling
 a separate registry); every file is checked on load.
 """
 
-from ._paths import instruments_dir, resources_dir
 from .loader import (
     InstrumentDefinitionError,
     load_instrument_file,
@@ -65,14 +64,12 @@ __all__ = [
     "Section",
     "default_registry",
     "get_instrument",
-    "instruments_dir",
     "list_instruments",
     "load_instrument_file",
     "load_instrument_folder",
     "load_instruments",
     "parse_instrument",
     "raised_flags",
-    "resources_dir",
     "score",
     "score_answers",
     "use_instruments",

@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from ._paths import instruments_dir
+from ..paths import resource_path
 from .loader import InstrumentDefinitionError, load_instrument_folder
 from .model import Flag, Instrument, ScoreResult
 from .scoring import Scorer
@@ -77,7 +77,8 @@ def load_instruments(
     """
     if isinstance(extra_dirs, str | Path):
         extra_dirs = [extra_dirs]
-    folders = ([instruments_dir()] if include_shipped else []) + [Path(d) for d in extra_dirs or ()]
+    shipped = [resource_path("instruments")] if include_shipped else []
+    folders = shipped + [Path(d) for d in extra_dirs or ()]
     instruments: list[Instrument] = []
     for folder in folders:
         instruments.extend(load_instrument_folder(folder))
