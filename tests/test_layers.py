@@ -30,7 +30,7 @@ MAY_IMPORT = {
     "hardening": set(),
     "passphrase_strength": set(),
     "logs": {"hardening"},
-    "settings": {"paths", "sync"},
+    "settings": {"paths", "sync", "hardening"},
     "selftest": {"domain", "instruments", "documents", "store", "services", "settings", "paths"},
 }
 # Known exceptions, each with its reason; the list should only shrink.

@@ -90,7 +90,10 @@ def tighten_data_folder(data_dir) -> None:
 
 def write_private_bytes(path, data: bytes) -> None:
     """Atomically replace ``path`` with ``data``, readable by this user only (0600 on POSIX):
-    an export holds client information, so its mode must not depend on the umask."""
+    an export holds client information, so its mode must not depend on the umask.
+
+    The one atomic writer: exports, letters, the wrapped key, the store's and the coach's
+    settings. A crash mid-write leaves the old file or the new one, never half of one."""
     import tempfile
     from pathlib import Path
 

@@ -35,7 +35,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +43,7 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from .hardening import write_private_bytes
 from .paths import APP_AUTHOR, APP_NAME
 from .sync.server_address import UnsafeAddress, parse_server_address
 
@@ -405,17 +405,7 @@ class Settings:
 def _write_json_atomically(path: Path, values: Mapping[str, Any]) -> None:
     # A crash mid-write must leave the old file or the new one, never half of one.
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(dict(values), handle, indent=2, sort_keys=True)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private_bytes(path, (json.dumps(dict(values), indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def load_settings(policy_path: Path | None = None, user_path: Path | None = None,

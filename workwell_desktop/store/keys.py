@@ -18,7 +18,6 @@ import json
 import os
 import secrets
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
+from ..hardening import write_private_bytes
 from .errors import KeyMissing, WeakPassphrase, WrongPassphrase
 
 KEYRING_SERVICE = "WorkWell Desktop"
@@ -161,19 +161,10 @@ def unwrap_key(wrapped: str, passphrase: str) -> bytearray:
 
 
 def write_private_file(path: Path, text: str) -> None:
-    """Atomically replace ``path`` with ``text``, readable by this user only."""
+    """Atomically replace ``path`` with ``text``, readable by this user only (the wrapped
+    key, the store's settings), through the one atomic writer."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.chmod(tmp, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_private_bytes(path, text.encode("utf-8"))
 
 
 @dataclass
