@@ -41,7 +41,6 @@ from server_helpers import PASSWORD
 from sqlalchemy.orm import Session
 from support.report_clients import PASSPHRASE, client, session
 
-from workwell_desktop import journey
 from workwell_desktop.domain.assessments import Assessment
 from workwell_desktop.domain.records import ConsentEvent, Referral
 from workwell_desktop.instruments import get_instrument
@@ -50,6 +49,7 @@ from workwell_desktop.reports.export import measures_in
 from workwell_desktop.server import admin
 from workwell_desktop.server import coverage as server_coverage
 from workwell_desktop.server.models import Device
+from workwell_desktop.services import journey
 from workwell_desktop.store import Store
 from workwell_desktop.sync import engine
 

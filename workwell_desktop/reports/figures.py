@@ -33,7 +33,7 @@ import json
 import math
 import re
 import statistics
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -238,7 +238,7 @@ class _Data:
     discharges: dict[str, list[Discharge]]  # by client, standing versions only (not corrected, not undone)
     journey: dict[str, tuple]              # client id -> (every discharge version, undos, participation
     #                                        decisions): what the status needs besides referrals
-    sessions: list[tuple]    # (client_id, held_on, mode)
+    sessions: list[tuple]    # (client_id, held_on, mode), in held_on order
     assessments: list[tuple]  # (client_id, instrument_id, timepoint, completed_on, total, id, answers)
     withdrawals: list[tuple]  # (client_id, london date, scope)
     follow_ups: list[tuple]  # (client_id, suffix, contacted_on, contact_result, work_status, work_outcome,
@@ -246,6 +246,7 @@ class _Data:
     # status_at[(client id, n)]: the status from the client's first n journey dates (see _status)
     status_at: dict = field(default_factory=dict)
     event_days: dict[str, list[str]] = field(default_factory=dict)
+    session_days: list[str] = field(default_factory=list)  # each session's held_on, in order
 
 
 def _current(rows: list[tuple], id_at: int, supersedes_at: int, moved_at: int | None = None) -> list[tuple]:
@@ -305,8 +306,9 @@ def _load(store, coverage: Coverage) -> _Data:
     follow_ups = [(cid, timepoint.removeprefix("follow_up_"), *rest) for cid, timepoint, *rest in _current(
         conn.execute("SELECT client_id, timepoint, contacted_on, contact_result, work_status, work_outcome,"
                      " recorded_at, id, supersedes FROM follow_up_outcome").fetchall(), 7, 8)]
+    sessions.sort(key=lambda r: r[1])
     return _Data(coach, clients, referrals, discharges, journey, sessions, assessments, withdrawals,
-                 [f[:8] for f in follow_ups])
+                 [f[:8] for f in follow_ups], session_days=[r[1] for r in sessions])
 
 
 def _standing(versions: list[Discharge], undos) -> list[Discharge]:
@@ -442,6 +444,7 @@ class _Counter:
     def __init__(self, scopes: list[str]):
         self.values: dict[str, dict[str, Value]] = {s: {} for s in scopes}
         self.lists: dict[str, dict[str, list]] = {s: defaultdict(list) for s in scopes}
+        self._counts: dict[tuple[str, str], int] = defaultdict(int)
 
     def start(self) -> None:
         """Every measure, in definitions order: counts 0, the others blank until worked out."""
@@ -453,9 +456,18 @@ class _Counter:
                 figures[measure] = 0 if counted else None
 
     def add(self, coach: str, measure: str, amount: int = 1) -> None:
-        for scope in (coach, SERVICE):
-            if scope in self.values:
-                self.values[scope][measure] = (self.values[scope].get(measure) or 0) + amount
+        # Counted per coach first and added into the scopes once, by totals(): one dict
+        # update per event (the service's figures are every coach's added up).
+        self._counts[(coach, measure)] += amount
+
+    def totals(self) -> dict[str, dict[str, Value]]:
+        """The figures, every count added into its coach's scope and the service's."""
+        for (coach, measure), amount in self._counts.items():
+            for scope in (coach, SERVICE):
+                if scope in self.values:
+                    self.values[scope][measure] = (self.values[scope].get(measure) or 0) + amount
+        self._counts.clear()
+        return self.values
 
     def collect(self, coach: str, key: str, item) -> None:
         for scope in (coach, SERVICE):
@@ -489,7 +501,7 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload, de
     _count_outcome_change(c, data, window, scores)
     _count_follow_ups(c, data, window)
     _count_withdrawals(c, data, window)
-    return c.values
+    return c.totals()
 
 
 def _coach(data: _Data, cid: str) -> str:
@@ -556,11 +568,12 @@ def _count_discharges(c: _Counter, data: _Data, window: _Window) -> None:
 
 
 def _count_sessions(c: _Counter, data: _Data, window: _Window) -> None:
-    for cid, day, mode in data.sessions:
-        if day in window:
-            coach = _coach(data, cid)
-            c.add(coach, "sessions")
-            c.add(coach, f"sessions:{mode}")
+    # Sessions are the most numerous records: held in date order, a period is a slice.
+    days = data.session_days
+    for cid, _day, mode in data.sessions[bisect_left(days, window.start):bisect_right(days, window.end)]:
+        coach = _coach(data, cid)
+        c.add(coach, "sessions")
+        c.add(coach, f"sessions:{mode}")
 
 
 def _count_plans_and_safety(c: _Counter, data: _Data, caseload) -> None:
@@ -605,14 +618,15 @@ def _count_outcome_change(c: _Counter, data: _Data, window: _Window, scores) -> 
         c.add(coach, f"outcome_clients:{measure}")
         if improved:
             c.add(coach, f"improved:{measure}")
-        c.collect(coach, f"change:{measure}", change)
+        c.collect(coach, f"change:{measure}", (change, improved))
     for scope in c.values:
         for measure in OUTCOME_MEASURES:
             changes = c.lists[scope].get(f"change:{measure}")
             if changes:
-                c.values[scope][f"mean_change:{measure}"] = round(sum(changes) / len(changes), 2)
+                mean = sum(d for d, _ in changes) / len(changes)
+                c.values[scope][f"mean_change:{measure}"] = round(mean, 2)
                 c.values[scope][f"percent_improved:{measure}"] = round(
-                    100 * (c.values[scope][f"improved:{measure}"] or 0) / len(changes), 1)
+                    100 * sum(1 for _, better in changes if better) / len(changes), 1)
 
 
 def _count_follow_ups(c: _Counter, data: _Data, window: _Window) -> None:
