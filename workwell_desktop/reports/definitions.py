@@ -172,11 +172,12 @@ def figures() -> tuple[Figure, ...]:
         Figure("active_caseload", "Active caseload (at end)",
                "Clients whose status at the end of the period is Active, the caseload list's definition: "
                "their latest referral was accepted and had its first contact, and neither a decline at "
-               "triage (even after contact) nor a discharge on or after that referral had happened.",
+               "triage (even after contact), nor a discharge on or after that referral (unless undone "
+               "by then), nor a withdrawal of consent to take part had happened.",
                kind="stock"),
         Figure("discharges", "Discharges",
-               "Discharges dated in the period (a corrected discharge counts once, as corrected), by "
-               "reason.",
+               "Discharges dated in the period (a corrected discharge counts once, as corrected; an "
+               "undone one, recorded in error, not at all), by reason.",
                parts=DISCHARGE_REASONS, part_label="Discharged: {}"),
         Figure("work_outcome_at_discharge", "Work outcome at discharge",
                "The same discharges by the work outcome recorded at discharge (blank: not known).",

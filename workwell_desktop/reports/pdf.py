@@ -20,10 +20,17 @@ NO_DATA = "No data for this period"
 TOO_FEW = "Too few to show: counts of 1 to 7 are not published"
 TEAM_MARK = "TEAM ONLY: staff named, small numbers shown; not for publication"
 PUBLICATION_MARK = "For commissioners: service level, disclosure controlled"
+DASH_NOTE = "\u2013 = nobody in the period to work the figure out from."
 
 
 def _number(value) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _cell_text(value) -> str:
+    """A table cell: a figure with nothing to work it out from shows a dash (see the note
+    under each table), not a blank that reads as missing."""
+    return value_text(value) or "\u2013"
 
 
 def _no_data(title: str, width: float, text: str = NO_DATA):
@@ -102,11 +109,14 @@ def trend_chart(title: str, weeks: list[str], series: dict[str, list], width: fl
     if not weeks or all(_number(v) in (None, 0.0) for v in values):
         return _no_data(title, width)
     regular, bold = _fonts()
-    height = 220
+    # The legend is one line per series, under the axis: side by side, the last one ran
+    # off the page.
+    legend_height = 11 * len(series)
+    height = 200 + legend_height
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 14, title, fontName=bold, fontSize=11, fillColor=TEXT))
     chart = HorizontalLineChart()
-    chart.x, chart.y, chart.width, chart.height = 34, 46, width - 44, height - 96
+    chart.x, chart.y, chart.width, chart.height = 34, 30 + legend_height, width - 44, 140
     chart.data = [[_number(v) or 0.0 for v in line] for line in series.values()]
     chart.categoryAxis.categoryNames = [w.split("-")[1] for w in weeks]
     for axis in (chart.categoryAxis.labels, chart.valueAxis.labels):
@@ -126,15 +136,15 @@ def trend_chart(title: str, weeks: list[str], series: dict[str, list], width: fl
         line.symbol = makeMarker(marker, size=4, fillColor=colour, strokeColor=colour)
     drawing.add(chart)
     legend = LineLegend()
-    legend.x, legend.y = 34, 18
+    legend.x, legend.y = 34, legend_height + 2
     legend.fontName, legend.fontSize = regular, 8
     legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 165
+    legend.columnMaximum = len(series)
+    legend.deltay = 11
     legend.colorNamePairs = [(styles[i][0], f"{name} ({styles[i][3]})") for i, name in enumerate(series)]
     drawing.add(legend)
-    drawing.add(String(width - 4, 2, "ISO week", fontName=regular, fontSize=7, fillColor=SECONDARY,
-                       textAnchor="end"))
+    drawing.add(String(width - 4, legend_height + 4, "ISO week", fontName=regular, fontSize=7,
+                       fillColor=SECONDARY, textAnchor="end"))
     return drawing
 
 
@@ -192,16 +202,16 @@ def _common_charts(values, period_name: str, width: float, scope_text: str) -> l
 
     out = [bar_chart(f"Referrals received by route, {scope_text}, {period_name}",
                      _breakdown(values, "referrals_received:"), width), Spacer(1, 6)]
-    out.append(bar_chart(f"Work status at first appointment (starts), {scope_text}",
+    out.append(bar_chart(f"Work status at first appointment (starts), {scope_text}, {period_name}",
                          _breakdown(values, "starts_work_status:"), width))
     out.append(Spacer(1, 6))
-    out.append(bar_chart(f"Main health barrier (starts), {scope_text}",
+    out.append(bar_chart(f"Main health barrier (starts), {scope_text}, {period_name}",
                          _breakdown(values, "starts_health_barrier:"), width))
     out.append(Spacer(1, 6))
-    out.append(bar_chart(f"Age at first contact (starts), {scope_text}", _breakdown(values, "starts_age:"),
-                         width))
+    out.append(bar_chart(f"Age at first contact (starts), {scope_text}, {period_name}",
+                         _breakdown(values, "starts_age:"), width))
     out.append(Spacer(1, 6))
-    out.append(bar_chart(f"Sustained work outcome at the 3- and 6-month follow-ups, {scope_text}",
+    out.append(bar_chart(f"Work outcome at the 3- and 6-month follow-ups, {scope_text}, {period_name}",
                          [(f"{months} months: {label}", value)
                           for suffix, months in FOLLOW_UP_MONTHS.items()
                           for label, value in _breakdown(values, f"follow_up_work_outcome_{suffix}:")],
@@ -375,10 +385,12 @@ def _scope_table(summary: Summary, scope: str, styles, width: float) -> list:
             continue  # an all-zero breakdown line says nothing
         style = styles["cell"] if is_breakdown(measure) else styles["cell_bold"]
         label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
-        rows.append([Paragraph(label, style), *(Paragraph(escape(value_text(v)), style) for v in cells)])
+        rows.append([Paragraph(label, style), *(Paragraph(escape(_cell_text(v)), style) for v in cells)])
     return [CondPageBreak(60 * mm),
             KeepTogether([Paragraph(escape(summary.scope_name(scope)), styles["heading"])]),
-            _table(rows, [width * 0.55] + [width * 0.15] * 3)]
+            _table(rows, [width * 0.55] + [width * 0.15] * 3),
+            Paragraph(escape(f"{DASH_NOTE} Breakdown lines that are 0 in all three periods are left out."),
+                      styles["small"])]
 
 
 def publication_pdf(report: Publication, generated_on: date | None = None) -> bytes:
@@ -408,12 +420,11 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
             continue
         style = styles["cell"] if is_breakdown(measure) else styles["cell_bold"]
         label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
-        rows.append([Paragraph(label, style), Paragraph(escape(value_text(value)), style)])
+        rows.append([Paragraph(label, style), Paragraph(escape(_cell_text(value)), style)])
     story.append(_table(rows, [width * 0.75, width * 0.25]))
     story.append(Paragraph(escape("* = 1 to 7. x = not shown, so that a small number elsewhere cannot be "
-                                  "worked "
-                                  "out. Breakdown lines that are 0 are left out of this table (they are in "
-                                  "the spreadsheet)."), styles["small"]))
+                                  f"worked out. {DASH_NOTE} Breakdown lines that are 0 are left out of this "
+                                  "table (they are in the spreadsheet)."), styles["small"]))
     story.append(PageBreak())
     story += _common_charts(values, f"week {period.name}", width, "whole service")
     story.append(Spacer(1, 6))
