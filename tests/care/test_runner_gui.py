@@ -170,14 +170,12 @@ def test_initial_assessment_writes_free_text_per_section(qtbot, track, store, cl
     assert record.answers[2] == 2 and record.total is None
 
 
-def test_closing_with_answers_asks_first(qtbot, runner, monkeypatch):
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *args, **kwargs: asked.append(args) or QMessageBox.StandardButton.Cancel)
+def test_closing_with_answers_asks_first(qtbot, runner, message_boxes):
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
     press(qtbot, runner, Qt.Key.Key_1)
     runner.reject()
-    assert asked and runner.isVisible()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    assert message_boxes.asked and runner.isVisible()
+    message_boxes.answer = QMessageBox.StandardButton.Discard
     runner.reject()
     assert not runner.isVisible()
 
