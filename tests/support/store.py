@@ -32,9 +32,15 @@ def store(data_dir):
 @pytest.fixture
 def handle(store, qapp):
     """The GUI's RecordStore open on ``store``: screens under test get this, as in the app."""
+    opened = handle_on(store)
+    yield opened
+    opened._store = None  # ``store`` closes it
+
+
+def handle_on(store):
+    """A DatabaseHandle (the app's RecordStore) open on ``store``, for a screen under test."""
     from workwell_desktop.gui.database_handle import DatabaseHandle
 
     opened = DatabaseHandle()
     opened.open(store)
-    yield opened
-    opened._store = None  # ``store`` closes it
+    return opened

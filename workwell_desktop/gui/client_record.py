@@ -27,7 +27,7 @@ from . import dates
 from .assessments import AssessmentsTab
 from .assessments.source import RecordSource
 from .consent_tab import ConsentTab
-from .database_handle import DatabaseHandle, LiveStore
+from .database_handle import DatabaseHandle
 from .details_tab import DetailsTab
 from .dialogs.consent_dialog import ConsentDialog
 from .dialogs.discharge_dialog import DischargeDialog
@@ -110,9 +110,7 @@ class ClientRecord(QWidget):
         self.sessions = SessionsTab(handle, client_id)
         self.assessments = AssessmentsTab(handle, client_id)
         self.plan = PlanTab(handle, client_id)
-        self.letters = LettersTab(LiveStore(handle), client_id)
-        # Letters are issued through the store itself: announce them like any save.
-        self.letters.letter_issued.connect(lambda _id: handle.saved.emit(client_id))
+        self.letters = LettersTab(handle, client_id)
         for tab, title in ((self.details, "&Details"), (self.referral, "Referral and &triage"),
                            (self.consent, "&Consent"), (self.fit_notes, "&Fit notes"),
                            (self.sessions, "&Sessions"), (self.assessments, "&Assessments"),

@@ -95,6 +95,7 @@ class Task:
         self._busy_shown = False
         self._relay = _Relay(self)
         self._timer: QTimer | None = None
+        self._enabled = [widget.isEnabled() for widget in lock]  # put back as they were
         for widget in lock:
             widget.setEnabled(False)
         if busy is not None and not _synchronous:
@@ -121,9 +122,9 @@ class Task:
             if callable(getattr(result, "close", None)):
                 result.close()  # nobody will receive it: an opened Store holds the key
             return
-        for widget in self.lock:
+        for widget, enabled in zip(self.lock, self._enabled, strict=True):
             if _alive(widget):
-                widget.setEnabled(True)
+                widget.setEnabled(enabled)
         try:
             if self._busy_shown:
                 self.busy(False)

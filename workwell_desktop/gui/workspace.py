@@ -54,7 +54,8 @@ class Workspace(QTabWidget):
             for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
                 self.tabBar().setTabButton(1, side, None)
         elif not shown and current is not None:
-            current.pool.waitForDone(10_000)  # a running job holds its own connection
+            # A job still running closes its own connection when it ends, and its result
+            # is dropped with the view (gui/tasks.py): the lock need not wait for it.
             self.removeTab(self.indexOf(current))
             current.deleteLater()
             self.summary = None
