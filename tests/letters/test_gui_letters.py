@@ -255,3 +255,46 @@ def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, handle, store
     assert "withdrew" in tab.status.text() and not (tmp_path / "refused.pdf").exists()
     tab.export_to(letter, tmp_path / "copy.pdf", lawful_reason="subject_access")
     assert (tmp_path / "copy.pdf").exists() and "Exported" in tab.status.text()
+
+
+def test_issuing_and_exporting_run_off_the_gui_thread_once(qtbot, handle, store, consented, tmp_path,
+                                                          threaded_tasks, monkeypatch):
+    """Rendering the PDF and pypdf's encryption take a moment: never on the GUI thread, and
+    a second press while they run does nothing (issue #18)."""
+    import threading
+
+    from workwell_desktop.documents import letter as letter_module
+    from workwell_desktop.gui.letters import letters_tab
+
+    threads = []
+    real_render, real_export = letter_module.render_letter, letters_tab.export_letter
+    release = threading.Event()
+
+    def render(*args, **kwargs):
+        threads.append(("render", threading.get_ident()))
+        release.wait(10)
+        return real_render(*args, **kwargs)
+
+    def export(*args, **kwargs):
+        threads.append(("export", threading.get_ident()))
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr("workwell_desktop.documents.issuing.render_letter", render)
+    monkeypatch.setattr(letters_tab, "export_letter", export)
+    tab = LettersTab(handle, consented.id)
+    qtbot.addWidget(tab)
+    builder = tab.open_builder()
+    fill_builder(qtbot, builder)
+    builder.agreed.setChecked(True)
+    with qtbot.waitSignal(tab.letter_issued, timeout=20_000):
+        builder.issue()
+        qtbot.waitUntil(lambda: len(threads) == 1)
+        assert not builder.issue_button.isEnabled()
+        builder.issue()  # pressed again while issuing
+        release.set()
+    assert len(store.for_client(EmployerLetter, consented.id)) == 1
+    with qtbot.waitSignal(tab.letter_exported, timeout=20_000):
+        tab.export_to(tab.selected_letter(), tmp_path / "sent.pdf", "tea-and-biscuits")
+    assert [what for what, _ in threads] == ["render", "export"]
+    assert all(thread != threading.get_ident() for _, thread in threads)
+    assert (tmp_path / "sent.pdf").exists() and "password-protected" in tab.status.text()

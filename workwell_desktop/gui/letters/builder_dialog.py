@@ -125,6 +125,11 @@ class LetterBuilderDialog(QDialog):
 
     # ----- building -------------------------------------------------------
     @property
+    def issuing(self) -> bool:
+        """True while the letter is being issued in the background (Issue stays disabled)."""
+        return self._issuing is not None and self._issuing.running
+
+    @property
     def store(self) -> Store:
         """The open store, for the documents functions (raises Locked while locked)."""
         return self.handle.store
@@ -412,7 +417,7 @@ class LetterBuilderDialog(QDialog):
         self.schedule_message.show_message(shown["phased_return"])
         self.agreed_message.show_message(shown["client_agreed"] if self.agreed.isChecked() else None)
         ready = not errors and getattr(self, "_consent_ok", False)
-        self.issue_button.setEnabled(ready)
+        self.issue_button.setEnabled(ready and not self.issuing)
         if not getattr(self, "_consent_ok", False):
             self.summary.setText("A letter cannot be issued without consent to share with the employer.")
         elif not self.agreed.isChecked() and set(errors) == {"client_agreed"}:
@@ -453,7 +458,7 @@ class LetterBuilderDialog(QDialog):
         """Issue the letter (consent is checked again now); closes the dialog when done.
         The PDF is rendered and the letter saved off the GUI thread, on a connection of
         its own; the coach sees "Issuing…" if it takes a moment, and cannot issue twice."""
-        if self._issuing is not None and self._issuing.running:
+        if self.issuing:
             return
         client_id, draft, supersedes = self.client_id, self.draft(), self.supersedes
         self._issuing = run_in_background(
