@@ -25,7 +25,6 @@ from ..domain.validation import format_nhs_number
 from ..journey import load_journey
 from . import dates
 from .assessments import AssessmentsTab
-from .assessments.source import RecordSource
 from .consent_tab import ConsentTab
 from .database_handle import DatabaseHandle
 from .details_tab import DetailsTab
@@ -108,8 +107,9 @@ class ClientRecord(QWidget):
         self.consent = ConsentTab(handle, client_id)
         self.fit_notes = FitNotesTab(handle, client_id)
         self.sessions = SessionsTab(handle, client_id)
-        self.assessments = AssessmentsTab(handle, client_id)
-        self.plan = PlanTab(handle, client_id)
+        # This record reloads every tab on the handle's ``saved`` (see reload).
+        self.assessments = AssessmentsTab(handle, client_id, reload_on_save=False)
+        self.plan = PlanTab(handle, client_id, reload_on_save=False)
         self.letters = LettersTab(handle, client_id)
         for tab, title in ((self.details, "&Details"), (self.referral, "Referral and &triage"),
                            (self.consent, "&Consent"), (self.fit_notes, "&Fit notes"),
@@ -151,7 +151,7 @@ class ClientRecord(QWidget):
         store = self.handle.store
         self.client = store.get(Client, self.client_id)
         consents = store.for_client(ConsentEvent, self.client_id)
-        self.journey = journey = load_journey(RecordSource(self.handle), self.client_id)
+        self.journey = journey = load_journey(self.handle, self.client_id)
         self.status = journey.status
         plan = current_settings(store.for_client(PlanSettings, self.client_id))
         review = next_review(journey.status, plan.next_review_on if plan else "", self.client.next_review_on)

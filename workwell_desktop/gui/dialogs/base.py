@@ -148,9 +148,8 @@ class RecordDialog(QDialog):
 
     def save_correction(self, changes: dict) -> None:
         from ...journey import correct
-        from ..assessments.source import RecordSource
 
-        correct(RecordSource(self.handle), self.correcting, self.correction_reason(), **changes)
+        correct(self.handle, self.correcting, self.correction_reason(), **changes)
 
     # ----- shared behaviour ---------------------------------------------
     def refresh(self) -> dict[str, str]:

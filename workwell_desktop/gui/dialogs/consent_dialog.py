@@ -10,7 +10,6 @@ from ... import journey
 from ...domain.records import ConsentEvent
 from ...domain.vocabulary import CONSENT_ACTIONS, CONSENT_METHODS, CONSENT_SCOPES, WORK_OUTCOMES
 from .. import dates
-from ..assessments.source import RecordSource
 from ..client_form import new_form_layout
 from ..database_handle import DatabaseHandle
 from ..widgets import (
@@ -141,7 +140,7 @@ class ConsentDialog(RecordDialog):
         event.recorded_at = moment_after(self.handle.store.for_client(Event, self.client_id),
                                          datetime.now(UTC))
         if self.withdraws_participation():
-            journey.withdraw(RecordSource(self.handle), event, follow_up_agreed=self.follow_up.isChecked(),
+            journey.withdraw(self.handle, event, follow_up_agreed=self.follow_up.isChecked(),
                              work_outcome=self.work_outcome.code(), note=event.note)
         else:
             self.handle.add(event)

@@ -14,7 +14,6 @@ from ...domain.episodes import WITHDREW
 from ...domain.records import ConsentEvent, Discharge
 from ...domain.vocabulary import CONSENT_METHODS, DISCHARGE_REASONS, WORK_OUTCOMES
 from .. import dates
-from ..assessments.source import RecordSource
 from ..client_form import new_form_layout
 from ..database_handle import DatabaseHandle
 from ..form_fields import date_problems
@@ -113,7 +112,7 @@ class DischargeDialog(RecordDialog):
         return errors
 
     def write(self) -> None:
-        source = RecordSource(self.handle)
+        source = self.handle
         if self.correcting is not None:
             self.save_correction(self._changes())
         elif self._withdrawal():

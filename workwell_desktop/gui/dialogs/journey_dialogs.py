@@ -12,7 +12,6 @@ from ...domain.records import Record
 from ...domain.validation import format_nhs_number
 from ...domain.vocabulary import WORK_OUTCOMES, WORK_STATUSES
 from .. import dates
-from ..assessments.source import RecordSource
 from ..caseload_model import matches, search_key
 from ..client_form import new_form_layout
 from ..database_handle import DatabaseHandle
@@ -61,7 +60,7 @@ class UndoDischargeDialog(RecordDialog):
         return {}
 
     def write(self) -> None:
-        journey.undo_discharge(RecordSource(self.handle), self.client_id, self.snapshot())
+        journey.undo_discharge(self.handle, self.client_id, self.snapshot())
 
 
 class FollowUpDialog(RecordDialog):
@@ -156,7 +155,7 @@ class FollowUpDialog(RecordDialog):
             self.save_correction(self._changes())
             return
         o = self._outcome()
-        journey.record_follow_up(RecordSource(self.handle), self.client_id, timepoint=o.timepoint,
+        journey.record_follow_up(self.handle, self.client_id, timepoint=o.timepoint,
                                  contacted_on=o.contacted_on, contact_result=o.contact_result,
                                  work_status=o.work_status, work_outcome=o.work_outcome, note=o.note)
 
@@ -229,5 +228,5 @@ class MoveRecordDialog(RecordDialog):
         return errors
 
     def write(self) -> None:
-        journey.move(RecordSource(self.handle), self.record, self.chosen(), self.reason.toPlainText().strip())
+        journey.move(self.handle, self.record, self.chosen(), self.reason.toPlainText().strip())
         self.handle.saved.emit(self.chosen())  # the right client's record, if open, shows it too
