@@ -279,7 +279,7 @@ def test_issuing_and_exporting_run_off_the_gui_thread_once(qtbot, handle, store,
         threads.append(("export", threading.get_ident()))
         return real_export(*args, **kwargs)
 
-    monkeypatch.setattr("workwell_desktop.documents.issuing.render_letter", render)
+    monkeypatch.setattr("workwell_desktop.services.letters.render_letter", render)
     monkeypatch.setattr(letters_tab, "export_letter", export)
     tab = LettersTab(handle, consented.id)
     qtbot.addWidget(tab)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLin
 
 from ..store import StoreError, WrongPassphrase
 from ..store.keys import check_passphrase_strength
-from .database_handle import DatabaseHandle
+from .record_store import RecordStore
 from .setup_screen import PASSPHRASE_WARNING
 from .tasks import Task, busy_button, run_in_background
 from .widgets import FieldMessage, button, hint_label, line_edit, primary_button, title_label
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 class ChangePassphraseDialog(QDialog):
-    def __init__(self, handle: DatabaseHandle, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.handle = handle
         self._changing: Task | None = None

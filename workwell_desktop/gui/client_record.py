@@ -23,10 +23,10 @@ from ..domain.plans import PlanSettings, current_settings
 from ..domain.records import Client, ConsentEvent
 from ..domain.validation import format_nhs_number
 from ..services.journey import load_journey
+from ..store import Store
 from . import dates
 from .assessments import AssessmentsTab
 from .consent_tab import ConsentTab
-from .database_handle import DatabaseHandle
 from .details_tab import DetailsTab
 from .dialogs.consent_dialog import ConsentDialog
 from .dialogs.discharge_dialog import DischargeDialog
@@ -38,6 +38,7 @@ from .discharge_card import DischargeCard
 from .fit_notes_tab import FitNotesTab
 from .letters import LettersTab
 from .plan import PlanTab
+from .record_store import RecordStore
 from .referral_tab import ReferralTab
 from .sessions_tab import SessionsTab
 from .style import relative_font, set_role
@@ -49,7 +50,7 @@ DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS, ASSESSMENTS, PLAN, LETTERS = ra
 class ClientRecord(QWidget):
     name_changed = Signal(str)
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.handle, self.client_id = handle, client_id
         self.client: Client | None = None
@@ -183,7 +184,7 @@ class ClientRecord(QWidget):
         self.letters.refresh()  # consent may have changed: the letter action follows it
         self.name_changed.emit(c.full_name)
 
-    def _show_risk_marker(self, store) -> None:
+    def _show_risk_marker(self, store: Store) -> None:
         from ..services.safety import client_risk_status
 
         status = client_risk_status(store, self.client_id)

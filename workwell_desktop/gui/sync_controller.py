@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..store import replica
+from ..store import Store, replica
 from ..sync import engine
 from .database_handle import DatabaseHandle
 from .tasks import run_in_background
@@ -91,7 +91,7 @@ class SyncController(QObject):
         self.changed.emit()
         self.finished.emit(outcome)
 
-    def describe(self, store) -> str:
+    def describe(self, store: Store) -> str:
         """The status bar's words: state, changes waiting, last successful sync."""
         waiting = store.pending_change_count()
         changes = f"{waiting} change{'' if waiting == 1 else 's'} waiting to sync"

@@ -21,7 +21,7 @@ from ..domain.validation import format_nhs_number
 from ..store import RecordNotFound, replica
 from ..sync import engine
 from ..sync.server_address import UnsafeAddress, parse_server_address
-from .database_handle import DatabaseHandle
+from .record_store import RecordStore
 from .tasks import busy_button, run_in_background
 from .widgets import FieldMessage, button, hint_label, line_edit, primary_button, title_label
 
@@ -32,7 +32,7 @@ class RegisterDialog(QDialog):
 
     registered = Signal(object)
 
-    def __init__(self, handle: DatabaseHandle, server_url: str = "", url_managed: bool = False,
+    def __init__(self, handle: RecordStore, server_url: str = "", url_managed: bool = False,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.handle = handle
@@ -114,7 +114,7 @@ class ConflictsDialog(QDialog):
 
     resolved = Signal(str)  # client id
 
-    def __init__(self, handle: DatabaseHandle, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.handle = handle
         self.setWindowTitle("Sync conflicts \u2013 WorkWell")

@@ -8,12 +8,12 @@ from PySide6.QtWidgets import QMessageBox, QTabBar, QTabWidget, QWidget
 from ..store import RecordNotFound
 from .caseload_panel import CaseloadPanel
 from .client_record import ClientRecord
-from .database_handle import DatabaseHandle
 from .dialogs.new_client_dialog import NewClientDialog
+from .record_store import RecordStore
 
 
 class Workspace(QTabWidget):
-    def __init__(self, handle: DatabaseHandle, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Open records")
         self.handle = handle

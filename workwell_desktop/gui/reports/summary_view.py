@@ -36,6 +36,7 @@ from ...reports.definitions import measure_definition
 from ...reports.export import AUDIENCES, export_publication, export_summary
 from ...reports.figures import SERVICE, Summary, build_summary, week_name
 from ...reports.labels import is_breakdown, measure_label, value_text
+from ...store import Store
 from ..record_store import RecordStore
 from ..style import relative_font
 from ..tasks import run_in_background
@@ -48,7 +49,7 @@ _FILTERS = {"pdf": "PDF document (*.pdf)", "csv": "CSV file (*.csv)", "xlsx": "E
 _AUDIENCE_TEXT = {"team": "team file", "publication": "publication for commissioners"}
 
 
-def _export(store, week: str, fmt: str, out: Path, audience: str, today: date | None) -> str:
+def _export(store: Store, week: str, fmt: str, out: Path, audience: str, today: date | None) -> str:
     """Work out, render and write one export (on the background connection); the message."""
     if audience == "publication":
         export_publication(store, week, fmt, out, today=today)
