@@ -39,12 +39,16 @@ def test_unlocking_opens_the_store_off_the_gui_thread_once(qtbot, data_dir, stor
     qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(spy.threads) == 1)
     assert not screen.unlock_button.isEnabled()  # no second unlock meanwhile
+    label = screen.unlock_button.text()
     qtbot.keyClick(screen.passphrase, Qt.Key.Key_Return)
     screen.unlock()
+    # Still opening after half a second: the button says so (and the wait cursor shows).
+    qtbot.waitUntil(lambda: screen.unlock_button.text() == "Unlocking\u2026")
     spy.release.set()
     qtbot.waitUntil(lambda: win.handle.is_open)
     assert spy.threads[0] != threading.get_ident() and len(spy.threads) == 1
     assert win.stack.currentWidget() is win.workspace and screen.unlock_button.isEnabled()
+    assert screen.unlock_button.text() == label
     win.idle_lock.stop()
     win.handle.close()
 

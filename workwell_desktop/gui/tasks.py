@@ -117,14 +117,14 @@ class Task:
             self._timer.stop()
         if self._busy_shown:
             QGuiApplication.restoreOverrideCursor()
+        for widget, enabled in zip(self.lock, self._enabled, strict=True):
+            if _alive(widget):
+                widget.setEnabled(enabled)
         if not _alive(self.parent):
             log.info("%s finished after its window closed: result dropped", self.what)
             if callable(getattr(result, "close", None)):
                 result.close()  # nobody will receive it: an opened Store holds the key
             return
-        for widget, enabled in zip(self.lock, self._enabled, strict=True):
-            if _alive(widget):
-                widget.setEnabled(enabled)
         try:
             if self._busy_shown:
                 self.busy(False)
