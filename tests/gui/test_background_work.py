@@ -86,3 +86,21 @@ def test_changing_the_passphrase_runs_off_the_gui_thread(qtbot, window, threaded
         dialog.submit()  # pressed twice: changed once
     assert len(threads) == 1 and threads[0] != threading.get_ident()
     assert any(a["action"] == "change-passphrase" for a in window.handle.store.audit_trail())
+
+
+def test_connecting_frees_the_button_whatever_goes_wrong(qtbot, window, monkeypatch):
+    """It caught only SyncError, so anything else left Connect disabled for ever."""
+    from workwell_desktop.gui import sync_dialogs
+
+    def broken(*_args, **_kwargs):
+        raise KeyError("a fault that is not a SyncError")
+
+    monkeypatch.setattr(sync_dialogs.engine, "register", broken)
+    dialog = sync_dialogs.RegisterDialog(window.handle, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.url.setText("https://workwell.example.nhs.uk")
+    dialog.username.setText("alex.coach")
+    dialog.password.setText("a password")
+    dialog.submit()
+    assert dialog.connect_button.isEnabled() and dialog.result() != dialog.DialogCode.Accepted
+    assert "went wrong (KeyError)" in dialog.message.text() and dialog.password.text() == ""

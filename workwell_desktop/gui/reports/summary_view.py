@@ -161,8 +161,8 @@ class SummaryView(QWidget):
     def _busy(self, on: bool) -> None:
         self.progress.setVisible(on)
         if on:
-            self.status.setText("Working\u2026")
-        elif self.status.text() == "Working\u2026":
+            self.status.setText("Working out the figures\u2026")
+        elif self.status.text() == "Working out the figures\u2026":
             self.status.setText("")
 
     def _not_computed(self, problem: Exception) -> None:
