@@ -207,7 +207,7 @@ class ConflictsDialog(QDialog):
             return
         keep, other = self.pairs[row]
         self.handle.store.merge_clients(keep.id, other.id)
-        self.handle.saved.emit(keep.id)
+        self.handle.announce(keep.id)
         self.resolved.emit(keep.id)
         self.reload()
 
@@ -217,7 +217,7 @@ class ConflictsDialog(QDialog):
             return
         conflict = self.conflicts[row]
         replica.resolve_conflict(self.handle.store, conflict.id, keep_other)
-        self.handle.saved.emit(conflict.client_id)
+        self.handle.announce(conflict.client_id)
         self.resolved.emit(conflict.client_id)
         self.reload()
 

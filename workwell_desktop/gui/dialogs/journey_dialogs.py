@@ -225,4 +225,4 @@ class MoveRecordDialog(RecordDialog):
 
     def write(self) -> None:
         journey.move(self.handle, self.record, self.chosen(), self.reason.toPlainText().strip())
-        self.handle.saved.emit(self.chosen())  # the right client's record, if open, shows it too
+        self.handle.announce(self.chosen())  # the right client's record, if open, shows it too
