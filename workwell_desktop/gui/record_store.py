@@ -10,7 +10,7 @@ is announced with ``announce``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound="Record")
 
 
+@runtime_checkable  # so a test can check the handle still provides every member
 class RecordStore(Protocol):
     @property
     def saved(self) -> SignalInstance:
