@@ -316,7 +316,9 @@ class Store:
         last = cur.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()
         stamp = next_stamp(last[0] if last else None, self.device_id)
         cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (stamp,))
-        payload = {k: wire_value(v) for k, v in fields.items() if k != "id"}
+        # A record type's local fields (an issued letter's PDF) never enter the change log.
+        local = ("id", *getattr(type(record), "local_fields", ()))
+        payload = {k: wire_value(v) for k, v in fields.items() if k not in local}
         mutable = type(record).mutable
         # The values of each field this edit saw (every concurrent one): it supersedes
         # exactly those (see store.causal and sync.wire.Change.base).
