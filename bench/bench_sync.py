@@ -35,7 +35,7 @@ from workwell_desktop.domain.records import Client, ContactSession  # noqa: E402
 from workwell_desktop.server import admin, db  # noqa: E402
 from workwell_desktop.server.app import create_app  # noqa: E402
 from workwell_desktop.store import Store, replica  # noqa: E402
-from workwell_desktop.sync import engine  # noqa: E402
+from workwell_desktop.sync import engine, wire  # noqa: E402
 
 PASSPHRASE = "bench passphrase for sync"
 PASSWORD = "bench password long enough"
@@ -59,7 +59,8 @@ def main() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(create_app(server_engine), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+                                           log_level="warning",
+                                           timeout_keep_alive=wire.KEEP_ALIVE_SECONDS))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -83,7 +84,7 @@ def main() -> None:
         took = time.perf_counter() - start
         print(f"first restore:  {took:6.2f} s  {report.pulled} changes  "
               f"{link.bytes_down / 1e3:7.0f} kB down  {link.bytes_up / 1e3:5.1f} kB up  "
-              f"{link.requests} round trips   (target < 10 s)")
+              f"{link.requests} round trips  {link.connections} TCP connection(s)   (target < 10 s)")
 
         replica.set_settings(ann, server_url=link.url)
         clients = ann.all(Client)

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from workwell_desktop.hardening import harden_process
+from workwell_desktop.sync import encoding as body_encoding
 from workwell_desktop.sync import wire
 
 from . import auth, coverage, db, sync_service
@@ -200,14 +201,21 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
         request.state.counts = (f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
                                 f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
                                 f"pulled={len(page.changes)} more={page.more}")
-        return _json({
+        reply = json.dumps({
             "accepted": pushed.accepted, "forwarded": pushed.forwarded,
             "rejected": [r.model_dump() for r in pushed.rejected],
             "changes": page.changes, "cursor": page.cursor, "more": page.more,
             "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "audit_anchor": anchor.model_dump() if anchor else None,
             **({"coverage": team} if team is not None else {}),
-        })
+        }, separators=(",", ":")).encode("utf-8")
+        # zstd where the laptop reads it, else gzip (sync.encoding); compressed off the event loop.
+        chosen = body_encoding.choose(request.headers.get("accept-encoding", ""))
+        if chosen == body_encoding.IDENTITY or len(reply) < 256:
+            return Response(reply, media_type="application/json")
+        packed = await run_in_threadpool(body_encoding.compress, reply, chosen)
+        return Response(packed, media_type="application/json",
+                        headers={"Content-Encoding": chosen, "Vary": "Accept-Encoding"})
 
     @app.get(f"{wire.API_PREFIX}/audit-anchor")
     async def audit_anchor(request: Request) -> Response:
