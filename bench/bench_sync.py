@@ -114,6 +114,10 @@ def main() -> None:
         empty = engine.sync(bob)
         print(f"empty sync:      {time.perf_counter() - start:5.2f} s  {empty.requests} request(s)  "
               f"{link.requests} round trip(s)  {link.bytes_up + link.bytes_down} bytes   (target 1)")
+    for name, store in (("writer (ann)", ann), ("restored (bob)", bob)):
+        letters = store.rows("SELECT coalesce(sum(length(pdf)), 0) AS n FROM employer_letter")[0]["n"]
+        print(f"laptop database, {name}: {store.file_size() / args.clients / 1e3:5.1f} KB per client "
+              f"(issued letter PDFs kept: {letters / args.clients / 1e3:4.1f} KB of it)   (target < 40 KB)")
     ann.close()
     bob.close()
     server.should_exit = True

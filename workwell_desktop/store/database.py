@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import keyring.errors
+import sqlcipher3
 
 from ..domain.assessments import Assessment
 from ..domain.records import RECORD_TYPES, Client, Record
@@ -394,6 +395,22 @@ class Store:
         return self._conn.execute(
             "SELECT count(*) FROM change_log WHERE sent_at IS NULL AND rejected_reason IS NULL"
         ).fetchone()[0]
+
+    def file_size(self) -> int:
+        page = int(self._conn.execute("PRAGMA page_size").fetchone()[0])  # SQLCipher: text
+        return page * int(self._conn.execute("PRAGMA page_count").fetchone()[0])
+
+    def compact(self) -> bool:
+        """VACUUM: give back the space of pruned payloads (replica.mark_sent), so the file
+        stays about the size of its records. SQLCipher vacuums through an encrypted copy
+        under the same key. Skipped (False) while another statement on this connection runs."""
+        try:
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # WAL: the file shrinks here
+        except sqlcipher3.OperationalError as busy:
+            log.info("compact skipped: %s", busy)
+            return False
+        return True
 
     def changes(self) -> list[dict]:
         """The change log, oldest first (what sync will push)."""

@@ -321,6 +321,9 @@ ALTER TABLE client ADD COLUMN main_health_barrier TEXT NOT NULL DEFAULT '';
 -- it again from the letter's content and trusts it only when it matches (documents.letter).
 -- '' for letters issued before: they keep (and synced) the PDF itself.
 ALTER TABLE employer_letter ADD COLUMN pdf_sha256 TEXT NOT NULL DEFAULT '';
+-- Acknowledged changes keep their ids and stamps, not their payloads (replica.mark_sent);
+-- the space comes back at the next Store.compact (VACUUM).
+UPDATE change_log SET payload = '{}' WHERE sent_at IS NOT NULL;
 """),
 ]
 

@@ -42,6 +42,8 @@ from .wire import (
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# VACUUM after a sync that pruned payloads of at least this share of the database file.
+COMPACT_SHARE = 0.1
 
 
 class SyncError(Exception):
@@ -190,6 +192,7 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     url = f"{server_url}{API_PREFIX}/sync"
     wire_format = _WireFormat(token)
     budget = None  # bytes per request: the server's limit, halved after any 413
+    pruned = 0  # payload bytes of acknowledged changes dropped from the change log
     anchoring = True  # a server from before audit anchors refuses the fields: then sync without
 
     def request_body(batch: list[dict], cursor: str) -> bytes:
@@ -253,7 +256,7 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
                 store.record_event("server-address-changed", "by organisation policy")
                 log.info("server address changed by policy; device identity accepted there")
                 moving = False
-            replica.mark_sent(store, result.accepted)
+            pruned += replica.mark_sent(store, result.accepted)
             if result.forwarded:
                 report.forwarded += len(result.forwarded)
                 store.record_event("sync-forwarded", f"changes={len(result.forwarded)}")
@@ -281,6 +284,8 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     if report.forwarded:  # the status bar tells the coach (gui.sync_controller)
         replica.set_settings(store, forwarded_notice=f"{report.forwarded}|{report.finished_at}")
     report.quarantined = len(replica.quarantined_changes(store))
+    if pruned > COMPACT_SHARE * store.file_size():
+        store.compact()  # the pruned payloads' space back: after a big push, not every sync
     log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, quarantined %d, requests %d",
              report.pushed, report.pulled, report.rejected, report.conflicts, report.quarantined,
              report.requests)
