@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from test_desktop_sync import add_client, laptop, live  # noqa: F401 (fixtures)
 
-from workwell_desktop.documents.issuing import export_letter, issue_letter
 from workwell_desktop.documents.letter import LetterNotVerified, issued_pdf, render_letter
 from workwell_desktop.domain.letters import EmployerLetter
 from workwell_desktop.domain.records import ConsentEvent
+from workwell_desktop.services.letters import export_letter, issue_letter
 from workwell_desktop.store import replica
 from workwell_desktop.sync import engine
 

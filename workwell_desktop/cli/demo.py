@@ -322,7 +322,7 @@ class _History(_Person):
         self.letter_on = today
 
     def story(self) -> list[Record]:
-        from ..assessments import build_assessment
+        from ..services.assessments import build_assessment
 
         rng, client_id = self.rng, self.client_id
         triaged = self.received + timedelta(days=rng.randint(0, 6))
@@ -405,7 +405,7 @@ def add_demo_caseload(store, count: int, seed: int | None, history: bool = False
                       taken: set[str] | None = None, today: date | None = None) -> Counter:
     """Save ``count`` synthetic clients in ``store`` (each in one transaction); the
     record counts by type. ``history``: a year of work each, with an issued letter."""
-    from ..documents.issuing import issue_letter
+    from ..services.letters import issue_letter
 
     counts: Counter = Counter()
     if not history:

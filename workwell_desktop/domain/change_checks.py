@@ -18,7 +18,8 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from .records import RECORD_TYPES, Client, Record
+from .records import Client, Record
+from .registry import RECORD_TYPES
 
 Errors = dict[str, str]
 
