@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -120,6 +121,21 @@ def main() -> None:
               f"(issued letter PDFs kept: {letters / args.clients / 1e3:4.1f} KB of it)   (target < 40 KB)")
     ann.close()
     bob.close()
+    start = time.perf_counter()
+    Store.open(tmp / "bob", PASSPHRASE).close()
+    print(f"unlock:          {(time.perf_counter() - start) * 1000:5.0f} ms   (target < 300 ms)")
+    with RuralLink("127.0.0.1", port) as link:
+        bob = Store.open(tmp / "bob", PASSPHRASE)
+        replica.set_settings(bob, server_url=link.url)
+        bob.close()
+        link.reset_counters()
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(tmp / "bob"),
+                               "sync"], env={**os.environ, "WORKWELL_PASSPHRASE": PASSPHRASE},
+                              capture_output=True, text=True)
+        print(f"empty sync, process start to exit (workwell-admin sync): "
+              f"{time.perf_counter() - start:5.2f} s  exit {done.returncode}  {link.requests} round trip(s)"
+              "   (target < 0.8 s)")
     server.should_exit = True
 
 

@@ -24,7 +24,6 @@ from ..domain.assessments import Assessment
 from ..domain.records import Client, Record
 from ..domain.registry import RECORD_TYPES
 from ..hardening import private_folder, tighten_data_folder
-from ..instruments.derived import score_problems
 from . import audit, causal
 from .clock import next_stamp
 from .connection import connect, migrate
@@ -245,6 +244,7 @@ class Store:
             errors.update(record.validate())
             errors.update(self._conflicts(record, batch_ids))
             if isinstance(record, Assessment):
+                from ..instruments.derived import score_problems  # the instruments load on first use
                 # A stored score is never trusted: refused unless the answers give it.
                 errors.update(score_problems(record))
             prepared.append(record)

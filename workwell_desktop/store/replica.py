@@ -27,7 +27,6 @@ from ..domain import change_checks
 from ..domain.assessments import Assessment
 from ..domain.records import Client
 from ..domain.registry import RECORD_TYPES
-from ..instruments.derived import derive_assessment
 from . import audit, causal
 from .clock import is_stamp, next_stamp, stamp_problem
 from .errors import InvalidRecord
@@ -366,6 +365,8 @@ def _rescored(cur, record: Assessment, change: dict) -> Assessment:
     dropping them could lose a risk answer. The discrepancy is audited (field names
     only) and logged. Answers that cannot be scored at all are refused.
     """
+    from ..instruments.derived import derive_assessment  # loaded when an assessment first arrives
+
     try:
         derivation = derive_assessment(record)
     except ValueError as refused:
