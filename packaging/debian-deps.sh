@@ -15,7 +15,7 @@ xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-ut
      libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0 libxcb-xfixes0)
 case "${1:-run}" in
   run)  wanted=("${common[@]}" "${xcb[@]}") ;;
-  test) wanted=("${common[@]}" "${xcb[@]}" xvfb xauth poppler-utils wixl msitools osslsigncode
+  test) wanted=("${common[@]}" "${xcb[@]}" xvfb xauth openbox poppler-utils wixl msitools osslsigncode
               desktop-file-utils) ;;
   deb-depends) (IFS=,; echo "${common[*]},${xcb[*]}" | sed 's/,/, /g'); exit 0 ;;
   *) echo "usage: $0 run|test|deb-depends" >&2; exit 2 ;;

@@ -104,7 +104,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"WorkWell: cannot write logs in {args.data_dir}: {problem}", file=sys.stderr)
     window = build_window(args.data_dir, args.idle_lock_minutes)
     log.info("starting (idle lock %s minutes)", window.idle_lock.minutes)
-    screen = window.screen().availableGeometry()
-    window.resize(min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
-    window.show()
+    show_main_window(window)
     return app.exec()
+
+
+def show_main_window(window: MainWindow) -> None:
+    """Open the window at a comfortable size that fits the screen it opens on; on a small
+    laptop screen (or at a large display scale) it fills the screen instead."""
+    screen = window.screen().availableGeometry()
+    width, height = min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9))
+    if width < 1024 or height < 700:
+        window.showMaximized()
+        return
+    window.resize(width, height)
+    window.show()

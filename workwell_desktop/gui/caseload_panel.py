@@ -92,21 +92,23 @@ class CaseloadPanel(QWidget):
         self.model.modelReset.connect(self._update_count)
 
     def _size_columns(self) -> None:
-        # Widths from the font, not by measuring every row (slow at 5,000 clients).
+        # Widths from the font, not by measuring every row (slow at 5,000 clients), and never
+        # narrower than the heading with its sort arrow (Qt's own measure of the heading).
         metrics = self.table.fontMetrics()
         pad = 28
         widths = {
             cm.NAME: metrics.horizontalAdvance("Ashworth-Pennington, Christopher") + pad,
-            cm.NHS_NUMBER: metrics.horizontalAdvance("NHS number ") + pad + 8,
-            cm.BORN: metrics.horizontalAdvance("Date of birth ") + pad,
-            cm.POSTCODE: metrics.horizontalAdvance("Postcode  ") + pad,
+            cm.NHS_NUMBER: metrics.horizontalAdvance("999 999 9999") + pad,
+            cm.BORN: metrics.horizontalAdvance("30 Sep 2026") + pad,
+            cm.POSTCODE: metrics.horizontalAdvance("CA10 1QA") + pad,
             cm.STATUS: max(metrics.horizontalAdvance(s) for s in CLIENT_STATUSES.values()) + pad,
             cm.NEXT_REVIEW: metrics.horizontalAdvance("30 Sep 2026 (overdue)") + pad,
-            cm.OVERDUE_ACTIONS: metrics.horizontalAdvance("Overdue actions") + pad,
+            cm.OVERDUE_ACTIONS: metrics.horizontalAdvance("99") + pad,
+            cm.LAST_CONTACT: metrics.horizontalAdvance("30 Sep 2026") + pad,
         }
         header = self.table.horizontalHeader()
         for column, width in widths.items():
-            header.resizeSection(column, width)
+            header.resizeSection(column, max(width, header.sectionSizeFromContents(column).width()))
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)

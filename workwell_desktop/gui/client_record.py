@@ -5,11 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,7 +40,7 @@ from .plan import PlanTab
 from .referral_tab import ReferralTab
 from .sessions_tab import SessionsTab
 from .style import relative_font, set_role
-from .widgets import button, chain_tab_order, paragraph
+from .widgets import button, chain_tab_order, paragraph, scroll_area
 
 DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS, ASSESSMENTS, PLAN, LETTERS = range(8)
 
@@ -64,7 +62,11 @@ class ClientRecord(QWidget):
         who = QVBoxLayout()
         self.name = QLabel()
         self.name.setFont(relative_font(self.name, 1.4, bold=True))
+        # Both wrap: on one line the summary alone made the window 1,200 pixels wide at 1.5x
+        # display scale, pushing Discharge and Lock off a 1366x768 screen (issue #18).
+        self.name.setWordWrap(True)
         self.facts = QLabel()
+        self.facts.setWordWrap(True)
         self.facts.setAccessibleName("Client summary")
         set_role(self.facts, "hint")
         who.addWidget(self.name)
@@ -90,10 +92,7 @@ class ClientRecord(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.setSpacing(8)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll = scroll_area(body, horizontal=True)
         layout.addWidget(scroll, 1)
         self.consent_warning = paragraph("", role="warning")
         self.consent_warning.setAccessibleName("Consent warning")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from ..store import Store
@@ -12,13 +13,17 @@ class StatusArea:
 
     def __init__(self, bar: QStatusBar, describe_sync):
         self.describe_sync = describe_sync  # SyncController.describe
+        # Both wrap onto a second line rather than being cut off in a narrow window ("Not
+        # connected to a server (WorkWell ▸ Co…" at 1.5x display scale, issue #18).
         self.sync = QLabel()
         self.sync.setAccessibleName("Sync status")
+        self.sync.setWordWrap(True)
         self.key_store = QLabel()
         self.key_store.setAccessibleName("Where the database key is kept")
-        self.key_store.setWordWrap(False)
+        self.key_store.setWordWrap(True)
+        self.key_store.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bar.addWidget(self.sync, 1)
-        bar.addPermanentWidget(self.key_store)
+        bar.addPermanentWidget(self.key_store, 1)
         bar.setSizeGripEnabled(True)
         self.widgets: list[QWidget] = [self.sync, self.key_store]
 

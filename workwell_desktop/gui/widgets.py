@@ -281,18 +281,37 @@ class ChoiceRadios(QWidget):
             radio.setAccessibleDescription(text or self.accessibleName())
 
 
+def scroll_area(content: QWidget | None = None, parent: QWidget | None = None, *,
+                horizontal: bool = False):
+    """A frameless scroll area for a page or a dialog's fields that is taller than a small screen.
+
+    It takes no Tab stop of its own: it only holds other widgets, and as focus moves through
+    them the area scrolls each into view (QScrollArea.focusNextPrevChild), so a stop on the
+    area itself was one more unnamed pane to tab past in every record dialog (issue #18).
+    ``horizontal=False`` keeps the content to the width shown (it wraps instead)."""
+    from PySide6.QtWidgets import QFrame, QScrollArea
+
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if not horizontal:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if content is not None:
+        area.setWidget(content)
+    return area
+
+
 def card_page(parent: QWidget | None = None, width_in_chars: int = 62) -> tuple[QWidget, QVBoxLayout]:
     """A pale page with one white card centred on it (set-up and unlock screens).
 
     The card width is measured in characters of the current font, so it grows with
     the system font size instead of clipping text.
     """
-    from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy
+    from PySide6.QtWidgets import QFrame, QSizePolicy
 
-    page = QScrollArea(parent)
+    page = scroll_area(parent=parent, horizontal=True)
     page.setObjectName("Screen")
-    page.setWidgetResizable(True)
-    page.setFrameShape(QFrame.Shape.NoFrame)
     inner = QWidget()
     inner.setObjectName("Screen")
     outer = QVBoxLayout(inner)

@@ -7,10 +7,8 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
     QHBoxLayout,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +17,7 @@ from ...store import InvalidRecord, StoreError
 from ..database_handle import DatabaseHandle
 from ..form_fields import FieldSet, still_to_do
 from ..style import set_role
-from ..widgets import button, paragraph, primary_button, title_label
+from ..widgets import button, paragraph, primary_button, scroll_area, title_label
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +46,7 @@ class RecordDialog(QDialog):
         if intro:
             outer.addWidget(paragraph(intro, role="hint"))
         # The fields scroll if messages make them taller than a small laptop screen.
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll_area()
         self._inner = QWidget()
         self._inner.setObjectName("Screen")
         self.body = QVBoxLayout(self._inner)
