@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QScrollBar,
-    QTableView,
     QTabBar,
+    QTableView,
     QTextEdit,
     QWidget,
 )
@@ -121,15 +121,16 @@ def window_problems(window: QWidget, name: str) -> list[str]:
                 rect = _in_window(widget, window)
                 on_screen = QRect(window.mapToGlobal(rect.topLeft()), rect.size())
                 if not whole.contains(rect) or clipped.size() != widget.size():
-                    problems.append(f"{name}: button {_label_text(widget)!r} is cut off or outside the window")
+                    problems.append(f"{name}: button {_label_text(widget)!r} is cut off or outside "
+                                    "the window")
                 elif not area.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(on_screen):
                     problems.append(f"{name}: button {_label_text(widget)!r} is off the screen at "
                                     f"{on_screen.getRect()}")
             solid.append((widget, clipped))
         elif isinstance(widget, QLineEdit | QComboBox | QAbstractSpinBox):
             if widget.width() + SLACK < widget.minimumSizeHint().width():
-                problems.append(f"{name}: field {widget.accessibleName()!r} is squashed to {widget.width()}px "
-                                f"(needs {widget.minimumSizeHint().width()}px)")
+                problems.append(f"{name}: field {widget.accessibleName()!r} is squashed to "
+                                f"{widget.width()}px (needs {widget.minimumSizeHint().width()}px)")
             solid.append((widget, clipped))
         elif isinstance(widget, QPlainTextEdit | QTextEdit | QAbstractItemView):
             solid.append((widget, clipped))
@@ -153,6 +154,9 @@ def _elided_columns(table: QTableView, name: str) -> list[str]:
     if model is None or header.sectionResizeMode(0) == QHeaderView.ResizeMode.Custom:
         return []
     previews = set(table.property("preview_columns") or [])
+    rows_fit = table.verticalHeader().sectionResizeMode(0) == QHeaderView.ResizeMode.ResizeToContents
+    if table.wordWrap() and rows_fit:
+        return []  # its cells wrap onto as many lines as they need
     problems = []
     rows = min(model.rowCount(), 40)
     for column in range(model.columnCount()):

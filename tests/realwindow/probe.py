@@ -114,7 +114,8 @@ def _populate(store, today: date):
     # A letter needs consent to take part and to share with the employer: another client.
     letter_client = clients[3]
     store.add(ConsentEvent(client_id=letter_client.id, scope="share_employer", action="given",
-                           method="verbal", recorded_by=store.coach_name, recorded_at=f"{day(-5)}T10:00:00+00:00"))
+                           method="verbal", recorded_by=store.coach_name,
+                           recorded_at=f"{day(-5)}T10:00:00+00:00"))
     discharged = next(c for n, c in enumerate(clients) if n % 5 == 4 and n % 2)
     return store.get(Client, person.id), letter_client, discharged
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QTabWidget,
     QVBoxLayout,
@@ -40,7 +40,7 @@ from .plan import PlanTab
 from .referral_tab import ReferralTab
 from .sessions_tab import SessionsTab
 from .style import relative_font, set_role
-from .widgets import button, chain_tab_order, paragraph, scroll_area
+from .widgets import WrappingLabel, button, chain_tab_order, paragraph, scroll_area
 
 DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS, ASSESSMENTS, PLAN, LETTERS = range(8)
 
@@ -58,26 +58,29 @@ class ClientRecord(QWidget):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
 
-        header = QHBoxLayout()
+        # Who beside the buttons where there is room, the buttons under who where there is not
+        # (a narrow window: see resizeEvent).
+        self.header = header = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         who = QVBoxLayout()
-        self.name = QLabel()
-        self.name.setFont(relative_font(self.name, 1.4, bold=True))
         # Both wrap: on one line the summary alone made the window 1,200 pixels wide at 1.5x
         # display scale, pushing Discharge and Lock off a 1366x768 screen (issue #18).
-        self.name.setWordWrap(True)
-        self.facts = QLabel()
-        self.facts.setWordWrap(True)
+        self.name = WrappingLabel()
+        self.name.setFont(relative_font(self.name, 1.4, bold=True))
+        self.facts = WrappingLabel()
         self.facts.setAccessibleName("Client summary")
         set_role(self.facts, "hint")
         who.addWidget(self.name)
         who.addWidget(self.facts)
         header.addLayout(who, 1)
+        self.header_buttons = QHBoxLayout()
+        header.addLayout(self.header_buttons)
         self.session_button = button("New session\u2026", "New session")
         self.session_button.setToolTip("Record a session (Ctrl+Shift+S)")
         self.consent_button = button("Record consent\u2026", "Record consent")
         self.discharge_button = button("Discharge\u2026", "Discharge")
         for b in (self.session_button, self.consent_button, self.discharge_button):
-            header.addWidget(b)
+            self.header_buttons.addWidget(b)
+        self.header_buttons.addStretch(1)
         layout.addLayout(header)
         # The risk marker (domain.risk), shown while a safety task is open or a risk answer is recent.
         self.risk_marker = paragraph("", role="error-summary")
@@ -143,6 +146,21 @@ class ClientRecord(QWidget):
         handle.saved.connect(self._saved)
         self.reload()
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._arrange_header()
+
+    def _arrange_header(self) -> None:
+        """Buttons beside the name and summary when both fit on one line, else below them:
+        squeezed beside, the summary wrapped into four lines (2x display scale, issue #18)."""
+        one_line = max(self.facts.fontMetrics().horizontalAdvance(self.facts.text()),
+                       self.name.fontMetrics().horizontalAdvance(self.name.text()))
+        needed = one_line + self.header_buttons.sizeHint().width() + 24
+        direction = (QBoxLayout.Direction.LeftToRight if self.width() >= needed
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.header.direction() != direction:
+            self.header.setDirection(direction)
+
     # ----- reading -------------------------------------------------------
     def _saved(self, client_id: str) -> None:
         if client_id == self.client_id and self.handle.is_open:
@@ -168,6 +186,7 @@ class ClientRecord(QWidget):
         if c.interpreter_needed:
             facts.append(f"Needs an interpreter ({c.preferred_language})")
         self.facts.setText("  \u00b7  ".join(facts))
+        self._arrange_header()
         banner = participation_banner(journey, has_consent(consents, "participation"),
                                       self._withdrawn_on())
         self.consent_warning.setText(banner)

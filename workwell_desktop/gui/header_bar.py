@@ -24,6 +24,10 @@ class HeaderBar(QFrame):
         self.coach = QLabel()
         self.coach.setAccessibleName("Signed in as")
         self.coach.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # Name and role wrap (and the strapline gives way) before Lock is pushed off a narrow
+        # window (issue #18).
+        self.coach.setWordWrap(True)
+        self.subtitle.setWordWrap(True)
         self.lock_button = button("Lock", "Lock WorkWell")
         self.lock_button.setToolTip("Lock now and hide client information (Ctrl+L)")
         self.lock_button.hide()

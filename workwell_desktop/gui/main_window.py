@@ -31,6 +31,7 @@ from .status_area import StatusArea
 from .sync_controller import SyncController
 from .sync_dialogs import ConflictsDialog, RegisterDialog
 from .unlock_screen import UnlockScreen
+from .widgets import size_to_current_page
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ class MainWindow(QMainWindow):
         self.header.lock_button.clicked.connect(lambda: self.lock(idle=False))
         column.addWidget(self.header)
         self.stack = QStackedWidget()
+        size_to_current_page(self.stack)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 

@@ -148,7 +148,7 @@ class ConflictsDialog(QDialog):
         self.table.setMinimumHeight(60)
         self.table.setAccessibleName("Conflicts to resolve")
         self.table.setHorizontalHeaderLabels(["Client", "Detail", "Showing now", "Other change", "By"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        _size_columns(self.table)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.table, 1)
@@ -170,7 +170,7 @@ class ConflictsDialog(QDialog):
         self.duplicates.setAccessibleName("Possible duplicate clients")
         self.duplicates.setHorizontalHeaderLabels(["NHS number", "Keep this one", "Merge this one into it",
                                                    "Entered by"])
-        self.duplicates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        _size_columns(self.duplicates)
         self.duplicates.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.duplicates.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.duplicates, 1)
@@ -236,6 +236,14 @@ class ConflictsDialog(QDialog):
         self.handle.saved.emit(conflict.client_id)
         self.resolved.emit(conflict.client_id)
         self.reload()
+
+
+def _size_columns(table: QTableWidget) -> None:
+    """Each column at least as wide as its heading and its values (a narrow window scrolls
+    sideways rather than cutting a name short); the last takes any room left."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
 
 
 def _shown(value) -> str:

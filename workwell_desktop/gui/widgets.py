@@ -46,8 +46,35 @@ class FieldMessage(QLabel):
         self.setAccessibleName(f"Error: {text}" if text else "")
 
 
+class WrappingLabel(QLabel):
+    """A word-wrapped label that is always as tall as its text needs at the width it is given.
+
+    Qt asks a wrapped label for its height at the width it is given only where every layout
+    above it supports height-for-width; one inside a tab page, a stacked widget or a form
+    row in a plain dialog got the height of its size hint instead and lost its last lines
+    (the record header at 2x display scale, the Settings hints: issue #18)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def _fit(self) -> None:
+        if self.wordWrap() and self.width() > 0:
+            needed = self.heightForWidth(self.width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self._fit()
+
+
 def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
-    label = QLabel(text, parent)
+    label = WrappingLabel(text, parent)
     set_role(label, "hint")
     label.setWordWrap(True)
     return label
@@ -302,6 +329,30 @@ def scroll_area(content: QWidget | None = None, parent: QWidget | None = None, *
     return area
 
 
+def size_to_current_page(pages) -> None:
+    """A QStackedWidget or QTabWidget as small as its current page allows, not its largest.
+
+    Qt's stacked layout asks for the largest minimum of all its pages, so an open client
+    record (or the workspace behind the lock screen) kept the window too big for a small
+    screen whichever page was showing (issue #18). A page not on show has its size policy
+    Ignored, which the stacked layout leaves out (qSmartMinSize)."""
+    from PySide6.QtWidgets import QSizePolicy
+
+    def follow(_index: int = 0) -> None:
+        current = pages.currentWidget()
+        for index in range(pages.count()):
+            page = pages.widget(index)
+            policy = getattr(page, "_own_size_policy", None)
+            if policy is None:
+                policy = page._own_size_policy = page.sizePolicy()
+            ignored = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+            page.setSizePolicy(policy if page is current else ignored)
+        pages.updateGeometry()
+
+    pages.currentChanged.connect(follow)
+    follow()
+
+
 def card_page(parent: QWidget | None = None, width_in_chars: int = 62) -> tuple[QWidget, QVBoxLayout]:
     """A pale page with one white card centred on it (set-up and unlock screens).
 
@@ -336,16 +387,14 @@ def card_page(parent: QWidget | None = None, width_in_chars: int = 62) -> tuple[
 def title_label(text: str, scale: float = 1.5) -> QLabel:
     from .style import relative_font
 
-    label = QLabel(text)
+    label = WrappingLabel(text)
     label.setFont(relative_font(label, scale, bold=True))
-    label.setWordWrap(True)
     set_role(label, "title")
     return label
 
 
 def paragraph(text: str, role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
+    label = WrappingLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if role:
         set_role(label, role)

@@ -145,6 +145,10 @@ class SummaryView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        # A figure's name wraps rather than being cut short in a narrow window; the rows
+        # grow to fit it.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
@@ -164,14 +168,17 @@ class SummaryView(QWidget):
         pickers.addWidget(self.week_box, 1)
         pickers.addWidget(QLabel("&Show:", buddy=self.scope_box))
         pickers.addWidget(self.scope_box, 1)
-        actions = QHBoxLayout()
+        # One line per export: both on one line made the window 772 pixels wide (issue #18).
+        actions = QVBoxLayout()
         for audience, label in (("team", "Team file:"), ("publication", "Publication for commissioners:")):
-            actions.addWidget(QLabel(label))
+            line = QHBoxLayout()
+            line.addWidget(QLabel(label))
             for (kind, _fmt), widget in self.buttons.items():
                 if kind == audience:
-                    actions.addWidget(widget)
-            actions.addSpacing(12)
-        actions.addWidget(self.progress, 1)
+                    line.addWidget(widget)
+            line.addStretch(1)
+            actions.addLayout(line)
+        actions.addWidget(self.progress)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(pickers)
