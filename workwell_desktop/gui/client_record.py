@@ -60,7 +60,9 @@ class ClientRecord(QWidget):
 
         # Who beside the buttons where there is room, the buttons under who where there is not
         # (a narrow window: see resizeEvent).
-        self.header = header = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.header_box = QWidget()
+        self.header = header = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.header_box)
+        header.setContentsMargins(0, 0, 0, 0)
         who = QVBoxLayout()
         # Both wrap: on one line the summary alone made the window 1,200 pixels wide at 1.5x
         # display scale, pushing Discharge and Lock off a 1366x768 screen (issue #18).
@@ -81,7 +83,7 @@ class ClientRecord(QWidget):
         for b in (self.session_button, self.consent_button, self.discharge_button):
             self.header_buttons.addWidget(b)
         self.header_buttons.addStretch(1)
-        layout.addLayout(header)
+        layout.addWidget(self.header_box)
         # The risk marker (domain.risk), shown while a safety task is open or a risk answer is recent.
         self.risk_marker = paragraph("", role="error-summary")
         self.risk_marker.setAccessibleName("Risk marker")
@@ -97,6 +99,7 @@ class ClientRecord(QWidget):
         body_layout.setSpacing(8)
         scroll = scroll_area(body, horizontal=True)
         layout.addWidget(scroll, 1)
+        self._layout, self._body_layout = layout, body_layout
         self.consent_warning = paragraph("", role="warning")
         self.consent_warning.setAccessibleName("Consent warning")
         body_layout.addWidget(self.consent_warning)
@@ -121,10 +124,8 @@ class ClientRecord(QWidget):
                            (self.plan, "&Plan"), (self.letters, "Employer &letters")):
             self.tabs.addTab(tab, title)
         body_layout.addWidget(self.tabs, 1)
+        self._chain_tab_order()
         card = self.discharge_card
-        chain_tab_order([self.session_button, self.consent_button, self.discharge_button,
-                         card.follow_up_button, card.correct_follow_up_button, card.correct_button,
-                         card.undo_button, card.re_refer_button, self.tabs])
 
         self.session_button.clicked.connect(self.new_session)
         self.consent_button.clicked.connect(lambda: self.record_consent(""))
@@ -146,9 +147,35 @@ class ClientRecord(QWidget):
         handle.saved.connect(self._saved)
         self.reload()
 
+    def _chain_tab_order(self) -> None:
+        card = self.discharge_card
+        chain_tab_order([self.session_button, self.consent_button, self.discharge_button,
+                         card.follow_up_button, card.correct_follow_up_button, card.correct_button,
+                         card.undo_button, card.re_refer_button, self.tabs])
+
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)
         self._arrange_header()
+        self._place_header()
+
+    def _place_header(self) -> None:
+        """The header stays put above the record, except on a screen so short that it would
+        take more than a third of the record's height (640x360 logical: 2x display scale on a
+        1280x720 laptop): there it scrolls with the record, so the tabs keep the room and the
+        window still fits the screen (issue #18). The risk marker never scrolls."""
+        height = self.height() if self.isVisible() else self.screen().availableGeometry().height() - 150
+        width = max(self.width() - 24, 200)
+        box = self.header_box
+        needed = box.heightForWidth(width) if box.hasHeightForWidth() else box.sizeHint().height()
+        scrolls = needed > height / 3
+        in_body = self._body_layout.indexOf(box) >= 0
+        if scrolls and not in_body:
+            self._body_layout.insertWidget(0, box)
+        elif not scrolls and in_body:
+            self._layout.insertWidget(0, box)
+        else:
+            return
+        self._chain_tab_order()  # moving a widget puts it last in the focus chain
 
     def _arrange_header(self) -> None:
         """Buttons beside the name and summary when both fit on one line, else below them:
@@ -187,6 +214,7 @@ class ClientRecord(QWidget):
             facts.append(f"Needs an interpreter ({c.preferred_language})")
         self.facts.setText("  \u00b7  ".join(facts))
         self._arrange_header()
+        self._place_header()
         banner = participation_banner(journey, has_consent(consents, "participation"),
                                       self._withdrawn_on())
         self.consent_warning.setText(banner)

@@ -52,9 +52,13 @@ class WrappingLabel(QLabel):
     Qt asks a wrapped label for its height at the width it is given only where every layout
     above it supports height-for-width; one inside a tab page, a stacked widget or a form
     row in a plain dialog got the height of its size hint instead and lost its last lines
-    (the record header at 2x display scale, the Settings hints: issue #18)."""
+    (the record header at 2x display scale, the Settings hints: issue #18). Only for those
+    places: where the layouts do their job it would keep a dialog as tall as its first,
+    narrowest layout made it."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None):
+    def __init__(self, text: str | QWidget = "", parent: QWidget | None = None):
+        if isinstance(text, QWidget):  # WrappingLabel(parent), as Designer forms make it
+            text, parent = "", text
         super().__init__(text, parent)
         self.setWordWrap(True)
 
@@ -74,7 +78,8 @@ class WrappingLabel(QLabel):
 
 
 def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
-    label = WrappingLabel(text, parent)
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
     set_role(label, "hint")
     label.setWordWrap(True)
     return label
@@ -387,14 +392,16 @@ def card_page(parent: QWidget | None = None, width_in_chars: int = 62) -> tuple[
 def title_label(text: str, scale: float = 1.5) -> QLabel:
     from .style import relative_font
 
-    label = WrappingLabel(text)
+    label = QLabel(text)
     label.setFont(relative_font(label, scale, bold=True))
+    label.setWordWrap(True)
     set_role(label, "title")
     return label
 
 
 def paragraph(text: str, role: str | None = None) -> QLabel:
-    label = WrappingLabel(text)
+    label = QLabel(text)
+    label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if role:
         set_role(label, role)

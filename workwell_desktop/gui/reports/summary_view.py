@@ -38,7 +38,7 @@ from ...reports.export import AUDIENCES, export_publication, export_summary
 from ...reports.figures import SERVICE, Summary, build_summary, week_name
 from ...reports.labels import is_breakdown, measure_label, value_text
 from ..style import relative_font
-from ..widgets import button, hint_label
+from ..widgets import button, hint_label, scroll_area
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,14 @@ class SummaryView(QWidget):
             line.addStretch(1)
             actions.addLayout(line)
         actions.addWidget(self.progress)
-        layout = QVBoxLayout(self)
+        # The whole view scrolls on a small screen (2x display scale on 1280x720 is 640x360
+        # logical pixels), so the export buttons are always reachable (issue #18).
+        content = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll_area(content))
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 6)
+        layout = QVBoxLayout(content)
         layout.addWidget(title)
         layout.addLayout(pickers)
         layout.addWidget(self.team_note)
