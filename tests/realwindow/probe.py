@@ -54,6 +54,18 @@ class Probe:
             self.shots.mkdir(parents=True, exist_ok=True)
             screen = window.screen() or self.app.primaryScreen()
             screen.grabWindow(0).save(str(self.shots / f"{name}.png"))
+            # And what scrolling shows: the largest scroll area scrolled to its end.
+            from PySide6.QtWidgets import QScrollArea
+
+            areas = [a for a in window.findChildren(QScrollArea)
+                     if a.isVisibleTo(window) and a.verticalScrollBar().maximum() > 0]
+            if areas:
+                bar = max(areas, key=lambda a: a.height() * a.width()).verticalScrollBar()
+                bar.setValue(bar.maximum())
+                _settle(self.app, rounds=3)
+                screen.grabWindow(0).save(str(self.shots / f"{name}-scrolled.png"))
+                bar.setValue(0)
+                _settle(self.app, rounds=2)
 
     def dialog(self, name: str, dialog) -> None:
         """Check a dialog that was opened (not blocking), then close it without saving."""

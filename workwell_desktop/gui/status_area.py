@@ -15,17 +15,17 @@ class StatusArea(QObject):
         super().__init__(bar)
         self.bar = bar
         self.describe_sync = describe_sync  # SyncController.describe
-        # Both wrap onto a second line rather than being cut off in a narrow window ("Not
-        # connected to a server (WorkWell ▸ Co…" at 1.5x display scale, issue #18).
+        # The sync state wraps onto a second line rather than being cut off in a narrow window
+        # ("Not connected to a server (WorkWell \u25b8 Co\u2026" at 1.5x display scale, issue #18).
         self.sync = QLabel()
         self.sync.setAccessibleName("Sync status")
         self.sync.setWordWrap(True)
         self.key_store = QLabel()
         self.key_store.setAccessibleName("Where the database key is kept")
-        self.key_store.setWordWrap(True)
+        self.key_store.setWordWrap(False)  # one line, or hidden where it does not fit (_fit)
         self.key_store.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bar.addWidget(self.sync, 1)
-        bar.addPermanentWidget(self.key_store, 1)
+        bar.addPermanentWidget(self.key_store)
         bar.setSizeGripEnabled(True)
         self.widgets: list[QWidget] = [self.sync, self.key_store]
         bar.installEventFilter(self)
@@ -39,9 +39,12 @@ class StatusArea(QObject):
         """Where the sync state alone needs the room, the key store (also in About, and the
         sync label's tooltip) gives way: the status bar stays one or two lines high."""
         metrics = self.sync.fontMetrics()
-        both = (metrics.horizontalAdvance(self.sync.text()) + metrics.horizontalAdvance(self.key_store.text())
-                + 48)
+        sync = metrics.horizontalAdvance(self.sync.text()) + 32
+        both = sync + metrics.horizontalAdvance(self.key_store.text()) + 16
         self.key_store.setVisible(bool(self.key_store.text()) and self.bar.width() >= both)
+        # Wrapped only when one line is not enough: a wrapping label asks for the height of
+        # several lines whatever its width, which made the bar three lines tall.
+        self.sync.setWordWrap(self.bar.width() < sync)
 
     def refresh(self, store: Store | None) -> None:
         if store is None:
