@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -111,10 +111,9 @@ def main(argv: list[str] | None = None) -> int:
 def show_main_window(window: MainWindow) -> None:
     """Open the window at a comfortable size that fits the screen it opens on; on a small
     laptop screen (or at a large display scale) it fills the screen instead."""
-    screen = window.screen().availableGeometry()
-    width, height = min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9))
-    if width < 1024 or height < 700:
-        window.showMaximized()
-        return
-    window.resize(width, height)
+    size = window.sizeHint()  # 1280x860, or 90% of a smaller screen
+    if size.width() < 1024 or size.height() < 700:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    else:
+        window.resize(size)
     window.show()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -88,6 +88,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._set_unlocked_actions(False)
         self.stack.currentWidget().setFocus()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        """A comfortable size that fits the screen: 1280x860, or 90% of a smaller screen. The
+        stacked pages ask only for the current page's size (size_to_current_page), which on
+        its own would open the set-up screen as small as its scroll area allows."""
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        return QSize(min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
 
     # ----- actions and menus ------------------------------------------------
     def _action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction:
