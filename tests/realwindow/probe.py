@@ -86,9 +86,9 @@ def _populate(store, today: date):
     directory, notes, a fit note, sessions, a scored assessment and an open safety task."""
     from gui_demo import add_demo_caseload
 
-    from workwell_desktop import plans
     from workwell_desktop.domain.plans import PlanAction, PlanGoal, PlanReferral
     from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, FitNote, Referral
+    from workwell_desktop.services import plans
 
     clients = add_demo_caseload(store, 20, today)
     person = Client(given_name="Morwenna", family_name="Penhallow-Trevithick", date_of_birth="1984-06-02",
