@@ -21,9 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -37,8 +35,9 @@ from ...reports.definitions import measure_definition
 from ...reports.export import AUDIENCES, export_publication, export_summary
 from ...reports.figures import SERVICE, Summary, build_summary, week_name
 from ...reports.labels import is_breakdown, measure_label, value_text
+from ..forms.ui_summary_toolbar import Ui_SummaryToolbar
 from ..style import relative_font
-from ..widgets import button, hint_label, scroll_area
+from ..widgets import hint_label, scroll_area
 
 log = logging.getLogger(__name__)
 
@@ -121,8 +120,10 @@ class SummaryView(QWidget):
         title = QLabel("Weekly caseload summary")
         title.setFont(relative_font(title, 1.4, bold=True))
         title.setAccessibleName("Weekly caseload summary")
-        self.week_box = QComboBox()
-        self.week_box.setAccessibleName("Week")
+        self.toolbar = QWidget()
+        self.ui = Ui_SummaryToolbar()  # ui/summary_toolbar.ui: week, whose figures, the exports
+        self.ui.setupUi(self.toolbar)
+        self.week_box, self.scope_box = self.ui.week_box, self.ui.scope_box
         monday = (today or date.today()) - timedelta(days=(today or date.today()).weekday())
         for back in range(WEEKS_OFFERED):
             start = monday - timedelta(weeks=back)
@@ -130,8 +131,6 @@ class SummaryView(QWidget):
             self.week_box.addItem(f"{week_name(start)}: {start:%d %b} to {end:%d %b %Y}"
                                   + (" (this week, so far)" if back == 0 else ""), week_name(start))
         self.week_box.setCurrentIndex(1)  # the last complete week
-        self.scope_box = QComboBox()
-        self.scope_box.setAccessibleName("Coach or whole service")
         self.team_note = hint_label("The team view: every number, per coach. Keep it and the team file "
                                     "inside the team; give commissioners the publication.")
         self.coverage = QLabel("")
@@ -153,8 +152,7 @@ class SummaryView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.buttons = {(audience, fmt): button(f"{fmt.upper()}\u2026",
-                                                f"Export the {_AUDIENCE_TEXT[audience]} as {fmt.upper()}")
+        self.buttons = {(audience, fmt): getattr(self.ui, f"{audience}_{fmt}")
                         for audience in AUDIENCES for fmt in ("pdf", "csv", "xlsx")}
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the work has no meaningful steps
@@ -163,22 +161,6 @@ class SummaryView(QWidget):
         self.status = hint_label("")
         self.status.setAccessibleName("Export status")
 
-        pickers = QHBoxLayout()
-        pickers.addWidget(QLabel("&Week:", buddy=self.week_box))
-        pickers.addWidget(self.week_box, 1)
-        pickers.addWidget(QLabel("&Show:", buddy=self.scope_box))
-        pickers.addWidget(self.scope_box, 1)
-        # One line per export: both on one line made the window 772 pixels wide (issue #18).
-        actions = QVBoxLayout()
-        for audience, label in (("team", "Team file:"), ("publication", "Publication for commissioners:")):
-            line = QHBoxLayout()
-            line.addWidget(QLabel(label))
-            for (kind, _fmt), widget in self.buttons.items():
-                if kind == audience:
-                    line.addWidget(widget)
-            line.addStretch(1)
-            actions.addLayout(line)
-        actions.addWidget(self.progress)
         # The whole view scrolls on a small screen (2x display scale on 1280x720 is 640x360
         # logical pixels), so the export buttons are always reachable (issue #18).
         content = QWidget()
@@ -188,11 +170,11 @@ class SummaryView(QWidget):
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 6)
         layout = QVBoxLayout(content)
         layout.addWidget(title)
-        layout.addLayout(pickers)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.team_note)
         layout.addWidget(self.coverage)
         layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
+        layout.addWidget(self.progress)
         layout.addWidget(self.status)
 
         self.week_box.currentIndexChanged.connect(self.refresh)
