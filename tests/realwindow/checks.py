@@ -52,6 +52,21 @@ def _clip(widget: QWidget, window: QWidget) -> QRect:
     return rect.intersected(QRect(QPoint(0, 0), window.size()))
 
 
+def _cut_at_the_side(widget: QWidget) -> bool:
+    """In a scroll area that cannot scroll sideways, and wider than what it shows."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None and (
+                parent.widget() is widget or parent.widget().isAncestorOf(widget)):
+            if parent.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
+                return False
+            viewport = parent.viewport()
+            left = widget.mapTo(viewport, QPoint(0, 0)).x()
+            return left + widget.width() > viewport.width() + SLACK
+        parent = parent.parentWidget()
+    return False
+
+
 def _scrolled(widget: QWidget, window: QWidget) -> bool:
     """Inside the content of a scroll area (it scrolls into view), not the area's own frame."""
     parent = widget.parentWidget()
@@ -102,6 +117,10 @@ def window_problems(window: QWidget, name: str) -> list[str]:
             continue
         clipped = _clip(widget, window)
         scrolled = _scrolled(widget, window)
+        if scrolled and isinstance(widget, QLabel | QAbstractButton | QLineEdit | QComboBox) and \
+                _cut_at_the_side(widget):
+            problems.append(f"{name}: {_label_text(widget)!r} is cut off at the side of a scroll area "
+                            "that cannot scroll sideways")
         if isinstance(widget, QLabel) and widget.text():
             if widget.wordWrap():
                 wanted = widget.heightForWidth(widget.width())
@@ -191,6 +210,28 @@ def _rows_shown(table: QTableView, name: str) -> list[str]:
         return [f"{name}: the {table.accessibleName()!r} list shows {shown}px of rows, "
                 f"less than its first {rows} ({needed}px)"]
     return []
+
+
+def popup_problems(combo: QComboBox, name: str) -> list[str]:
+    """An open drop-down list shows every choice, or as many as it may (maxVisibleItems),
+    each whole: it showed 2 to 6 with the last cut in half (issue #18)."""
+    view = combo.view()
+    rows = min(combo.count(), combo.maxVisibleItems())
+    if not view.isVisible() or rows == 0:
+        return [f"{name}: the {combo.accessibleName()!r} list did not open"]
+    row = view.sizeHintForRow(0)
+    shown = view.viewport().height()
+    area = (combo.screen() or QApplication.primaryScreen()).availableGeometry()
+    popup = view.window().frameGeometry()
+    problems = []
+    if shown + SLACK < rows * row and popup.height() < area.height() - 2 * row:
+        problems.append(f"{name}: the {combo.accessibleName()!r} list shows {shown}px, less than its "
+                        f"{rows} choices ({rows * row}px)")
+    if shown % row > 2 and shown < combo.count() * row:
+        problems.append(f"{name}: the {combo.accessibleName()!r} list cuts its last visible choice in half")
+    if not area.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(popup):
+        problems.append(f"{name}: the {combo.accessibleName()!r} list is partly off the screen")
+    return problems
 
 
 def _option(table: QTableView):

@@ -67,6 +67,20 @@ class Probe:
                 bar.setValue(0)
                 _settle(self.app, rounds=2)
 
+    def dropdown(self, name: str, window, combo) -> None:
+        """Open ``combo``'s list in ``window``, check it and take its screenshot."""
+        from checks import popup_problems
+
+        if not self.wanted(name):
+            return
+        combo.showPopup()
+        _settle(self.app, rounds=8)
+        self.screens[name] = popup_problems(combo, name)
+        if self.shots is not None:
+            (window.screen() or self.app.primaryScreen()).grabWindow(0).save(str(self.shots / f"{name}.png"))
+        combo.hidePopup()
+        _settle(self.app, rounds=2)
+
     def dialog(self, name: str, dialog) -> None:
         """Check a dialog that was opened (not blocking), then close it without saving."""
         if dialog is None:
@@ -191,7 +205,17 @@ def run(scale: float, shots: Path | None, only: str | None) -> dict:
     probe.dialog("05-consent", record.record_consent(""))
     probe.dialog("05-fit-note", record.add_fit_note())
     probe.dialog("05-referral", record.add_referral())
-    probe.dialog("05-discharge", record.discharge())
+    discharge = record.discharge()
+    probe.dialog("05-discharge", discharge)
+    # Drop-down lists: a long one (the discharge reasons) and the Details tab's work status.
+    from PySide6.QtWidgets import QComboBox
+
+    discharge = record.discharge()
+    discharge.show()
+    _settle(app, discharge)
+    probe.dropdown("05-discharge-reasons-list", discharge, discharge.findChildren(QComboBox)[0])
+    discharge.done(0)
+    probe.dropdown("05-work-status-list", window, record.details.form.work_status)
     plan = record.plan
     plan.goal_table.selectRow(0)
     plan.action_table.selectRow(0)

@@ -97,7 +97,7 @@ class ClientRecord(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.setSpacing(8)
-        scroll = scroll_area(body, horizontal=True)
+        scroll = scroll_area(body)
         layout.addWidget(scroll, 1)
         self._layout, self._body_layout = layout, body_layout
         self.consent_warning = paragraph("", role="warning")

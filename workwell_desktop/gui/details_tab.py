@@ -26,7 +26,7 @@ class DetailsTab(QWidget):
         self.baseline: Client | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = scroll_area(horizontal=True)
+        scroll = scroll_area()
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(12, 12, 12, 12)

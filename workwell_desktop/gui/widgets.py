@@ -314,13 +314,14 @@ class ChoiceRadios(QWidget):
 
 
 def scroll_area(content: QWidget | None = None, parent: QWidget | None = None, *,
-                horizontal: bool = False):
+                horizontal: bool = True):
     """A frameless scroll area for a page or a dialog's fields that is taller than a small screen.
 
     It takes no Tab stop of its own: it only holds other widgets, and as focus moves through
     them the area scrolls each into view (QScrollArea.focusNextPrevChild), so a stop on the
     area itself was one more unnamed pane to tab past in every record dialog (issue #18).
-    ``horizontal=False`` keeps the content to the width shown (it wraps instead)."""
+    It scrolls sideways only when its content cannot be made narrow enough (wrapped text
+    never needs to); ``horizontal=False`` forbids that, cutting off whatever is wider."""
     from PySide6.QtWidgets import QFrame, QScrollArea
 
     area = QScrollArea(parent)
@@ -332,6 +333,22 @@ def scroll_area(content: QWidget | None = None, parent: QWidget | None = None, *
     if content is not None:
         area.setWidget(content)
     return area
+
+
+def available_width(widget: QWidget) -> int:
+    """The width ``widget`` could have: inside a scroll area, what its viewport shows (the
+    widget itself may be wider and scroll), else its own width."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None and (
+                parent.widget() is widget or parent.widget().isAncestorOf(widget)):
+            content = parent.widget()
+            left = 0 if content is widget else widget.mapTo(content, QPoint(0, 0)).x()
+            return parent.viewport().width() - left
+        parent = parent.parentWidget()
+    return widget.width()
 
 
 def size_to_current_page(pages) -> None:
@@ -366,7 +383,7 @@ def card_page(parent: QWidget | None = None, width_in_chars: int = 62) -> tuple[
     """
     from PySide6.QtWidgets import QFrame, QSizePolicy
 
-    page = scroll_area(parent=parent, horizontal=True)
+    page = scroll_area(parent=parent)
     page.setObjectName("Screen")
     inner = QWidget()
     inner.setObjectName("Screen")

@@ -124,7 +124,7 @@ class AssessmentsTab(QWidget):
         self.runner: AssessmentRunner | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = scroll_area(horizontal=True)
+        scroll = scroll_area()
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(12, 12, 12, 12)

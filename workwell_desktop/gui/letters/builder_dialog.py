@@ -153,7 +153,7 @@ class LetterBuilderDialog(QDialog):
         column.addWidget(self._sign_off_card())
         column.addWidget(self._agreement_card())
         column.addStretch(1)
-        scroll = scroll_area(form_page, horizontal=True)
+        scroll = scroll_area(form_page)
         scroll.setAccessibleName("Letter details")
 
         preview_side = QWidget()
