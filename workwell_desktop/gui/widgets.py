@@ -238,6 +238,8 @@ class DateField(QWidget):
 class ChoiceCombo(QComboBox):
     """A drop-down list of a domain vocabulary: shows labels, gives codes."""
 
+    LONG = 36  # characters: a list with a longer choice is not sized to its longest
+
     def __init__(self, choices: dict[str, str], accessible_name: str, prompt: str | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -247,7 +249,19 @@ class ChoiceCombo(QComboBox):
             self.addItem(prompt, "")
         for code, label in choices.items():
             self.addItem(label, code)
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        longest = max((len(label) for label in choices.values()), default=0)
+        if longest <= self.LONG:
+            self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        else:
+            # A list of long choices (the lawful reasons) sized to its longest made its dialog
+            # wider than a 1366x768 screen at 1.5x: it takes the room the form has, at least
+            # LONG characters, and its open list is wide enough for every choice (issue #18).
+            from PySide6.QtWidgets import QSizePolicy
+
+            self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.setMinimumContentsLength(self.LONG)
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
 
     def code(self) -> str:
         return self.currentData() or ""

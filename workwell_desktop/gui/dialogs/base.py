@@ -98,7 +98,12 @@ class RecordDialog(QDialog):
         inner = self._inner.sizeHint()
         chrome = self.sizeHint().height() - self.scroll.sizeHint().height()
         available = self.screen().availableGeometry()
-        width = min(max(self.minimumWidth(), inner.width() + 48), int(available.width() * 0.95))
+        # The margins and the vertical scroll bar besides the fields: without the bar's width
+        # the fields were a few pixels too wide and scrolled sideways (issue #18).
+        margins = self.layout().contentsMargins()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        chrome_width = margins.left() + margins.right() + bar + 8
+        width = min(max(self.minimumWidth(), inner.width() + chrome_width), int(available.width() * 0.95))
         room_for_messages = self.fontMetrics().lineSpacing() * 3
         height = min(chrome + inner.height() + room_for_messages, int(available.height() * 0.9))
         if grow_only:
