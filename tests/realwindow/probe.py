@@ -181,7 +181,12 @@ def run(scale: float, shots: Path | None, only: str | None) -> dict:
     show_main_window(window)
     probe.check("02-unlock", window)
     window.unlock_screen.passphrase.setText(PASSPHRASE)
-    window.unlock_screen.unlock()
+    window.unlock_screen.unlock()  # opens the store on a worker thread
+    for _ in range(400):
+        if window.handle.is_open:
+            break
+        _settle(app, rounds=1)
+    assert window.handle.is_open, "did not unlock"
     _settle(app, window)
     probe.check("03-caseload", window)
 
