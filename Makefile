@@ -8,17 +8,23 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: run test lint bench clean
 
+# Qt Designer forms (ui/*.ui) compiled to workwell_desktop/gui/forms/ui_*.py when the .ui
+# is newer (the compiled files are committed too: see README, "Screens from Qt Designer").
+FORMS := $(patsubst ui/%.ui,workwell_desktop/gui/forms/ui_%.py,$(wildcard ui/*.ui))
+workwell_desktop/gui/forms/ui_%.py: ui/%.ui | $(STAMP)
+	$(PY) packaging/build_forms.py $<
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-run: $(STAMP)
+run: $(STAMP) $(FORMS)
 	bash packaging/debian-deps.sh run
 	$(VENV)/bin/workwell $(ARGS)
 
-test: $(STAMP)
+test: $(STAMP) $(FORMS)
 	bash packaging/debian-deps.sh test
 	$(VENV)/bin/ruff check workwell_desktop tests bench
 	$(VENV)/bin/mypy
@@ -43,7 +49,7 @@ clean:
 PACKAGE_DIST ?= dist
 PACKAGE_ARGS ?=
 .PHONY: package
-package: $(STAMP)
+package: $(STAMP) $(FORMS)
 	bash packaging/debian-deps.sh run
 	$(PY) packaging/build.py --dist $(PACKAGE_DIST) --self-test --archive \
 	  $(if $(shell command -v dpkg-deb),--deb,) $(PACKAGE_ARGS)

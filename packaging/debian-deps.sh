@@ -2,8 +2,8 @@
 # Installs the Debian packages WorkWell needs that are not already there.
 #   run:  Qt's xcb platform plugin (a real window on a Linux desktop) - without
 #         libxcb-cursor0, libxcb-icccm4 and libxcb-keysyms1 Qt aborts at start.
-#   test: what the offscreen test-suite needs (EGL/GL/fontconfig for Qt, Xvfb for
-#         the real-window smoke test, poppler-utils to turn PDFs into PNGs, and for
+#   test: what the offscreen test-suite needs (EGL/GL/fontconfig for Qt, Xvfb and the
+#         openbox window manager for the real-window check, poppler-utils to turn PDFs into PNGs, and for
 #         the packaging tests wixl + msitools to build and read the MSI and
 #         osslsigncode to Authenticode-sign and verify it; desktop-file-utils to check the
 #         .deb's menu entry).
@@ -15,7 +15,7 @@ xcb=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-ut
      libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-randr0 libxcb-xfixes0)
 case "${1:-run}" in
   run)  wanted=("${common[@]}" "${xcb[@]}") ;;
-  test) wanted=("${common[@]}" "${xcb[@]}" xvfb xauth poppler-utils wixl msitools osslsigncode
+  test) wanted=("${common[@]}" "${xcb[@]}" xvfb xauth openbox poppler-utils wixl msitools osslsigncode
               desktop-file-utils) ;;
   deb-depends) (IFS=,; echo "${common[*]},${xcb[*]}" | sed 's/,/, /g'); exit 0 ;;
   *) echo "usage: $0 run|test|deb-depends" >&2; exit 2 ;;

@@ -3,7 +3,7 @@
 from gui_demo import add_demo_caseload, demo_client, synthetic_nhs_number
 from PySide6.QtCore import Qt
 
-from workwell_desktop.gui.caseload_model import CaseloadModel, matches, search_key
+from workwell_desktop.gui.caseload_model import NEXT_REVIEW, CaseloadModel, matches, search_key
 from workwell_desktop.store.caseload import CaseloadEntry
 
 
@@ -87,7 +87,7 @@ def test_sorting_by_a_column_keeps_empty_dates_last(qtbot, window, store):
     add_demo_caseload(store, 12)
     window.refresh()
     model = window.workspace.caseload.model
-    model.sort(5, Qt.SortOrder.AscendingOrder)  # next review
+    model.sort(NEXT_REVIEW, Qt.SortOrder.AscendingOrder)
     reviews = [model.entry(r).next_review_on for r in range(model.rowCount())]
     filled = [r for r in reviews if r]
     assert reviews == filled + [""] * (len(reviews) - len(filled)) and filled == sorted(filled)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QWidget
 
 from .database_handle import DatabaseHandle
-from .widgets import paragraph, title_label
+from .forms import finish
+from .forms.ui_about import Ui_AboutDialog
 
 
 def app_version() -> str:
@@ -21,15 +22,12 @@ def app_version() -> str:
 class AboutDialog(QDialog):
     def __init__(self, data_dir: Path, handle: DatabaseHandle, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle("About WorkWell")
-        self.setAccessibleName("About WorkWell")
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
-        layout.addWidget(title_label("WorkWell Desktop", 1.3))
-        layout.addWidget(paragraph("For NHS WorkWell work and health coaches. Works offline; client "
-                                   "information is kept in an encrypted database on this computer."))
-        form = QFormLayout()
+        self.ui = Ui_AboutDialog()  # ui/about.ui
+        self.ui.setupUi(self)
+        finish(self)
+        # 80 characters, but never wider than the screen (a data folder path wraps instead).
+        room = self.screen().availableGeometry().width() - 40
+        self.setMinimumWidth(min(self.fontMetrics().averageCharWidth() * 80, room))
         rows = [("Version", app_version()), ("Data folder", str(data_dir))]
         if handle.is_open:
             rows += [("Signed in as", handle.coach_name),
@@ -40,9 +38,7 @@ class AboutDialog(QDialog):
             label = QLabel(value)
             label.setWordWrap(True)
             label.setAccessibleName(name)
-            form.addRow(f"{name}:", label)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+            self.ui.facts.addRow(f"{name}:", label)
+        buttons = self.ui.buttons
         buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -104,7 +104,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"WorkWell: cannot write logs in {args.data_dir}: {problem}", file=sys.stderr)
     window = build_window(args.data_dir, args.idle_lock_minutes)
     log.info("starting (idle lock %s minutes)", window.idle_lock.minutes)
-    screen = window.screen().availableGeometry()
-    window.resize(min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
-    window.show()
+    show_main_window(window)
     return app.exec()
+
+
+def show_main_window(window: MainWindow) -> None:
+    """Open the window at a comfortable size that fits the screen it opens on; on a small
+    laptop screen (or at a large display scale) it fills the screen instead."""
+    size = window.sizeHint()  # 1280x860, or 90% of a smaller screen
+    if size.width() < 1024 or size.height() < 700:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    else:
+        window.resize(size)
+    window.show()

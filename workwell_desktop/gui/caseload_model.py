@@ -20,9 +20,12 @@ from ..store.caseload import CaseloadEntry
 from . import dates
 from .style import ERROR_RED
 
-COLUMNS = ("Name", "NHS number", "Date of birth", "Postcode", "Status", "Next review",
-           "Overdue actions", "Last contact")
-NAME, NHS_NUMBER, BORN, POSTCODE, STATUS, NEXT_REVIEW, OVERDUE_ACTIONS, LAST_CONTACT = range(len(COLUMNS))
+# What a coach scans for comes first (who, where they are, what is due), so that in a narrow
+# window (1.5x display scale on a 1366x768 laptop) Status and Next review are on screen
+# without scrolling sideways (issue #18); the identifiers follow.
+COLUMNS = ("Name", "Status", "Next review", "Overdue actions", "NHS number", "Date of birth",
+           "Postcode", "Last contact")
+NAME, STATUS, NEXT_REVIEW, OVERDUE_ACTIONS, NHS_NUMBER, BORN, POSTCODE, LAST_CONTACT = range(len(COLUMNS))
 CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex

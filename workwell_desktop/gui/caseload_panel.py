@@ -41,7 +41,7 @@ class CaseloadPanel(QWidget):
         self.search.setClearButtonEnabled(True)
         for clear in self.search.findChildren(QToolButton):  # Qt's clear button inside the box
             clear.setAccessibleName("Clear the search")
-        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 36)
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 24)
         label.setBuddy(self.search)
         self.search.textChanged.connect(self._search)
         self.search.installEventFilter(self)
@@ -52,17 +52,20 @@ class CaseloadPanel(QWidget):
         self.new_button.clicked.connect(self.new_client_requested)
         top.addWidget(label)
         top.addWidget(self.search, 2)
+        top.addStretch(1)
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+        # The filter and the count on a line of their own: on one line with the search the
+        # row made the window 785 pixels wide at 2x display scale (issue #18).
         self.safety_filter = QCheckBox("Only clients with open safety &tasks")
         self.safety_filter.setAccessibleName("Show only clients with open safety tasks")
         self.safety_filter.setToolTip("A risk answer was given and what was done is not recorded yet")
         self.safety_filter.toggled.connect(self._filter_safety)
-        top.addSpacing(12)
-        top.addWidget(self.safety_filter)
-        top.addSpacing(12)
-        top.addWidget(self.count, 1)
-        top.addStretch(1)
-        top.addWidget(self.new_button)
-        layout.addLayout(top)
+        filters = QHBoxLayout()
+        filters.addWidget(self.safety_filter)
+        filters.addSpacing(12)
+        filters.addWidget(self.count, 1)
+        layout.addLayout(filters)
 
         self.empty = paragraph(
             "There are no clients on this computer yet. Add the first from a referral with "
@@ -92,21 +95,23 @@ class CaseloadPanel(QWidget):
         self.model.modelReset.connect(self._update_count)
 
     def _size_columns(self) -> None:
-        # Widths from the font, not by measuring every row (slow at 5,000 clients).
+        # Widths from the font, not by measuring every row (slow at 5,000 clients), and never
+        # narrower than the heading with its sort arrow (Qt's own measure of the heading).
         metrics = self.table.fontMetrics()
         pad = 28
         widths = {
             cm.NAME: metrics.horizontalAdvance("Ashworth-Pennington, Christopher") + pad,
-            cm.NHS_NUMBER: metrics.horizontalAdvance("NHS number ") + pad + 8,
-            cm.BORN: metrics.horizontalAdvance("Date of birth ") + pad,
-            cm.POSTCODE: metrics.horizontalAdvance("Postcode  ") + pad,
+            cm.NHS_NUMBER: metrics.horizontalAdvance("999 999 9999") + pad,
+            cm.BORN: metrics.horizontalAdvance("30 Sep 2026") + pad,
+            cm.POSTCODE: metrics.horizontalAdvance("CA10 1QA") + pad,
             cm.STATUS: max(metrics.horizontalAdvance(s) for s in CLIENT_STATUSES.values()) + pad,
             cm.NEXT_REVIEW: metrics.horizontalAdvance("30 Sep 2026 (overdue)") + pad,
-            cm.OVERDUE_ACTIONS: metrics.horizontalAdvance("Overdue actions") + pad,
+            cm.OVERDUE_ACTIONS: metrics.horizontalAdvance("99") + pad,
+            cm.LAST_CONTACT: metrics.horizontalAdvance("30 Sep 2026") + pad,
         }
         header = self.table.horizontalHeader()
         for column, width in widths.items():
-            header.resizeSection(column, width)
+            header.resizeSection(column, max(width, header.sectionSizeFromContents(column).width()))
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setHighlightSections(False)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QBoxLayout, QCheckBox, QComboBox, QFormLayout, QWidget
 
 from ..domain.records import Client
 from ..domain.validation import format_nhs_number
 from ..domain.vocabulary import CONTACT_METHODS, HEALTH_BARRIERS, WORK_STATUSES
 from . import dates
 from .form_fields import FieldSet, date_problems
-from .widgets import ChoiceCombo, DateField, line_edit, section_card
+from .widgets import ChoiceCombo, DateField, available_width, line_edit, section_card
 
 TEXT_FIELDS = ("given_name", "family_name", "nhs_number", "postcode", "phone", "email",
                "preferred_language", "gp_practice", "employer")
@@ -34,7 +34,8 @@ class ClientForm(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.fields = FieldSet(self)
-        row = QHBoxLayout(self)
+        # Side by side, or one above the other where the two do not fit (2x display scale).
+        self._row = row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(12)
 
@@ -83,9 +84,30 @@ class ClientForm(QWidget):
 
         row.addWidget(about, 1)
         row.addWidget(contact, 1)
+        self._panels = (about, contact)
         self.set_values(Client())
         self.fields.touched.clear()
         self.fields.edited.connect(self.edited)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().showEvent(event)
+        self.window().installEventFilter(self)  # the window's width decides, not the form's
+        self._arrange()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.window() and event.type() == QEvent.Type.Resize:
+            self._arrange()
+        return False
+
+    def _arrange(self) -> None:
+        """Side by side where both panels fit the width on offer (the scroll area's, in a
+        dialog or tab that scrolls), else one above the other."""
+        room = available_width(self)
+        side_by_side = sum(p.minimumSizeHint().width() for p in self._panels) + self._row.spacing()
+        direction = (QBoxLayout.Direction.LeftToRight if room >= side_by_side
+                     else QBoxLayout.Direction.TopToBottom)
+        if self._row.direction() != direction:
+            self._row.setDirection(direction)
 
     def tab_order(self) -> list[QWidget]:
         order = [self.given_name, self.family_name, self.date_of_birth.edit, self.nhs_number,

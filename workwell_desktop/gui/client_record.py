@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QDialog,
-    QFrame,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,7 +40,7 @@ from .record_store import RecordStore
 from .referral_tab import ReferralTab
 from .sessions_tab import SessionsTab
 from .style import relative_font, set_role
-from .widgets import button, chain_tab_order, paragraph
+from .widgets import WrappingLabel, button, chain_tab_order, paragraph, scroll_area
 
 DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS, ASSESSMENTS, PLAN, LETTERS = range(8)
 
@@ -60,23 +58,32 @@ class ClientRecord(QWidget):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
 
-        header = QHBoxLayout()
+        # Who beside the buttons where there is room, the buttons under who where there is not
+        # (a narrow window: see resizeEvent).
+        self.header_box = QWidget()
+        self.header = header = QBoxLayout(QBoxLayout.Direction.LeftToRight, self.header_box)
+        header.setContentsMargins(0, 0, 0, 0)
         who = QVBoxLayout()
-        self.name = QLabel()
+        # Both wrap: on one line the summary alone made the window 1,200 pixels wide at 1.5x
+        # display scale, pushing Discharge and Lock off a 1366x768 screen (issue #18).
+        self.name = WrappingLabel()
         self.name.setFont(relative_font(self.name, 1.4, bold=True))
-        self.facts = QLabel()
+        self.facts = WrappingLabel()
         self.facts.setAccessibleName("Client summary")
         set_role(self.facts, "hint")
         who.addWidget(self.name)
         who.addWidget(self.facts)
         header.addLayout(who, 1)
+        self.header_buttons = QHBoxLayout()
+        header.addLayout(self.header_buttons)
         self.session_button = button("New session\u2026", "New session")
         self.session_button.setToolTip("Record a session (Ctrl+Shift+S)")
         self.consent_button = button("Record consent\u2026", "Record consent")
         self.discharge_button = button("Discharge\u2026", "Discharge")
         for b in (self.session_button, self.consent_button, self.discharge_button):
-            header.addWidget(b)
-        layout.addLayout(header)
+            self.header_buttons.addWidget(b)
+        self.header_buttons.addStretch(1)
+        layout.addWidget(self.header_box)
         # The risk marker (domain.risk), shown while a safety task is open or a risk answer is recent.
         self.risk_marker = paragraph("", role="error-summary")
         self.risk_marker.setAccessibleName("Risk marker")
@@ -90,11 +97,9 @@ class ClientRecord(QWidget):
         body_layout = QVBoxLayout(body)
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.setSpacing(8)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(body)
+        scroll = scroll_area(body)
         layout.addWidget(scroll, 1)
+        self._layout, self._body_layout = layout, body_layout
         self.consent_warning = paragraph("", role="warning")
         self.consent_warning.setAccessibleName("Consent warning")
         body_layout.addWidget(self.consent_warning)
@@ -118,10 +123,8 @@ class ClientRecord(QWidget):
                            (self.plan, "&Plan"), (self.letters, "Employer &letters")):
             self.tabs.addTab(tab, title)
         body_layout.addWidget(self.tabs, 1)
+        self._chain_tab_order()
         card = self.discharge_card
-        chain_tab_order([self.session_button, self.consent_button, self.discharge_button,
-                         card.follow_up_button, card.correct_follow_up_button, card.correct_button,
-                         card.undo_button, card.re_refer_button, self.tabs])
 
         self.session_button.clicked.connect(self.new_session)
         self.consent_button.clicked.connect(lambda: self.record_consent(""))
@@ -142,6 +145,47 @@ class ClientRecord(QWidget):
         card.re_refer_requested.connect(self.add_referral)
         handle.saved.connect(self._saved)
         self.reload()
+
+    def _chain_tab_order(self) -> None:
+        card = self.discharge_card
+        chain_tab_order([self.session_button, self.consent_button, self.discharge_button,
+                         card.follow_up_button, card.correct_follow_up_button, card.correct_button,
+                         card.undo_button, card.re_refer_button, self.tabs])
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._arrange_header()
+        self._place_header()
+
+    def _place_header(self) -> None:
+        """The header stays put above the record, except on a screen so short that it would
+        take more than a third of the record's height (640x360 logical: 2x display scale on a
+        1280x720 laptop): there it scrolls with the record, so the tabs keep the room and the
+        window still fits the screen (issue #18). The risk marker never scrolls."""
+        height = self.height() if self.isVisible() else self.screen().availableGeometry().height() - 150
+        width = max(self.width() - 24, 200)
+        box = self.header_box
+        needed = box.heightForWidth(width) if box.hasHeightForWidth() else box.sizeHint().height()
+        scrolls = needed > height / 3
+        in_body = self._body_layout.indexOf(box) >= 0
+        if scrolls and not in_body:
+            self._body_layout.insertWidget(0, box)
+        elif not scrolls and in_body:
+            self._layout.insertWidget(0, box)
+        else:
+            return
+        self._chain_tab_order()  # moving a widget puts it last in the focus chain
+
+    def _arrange_header(self) -> None:
+        """Buttons beside the name and summary when both fit on one line, else below them:
+        squeezed beside, the summary wrapped into four lines (2x display scale, issue #18)."""
+        one_line = max(self.facts.fontMetrics().horizontalAdvance(self.facts.text()),
+                       self.name.fontMetrics().horizontalAdvance(self.name.text()))
+        needed = one_line + self.header_buttons.sizeHint().width() + 24
+        direction = (QBoxLayout.Direction.LeftToRight if self.width() >= needed
+                     else QBoxLayout.Direction.TopToBottom)
+        if self.header.direction() != direction:
+            self.header.setDirection(direction)
 
     # ----- reading -------------------------------------------------------
     def _saved(self, client_id: str) -> None:
@@ -168,6 +212,8 @@ class ClientRecord(QWidget):
         if c.interpreter_needed:
             facts.append(f"Needs an interpreter ({c.preferred_language})")
         self.facts.setText("  \u00b7  ".join(facts))
+        self._arrange_header()
+        self._place_header()
         banner = participation_banner(journey, has_consent(consents, "participation"),
                                       self._withdrawn_on())
         self.consent_warning.setText(banner)

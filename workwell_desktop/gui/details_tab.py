@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ..domain.records import Client
 from ..store import InvalidRecord, StoreError
@@ -13,7 +13,7 @@ from .client_form import ClientForm
 from .form_fields import still_to_do
 from .record_store import RecordStore
 from .style import set_role
-from .widgets import button, chain_tab_order, paragraph, primary_button
+from .widgets import button, chain_tab_order, paragraph, primary_button, scroll_area
 
 
 class DetailsTab(QWidget):
@@ -26,9 +26,7 @@ class DetailsTab(QWidget):
         self.baseline: Client | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = scroll_area()
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(12, 12, 12, 12)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -71,8 +72,15 @@ class FieldSet(QObject):
         column = QVBoxLayout(cell)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(widget)
         hint_widget = hint_label(hint) if hint else None
+        expands = widget.sizePolicy().expandingDirections() & Qt.Orientation.Horizontal
+        if hint_widget is not None and not expands:
+            # A short field (a drop-down, a date) keeps its width, but its hint wraps across the
+            # whole column: in a cell only as wide as the drop-down it was cut off (issue #18).
+            cell.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            column.addWidget(widget, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            column.addWidget(widget)
         if hint_widget is not None:
             column.addWidget(hint_widget)
         message = FieldMessage()

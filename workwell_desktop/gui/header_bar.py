@@ -24,6 +24,7 @@ class HeaderBar(QFrame):
         self.coach = QLabel()
         self.coach.setAccessibleName("Signed in as")
         self.coach.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
         self.lock_button = button("Lock", "Lock WorkWell")
         self.lock_button.setToolTip("Lock now and hide client information (Ctrl+L)")
         self.lock_button.hide()
@@ -35,6 +36,23 @@ class HeaderBar(QFrame):
         layout.addSpacing(12)
         layout.addWidget(self.lock_button)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """In a narrow window the strapline gives way first, then the name and role wrap,
+        before Lock is pushed off the window (2x display scale, issue #18). One line each
+        wherever they fit: a wrapping label is given less than one line's width."""
+        def wide(label: QLabel) -> int:
+            return label.fontMetrics().horizontalAdvance(label.text()) + 8
+
+        fixed = wide(self.title) + (self.lock_button.sizeHint().width() + 12
+                                    if not self.lock_button.isHidden() else 0) + 60
+        room = self.width() - fixed - wide(self.coach)
+        self.subtitle.setVisible(room >= wide(self.subtitle) + 12)
+        self.coach.setWordWrap(room < 0)
+
     def signed_in(self, coach_name: str | None, coach_role: str = "") -> None:
         if coach_name:
             role = COACH_ROLES.get(coach_role, "")
@@ -42,6 +60,8 @@ class HeaderBar(QFrame):
         else:
             self.coach.setText("")
         self.lock_button.setVisible(bool(coach_name))
+        self._fit()
 
     def set_locked(self, locked: bool) -> None:
         self.lock_button.setVisible(not locked and bool(self.coach.text()))
+        self._fit()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -23,6 +23,7 @@ from ..store.database import wipe_data_folder
 from .about_dialog import AboutDialog
 from .change_passphrase_dialog import ChangePassphraseDialog
 from .database_handle import DatabaseHandle
+from .forms.ui_main_window import Ui_MainWindow
 from .header_bar import HeaderBar
 from .idle_lock import IdleLock
 from .settings_dialog import SettingsDialog
@@ -31,6 +32,7 @@ from .status_area import StatusArea
 from .sync_controller import SyncController
 from .sync_dialogs import ConflictsDialog, RegisterDialog
 from .unlock_screen import UnlockScreen
+from .widgets import size_to_current_page
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -40,10 +42,10 @@ class MainWindow(QMainWindow):
     def __init__(self, data_dir: Path, idle_minutes: float = 10, parent: QWidget | None = None,
                  settings: Settings | None = None):
         super().__init__(parent)
+        self.ui = Ui_MainWindow()  # ui/main_window.ui: the title, menus and their actions
+        self.ui.setupUi(self)
         self.data_dir = Path(data_dir)
         self.settings = settings if settings is not None else load_settings()
-        self.setWindowTitle("WorkWell Desktop")
-        self.setAccessibleName("WorkWell Desktop")
         self.handle = DatabaseHandle(self)
         self.idle_lock = IdleLock(idle_minutes, self)
         self.idle_lock.idle.connect(lambda: self.lock(idle=True))
@@ -58,6 +60,7 @@ class MainWindow(QMainWindow):
         self.header.lock_button.clicked.connect(lambda: self.lock(idle=False))
         column.addWidget(self.header)
         self.stack = QStackedWidget()
+        size_to_current_page(self.stack)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
@@ -87,65 +90,43 @@ class MainWindow(QMainWindow):
         self._set_unlocked_actions(False)
         self.stack.currentWidget().setFocus()
 
-    # ----- actions and menus ------------------------------------------------
-    def _action(self, text: str, shortcut: str | None, slot, tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            # The same keys on every platform, so training material can name them.
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt naming)
+        """A comfortable size that fits the screen: 1280x860, or 90% of a smaller screen. The
+        stacked pages ask only for the current page's size (size_to_current_page), which on
+        its own would open the set-up screen as small as its scroll area allows."""
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        return QSize(min(1280, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
 
+    # ----- actions and menus ------------------------------------------------
     def _build_actions(self) -> None:
-        a = self._action
-        self.new_client_action = a("&New client\u2026", "Ctrl+N", self.workspace.new_client,
-                                   "Add a client from a referral")
-        self.find_action = a("&Find a client", "Ctrl+F", self.workspace.find, "Search the caseload")
-        self.lock_action = a("&Lock now", "Ctrl+L", lambda: self.lock(idle=False),
-                             "Lock WorkWell and hide client information")
-        self.quit_action = a("&Quit", "Ctrl+Q", self.close)
-        self.new_session_action = a("New &session\u2026", "Ctrl+Shift+S", self.new_session,
-                                    "Record a session with the open client")
-        self.consent_action = a("Record &consent\u2026", None,
-                                lambda: self._with_record(lambda r: r.record_consent("")))
-        self.fit_note_action = a("Add a &fit note\u2026", None,
-                                 lambda: self._with_record(lambda r: r.add_fit_note()))
-        self.discharge_action = a("&Discharge\u2026", None,
-                                  lambda: self._with_record(lambda r: r.discharge()))
-        self.close_record_action = a("Close &record", "Ctrl+W",
-                                     self.workspace.close_current_record)
-        self.about_action = a("&About WorkWell", "F1", self.show_about)
-        self.assessment_action = a("New &assessment…", "Ctrl+Shift+A",
-                                   lambda: self._open_current_then(lambda r: r.start_assessment()),
-                                   "Run an assessment with the open client")
-        self.plan_action = a("&Plan", "Ctrl+Shift+P",
-                             lambda: self._open_current_then(lambda r: r.show_plan()),
-                             "The open client's personalised plan")
-        self.sync_action = a("S&ync now", "F5", self.sync_now, "Send and fetch changes now")
-        self.register_action = a("&Connect to server…", None, self.connect_to_server,
-                                 "Sign this laptop in to the WorkWell server")
-        self.conflicts_action = a("Sync &conflicts…", None, self.show_conflicts,
-                                  "Changes made on two laptops that need a choice")
-        self.settings_action = a("S&ettings…", "Ctrl+,", self.show_settings)
-        self.change_passphrase_action = a("Change &passphrase…", None, self.change_passphrase,
-                                          "Protect this laptop's database with a new passphrase")
-        menus = self.menuBar()
-        app_menu = menus.addMenu("Wor&kWell")
-        for action in (self.new_client_action, self.find_action, None, self.sync_action,
-                       self.register_action, self.conflicts_action, None, self.settings_action,
-                       self.change_passphrase_action, self.lock_action, None, self.quit_action):
-            app_menu.addSeparator() if action is None else app_menu.addAction(action)
-        client_menu = menus.addMenu("Client")
-        for action in (self.new_session_action, self.consent_action, self.fit_note_action,
-                       self.assessment_action, self.plan_action, self.discharge_action, None,
-                       self.close_record_action):
-            client_menu.addSeparator() if action is None else client_menu.addAction(action)
-        help_menu = menus.addMenu("Help")
-        help_menu.addAction(self.about_action)
-        self.menus = (app_menu, client_menu, help_menu)
+        """The menus and their actions come from ui/main_window.ui (texts, shortcuts, tips);
+        here each is connected to what it does."""
+        ui = self.ui
+        slots = {
+            "new_client_action": self.workspace.new_client,
+            "find_action": self.workspace.find,
+            "lock_action": lambda: self.lock(idle=False),
+            "quit_action": self.close,
+            "new_session_action": self.new_session,
+            "consent_action": lambda: self._with_record(lambda r: r.record_consent("")),
+            "fit_note_action": lambda: self._with_record(lambda r: r.add_fit_note()),
+            "discharge_action": lambda: self._with_record(lambda r: r.discharge()),
+            "close_record_action": self.workspace.close_current_record,
+            "about_action": self.show_about,
+            "assessment_action": lambda: self._open_current_then(lambda r: r.start_assessment()),
+            "plan_action": lambda: self._open_current_then(lambda r: r.show_plan()),
+            "sync_action": self.sync_now,
+            "register_action": self.connect_to_server,
+            "conflicts_action": self.show_conflicts,
+            "settings_action": self.show_settings,
+            "change_passphrase_action": self.change_passphrase,
+        }
+        for name, slot in slots.items():
+            action: QAction = getattr(ui, name)
+            action.triggered.connect(slot)
+            self.addAction(action)  # its shortcut works while its menu is hidden (locked)
+            setattr(self, name, action)
+        self.menus = (ui.app_menu, ui.client_menu, ui.help_menu)
         self._needs_unlock = (self.new_client_action, self.find_action, self.lock_action,
                               self.new_session_action, self.consent_action, self.fit_note_action,
                               self.discharge_action, self.close_record_action,

@@ -19,6 +19,14 @@ class Column:
     text: Callable[[Any], str]
     colour: Callable[[Any], str | None] | None = None  # a text colour for this cell, if any
     width_chars: int = 0  # 0: stretch to fill
+    # A preview of longer free text (a note, a goal in the client's words) shown on one line:
+    # it may be cut short (the whole text is in the tooltip and the row's dialog). Every other
+    # column is sized to its contents, so a date, a status or a name is never cut (issue #18).
+    preview: bool | None = None  # None: the stretching column is the preview
+
+    @property
+    def is_preview(self) -> bool:
+        return self.preview if self.preview is not None else not self.width_chars
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -55,7 +63,7 @@ class RecordTableModel(QAbstractTableModel):
             return column.text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
             text = column.text(row)
-            return text if len(text) > 40 else None
+            return text if column.is_preview and text else None
         if role == Qt.ItemDataRole.ForegroundRole and column.colour is not None:
             colour = column.colour(row)
             return QColor(colour) if colour else None
@@ -87,9 +95,17 @@ def record_table(model: RecordTableModel, accessible_name: str) -> QTableView:
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     char = view.fontMetrics().averageCharWidth()
+    previews = []
     for i, column in enumerate(model.columns):
-        if column.width_chars:
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(i, char * column.width_chars + 24)
+        if column.is_preview:
+            previews.append(i)
+            if column.width_chars:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(i, char * column.width_chars + 24)
+        else:  # these tables hold one client's records: a few dozen rows to measure
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+    header.setMinimumSectionSize(char * 8)
+    # tests/realwindow/checks.py lets only these columns cut their text short.
+    view.setProperty("preview_columns", previews)
     return view

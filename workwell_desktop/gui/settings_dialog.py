@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..settings import SPECS, SettingError, Settings
+from .widgets import WrappingLabel
 
 MANAGED_TEXT = "Managed by your organisation"
 
@@ -99,9 +100,7 @@ class SettingsDialog(QDialog):
                 editor.setAccessibleDescription(f"{MANAGED_TEXT}: it cannot be changed here. {spec.help}")
             else:
                 editor.setAccessibleDescription(spec.help)
-            help_label = QLabel(spec.help)
-            _styled(help_label, "hint")
-            help_label.setWordWrap(True)
+            help_label = _styled(WrappingLabel(spec.help), "hint")
             help_label.setAccessibleName(f"About {spec.label.lower()}")
             block_layout.addWidget(help_label)
             form.addRow(label, block)

@@ -6,13 +6,9 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -21,9 +17,11 @@ from ..domain.validation import format_nhs_number
 from ..store import RecordNotFound, replica
 from ..sync import engine
 from ..sync.server_address import UnsafeAddress, parse_server_address
+from .forms import finish
+from .forms.ui_conflicts import Ui_ConflictsDialog
+from .forms.ui_connect import Ui_RegisterDialog
 from .record_store import RecordStore
 from .tasks import busy_button, run_in_background
-from .widgets import FieldMessage, button, hint_label, line_edit, primary_button, title_label
 
 
 class RegisterDialog(QDialog):
@@ -36,42 +34,22 @@ class RegisterDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.handle = handle
-        self.setWindowTitle("Connect to the WorkWell server \u2013 WorkWell")
-        self.setAccessibleName("Connect to the WorkWell server")
-        layout = QVBoxLayout(self)
-        layout.addWidget(title_label("Connect to the WorkWell server", 1.3))
-        layout.addWidget(hint_label(
-            "Sign in once with your WorkWell account. This laptop then syncs your work "
-            "whenever it is online. Your password is not stored."))
-        form = QFormLayout()
-        self.url = line_edit("Server address", 300, "https://workwell.example.nhs.uk")
+        self.ui = Ui_RegisterDialog()  # ui/connect.ui
+        self.ui.setupUi(self)
+        finish(self)
+        ui = self.ui
+        self.url, self.username, self.password = ui.url, ui.username, ui.password
+        self.message, self.cancel, self.connect_button = ui.message, ui.cancel, ui.connect_button
         self.url.setText(server_url)
         self.url.setReadOnly(url_managed)
         if url_managed:
             self.url.setToolTip("Managed by your organisation")
-        self.username = line_edit("Username", 100)
-        self.password = line_edit("Password", 500)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow("Server &address", self.url)
-        form.addRow("&Username", self.username)
-        form.addRow("&Password", self.password)
-        for row in range(form.rowCount()):
-            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
-            label.setBuddy(form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget())
-        layout.addLayout(form)
-        self.message = FieldMessage()
-        layout.addWidget(self.message)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.cancel = button("Cancel")
-        self.connect_button = primary_button("&Connect", "Connect")
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.connect_button)
-        layout.addLayout(buttons)
         self.cancel.clicked.connect(self.reject)
         self.connect_button.clicked.connect(self.submit)
-        # Wide enough for a whole server address and a two-line message.
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
+        # Wide enough for a whole server address and a two-line message, never wider than the
+        # screen (at 2x display scale 72 characters are wider than a 1280x720 laptop).
+        room = (self.screen() or QApplication.primaryScreen()).availableGeometry().width() - 40
+        self.setMinimumWidth(min(self.fontMetrics().averageCharWidth() * 72, room))
 
     def submit(self) -> None:
         if not self.connect_button.isEnabled():
@@ -117,53 +95,18 @@ class ConflictsDialog(QDialog):
     def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.handle = handle
-        self.setWindowTitle("Sync conflicts \u2013 WorkWell")
-        self.setAccessibleName("Sync conflicts")
+        self.ui = Ui_ConflictsDialog()  # ui/conflicts.ui
+        self.ui.setupUi(self)
+        finish(self)
+        ui = self.ui
+        self.table, self.duplicates = ui.table, ui.duplicates
+        self.keep, self.other, self.merge, self.close_button = ui.keep, ui.other, ui.merge, ui.close_button
         # Never taller or wider than the screen (1280x720 at 1.5x text scale clipped the buttons);
         # the two tables give up the room.
         room = (self.screen() or QApplication.primaryScreen()).availableGeometry().size() * 0.9
         self.resize(QSize(820, 560).boundedTo(room))
-        layout = QVBoxLayout(self)
-        layout.addWidget(title_label("Changes made on two laptops", 1.3))
-        layout.addWidget(hint_label(
-            "The same detail was changed differently on two laptops before they synced. "
-            "WorkWell shows the later change for now; choose which one is right."))
-        self.table = QTableWidget(0, 5)
-        self.table.setMinimumHeight(60)
-        self.table.setAccessibleName("Conflicts to resolve")
-        self.table.setHorizontalHeaderLabels(["Client", "Detail", "Showing now", "Other change", "By"])
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        self.keep = button("&Keep what is showing", "Keep what is showing")
-        self.other = button("&Use the other change", "Use the other change")
-        self.close_button = primary_button("&Done", "Done")
-        buttons.addWidget(self.keep)
-        buttons.addWidget(self.other)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-
-        layout.addWidget(title_label("Possible duplicates", 1.15))
-        layout.addWidget(hint_label(
-            "These clients have the same NHS number: probably one person entered on two laptops. "
-            "Both can still be edited. Merging keeps everything from both under the first one."))
-        self.duplicates = QTableWidget(0, 4)
-        self.duplicates.setMinimumHeight(60)
-        self.duplicates.setAccessibleName("Possible duplicate clients")
-        self.duplicates.setHorizontalHeaderLabels(["NHS number", "Keep this one", "Merge this one into it",
-                                                   "Entered by"])
-        self.duplicates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.duplicates.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.duplicates.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.duplicates, 1)
-        merge_row = QHBoxLayout()
-        self.merge = button("&Merge into the client kept", "Merge the duplicate into the client kept")
-        merge_row.addWidget(self.merge)
-        merge_row.addStretch(1)
-        merge_row.addWidget(self.close_button)
-        layout.addLayout(merge_row)
+        for table in (self.table, self.duplicates):
+            _size_columns(table)
         self.keep.clicked.connect(lambda: self._resolve(False))
         self.other.clicked.connect(lambda: self._resolve(True))
         self.merge.clicked.connect(self._merge)
@@ -220,6 +163,14 @@ class ConflictsDialog(QDialog):
         self.handle.announce(conflict.client_id)
         self.resolved.emit(conflict.client_id)
         self.reload()
+
+
+def _size_columns(table: QTableWidget) -> None:
+    """Each column at least as wide as its heading and its values (a narrow window scrolls
+    sideways rather than cutting a name short); the last takes any room left."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
 
 
 def _shown(value) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ..store import Store, StoreError
+from .forms import finish
+from .forms.ui_unlock import Ui_UnlockForm
 from .tasks import Task, busy_button, run_in_background
-from .widgets import FieldMessage, card_page, line_edit, paragraph, primary_button, title_label
+from .widgets import card_page
 
 
 class UnlockScreen(QWidget):
@@ -24,33 +26,17 @@ class UnlockScreen(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(page)
-        self.title = title_label("Unlock WorkWell")
-        layout.addWidget(self.title)
-        self.explanation = paragraph("Enter your passphrase to open the client database on this computer.")
-        layout.addWidget(self.explanation)
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.passphrase = line_edit("Passphrase", 200)
-        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        content = QWidget()
+        self.ui = Ui_UnlockForm()  # ui/unlock.ui: the card's content
+        self.ui.setupUi(content)
+        finish(content)
+        layout.addWidget(content)
+        ui = self.ui
+        self.title, self.explanation, self.passphrase = ui.title, ui.explanation, ui.passphrase
+        self.message, self.unlock_button, self.folder = ui.message, ui.unlock_button, ui.folder
         self.passphrase.returnPressed.connect(self.unlock)
-        self.message = FieldMessage()
-        cell = QWidget()
-        cell_layout = QVBoxLayout(cell)
-        cell_layout.setContentsMargins(0, 0, 0, 0)
-        cell_layout.addWidget(self.passphrase)
-        cell_layout.addWidget(self.message)
-        label = QLabel("&Passphrase")
-        label.setBuddy(self.passphrase)
-        form.addRow(label, cell)
-        layout.addLayout(form)
-        buttons = QHBoxLayout()
-        self.unlock_button = primary_button("&Unlock")
         self.unlock_button.clicked.connect(self.unlock)
-        buttons.addWidget(self.unlock_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.folder = paragraph(f"Data folder: {self.data_dir}", role="hint")
-        layout.addWidget(self.folder)
+        self.folder.setText(f"Data folder: {self.data_dir}")
         self.setFocusProxy(self.passphrase)
 
     def show_locked(self, coach_name: str, idle: bool) -> None:

@@ -46,8 +46,40 @@ class FieldMessage(QLabel):
         self.setAccessibleName(f"Error: {text}" if text else "")
 
 
+class WrappingLabel(QLabel):
+    """A word-wrapped label that is always as tall as its text needs at the width it is given.
+
+    Qt asks a wrapped label for its height at the width it is given only where every layout
+    above it supports height-for-width; one inside a tab page, a stacked widget or a form
+    row in a plain dialog got the height of its size hint instead and lost its last lines
+    (the record header at 2x display scale, the Settings hints: issue #18). Only for those
+    places: where the layouts do their job it would keep a dialog as tall as its first,
+    narrowest layout made it."""
+
+    def __init__(self, text: str | QWidget = "", parent: QWidget | None = None):
+        if isinstance(text, QWidget):  # WrappingLabel(parent), as Designer forms make it
+            text, parent = "", text
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def _fit(self) -> None:
+        if self.wordWrap() and self.width() > 0:
+            needed = self.heightForWidth(self.width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self._fit()
+
+
 def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
     label = QLabel(text, parent)
+    label.setWordWrap(True)
     set_role(label, "hint")
     label.setWordWrap(True)
     return label
@@ -206,6 +238,8 @@ class DateField(QWidget):
 class ChoiceCombo(QComboBox):
     """A drop-down list of a domain vocabulary: shows labels, gives codes."""
 
+    LONG = 36  # characters: a list with a longer choice is not sized to its longest
+
     def __init__(self, choices: dict[str, str], accessible_name: str, prompt: str | None = None,
                  parent: QWidget | None = None):
         super().__init__(parent)
@@ -215,7 +249,19 @@ class ChoiceCombo(QComboBox):
             self.addItem(prompt, "")
         for code, label in choices.items():
             self.addItem(label, code)
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        longest = max((len(label) for label in choices.values()), default=0)
+        if longest <= self.LONG:
+            self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        else:
+            # A list of long choices (the lawful reasons) sized to its longest made its dialog
+            # wider than a 1366x768 screen at 1.5x: it takes the room the form has, at least
+            # LONG characters, and its open list is wide enough for every choice (issue #18).
+            from PySide6.QtWidgets import QSizePolicy
+
+            self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            self.setMinimumContentsLength(self.LONG)
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
 
     def code(self) -> str:
         return self.currentData() or ""
@@ -281,18 +327,78 @@ class ChoiceRadios(QWidget):
             radio.setAccessibleDescription(text or self.accessibleName())
 
 
+def scroll_area(content: QWidget | None = None, parent: QWidget | None = None, *,
+                horizontal: bool = True):
+    """A frameless scroll area for a page or a dialog's fields that is taller than a small screen.
+
+    It takes no Tab stop of its own: it only holds other widgets, and as focus moves through
+    them the area scrolls each into view (QScrollArea.focusNextPrevChild), so a stop on the
+    area itself was one more unnamed pane to tab past in every record dialog (issue #18).
+    It scrolls sideways only when its content cannot be made narrow enough (wrapped text
+    never needs to); ``horizontal=False`` forbids that, cutting off whatever is wider."""
+    from PySide6.QtWidgets import QFrame, QScrollArea
+
+    area = QScrollArea(parent)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    if not horizontal:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    if content is not None:
+        area.setWidget(content)
+    return area
+
+
+def available_width(widget: QWidget) -> int:
+    """The width ``widget`` could have: inside a scroll area, what its viewport shows (the
+    widget itself may be wider and scroll), else its own width."""
+    from PySide6.QtWidgets import QScrollArea
+
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea) and parent.widget() is not None and (
+                parent.widget() is widget or parent.widget().isAncestorOf(widget)):
+            content = parent.widget()
+            left = 0 if content is widget else widget.mapTo(content, QPoint(0, 0)).x()
+            return parent.viewport().width() - left
+        parent = parent.parentWidget()
+    return widget.width()
+
+
+def size_to_current_page(pages) -> None:
+    """A QStackedWidget or QTabWidget as small as its current page allows, not its largest.
+
+    Qt's stacked layout asks for the largest minimum of all its pages, so an open client
+    record (or the workspace behind the lock screen) kept the window too big for a small
+    screen whichever page was showing (issue #18). A page not on show has its size policy
+    Ignored, which the stacked layout leaves out (qSmartMinSize)."""
+    from PySide6.QtWidgets import QSizePolicy
+
+    def follow(_index: int = 0) -> None:
+        current = pages.currentWidget()
+        for index in range(pages.count()):
+            page = pages.widget(index)
+            policy = getattr(page, "_own_size_policy", None)
+            if policy is None:
+                policy = page._own_size_policy = page.sizePolicy()
+            ignored = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+            page.setSizePolicy(policy if page is current else ignored)
+        pages.updateGeometry()
+
+    pages.currentChanged.connect(follow)
+    follow()
+
+
 def card_page(parent: QWidget | None = None, width_in_chars: int = 62) -> tuple[QWidget, QVBoxLayout]:
     """A pale page with one white card centred on it (set-up and unlock screens).
 
     The card width is measured in characters of the current font, so it grows with
     the system font size instead of clipping text.
     """
-    from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy
+    from PySide6.QtWidgets import QFrame, QSizePolicy
 
-    page = QScrollArea(parent)
+    page = scroll_area(parent=parent)
     page.setObjectName("Screen")
-    page.setWidgetResizable(True)
-    page.setFrameShape(QFrame.Shape.NoFrame)
     inner = QWidget()
     inner.setObjectName("Screen")
     outer = QVBoxLayout(inner)

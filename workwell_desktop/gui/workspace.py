@@ -10,6 +10,7 @@ from .caseload_panel import CaseloadPanel
 from .client_record import ClientRecord
 from .dialogs.new_client_dialog import NewClientDialog
 from .record_store import RecordStore
+from .widgets import size_to_current_page
 
 
 class Workspace(QTabWidget):
@@ -20,6 +21,7 @@ class Workspace(QTabWidget):
         self.setDocumentMode(True)
         self.setTabsClosable(True)
         self.setMovable(False)
+        size_to_current_page(self)
         self.caseload = CaseloadPanel()
         self.addTab(self.caseload, "Caseload")
         self.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)

@@ -11,9 +11,11 @@ content needs at its width, capped by the screen's available area.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import QRect, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QFrame, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout, QWidget
+
+from ..widgets import scroll_area
 
 # Room left around a dialog for the window manager's title bar and frame.
 _FRAME_ALLOWANCE = 48
@@ -22,10 +24,7 @@ _FRAME_ALLOWANCE = 48
 def scrolling_body(dialog: QDialog, outer: QVBoxLayout) -> tuple[QScrollArea, QWidget, QVBoxLayout]:
     """A scroll area added to ``outer`` holding a content widget; add the content to
     the returned layout and the buttons to ``outer`` after it."""
-    scroll = QScrollArea(dialog)
-    scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
-    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll = scroll_area(parent=dialog)
     content = QWidget()
     content.setObjectName("scrolledContent")
     layout = QVBoxLayout(content)

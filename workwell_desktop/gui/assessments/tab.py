@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +31,15 @@ from .. import dates
 from ..record_store import RecordStore
 from ..record_table import Column, RecordTableModel, record_table
 from ..style import ERROR_RED, SECONDARY_TEXT, SUCCESS_GREEN, WARNING_TEXT, set_role
-from ..widgets import ChoiceCombo, button, chain_tab_order, paragraph, primary_button, section_card
+from ..widgets import (
+    ChoiceCombo,
+    button,
+    chain_tab_order,
+    paragraph,
+    primary_button,
+    scroll_area,
+    section_card,
+)
 from .runner import AssessmentRunner
 from .safety_prompt import SafetyPrompt
 from .trend_chart import TrendChart
@@ -122,9 +129,7 @@ class AssessmentsTab(QWidget):
         self.runner: AssessmentRunner | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = scroll_area()
         inner = QWidget()
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(12, 12, 12, 12)

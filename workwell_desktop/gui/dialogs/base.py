@@ -7,10 +7,8 @@ import logging
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
     QHBoxLayout,
     QMessageBox,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -19,7 +17,7 @@ from ...store import InvalidRecord, StoreError
 from ..form_fields import FieldSet, still_to_do
 from ..record_store import RecordStore
 from ..style import set_role
-from ..widgets import button, paragraph, primary_button, title_label
+from ..widgets import button, paragraph, primary_button, scroll_area, title_label
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +52,7 @@ class RecordDialog(QDialog):
         if intro:
             outer.addWidget(paragraph(intro, role="hint"))
         # The fields scroll if messages make them taller than a small laptop screen.
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll = scroll_area()
         self._inner = QWidget()
         self._inner.setObjectName("Screen")
         self.body = QVBoxLayout(self._inner)
@@ -109,7 +104,12 @@ class RecordDialog(QDialog):
         inner = self._inner.sizeHint()
         chrome = self.sizeHint().height() - self.scroll.sizeHint().height()
         available = self.screen().availableGeometry()
-        width = min(max(self.minimumWidth(), inner.width() + 48), int(available.width() * 0.95))
+        # The margins and the vertical scroll bar besides the fields: without the bar's width
+        # the fields were a few pixels too wide and scrolled sideways (issue #18).
+        margins = self.layout().contentsMargins()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        chrome_width = margins.left() + margins.right() + bar + 8
+        width = min(max(self.minimumWidth(), inner.width() + chrome_width), int(available.width() * 0.95))
         room_for_messages = self.fontMetrics().lineSpacing() * 3
         height = min(chrome + inner.height() + room_for_messages, int(available.height() * 0.9))
         if grow_only:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QScrollArea,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -55,6 +54,7 @@ from ..widgets import (
     line_edit,
     paragraph,
     primary_button,
+    scroll_area,
     section_card,
     title_label,
 )
@@ -166,9 +166,7 @@ class LetterBuilderDialog(QDialog):
         column.addWidget(self._sign_off_card())
         column.addWidget(self._agreement_card())
         column.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(form_page)
+        scroll = scroll_area(form_page)
         scroll.setAccessibleName("Letter details")
 
         preview_side = QWidget()

@@ -175,7 +175,8 @@ class PlanTab(QWidget):
         actions_card, actions = section_card("Actions")
         self.action_model = RecordTableModel((
             Column("Action", lambda i: _one_line(i.current.text)),
-            Column("For goal", lambda i: _one_line(self.view.goal_text(i.current.goal_id)), width_chars=22),
+            Column("For goal", lambda i: _one_line(self.view.goal_text(i.current.goal_id)), width_chars=22,
+                   preview=True),
             Column("Who", lambda i: i.current.owner_text(), width_chars=14),
             Column("Due", self._due_text, colour=self._due_colour, width_chars=20),
             Column("Status", lambda i: ACTION_STATUSES.get(i.current.status, i.current.status),
@@ -245,7 +246,7 @@ class PlanTab(QWidget):
             Column("When", lambda h: dates.moment_for_reading(h.recorded_at), width_chars=18),
             Column("Who", lambda h: h.recorded_by, width_chars=14),
             Column("What", lambda h: f"{KIND_LABELS.get(h.kind, h.kind)} {h.event.lower()}", width_chars=20),
-            Column("Entry", lambda h: _one_line(h.title)[:60], width_chars=28),
+            Column("Entry", lambda h: _one_line(h.title)[:60], width_chars=28, preview=True),
             Column("Change", history_text, colour=lambda h: ERROR_RED if h.parallel else None),
         ), self)
         self.history_table = record_table(self.history_model, "Plan history")

@@ -20,9 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QProgressBar,
@@ -37,10 +35,11 @@ from ...reports.export import AUDIENCES, export_publication, export_summary
 from ...reports.figures import SERVICE, Summary, build_summary, week_name
 from ...reports.labels import is_breakdown, measure_label, value_text
 from ...store import Store
+from ..forms.ui_summary_toolbar import Ui_SummaryToolbar
 from ..record_store import RecordStore
 from ..style import relative_font
 from ..tasks import run_in_background
-from ..widgets import button, hint_label
+from ..widgets import hint_label, scroll_area
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +74,10 @@ class SummaryView(QWidget):
         title = QLabel("Weekly caseload summary")
         title.setFont(relative_font(title, 1.4, bold=True))
         title.setAccessibleName("Weekly caseload summary")
-        self.week_box = QComboBox()
-        self.week_box.setAccessibleName("Week")
+        self.toolbar = QWidget()
+        self.ui = Ui_SummaryToolbar()  # ui/summary_toolbar.ui: week, whose figures, the exports
+        self.ui.setupUi(self.toolbar)
+        self.week_box, self.scope_box = self.ui.week_box, self.ui.scope_box
         monday = (today or date.today()) - timedelta(days=(today or date.today()).weekday())
         for back in range(WEEKS_OFFERED):
             start = monday - timedelta(weeks=back)
@@ -84,8 +85,6 @@ class SummaryView(QWidget):
             self.week_box.addItem(f"{week_name(start)}: {start:%d %b} to {end:%d %b %Y}"
                                   + (" (this week, so far)" if back == 0 else ""), week_name(start))
         self.week_box.setCurrentIndex(1)  # the last complete week
-        self.scope_box = QComboBox()
-        self.scope_box.setAccessibleName("Coach or whole service")
         self.team_note = hint_label("The team view: every number, per coach. Keep it and the team file "
                                     "inside the team; give commissioners the publication.")
         self.coverage = QLabel("")
@@ -99,12 +98,15 @@ class SummaryView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        # A figure's name wraps rather than being cut short in a narrow window; the rows
+        # grow to fit it.
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.buttons = {(audience, fmt): button(f"{fmt.upper()}\u2026",
-                                                f"Export the {_AUDIENCE_TEXT[audience]} as {fmt.upper()}")
+        self.buttons = {(audience, fmt): getattr(self.ui, f"{audience}_{fmt}")
                         for audience in AUDIENCES for fmt in ("pdf", "csv", "xlsx")}
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the work has no meaningful steps
@@ -113,26 +115,20 @@ class SummaryView(QWidget):
         self.status = hint_label("")
         self.status.setAccessibleName("Export status")
 
-        pickers = QHBoxLayout()
-        pickers.addWidget(QLabel("&Week:", buddy=self.week_box))
-        pickers.addWidget(self.week_box, 1)
-        pickers.addWidget(QLabel("&Show:", buddy=self.scope_box))
-        pickers.addWidget(self.scope_box, 1)
-        actions = QHBoxLayout()
-        for audience, label in (("team", "Team file:"), ("publication", "Publication for commissioners:")):
-            actions.addWidget(QLabel(label))
-            for (kind, _fmt), widget in self.buttons.items():
-                if kind == audience:
-                    actions.addWidget(widget)
-            actions.addSpacing(12)
-        actions.addWidget(self.progress, 1)
-        layout = QVBoxLayout(self)
+        # The whole view scrolls on a small screen (2x display scale on 1280x720 is 640x360
+        # logical pixels), so the export buttons are always reachable (issue #18).
+        content = QWidget()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll_area(content))
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 6)
+        layout = QVBoxLayout(content)
         layout.addWidget(title)
-        layout.addLayout(pickers)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.team_note)
         layout.addWidget(self.coverage)
         layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
+        layout.addWidget(self.progress)
         layout.addWidget(self.status)
 
         self.week_box.currentIndexChanged.connect(self.refresh)
