@@ -48,7 +48,7 @@ def test_plan_tab_shows_the_plan_with_overdue_highlighted_and_renders(qtbot, sto
     assert tab.action_model.data(tab.action_model.index(0, 1)).startswith("Get back to my job")
     assert tab.overdue_label.text() == "1 overdue action."
     assert tab.referral_model.rowCount() == 1 and tab.note_model.rowCount() == 1
-    assert tab.tabs.tabText(3) == "&History (9)"
+    assert tab.tabs.tabText(3) == "Histor&y (9)"
     render(tab, "plan-tab", 1000, 720)
     tab.tabs.setCurrentIndex(3)
     changed = [tab.history_model.data(tab.history_model.index(r, 4))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFrame,
@@ -42,7 +42,7 @@ from .plan import PlanTab
 from .referral_tab import ReferralTab
 from .sessions_tab import SessionsTab
 from .style import relative_font, set_role
-from .widgets import button, chain_tab_order, paragraph
+from .widgets import access_key, button, chain_tab_order, focus_into, paragraph
 
 DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS, ASSESSMENTS, PLAN, LETTERS = range(8)
 
@@ -72,7 +72,7 @@ class ClientRecord(QWidget):
         header.addLayout(who, 1)
         self.session_button = button("New session\u2026", "New session")
         self.session_button.setToolTip("Record a session (Ctrl+Shift+S)")
-        self.consent_button = button("Record consent\u2026", "Record consent")
+        self.consent_button = button("&Record consent\u2026", "Record consent")
         self.discharge_button = button("Discharge\u2026", "Discharge")
         for b in (self.session_button, self.consent_button, self.discharge_button):
             header.addWidget(b)
@@ -91,6 +91,7 @@ class ClientRecord(QWidget):
         body_layout.setContentsMargins(0, 0, 0, 0)
         body_layout.setSpacing(8)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
@@ -103,6 +104,7 @@ class ClientRecord(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Parts of the record")
+        self.tabs.tabBar().setAccessibleName(self.tabs.accessibleName())  # its Tab stop
         self.details = DetailsTab(handle, client_id)
         self.referral = ReferralTab(handle, client_id)
         self.consent = ConsentTab(handle, client_id)
@@ -115,10 +117,14 @@ class ClientRecord(QWidget):
         self.letters.letter_issued.connect(lambda _id: handle.saved.emit(client_id))
         for tab, title in ((self.details, "&Details"), (self.referral, "Referral and &triage"),
                            (self.consent, "&Consent"), (self.fit_notes, "&Fit notes"),
-                           (self.sessions, "&Sessions"), (self.assessments, "&Assessments"),
-                           (self.plan, "&Plan"), (self.letters, "Employer &letters")):
+                           (self.sessions, "&Sessions"), (self.assessments, "Assess&ments"),
+                           (self.plan, "P&lan"), (self.letters, "&Employer letters")):
             self.tabs.addTab(tab, title)
         body_layout.addWidget(self.tabs, 1)
+        taken = {access_key(self.tabs.tabText(i)) for i in range(self.tabs.count())}
+        taken |= {access_key(b.text()) for b in (self.session_button, self.consent_button,
+                                                 self.discharge_button)}
+        self.details.form.fields.drop_access_keys(taken)
         card = self.discharge_card
         chain_tab_order([self.session_button, self.consent_button, self.discharge_button,
                          card.follow_up_button, card.correct_follow_up_button, card.correct_button,
@@ -241,11 +247,16 @@ class ClientRecord(QWidget):
     def start_assessment(self) -> None:
         if not self._go_ahead_after_withdrawal("An assessment"):
             return
-        self.tabs.setCurrentIndex(ASSESSMENTS)
+        self.show_tab(ASSESSMENTS)  # where focus returns when the assessment closes
         self.assessments.start_assessment()
 
     def show_plan(self) -> None:
-        self.tabs.setCurrentIndex(PLAN)
+        self.show_tab(PLAN)
+
+    def show_tab(self, index: int) -> None:
+        """Show a part of the record with the keyboard focus in it (for shortcuts)."""
+        self.tabs.setCurrentIndex(index)
+        focus_into(self.tabs.currentWidget())
 
     def discharge(self) -> QDialog:
         return self._open(DischargeDialog(self.handle, self.client_id, self.client.full_name, self.window()))

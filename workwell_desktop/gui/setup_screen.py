@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QS
 from ..domain.vocabulary import COACH_ROLES
 from ..store import InvalidRecord, Store, StoreError
 from ..store.keys import check_passphrase_strength
-from .form_fields import FieldSet
+from .form_fields import ErrorSummary, FieldSet
 from .widgets import (
     ChoiceRadios,
     card_page,
@@ -58,6 +58,7 @@ class SetupScreen(QStackedWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.fields = FieldSet(self)
+        layout.addWidget(self.fields.attach_summary(ErrorSummary()))
         self.name = self.fields.row(form, "coach_name", "Your &name", line_edit("Your name", 120),
                                     hint="Recorded against everything you write.")
         self.role = self.fields.row(form, "coach_role", "Your &role",
@@ -65,9 +66,9 @@ class SetupScreen(QStackedWidget):
         self.role.set_code("coach")
         self.passphrase = self.fields.row(form, "passphrase", "&Passphrase", self._secret("Passphrase"),
                                           hint="At least 10 characters: three or four unrelated "
-                                               "words you will remember.", eager=False)
+                                               "words you will remember.")
         self.confirm = self.fields.row(form, "confirm", "&Confirm passphrase",
-                                       self._secret("Confirm passphrase"), eager=False)
+                                       self._secret("Confirm passphrase"))
         self.show_secret = QCheckBox("S&how passphrase")
         self.show_secret.setAccessibleName("Show passphrase")
         self.show_secret.toggled.connect(self._reveal)
@@ -113,12 +114,7 @@ class SetupScreen(QStackedWidget):
 
     def _validate(self) -> dict[str, str]:
         errors = self.errors()
-        if self.confirm.text() and len(self.confirm.text()) >= len(self.passphrase.text()):
-            self.fields.touch(["confirm"])  # typed as much as the passphrase: judge it now
-        if "confirm" in errors and not self.confirm.text():
-            self.fields.touched.discard("confirm")  # not wrong yet, just not typed
         self.fields.show(errors)
-        self.create_button.setEnabled(not errors)
         return errors
 
     def create(self) -> None:
@@ -130,8 +126,7 @@ class SetupScreen(QStackedWidget):
             self.store = Store.create(self.data_dir, self.passphrase.text(), self.name.text().strip(),
                                       self.role.code() or "coach")
         except InvalidRecord as refused:
-            self.fields.touch_all()
-            self.fields.show(refused.errors)
+            self.fields.reveal(refused.errors)
             return
         except (StoreError, OSError) as failed:
             log.warning("set-up failed: %s", type(failed).__name__)

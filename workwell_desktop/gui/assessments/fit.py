@@ -23,6 +23,7 @@ def scrolling_body(dialog: QDialog, outer: QVBoxLayout) -> tuple[QScrollArea, QW
     """A scroll area added to ``outer`` holding a content widget; add the content to
     the returned layout and the buttons to ``outer`` after it."""
     scroll = QScrollArea(dialog)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
