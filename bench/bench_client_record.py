@@ -27,12 +27,12 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench_scoring import answer_sets, scores_per_second  # noqa: E402
 
-from workwell_desktop import plans  # noqa: E402
-from workwell_desktop.assessments import record_assessment  # noqa: E402
 from workwell_desktop.domain.assessments import SafetyAction  # noqa: E402
 from workwell_desktop.domain.plans import PlanAction, PlanGoal, PlanReferral  # noqa: E402
 from workwell_desktop.domain.records import Client, Referral  # noqa: E402
 from workwell_desktop.instruments import get_instrument, list_instruments  # noqa: E402
+from workwell_desktop.services import plans  # noqa: E402
+from workwell_desktop.services.assessments import record_assessment  # noqa: E402
 from workwell_desktop.store import Store  # noqa: E402
 
 TARGET_MS = 100
@@ -114,9 +114,9 @@ def bench_scoring() -> None:
 def bench_open(folder: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from workwell_desktop.assessments import assessment_overview
     from workwell_desktop.gui.assessments import AssessmentsTab
     from workwell_desktop.gui.plan import PlanTab
+    from workwell_desktop.services.assessments import assessment_overview
 
     app = QApplication.instance() or QApplication([])
     store = Store.create(folder / "record", PASSPHRASE, "Bench Coach", key_store_kind="file")

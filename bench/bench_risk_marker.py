@@ -20,11 +20,11 @@ try:
 except ImportError:  # run from a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workwell_desktop import safety
 from workwell_desktop.domain.assessments import Assessment, SafetyAction
 from workwell_desktop.domain.records import Client, Referral
 from workwell_desktop.domain.risk import RiskEvent
 from workwell_desktop.instruments.derived import derive_assessment
+from workwell_desktop.services import safety
 from workwell_desktop.store import Store
 
 TARGET_MS = 500  # the caseload's own target (bench_store)

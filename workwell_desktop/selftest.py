@@ -149,8 +149,8 @@ def check_letter_pdf(ctx: dict) -> str:
         pdf, how = make_sample(), "sample employer letter"
     else:
         try:
-            from .documents.issuing import new_draft
             from .documents.letter import render_letter
+            from .services.letters import new_draft
         except ImportError:
             new_draft = render_letter = None
         store = ctx.get("store")

@@ -4,10 +4,10 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from workwell_desktop.assessments import record_assessment
 from workwell_desktop.domain.assessments import Assessment, SafetyAction
 from workwell_desktop.domain.records import Discharge, Referral
 from workwell_desktop.gui.assessments import AssessmentsTab, TrendChart
+from workwell_desktop.services.assessments import record_assessment
 
 SAFE = SafetyAction(("asked_immediate_risk", "informed_team_lead"), "Asked; safe; team lead told.",
                     "Alex Coach", "2026-09-07T10:00:00+00:00")

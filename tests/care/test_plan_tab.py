@@ -5,11 +5,11 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from workwell_desktop import plans
 from workwell_desktop.domain.plans import PlanAction, PlanGoal, PlanReferral
 from workwell_desktop.domain.records import ConsentEvent
 from workwell_desktop.gui.plan import PlanTab
 from workwell_desktop.gui.style import ERROR_RED
+from workwell_desktop.services import plans
 
 TODAY = date(2026, 11, 23)
 

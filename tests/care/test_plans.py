@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from workwell_desktop import plans
 from workwell_desktop.domain.plans import (
     SUPPORT_AREAS,
     PlanAction,
@@ -16,7 +15,9 @@ from workwell_desktop.domain.plans import (
     ServiceDirectory,
     versioned_items,
 )
-from workwell_desktop.domain.records import RECORD_TYPES, Client, Discharge, Referral
+from workwell_desktop.domain.records import Client, Discharge, Referral
+from workwell_desktop.domain.registry import RECORD_TYPES
+from workwell_desktop.services import plans
 from workwell_desktop.store import ImmutableRecord, InvalidRecord
 
 TODAY = date(2026, 11, 23)

@@ -5,14 +5,6 @@ from datetime import date
 
 import pytest
 
-from workwell_desktop.assessments import (
-    assessment_overview,
-    build_assessment,
-    correct_assessment,
-    load_safety_guidance,
-    measure_range,
-    record_assessment,
-)
 from workwell_desktop.domain.assessments import (
     Assessment,
     SafetyAction,
@@ -20,8 +12,17 @@ from workwell_desktop.domain.assessments import (
     follow_ups,
     timepoint_label,
 )
-from workwell_desktop.domain.records import RECORD_TYPES, Discharge, Referral
+from workwell_desktop.domain.records import Discharge, Referral
+from workwell_desktop.domain.registry import RECORD_TYPES
 from workwell_desktop.instruments import get_instrument, list_instruments, score
+from workwell_desktop.services.assessments import (
+    assessment_overview,
+    build_assessment,
+    correct_assessment,
+    load_safety_guidance,
+    measure_range,
+    record_assessment,
+)
 from workwell_desktop.store import ImmutableRecord, InvalidRecord
 
 SAFE = SafetyAction(("asked_immediate_risk",), "Asked; no plans or intent; crisis lines given.",

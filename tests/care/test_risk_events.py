@@ -12,12 +12,12 @@ import textwrap
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from workwell_desktop import safety
 from workwell_desktop.domain.assessments import Assessment, SafetyAction
 from workwell_desktop.domain.risk import RiskEvent
 from workwell_desktop.gui.assessments import AssessmentRunner, AssessmentsTab
 from workwell_desktop.gui.database_handle import DatabaseHandle
 from workwell_desktop.instruments import get_instrument
+from workwell_desktop.services import safety
 from workwell_desktop.store import ImmutableRecord, InvalidRecord, Store, replica
 
 PASS = "correct horse battery staple"
@@ -225,7 +225,7 @@ def test_risk_events_sync_and_the_task_is_open_on_the_other_laptop(store, client
 
 def test_a_saved_flagged_assessment_always_has_its_risk_events(store, client):
     # Saved by another route than the runner (CLI, a script): the events are added with it.
-    from workwell_desktop import assessments as service
+    from workwell_desktop.services import assessments as service
 
     action = SafetyAction(("asked_immediate_risk",), "Asked about the thoughts.", "Alex Coach",
                           "2026-11-20T10:00:00+00:00")
@@ -257,7 +257,7 @@ def test_the_tab_shows_the_open_task_and_records_what_was_done(qtbot, track, sto
 
 def test_a_broken_safety_file_still_opens_the_prompt_with_the_national_lines(qtbot, track, store, client,
                                                                               monkeypatch, tmp_path):
-    from workwell_desktop import assessments as service
+    from workwell_desktop.services import assessments as service
 
     broken = tmp_path / "safety_actions.json"
     broken.write_text("{ not json", encoding="utf-8")
@@ -296,7 +296,7 @@ def test_the_initial_assessment_risk_question_cannot_be_skipped(qtbot, track, st
 
 
 def test_a_correction_keeps_the_original_risk_answers_and_adds_none(store, client):
-    from workwell_desktop import assessments as service
+    from workwell_desktop.services import assessments as service
 
     action = SafetyAction(("asked_immediate_risk",), "Asked about the thoughts.", "Alex Coach",
                           "2026-11-20T10:00:00+00:00")

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
 
-from workwell_desktop import safety
 from workwell_desktop.domain.assessments import SafetyAction
 from workwell_desktop.domain.records import Client, Referral
 from workwell_desktop.domain.risk import RISK_MARKER_DAYS
@@ -16,6 +15,7 @@ from workwell_desktop.gui.client_record import ClientRecord
 from workwell_desktop.gui.database_handle import DatabaseHandle
 from workwell_desktop.instruments import get_instrument
 from workwell_desktop.reports import build_summary
+from workwell_desktop.services import safety
 
 ACTION = SafetyAction(("asked_immediate_risk",), "Asked; safe; plan agreed.")
 

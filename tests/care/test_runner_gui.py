@@ -183,7 +183,7 @@ def test_closing_with_answers_asks_first(qtbot, runner, monkeypatch):
 
 
 def test_safety_prompt_lists_the_services_actions(qtbot, store):
-    from workwell_desktop.assessments import load_safety_guidance
+    from workwell_desktop.services.assessments import load_safety_guidance
 
     guidance = load_safety_guidance()
     prompt = SafetyPrompt(guidance, ["Risk answer: test."], "Alex Coach")

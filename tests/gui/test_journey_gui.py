@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
-from workwell_desktop import journey, plans
 from workwell_desktop.domain.plans import PlanAction
 from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, FitNote, Referral
 from workwell_desktop.gui import caseload_model as cm
@@ -18,6 +17,7 @@ from workwell_desktop.gui.dialogs.journey_dialogs import FollowUpDialog, MoveRec
 from workwell_desktop.gui.dialogs.referral_dialog import ReferralDialog
 from workwell_desktop.gui.dialogs.session_dialog import SessionDialog
 from workwell_desktop.gui.plan.dialogs import SettingsDialog
+from workwell_desktop.services import journey, plans
 from workwell_desktop.store import InvalidRecord
 
 

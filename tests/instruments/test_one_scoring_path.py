@@ -8,12 +8,12 @@ import json
 
 import pytest
 
-from workwell_desktop import assessments as service
 from workwell_desktop.domain.assessments import Assessment, SafetyAction
 from workwell_desktop.domain.records import Client, Referral
 from workwell_desktop.domain.risk import RiskEvent, open_safety_tasks
 from workwell_desktop.instruments import score
 from workwell_desktop.instruments.derived import derive_assessment
+from workwell_desktop.services import assessments as service
 from workwell_desktop.store import InvalidRecord, Store, replica
 
 ACTION = SafetyAction(("asked_immediate_risk",), "Asked; no plans; safety plan agreed.", "Alex Coach",

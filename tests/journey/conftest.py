@@ -3,7 +3,7 @@
 import pytest
 from journey_support import PASSPHRASE, add_action, consent, new_client
 
-from workwell_desktop import plans
+from workwell_desktop.services import plans
 from workwell_desktop.store import Store
 
 

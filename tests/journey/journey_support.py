@@ -1,8 +1,8 @@
 """Helpers for the journey tests (a module name of its own: conftest names collide)."""
 
-from workwell_desktop import plans
 from workwell_desktop.domain.plans import PlanAction
 from workwell_desktop.domain.records import Client, ConsentEvent, Referral
+from workwell_desktop.services import plans
 
 PASSPHRASE = "correct horse battery staple"
 

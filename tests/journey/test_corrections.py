@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from journey_support import consent, new_client
 
-from workwell_desktop import journey
 from workwell_desktop.domain.caseload import current
 from workwell_desktop.domain.consent import consent_state, has_consent
 from workwell_desktop.domain.corrections import correction_history
 from workwell_desktop.domain.records import ConsentEvent, ContactSession, Discharge, FitNote
+from workwell_desktop.services import journey
 from workwell_desktop.store import InvalidRecord
 
 TODAY = date(2026, 12, 1)

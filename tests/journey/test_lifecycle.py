@@ -6,11 +6,11 @@ from datetime import date
 import pytest
 from journey_support import add_action, new_client
 
-from workwell_desktop import journey, plans
 from workwell_desktop.domain.episodes import journey as derive
 from workwell_desktop.domain.plans import PlanAction, PlanSettings, versioned_items
 from workwell_desktop.domain.records import Client, Discharge, Referral
 from workwell_desktop.reports.figures import build_summary
+from workwell_desktop.services import journey, plans
 from workwell_desktop.store import InvalidRecord
 from workwell_desktop.store.caseload import caseload
 
@@ -162,7 +162,7 @@ def test_discharge_clears_a_date_left_on_the_details_so_undo_cannot_bring_it_bac
 
 
 def test_the_assessments_tab_follows_the_same_journey(store, client):
-    from workwell_desktop.assessments import assessment_overview
+    from workwell_desktop.services.assessments import assessment_overview
 
     discharge(store, client)
     assert [f.timepoint for f in assessment_overview(store, client.id, TODAY).follow_ups] == \

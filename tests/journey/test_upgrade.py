@@ -5,9 +5,9 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from workwell_desktop import journey
 from workwell_desktop.domain.consent import consent_state
 from workwell_desktop.domain.records import Client, ConsentEvent, Discharge, Referral
+from workwell_desktop.services import journey
 from workwell_desktop.store import Store
 
 FIXTURE = Path(__file__).parents[1] / "store" / "fixtures" / "schema-v5"

@@ -5,13 +5,13 @@ from datetime import date
 import pytest
 from journey_support import consent, new_client
 
-from workwell_desktop import journey
 from workwell_desktop.domain.consent import consent_state, has_consent
 from workwell_desktop.domain.episodes import contact_warning, participation_banner
 from workwell_desktop.domain.journey_records import FollowUpOutcome
 from workwell_desktop.domain.letters import employer_consent_problem
 from workwell_desktop.domain.plans import PlanAction, versioned_items
 from workwell_desktop.domain.records import ConsentEvent, Discharge
+from workwell_desktop.services import journey
 from workwell_desktop.store import InvalidRecord
 from workwell_desktop.store.caseload import caseload
 

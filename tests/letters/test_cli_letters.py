@@ -6,7 +6,7 @@ import pytest
 from letters_support import NHS_NUMBER, PASSPHRASE, add_client, make_draft, record_consent
 
 from workwell_desktop.cli.letters import add_letter_commands
-from workwell_desktop.documents.issuing import issue_letter
+from workwell_desktop.services.letters import issue_letter
 from workwell_desktop.store import Store
 
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from letters_support import make_draft, record_consent
 
-from workwell_desktop.documents.issuing import consent_problem, issue_letter
 from workwell_desktop.domain.letters import ConsentRequired, EmployerLetter
+from workwell_desktop.services.letters import consent_problem, issue_letter
 
 
 def letters(store, client):
@@ -54,7 +54,7 @@ def test_consent_for_another_scope_does_not_count(store, client):
 
 def test_withdrawn_between_preparing_and_issuing_is_refused(store, client, monkeypatch):
     """Consent is checked again at the moment of issue, after the PDF is made."""
-    import workwell_desktop.documents.issuing as issuing
+    import workwell_desktop.services.letters as issuing
 
     record_consent(store, client.id, "given")
     assert consent_problem(store, client.id) is None  # the coach starts preparing
@@ -83,7 +83,7 @@ def test_a_letter_is_refused_once_participation_is_withdrawn(store, client):
 
 
 def test_export_after_withdrawal_needs_a_lawful_reason_and_audits_it(store, client, tmp_path):
-    from workwell_desktop.documents.issuing import export_letter
+    from workwell_desktop.services.letters import export_letter
 
     record_consent(store, client.id, "given")
     letter = issue_letter(store, client.id, make_draft())
@@ -101,7 +101,7 @@ def test_export_after_withdrawal_needs_a_lawful_reason_and_audits_it(store, clie
 
 
 def test_export_after_participation_withdrawn_is_refused(store, client, tmp_path):
-    from workwell_desktop.documents.issuing import export_letter
+    from workwell_desktop.services.letters import export_letter
 
     record_consent(store, client.id, "given")
     letter = issue_letter(store, client.id, make_draft())
@@ -118,8 +118,8 @@ def test_a_stored_letter_that_would_disclose_is_not_exported_to_the_employer(sto
 
     from letters_support import agreed
 
-    from workwell_desktop.documents.issuing import DisclosureRefused, export_letter
     from workwell_desktop.documents.letter import render_letter
+    from workwell_desktop.services.letters import DisclosureRefused, export_letter
 
     record_consent(store, client.id, "given")
     draft = agreed(make_draft(functional_effects="Sam has epilepsy and tires quickly.",
@@ -148,7 +148,7 @@ def _referral(client, **changes):
 
 
 def test_a_referral_made_needs_consent_to_share_with_that_service(store, client):
-    from workwell_desktop import plans
+    from workwell_desktop.services import plans
     from workwell_desktop.store import InvalidRecord
 
     with pytest.raises(InvalidRecord, match="Talking Space Cumbria"):
@@ -161,7 +161,7 @@ def test_a_referral_made_needs_consent_to_share_with_that_service(store, client)
 
 
 def test_signposting_and_planned_referrals_share_nothing(store, client):
-    from workwell_desktop import plans
+    from workwell_desktop.services import plans
 
     assert plans.add_entry(store, _referral(client, kind="signposting"))
     planned = plans.add_entry(store, _referral(client, status="planned", made_on=""))
@@ -172,8 +172,8 @@ def test_signposting_and_planned_referrals_share_nothing(store, client):
 
 
 def test_a_referral_without_consent_needs_a_recorded_reason(store, client):
-    from workwell_desktop import plans
     from workwell_desktop.domain.plans import PlanReferral
+    from workwell_desktop.services import plans
 
     made = plans.add_entry(store, _referral(client, sharing_reason="safeguarding"))
     assert store.get(PlanReferral, made.id).sharing_reason == "safeguarding"
@@ -181,7 +181,7 @@ def test_a_referral_without_consent_needs_a_recorded_reason(store, client):
 
 
 def test_withdrawing_participation_stops_referrals_too(store, client):
-    from workwell_desktop import plans
+    from workwell_desktop.services import plans
     from workwell_desktop.store import InvalidRecord
 
     record_consent(store, client.id, "given", scope="share_service", service_name="Talking Space Cumbria")

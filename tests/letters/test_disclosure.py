@@ -17,11 +17,11 @@ from workwell_desktop.documents.disclosure import (
     pdf_metadata,
     printed_strings,
 )
-from workwell_desktop.documents.issuing import DisclosureRefused, issue_letter
 from workwell_desktop.documents.letter_text import letter_text
 from workwell_desktop.domain.disclosure import find_conditions, normalise
 from workwell_desktop.domain.letters import EmployerLetter, LetterAdjustment, LetterNotReady
 from workwell_desktop.domain.records import FitNote
+from workwell_desktop.services.letters import DisclosureRefused, issue_letter
 
 
 def _refused(store, client_id, draft) -> str:

@@ -236,7 +236,7 @@ def test_builder_names_the_exact_words_that_would_disclose(qtbot, store, consent
 def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, store, consented, tmp_path):
     from letters_support import make_draft
 
-    from workwell_desktop.documents.issuing import export_problem, issue_letter
+    from workwell_desktop.services.letters import export_problem, issue_letter
 
     letter = issue_letter(store, consented.id, make_draft())
     record_consent(store, consented.id, "withdrawn")

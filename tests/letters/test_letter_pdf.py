@@ -8,9 +8,9 @@ from letters_support import NHS_NUMBER, add_client, agreed, flat, make_draft, pd
 from pypdf import PdfReader
 
 from workwell_desktop.documents.catalogue import load_catalogue
-from workwell_desktop.documents.issuing import issue_letter
 from workwell_desktop.documents.letter import protect_pdf, render_letter
 from workwell_desktop.domain.letters import LetterAdjustment, LetterNotReady, hours_text
+from workwell_desktop.services.letters import issue_letter
 
 CONDITION = "fibromyalgia"
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from letters_support import PASSPHRASE, agreed, make_draft, record_consent
 
-from workwell_desktop.documents.issuing import export_letter, issue_letter, letters_for, new_draft
 from workwell_desktop.domain.letters import MAX_PDF_BYTES, EmployerLetter, LetterNotReady
-from workwell_desktop.domain.records import RECORD_TYPES, FitNote
+from workwell_desktop.domain.records import FitNote
+from workwell_desktop.domain.registry import RECORD_TYPES
+from workwell_desktop.services.letters import export_letter, issue_letter, letters_for, new_draft
 from workwell_desktop.store import ImmutableRecord, InvalidRecord, RecordNotFound, Store
 
 
@@ -141,7 +142,7 @@ def test_letters_core_never_imports_qt():
     import subprocess
     import sys
 
-    code = ("import sys, workwell_desktop.domain.letters, workwell_desktop.documents.issuing, "
+    code = ("import sys, workwell_desktop.domain.letters, workwell_desktop.services.letters, "
             "workwell_desktop.cli.letters; print([m for m in sys.modules if m.startswith('PySide6')])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -81,7 +81,7 @@ class Device:
 
 def valid_payload(record_type: str, client_id: str) -> dict[str, Any]:
     """A complete, valid record of the type (row form, as laptops send it), minus its id."""
-    from workwell_desktop.domain.records import RECORD_TYPES
+    from workwell_desktop.domain.registry import RECORD_TYPES
     from workwell_desktop.store.rows import to_row
 
     samples: dict[str, dict[str, Any]] = {

@@ -12,9 +12,9 @@ import random
 import httpx
 from test_desktop_sync import add_client, laptop, live  # noqa: F401 (fixtures)
 
-from workwell_desktop import plans
 from workwell_desktop.domain.plans import PlanAction, versioned_items
 from workwell_desktop.domain.records import Client, ContactSession, Referral
+from workwell_desktop.services import plans
 from workwell_desktop.store import replica
 from workwell_desktop.sync import engine
 

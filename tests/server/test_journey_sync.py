@@ -8,12 +8,12 @@ from datetime import date
 
 from test_desktop_sync import add_client, laptop, live  # noqa: F401  (fixtures)
 
-from workwell_desktop import journey, plans
 from workwell_desktop.domain.caseload import current
 from workwell_desktop.domain.consent import consent_state
 from workwell_desktop.domain.corrections import correction_history
 from workwell_desktop.domain.plans import PlanAction, versioned_items
 from workwell_desktop.domain.records import ConsentEvent, ContactSession, FitNote, Referral
+from workwell_desktop.services import journey, plans
 from workwell_desktop.store.caseload import caseload
 from workwell_desktop.sync import engine
 

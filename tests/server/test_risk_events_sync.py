@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from test_desktop_sync import add_client, laptop, live  # noqa: F401  (fixtures)
 
-from workwell_desktop import assessments as service
-from workwell_desktop import safety
 from workwell_desktop.domain.assessments import Assessment, SafetyAction
 from workwell_desktop.instruments import get_instrument
+from workwell_desktop.services import assessments as service
+from workwell_desktop.services import safety
 from workwell_desktop.sync import engine
 
 ACTION = SafetyAction(("asked_immediate_risk",), "Asked; no plans; GP today.")

@@ -165,12 +165,12 @@ def test_local_edits_after_a_pull_stamp_after_what_was_seen(two_devices, monkeyp
     assert a.get(Client, c.id).employer == "Later on B"
 
 
-def test_kept_changes_are_applied_once_the_record_type_is_known(two_devices, monkeypatch, passphrase):
+def test_kept_changes_are_applied_once_the_record_type_is_known(two_devices, request, passphrase):
     from dataclasses import dataclass
     from typing import ClassVar
 
-    from workwell_desktop.domain import records
-    from workwell_desktop.domain.records import RECORD_TYPES, Record
+    from workwell_desktop.domain.records import Record
+    from workwell_desktop.domain.registry import RECORD_TYPES
 
     a, b = two_devices
     c = new_client(a)
@@ -180,16 +180,17 @@ def test_kept_changes_are_applied_once_the_record_type_is_known(two_devices, mon
     replica.apply_remote(b, [future], "z")
     assert len(b.rows("SELECT * FROM deferred_change")) == 1
 
+    request.addfinalizer(lambda: RECORD_TYPES.pop("contact_session_v9", None))
+
     @dataclass
-    class FutureThing(Record):  # what the upgrade brings
+    class FutureThing(Record):  # what the upgrade brings: defining it registers it
         record_type: ClassVar[str] = "contact_session_v9"
         client_id: str = ""
 
         def validate(self, today=None):
             return {}
 
-    monkeypatch.setitem(RECORD_TYPES, "contact_session_v9", FutureThing)
-    assert records.RECORD_TYPES["contact_session_v9"] is FutureThing
+    assert RECORD_TYPES["contact_session_v9"] is FutureThing
     b.connection.execute("CREATE TABLE contact_session_v9 (id TEXT PRIMARY KEY, client_id TEXT)")
     assert replica.replay_deferred(b) == 1
     assert b.rows("SELECT * FROM contact_session_v9") == [{"id": "s9", "client_id": c.id}]
@@ -296,8 +297,8 @@ def test_arrival_order_does_not_change_the_outcome(tmp_path, monkeypatch, passph
 
 
 def test_a_concurrent_plan_change_is_not_hidden_by_a_wrong_clock(two_devices, monkeypatch):
-    from workwell_desktop import plans
     from workwell_desktop.domain.plans import PlanAction, versioned_items
+    from workwell_desktop.services import plans
 
     a, b = two_devices
     c = new_client(a)

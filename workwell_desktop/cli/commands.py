@@ -167,7 +167,7 @@ def import_csv(args, data_dir: Path) -> int:
 def caseload(args, data_dir: Path) -> int:
     from ..domain.consent import participation_ended
     from ..domain.records import ConsentEvent
-    from ..team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
+    from ..services.team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
 
     store = unlock(data_dir)
     try:

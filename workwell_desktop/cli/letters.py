@@ -21,10 +21,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..documents.issuing import NOT_ENCRYPTED_WARNING, export_letter, letters_for
 from ..domain.consent import LAWFUL_REASONS
 from ..domain.letters import ConsentRequired, EmployerLetter, LetterNotReady
 from ..domain.validation import check_nhs_number
+from ..services.letters import NOT_ENCRYPTED_WARNING, export_letter, letters_for
 from ..store import RecordNotFound, Store
 from .commands import with_store
 

@@ -13,7 +13,7 @@
     not a real ISO week, the coach is unknown, ``--coach`` is given for a
     publication, or FILE is a folder.
     Team leads only, by the server account this laptop is registered with (exit 1 and an
-    audited refusal otherwise: see workwell_desktop.team_exports).
+    audited refusal otherwise: see workwell_desktop.services.team_exports).
     Figure definitions: ``workwell_desktop/reports/definitions.py``.
 
 Wire in with ``add_summary_command(sub)`` in ``build_parser()``; the handler takes
@@ -29,8 +29,8 @@ from pathlib import Path
 from ..reports.coverage import load
 from ..reports.export import AUDIENCES, FORMATS, export_publication, export_summary
 from ..reports.figures import parse_week
+from ..services.team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
 from ..store import Store
-from ..team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
 from .commands import with_store
 
 NOT_ENCRYPTED_WARNING = LEAVES_THE_STORE_WARNING

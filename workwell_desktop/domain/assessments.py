@@ -1,7 +1,7 @@
 """Completed assessments: the record, timepoints, follow-ups, safety actions and change over time.
 
 Plain Python only (no scoring here): scores are worked out by the ``instruments``
-package and saved by ``workwell_desktop.assessments``; this module only holds the
+package and saved by ``workwell_desktop.services.assessments``; this module only holds the
 record and the rules about it that need no instrument definition.
 
 A completed assessment is a fact once made: it is never edited, and a correction is
@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from typing import ClassVar
 
 from . import validation as v
-from .records import RECORD_TYPES, Record, _collect
+from .records import Record, _collect
 
 Errors = dict[str, str]
 
@@ -245,8 +245,6 @@ class Assessment(Record):
         return errors
 
 
-# Registered here so RECORD_TYPES always includes it, whichever module is imported first.
-RECORD_TYPES[Assessment.record_type] = Assessment
 
 
 def current(assessments: Iterable[Assessment]) -> list[Assessment]:

@@ -17,7 +17,8 @@ from dataclasses import fields
 from datetime import date, timedelta
 from typing import Any
 
-from .records import RECORD_TYPES, Client, Record
+from .records import Client, Record
+from .registry import RECORD_TYPES
 
 Errors = dict[str, str]
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import ClassVar
 
 from . import validation as v
-from .records import RECORD_TYPES, Record, _collect, _correction_problems
+from .records import Record, _collect, _correction_problems
 from .vocabulary import WORK_OUTCOMES, WORK_STATUSES
 
 Errors = dict[str, str]
@@ -131,6 +131,3 @@ class FollowUpOutcome(Record):
             errors["work_outcome"] = "Record a work status and outcome only when you spoke with the client."
         return errors
 
-
-for _cls in (DischargeUndo, FollowUpOutcome):
-    RECORD_TYPES[_cls.record_type] = _cls

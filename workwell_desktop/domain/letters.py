@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
-from . import consent as _consent  # a module, not a name: consent imports records, which imports us
 from . import validation as v
-from .records import RECORD_TYPES, ConsentEvent, Errors, Record
+from .consent import SharingRefused, sharing_problem
+from .records import ConsentEvent, Errors, Record
 
 EMPLOYER_SCOPE = "share_employer"
 CONTENT_FORMAT = 1
@@ -42,7 +42,7 @@ REFERENCE = re.compile(r"^WW-\d{8}-[2-9A-HJ-NP-Z]{4}$")
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread on the phone
 
 
-class ConsentRequired(_consent.SharingRefused):
+class ConsentRequired(SharingRefused):
     """Consent to share with the employer (or participation) is not current: no letter."""
 
 
@@ -57,7 +57,7 @@ class LetterNotReady(ValueError):
 def employer_consent_problem(events: Iterable[ConsentEvent]) -> str | None:
     """Why a letter cannot be prepared, issued or sent right now, or None when it can
     (the one sharing gate: current participation and consent to share with the employer)."""
-    return _consent.sharing_problem(events, EMPLOYER_SCOPE,
+    return sharing_problem(events, EMPLOYER_SCOPE,
                                     consequence="So a letter cannot be prepared, issued or sent.")
 
 
@@ -322,6 +322,3 @@ class EmployerLetter(Record):
         return {}
 
 
-# Registered here, where the type is defined; records.py imports this module last so
-# RECORD_TYPES always includes it, whichever module is imported first.
-RECORD_TYPES[EmployerLetter.record_type] = EmployerLetter

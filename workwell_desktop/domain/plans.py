@@ -36,7 +36,7 @@ from datetime import date
 from typing import ClassVar
 
 from . import validation as v
-from .records import RECORD_TYPES, Record, _collect
+from .records import Record, _collect
 
 Errors = dict[str, str]
 
@@ -310,9 +310,6 @@ class PlanNote(Record):
 
 
 PLAN_ENTRY_TYPES: tuple[type[PlanEntry], ...] = (PlanSettings, PlanGoal, PlanAction, PlanReferral)
-# Registered here so RECORD_TYPES always includes them, whichever module is imported first.
-for _cls in (*PLAN_ENTRY_TYPES, PlanNote):
-    RECORD_TYPES[_cls.record_type] = _cls
 
 _LABELS = {
     "support_tier": SUPPORT_TIERS, "status": None, "owner": ACTION_OWNERS,

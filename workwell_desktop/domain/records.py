@@ -75,7 +75,7 @@ def _correction_problems(record, reason_required: bool = True) -> Errors:
 
     Sessions, fit notes and discharges were corrected without a reason before schema 6
     (and may still arrive so from a laptop not yet upgraded): for them the reason is
-    required where a correction is made (``workwell_desktop.journey.correct``)."""
+    required where a correction is made (``workwell_desktop.services.journey.correct``)."""
     moved = getattr(record, "moved", "")
     if moved not in ("", "out", "in"):
         return {"moved": "A record is moved out of one client's record or into another's."}
@@ -88,11 +88,32 @@ def _correction_problems(record, reason_required: bool = True) -> Errors:
     return {}
 
 
+# Every record type by its ``record_type`` (also its table name), filled by
+# ``Record.__init_subclass__`` as each type is defined. Read it through
+# ``domain.registry``, which imports every record module, so no type is missing
+# because nobody happened to import its module yet.
+RECORD_TYPES: dict[str, type[Record]] = {}
+
+
 @dataclass
 class Record:
     record_type: ClassVar[str]
     mutable: ClassVar[bool] = False
     id: str = field(default_factory=new_id, kw_only=True)
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass that names its own ``record_type`` is a record type: registered here.
+        A base without one (``plans.PlanEntry``) is not. Two classes for one record type
+        would write to one table with two meanings, so that is refused."""
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("record_type")
+        if name is None:
+            return
+        known = RECORD_TYPES.get(name)
+        # The same class defined again (a module reloaded) replaces itself.
+        if known is not None and (known.__module__, known.__qualname__) != (cls.__module__, cls.__qualname__):
+            raise TypeError(f"record type {name!r} is already {known.__module__}.{known.__qualname__}")
+        RECORD_TYPES[name] = cls
 
     @classmethod
     def field_names(cls) -> list[str]:
@@ -367,17 +388,3 @@ class ConsentEvent(Record):
         if self.scope != "share_service" and self.service_name.strip():
             errors["service_name"] = "Only sharing with a named service names a service."
         return errors
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    cls.record_type: cls
-    for cls in (Client, Referral, FitNote, ContactSession, Discharge, ConsentEvent)
-}
-
-# Record types kept in their own modules subclass Record and add themselves to
-# RECORD_TYPES; imported last so the store always knows them.
-from . import assessments as _assessments  # noqa: E402, F401  (assessment)
-from . import journey_records as _journey  # noqa: E402, F401  (discharge_undo, follow_up_outcome)
-from . import letters as _letters  # noqa: E402, F401  (employer_letter)
-from . import plans as _plans  # noqa: E402, F401  (plan, plan_goal, plan_action, plan_referral, plan_note)
-from . import risk as _risk  # noqa: E402, F401  (risk_event)

@@ -22,14 +22,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-from . import assessments as _assessments  # a module reference: records.py imports this module early
 from . import validation as v
-from .records import RECORD_TYPES, Record, _collect
-
-if TYPE_CHECKING:
-    from .assessments import Assessment, SafetyAction
+from .assessments import Assessment, SafetyAction, current
+from .records import Record, _collect
 
 Errors = dict[str, str]
 
@@ -69,7 +66,7 @@ class RiskEvent(Record):
 
     @property
     def safety_action(self) -> SafetyAction:
-        return _assessments.SafetyAction(self.actions, self.note, self.recorded_by, self.recorded_at)
+        return SafetyAction(self.actions, self.note, self.recorded_by, self.recorded_at)
 
     def validate(self, today: date | None = None) -> Errors:
         errors = _collect(
@@ -92,7 +89,6 @@ class RiskEvent(Record):
         return errors
 
 
-RECORD_TYPES[RiskEvent.record_type] = RiskEvent
 
 
 @dataclass(frozen=True)
@@ -124,7 +120,7 @@ def open_safety_tasks(events: Iterable[RiskEvent],
         for e in events if e.kind == "answer" and (e.client_id, e.id) not in closed
     ]
     answered_in = {e.assessment_id for e in events if e.kind == "answer"}
-    for a in _assessments.current(assessments):
+    for a in current(assessments):
         # A flag with no safety record and no answer event of its own: it arrived by
         # sync (or was re-scored) without what was done, so it is a task too.
         if a.flags and a.safety is None and a.id not in answered_in and (a.client_id, a.id) not in closed:
@@ -171,7 +167,7 @@ def risk_status_by_client(events: Iterable[RiskEvent], assessments: Iterable[Ass
         counts[task.client_id] = counts.get(task.client_id, 0) + 1
     latest: dict[str, str] = {}
     dated = [(e.client_id, _day(e.recorded_at)) for e in events if e.kind == "answer"]
-    dated += [(a.client_id, a.completed_on) for a in _assessments.current(assessments) if a.flags]
+    dated += [(a.client_id, a.completed_on) for a in current(assessments) if a.flags]
     for client_id, day in dated:
         if day and day >= since:
             latest[client_id] = max(latest.get(client_id, ""), day)

@@ -22,7 +22,7 @@ from ..domain.journey_records import MOVABLE_RECORD_TYPES
 from ..domain.plans import PlanSettings, current_settings
 from ..domain.records import Client, ConsentEvent
 from ..domain.validation import format_nhs_number
-from ..journey import load_journey
+from ..services.journey import load_journey
 from . import dates
 from .assessments import AssessmentsTab
 from .assessments.source import RecordSource
@@ -192,7 +192,7 @@ class ClientRecord(QWidget):
         self.name_changed.emit(c.full_name)
 
     def _show_risk_marker(self, store) -> None:
-        from ..safety import client_risk_status
+        from ..services.safety import client_risk_status
 
         status = client_risk_status(store, self.client_id)
         text = ""

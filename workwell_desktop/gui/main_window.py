@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
     def _is_team_lead(store: Store) -> bool:
         """The role from the server account this laptop is registered with (team_exports):
         the role typed at set-up is not proof of being a team lead."""
-        from ..team_exports import is_team_lead
+        from ..services.team_exports import is_team_lead
 
         return is_team_lead(store)
 

@@ -70,7 +70,7 @@ def _key_for(conn) -> bytes:
 # ----- hashes ------------------------------------------------------------------------------------
 
 def _record_types() -> set[str]:
-    from ..domain.records import RECORD_TYPES
+    from ..domain.registry import RECORD_TYPES
 
     return set(RECORD_TYPES)
 

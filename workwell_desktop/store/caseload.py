@@ -135,7 +135,7 @@ def _with_risk(store, entries: list[CaseloadEntry], today: date | None) -> list[
     """Add the risk marker from the one rule in domain.risk (two more reads)."""
     from dataclasses import replace
 
-    from ..safety import risk_statuses
+    from ..services.safety import risk_statuses
 
     risk = risk_statuses(store, today)
     return [replace(e, open_safety_tasks=risk[e.client_id].open_tasks, risk_on=risk[e.client_id].last_risk_on)

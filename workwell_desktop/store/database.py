@@ -20,7 +20,8 @@ from pathlib import Path
 import keyring.errors
 
 from ..domain.assessments import Assessment
-from ..domain.records import RECORD_TYPES, Client, Record
+from ..domain.records import Client, Record
+from ..domain.registry import RECORD_TYPES
 from ..hardening import private_folder, tighten_data_folder
 from ..instruments.derived import score_problems
 from . import audit, causal

@@ -25,7 +25,8 @@ import sqlcipher3
 
 from ..domain import change_checks
 from ..domain.assessments import Assessment
-from ..domain.records import RECORD_TYPES, Client
+from ..domain.records import Client
+from ..domain.registry import RECORD_TYPES
 from ..instruments.derived import derive_assessment
 from . import audit, causal
 from .clock import is_stamp, next_stamp, stamp_problem

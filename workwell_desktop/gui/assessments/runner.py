@@ -3,11 +3,11 @@
 Number keys answer (each key is the option's value: 0-3 for the PHQ-9, 1-5 for the
 SWEMWBS; for 0-10 scales type 1 then 0 for ten), Enter moves on, Backspace or
 Alt+Left goes back. A risk answer is written down at once as a risk event
-(``workwell_desktop.safety``), then the safety prompt opens: what the coach records
+(``workwell_desktop.services.safety``), then the safety prompt opens: what the coach records
 there, or that they chose "Later", is another event. So a changed answer, a cancelled
 assessment, a lock or a killed app never loses a risk answer. At the end the score
 and band are shown, and Save records the assessment; scoring is always
-``instruments.derived`` (through ``workwell_desktop.assessments``).
+``instruments.derived`` (through ``workwell_desktop.services.assessments``).
 
 The page scrolls inside the dialog and the buttons stay below it (gui/assessments/fit.py).
 """
@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import assessments as service
-from ... import safety as safety_service
 from ...domain.assessments import (
     TIMEPOINTS,
     Assessment,
@@ -48,6 +46,8 @@ from ...domain.records import Client, new_id
 from ...domain.risk import RiskEvent
 from ...instruments import Instrument, ScoreResult, get_instrument
 from ...instruments.model import PER_ITEM_BANDS, RESPONSE_TEXT, SUM_THEN_LOOKUP
+from ...services import assessments as service
+from ...services import safety as safety_service
 from ...store import InvalidRecord, StoreError
 from .. import dates
 from ..style import relative_font, set_role

@@ -16,8 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import assessments as service
-from ... import safety as safety_service
 from ...domain.assessments import (
     FOLLOW_UP_STATUSES,
     TIMEPOINTS,
@@ -27,6 +25,8 @@ from ...domain.assessments import (
 )
 from ...domain.risk import SafetyTask
 from ...instruments import get_instrument, list_instruments
+from ...services import assessments as service
+from ...services import safety as safety_service
 from ...store import InvalidRecord, StoreError
 from .. import dates
 from ..record_table import Column, RecordTableModel, record_table

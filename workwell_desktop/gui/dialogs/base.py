@@ -152,7 +152,7 @@ class RecordDialog(QDialog):
         return errors
 
     def save_correction(self, changes: dict) -> None:
-        from ...journey import correct
+        from ...services.journey import correct
         from ..assessments.source import RecordSource
 
         correct(RecordSource(self.handle), self.correcting, self.correction_reason(), **changes)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from ... import journey
 from ...domain.records import ConsentEvent
 from ...domain.vocabulary import CONSENT_ACTIONS, CONSENT_METHODS, CONSENT_SCOPES, WORK_OUTCOMES
+from ...services import consent
 from .. import dates
 from ..assessments.source import RecordSource
 from ..client_form import new_form_layout
@@ -36,8 +34,8 @@ class ConsentDialog(RecordDialog):
                  parent: QWidget | None = None, scope: str = "", correcting: ConsentEvent | None = None,
                  support_open: bool = False):
         self.correcting = correcting
-        # Withdrawing participation goes through journey.withdraw: while support is open it
-        # ends it; after a discharge it brings the follow-up agreement up to date.
+        # Withdrawing participation (services.consent, then journey.withdraw): while support
+        # is open it ends it; after a discharge it brings the follow-up agreement up to date.
         self.support_open = support_open and correcting is None
         super().__init__(handle, "Correct a consent entry" if correcting else "Record consent", parent,
                          intro=f"For {client_name}. Each decision is added to the consent log; "
@@ -129,19 +127,9 @@ class ConsentDialog(RecordDialog):
         return errors
 
     def write(self) -> None:
-        from ...domain.consent import moment_after
-        from ...domain.records import ConsentEvent as Event
-
         if self.correcting is not None:
             self.save_correction(self._changes())
             return
-        event = self._event()
-        # The latest entry decides consent, so a new one must come after every earlier one
-        # (even one synced in with a clock slightly ahead of this laptop's).
-        event.recorded_at = moment_after(self.handle.store.for_client(Event, self.client_id),
-                                         datetime.now(UTC))
-        if self.withdraws_participation():
-            journey.withdraw(RecordSource(self.handle), event, follow_up_agreed=self.follow_up.isChecked(),
-                             work_outcome=self.work_outcome.code(), note=event.note)
-        else:
-            self.handle.add(event)
+        consent.record_decision(RecordSource(self.handle), self._event(),
+                                follow_up_agreed=self.follow_up.isChecked(),
+                                work_outcome=self.work_outcome.code())

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QWidget
 
-from ... import journey
 from ...domain.episodes import WITHDREW
 from ...domain.records import ConsentEvent, Discharge
 from ...domain.vocabulary import CONSENT_METHODS, DISCHARGE_REASONS, WORK_OUTCOMES
+from ...services import journey
 from .. import dates
 from ..assessments.source import RecordSource
 from ..client_form import new_form_layout

@@ -6,11 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from ... import journey
 from ...domain.journey_records import FOLLOW_UP_CONTACT_RESULTS, FOLLOW_UP_TIMEPOINTS, FollowUpOutcome
 from ...domain.records import Record
 from ...domain.validation import format_nhs_number
 from ...domain.vocabulary import WORK_OUTCOMES, WORK_STATUSES
+from ...services import journey
 from .. import dates
 from ..assessments.source import RecordSource
 from ..caseload_model import matches, search_key

@@ -32,7 +32,10 @@ from PySide6.QtWidgets import (
 
 from ...documents.catalogue import load_catalogue, load_service, load_wording
 from ...documents.disclosure import findings_message
-from ...documents.issuing import (
+from ...documents.letter_text import letter_text
+from ...domain.letters import ConsentRequired, EmployerLetter, LetterDraft, LetterNotReady
+from ...domain.records import Client
+from ...services.letters import (
     DisclosureRefused,
     agreement_hash,
     consent_problem,
@@ -41,9 +44,6 @@ from ...documents.issuing import (
     issue_letter,
     new_draft,
 )
-from ...documents.letter_text import letter_text
-from ...domain.letters import ConsentRequired, EmployerLetter, LetterDraft, LetterNotReady
-from ...domain.records import Client
 from ...store import StoreError
 from .. import dates
 from ..form_fields import ErrorSummary, FieldSet

@@ -22,7 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...documents.catalogue import load_service, load_wording
-from ...documents.issuing import (
+from ...documents.letter_text import letter_text
+from ...domain.consent import LAWFUL_REASONS, SharingRefused
+from ...domain.letters import EmployerLetter, LetterNotReady
+from ...services.letters import (
     NOT_ENCRYPTED_WARNING,
     PASSWORD_ADVICE,
     consent_problem,
@@ -32,9 +35,6 @@ from ...documents.issuing import (
     suggested_file_name,
     superseded_by,
 )
-from ...documents.letter_text import letter_text
-from ...domain.consent import LAWFUL_REASONS, SharingRefused
-from ...domain.letters import EmployerLetter, LetterNotReady
 from ...store import StoreError
 from .. import dates
 from ..record_table import Column, RecordTableModel, record_table

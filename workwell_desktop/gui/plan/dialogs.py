@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from ... import plans as service
 from ...domain.consent import LAWFUL_REASONS
 from ...domain.plans import (
     ACTION_CHOICES,
@@ -25,6 +24,7 @@ from ...domain.plans import (
     PlanSettings,
     ServiceDirectory,
 )
+from ...services import plans as service
 from .. import dates
 from ..client_form import new_form_layout
 from ..dialogs.base import RecordDialog

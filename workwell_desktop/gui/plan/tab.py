@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import plans as service
 from ...domain.episodes import is_supported
 from ...domain.plans import (
     ACTION_STATUSES,
@@ -32,6 +31,7 @@ from ...domain.plans import (
     ServiceDirectory,
     VersionedItem,
 )
+from ...services import plans as service
 from ...store import InvalidRecord
 from .. import dates
 from ..assessments.source import RecordSource

@@ -272,7 +272,7 @@ class SummaryView(QWidget):
 
     def export_to(self, fmt: str, out: Path, audience: str = "team") -> None:
         """Start an export in the background; ``exported`` is emitted when it is done."""
-        from ...team_exports import TeamExportRefused, require_team_lead
+        from ...services.team_exports import TeamExportRefused, require_team_lead
 
         try:
             require_team_lead(self._store(), "summary")

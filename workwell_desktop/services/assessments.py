@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from .domain.assessments import (
+from ..domain.assessments import (
     Assessment,
     FollowUp,
     MeasureTrend,
@@ -32,11 +32,11 @@ from .domain.assessments import (
     current,
     trend,
 )
-from .instruments import Instrument, ScoreResult, get_instrument, raised_flags
-from .instruments.derived import derive_assessment
-from .instruments.model import PER_ITEM_BANDS, RESPONSE_TEXT, SUM_THEN_LOOKUP
-from .paths import resource_path
-from .store.errors import InvalidRecord
+from ..instruments import Instrument, ScoreResult, get_instrument, raised_flags
+from ..instruments.derived import derive_assessment
+from ..instruments.model import PER_ITEM_BANDS, RESPONSE_TEXT, SUM_THEN_LOOKUP
+from ..paths import resource_path
+from ..store.errors import InvalidRecord
 
 
 def safety_guidance_path() -> Path:
@@ -217,7 +217,7 @@ def _with_risk_events(store, record: Assessment) -> list:
     them as they were given; one saved another way gets them now) and an action
     event closing them with what the coach did.
     """
-    from .domain.risk import RiskEvent
+    from ..domain.risk import RiskEvent
     from .safety import action_event
 
     if not record.flags or record.safety is None:

@@ -14,6 +14,16 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from ..documents.catalogue import AdjustmentCatalogue, load_catalogue
+from ..documents.disclosure import (
+    DisclosureContext,
+    agreed_text_hash,
+    file_name,
+    findings_message,
+    letter_findings,
+    load_lexicon,
+)
+from ..documents.letter import protect_pdf, render_letter
 from ..domain.assessments import Assessment
 from ..domain.consent import LAWFUL_REASONS, SharingRefused, check_sharing, sharing_problem
 from ..domain.disclosure import ClientIdentifiers, Finding
@@ -31,16 +41,6 @@ from ..domain.letters import (
 from ..domain.records import Client, ConsentEvent, FitNote
 from ..domain.vocabulary import COACH_ROLES
 from ..hardening import write_private_bytes
-from .catalogue import AdjustmentCatalogue, load_catalogue
-from .disclosure import (
-    DisclosureContext,
-    agreed_text_hash,
-    file_name,
-    findings_message,
-    letter_findings,
-    load_lexicon,
-)
-from .letter import protect_pdf, render_letter
 
 # The initial assessment's answer naming the client's health conditions.
 HEALTH_CONDITIONS_ITEM = "health_conditions"

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from .domain.assessments import Assessment, SafetyAction
-from .domain.risk import (
+from ..domain.assessments import Assessment, SafetyAction
+from ..domain.risk import (
     RISK_MARKER_DAYS,
     RiskEvent,
     RiskStatus,
@@ -23,7 +23,7 @@ from .domain.risk import (
     risk_status_by_client,
     utc_now_iso,
 )
-from .instruments import Instrument
+from ..instruments import Instrument
 
 
 def _reader(store):
@@ -94,7 +94,7 @@ def open_answer_ids(events: Iterable[RiskEvent], assessment_id: str) -> list[str
 
 def risk_statuses(store, today: date | None = None, recent_days: int | None = None) -> dict[str, RiskStatus]:
     """The risk marker of every client on this laptop that has one (two reads)."""
-    from .store.rows import from_row
+    from ..store.rows import from_row
 
     reader = _reader(store)
     if recent_days is None:

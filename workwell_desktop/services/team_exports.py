@@ -11,7 +11,7 @@ Above ``store`` (it reads the registration settings), below ``cli`` and ``gui``.
 
 from __future__ import annotations
 
-from .store import replica
+from ..store import replica
 
 TEAM_LEAD = "team_lead"
 

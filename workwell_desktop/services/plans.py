@@ -16,10 +16,10 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from .domain.consent import SharingRefused, check_sharing
-from .domain.episodes import next_review as next_review_on
-from .domain.episodes import overdue
-from .domain.plans import (
+from ..domain.consent import SharingRefused, check_sharing
+from ..domain.episodes import next_review as next_review_on
+from ..domain.episodes import overdue
+from ..domain.plans import (
     PlanAction,
     PlanEntry,
     PlanGoal,
@@ -34,10 +34,10 @@ from .domain.plans import (
     replaced_ids,
     versioned_items,
 )
-from .domain.records import Client, ConsentEvent, new_id
+from ..domain.records import Client, ConsentEvent, new_id
+from ..paths import resource_path
+from ..store.errors import InvalidRecord
 from .journey import load_journey
-from .paths import resource_path
-from .store.errors import InvalidRecord
 
 
 def directory_path() -> Path:

@@ -13,17 +13,26 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 
-from .domain.assessments import Assessment
-from .domain.episodes import WITHDREW, Journey, journey
-from .domain.journey_records import (
+from ..domain.assessments import Assessment
+from ..domain.episodes import WITHDREW, Journey, journey
+from ..domain.journey_records import (
     FOLLOW_UP_TIMEPOINTS,
     MOVABLE_RECORD_TYPES,
     DischargeUndo,
     FollowUpOutcome,
 )
-from .domain.plans import PlanAction, PlanSettings, current_settings, versioned_items
-from .domain.records import Client, ConsentEvent, ContactSession, Discharge, FitNote, Record, Referral, new_id
-from .store.errors import InvalidRecord
+from ..domain.plans import PlanAction, PlanSettings, current_settings, versioned_items
+from ..domain.records import (
+    Client,
+    ConsentEvent,
+    ContactSession,
+    Discharge,
+    FitNote,
+    Record,
+    Referral,
+    new_id,
+)
+from ..store.errors import InvalidRecord
 
 CORRECTABLE = (ContactSession, FitNote, Discharge, ConsentEvent, FollowUpOutcome)
 CLOSED_AT_DISCHARGE = "closed_at_discharge"
