@@ -473,7 +473,7 @@ class LetterBuilderDialog(QDialog):
         return errors
 
     def _awaiting_triage(self) -> bool:
-        from ...journey import load_journey
+        from ...services.journey import load_journey
 
         return load_journey(self.store, self.client_id).status == "awaiting_triage"
 
