@@ -63,7 +63,7 @@ def test_add_and_change_through_the_dialogs_keeps_history(qtbot, store, client):
     tab = PlanTab(store, client.id, today=TODAY)
     qtbot.addWidget(tab)
     dialog = tab.add_goal()
-    assert not dialog.save_button.isEnabled()  # a goal needs words
+    assert dialog.current_errors()  # a goal needs words
     qtbot.keyClicks(dialog.text, "Feel confident talking to my manager")
     dialog.save()
     assert tab.goal_model.rowCount() == 1
@@ -106,17 +106,17 @@ def test_referral_from_the_directory_filtered_by_area(qtbot, store, client, rend
     dialog.kind.set_code("referral")
     dialog.status.set_code("made")
     dialog.refresh()
-    assert not dialog.save_button.isEnabled()  # made: needs the date
+    assert dialog.current_errors()  # made: needs the date
     dialog.made_on.set_iso("2026-11-20")
     dialog.refresh()
     # A referral made shares the client's details with the service: consent first (issue #14).
-    assert not dialog.save_button.isEnabled()
+    assert dialog.current_errors()
     assert "not been asked" in dialog.current_errors()["status"]
     for scope, service_name in (("participation", ""), ("share_service", expected[0])):
         store.add(ConsentEvent(client_id=client.id, scope=scope, service_name=service_name, action="given",
                                method="verbal", recorded_by="Alex", recorded_at="2026-11-19T10:00:00+00:00"))
     dialog.refresh()
-    assert dialog.save_button.isEnabled()
+    assert not dialog.current_errors()
     render(dialog, "plan-referral-dialog", height=900)
     dialog.save()
     [item] = tab.view.referrals
@@ -131,7 +131,7 @@ def test_review_and_note_dialogs(qtbot, store, client):
     dialog.next_review.set_iso("2026-12-21")
     dialog.tier.set_code("universal")
     dialog.refresh()
-    assert not dialog.save_button.isEnabled()  # the review note is required
+    assert dialog.current_errors()  # the review note is required
     qtbot.keyClicks(dialog.note, "Goals on track; light touch from now.")
     dialog.save()
     assert tab.view.settings.support_tier == "universal" and tab.view.next_review_on == "2026-12-21"
@@ -141,7 +141,7 @@ def test_review_and_note_dialogs(qtbot, store, client):
     dialog = tab.correct_note()
     dialog.text.setPlainText("Goals on track; light touch from January.")
     dialog.refresh()
-    assert not dialog.save_button.isEnabled()  # a correction needs its reason
+    assert dialog.current_errors()  # a correction needs its reason
     dialog.reason.setPlainText("Wrong month")
     dialog.save()
     assert tab.note_model.rowCount() == 1

@@ -78,6 +78,8 @@ def leave(qtbot, edit, text):
 
 def test_validation_messages_show_by_each_field_and_nothing_is_saved(qtbot, window, store):
     dialog = open_new_client(qtbot, window)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # focus moves (leaving a field) need the active window
     form = dialog.client_form
     for _ in range(12):  # Tab through without typing: nothing is wrong yet
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)

@@ -100,6 +100,7 @@ class SettingsDialog(QDialog):
                 note.setAccessibleName(f"{spec.label}: {MANAGED_TEXT.lower()}")
                 block_layout.addWidget(note)
                 self.managed_labels[key] = note
+                editor.setAccessibleDescription(f"{MANAGED_TEXT}: it cannot be changed here. {spec.help}")
             elif settings.is_managed(key) and spec.lower_only:
                 # Short enough not to wrap: a wrapped label in a form row was clipped.
                 note = QLabel(f"<b>At most {settings.policy_limit(key)}, set by your organisation</b>")
@@ -111,7 +112,6 @@ class SettingsDialog(QDialog):
                 editor.setAccessibleDescription(f"{MANAGED_TEXT}: at most {settings.policy_limit(key)}. "
                                                 f"{spec.help}")
             elif key == "server_url":
-                editor.setReadOnly(True)  # set with Connect to server: the button beside it
                 editor.setAccessibleDescription(
                     f"{MANAGED_TEXT}. {spec.help}" if settings.is_managed(key) else
                     f"Set it with Connect to server. {spec.help}")
@@ -187,6 +187,7 @@ class SettingsDialog(QDialog):
             editor.setMaxLength(300)
             editor.setCursorPosition(0)  # show the start of a long address, not its end
             if key == "server_url":
+                editor.setReadOnly(True)  # set with Connect to server: the button beside it
                 editor.setPlaceholderText("Not connected: this laptop works offline only")
         self.editors[key] = editor
         return editor
