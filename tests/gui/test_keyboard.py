@@ -66,7 +66,13 @@ def record_states(window, client_id) -> dict[str, Callable[[], QWidget]]:
         window.workspace.setCurrentWidget(window.workspace.caseload)
         return window
 
+    def team_summary() -> QWidget:
+        window.workspace.show_team_summary(True)  # what a team lead has as a second tab
+        window.workspace.setCurrentWidget(window.workspace.summary)
+        return window
+
     states["caseload"] = caseload
+    states["team summary"] = team_summary
     return states
 
 
