@@ -91,7 +91,14 @@ def dialog_states(window, data_dir, client_id) -> dict[str, Callable[[], QWidget
         r.tabs.setCurrentIndex(ASSESSMENTS)
         return r.assessments.start_assessment()
 
+    def session():
+        from workwell_desktop.domain.records import ContactSession
+
+        return window.handle.store.for_client(ContactSession, client_id)[0]
+
     return {
+        "move a session": lambda: record().move_record(session()),
+        "correct a session": lambda: record().correct_session(session()),
         "new client": window.workspace.new_client,
         "consent": lambda: record().record_consent(""),
         "session": lambda: record().new_session(),
