@@ -115,12 +115,15 @@ def bench_open(folder: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from workwell_desktop.gui.assessments import AssessmentsTab
+    from workwell_desktop.gui.database_handle import DatabaseHandle
     from workwell_desktop.gui.plan import PlanTab
     from workwell_desktop.services.assessments import assessment_overview
 
     app = QApplication.instance() or QApplication([])
     store = Store.create(folder / "record", PASSPHRASE, "Bench Coach", key_store_kind="file")
     client_id = full_record(store)
+    handle = DatabaseHandle()  # what the screens take (gui/record_store.py)
+    handle.open(store)
     view = plans.load_plan(store, client_id)
     overview = assessment_overview(store, client_id)
     print(f"client record: {len(overview.assessments)} assessments, {len(view.history)} plan history "
@@ -133,12 +136,12 @@ def bench_open(folder: Path) -> None:
         plans.load_plan(store, client_id)
 
     def build() -> None:
-        for tab in (AssessmentsTab(store, client_id), PlanTab(store, client_id)):
+        for tab in (AssessmentsTab(handle, client_id), PlanTab(handle, client_id)):
             tab.deleteLater()
         app.processEvents()
 
     def build_and_paint() -> None:
-        for tab in (AssessmentsTab(store, client_id), PlanTab(store, client_id)):
+        for tab in (AssessmentsTab(handle, client_id), PlanTab(handle, client_id)):
             tab.resize(1000, 800)
             tab.grab()
             tab.deleteLater()

@@ -7,7 +7,11 @@ Run from the repository root with PostgreSQL on 127.0.0.1:5432:
 2. ``workwell-server serve`` in a subprocess on a free loopback port.
 3. One device registered per coach (each an Argon2id check on the server).
 4. For a bounded time, devices sync concurrently: each push of a few changes is
-   followed by a pull; sustained syncs per second and latency percentiles are printed.
+   followed by a pull; sustained syncs per second and latency percentiles are printed
+   (closed loop: ``--concurrency`` syncs back to back, so its p95 is mostly queueing).
+4b. Syncs at fixed arrival rates (``--rates``, default 10, 40, 80, 160 per second), as
+   laptops produce them: p50/p95 from each sync's planned start, and the server's CPU
+   per sync (its process and workers, from /proc).
 5. A first restore of 500 clients x 20 changes (10,000 changes) by a new device,
    through ``RuralLink`` (1 Mbit/s, 300 ms round trip): time, bytes, round trips;
    then an empty sync, which must be one round trip.
@@ -122,7 +126,7 @@ def gz(body: dict) -> bytes:
     return gzip.compress(json.dumps(body, separators=(",", ":")).encode(), 6)
 
 
-HEADERS = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+HEADERS = {"Content-Type": "application/json", "Content-Encoding": "gzip", "Accept-Encoding": "zstd, gzip"}
 
 
 # --- set-up ------------------------------------------------------------------------------------
@@ -258,6 +262,72 @@ async def sustained_load(base: str, devices: list[dict], seconds: float, concurr
             "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0}
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server process and its worker processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        proc_pid, parent = int(stat.parent.name), int(fields[1])
+        if proc_pid == pid or parent == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+async def fixed_rate(base: str, devices: list[dict], rate: float, seconds: float, server_pid: int) -> dict:
+    """Syncs started at a fixed arrival rate (what laptops produce), not back to back: each
+    a push of 1 to 5 changes and the pull that follows, by the next idle device. Latency is
+    from the planned start, so a server that falls behind shows it as queueing."""
+    latencies: list[float] = []
+    errors = 0
+    idle = list(devices)
+    limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        async def one(d: dict, planned: float) -> None:
+            nonlocal errors
+            rng = d["rng"]
+            batch = []
+            for _ in range(rng.randint(1, 5)):
+                client_id = rng.choice(d["clients"])
+                new = client_id not in d["known"]
+                d["known"].add(client_id)
+                batch.append(change(d["clock"], rng, client_id, "client" if new else "contact_session"))
+            try:
+                more, body = True, {"cursor": d["cursor"], "changes": batch}
+                while more:
+                    r = await http.post("/api/v1/sync", content=gz(body),
+                                        headers={**HEADERS, "Authorization": f"Bearer {d['token']}"})
+                    r.raise_for_status()
+                    reply = r.json()
+                    d["cursor"], more = reply["cursor"], reply["more"]
+                    body = {"cursor": d["cursor"]}
+                latencies.append(time.perf_counter() - planned)
+            except httpx.HTTPError:
+                errors += 1
+            idle.append(d)
+
+        cpu_before, tasks = server_cpu_seconds(server_pid), []
+        started = time.perf_counter()
+        for n in range(int(rate * seconds)):
+            planned = started + n / rate
+            await asyncio.sleep(max(0.0, planned - time.perf_counter()))
+            if not idle:  # every device mid-sync: the server is far behind
+                errors += 1
+                continue
+            tasks.append(asyncio.create_task(one(idle.pop(0), planned)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - started
+        cpu = server_cpu_seconds(server_pid) - cpu_before
+    latencies.sort()
+    return {"rate": rate, "syncs": len(latencies), "errors": errors, "elapsed": elapsed,
+            "p50": statistics.median(latencies) if latencies else 0,
+            "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0,
+            "cpu_ms": cpu * 1000 / max(1, len(latencies))}
+
+
 # --- first restore over the rural link -----------------------------------------------------------
 
 def seed_caseload(base: str, seeder: dict, clients: int, per_client: int) -> int:
@@ -304,6 +374,9 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--rates", type=lambda t: [float(r) for r in t.split(",")], default=[10, 40, 80, 160],
+                        help="fixed arrival rates to measure, syncs per second (comma-separated)")
+    parser.add_argument("--rate-seconds", type=float, default=10, help="how long each fixed rate runs")
     args = parser.parse_args()
     maintenance = os.environ.get("WORKWELL_TEST_POSTGRES_URL", PG_DEFAULT)
     database_url = create_database(maintenance)
@@ -336,6 +409,13 @@ def main() -> None:
               f"the load generator itself used {load_cpu / result['elapsed']:.1f} CPUs")
         if result["errors"]:
             print(f"errors by kind: {result['error_kinds']}")
+
+        for rate in args.rates:
+            fixed = asyncio.run(fixed_rate(base, devices, rate, args.rate_seconds, proc.pid))
+            print(f"fixed arrival rate {rate:4.0f} syncs/s: {fixed['syncs']} syncs in "
+                  f"{fixed['elapsed']:.1f} s; "
+                  f"latency p50 {fixed['p50'] * 1000:5.0f} ms, p95 {fixed['p95'] * 1000:5.0f} ms; "
+                  f"server CPU {fixed['cpu_ms']:.1f} ms per sync; {fixed['errors']} errors or not started")
 
         # A fresh team for the restore: the caseload seeded by one coach, restored by a colleague.
         seeder, restorer = register_all(base, usernames[-2:])

@@ -7,9 +7,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from workwell_desktop.store import Store
-
-PASSPHRASE = "correct horse battery staple"
+# The one store fixture (store, data_dir, passphrase, handle), the one message-box stub,
+# and synchronous background work: tests/support/.
+pytest_plugins = ["support.store", "support.dialogs", "support.tasks"]
 
 
 @pytest.fixture(autouse=True)
@@ -45,23 +45,3 @@ def real_kdf(monkeypatch):
     from workwell_desktop.store import keys
 
     monkeypatch.setattr(keys, "CURRENT_KDF", keys.KdfParams(keys.SCRYPT_N, keys.SCRYPT_R, keys.SCRYPT_P))
-
-
-@pytest.fixture
-def passphrase():
-    return PASSPHRASE
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    # The machine running the tests may have a real keyring; tests of the key file
-    # fallback must not depend on it, and must never write to the user's keyring.
-    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def store(data_dir):
-    s = Store.create(data_dir, PASSPHRASE, "Alex Coach")
-    yield s
-    s.close()

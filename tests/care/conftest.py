@@ -11,17 +11,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from workwell_desktop.domain.records import Client, Referral  # noqa: E402
 from workwell_desktop.paths import resource_path  # noqa: E402
-from workwell_desktop.store import Store  # noqa: E402
 
 RENDERS = Path(__file__).resolve().parents[2] / "renders"
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
-    opened = Store.create(tmp_path / "d", "correct horse battery staple", "Alex Coach")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
@@ -55,15 +46,6 @@ def save_render(widget, name: str, width: int | None = None, height: int | None 
     path = RENDERS / f"{name}.png"
     assert widget.grab().save(str(path))
     return path
-
-
-@pytest.fixture(autouse=True)
-def no_real_message_boxes(monkeypatch):
-    """A real message box would wait for a click that never comes (widgets are closed at
-    teardown, which asks before discarding): answer Discard unless a test says otherwise."""
-    from PySide6.QtWidgets import QMessageBox
-
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
 
 
 @pytest.fixture

@@ -34,9 +34,9 @@ def history(store, client):
                         work_outcome="stayed_in_work", referral_id=referral.id))
 
 
-def test_tab_shows_change_since_baseline_follow_ups_and_renders(qtbot, store, client, render):
+def test_tab_shows_change_since_baseline_follow_ups_and_renders(qtbot, handle, store, client, render):
     history(store, client)
-    tab = AssessmentsTab(store, client.id, today=date(2026, 11, 23))
+    tab = AssessmentsTab(handle, client.id, today=date(2026, 11, 23))
     qtbot.addWidget(tab)
     summaries = [card.summary.text() for card in tab.findChildren(type(tab.trend_grid.itemAt(0).widget()))]
     assert "PHQ-9: 18 \u2192 9 (\u22129) since baseline" in summaries
@@ -57,8 +57,8 @@ def test_tab_shows_change_since_baseline_follow_ups_and_renders(qtbot, store, cl
     render(tab, "assess-tab", 1000, 1150)
 
 
-def test_a_new_client_tab_suggests_baseline(qtbot, store, client):
-    tab = AssessmentsTab(store, client.id)
+def test_a_new_client_tab_suggests_baseline(qtbot, handle, store, client):
+    tab = AssessmentsTab(handle, client.id)
     qtbot.addWidget(tab)
     assert tab.timepoint.code() == "baseline"
     assert tab.no_trends.isVisibleTo(tab) and not tab.follow_up_card.isVisibleTo(tab)
@@ -67,8 +67,8 @@ def test_a_new_client_tab_suggests_baseline(qtbot, store, client):
         assert widget.accessibleName()
 
 
-def test_start_run_and_save_from_the_tab_updates_the_list(qtbot, track, store, client):
-    tab = AssessmentsTab(store, client.id)
+def test_start_run_and_save_from_the_tab_updates_the_list(qtbot, track, handle, store, client):
+    tab = AssessmentsTab(handle, client.id)
     qtbot.addWidget(tab)
     tab.measure.set_code("work_ability")
     runner = tab.start_assessment()
@@ -81,10 +81,10 @@ def test_start_run_and_save_from_the_tab_updates_the_list(qtbot, track, store, c
     assert tab.model.rowCount() == 1 and tab.model.row_object(0).total == 7
 
 
-def test_correcting_from_the_tab_needs_a_reason(qtbot, track, store, client):
+def test_correcting_from_the_tab_needs_a_reason(qtbot, track, handle, store, client):
     first = record_assessment(store, client.id, "gad7", [1] * 7, timepoint="baseline",
                               completed_on="2026-11-02")
-    tab = AssessmentsTab(store, client.id)
+    tab = AssessmentsTab(handle, client.id)
     qtbot.addWidget(tab)
     tab.table.setCurrentIndex(tab.model.index(0, 0))
     runner = tab.correct_selected()

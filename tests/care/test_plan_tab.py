@@ -34,9 +34,9 @@ def a_plan(store, client):
     plans.add_note(store, client.id, "Met at Brampton hub. Back pain worse on long shifts.", "2026-11-16")
 
 
-def test_plan_tab_shows_the_plan_with_overdue_highlighted_and_renders(qtbot, store, client, render):
+def test_plan_tab_shows_the_plan_with_overdue_highlighted_and_renders(qtbot, handle, store, client, render):
     a_plan(store, client)
-    tab = PlanTab(store, client.id, today=TODAY)
+    tab = PlanTab(handle, client.id, today=TODAY)
     qtbot.addWidget(tab)
     assert "Targeted" in tab.tier_label.text() and "16 Nov 2026 (overdue)" in tab.review_label.text()
     assert tab.goal_model.rowCount() == 2 and tab.action_model.rowCount() == 3
@@ -59,8 +59,8 @@ def test_plan_tab_shows_the_plan_with_overdue_highlighted_and_renders(qtbot, sto
     render(tab, "plan-referrals", 1000, 480)
 
 
-def test_add_and_change_through_the_dialogs_keeps_history(qtbot, store, client):
-    tab = PlanTab(store, client.id, today=TODAY)
+def test_add_and_change_through_the_dialogs_keeps_history(qtbot, handle, store, client):
+    tab = PlanTab(handle, client.id, today=TODAY)
     qtbot.addWidget(tab)
     dialog = tab.add_goal()
     assert dialog.current_errors()  # a goal needs words
@@ -92,8 +92,8 @@ def test_add_and_change_through_the_dialogs_keeps_history(qtbot, store, client):
     assert tab.history_model.data(tab.history_model.index(0, 4)) == "Status: Open \u2192 Done"
 
 
-def test_referral_from_the_directory_filtered_by_area(qtbot, store, client, render):
-    tab = PlanTab(store, client.id, today=TODAY)
+def test_referral_from_the_directory_filtered_by_area(qtbot, handle, store, client, render):
+    tab = PlanTab(handle, client.id, today=TODAY)
     qtbot.addWidget(tab)
     dialog = tab.add_referral()
     dialog.area.set_code("money_benefits_housing")
@@ -124,8 +124,8 @@ def test_referral_from_the_directory_filtered_by_area(qtbot, store, client, rend
         expected[0], "referral", "2026-11-20")
 
 
-def test_review_and_note_dialogs(qtbot, store, client):
-    tab = PlanTab(store, client.id, today=TODAY)
+def test_review_and_note_dialogs(qtbot, handle, store, client):
+    tab = PlanTab(handle, client.id, today=TODAY)
     qtbot.addWidget(tab)
     dialog = tab.record_review()
     dialog.next_review.set_iso("2026-12-21")
@@ -148,10 +148,10 @@ def test_review_and_note_dialogs(qtbot, store, client):
     assert tab.note_model.data(tab.note_model.index(0, 1)) == "Plan review (corrected)"
 
 
-def test_every_control_has_an_accessible_name(qtbot, store, client):
+def test_every_control_has_an_accessible_name(qtbot, handle, store, client):
     from PySide6.QtWidgets import QPushButton, QTableView, QTabWidget
 
-    tab = PlanTab(store, client.id, today=TODAY)
+    tab = PlanTab(handle, client.id, today=TODAY)
     qtbot.addWidget(tab)
     controls = tab.findChildren(QPushButton) + tab.findChildren(QTableView) + tab.findChildren(QTabWidget)
     assert len(controls) > 15

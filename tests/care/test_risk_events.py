@@ -159,9 +159,9 @@ def test_a_killed_app_loses_nothing(store, client, tmp_path):
         reopened.close()
 
 
-def test_the_initial_assessment_risk_question_opens_the_same_prompt(qtbot, track, store, client):
+def test_the_initial_assessment_risk_question_opens_the_same_prompt(qtbot, track, handle, store, client):
     initial = get_instrument("workwell_initial")
-    runner = AssessmentRunner(store, client.id, "workwell_initial", "baseline")
+    runner = AssessmentRunner(handle, client.id, "workwell_initial", "baseline")
     track(runner)
     runner.show()
     position = [i.id for i in initial.items].index("wellbeing_risk")
@@ -237,10 +237,10 @@ def test_a_saved_flagged_assessment_always_has_its_risk_events(store, client):
     assert json.loads(saved.safety_action)["note"] == "Asked about the thoughts."
 
 
-def test_the_tab_shows_the_open_task_and_records_what_was_done(qtbot, track, store, client):
+def test_the_tab_shows_the_open_task_and_records_what_was_done(qtbot, track, handle, store, client):
     [answer] = safety.record_risk_answer(store, client.id, get_instrument("phq9"), "q9", 3, "a1")
     safety.record_later(store, client.id, [answer.id], "a1")
-    tab = AssessmentsTab(store, client.id)
+    tab = AssessmentsTab(handle, client.id)
     qtbot.addWidget(tab)
     tab.show()
     assert tab.safety_card.isVisibleTo(tab) and len(tab.task_buttons) == 1
@@ -280,9 +280,9 @@ def test_an_action_for_another_client_closes_nothing(store, client):
     assert len(safety.client_safety_tasks(store, client.id)) == 1
 
 
-def test_the_initial_assessment_risk_question_cannot_be_skipped(qtbot, track, store, client):
+def test_the_initial_assessment_risk_question_cannot_be_skipped(qtbot, track, handle, store, client):
     initial = get_instrument("workwell_initial")
-    runner = AssessmentRunner(store, client.id, "workwell_initial", "baseline")
+    runner = AssessmentRunner(handle, client.id, "workwell_initial", "baseline")
     track(runner)
     runner.show()
     position = [i.id for i in initial.items].index("wellbeing_risk")

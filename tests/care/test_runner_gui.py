@@ -22,8 +22,8 @@ def digit_key(value: int):
 
 
 @pytest.fixture
-def runner(qtbot, track, store, client):
-    dialog = AssessmentRunner(store, client.id, "phq9", "baseline")
+def runner(qtbot, track, handle, store, client):
+    dialog = AssessmentRunner(handle, client.id, "phq9", "baseline")
     track(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -110,8 +110,8 @@ def test_enter_without_an_answer_stays_and_says_why(qtbot, runner):
     assert "7 is not an answer" in runner.item_message.text()
 
 
-def test_swemwbs_keys_1_to_5_and_metric_score_with_raw(qtbot, track, store, client):
-    runner = AssessmentRunner(store, client.id, "swemwbs", "baseline")
+def test_swemwbs_keys_1_to_5_and_metric_score_with_raw(qtbot, track, handle, store, client):
+    runner = AssessmentRunner(handle, client.id, "swemwbs", "baseline")
     track(runner)
     runner.show()
     answers = [3, 4, 2, 3, 5, 1, 3]
@@ -125,8 +125,8 @@ def test_swemwbs_keys_1_to_5_and_metric_score_with_raw(qtbot, track, store, clie
     assert saved.args[0].total == expected.total and saved.args[0].raw == expected.raw
 
 
-def test_ons4_ten_is_typed_1_then_0_and_each_item_is_banded(qtbot, track, store, client, render):
-    runner = AssessmentRunner(store, client.id, "ons4", "review")
+def test_ons4_ten_is_typed_1_then_0_and_each_item_is_banded(qtbot, track, handle, store, client, render):
+    runner = AssessmentRunner(handle, client.id, "ons4", "review")
     track(runner)
     runner.show()
     for keys in ((Qt.Key.Key_1, Qt.Key.Key_0), (Qt.Key.Key_7,), (Qt.Key.Key_6,), (Qt.Key.Key_2,)):
@@ -146,8 +146,8 @@ def test_ons4_ten_is_typed_1_then_0_and_each_item_is_banded(qtbot, track, store,
     assert saved.args[0].band == expected.band and saved.args[0].total is None
 
 
-def test_initial_assessment_writes_free_text_per_section(qtbot, track, store, client, render):
-    runner = AssessmentRunner(store, client.id, "workwell_initial", "baseline")
+def test_initial_assessment_writes_free_text_per_section(qtbot, track, handle, store, client, render):
+    runner = AssessmentRunner(handle, client.id, "workwell_initial", "baseline")
     track(runner)
     runner.show()
     assert runner.section_label.text().startswith("Health and how it affects work (part 1 of 5)")
@@ -170,14 +170,12 @@ def test_initial_assessment_writes_free_text_per_section(qtbot, track, store, cl
     assert record.answers[2] == 2 and record.total is None
 
 
-def test_closing_with_answers_asks_first(qtbot, runner, monkeypatch):
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *args, **kwargs: asked.append(args) or QMessageBox.StandardButton.Cancel)
+def test_closing_with_answers_asks_first(qtbot, runner, message_boxes):
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
     press(qtbot, runner, Qt.Key.Key_1)
     runner.reject()
-    assert asked and runner.isVisible()
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    assert message_boxes.asked and runner.isVisible()
+    message_boxes.answer = QMessageBox.StandardButton.Discard
     runner.reject()
     assert not runner.isVisible()
 

@@ -1,15 +1,13 @@
-"""The tabs also work on the app's DatabaseHandle: saves go through it and are announced."""
+"""The tabs work on the app's DatabaseHandle (the RecordStore): saves go through it and are
+announced, and a tab on its own reloads itself after its save."""
 
 from PySide6.QtCore import Qt
 
 from workwell_desktop.gui.assessments import AssessmentsTab
-from workwell_desktop.gui.database_handle import DatabaseHandle
 from workwell_desktop.gui.plan import PlanTab
 
 
-def test_saves_through_the_handle_are_announced(qtbot, track, store, client):
-    handle = DatabaseHandle()
-    handle.open(store)
+def test_saves_through_the_handle_are_announced(qtbot, track, handle, client):
     announced = []
     handle.saved.connect(announced.append)
     tab = AssessmentsTab(handle, client.id)
@@ -21,7 +19,6 @@ def test_saves_through_the_handle_are_announced(qtbot, track, store, client):
     runner.next_item()
     runner.save()
     assert announced == [client.id]
-    tab.reload()  # the client record reloads every tab when the handle announces a save
     assert tab.model.rowCount() == 1
 
     plan = PlanTab(handle, client.id)
@@ -30,5 +27,4 @@ def test_saves_through_the_handle_are_announced(qtbot, track, store, client):
     qtbot.keyClicks(dialog.text, "Keep my job")
     dialog.save()
     assert announced == [client.id, client.id]
-    plan.reload()
     assert plan.goal_model.rowCount() == 1

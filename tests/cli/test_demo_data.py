@@ -106,3 +106,28 @@ def test_adding_more_demo_people_never_repeats_an_nhs_number(initialised, open_s
     numbers = [c.nhs_number for c in store.all(Client)]
     store.close()
     assert len(numbers) == len(set(numbers)) == 60
+
+
+def test_history_gives_each_client_a_year_of_work(initialised, open_store):
+    from workwell_desktop.domain.assessments import Assessment
+    from workwell_desktop.domain.letters import EmployerLetter
+    from workwell_desktop.domain.plans import PlanAction, PlanGoal, PlanSettings
+
+    result = initialised("demo-data", "--clients", "6", "--seed", "5", "--history")
+    assert result.code == 0, result.err
+    assert "6 employer letters" in result.out
+    store = open_store()
+    for client in store.all(Client):
+        def of(cls, client_id=client.id):
+            return store.for_client(cls, client_id)
+        assert 2 <= len(of(ConsentEvent)) <= 4
+        sessions = of(ContactSession)
+        assert 6 <= len(sessions) <= 11
+        assert all(200 <= len(s.note) <= 400 for s in sessions)
+        assert 2 <= len(of(Assessment)) <= 4
+        assert len(of(PlanSettings)) == 1 and len(of(PlanGoal)) == 2 and of(PlanAction)
+        assert len(of(FitNote)) == 1
+        (letter,) = of(EmployerLetter)
+        assert letter.pdf_bytes().startswith(b"%PDF-")
+    assert store.verify_audit() == []
+    store.close()

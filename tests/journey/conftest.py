@@ -1,18 +1,9 @@
 """The client's journey: a store with one active client who has a plan."""
 
 import pytest
-from journey_support import PASSPHRASE, add_action, consent, new_client
+from journey_support import add_action, consent, new_client
 
 from workwell_desktop.services import plans
-from workwell_desktop.store import Store
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
-    opened = Store.create(tmp_path / "d", PASSPHRASE, "Alex Coach")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

@@ -5,17 +5,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from letters_support import PASSPHRASE, add_client, record_consent  # noqa: E402
-
-from workwell_desktop.store import Store  # noqa: E402
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
-    s = Store.create(tmp_path / "d", PASSPHRASE, "Alex Coach")
-    yield s
-    s.close()
+from letters_support import add_client, record_consent  # noqa: E402
 
 
 @pytest.fixture

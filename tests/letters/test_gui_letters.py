@@ -37,8 +37,8 @@ def fill_builder(qtbot, builder: LetterBuilderDialog) -> None:
     builder.review_on.set_iso((date.today() + timedelta(days=56)).isoformat())
 
 
-def test_prepare_is_disabled_with_the_reason_when_there_is_no_consent(qtbot, store, client):
-    tab = LettersTab(store, client.id)
+def test_prepare_is_disabled_with_the_reason_when_there_is_no_consent(qtbot, handle, store, client):
+    tab = LettersTab(handle, client.id)
     qtbot.addWidget(tab)
     tab.resize(1000, 520)
     tab.show()
@@ -56,8 +56,8 @@ def test_prepare_is_disabled_with_the_reason_when_there_is_no_consent(qtbot, sto
     assert not tab.prepare_button.isEnabled() and "withdrew" in tab.consent_notice.text()
 
 
-def test_issue_is_refused_until_the_client_has_agreed(qtbot, store, consented):
-    builder = LetterBuilderDialog(store, consented.id)
+def test_issue_is_refused_until_the_client_has_agreed(qtbot, handle, store, consented):
+    builder = LetterBuilderDialog(handle, consented.id)
     qtbot.addWidget(builder)
     builder.show()
     assert builder.issue_problems()
@@ -74,8 +74,8 @@ def test_issue_is_refused_until_the_client_has_agreed(qtbot, store, consented):
     assert "changed after the client agreed" in builder.agreed_note.text()
 
 
-def test_condition_field_is_only_used_when_sharing_is_ticked(qtbot, store, consented):
-    builder = LetterBuilderDialog(store, consented.id)
+def test_condition_field_is_only_used_when_sharing_is_ticked(qtbot, handle, store, consented):
+    builder = LetterBuilderDialog(handle, consented.id)
     qtbot.addWidget(builder)
     assert not builder.condition.isEnabled() and not builder.share_condition.isChecked()
     builder.share_condition.setChecked(True)
@@ -87,8 +87,8 @@ def test_condition_field_is_only_used_when_sharing_is_ticked(qtbot, store, conse
     assert "long COVID" not in builder.preview.toPlainText()
 
 
-def test_full_flow_issue_then_listed_and_exported(qtbot, store, consented, tmp_path, monkeypatch):
-    tab = LettersTab(store, consented.id)
+def test_full_flow_issue_then_listed_and_exported(qtbot, handle, store, consented, tmp_path, monkeypatch):
+    tab = LettersTab(handle, consented.id)
     qtbot.addWidget(tab)
     tab.resize(1100, 560)
     tab.show()
@@ -151,8 +151,8 @@ def test_full_flow_issue_then_listed_and_exported(qtbot, store, consented, tmp_p
     assert any(a["action"] == "export-letter" for a in store.audit_trail())
 
 
-def test_consent_withdrawn_while_the_builder_is_open(qtbot, store, consented):
-    builder = LetterBuilderDialog(store, consented.id)
+def test_consent_withdrawn_while_the_builder_is_open(qtbot, handle, store, consented):
+    builder = LetterBuilderDialog(handle, consented.id)
     qtbot.addWidget(builder)
     builder.show()
     fill_builder(qtbot, builder)
@@ -166,8 +166,8 @@ def test_consent_withdrawn_while_the_builder_is_open(qtbot, store, consented):
     assert store.for_client(EmployerLetter, consented.id) == []
 
 
-def test_correct_and_reissue_supersedes(qtbot, store, consented):
-    tab = LettersTab(store, consented.id)
+def test_correct_and_reissue_supersedes(qtbot, handle, store, consented):
+    tab = LettersTab(handle, consented.id)
     qtbot.addWidget(tab)
     first = tab.open_builder()
     fill_builder(qtbot, first)
@@ -185,7 +185,7 @@ def test_correct_and_reissue_supersedes(qtbot, store, consented):
     assert tab.model.data(tab.model.index(1, 4)) == f"Superseded by {newest.reference}"
 
 
-def test_every_input_has_an_accessible_name(qtbot, store, consented):
+def test_every_input_has_an_accessible_name(qtbot, handle, store, consented):
     from PySide6.QtWidgets import (
         QAbstractButton,
         QAbstractSpinBox,
@@ -195,7 +195,7 @@ def test_every_input_has_an_accessible_name(qtbot, store, consented):
         QWidget,
     )
 
-    builder = LetterBuilderDialog(store, consented.id)
+    builder = LetterBuilderDialog(handle, consented.id)
     qtbot.addWidget(builder)
     builder.schedule.set_weeks([])
     builder.schedule.add_week()
@@ -207,10 +207,10 @@ def test_every_input_has_an_accessible_name(qtbot, store, consented):
     assert unnamed == []
 
 
-def test_builder_names_the_exact_words_that_would_disclose(qtbot, store, consented):
+def test_builder_names_the_exact_words_that_would_disclose(qtbot, handle, store, consented):
     """Issue #14: the guard only saw an exact copy of the condition field; the builder now
     shows every hit on the printed text and keeps Issue disabled."""
-    tab = LettersTab(store, consented.id)
+    tab = LettersTab(handle, consented.id)
     qtbot.addWidget(tab)
     builder = tab.open_builder()
     fill_builder(qtbot, builder)
@@ -233,7 +233,7 @@ def test_builder_names_the_exact_words_that_would_disclose(qtbot, store, consent
     assert not builder.issue_problems()
 
 
-def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, store, consented, tmp_path):
+def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, handle, store, consented, tmp_path):
     from letters_support import make_draft
 
     from workwell_desktop.services.letters import export_problem, issue_letter
@@ -249,16 +249,61 @@ def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, store, consen
     assert dialog.chosen_reason() == "subject_access"
     dialog.resize(640, 480)
     save_render(dialog, "export-after-withdrawal")
-    tab = LettersTab(store, consented.id)
+    tab = LettersTab(handle, consented.id)
     qtbot.addWidget(tab)
-    assert not tab.export_to(letter, tmp_path / "refused.pdf")  # no reason: refused, said why
+    tab.export_to(letter, tmp_path / "refused.pdf")  # no reason: refused, said why
     assert "withdrew" in tab.status.text() and not (tmp_path / "refused.pdf").exists()
-    assert tab.export_to(letter, tmp_path / "copy.pdf", lawful_reason="subject_access")
+    tab.export_to(letter, tmp_path / "copy.pdf", lawful_reason="subject_access")
+    assert (tmp_path / "copy.pdf").exists() and "Exported" in tab.status.text()
+
+
+def test_issuing_and_exporting_run_off_the_gui_thread_once(qtbot, handle, store, consented, tmp_path,
+                                                          threaded_tasks, monkeypatch):
+    """Rendering the PDF and pypdf's encryption take a moment: never on the GUI thread, and
+    a second press while they run does nothing (issue #18)."""
+    import threading
+
+    from workwell_desktop.documents import letter as letter_module
+    from workwell_desktop.gui.letters import letters_tab
+
+    threads = []
+    real_render, real_export = letter_module.render_letter, letters_tab.export_letter
+    release = threading.Event()
+
+    def render(*args, **kwargs):
+        threads.append(("render", threading.get_ident()))
+        release.wait(10)
+        return real_render(*args, **kwargs)
+
+    def export(*args, **kwargs):
+        threads.append(("export", threading.get_ident()))
+        return real_export(*args, **kwargs)
+
+    monkeypatch.setattr("workwell_desktop.services.letters.render_letter", render)
+    monkeypatch.setattr(letters_tab, "export_letter", export)
+    tab = LettersTab(handle, consented.id)
+    qtbot.addWidget(tab)
+    builder = tab.open_builder()
+    fill_builder(qtbot, builder)
+    builder.agreed.setChecked(True)
+    with qtbot.waitSignal(tab.letter_issued, timeout=20_000):
+        builder.issue()
+        qtbot.waitUntil(lambda: len(threads) == 1)
+        assert not builder.issue_button.isEnabled()
+        builder.issue()  # pressed again while issuing
+        release.set()
+    assert len(store.for_client(EmployerLetter, consented.id)) == 1
+    with qtbot.waitSignal(tab.letter_exported, timeout=20_000):
+        tab.export_to(tab.selected_letter(), tmp_path / "sent.pdf", "tea-and-biscuits")
+    assert [what for what, _ in threads] == ["render", "export"]
+    assert all(thread != threading.get_ident() for _, thread in threads)
+    assert (tmp_path / "sent.pdf").exists() and "password-protected" in tab.status.text()
+
 
 
 # ----- the keyboard (issue #18) --------------------------------------------------------
-def active_builder(qtbot, store, client_id) -> LetterBuilderDialog:
-    builder = LetterBuilderDialog(store, client_id)
+def active_builder(qtbot, handle, client_id) -> LetterBuilderDialog:
+    builder = LetterBuilderDialog(handle, client_id)
     qtbot.addWidget(builder)
     builder.show()
     builder.activateWindow()
@@ -266,8 +311,8 @@ def active_builder(qtbot, store, client_id) -> LetterBuilderDialog:
     return builder
 
 
-def test_enter_after_ticking_the_agreement_issues_the_letter(qtbot, store, consented):
-    builder = active_builder(qtbot, store, consented.id)
+def test_enter_after_ticking_the_agreement_issues_the_letter(qtbot, handle, store, consented):
+    builder = active_builder(qtbot, handle, consented.id)
     fill_builder(qtbot, builder)
     builder.schedule.use_preset.setFocus()
     qtbot.keyClick(builder.schedule.use_preset, Qt.Key.Key_Return)  # Enter on a button presses it
@@ -276,12 +321,12 @@ def test_enter_after_ticking_the_agreement_issues_the_letter(qtbot, store, conse
     assert builder.agreed.isChecked()
     with qtbot.waitSignal(builder.issued, timeout=5000):
         qtbot.keyClick(builder.agreed, Qt.Key.Key_Return)  # not the preset button again
-    assert builder.result() == QDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: builder.result() == QDialog.DialogCode.Accepted)
     assert len(store.for_client(EmployerLetter, consented.id)) == 1
 
 
-def test_enter_in_a_box_of_several_lines_is_a_new_line_and_ctrl_enter_issues(qtbot, store, consented):
-    builder = active_builder(qtbot, store, consented.id)
+def test_enter_in_a_box_of_several_lines_is_a_new_line_and_ctrl_enter_issues(qtbot, handle, store, consented):
+    builder = active_builder(qtbot, handle, consented.id)
     fill_builder(qtbot, builder)
     builder.employer_address.setFocus()
     builder.employer_address.moveCursor(builder.employer_address.textCursor().MoveOperation.End)
@@ -293,8 +338,8 @@ def test_enter_in_a_box_of_several_lines_is_a_new_line_and_ctrl_enter_issues(qtb
         qtbot.keyClick(builder.employer_address, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
 
-def test_issue_with_problems_shows_the_error_summary_and_issues_nothing(qtbot, store, consented):
-    builder = active_builder(qtbot, store, consented.id)
+def test_issue_with_problems_shows_the_error_summary_and_issues_nothing(qtbot, handle, store, consented):
+    builder = active_builder(qtbot, handle, consented.id)
     assert builder.issue_button.isEnabled()
     qtbot.mouseClick(builder.issue_button, Qt.MouseButton.LeftButton)
     summary = builder.error_summary
@@ -306,7 +351,7 @@ def test_issue_with_problems_shows_the_error_summary_and_issues_nothing(qtbot, s
     assert builder.agreed.hasFocus()
 
 
-def test_a_client_awaiting_triage_is_asked_about_before_issuing(qtbot, store, consented, monkeypatch):
+def test_a_client_awaiting_triage_is_asked_about_before_issuing(qtbot, handle, store, consented, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     from workwell_desktop.domain.records import Referral
@@ -316,7 +361,7 @@ def test_a_client_awaiting_triage_is_asked_about_before_issuing(qtbot, store, co
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel)
-    builder = active_builder(qtbot, store, consented.id)
+    builder = active_builder(qtbot, handle, consented.id)
     fill_builder(qtbot, builder)
     builder.agreed.setChecked(True)
     builder.issue()
@@ -327,16 +372,16 @@ def test_a_client_awaiting_triage_is_asked_about_before_issuing(qtbot, store, co
         builder.issue()
 
 
-def test_escape_asks_before_losing_a_changed_letter(qtbot, store, consented, monkeypatch):
+def test_escape_asks_before_losing_a_changed_letter(qtbot, handle, store, consented, monkeypatch):
     from PySide6.QtWidgets import QMessageBox
 
     asked = []
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel)
-    builder = active_builder(qtbot, store, consented.id)
+    builder = active_builder(qtbot, handle, consented.id)
     qtbot.keyClicks(builder.recipient_name, "Jo Barker")
     qtbot.keyClick(builder.recipient_name, Qt.Key.Key_Escape)
     assert asked == ["Discard this letter?"] and builder.isVisible()
-    fresh = active_builder(qtbot, store, consented.id)
+    fresh = active_builder(qtbot, handle, consented.id)
     qtbot.keyClick(fresh.recipient_name, Qt.Key.Key_Escape)  # nothing changed: closes, no question
     assert not fresh.isVisible() and len(asked) == 1

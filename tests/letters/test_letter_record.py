@@ -1,6 +1,7 @@
 """Issued letters are immutable records kept (and synced) with the exact PDF."""
 
 import base64
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -47,12 +48,12 @@ def test_issue_goes_through_the_change_log_and_audit(store, consented):
     change = [c for c in store.changes() if c["record_type"] == "employer_letter"]
     assert len(change) == 1 and change[0]["client_id"] == consented.id and change[0]["op"] == "create"
     payload = json.loads(change[0]["payload"])
-    assert base64.b64decode(payload["pdf"]).startswith(b"%PDF-")
-    from workwell_desktop.sync.wire import MAX_PAYLOAD_BYTES
-
-    assert len(change[0]["payload"].encode()) < MAX_PAYLOAD_BYTES
+    # The letter travels as its content and the issued PDF's hash; the PDF stays here.
+    assert "pdf" not in payload
+    assert payload["pdf_sha256"] == hashlib.sha256(letter.pdf_bytes()).hexdigest()
+    assert len(change[0]["payload"].encode()) < 10_000
     audit = [a for a in store.audit_trail() if a["record_type"] == "employer_letter"]
-    assert audit[0]["record_id"] == letter.id and "pdf" in audit[0]["detail"]
+    assert audit[0]["record_id"] == letter.id and "pdf_sha256" in audit[0]["detail"]
     assert "Eden" not in json.dumps(store.audit_trail())  # the audit names fields, never values
 
 

@@ -28,7 +28,10 @@ from datetime import date, timedelta
 CAP = 5000  # "anything": no count in a weekly service file comes near it
 # Breakdowns that add up to another figure than their own name (from the definitions).
 SUMS_TO = {"starts_work_status": "starts", "starts_age": "starts", "starts_health_barrier": "starts",
-           "work_outcome_at_discharge": "discharges"}
+           "work_outcome_at_discharge": "discharges",
+           # the clients reached at a follow-up, by work status and by work outcome
+           **{f"follow_up_{what}_{m}": f"follow_ups_{m}:reached" for what in ("work_status", "work_outcome")
+              for m in ("3m", "6m")}}
 PAIRS = [("starts", "first_contacts")]
 # Not counts of people (the definitions say days, means, percentages): worked out from
 # published counts, so they give nothing the counts do not.
@@ -76,16 +79,28 @@ def _families(values: dict[str, object]) -> dict[str, list[list[str]]]:
         if not sep:
             continue
         total = SUMS_TO.get(name, name)
-        if total in values and ":" not in total:
+        if total in values and (":" not in total or name in SUMS_TO):
             groups[total][name].append(measure)
     return {total: list(parts.values()) for total, parts in groups.items()}
 
 
 def feasible(values: dict[str, object], method: str = "nhs") -> dict[str, set[int]]:
-    """Every value each count can still take, exactly, given the whole file."""
+    """Every value each count can still take, exactly for each breakdown, given the whole
+    file; repeated until nothing narrows, so what one breakdown learns about a total that
+    is itself a part (the follow-ups reached) is used by the others."""
     doms = {m: domain(v, method) for m, v in values.items()
             if not m.startswith(NOT_COUNTS) and m not in ABOUT}
     doms = {m: d for m, d in doms.items() if d is not None}
+    for _ in range(20):
+        out = _feasible_once(values, doms)
+        narrowed = {m: range(min(v), max(v) + 1) for m, v in out.items() if v}
+        if all(narrowed.get(m, d) == d for m, d in doms.items()):
+            return out
+        doms = {**doms, **narrowed}
+    return out
+
+
+def _feasible_once(values: dict[str, object], doms: dict[str, range]) -> dict[str, set[int]]:
     out = {m: set(d) if len(d) < CAP else set(range(0, CAP)) for m, d in doms.items()}
     for total, breakdowns in _families(values).items():
         if total not in doms or any(p not in doms for parts in breakdowns for p in parts):

@@ -4,45 +4,28 @@ Weeks (Monday to Sunday): W43 19-25 Oct 2026 (the clocks go back on Sunday 25 Oc
 W46 9-15 Nov, W47 16-22 Nov.
 """
 
-import itertools
 from pathlib import Path
 
+from support.report_clients import PASSPHRASE, client
+from support.report_clients import session as _session
+
 from workwell_desktop.domain.assessments import Assessment
-from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Discharge, Referral
+from workwell_desktop.domain.records import ConsentEvent, Discharge
 from workwell_desktop.store import Store
 
-PASSPHRASE = "correct horse battery staple"
+__all__ = ["PASSPHRASE"]
 RENDERS = Path(__file__).resolve().parents[2] / "renders"
 ALEX, BEA = "Alex Coach", "Bea Lead"
-_serial = itertools.count(1)
-
-
-def nhs_number() -> str:
-    """A valid number from the 999 synthetic range (Modulus 11 check digit)."""
-    while True:
-        body = f"999{next(_serial):06d}"
-        check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(body)) % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return body + str(check)
 
 
 def add_client(store: Store, coach: str, received: str, route: str = "gp", outcome: str = "pending",
                triaged: str = "", first: str = "", reason: str = "", review: str = "") -> str:
-    client = Client(given_name="Test", family_name=f"Person {next(_serial)}", date_of_birth="1980-01-01",
-                    nhs_number=nhs_number(), postcode="CA1 1AB", phone="07700900001", coach=coach,
-                    next_review_on=review)
-    referral = Referral(client_id=client.id, route=route, received_on=received, triage_outcome=outcome,
-                        triaged_on=triaged, first_contact_on=first, decline_reason=reason)
-    store.add_together([client, referral])
-    return client.id
+    return client(store, route, received, coach=coach, outcome=outcome, triaged=triaged, first=first,
+                  reason=reason, review=review)
 
 
 def session(store, cid, day, mode="in_person", supersedes=""):
-    return store.add(ContactSession(client_id=cid, held_on=day, mode=mode, duration_minutes=45,
-                                    venue="Carlisle hub" if mode == "in_person" else "",
-                                    recorded_by=ALEX, supersedes=supersedes))
+    return _session(store, cid, day, mode, supersedes=supersedes, recorded_by=ALEX)
 
 
 def answers_giving(instrument_id, total):

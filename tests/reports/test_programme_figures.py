@@ -4,7 +4,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from summary_team import ALEX, add_client, assessment
+from summary_team import ALEX, BEA, add_client
 
 from workwell_desktop.domain.assessments import Assessment
 from workwell_desktop.domain.caseload import client_status
@@ -95,4 +95,34 @@ def test_ons4_questions_count_in_the_outcome_change(team):
     assert values["improved:ons4_life_satisfaction"] == 1
     assert values["mean_change:ons4_worthwhile"] == 0 and values["improved:ons4_worthwhile"] == 0
     assert values["mean_change:ons4_anxiety"] == -3 and values["percent_improved:ons4_anxiety"] == 100
-    assert assessment  # the team's other helper stays in use elsewhere
+
+
+def test_corrections_moves_and_undos_count_as_the_record_stands(team):
+    """A moved session counts once (where it went), a corrected consent entry once, and an
+    undone discharge not at all (it was recorded in error); the client is active again from
+    the undo, as on the caseload list."""
+    from workwell_desktop.domain.records import ConsentEvent, ContactSession
+    from workwell_desktop.services import journey
+
+    today = date(2026, 11, 23)
+    before = build_summary(team, W47, today=today).figures[(W47, "service")]
+    ids = team.ids
+    [held] = [s for s in team.for_client(ContactSession, ids["A6"]) if s.held_on == "2026-11-16"]
+    journey.move(team, held, ids["B1"], "Entered on the wrong client")
+    [withdrawal] = [e for e in team.for_client(ConsentEvent, ids["B2"]) if e.scope == "share_employer"]
+    journey.correct(team, withdrawal, "It was in writing", method="written")
+    journey.undo_discharge(team, ids["A4"], "Discharged the wrong client", today)
+    after = build_summary(team, W47, today=today)
+    values = after.figures[(W47, "service")]
+    assert (before["sessions"], values["sessions"]) == (4, 4)
+    assert values["sessions:in_person"] == before["sessions:in_person"]
+    assert (after.value(W47, ALEX, "sessions"), after.value(W47, BEA, "sessions")) == (2, 2)  # B1 is Bea's
+    assert values["consent_withdrawals"] == before["consent_withdrawals"]
+    assert before["discharges"] == 1 and values["discharges"] == 0
+    # The undo is dated now (after W47): at W47's end A4 was still discharged, as the list's
+    # status at that day says; from the undo on, A4 is active, on the list and in the figures.
+    assert values["active_caseload"] == before["active_caseload"]
+    now = build_summary(team, "2026-W49", today=date(2026, 12, 6))
+    statuses = [e.status for e in team.caseload()]
+    assert now.value("2026-W49", "service", "active_caseload") == statuses.count("active")
+    assert {e.client_id: e.status for e in team.caseload()}[ids["A4"]] == "active"

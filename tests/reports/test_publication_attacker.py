@@ -117,9 +117,11 @@ def _random_week(rng: random.Random) -> dict[str, object]:
             values[figure.name] = sum(values[p] for p in parts)
     starts = small_or_not()
     values["starts"], values["first_contacts"] = starts, starts + rng.choice([0, 0, 1, 3])
-    for name in ("starts_work_status", "starts_age", "starts_health_barrier"):
-        split(starts, [m for m in measure_order() if m.startswith(f"{name}:")])
-    split(values["discharges"], [m for m in measure_order() if m.startswith("work_outcome_at_discharge:")])
+    # Breakdowns of another figure's total or part (starts by work status, age and barrier;
+    # discharges by work outcome; the follow-ups reached by work status and outcome).
+    for figure in figures():
+        if figure.parts and not figure.has_total and figure.sums_to:
+            split(values[figure.sums_to], figure.measures())
     for m in OUTCOME_NAMES:
         n = small_or_not()
         values[f"outcome_clients:{m}"], values[f"improved:{m}"] = n, rng.randint(0, n)

@@ -100,6 +100,9 @@ def test_the_definitions_sheet_lists_every_figure_in_the_file(summaries, audienc
     in_file = {row[2] for row in book["Figures"].iter_rows(min_row=2, values_only=True)}
     assert in_file == set(defined) == set(measures_in(report))
     assert all(text and len(text) > 20 for text in defined.values())
+    # The follow-up outcomes travel with their definitions too, in both audiences' files.
+    assert {"follow_ups_3m", "follow_ups_6m:reached", "follow_up_work_status_3m:in_work",
+            "follow_up_work_outcome_6m:returned_to_work"} <= set(defined)
     in_csv = {r["measure"] for r in read_csv(render(report, "csv"))}
     assert in_csv <= set(defined)
 

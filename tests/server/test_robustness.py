@@ -1,4 +1,4 @@
-"""Bad input gets a 4xx with a reason, never a 500; gzip both ways."""
+"""Bad input gets a 4xx with a reason, never a 500; zstd or gzip both ways."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import random
 import uuid
 
 import pytest
+import zstandard
 from server_helpers import make_change
 
 from workwell_desktop.sync import wire
@@ -68,6 +69,36 @@ def test_bad_gzip_and_unknown_encodings(ann):
     assert post(ann, b"not gzip", **{"Content-Encoding": "gzip"}).status_code == 400
     assert post(ann, gzip.compress(b"{}")[:-4], **{"Content-Encoding": "gzip"}).status_code == 400
     assert post(ann, b"{}", **{"Content-Encoding": "br"}).status_code == 415
+    assert post(ann, b"not zstd", **{"Content-Encoding": "zstd"}).status_code == 400
+    assert post(ann, zstandard.ZstdCompressor().compress(b"{}" * 100)[:-4],
+                **{"Content-Encoding": "zstd"}).status_code == 400
+
+
+def test_zstd_bombs_are_refused(ann):
+    huge = b'{"cursor": "' + b"0" * (wire.MAX_BODY_BYTES * 4) + b'"}'
+    declared = zstandard.ZstdCompressor(level=3).compress(huge)
+    assert len(declared) < 100_000
+    assert post(ann, declared, **{"Content-Encoding": "zstd"}).status_code == 413
+    # No size in the frame header: decompression stops at the limit all the same.
+    undeclared = zstandard.ZstdCompressor(level=3, write_content_size=False).compress(huge)
+    assert post(ann, undeclared, **{"Content-Encoding": "zstd"}).status_code in (400, 413)
+
+
+def test_zstd_request_and_response_where_both_have_it(two_teams, ann):
+    client_id = uuid.uuid4().hex
+    changes = [make_change(client_id, device_id=ann.id)] + [
+        make_change(client_id, "contact_session", note="walked to the park " * 20, device_id=ann.id)
+        for _ in range(19)]
+    body = zstandard.ZstdCompressor().compress(json.dumps({"changes": changes}).encode())
+    r = post(ann, body, **{"Content-Encoding": "zstd"})
+    assert r.status_code == 200 and len(r.json()["accepted"]) == 20
+    bob = two_teams.device("bob")
+    r = two_teams.api.post(SYNC, json={}, headers={**bob.auth, "Accept-Encoding": "zstd, gzip"})
+    assert r.headers.get("content-encoding") == "zstd"
+    assert r.json()["changes"] == [ann.relayed(c) for c in changes]
+    # A laptop that reads only gzip gets gzip.
+    r = two_teams.api.post(SYNC, json={}, headers={**bob.auth, "Accept-Encoding": "gzip"})
+    assert r.headers.get("content-encoding") == "gzip"
 
 
 def test_gzip_request_and_response(two_teams, ann):

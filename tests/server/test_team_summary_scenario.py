@@ -21,12 +21,14 @@ from the record), in work 1 (A2), off sick 1 (C1a, from her initial assessment);
 age: 35-49 (A1, 36), 16-24 (A2, 23), 65 and over (C1a, 66); by main health barrier:
 mental health (A1), not recorded (A2), musculoskeletal (C1a); waiting for first
 contact 1 (C2a, 4 days); active at the end 4 (A1, A3, B1, C1a; not A2); sessions 3
-(A3 phone, C1a in person and video).
+(A3 phone, C1a in person and video). Follow-ups: A4 (discharged 14 Aug) reached at 3
+months on 17 Nov, in work, recorded as stayed in work and corrected to returned to work:
+one follow-up, as corrected. A5 withdrew from WorkWell on 20 May but agreed to be
+contacted: reached at 6 months on 20 Nov, in work but off sick, returned to work.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 import socket
 import threading
@@ -37,33 +39,22 @@ import pytest
 import uvicorn
 from server_helpers import PASSWORD
 from sqlalchemy.orm import Session
+from support.report_clients import PASSPHRASE, client, session
 
 from workwell_desktop.domain.assessments import Assessment
-from workwell_desktop.domain.records import Client, ContactSession, Referral
+from workwell_desktop.domain.records import ConsentEvent, Referral
 from workwell_desktop.instruments import get_instrument
 from workwell_desktop.reports import build_summary, publication, render
 from workwell_desktop.reports.export import measures_in
 from workwell_desktop.server import admin
 from workwell_desktop.server import coverage as server_coverage
 from workwell_desktop.server.models import Device
+from workwell_desktop.services import journey
 from workwell_desktop.store import Store
 from workwell_desktop.sync import engine
 
-PASSPHRASE = "correct horse battery staple"
 W47 = "2026-W47"
 TODAY = date(2026, 12, 1)
-_serial = itertools.count(1)
-
-
-def _nhs_number() -> str:
-    """A valid number from the 999 synthetic range (Modulus 11 check digit)."""
-    while True:
-        body = f"999{next(_serial):06d}"
-        check = 11 - sum(int(d) * (10 - i) for i, d in enumerate(body)) % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return body + str(check)
 
 
 @pytest.fixture
@@ -88,22 +79,6 @@ def team(server):
     yield server
     web.should_exit = True
     thread.join(5)
-
-
-def client(store, route, received, *, dob="1980-01-01", work="in_work", barrier="", outcome="pending",
-           triaged="", first="", reason="") -> str:
-    person = Client(given_name="Test", family_name=f"Person {received}", date_of_birth=dob,
-                    nhs_number=_nhs_number(), postcode="CA1 1AB", phone="07700900001", work_status=work,
-                    main_health_barrier=barrier)
-    referral = Referral(client_id=person.id, route=route, received_on=received, triage_outcome=outcome,
-                        triaged_on=triaged, first_contact_on=first, decline_reason=reason)
-    store.add_together([person, referral])
-    return person.id
-
-
-def session(store, cid, day, mode):
-    store.add(ContactSession(client_id=cid, held_on=day, mode=mode, duration_minutes=30,
-                             venue="Carlisle hub" if mode == "in_person" else ""))
 
 
 def initial_assessment(store, cid, day, work_answer):
@@ -140,6 +115,23 @@ def scenario(team, tmp_path, monkeypatch):
     ids["A3"] = client(ann, "employer", "2026-11-02", outcome="accepted", triaged="2026-11-03",
                        first="2026-11-05")
     session(ann, ids["A3"], "2026-11-17", "phone")
+    ids["A4"] = client(ann, "gp", "2026-07-01", outcome="accepted", triaged="2026-07-01", first="2026-07-03")
+    journey.discharge(ann, ids["A4"], discharged_on="2026-08-14", reason="completed",
+                      work_outcome="returned_to_work", today=TODAY)
+    typed = journey.record_follow_up(ann, ids["A4"], timepoint="follow_up_3m", contacted_on="2026-11-17",
+                                     contact_result="reached", work_status="in_work",
+                                     work_outcome="stayed_in_work", today=TODAY)
+    journey.correct(ann, typed, "They had been off work: they went back in October",
+                    work_outcome="returned_to_work")
+    ids["A5"] = client(ann, "self", "2026-05-01", outcome="accepted", triaged="2026-05-01",
+                       first="2026-05-04")
+    journey.withdraw(ann, ConsentEvent(client_id=ids["A5"], scope="participation", action="withdrawn",
+                                       method="verbal", recorded_by="ann",
+                                       recorded_at="2026-05-20T10:00:00+00:00"),
+                     follow_up_agreed=True, today=TODAY)
+    journey.record_follow_up(ann, ids["A5"], timepoint="follow_up_6m", contacted_on="2026-11-20",
+                             contact_result="reached", work_status="in_work_off_sick",
+                             work_outcome="returned_to_work", today=TODAY)
     engine.sync(ann)
 
     bob = laptop("bob", "Bob Coach")
@@ -203,6 +195,12 @@ def test_the_hand_counted_week(scenario):
         "waiting_for_first_contact": 1, "longest_wait_days": 4, "active_caseload": 4,
         "sessions": 3, "sessions:phone": 1, "sessions:in_person": 1, "sessions:video": 1,
         "assessments_completed": 1, "assessments_completed:workwell_initial": 1,
+        # A4's 3-month follow-up, corrected: once, as corrected.
+        "follow_ups_3m": 1, "follow_ups_3m:reached": 1, "follow_up_work_status_3m:in_work": 1,
+        "follow_up_work_outcome_3m:returned_to_work": 1,
+        # A5 withdrew but agreed to be contacted: followed up, and counted.
+        "follow_ups_6m": 1, "follow_ups_6m:reached": 1, "follow_up_work_status_6m:in_work_off_sick": 1,
+        "follow_up_work_outcome_6m:returned_to_work": 1,
     }
     got = {m: v for m, v in summary.figures[(W47, "service")].items() if v not in (0, None)}
     assert got == expected
@@ -210,6 +208,15 @@ def test_the_hand_counted_week(scenario):
                      summary.value(W47, s, "sessions")) for s in summary.scopes}
     assert per_coach == {"ann": (2, 1, 0), "bob": (0, 1, 0), "cara": (1, 2, 3), "dan": (0, 0, 0),
                          "service": (3, 4, 3)}
+    assert summary.value(W47, "ann", "follow_ups_3m") == summary.value(W47, "ann", "follow_ups_6m") == 1
+    assert summary.value(W47, "cara", "follow_ups_3m") == 0
+    # 13 weeks (24 Aug to 22 Nov): the same two; A4's discharge (14 Aug) is before them.
+    assert summary.value("2026-W35/2026-W47", "service", "follow_ups_3m") == 1
+    assert summary.value("2026-W35/2026-W47", "service", "discharges") == 0
+    # The publication: both are 1 to 7, so hidden, and nothing pins them.
+    published = publication(summary).values
+    assert published["follow_ups_3m"] == published["follow_up_work_outcome_6m:returned_to_work"] == "*"
+    assert published["follow_up_work_outcome_6m:not_in_work"] == 0
     # The declined-after-contact client is declined on the caseload list too: one definition.
     statuses = {e.client_id: e.status for e in lee.caseload()}
     assert statuses[ids["A2"]] == "declined" and ids["B2"] not in statuses
@@ -218,8 +225,8 @@ def test_the_hand_counted_week(scenario):
 def test_identity_is_the_account(scenario):
     lee, ids, cara = scenario
     coaches = {row["id"]: row["coach"] for row in lee.rows("SELECT id, coach FROM client")}
-    assert coaches == {ids["A1"]: "ann", ids["A2"]: "ann", ids["A3"]: "cara", ids["B1"]: "bob",
-                       ids["C1a"]: "cara", ids["C2a"]: "cara"}
+    assert coaches == {ids["A1"]: "ann", ids["A2"]: "ann", ids["A3"]: "cara", ids["A4"]: "ann",
+                       ids["A5"]: "ann", ids["B1"]: "bob", ids["C1a"]: "cara", ids["C2a"]: "cara"}
     assert cara.coach_name == "Cara Coach" and lee.coach_role == "team_lead"
 
 

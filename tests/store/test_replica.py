@@ -371,3 +371,33 @@ def test_an_upgraded_laptop_merges_by_what_each_edit_saw(tmp_path, monkeypatch):
         assert replica.open_conflicts(old) == []
     finally:
         old.close()
+
+
+def test_acknowledged_changes_keep_ids_and_stamps_not_payloads_and_compact_shrinks(two_devices):
+    a, b = two_devices
+    for n in range(40):
+        c = new_client(a, nhs_number=_nhs(n), given_name=f"Wren{n}")
+        a.update(Client, c.id, employer="Eden Valley Bakery Ltd " * 20)
+    before = a.file_size()
+    relay(a, b)
+    sent = a.changes()
+    assert sent and all(c["payload"] == "{}" and c["sent_at"] and c["hlc"] and c["change_id"] for c in sent)
+    assert a.compact() and a.file_size() < before
+    # Its own changes coming back are still known by id, and change nothing.
+    own = [{**c, "payload": {}, "base": json.loads(c["base"])} for c in sent]
+    assert replica.apply_remote(a, own, "y") == 0
+    assert replica.quarantined_changes(a) == []
+    assert len(a.all(Client)) == 40 and a.verify_audit() == []
+    assert b.all(Client) and all(c.employer.startswith("Eden") for c in b.all(Client))
+
+
+def _nhs(n: int) -> str:
+    import nhs_number
+
+    i = n * 13
+    while True:
+        first9 = f"999{i:06d}"
+        check = nhs_number.calculate_checksum(first9)
+        if check is not None and check != 10:
+            return f"{first9}{check}"
+        i += 1

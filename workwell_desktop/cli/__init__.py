@@ -12,11 +12,13 @@ Commands
     credential store, or a passphrase-protected key file where there is none;
     ``WORKWELL_KEY_STORE=keyring|file`` forces one). The coach's name comes from
     ``--coach-name``, else ``WORKWELL_COACH_NAME``, else a prompt, else "Coach".
-``workwell-admin [--data-dir DIR] demo-data --clients N [--seed S]``
+``workwell-admin [--data-dir DIR] demo-data --clients N [--seed S] [--history]``
     Add N invented people for training and demonstrations: NHS numbers from the
     999 synthetic range, North Cumbria postcodes, 07700 900xxx phone numbers,
     referrals over the last 120 days with triage, consent, sessions, fit notes and
-    discharges. The same seed gives the same people (on the same day). Refuses a
+    discharges; ``--history`` gives each a year of work instead (sessions with notes,
+    assessments, a plan, a fit note and an issued employer letter, as a real caseload
+    holds). The same seed gives the same people (on the same day). Refuses a
     database that holds anyone whose NHS number is outside the 999 range.
 ``workwell-admin [--data-dir DIR] import-referrals FILE.csv``
     One client and one referral (awaiting triage) per row; see "Referral CSV".
@@ -142,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo-data", help="add synthetic people for training and demonstrations")
     p.add_argument("--clients", type=_positive, required=True, metavar="N")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="the same seed gives the same people")
+    p.add_argument("--history", action="store_true",
+                   help="a year of work per client: sessions, assessments, a plan, a fit note, a letter")
     p.set_defaults(handler=commands.demo_data)
 
     p = sub.add_parser("import-referrals", help="import referrals from a CSV file")

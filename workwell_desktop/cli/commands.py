@@ -15,7 +15,7 @@ from .. import logs
 from ..domain.caseload import CLIENT_STATUSES
 from ..store import NotInitialised, Store, is_initialised
 from ..store.keys import require_strong
-from .demo import demo_clients
+from .demo import add_demo_caseload
 from .exports import write_caseload_csv
 from .imports import UnusableFile, import_referrals, read_referral_csv
 
@@ -117,21 +117,23 @@ def demo_data(args, data_dir: Path) -> int:
                 "This database holds clients who are not demo people. Demo data goes only into a "
                 "training or demonstration database: use another --data-dir.", 1)
         taken = {row["nhs_number"] for row in store.rows("SELECT nhs_number FROM client")}
-        counts, added, started = Counter(), set(), time.perf_counter()
-        for batch in demo_clients(args.clients, args.seed, store.coach_name, taken):
-            store.add_together(batch)
-            counts.update(record.record_type for record in batch)
-            added.add(batch[0].id)
+        taken_before = set(taken)
+        started = time.perf_counter()
+        counts = add_demo_caseload(store, args.clients, args.seed, history=args.history, taken=taken)
         seconds = time.perf_counter() - started
-        store.record_event("demo-data", f"clients={args.clients}")
-        statuses = Counter(entry.status for entry in store.caseload() if entry.client_id in added)
+        store.record_event("demo-data", f"clients={args.clients}" + (",history" if args.history else ""))
+        statuses = Counter(entry.status for entry in store.caseload() if entry.nhs_number not in taken_before)
     finally:
         store.close()
     print(f"Added {counts['client']} synthetic clients (NHS numbers from the 999 range) "
           f"in {seconds:.1f} s:")
     for record_type, label in (("referral", "referrals"), ("consent_event", "consent events"),
                                ("contact_session", "sessions"), ("fit_note", "fit notes"),
-                               ("discharge", "discharges")):
+                               ("discharge", "discharges"), ("assessment", "assessments"),
+                               ("plan_goal", "plan goals"), ("plan_action", "plan actions"),
+                               ("employer_letter", "employer letters")):
+        if record_type not in counts and label not in ("referrals", "discharges"):
+            continue
         print(f"  {counts[record_type]:>7} {label}")
     print("Status: " + ", ".join(f"{CLIENT_STATUSES[code].lower()} {statuses[code]}"
                                  for code in CLIENT_STATUSES if statuses[code]))

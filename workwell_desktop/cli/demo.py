@@ -6,6 +6,13 @@ person) with a valid Modulus 11 check digit, postcodes are North Cumbria shaped
 (CA1-CA28), phone numbers are in Ofcom's 07700 900xxx drama range and email
 addresses use the reserved example.* domains.
 
+``--history`` makes a caseload shaped like a year of real work (per client: a referral,
+2-4 consent events, 6-11 sessions with 200-400 character notes, 2-4 assessments, a plan
+with goals and actions, a fit note and one issued employer letter), so the benchmarks
+measure what a coach's laptop really holds. Its records are made by the package's own
+functions (``build_assessment`` scores, ``issue_letter`` checks consent and renders),
+and each is validated by the store like any coach's work.
+
 The generator is separate from the saving, so the benchmarks can feed the same
 records to more than one database. With the same seed, on the same day, it makes
 the same people (dates are relative to today: nothing can be recorded in the
@@ -16,11 +23,14 @@ load the same seed must not make records with the same ids.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 
 import nhs_number
 
+from ..domain.letters import LetterAdjustment, LetterDraft
+from ..domain.plans import PlanAction, PlanGoal, PlanSettings
 from ..domain.records import Client, ConsentEvent, ContactSession, Discharge, FitNote, Record, Referral
 
 GIVEN_NAMES = (
@@ -247,3 +257,169 @@ def demo_clients(count: int, seed: int | None, coach: str, taken: set[str] | Non
     today = today or date.today()
     for _ in range(count):
         yield _Person(rng, today, coach, taken).story()
+
+
+# --history: a year of work per client, shaped like a real caseload.
+_NOTE_PHRASES = (
+    "Reviewed the goals agreed last time and what has happened since.",
+    "Talked through sleep, pacing and how the week has gone at home.",
+    "Discussed a phased return and what the first fortnight could look like.",
+    "Signposted to money advice and agreed to check back next session.",
+    "Agreed to contact the line manager together before the next review.",
+    "Completed the review measures and talked about the change since baseline.",
+    "Explored options for flexible hours and a quieter place to work.",
+    "Checked progress with physiotherapy exercises; managing most days.",
+    "Client feels more confident about talking to work about adjustments.",
+    "Planned small steps for the coming week and wrote them into the plan.",
+    "Looked at travel to work and whether an earlier start would help.",
+    "Went through the fit note options and what the employer has offered.",
+)
+_GOALS = ("I want to get back to my job by the spring.", "I want to sleep better and feel less tired.",
+          "I want to manage my hours so I can keep working.", "I want to find work that suits me.")
+_ACTIONS = ("Call the line manager about a return date", "Try the sleep routine for two weeks",
+            "Book the physiotherapy follow-up", "Look at two job adverts together",
+            "Ask HR about flexible hours")
+# Scored instruments with no risk item, plus PHQ-9 with its item 9 answered 0: demo data
+# never raises a safety prompt nobody will answer.
+_MEASURES = ("phq9", "gad7", "wsas", "ons4")
+_LETTER_ADJUSTMENTS = ("phased_return", "more_breaks", "flexible_hours")
+
+
+def _note(rng: random.Random) -> str:
+    """A session note of 200 to 400 characters."""
+    phrases = list(_NOTE_PHRASES)
+    rng.shuffle(phrases)
+    words = ""
+    for phrase in phrases:
+        if len(words) >= 200:
+            break
+        if len(words) + len(phrase) + 1 > 400:
+            continue
+        words = f"{words} {phrase}".strip()
+    return words
+
+
+def _answers(instrument_id: str, rng: random.Random) -> list[int]:
+    from ..instruments import get_instrument
+
+    items = get_instrument(instrument_id).items
+    answers = [rng.choice(item.values) for item in items]
+    if instrument_id == "phq9":
+        answers[-1] = 0  # item 9 (risk): see _MEASURES
+    return answers
+
+
+class _History(_Person):
+    """A client in support for weeks to a year, with every kind of record a coach keeps."""
+
+    def __init__(self, rng: random.Random, today: date, coach: str, taken: set[str]):
+        super().__init__(rng, today, coach, taken)
+        if not self.client.employer:  # every one gets an employer letter
+            self.client.work_status = rng.choice(("in_work", "in_work_off_sick"))
+            self.client.employer = rng.choice(_EMPLOYERS)
+        self.received = today - timedelta(days=rng.randint(90, 360))
+        self.letter_draft: LetterDraft | None = None
+        self.letter_on = today
+
+    def story(self) -> list[Record]:
+        from ..services.assessments import build_assessment
+
+        rng, client_id = self.rng, self.client_id
+        triaged = self.received + timedelta(days=rng.randint(0, 6))
+        first = triaged + timedelta(days=rng.randint(1, 14))
+        referral = Referral(client_id=client_id, route=self.route, received_on=self.received.isoformat(),
+                            referrer=rng.choice(_REFERRERS[self.route]), triage_outcome="accepted",
+                            triaged_on=triaged.isoformat(), first_contact_on=first.isoformat())
+        self._consent("participation", "given", first)
+        self._consent("share_employer", "given", first)
+        for scope in rng.sample(("share_gp", "contact_sms", "contact_email"), rng.randint(0, 2)):
+            self._consent(scope, "given", first)
+        span = (self.today - first).days
+        held = sorted({first + timedelta(days=d) for d in rng.sample(range(span + 1), rng.randint(6, 11))})
+        for day in held:
+            mode = _pick(rng, {"in_person": 50, "phone": 35, "video": 15})
+            self.records.append(ContactSession(
+                client_id=client_id, held_on=day.isoformat(), mode=mode,
+                venue=rng.choice(_VENUES) if mode == "in_person" else "",
+                duration_minutes=rng.choice((30, 45, 60)), note=_note(rng), recorded_by=self.coach))
+        measures = rng.sample(_MEASURES, rng.randint(2, 4))
+        for index, instrument_id in enumerate(measures):
+            day = held[0] if index < len(measures) - 1 else held[-1]
+            record, _ = build_assessment(
+                client_id, instrument_id, _answers(instrument_id, rng),
+                timepoint="baseline" if day == held[0] else "review", completed_on=day.isoformat(),
+                completed_by=self.coach)
+            self.records.append(record)
+        issued = held[0] - timedelta(days=rng.randint(0, 20))
+        self.records.append(FitNote(
+            client_id=client_id, issued_on=issued.isoformat(), valid_from=issued.isoformat(),
+            valid_to=(issued + timedelta(days=28)).isoformat(), status="may_be_fit",
+            options=("phased_return",), functional_effects="Can manage short shifts for now."))
+        self._plan(held)
+        self.letter_on = held[-1]
+        self.letter_draft = self._letter(held[-1])
+        return [self.client, referral, *self.records]
+
+    def _plan(self, held: list[date]) -> None:
+        rng, client_id = self.rng, self.client_id
+        at = _at(rng, held[0])
+        next_review = held[-1] + timedelta(days=rng.randint(14, 35))
+        tier = rng.choice(("universal", "targeted"))
+        self.records.append(PlanSettings(client_id=client_id, support_tier=tier,
+                                         next_review_on=next_review.isoformat(),
+                                         last_reviewed_on=held[-1].isoformat(),
+                                         recorded_by=self.coach, recorded_at=at))
+        for text in rng.sample(_GOALS, 2):
+            goal = PlanGoal(client_id=client_id, text=text, recorded_by=self.coach, recorded_at=at)
+            self.records.append(goal)
+            for action in rng.sample(_ACTIONS, rng.randint(1, 2)):
+                due = held[0] + timedelta(days=rng.randint(7, 42))
+                self.records.append(PlanAction(
+                    client_id=client_id, text=action, goal_id=goal.item_id, due_on=due.isoformat(),
+                    status="done" if due < held[-1] else "open", recorded_by=self.coach,
+                    recorded_at=at))
+
+    def _letter(self, on: date) -> LetterDraft:
+        from ..documents.catalogue import load_catalogue
+        from ..documents.disclosure import agreed_text_hash
+
+        catalogue = load_catalogue()
+        client = self.client
+        preset = next(p for p in catalogue.presets if p.weeks)
+        draft = LetterDraft(
+            client_name=client.full_name, client_first_name=client.given_name,
+            employer_name=client.employer, employer_address="Unit 4, Kingstown Industrial Estate\nCarlisle",
+            recipient_name="Jo Barker", recipient_role="Line manager",
+            functional_effects=f"{client.given_name} tires quickly and needs regular short breaks.",
+            adjustments=[LetterAdjustment(code, catalogue.get(code).title,
+                                          catalogue.get(code).wording_for(client.given_name))
+                         for code in _LETTER_ADJUSTMENTS],
+            phased_return=list(preset.weeks), review_on=(on + timedelta(days=42)).isoformat(),
+            coach_name=self.coach, coach_role="Work and health coach", client_agreed=True,
+            agreed_recorded_by=self.coach, agreed_at=_at(self.rng, on))
+        draft.agreed_text_hash = agreed_text_hash(draft)
+        return draft
+
+
+def add_demo_caseload(store, count: int, seed: int | None, history: bool = False,
+                      taken: set[str] | None = None, today: date | None = None) -> Counter:
+    """Save ``count`` synthetic clients in ``store`` (each in one transaction); the
+    record counts by type. ``history``: a year of work each, with an issued letter."""
+    from ..services.letters import issue_letter
+
+    counts: Counter = Counter()
+    if not history:
+        for batch in demo_clients(count, seed, store.coach_name, taken, today):
+            store.add_together(batch)
+            counts.update(record.record_type for record in batch)
+        return counts
+    rng, today = random.Random(seed), today or date.today()
+    taken = set() if taken is None else taken
+    for _ in range(count):
+        person = _History(rng, today, store.coach_name, taken)
+        batch = person.story()
+        store.add_together(batch)
+        counts.update(record.record_type for record in batch)
+        issue_letter(store, person.client_id, person.letter_draft, today=person.letter_on)
+        counts["employer_letter"] += 1
+    return counts

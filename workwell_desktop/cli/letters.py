@@ -24,7 +24,6 @@ from pathlib import Path
 from ..domain.consent import LAWFUL_REASONS
 from ..domain.letters import ConsentRequired, EmployerLetter, LetterNotReady
 from ..domain.validation import check_nhs_number
-from ..services.letters import NOT_ENCRYPTED_WARNING, export_letter, letters_for
 from ..store import RecordNotFound, Store
 from .commands import with_store
 
@@ -47,6 +46,8 @@ def list_letters(args, store: Store) -> int:
     if client is None:
         # The number is not repeated back: it may have been typed from someone else's record.
         return _fail("no client on this caseload has that NHS number.")
+    from ..services.letters import letters_for  # reportlab: only for the letter commands
+
     letters = letters_for(store, client.id)
     print("id\treference\tissued_on\temployer")
     for letter in letters:
@@ -58,6 +59,8 @@ def list_letters(args, store: Store) -> int:
 
 def export_one_letter(args, store: Store) -> int:
     """Write one letter's PDF to ``args.out``; 1 when the id is unknown."""
+    from ..services.letters import NOT_ENCRYPTED_WARNING, LetterNotVerified, export_letter
+
     try:
         letter = store.get(EmployerLetter, args.id)
     except RecordNotFound:
@@ -72,6 +75,8 @@ def export_one_letter(args, store: Store) -> int:
         return _fail(f"not exported: {refused}")
     except LetterNotReady as refused:
         return _fail("not exported: " + " ".join(refused.errors.values()))
+    except LetterNotVerified as refused:
+        return _fail(f"not exported: {refused}")
     print(f"Warning: {out} is NOT encrypted. {NOT_ENCRYPTED_WARNING}", file=sys.stderr)
     if args.lawful_reason:
         print(f"Exported without consent for a recorded lawful reason: {LAWFUL_REASONS[args.lawful_reason]}. "

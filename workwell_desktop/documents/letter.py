@@ -14,6 +14,8 @@ it, and never in the document properties.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import io
 import logging
 import secrets
@@ -42,7 +44,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..domain.letters import LetterDraft, hours_text
+from ..domain.letters import EmployerLetter, LetterDraft, hours_text
 from ..paths import resource_path
 from .catalogue import LetterWording, ServiceDetails, load_service, load_wording
 from .disclosure import pdf_metadata
@@ -305,6 +307,11 @@ def render_letter(draft: LetterDraft, reference: str, issued_on: date, *,
         # The document properties name the letter, never the client or their health.
         **pdf_metadata(reference, service),
         creator="WorkWell Desktop", lang="en-GB",
+        # Deterministic output: a fixed creation date (2000-01-01) and document id in place
+        # of the clock and a random one, so the same letter renders to the same bytes on any
+        # laptop with the same resources, and a letter can sync as its content and hash
+        # (see issued_pdf). The issue date is printed in the letter itself.
+        invariant=1,
     )
     body_width = PAGE_WIDTH - 2 * MARGIN
     first = Frame(MARGIN, FOOTER, body_width, PAGE_HEIGHT - FIRST_BAND - BAND_GAP - FOOTER,
@@ -315,6 +322,43 @@ def render_letter(draft: LetterDraft, reference: str, issued_on: date, *,
                           PageTemplate("later", [later], onPage=furniture.later_page)])
     doc.build(_story(text, service, reference, issued_on), canvasmaker=_numbered_canvas(regular))
     return buffer.getvalue()
+
+
+class LetterNotVerified(ValueError):
+    """A letter synced without its PDF whose rendering here is not the PDF that was issued."""
+
+
+def pdf_sha256(pdf: bytes) -> str:
+    return hashlib.sha256(pdf).hexdigest()
+
+
+def issued_pdf(letter: EmployerLetter) -> bytes:
+    """The exact PDF that was issued: kept with the record on the laptop that issued it,
+    rendered again from the letter's content everywhere else (letters sync without their
+    PDF) and returned only when it matches the issued PDF's hash.
+
+    Raises LetterNotVerified when it does not (the content was altered, or this laptop's
+    letter wording, service details, fonts or reportlab differ from the issuing laptop's):
+    such a letter is not trusted, so it is never shown or exported as the one issued.
+    """
+    if letter.pdf:
+        return letter.pdf_bytes()  # checked against pdf_sha256 by EmployerLetter.validate
+    try:
+        rendered = render_letter(letter.draft(), letter.reference, date.fromisoformat(letter.issued_on))
+    except (ValueError, KeyError, TypeError) as damaged:
+        raise LetterNotVerified(f"Letter {letter.reference} could not be rendered again: "
+                                f"{type(damaged).__name__}.") from None
+    if not letter.pdf_sha256 or pdf_sha256(rendered) != letter.pdf_sha256:
+        raise LetterNotVerified(
+            f"Letter {letter.reference} cannot be shown as issued: rendered on this laptop it is not "
+            "the PDF that was issued (its content was changed, or this laptop's letter wording, "
+            "service details or version differ). Ask the coach who issued it, and tell service IT.")
+    return rendered
+
+
+def encoded_pdf(pdf: bytes) -> str:
+    """The PDF as EmployerLetter.pdf keeps it."""
+    return base64.b64encode(pdf).decode("ascii")
 
 
 def protect_pdf(pdf: bytes, password: str) -> bytes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from .records import Client, Record
@@ -76,9 +77,22 @@ def _check_list(value: Any, item_type: str) -> str | None:
     return None
 
 
+@cache
+def _field_types(cls: type[Record]) -> dict[str, str]:
+    """Each field's annotation as text, once per record class (every change is checked)."""
+    return {f.name: _type_name(f) for f in fields(cls)}
+
+
+@cache
+def _options(type_name: str) -> tuple[str, ...]:
+    if type_name.startswith("tuple"):
+        return (type_name,)
+    return tuple(t.strip() for t in type_name.split("|"))
+
+
 def _check_type(value: Any, type_name: str) -> str | None:
     """None when ``value`` (in row or JSON form) fits the field's annotation."""
-    options = [t.strip() for t in type_name.split("|")] if not type_name.startswith("tuple") else [type_name]
+    options = _options(type_name)
     if value is None:
         return None if "None" in options else "must not be empty (null)"
     for option in options:
@@ -106,7 +120,7 @@ def _row_value(value: Any, type_name: str) -> Any:
 
 def check_payload(cls: type[Record], payload: dict[str, Any]) -> tuple[dict[str, Any], Errors]:
     """The payload in row form, and per-field problems with its shape (unknown field, wrong type)."""
-    types = {f.name: _type_name(f) for f in fields(cls)}
+    types = _field_types(cls)
     row, errors = {}, {}
     for name, value in payload.items():
         if name == "id":
@@ -122,7 +136,7 @@ def check_payload(cls: type[Record], payload: dict[str, Any]) -> tuple[dict[str,
 
 def build_record(cls: type[Record], record_id: str, row: dict[str, Any]) -> Record:
     """The record a row describes (fields it lacks take their defaults)."""
-    types = {f.name: _type_name(f) for f in fields(cls)}
+    types = _field_types(cls)
     values: dict[str, Any] = {"id": record_id}
     for name, value in row.items():
         if name not in types or name == "id":

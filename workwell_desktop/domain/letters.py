@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 import re
 import secrets
@@ -39,6 +40,7 @@ MAX_REVIEW_AHEAD = timedelta(days=366)
 # caps at 1 MB; base64 grows the PDF by a third, and the content rides alongside.
 MAX_PDF_BYTES = 600_000
 REFERENCE = re.compile(r"^WW-\d{8}-[2-9A-HJ-NP-Z]{4}$")
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread on the phone
 
 
@@ -268,14 +270,22 @@ class EmployerLetter(Record):
     employer: str = ""
     recipient: str = ""
     content: str = ""  # LetterDraft.content() as JSON
-    # The PDF as base64 text: records travel to other devices as JSON in the change log.
+    # The PDF as base64 text, on the laptop that issued the letter (or received it from
+    # a version that still sent PDFs). Never in the change log: another laptop renders it
+    # again from ``content`` (documents.letter.issued_pdf, deterministic output) and
+    # trusts it only if it matches ``pdf_sha256``, the SHA-256 of the exact PDF issued.
     pdf: str = ""
     supersedes: str = ""
+    pdf_sha256: str = ""
+
+    # Fields kept on this laptop only: the change log (and so the sync wire) leaves them out.
+    local_fields: ClassVar[tuple[str, ...]] = ("pdf",)
 
     def draft(self) -> LetterDraft:
         return LetterDraft.from_content(json.loads(self.content))
 
     def pdf_bytes(self) -> bytes:
+        """The PDF kept with the record ("" when it is rendered again: see ``pdf_sha256``)."""
         return base64.b64decode(self.pdf.encode("ascii"), validate=True)
 
     def validate(self, today: date | None = None) -> Errors:
@@ -311,6 +321,10 @@ class EmployerLetter(Record):
         return {}
 
     def _pdf_errors(self) -> Errors:
+        if self.pdf_sha256 and not SHA256_HEX.match(self.pdf_sha256):
+            return {"pdf_sha256": "The letter's PDF hash is damaged."}
+        if not self.pdf:  # synced without its PDF: rendered again and checked against the hash
+            return {} if self.pdf_sha256 else {"pdf": "The letter's PDF is missing or damaged."}
         try:
             data = self.pdf_bytes()
         except (binascii.Error, ValueError, UnicodeEncodeError):
@@ -319,6 +333,8 @@ class EmployerLetter(Record):
             return {"pdf": "The letter's PDF is missing or damaged."}
         if len(data) > MAX_PDF_BYTES:
             return {"pdf": "The letter's PDF is too large to keep and sync: shorten the wording."}
+        if self.pdf_sha256 and hashlib.sha256(data).hexdigest() != self.pdf_sha256:
+            return {"pdf": "The letter's PDF does not match the PDF that was issued."}
         return {}
 
 

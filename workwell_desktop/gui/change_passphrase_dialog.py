@@ -7,21 +7,23 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ..store import StoreError, WrongPassphrase
 from ..store.keys import check_passphrase_strength
+from .record_store import RecordStore
 from .setup_screen import PASSPHRASE_WARNING
+from .tasks import Task, busy_button, run_in_background
 from .widgets import FieldMessage, button, hint_label, line_edit, primary_button, title_label
 
 log = logging.getLogger(__name__)
 
 
 class ChangePassphraseDialog(QDialog):
-    def __init__(self, handle, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.handle = handle
+        self._changing: Task | None = None
         self.setWindowTitle("Change passphrase \u2013 WorkWell")
         self.setAccessibleName("Change passphrase")
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -104,18 +106,25 @@ class ChangePassphraseDialog(QDialog):
         self._show(errors)
         if errors:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.handle.store.change_passphrase(self.current.text(), self.new.text())
-        except WrongPassphrase as refused:
+        if self._changing is not None and self._changing.running:
+            return  # already changing it
+        # Unwrapping and rewrapping the key is deliberately slow: off the GUI thread, on a
+        # connection of its own (the change is audited there).
+        current, new = self.current.text(), self.new.text()
+        self._changing = run_in_background(
+            self, lambda store: store.change_passphrase(current, new), self._changed, self._not_changed,
+            store=self.handle, lock=[self.change_button],
+            busy=busy_button(self.change_button, "Changing\u2026"), what="changing the passphrase")
+
+    def _not_changed(self, problem: Exception) -> None:
+        if isinstance(problem, WrongPassphrase):
             self.current.clear()
-            self._show({"current": str(refused)})
-            return
-        except (StoreError, OSError) as failed:
-            log.warning("change passphrase failed: %s", type(failed).__name__)
-            self._show({"new": f"The passphrase was not changed: {failed}"})
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+            self._show({"current": str(problem)})
+        elif isinstance(problem, StoreError | OSError):
+            self._show({"new": f"The passphrase was not changed: {problem}"})
+        else:  # logged by the runner
+            self._show({"new": f"The passphrase was not changed ({type(problem).__name__})."})
+
+    def _changed(self, _result: None) -> None:
         log.info("passphrase changed")
         self.accept()

@@ -23,11 +23,10 @@ from ..domain.plans import PlanSettings, current_settings
 from ..domain.records import Client, ConsentEvent
 from ..domain.validation import format_nhs_number
 from ..services.journey import load_journey
+from ..store import Store
 from . import dates
 from .assessments import AssessmentsTab
-from .assessments.source import RecordSource
 from .consent_tab import ConsentTab
-from .database_handle import DatabaseHandle, LiveStore
 from .details_tab import DetailsTab
 from .dialogs.consent_dialog import ConsentDialog
 from .dialogs.discharge_dialog import DischargeDialog
@@ -39,6 +38,7 @@ from .discharge_card import DischargeCard
 from .fit_notes_tab import FitNotesTab
 from .letters import LettersTab
 from .plan import PlanTab
+from .record_store import RecordStore
 from .referral_tab import ReferralTab
 from .sessions_tab import SessionsTab
 from .style import relative_font, set_role
@@ -50,7 +50,7 @@ DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS, ASSESSMENTS, PLAN, LETTERS = ra
 class ClientRecord(QWidget):
     name_changed = Signal(str)
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.handle, self.client_id = handle, client_id
         self.client: Client | None = None
@@ -110,11 +110,10 @@ class ClientRecord(QWidget):
         self.consent = ConsentTab(handle, client_id)
         self.fit_notes = FitNotesTab(handle, client_id)
         self.sessions = SessionsTab(handle, client_id)
-        self.assessments = AssessmentsTab(handle, client_id)
-        self.plan = PlanTab(handle, client_id)
-        self.letters = LettersTab(LiveStore(handle), client_id)
-        # Letters are issued through the store itself: announce them like any save.
-        self.letters.letter_issued.connect(lambda _id: handle.saved.emit(client_id))
+        # This record reloads every tab on the handle's ``saved`` (see reload).
+        self.assessments = AssessmentsTab(handle, client_id, reload_on_save=False)
+        self.plan = PlanTab(handle, client_id, reload_on_save=False)
+        self.letters = LettersTab(handle, client_id)
         for tab, title in ((self.details, "&Details"), (self.referral, "Referral and &triage"),
                            (self.consent, "&Consent"), (self.fit_notes, "&Fit notes"),
                            (self.sessions, "&Sessions"), (self.assessments, "Assess&ments"),
@@ -159,7 +158,7 @@ class ClientRecord(QWidget):
         store = self.handle.store
         self.client = store.get(Client, self.client_id)
         consents = store.for_client(ConsentEvent, self.client_id)
-        self.journey = journey = load_journey(RecordSource(self.handle), self.client_id)
+        self.journey = journey = load_journey(self.handle, self.client_id)
         self.status = journey.status
         plan = current_settings(store.for_client(PlanSettings, self.client_id))
         review = next_review(journey.status, plan.next_review_on if plan else "", self.client.next_review_on)
@@ -191,7 +190,7 @@ class ClientRecord(QWidget):
         self.letters.refresh()  # consent may have changed: the letter action follows it
         self.name_changed.emit(c.full_name)
 
-    def _show_risk_marker(self, store) -> None:
+    def _show_risk_marker(self, store: Store) -> None:
         from ..services.safety import client_risk_status
 
         status = client_risk_status(store, self.client_id)

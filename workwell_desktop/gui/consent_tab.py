@@ -10,7 +10,7 @@ from ..domain.records import ConsentEvent
 from ..domain.vocabulary import CONSENT_ACTIONS, CONSENT_METHODS, CONSENT_SCOPES
 from . import dates
 from .corrections_panel import CorrectionsPanel
-from .database_handle import DatabaseHandle
+from .record_store import RecordStore
 from .record_table import Column, RecordTableModel, fit_height_to_rows, record_table
 from .style import ERROR_RED, SECONDARY_TEXT, SUCCESS_GREEN
 from .widgets import button, chain_tab_order, paragraph, section_card
@@ -53,7 +53,7 @@ def ordered_states(events: list[ConsentEvent]) -> list[ConsentStatus]:
 class ConsentTab(QWidget):
     record_requested = Signal(str)  # a scope to start with, or ""
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Consent")
         self.handle, self.client_id = handle, client_id

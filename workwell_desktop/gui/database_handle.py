@@ -1,4 +1,5 @@
-"""The one open store the screens share, and the single place writes go through.
+"""The one open store the screens share, and the single place writes go through: the
+app's RecordStore (gui/record_store.py says what screens may ask of it).
 
 Screens never keep the Store itself: it is closed on lock and a new one opened on
 unlock, and every write announces which client changed so lists and the sync
@@ -8,6 +9,7 @@ status refresh.
 from __future__ import annotations
 
 import logging
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -15,6 +17,8 @@ from ..domain.records import Record
 from ..store import Store, StoreError
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=Record)
 
 
 class Locked(StoreError):
@@ -58,8 +62,15 @@ class DatabaseHandle(QObject):
             log.info("database locked")
             self.closed.emit()
 
+    # ----- reads: from the store open now ------------------------------------
+    def get(self, record_cls: type[R], record_id: str) -> R:
+        return self.store.get(record_cls, record_id)
+
+    def for_client(self, record_cls: type[R], client_id: str) -> list[R]:
+        return self.store.for_client(record_cls, client_id)
+
     # ----- writes: each announces the client it changed -------------------
-    def add(self, record: Record) -> Record:
+    def add(self, record: R) -> R:
         saved = self.store.add(record)
         self.saved.emit(_client_of(saved))
         return saved
@@ -69,21 +80,15 @@ class DatabaseHandle(QObject):
         self.saved.emit(_client_of(saved[0]))
         return saved
 
-    def update(self, record_cls: type[Record], record_id: str, **changes) -> Record:
+    def update(self, record_cls: type[R], record_id: str, **changes) -> R:
         saved = self.store.update(record_cls, record_id, **changes)
         self.saved.emit(_client_of(saved))
         return saved
 
-
-class LiveStore:
-    """Stands in for a Store in widgets that take one: every attribute is looked up
-    on whichever store is open now, since the handle replaces it on each unlock."""
-
-    def __init__(self, handle: DatabaseHandle):
-        self._handle = handle
-
-    def __getattr__(self, name: str):
-        return getattr(self._handle.store, name)
+    def announce(self, client_id: str) -> None:
+        """A write made outside these methods (a background connection, a services call
+        given the Store) changed ``client_id``'s record."""
+        self.saved.emit(client_id)
 
 
 def _client_of(record: Record) -> str:

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWi
 from ..domain.records import Client
 from ..store import InvalidRecord, StoreError
 from .client_form import ClientForm
-from .database_handle import DatabaseHandle
 from .form_fields import ErrorSummary
+from .record_store import RecordStore
 from .style import set_role
 from .widgets import button, chain_tab_order, paragraph, primary_button
 
@@ -19,7 +19,7 @@ from .widgets import button, chain_tab_order, paragraph, primary_button
 class DetailsTab(QWidget):
     saved = Signal()
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Details")
         self.handle, self.client_id = handle, client_id

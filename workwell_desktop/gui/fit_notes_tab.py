@@ -10,7 +10,7 @@ from ..domain.records import FitNote
 from ..domain.vocabulary import FIT_NOTE_OPTIONS, FIT_NOTE_STATUSES
 from . import dates
 from .corrections_panel import CorrectionsPanel
-from .database_handle import DatabaseHandle
+from .record_store import RecordStore
 from .record_table import Column, RecordTableModel, record_table
 from .widgets import button, paragraph
 
@@ -27,7 +27,7 @@ COLUMNS = (
 class FitNotesTab(QWidget):
     add_requested = Signal()
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Fit notes")
         self.handle, self.client_id = handle, client_id

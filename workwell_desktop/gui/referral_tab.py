@@ -20,8 +20,8 @@ from ..domain.vocabulary import (
 from ..store import InvalidRecord, StoreError
 from . import dates
 from .client_form import new_form_layout
-from .database_handle import DatabaseHandle
 from .form_fields import ErrorSummary, FieldSet, date_problems
+from .record_store import RecordStore
 from .record_table import Column, RecordTableModel, record_table
 from .style import ERROR_RED, SUCCESS_GREEN, set_role
 from .widgets import (
@@ -63,7 +63,7 @@ def episode_text(episode) -> str:
 class ReferralTab(QWidget):
     add_referral_requested = Signal()
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Referral and triage")
         self.handle, self.client_id = handle, client_id

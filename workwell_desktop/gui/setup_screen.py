@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -12,6 +11,7 @@ from ..domain.vocabulary import COACH_ROLES
 from ..store import InvalidRecord, Store, StoreError
 from ..store.keys import check_passphrase_strength
 from .form_fields import ErrorSummary, FieldSet
+from .tasks import Task, busy_button, run_in_background
 from .widgets import (
     ChoiceRadios,
     card_page,
@@ -21,8 +21,6 @@ from .widgets import (
     primary_button,
     title_label,
 )
-
-log = logging.getLogger(__name__)
 
 PASSPHRASE_WARNING = (
     "Your passphrase protects client information on this computer. Nobody can recover "
@@ -41,6 +39,7 @@ class SetupScreen(QStackedWidget):
         self.setAccessibleName("Set up WorkWell")
         self.data_dir = Path(data_dir)
         self.store: Store | None = None
+        self._creating: Task | None = None
         self._build_form()
         self._build_done()
         self.setCurrentIndex(0)
@@ -118,21 +117,34 @@ class SetupScreen(QStackedWidget):
         return errors
 
     def create(self) -> None:
+        """Set up the database off the GUI thread (wrapping the key is deliberately slow)."""
+        if self._creating is not None and self._creating.running:
+            return  # already setting up
         errors = self._validate()
         if errors:
             self.fields.reveal(errors)
             return
-        try:
-            self.store = Store.create(self.data_dir, self.passphrase.text(), self.name.text().strip(),
-                                      self.role.code() or "coach")
-        except InvalidRecord as refused:
-            self.fields.reveal(refused.errors)
+        # The Store is made on the worker and handed over once, when the worker is done with it.
+        data_dir, passphrase = self.data_dir, self.passphrase.text()
+        name, role = self.name.text().strip(), self.role.code() or "coach"
+        self._creating = run_in_background(
+            self, lambda: Store.create(data_dir, passphrase, name, role), self._created, self._not_created,
+            lock=[self.create_button], busy=busy_button(self.create_button, "Setting up\u2026"),
+            what="setting up")
+
+    def _not_created(self, problem: Exception) -> None:
+        if isinstance(problem, InvalidRecord):
+            self.fields.reveal(problem.errors)
             return
-        except (StoreError, OSError) as failed:
-            log.warning("set-up failed: %s", type(failed).__name__)
-            self.problem.setText(f"WorkWell could not be set up. {failed}")
-            self.problem.show()
-            return
+        if isinstance(problem, StoreError | OSError):
+            self.problem.setText(f"WorkWell could not be set up. {problem}")
+        else:  # logged by the runner
+            self.problem.setText(f"WorkWell could not be set up ({type(problem).__name__}). "
+                                 "Try again, or contact service IT.")
+        self.problem.show()
+
+    def _created(self, store: Store) -> None:
+        self.store = store
         self.passphrase.clear()
         self.confirm.clear()
         self.key_place.setText(f"The database key is kept in {self.store.key_store.description}.")

@@ -12,39 +12,18 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..store import replica
+from ..store import Store, replica
 from ..sync import engine
+from .database_handle import DatabaseHandle
+from .tasks import run_in_background
 
 log = logging.getLogger(__name__)
 
 AFTER_CHANGE_MS = 15_000
 EVERY_MS = 5 * 60_000
 OFFLINE_RETRY_MS = 60_000
-
-
-class _Signals(QObject):
-    done = Signal(object)  # SyncReport or SyncError
-
-
-class _SyncJob(QRunnable):
-    def __init__(self, store, signals: _Signals):
-        super().__init__()
-        self.store, self.signals = store, signals
-
-    def run(self) -> None:
-        try:
-            outcome = engine.sync(self.store, wipe_on_revoke=False)
-        except engine.SyncError as problem:
-            outcome = problem
-        except Exception as problem:  # never let a worker die silently
-            log.exception("sync failed unexpectedly")
-            outcome = engine.SyncError(f"Sync failed unexpectedly ({type(problem).__name__}). "
-                                       "Your work is saved on this laptop.")
-        finally:
-            self.store.close()
-        self.signals.done.emit(outcome)
 
 
 class SyncController(QObject):
@@ -54,13 +33,9 @@ class SyncController(QObject):
     revoked = Signal(str)
     finished = Signal(object)
 
-    def __init__(self, handle, parent: QObject | None = None):
+    def __init__(self, handle: DatabaseHandle, parent: QObject | None = None):
         super().__init__(parent)
         self.handle = handle
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # one sync at a time
-        self.signals = _Signals()
-        self.signals.done.connect(self._done)
         self.state, self.message, self.running = "not_registered", "", False
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -85,8 +60,16 @@ class SyncController(QObject):
             return False
         self.running, self.state = True, "syncing"
         self.changed.emit()
-        self.pool.start(_SyncJob(self.handle.store.sibling(), self.signals))
+        # One sync at a time (``running``), on a connection of its own.
+        run_in_background(self, lambda store: engine.sync(store, wipe_on_revoke=False), self._done,
+                          self._failed, store=self.handle, what="sync")
         return True
+
+    def _failed(self, problem: Exception) -> None:
+        if not isinstance(problem, engine.SyncError):  # logged by the runner
+            problem = engine.SyncError(f"Sync failed unexpectedly ({type(problem).__name__}). "
+                                       "Your work is saved on this laptop.")
+        self._done(problem)
 
     def _done(self, outcome) -> None:
         self.running = False
@@ -108,7 +91,7 @@ class SyncController(QObject):
         self.changed.emit()
         self.finished.emit(outcome)
 
-    def describe(self, store) -> str:
+    def describe(self, store: Store) -> str:
         """The status bar's words: state, changes waiting, last successful sync."""
         waiting = store.pending_change_count()
         changes = f"{waiting} change{'' if waiting == 1 else 's'} waiting to sync"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -21,27 +21,9 @@ from ..domain.validation import format_nhs_number
 from ..store import RecordNotFound, replica
 from ..sync import engine
 from ..sync.server_address import UnsafeAddress, parse_server_address
+from .record_store import RecordStore
+from .tasks import busy_button, run_in_background
 from .widgets import FieldMessage, button, hint_label, line_edit, primary_button, title_label
-
-
-class _Done(QObject):
-    done = Signal(object)
-
-
-class _RegisterJob(QRunnable):
-    def __init__(self, store, url, username, password, signals):
-        super().__init__()
-        self.args, self.signals = (store, url, username, password), signals
-
-    def run(self) -> None:
-        store = self.args[0]
-        try:
-            outcome = engine.register(*self.args)
-        except engine.SyncError as problem:
-            outcome = problem
-        finally:
-            store.close()
-        self.signals.done.emit(outcome)
 
 
 class RegisterDialog(QDialog):
@@ -50,7 +32,7 @@ class RegisterDialog(QDialog):
 
     registered = Signal(object)
 
-    def __init__(self, handle, server_url: str = "", url_managed: bool = False,
+    def __init__(self, handle: RecordStore, server_url: str = "", url_managed: bool = False,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.handle = handle
@@ -88,13 +70,12 @@ class RegisterDialog(QDialog):
         layout.addLayout(buttons)
         self.cancel.clicked.connect(self.reject)
         self.connect_button.clicked.connect(self.submit)
-        self.pool = QThreadPool(self)
-        self.signals = _Done()
-        self.signals.done.connect(self._done)
         # Wide enough for a whole server address and a two-line message.
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
 
     def submit(self) -> None:
+        if not self.connect_button.isEnabled():
+            return  # already connecting
         url, user, password = self.url.text().strip(), self.username.text().strip(), self.password.text()
         try:  # the same URL policy the sync engine applies again before sending
             url = parse_server_address(url).url
@@ -106,17 +87,20 @@ class RegisterDialog(QDialog):
             self.message.show_message("Enter your username and password.")
             return
         self.message.show_message(None)
-        self.connect_button.setEnabled(False)
-        self.connect_button.setText("Connecting\u2026")
-        self.pool.start(_RegisterJob(self.handle.store.sibling(), url, user, password, self.signals))
+        run_in_background(self, lambda store: engine.register(store, url, user, password), self._done,
+                          self._failed, store=self.handle, lock=[self.connect_button],
+                          busy=busy_button(self.connect_button, "Connecting\u2026"), what="connecting")
+
+    def _failed(self, problem: Exception) -> None:
+        self.password.clear()
+        if isinstance(problem, engine.SyncError):
+            self.message.show_message(str(problem))
+        else:  # logged by the runner; the coach can try again
+            self.message.show_message(f"Could not connect: something went wrong ({type(problem).__name__}). "
+                                      "Try again, or contact service IT.")
 
     def _done(self, outcome) -> None:
-        self.connect_button.setEnabled(True)
-        self.connect_button.setText("&Connect")
         self.password.clear()
-        if isinstance(outcome, engine.SyncError):
-            self.message.show_message(str(outcome))
-            return
         store = self.handle.store  # registering a copied folder renews the clock's device id
         store.device_id = replica.get_setting(store, "device_id", store.device_id)
         self.registered.emit(outcome)
@@ -130,7 +114,7 @@ class ConflictsDialog(QDialog):
 
     resolved = Signal(str)  # client id
 
-    def __init__(self, handle, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.handle = handle
         self.setWindowTitle("Sync conflicts \u2013 WorkWell")
@@ -223,7 +207,7 @@ class ConflictsDialog(QDialog):
             return
         keep, other = self.pairs[row]
         self.handle.store.merge_clients(keep.id, other.id)
-        self.handle.saved.emit(keep.id)
+        self.handle.announce(keep.id)
         self.resolved.emit(keep.id)
         self.reload()
 
@@ -233,7 +217,7 @@ class ConflictsDialog(QDialog):
             return
         conflict = self.conflicts[row]
         replica.resolve_conflict(self.handle.store, conflict.id, keep_other)
-        self.handle.saved.emit(conflict.client_id)
+        self.handle.announce(conflict.client_id)
         self.resolved.emit(conflict.client_id)
         self.reload()
 

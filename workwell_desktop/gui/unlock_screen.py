@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..store import Store, StoreError
+from .tasks import Task, busy_button, run_in_background
 from .widgets import FieldMessage, card_page, line_edit, paragraph, primary_button, title_label
-
-log = logging.getLogger(__name__)
 
 
 class UnlockScreen(QWidget):
@@ -22,6 +19,7 @@ class UnlockScreen(QWidget):
         super().__init__(parent)
         self.setAccessibleName("Unlock WorkWell")
         self.data_dir = Path(data_dir)
+        self._opening: Task | None = None
         page, layout = card_page(self, width_in_chars=54)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -76,19 +74,30 @@ class UnlockScreen(QWidget):
         self.passphrase.setFocus()
 
     def unlock(self) -> None:
+        """Open the database off the GUI thread (unwrapping the key is deliberately slow,
+        and an upgrade migrates the schema): "Unlocking…" shows if it takes a moment."""
+        if self._opening is not None and self._opening.running:
+            return  # already opening
         passphrase = self.passphrase.text()
         if not passphrase:
             self.show_problem("Enter your passphrase.")
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            store = Store.open(self.data_dir, passphrase)
-        except StoreError as refused:
+        # The Store is opened on the worker and handed over once, after the worker is done
+        # with it: from then on only the GUI thread uses that connection.
+        data_dir = self.data_dir
+        self._opening = run_in_background(
+            self, lambda: Store.open(data_dir, passphrase), self._opened, self._refused,
+            lock=[self.unlock_button], busy=busy_button(self.unlock_button, "Unlocking\u2026"),
+            what="unlocking")
+
+    def _refused(self, problem: Exception) -> None:
+        if isinstance(problem, StoreError):
             # Written for the person at the screen (wrong passphrase, missing key, unreadable file).
-            log.info("unlock refused: %s", type(refused).__name__)
-            self.show_problem(str(refused))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+            self.show_problem(str(problem))
+        else:  # logged by the runner
+            self.show_problem(f"WorkWell could not open the database ({type(problem).__name__}). "
+                              "Try again, or contact service IT.")
+
+    def _opened(self, store: Store) -> None:
         self.clear()
         self.unlocked.emit(store)

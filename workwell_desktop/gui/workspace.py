@@ -8,12 +8,12 @@ from PySide6.QtWidgets import QMessageBox, QTabBar, QTabWidget, QWidget
 from ..store import RecordNotFound
 from .caseload_panel import CaseloadPanel
 from .client_record import ClientRecord
-from .database_handle import DatabaseHandle
 from .dialogs.new_client_dialog import NewClientDialog
+from .record_store import RecordStore
 
 
 class Workspace(QTabWidget):
-    def __init__(self, handle: DatabaseHandle, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Open records")
         self.tabBar().setAccessibleName("Open records")  # its Tab stop
@@ -55,7 +55,8 @@ class Workspace(QTabWidget):
             for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
                 self.tabBar().setTabButton(1, side, None)
         elif not shown and current is not None:
-            current.pool.waitForDone(10_000)  # a running job holds its own connection
+            # A job still running closes its own connection when it ends, and its result
+            # is dropped with the view (gui/tasks.py): the lock need not wait for it.
             self.removeTab(self.indexOf(current))
             current.deleteLater()
             self.summary = None

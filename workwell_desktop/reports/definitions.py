@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..domain.journey_records import FOLLOW_UP_CONTACT_RESULTS
 from ..domain.vocabulary import (
     CONSENT_SCOPES,
     DECLINE_REASONS,
@@ -24,6 +25,7 @@ from ..domain.vocabulary import (
     REFERRAL_ROUTES,
     SESSION_MODES,
     WORK_OUTCOMES,
+    WORK_STATUSES,
 )
 
 # Outcome measures: an instrument's total, or one ONS4 item, and whether lower is better.
@@ -47,6 +49,9 @@ AGE_BANDS = {
     "50_64": "50 to 64", "65_plus": "65 and over", "not_recorded": "Date of birth not recorded",
 }
 HEALTH_BARRIERS_REPORTED = {**HEALTH_BARRIERS, "not_recorded": "Not recorded yet"}
+# The follow-ups after discharge (domain.journey_records.FOLLOW_UP_TIMEPOINTS), as
+# measure-name suffix -> months: the programme's outcomes "beyond 12 weeks".
+FOLLOW_UP_MONTHS = {"3m": 3, "6m": 6}
 
 # Kinds: "count" (people or events in the period), "stock" (a count at the end of the
 # period), "days", "mean", "percent". Counts and stocks are about people, so the
@@ -76,6 +81,29 @@ class Figure:
     @property
     def total(self) -> str | None:
         return self.sums_to or (self.name if self.parts and self.has_total else None)
+
+
+def _follow_up(suffix: str, months: int) -> tuple[Figure, ...]:
+    """The outcome found at one follow-up: how the contact went, and for the clients
+    reached their work status now and their work outcome since discharge (the sustained
+    outcome: stayed in work, returned to work, started new work, not in work)."""
+    at = f"at {months} months"
+    reached = f"follow_ups_{suffix}:reached"
+    return (
+        Figure(f"follow_ups_{suffix}", f"Follow-ups {at}",
+               f"Clients whose {months}-month follow-up after discharge has its contact date (or last "
+               "attempt) in the period, by how the contact went. Each client counts once for each "
+               "follow-up: a corrected outcome counts only as corrected. A client who withdrew from "
+               "WorkWell is followed up (and counted) only if they agreed to be contacted.",
+               parts=FOLLOW_UP_CONTACT_RESULTS, part_label=f"Follow-ups {at}: {{}}"),
+        Figure(f"follow_up_work_status_{suffix}", f"Work status {at}",
+               f"The clients reached at the {months}-month follow-up by their work status then.",
+               parts=WORK_STATUSES, part_label=f"Work status {at}: {{}}", has_total=False, sums_to=reached),
+        Figure(f"follow_up_work_outcome_{suffix}", f"Sustained work outcome {at}",
+               f"The clients reached at the {months}-month follow-up by their work outcome since "
+               "discharge: stayed in work, returned to work, started new work, not in work, not known.",
+               parts=WORK_OUTCOMES, part_label=f"Work outcome {at}: {{}}", has_total=False, sums_to=reached),
+    )
 
 
 def _instrument_names() -> dict[str, str]:
@@ -144,11 +172,12 @@ def figures() -> tuple[Figure, ...]:
         Figure("active_caseload", "Active caseload (at end)",
                "Clients whose status at the end of the period is Active, the caseload list's definition: "
                "their latest referral was accepted and had its first contact, and neither a decline at "
-               "triage (even after contact) nor a discharge on or after that referral had happened.",
+               "triage (even after contact), nor a discharge on or after that referral (unless undone "
+               "by then), nor a withdrawal of consent to take part had happened.",
                kind="stock"),
         Figure("discharges", "Discharges",
-               "Discharges dated in the period (a corrected discharge counts once, as corrected), by "
-               "reason.",
+               "Discharges dated in the period (a corrected discharge counts once, as corrected; an "
+               "undone one, recorded in error, not at all), by reason.",
                parts=DISCHARGE_REASONS, part_label="Discharged: {}"),
         Figure("work_outcome_at_discharge", "Work outcome at discharge",
                "The same discharges by the work outcome recorded at discharge (blank: not known).",
@@ -187,6 +216,7 @@ def figures() -> tuple[Figure, ...]:
         _per_outcome("percent_improved", "% improved",
                      "Clients improved as a percentage of clients with baseline and latest (1 decimal "
                      "place; in the publication worked out from the published, rounded counts).", "percent"),
+        *(f for suffix, months in FOLLOW_UP_MONTHS.items() for f in _follow_up(suffix, months)),
         Figure("consent_withdrawals", "Consent withdrawals",
                "Consent withdrawals recorded in the period (on the Europe/London date), by consent scope.",
                parts=CONSENT_SCOPES, part_label="Withdrawn: {}"),

@@ -76,14 +76,38 @@ def csv_bytes(report: Report) -> bytes:
 # ----- XLSX ----------------------------------------------------------------------------
 
 def xlsx_bytes(report: Report) -> bytes:
+    """About, the tidy Figures sheet, a sheet per period (the team's trend too), and the
+    Definitions sheet listing every measure in the file."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
 
-    bold, white_bold = Font(bold=True), Font(bold=True, color="FFFFFF")
-    blue = PatternFill("solid", fgColor="005EB8")
-    wrap = Alignment(wrap_text=True, vertical="top")
     book = Workbook()
-    about = book.active
+    _about_sheet(book.active, report)
+    tidy = book.create_sheet("Figures")
+    tidy.append(list(CSV_COLUMNS))
+    for row in report.rows():
+        tidy.append([row[0], _text_cell(row[1]), row[2], _cell(row[3])])
+    for width, column in zip((24, 26, 44, 14), "ABCD", strict=True):
+        tidy.column_dimensions[column].width = width
+    if isinstance(report, Summary):
+        _team_sheets(book, report)
+    else:
+        _publication_sheet(book, report)
+    _definitions_sheet(book.create_sheet("Definitions"), report)
+    white_bold, blue = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="005EB8")
+    for sheet in book.worksheets[1:]:
+        for cell in sheet[1]:
+            cell.font, cell.fill = white_bold, blue
+        sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _about_sheet(about, report: Report) -> None:
+    """What the file is: service, period, audience, how current, disclosure control."""
+    from openpyxl.styles import Alignment, Font
+
     about.title = "About"
     team = isinstance(report, Summary)
     period = report.week_period if team else report.period
@@ -109,47 +133,55 @@ def xlsx_bytes(report: Report) -> bytes:
         for sentence in report.coverage:
             about.append(["Coverage", sentence])
     about.append(["Definitions", "Every figure in this workbook is defined on the Definitions sheet."])
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     for row in about.iter_rows(min_row=2):
         row[0].font = bold
         row[1].alignment = wrap
     about.column_dimensions["A"].width = 30
     about.column_dimensions["B"].width = 110
 
-    tidy = book.create_sheet("Figures")
-    tidy.append(list(CSV_COLUMNS))
-    for row in report.rows():
-        tidy.append([row[0], _text_cell(row[1]), row[2], _cell(row[3])])
-    for width, column in zip((24, 26, 44, 14), "ABCD", strict=True):
-        tidy.column_dimensions[column].width = width
 
-    if team:
-        for one in report.periods:
-            sheet = book.create_sheet(one.label[:31])
-            sheet.append(["Measure", *(_text_cell(report.scope_name(s)) for s in report.scopes)])
-            for measure in report.figures[(one.name, report.scopes[0])]:
-                sheet.append([measure_label(measure),
-                              *(_cell(report.value(one.name, s, measure)) for s in report.scopes)])
-                if not is_breakdown(measure):
-                    sheet.cell(row=sheet.max_row, column=1).font = bold
-            sheet.column_dimensions["A"].width = 52
-            for index in range(len(report.scopes)):
-                sheet.column_dimensions[sheet.cell(row=1, column=index + 2).column_letter].width = 16
-        trend = book.create_sheet("Trend (13 weeks)")
-        trend.append(["Week", "Scope", *(measure_label(m) for m in report.trend_measures())])
-        for scope in report.scopes:
-            for week, values in report.trend.get(scope, []):
-                trend.append([week, _text_cell(report.scope_name(scope)), *values.values()])
-    else:
-        sheet = book.create_sheet(period.label[:31])
-        sheet.append(["Measure", "Whole service"])
-        for measure, value in report.values.items():
-            sheet.append([measure_label(measure), _cell(value)])
+def _team_sheets(book, report: Summary) -> None:
+    """A sheet per period, a column per coach and the service; then the 13-week trend."""
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    for one in report.periods:
+        sheet = book.create_sheet(one.label[:31])
+        sheet.append(["Measure", *(_text_cell(report.scope_name(s)) for s in report.scopes)])
+        for measure in report.figures[(one.name, report.scopes[0])]:
+            sheet.append([measure_label(measure),
+                          *(_cell(report.value(one.name, s, measure)) for s in report.scopes)])
             if not is_breakdown(measure):
                 sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.column_dimensions["A"].width = 60
-        sheet.column_dimensions["B"].width = 16
+        sheet.column_dimensions["A"].width = 52
+        for index in range(len(report.scopes)):
+            sheet.column_dimensions[sheet.cell(row=1, column=index + 2).column_letter].width = 16
+    trend = book.create_sheet("Trend (13 weeks)")
+    trend.append(["Week", "Scope", *(measure_label(m) for m in report.trend_measures())])
+    for scope in report.scopes:
+        for week, values in report.trend.get(scope, []):
+            trend.append([week, _text_cell(report.scope_name(scope)), *values.values()])
 
-    definitions = book.create_sheet("Definitions")
+
+def _publication_sheet(book, report: Publication) -> None:
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    sheet = book.create_sheet(report.period.label[:31])
+    sheet.append(["Measure", "Whole service"])
+    for measure, value in report.values.items():
+        sheet.append([measure_label(measure), _cell(value)])
+        if not is_breakdown(measure):
+            sheet.cell(row=sheet.max_row, column=1).font = bold
+    sheet.column_dimensions["A"].width = 60
+    sheet.column_dimensions["B"].width = 16
+
+
+def _definitions_sheet(definitions, report: Report) -> None:
+    from openpyxl.styles import Alignment
+
+    wrap = Alignment(wrap_text=True, vertical="top")
     definitions.append(["Measure", "Name", "Definition"])
     for measure in measures_in(report):
         label, text = describe(measure)
@@ -157,13 +189,6 @@ def xlsx_bytes(report: Report) -> bytes:
         definitions.cell(row=definitions.max_row, column=3).alignment = wrap
     for width, column in zip((40, 46, 110), "ABC", strict=True):
         definitions.column_dimensions[column].width = width
-    for sheet in book.worksheets[1:]:
-        for cell in sheet[1]:
-            cell.font, cell.fill = white_bold, blue
-        sheet.freeze_panes = "B2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 # ----- one entry point ---------------------------------------------------------------

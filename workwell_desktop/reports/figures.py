@@ -33,6 +33,7 @@ import json
 import math
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -41,7 +42,7 @@ from ..domain.caseload import client_status
 from ..domain.episodes import is_supported
 from ..domain.records import Discharge, Referral
 from .coverage import UNASSIGNED, Coverage
-from .definitions import OUTCOME_MEASURES, OUTCOME_NAMES, measure_order
+from .definitions import FOLLOW_UP_MONTHS, OUTCOME_MEASURES, OUTCOME_NAMES, measure_order
 
 SERVICE = "service"
 ROLLING_WEEKS = (4, 13)
@@ -231,22 +232,28 @@ def week_period(monday: date) -> Period:
 
 @dataclass
 class _Data:
-    # status_at[end] = {client id: status at the end of that day}: the week and the rolling
-    # periods share their last day, and the trend's last week too, so each is worked out once.
-    status_at: dict
     coach: dict[str, str]                  # client id -> coach key
     clients: dict[str, tuple]              # client id -> (date_of_birth, work_status, main_health_barrier)
     referrals: dict[str, list[Referral]]   # by client
-    discharges: dict[str, list[Discharge]]  # by client, current versions only
-    sessions: list[tuple]    # (client_id, held_on, mode)
+    discharges: dict[str, list[Discharge]]  # by client, standing versions only (not corrected, not undone)
+    journey: dict[str, tuple]              # client id -> (every discharge version, undos, participation
+    #                                        decisions): what the status needs besides referrals
+    sessions: list[tuple]    # (client_id, held_on, mode), in held_on order
     assessments: list[tuple]  # (client_id, instrument_id, timepoint, completed_on, total, id, answers)
     withdrawals: list[tuple]  # (client_id, london date, scope)
+    follow_ups: list[tuple]  # (client_id, suffix, contacted_on, contact_result, work_status, work_outcome,
+    #                          recorded_at, id): current versions
+    # status_at[(client id, n)]: the status from the client's first n journey dates (see _status)
+    status_at: dict = field(default_factory=dict)
+    event_days: dict[str, list[str]] = field(default_factory=dict)
+    session_days: list[str] = field(default_factory=list)  # each session's held_on, in order
 
 
-def _current(rows: list[tuple], id_at: int, supersedes_at: int) -> list[tuple]:
-    """Drop rows another row supersedes."""
+def _current(rows: list[tuple], id_at: int, supersedes_at: int, moved_at: int | None = None) -> list[tuple]:
+    """Drop rows another row supersedes, and copies left behind by a move to another client
+    (the rule of domain.caseload.current: a moved session counts once, where it went)."""
     replaced = {r[supersedes_at] for r in rows if r[supersedes_at]}
-    return [r for r in rows if r[id_at] not in replaced]
+    return [r for r in rows if r[id_at] not in replaced and (moved_at is None or r[moved_at] != "out")]
 
 
 def _item_index(instrument_id: str) -> dict[str, int]:
@@ -258,8 +265,18 @@ def _item_index(instrument_id: str) -> dict[str, int]:
         return {}
 
 
-def _load(store, coverage: Coverage) -> _Data:
+def _grouped(store, cls, sql: str) -> dict[str, list]:
     from ..store.rows import from_row
+
+    out: dict[str, list] = defaultdict(list)
+    for row in store.rows(sql):
+        out[row["client_id"]].append(from_row(cls, row))
+    return out
+
+
+def _load(store, coverage: Coverage) -> _Data:
+    from ..domain.journey_records import DischargeUndo
+    from ..domain.records import ConsentEvent
 
     conn = store.connection
     coach, clients = {}, {}
@@ -267,30 +284,75 @@ def _load(store, coverage: Coverage) -> _Data:
             "SELECT id, coach, date_of_birth, work_status, main_health_barrier FROM client"):
         coach[cid] = coverage.coach_key(name)
         clients[cid] = (dob, work, barrier)
-    referrals: dict[str, list[Referral]] = defaultdict(list)
-    for row in store.rows("SELECT * FROM referral"):
-        referrals[row["client_id"]].append(from_row(Referral, row))
-    discharges: dict[str, list[Discharge]] = defaultdict(list)
-    for row in store.rows("SELECT * FROM discharge"):
-        discharges[row["client_id"]].append(from_row(Discharge, row))
-    for cid, items in discharges.items():
-        replaced = {d.supersedes for d in items if d.supersedes}
-        discharges[cid] = [d for d in items if d.id not in replaced]
+    referrals = _grouped(store, Referral, "SELECT * FROM referral")
+    every_discharge = _grouped(store, Discharge, "SELECT * FROM discharge")
+    undos = _grouped(store, DischargeUndo, "SELECT * FROM discharge_undo")
+    participation = _grouped(store, ConsentEvent, "SELECT * FROM consent_event WHERE scope = 'participation'")
+    discharges, journey = {}, {}
+    for cid in every_discharge.keys() | undos.keys() | participation.keys():
+        versions = every_discharge.get(cid, [])
+        journey[cid] = (versions, undos.get(cid, []), participation.get(cid, []))
+        if versions:
+            discharges[cid] = _standing(versions, undos.get(cid, []))
     sessions = [r[:3] for r in _current(conn.execute(
-        "SELECT client_id, held_on, mode, id, supersedes FROM contact_session").fetchall(), 3, 4)]
+        "SELECT client_id, held_on, mode, id, supersedes, moved FROM contact_session").fetchall(), 3, 4, 5)]
     assessments = [r[:6] + (r[7],) for r in _current(conn.execute(
         "SELECT client_id, instrument_id, timepoint, completed_on, total, id, supersedes, answers"
         " FROM assessment").fetchall(), 5, 6)]
-    withdrawals = [(cid, london_date(at), scope) for cid, at, scope in conn.execute(
-        "SELECT client_id, recorded_at, scope FROM consent_event WHERE action = 'withdrawn'")]
-    return _Data({}, coach, clients, referrals, dict(discharges), sessions, assessments, withdrawals)
+    # A corrected consent entry counts only as corrected; one moved away, where it went.
+    withdrawals = [(cid, london_date(at), scope) for cid, at, scope, action, *_ in _current(conn.execute(
+        "SELECT client_id, recorded_at, scope, action, id, supersedes, moved FROM consent_event").fetchall(),
+        4, 5, 6) if action == "withdrawn"]
+    follow_ups = [(cid, timepoint.removeprefix("follow_up_"), *rest) for cid, timepoint, *rest in _current(
+        conn.execute("SELECT client_id, timepoint, contacted_on, contact_result, work_status, work_outcome,"
+                     " recorded_at, id, supersedes FROM follow_up_outcome").fetchall(), 7, 8)]
+    sessions.sort(key=lambda r: r[1])
+    return _Data(coach, clients, referrals, discharges, journey, sessions, assessments, withdrawals,
+                 [f[:8] for f in follow_ups], session_days=[r[1] for r in sessions])
+
+
+def _standing(versions: list[Discharge], undos) -> list[Discharge]:
+    """The discharges that stand: not corrected by a later version, not undone (an undone
+    discharge was recorded in error or support resumed: domain.episodes)."""
+    replaced = {d.supersedes for d in versions if d.supersedes}
+    by_id = {d.id: d for d in versions}
+
+    def chain(d: Discharge) -> set[str]:
+        ids = set()
+        while d is not None and d.id not in ids:
+            ids.add(d.id)
+            d = by_id.get(d.supersedes)
+        return ids
+
+    undone = {u.discharge_id for u in undos}
+    return [d for d in versions if d.id not in replaced and not (chain(d) & undone)]
 
 
 def _status(data: _Data, cid: str, end: str) -> str:
-    known = data.status_at.setdefault(end, {})
-    if cid not in known:
-        known[cid] = client_status(data.referrals[cid], data.discharges.get(cid, []), as_of=end)
-    return known[cid]
+    """The caseload list's status (domain.caseload.client_status) at the end of ``end``.
+
+    It depends only on which of the client's dated records are dated by then, so it is
+    worked out once for each count of the client's dates on or before ``end``: exactly
+    the same answer, without working out the journey again for every week of the trend."""
+    days = data.event_days.get(cid)
+    if days is None:
+        days = data.event_days[cid] = _journey_days(data, cid)
+    key = (cid, bisect_right(days, end))
+    if key not in data.status_at:
+        discharges, undos, consents = data.journey.get(cid, ((), (), ()))
+        data.status_at[key] = client_status(data.referrals.get(cid, []), discharges, undos, consents,
+                                            as_of=end)
+    return data.status_at[key]
+
+
+def _journey_days(data: _Data, cid: str) -> list[str]:
+    """Every date domain.caseload._dated_by compares with the day asked about."""
+    discharges, undos, consents = data.journey.get(cid, ((), (), ()))
+    days = [day for r in data.referrals.get(cid, [])
+            for day in (r.received_on, r.triaged_on, r.first_contact_on)]
+    days += [d.discharged_on for d in discharges]
+    days += [u.recorded_at for u in undos] + [c.recorded_at for c in consents]
+    return sorted(day[:10] for day in days if day)
 
 
 def _median(values: list[int]) -> float | int | None:
@@ -382,6 +444,7 @@ class _Counter:
     def __init__(self, scopes: list[str]):
         self.values: dict[str, dict[str, Value]] = {s: {} for s in scopes}
         self.lists: dict[str, dict[str, list]] = {s: defaultdict(list) for s in scopes}
+        self._counts: dict[tuple[str, str], int] = defaultdict(int)
 
     def start(self) -> None:
         """Every measure, in definitions order: counts 0, the others blank until worked out."""
@@ -393,9 +456,18 @@ class _Counter:
                 figures[measure] = 0 if counted else None
 
     def add(self, coach: str, measure: str, amount: int = 1) -> None:
-        for scope in (coach, SERVICE):
-            if scope in self.values:
-                self.values[scope][measure] = (self.values[scope].get(measure) or 0) + amount
+        # Counted per coach first and added into the scopes once, by totals(): one dict
+        # update per event (the service's figures are every coach's added up).
+        self._counts[(coach, measure)] += amount
+
+    def totals(self) -> dict[str, dict[str, Value]]:
+        """The figures, every count added into its coach's scope and the service's."""
+        for (coach, measure), amount in self._counts.items():
+            for scope in (coach, SERVICE):
+                if scope in self.values:
+                    self.values[scope][measure] = (self.values[scope].get(measure) or 0) + amount
+        self._counts.clear()
+        return self.values
 
     def collect(self, coach: str, key: str, item) -> None:
         for scope in (coach, SERVICE):
@@ -403,75 +475,114 @@ class _Counter:
                 self.lists[scope][key].append(item)
 
 
+@dataclass(frozen=True)
+class _Window:
+    """One period as ISO dates, for bucketing records' dates."""
+
+    start: str
+    end: str
+
+    def __contains__(self, day: str) -> bool:
+        return bool(day) and self.start <= day <= self.end
+
+
 def _period_figures(data: _Data, period: Period, scopes: list[str], caseload, derived) -> dict[str, dict]:
-    start, end = period.start.isoformat(), period.end.isoformat()
+    """Every measure for one period, per scope: each step counts one kind of record."""
+    window = _Window(period.start.isoformat(), period.end.isoformat())
     c = _Counter(scopes)
     c.start()
-    coach_of = data.coach
     work_at_start, scores = derived
+    _count_referrals(c, data, window)
+    _count_starts(c, data, window, work_at_start)
+    _count_discharges(c, data, window)
+    _count_sessions(c, data, window)
+    _count_plans_and_safety(c, data, caseload)
+    _count_assessments(c, data, window)
+    _count_outcome_change(c, data, window, scores)
+    _count_follow_ups(c, data, window)
+    _count_withdrawals(c, data, window)
+    return c.totals()
 
-    def inside(day: str) -> bool:
-        return bool(day) and start <= day <= end
 
-    started: dict[str, dict[str, str]] = {}  # client -> first contact day in the period
+def _coach(data: _Data, cid: str) -> str:
+    return data.coach.get(cid, UNASSIGNED)
+
+
+def _count_referrals(c: _Counter, data: _Data, window: _Window) -> None:
+    """Referrals, triage, first contacts and their waits, and each client's status at the end."""
     for cid, client_referrals in data.referrals.items():
-        coach = coach_of.get(cid, UNASSIGNED)
+        coach = _coach(data, cid)
         for ref in client_referrals:
-            if inside(ref.received_on):
+            if ref.received_on in window:
                 c.add(coach, "referrals_received")
                 c.add(coach, f"referrals_received:{ref.route}")
-            if inside(ref.triaged_on) and ref.triage_outcome == "accepted":
+            if ref.triaged_on in window and ref.triage_outcome == "accepted":
                 c.add(coach, "triage_accepted")
-            if inside(ref.triaged_on) and ref.triage_outcome == "declined":
+            if ref.triaged_on in window and ref.triage_outcome == "declined":
                 c.add(coach, "triage_declined")
                 c.add(coach, f"triage_declined:{ref.decline_reason}")
-            if inside(ref.first_contact_on):
+            if ref.first_contact_on in window:
                 c.add(coach, "first_contacts")
                 c.collect(coach, "waits", _days(ref.received_on, ref.first_contact_on))
-                if cid not in started or ref.first_contact_on < started[cid]:
-                    started[cid] = ref.first_contact_on
         # Status at the end of the period: the caseload list's one definition.
-        status = _status(data, cid, end)
+        status = _status(data, cid, window.end)
         if status == "active":
             c.add(coach, "active_caseload")
         elif status in ("awaiting_triage", "awaiting_first_contact"):
-            latest = max((r for r in client_referrals if r.received_on and r.received_on <= end),
+            latest = max((r for r in client_referrals if r.received_on and r.received_on <= window.end),
                          key=lambda r: (r.received_on, r.id))
             # A referral keeps only its latest triage decision: one decided after the period
             # but contacted within it was not waiting for a first contact.
-            if not (latest.first_contact_on and latest.first_contact_on <= end):
+            if not (latest.first_contact_on and latest.first_contact_on <= window.end):
                 c.add(coach, "waiting_for_first_contact")
-                c.collect(coach, "waiting", _days(latest.received_on, end))
-    for cid, first_day in started.items():
-        coach = coach_of.get(cid, UNASSIGNED)
+                c.collect(coach, "waiting", _days(latest.received_on, window.end))
+    for scope in c.values:
+        waits, waiting = c.lists[scope]["waits"], c.lists[scope]["waiting"]
+        c.values[scope]["median_days_to_first_contact"] = _median(waits)
+        c.values[scope]["p90_days_to_first_contact"] = p90(waits)
+        c.values[scope]["longest_wait_days"] = max(waiting) if waiting else None
+
+
+def _count_starts(c: _Counter, data: _Data, window: _Window, work_at_start: dict[str, str]) -> None:
+    """Clients first contacted in the period, once each, by work status, age and barrier."""
+    for cid, client_referrals in data.referrals.items():
+        days = [r.first_contact_on for r in client_referrals if r.first_contact_on in window]
+        if not days:
+            continue
+        coach = _coach(data, cid)
         dob, _work, barrier = data.clients.get(cid, ("", "", ""))
         c.add(coach, "starts")
         c.add(coach, f"starts_work_status:{work_at_start.get(cid, 'not_recorded')}")
-        c.add(coach, f"starts_age:{age_band(dob, first_day)}")
+        c.add(coach, f"starts_age:{age_band(dob, min(days))}")
         c.add(coach, f"starts_health_barrier:{barrier or 'not_recorded'}")
-    for scope in scopes:
-        waits = c.lists[scope]["waits"]
-        c.values[scope]["median_days_to_first_contact"] = _median(waits)
-        c.values[scope]["p90_days_to_first_contact"] = p90(waits)
-        waiting = c.lists[scope]["waiting"]
-        c.values[scope]["longest_wait_days"] = max(waiting) if waiting else None
 
+
+def _count_discharges(c: _Counter, data: _Data, window: _Window) -> None:
     for cid, items in data.discharges.items():
-        coach = coach_of.get(cid, UNASSIGNED)
+        coach = _coach(data, cid)
         for discharge in items:
-            if inside(discharge.discharged_on):
+            if discharge.discharged_on in window:
                 c.add(coach, "discharges")
                 c.add(coach, f"discharges:{discharge.reason}")
                 c.add(coach, f"work_outcome_at_discharge:{discharge.work_outcome or 'unknown'}")
 
-    for cid, day, mode in data.sessions:
-        if inside(day):
-            coach = coach_of.get(cid, UNASSIGNED)
-            c.add(coach, "sessions")
-            c.add(coach, f"sessions:{mode}")
 
+def _count_sessions(c: _Counter, data: _Data, window: _Window) -> None:
+    # Sessions are the most numerous records: held in date order, a period is a slice.
+    days = data.session_days
+    for cid, _day, mode in data.sessions[bisect_left(days, window.start):bisect_right(days, window.end)]:
+        coach = _coach(data, cid)
+        c.add(coach, "sessions")
+        c.add(coach, f"sessions:{mode}")
+
+
+def _count_plans_and_safety(c: _Counter, data: _Data, caseload) -> None:
+    """Overdue reviews and actions (while support lasts) and open safety tasks, from the
+    caseload list as it stood the day after the period."""
     for entry in caseload:
-        coach = coach_of.get(entry.client_id, UNASSIGNED)
+        coach = _coach(data, entry.client_id)
+        if entry.open_safety_tasks:
+            c.add(coach, "open_safety_tasks", entry.open_safety_tasks)
         if not is_supported(entry.status):
             continue  # support has ended: nothing of theirs is overdue
         if entry.review_overdue:
@@ -479,46 +590,71 @@ def _period_figures(data: _Data, period: Period, scopes: list[str], caseload, de
         if entry.overdue_actions:
             c.add(coach, "overdue_actions", entry.overdue_actions)
 
-    for entry in caseload:
-        if entry.open_safety_tasks:
-            c.add(coach_of.get(entry.client_id, UNASSIGNED), "open_safety_tasks", entry.open_safety_tasks)
 
+def _count_assessments(c: _Counter, data: _Data, window: _Window) -> None:
     for cid, instrument, _tp, day, _total, _aid, _answers_text in data.assessments:
-        if inside(day):
-            coach = coach_of.get(cid, UNASSIGNED)
+        if day in window:
+            coach = _coach(data, cid)
             c.add(coach, "assessments_completed")
             c.add(coach, f"assessments_completed:{instrument}")
+
+
+def _count_outcome_change(c: _Counter, data: _Data, window: _Window, scores) -> None:
+    """For each outcome measure: clients whose latest score is in the period and who have an
+    earlier baseline; how many improved, the mean change and the percentage improved."""
     by_client: dict[tuple[str, str], list[tuple]] = defaultdict(list)
     for cid, measure, day, aid, timepoint, score in scores:
-        if day and day <= end:
+        if day and day <= window.end:
             by_client[(cid, measure)].append((day, aid, timepoint, score))
     for (cid, measure), points in by_client.items():
         points.sort()
         last = points[-1]
         base = next((p for p in points if p[2] == "baseline"), None)
-        if base is None or base is last or not inside(last[0]):
+        if base is None or base is last or last[0] not in window:
             continue
         change = last[3] - base[3]
         improved = change < 0 if OUTCOME_MEASURES[measure] else change > 0
-        coach = coach_of.get(cid, UNASSIGNED)
+        coach = _coach(data, cid)
         c.add(coach, f"outcome_clients:{measure}")
         if improved:
             c.add(coach, f"improved:{measure}")
-        c.collect(coach, f"change:{measure}", change)
-    for scope in scopes:
+        c.collect(coach, f"change:{measure}", (change, improved))
+    for scope in c.values:
         for measure in OUTCOME_MEASURES:
             changes = c.lists[scope].get(f"change:{measure}")
             if changes:
-                c.values[scope][f"mean_change:{measure}"] = round(sum(changes) / len(changes), 2)
+                mean = sum(d for d, _ in changes) / len(changes)
+                c.values[scope][f"mean_change:{measure}"] = round(mean, 2)
                 c.values[scope][f"percent_improved:{measure}"] = round(
-                    100 * (c.values[scope][f"improved:{measure}"] or 0) / len(changes), 1)
+                    100 * sum(1 for _, better in changes if better) / len(changes), 1)
 
+
+def _count_follow_ups(c: _Counter, data: _Data, window: _Window) -> None:
+    """The 3- and 6-month follow-ups contacted in the period: each client once per follow-up
+    (the latest recorded outcome, should two laptops have recorded one each)."""
+    latest: dict[tuple[str, str], tuple] = {}
+    for follow in data.follow_ups:
+        cid, suffix, contacted_on, _result, _status_now, _outcome, recorded_at, fid = follow
+        if suffix not in FOLLOW_UP_MONTHS or contacted_on not in window:
+            continue
+        known = latest.get((cid, suffix))
+        if known is None or (recorded_at, fid) > (known[6], known[7]):
+            latest[(cid, suffix)] = follow
+    for cid, suffix, _on, result, status_now, outcome, _at, _id in latest.values():
+        coach = _coach(data, cid)
+        c.add(coach, f"follow_ups_{suffix}")
+        c.add(coach, f"follow_ups_{suffix}:{result}")
+        if result == "reached":
+            c.add(coach, f"follow_up_work_status_{suffix}:{status_now}")
+            c.add(coach, f"follow_up_work_outcome_{suffix}:{outcome}")
+
+
+def _count_withdrawals(c: _Counter, data: _Data, window: _Window) -> None:
     for cid, day, consent_scope in data.withdrawals:
-        if inside(day):
-            coach = coach_of.get(cid, UNASSIGNED)
+        if day in window:
+            coach = _coach(data, cid)
             c.add(coach, "consent_withdrawals")
             c.add(coach, f"consent_withdrawals:{consent_scope}")
-    return c.values
 
 
 def _trend_figures(data: _Data, period: Period, scopes: list[str]) -> dict[str, dict]:

@@ -11,7 +11,7 @@ import io
 from datetime import date
 from xml.sax.saxutils import escape
 
-from .definitions import OUTCOME_NAMES, describe, figure_of, measure_label
+from .definitions import FOLLOW_UP_MONTHS, OUTCOME_NAMES, describe, figure_of, measure_label
 from .figures import SERVICE, Summary
 from .labels import is_breakdown, value_text
 from .publication import METHOD, Publication
@@ -20,10 +20,17 @@ NO_DATA = "No data for this period"
 TOO_FEW = "Too few to show: counts of 1 to 7 are not published"
 TEAM_MARK = "TEAM ONLY: staff named, small numbers shown; not for publication"
 PUBLICATION_MARK = "For commissioners: service level, disclosure controlled"
+DASH_NOTE = "\u2013 = nobody in the period to work the figure out from."
 
 
 def _number(value) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _cell_text(value) -> str:
+    """A table cell: a figure with nothing to work it out from shows a dash (see the note
+    under each table), not a blank that reads as missing."""
+    return value_text(value) or "\u2013"
 
 
 def _no_data(title: str, width: float, text: str = NO_DATA):
@@ -102,11 +109,14 @@ def trend_chart(title: str, weeks: list[str], series: dict[str, list], width: fl
     if not weeks or all(_number(v) in (None, 0.0) for v in values):
         return _no_data(title, width)
     regular, bold = _fonts()
-    height = 220
+    # The legend is one line per series, under the axis: side by side, the last one ran
+    # off the page.
+    legend_height = 11 * len(series)
+    height = 200 + legend_height
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 14, title, fontName=bold, fontSize=11, fillColor=TEXT))
     chart = HorizontalLineChart()
-    chart.x, chart.y, chart.width, chart.height = 34, 46, width - 44, height - 96
+    chart.x, chart.y, chart.width, chart.height = 34, 30 + legend_height, width - 44, 140
     chart.data = [[_number(v) or 0.0 for v in line] for line in series.values()]
     chart.categoryAxis.categoryNames = [w.split("-")[1] for w in weeks]
     for axis in (chart.categoryAxis.labels, chart.valueAxis.labels):
@@ -126,15 +136,15 @@ def trend_chart(title: str, weeks: list[str], series: dict[str, list], width: fl
         line.symbol = makeMarker(marker, size=4, fillColor=colour, strokeColor=colour)
     drawing.add(chart)
     legend = LineLegend()
-    legend.x, legend.y = 34, 18
+    legend.x, legend.y = 34, legend_height + 2
     legend.fontName, legend.fontSize = regular, 8
     legend.alignment = "right"
-    legend.columnMaximum = 1
-    legend.deltax = 165
+    legend.columnMaximum = len(series)
+    legend.deltay = 11
     legend.colorNamePairs = [(styles[i][0], f"{name} ({styles[i][3]})") for i, name in enumerate(series)]
     drawing.add(legend)
-    drawing.add(String(width - 4, 2, "ISO week", fontName=regular, fontSize=7, fillColor=SECONDARY,
-                       textAnchor="end"))
+    drawing.add(String(width - 4, legend_height + 4, "ISO week", fontName=regular, fontSize=7,
+                       fillColor=SECONDARY, textAnchor="end"))
     return drawing
 
 
@@ -192,13 +202,19 @@ def _common_charts(values, period_name: str, width: float, scope_text: str) -> l
 
     out = [bar_chart(f"Referrals received by route, {scope_text}, {period_name}",
                      _breakdown(values, "referrals_received:"), width), Spacer(1, 6)]
-    out.append(bar_chart(f"Work status at first appointment (starts), {scope_text}",
+    out.append(bar_chart(f"Work status at first appointment (starts), {scope_text}, {period_name}",
                          _breakdown(values, "starts_work_status:"), width))
     out.append(Spacer(1, 6))
-    out.append(bar_chart(f"Main health barrier (starts), {scope_text}",
+    out.append(bar_chart(f"Main health barrier (starts), {scope_text}, {period_name}",
                          _breakdown(values, "starts_health_barrier:"), width))
     out.append(Spacer(1, 6))
-    out.append(bar_chart(f"Age at first contact (starts), {scope_text}", _breakdown(values, "starts_age:"),
+    out.append(bar_chart(f"Age at first contact (starts), {scope_text}, {period_name}",
+                         _breakdown(values, "starts_age:"), width))
+    out.append(Spacer(1, 6))
+    out.append(bar_chart(f"Work outcome at the 3- and 6-month follow-ups, {scope_text}, {period_name}",
+                         [(f"{months} months: {label}", value)
+                          for suffix, months in FOLLOW_UP_MONTHS.items()
+                          for label, value in _breakdown(values, f"follow_up_work_outcome_{suffix}:")],
                          width))
     return out
 
@@ -280,17 +296,32 @@ def _build(story, report, generated_on: date | None) -> bytes:
 
 
 def team_pdf(summary: Summary, generated_on: date | None = None) -> bytes:
+    """The team's file: how current the data is, the charts, a table per coach and the
+    service, then the definitions."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph, Spacer
 
-    from .export import TEAM_NOTICE, measures_in
+    from .export import measures_in
 
     styles = _styles()
     width = A4[0] - 36 * mm
-    week, periods = summary.week_period, summary.periods
     main = SERVICE if SERVICE in summary.scopes else summary.scopes[0]
-    values = summary.figures[(week.name, main)]
+    story = _team_opening(summary, styles, width)
+    story += _team_charts(summary, main, width)
+    for scope in summary.scopes:
+        story += _scope_table(summary, scope, styles, width)
+    _definitions(story, [m for m in measures_in(summary) if not m.startswith("trend:")]
+                 + [f"trend:{m}" for m in summary.trend_measures()], styles, width)
+    return _build(story, summary, generated_on)
+
+
+def _team_opening(summary: Summary, styles, width: float) -> list:
+    """Title, period, the team-only notice, and each coach's "data as of" with warnings."""
+    from reportlab.platypus import Paragraph, Spacer
+
+    from .export import TEAM_NOTICE
+
+    week, periods = summary.week_period, summary.periods
     story = [
         Paragraph(escape(f"{summary.service_name}: weekly caseload summary"), styles["title"]),
         Paragraph(escape(f"Week {summary.week}: Monday {week.start:%d %B %Y} to Sunday {week.end:%d %B %Y}"
@@ -312,14 +343,21 @@ def team_pdf(summary: Summary, generated_on: date | None = None) -> bytes:
                   Paragraph(escape(a), styles["cell"]),
                   Paragraph(escape(w), styles["cell"])] for s, a, w in as_of]
         story.append(_table(rows, [width * 0.4, width * 0.3, width * 0.3]))
-    scope_text = summary.scope_name(main).lower()
     story.append(Spacer(1, 8))
-    weeks = [w for w, _ in summary.trend.get(main, [])]
+    return story
+
+
+def _team_charts(summary: Summary, main: str, width: float) -> list:
+    """The 13-week trend, the week's breakdowns, caseload per coach and outcome change."""
+    from reportlab.platypus import Spacer
+
+    week, periods = summary.week_period, summary.periods
+    values = summary.figures[(week.name, main)]
+    scope_text = summary.scope_name(main).lower()
     trend = summary.trend.get(main, [])
     series = {measure_label(m): [v[m] for _, v in trend] for m in summary.trend_measures()}
-    story.append(trend_chart(f"Last 13 weeks, {scope_text}: referrals, starts and active caseload", weeks,
-                             series, width))
-    story.append(Spacer(1, 6))
+    story = [trend_chart(f"Last 13 weeks, {scope_text}: referrals, starts and active caseload",
+                         [w for w, _ in trend], series, width), Spacer(1, 6)]
     story += _common_charts(values, f"week {summary.week}", width, scope_text)
     story.append(Spacer(1, 6))
     coaches = [s for s in summary.scopes if s != SERVICE] or [main]
@@ -329,24 +367,30 @@ def team_pdf(summary: Summary, generated_on: date | None = None) -> bytes:
     story.append(Spacer(1, 6))
     story.append(_outcome_chart(summary.figures[(periods[2].name, main)],
                                 f"Mean change in outcome measures since baseline, {scope_text}, "
-                                "last 13 weeks",
-                                width))
-    for scope in summary.scopes:
-        rows = [[Paragraph(escape(summary.scope_name(scope)), styles["head"]),
-                 *(Paragraph(escape(p.label), styles["head"]) for p in periods)]]
-        for measure in summary.figures[(week.name, scope)]:
-            cells = [summary.value(p.name, scope, measure) for p in periods]
-            if is_breakdown(measure) and all(v in (0, None) for v in cells):
-                continue  # an all-zero breakdown line says nothing
-            style = styles["cell"] if is_breakdown(measure) else styles["cell_bold"]
-            label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
-            rows.append([Paragraph(label, style), *(Paragraph(escape(value_text(v)), style) for v in cells)])
-        story.append(CondPageBreak(60 * mm))
-        story.append(KeepTogether([Paragraph(escape(summary.scope_name(scope)), styles["heading"])]))
-        story.append(_table(rows, [width * 0.55] + [width * 0.15] * 3))
-    _definitions(story, [m for m in measures_in(summary) if not m.startswith("trend:")]
-                 + [f"trend:{m}" for m in summary.trend_measures()], styles, width)
-    return _build(story, summary, generated_on)
+                                "last 13 weeks", width))
+    return story
+
+
+def _scope_table(summary: Summary, scope: str, styles, width: float) -> list:
+    """One coach's (or the service's) figures for the three periods; all-zero lines left out."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph
+
+    periods = summary.periods
+    rows = [[Paragraph(escape(summary.scope_name(scope)), styles["head"]),
+             *(Paragraph(escape(p.label), styles["head"]) for p in periods)]]
+    for measure in summary.figures[(summary.week_period.name, scope)]:
+        cells = [summary.value(p.name, scope, measure) for p in periods]
+        if is_breakdown(measure) and all(v in (0, None) for v in cells):
+            continue  # an all-zero breakdown line says nothing
+        style = styles["cell"] if is_breakdown(measure) else styles["cell_bold"]
+        label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
+        rows.append([Paragraph(label, style), *(Paragraph(escape(_cell_text(v)), style) for v in cells)])
+    return [CondPageBreak(60 * mm),
+            KeepTogether([Paragraph(escape(summary.scope_name(scope)), styles["heading"])]),
+            _table(rows, [width * 0.55] + [width * 0.15] * 3),
+            Paragraph(escape(f"{DASH_NOTE} Breakdown lines that are 0 in all three periods are left out."),
+                      styles["small"])]
 
 
 def publication_pdf(report: Publication, generated_on: date | None = None) -> bytes:
@@ -376,12 +420,11 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
             continue
         style = styles["cell"] if is_breakdown(measure) else styles["cell_bold"]
         label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
-        rows.append([Paragraph(label, style), Paragraph(escape(value_text(value)), style)])
+        rows.append([Paragraph(label, style), Paragraph(escape(_cell_text(value)), style)])
     story.append(_table(rows, [width * 0.75, width * 0.25]))
     story.append(Paragraph(escape("* = 1 to 7. x = not shown, so that a small number elsewhere cannot be "
-                                  "worked "
-                                  "out. Breakdown lines that are 0 are left out of this table (they are in "
-                                  "the spreadsheet)."), styles["small"]))
+                                  f"worked out. {DASH_NOTE} Breakdown lines that are 0 are left out of this "
+                                  "table (they are in the spreadsheet)."), styles["small"]))
     story.append(PageBreak())
     story += _common_charts(values, f"week {period.name}", width, "whole service")
     story.append(Spacer(1, 6))

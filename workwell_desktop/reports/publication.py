@@ -87,6 +87,10 @@ def propagate(cells: dict[str, tuple[int, int]], sums: list[tuple[str, list[str]
     changed = True
     while changed:
         changed = False
+        if any(low > high for low, high in box.values()):
+            # Parts that do not add up to their total (a code outside the vocabulary, say):
+            # no true values fit, and narrowing would never end. Refuse rather than publish.
+            raise ValueError("the figures are inconsistent: a breakdown does not add up to its total")
         for total, parts in sums:
             if total not in box or any(p not in box for p in parts):
                 continue

@@ -14,6 +14,7 @@ import platformdirs
 from sqlalchemy.orm import Session
 
 from ..hardening import harden_process
+from ..sync import wire
 from . import admin, db
 
 ENV_URL = "WORKWELL_SERVER_DATABASE_URL"
@@ -106,7 +107,8 @@ def _serve(args: argparse.Namespace, engine) -> int:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # proxy_headers off: RequireTLS alone decides which forwarded headers to believe.
     options = dict(host=args.host, port=args.port, proxy_headers=False, access_log=False,
-                   ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, log_level="info")
+                   ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, log_level="info",
+                   timeout_keep_alive=wire.KEEP_ALIVE_SECONDS)
     if args.workers > 1:
         if engine.dialect.name == "sqlite":
             raise admin.AdminError("Several workers need PostgreSQL; SQLite serves with one.")

@@ -523,6 +523,13 @@ def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int,
     ).all()
     more = len(rows) > page_size
     rows = rows[:page_size]
+    # Sized by bytes too: the page ends after the change that takes it past PAGE_BYTES.
+    size = 0
+    for index, r in enumerate(rows):
+        size += len(r.payload) + len(r.base) + 200  # the envelope's ids and stamps
+        if size > wire.PAGE_BYTES and index + 1 < len(rows):
+            rows, more = rows[:index + 1], True
+            break
     last = rows[-1].seq if rows else after
     next_cursor = last if more else max(last, head, after)
     changes = [{

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +11,7 @@ from fastapi import HTTPException, Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from workwell_desktop.sync import encoding as body_encoding
 from workwell_desktop.sync import wire
 
 TLS_REQUIRED = ("TLS is required: connect with https://, or put the server behind a TLS-terminating "
@@ -62,28 +62,17 @@ def _too_large() -> HTTPException:
                               "after decompression. Send fewer changes per request.")
 
 
-def _gunzip(data: bytes) -> bytes:
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, wire.MAX_BODY_BYTES + 1)
-    except zlib.error as e:
-        raise HTTPException(400, "Request body is not valid gzip.") from e
-    if len(out) > wire.MAX_BODY_BYTES or inflater.unconsumed_tail:
-        raise _too_large()
-    if not inflater.eof or inflater.unused_data:
-        raise HTTPException(400, "Request body is not valid gzip (truncated or trailing data).")
-    return out
-
-
 def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
 async def read_json(request: Request) -> Any:
-    """The request body as JSON: gzip or plain, capped at ``wire.MAX_BODY_BYTES`` (413)."""
+    """The request body as JSON: zstd, gzip or plain, capped at ``wire.MAX_BODY_BYTES`` (413)
+    both as sent and after decompression (``sync.encoding``)."""
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
-    if encoding not in ("identity", "gzip"):
-        raise HTTPException(415, "Content-Encoding must be gzip or absent.")
+    if not body_encoding.supported(encoding):
+        raise HTTPException(415, f"Content-Encoding must be one of {body_encoding.accept_encoding()}, "
+                                 "or absent.")
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > wire.MAX_BODY_BYTES:
         raise _too_large()
@@ -93,9 +82,13 @@ async def read_json(request: Request) -> Any:
         if size > wire.MAX_BODY_BYTES:
             raise _too_large()
         chunks.append(chunk)
-    body = b"".join(chunks)
-    if encoding == "gzip":
-        body = _gunzip(body)
+    try:
+        body = body_encoding.decompress(b"".join(chunks), encoding, wire.MAX_BODY_BYTES)
+    except body_encoding.TooLarge:
+        raise _too_large() from None
+    except body_encoding.BadBody as e:
+        raise HTTPException(400, f"Request body is not valid {encoding} (truncated, trailing data "
+                                 "or corrupt).") from e
     try:
         return json.loads(body, parse_constant=_no_constants)
     except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors

@@ -11,7 +11,7 @@ exactly what ``instruments.derived.derive_assessment`` returns, the same functio
 the store uses to refuse a mis-scored record and sync uses to re-score one.
 
 ``store`` below is anything with ``add``, ``get``, ``for_client`` and ``coach_name``:
-a :class:`~workwell_desktop.store.Store`, or the GUI's wrapper that announces saves.
+a :class:`~workwell_desktop.store.Store`, or the GUI's RecordStore, which announces saves.
 """
 
 from __future__ import annotations

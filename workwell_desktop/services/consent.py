@@ -5,7 +5,7 @@ module saves a decision the coach records now. Corrections of a mistaken entry g
 through ``services.journey.correct`` like every other fact once made.
 
 ``store`` is anything with ``add``, ``add_together``, ``update``, ``get``,
-``for_client`` and ``coach_name``: a Store, or the GUI's wrapper that announces saves.
+``for_client`` and ``coach_name``: a Store, or the GUI's RecordStore, which announces saves.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ and audit trail, so the discharge and the plan actions it closes, or a withdrawa
 the discharge it makes, are never saved apart (and sync apart only as a unit).
 
 ``store`` is anything with ``add``, ``add_together``, ``update``, ``get``,
-``for_client`` and ``coach_name``: a Store, or the GUI's RecordSource that announces saves.
+``for_client`` and ``coach_name``: a Store, or the GUI's RecordStore (its DatabaseHandle),
+which announces saves.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ audited export, because a file on disk is not protected by the encrypted databas
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import replace
 from datetime import date
@@ -23,7 +22,14 @@ from ..documents.disclosure import (
     letter_findings,
     load_lexicon,
 )
-from ..documents.letter import protect_pdf, render_letter
+from ..documents.letter import (
+    LetterNotVerified,
+    encoded_pdf,
+    issued_pdf,
+    pdf_sha256,
+    protect_pdf,
+    render_letter,
+)
 from ..domain.assessments import Assessment
 from ..domain.consent import LAWFUL_REASONS, SharingRefused, check_sharing, sharing_problem
 from ..domain.disclosure import ClientIdentifiers, Finding
@@ -174,7 +180,7 @@ def issue_letter(store, client_id: str, draft: LetterDraft, *, supersedes: str =
         client_id=client_id, reference=reference, issued_on=today.isoformat(), issued_by=store.coach_name,
         employer=draft.employer_name.strip(), recipient=recipient,
         content=json.dumps(draft.content(), ensure_ascii=False, separators=(",", ":")),
-        pdf=base64.b64encode(pdf).decode("ascii"), supersedes=supersedes,
+        pdf=encoded_pdf(pdf), pdf_sha256=pdf_sha256(pdf), supersedes=supersedes,
     )
     # Consent may have been withdrawn (on this laptop or by a sync) while the letter was prepared.
     require_employer_consent(store.for_client(ConsentEvent, client_id))
@@ -196,7 +202,8 @@ def export_letter(store, letter_id: str, path: Path, password: str | None = None
     subject access request), which is audited with the export. A letter that would now
     disclose a condition or identifier (one issued by an older version, or synced in) is
     refused except as the client's own copy. The file is written whole or not at all.
-    Raises RecordNotFound for an unknown id, ConsentRequired when nothing allows it.
+    Raises RecordNotFound for an unknown id, ConsentRequired when nothing allows it,
+    LetterNotVerified for a synced letter whose rendering here is not the PDF issued.
     """
     letter = store.get(EmployerLetter, letter_id)
     try:
@@ -213,7 +220,12 @@ def export_letter(store, letter_id: str, path: Path, password: str | None = None
             findings = []  # content unreadable: the PDF is what was issued and agreed
         if findings:
             raise DisclosureRefused(findings)
-    data = letter.pdf_bytes()
+    try:
+        data = issued_pdf(letter)
+    except LetterNotVerified:
+        # Synced without its PDF and not reproducible here: never passed off as the one issued.
+        store.record_event("letter-not-verified", f"letter={letter.id}")
+        raise
     if password:
         data = protect_pdf(data, password)
     path = Path(path)

@@ -5,7 +5,7 @@ log and audit trail). Like ``workwell_desktop.assessments`` this sits above ``do
 and ``store`` because it also reads the service's local directory from resources.
 
 ``store`` below is anything with ``add``, ``add_together``, ``for_client`` and
-``coach_name``: a Store, or the GUI's wrapper that announces saves.
+``coach_name``: a Store, or the GUI's RecordStore, which announces saves.
 """
 
 from __future__ import annotations

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import keyring.errors
+import sqlcipher3
 
 from ..domain.assessments import Assessment
 from ..domain.records import Client, Record
 from ..domain.registry import RECORD_TYPES
 from ..hardening import private_folder, tighten_data_folder
-from ..instruments.derived import score_problems
 from . import audit, causal
 from .clock import next_stamp
 from .connection import connect, migrate
@@ -244,6 +244,7 @@ class Store:
             errors.update(record.validate())
             errors.update(self._conflicts(record, batch_ids))
             if isinstance(record, Assessment):
+                from ..instruments.derived import score_problems  # the instruments load on first use
                 # A stored score is never trusted: refused unless the answers give it.
                 errors.update(score_problems(record))
             prepared.append(record)
@@ -317,7 +318,9 @@ class Store:
         last = cur.execute("SELECT value FROM meta WHERE key = 'hlc'").fetchone()
         stamp = next_stamp(last[0] if last else None, self.device_id)
         cur.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('hlc', ?)", (stamp,))
-        payload = {k: wire_value(v) for k, v in fields.items() if k != "id"}
+        # A record type's local fields (an issued letter's PDF) never enter the change log.
+        local = ("id", *getattr(type(record), "local_fields", ()))
+        payload = {k: wire_value(v) for k, v in fields.items() if k not in local}
         mutable = type(record).mutable
         # The values of each field this edit saw (every concurrent one): it supersedes
         # exactly those (see store.causal and sync.wire.Change.base).
@@ -393,6 +396,22 @@ class Store:
         return self._conn.execute(
             "SELECT count(*) FROM change_log WHERE sent_at IS NULL AND rejected_reason IS NULL"
         ).fetchone()[0]
+
+    def file_size(self) -> int:
+        page = int(self._conn.execute("PRAGMA page_size").fetchone()[0])  # SQLCipher: text
+        return page * int(self._conn.execute("PRAGMA page_count").fetchone()[0])
+
+    def compact(self) -> bool:
+        """VACUUM: give back the space of pruned payloads (replica.mark_sent), so the file
+        stays about the size of its records. SQLCipher vacuums through an encrypted copy
+        under the same key. Skipped (False) while another statement on this connection runs."""
+        try:
+            self._conn.execute("VACUUM")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # WAL: the file shrinks here
+        except sqlcipher3.OperationalError as busy:
+            log.info("compact skipped: %s", busy)
+            return False
+        return True
 
     def changes(self) -> list[dict]:
         """The change log, oldest first (what sync will push)."""

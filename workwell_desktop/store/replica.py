@@ -27,7 +27,6 @@ from ..domain import change_checks
 from ..domain.assessments import Assessment
 from ..domain.records import Client
 from ..domain.registry import RECORD_TYPES
-from ..instruments.derived import derive_assessment
 from . import audit, causal
 from .clock import is_stamp, next_stamp, stamp_problem
 from .errors import InvalidRecord
@@ -66,10 +65,26 @@ def unsent_changes(store, limit: int) -> list[dict]:
     return rows
 
 
-def mark_sent(store, change_ids: list[str]) -> None:
+def mark_sent(store, change_ids: list[str]) -> int:
+    """Acknowledged by the server: sent, and its payload pruned (the record itself is in
+    its table, and the server holds the change). The row stays with its id, client, stamp
+    and base: the repair paths need only those (``_known`` skips our own changes coming
+    back by id; a copied folder's unsent work is never pruned; conflicts read field_clock
+    and field_value, not the change log). Without this the laptop that wrote the records
+    kept every value twice (#15).
+
+    Returns the payload bytes pruned (the sync engine compacts the file after many)."""
+    pruned = 0
     with store._write() as cur:
-        cur.executemany("UPDATE change_log SET sent_at = ? WHERE change_id = ? AND sent_at IS NULL",
-                        [(_now(), cid) for cid in change_ids])
+        for cid in change_ids:
+            row = cur.execute("SELECT length(payload) FROM change_log WHERE change_id = ?"
+                              " AND sent_at IS NULL", (cid,)).fetchone()
+            if row is None:
+                continue
+            pruned += row[0]
+            cur.execute("UPDATE change_log SET sent_at = ?, payload = '{}' WHERE change_id = ?",
+                        (_now(), cid))
+    return pruned
 
 
 def mark_rejected(store, rejections: list[tuple[str, str]]) -> None:
@@ -350,6 +365,8 @@ def _rescored(cur, record: Assessment, change: dict) -> Assessment:
     dropping them could lose a risk answer. The discrepancy is audited (field names
     only) and logged. Answers that cannot be scored at all are refused.
     """
+    from ..instruments.derived import derive_assessment  # loaded when an assessment first arrives
+
     try:
         derivation = derive_assessment(record)
     except ValueError as refused:

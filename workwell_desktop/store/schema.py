@@ -316,6 +316,15 @@ CREATE INDEX follow_up_outcome_client ON follow_up_outcome (client_id);
 -- Team reporting: the client's main health barrier.
 ALTER TABLE client ADD COLUMN main_health_barrier TEXT NOT NULL DEFAULT '';
 """),
+    (7, "letters off the wire: an issued letter's PDF hash; pruned change payloads", """
+-- The SHA-256 of the exact PDF issued. Letters sync without their PDF: a laptop renders
+-- it again from the letter's content and trusts it only when it matches (documents.letter).
+-- '' for letters issued before: they keep (and synced) the PDF itself.
+ALTER TABLE employer_letter ADD COLUMN pdf_sha256 TEXT NOT NULL DEFAULT '';
+-- Acknowledged changes keep their ids and stamps, not their payloads (replica.mark_sent);
+-- the space comes back at the next Store.compact (VACUUM).
+UPDATE change_log SET payload = '{}' WHERE sent_at IS NOT NULL;
+"""),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -8,11 +8,11 @@ pull cursor moves only in the transaction that applies its page.
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import platform
 import ssl
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,7 @@ from pydantic import Field, ValidationError
 from ..store import replica
 from ..store.coverage import save_coverage
 from ..store.identity import adopt_account
+from . import encoding as body_encoding
 from . import server_address, wire
 from .server_address import ConnectionPolicy, ServerAddress, UnsafeAddress
 from .wire import (
@@ -41,6 +42,8 @@ from .wire import (
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# VACUUM after a sync that pruned payloads of at least this share of the database file.
+COMPACT_SHARE = 0.1
 
 
 class SyncError(Exception):
@@ -186,28 +189,38 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     server_url = address.url
     moving = server_url != registered_url
     report = SyncReport()
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-               "Content-Encoding": "gzip", "Accept-Encoding": "gzip"}
+    url = f"{server_url}{API_PREFIX}/sync"
+    wire_format = _WireFormat(token)
     budget = None  # bytes per request: the server's limit, halved after any 413
+    pruned = 0  # payload bytes of acknowledged changes dropped from the change log
     anchoring = True  # a server from before audit anchors refuses the fields: then sync without
-    with _client(http, policy, address) as client:
+
+    def request_body(batch: list[dict], cursor: str) -> bytes:
+        request = SyncRequest(cursor=cursor, changes=batch, page_size=wire.MAX_PAGE,
+                              waiting=max(0, store.pending_change_count() - len(batch)))
+        if anchoring:
+            seq, seal = store.audit_head()  # anchored at the server: see store.audit
+            request.audit_head = AuditAnchor(seq=seq, hash=seal)
+            request.audit_continues = _entry_at_anchor(store)
+        omit = None if anchoring else {"audit_head", "audit_continues"}
+        return request.model_dump_json(exclude=omit).encode("utf-8")
+
+    # One request in flight ahead: while a page is applied (a database transaction on this
+    # thread) the next page is already crossing the link. The thread only does HTTP; the
+    # cursor stored here still moves only in the transaction that applies its page.
+    with _client(http, policy, address) as client, ThreadPoolExecutor(1, "sync-prefetch") as ahead:
+        pending: Future | None = None
         while True:
-            batch, more_waiting = next_batch(store, budget)
-            request = SyncRequest(cursor=replica.get_setting(store, "sync_cursor"), changes=batch,
-                                  waiting=max(0, store.pending_change_count() - len(batch)))
-            if anchoring:
-                seq, seal = store.audit_head()  # anchored at the server: see store.audit
-                request.audit_head = AuditAnchor(seq=seq, hash=seal)
-                request.audit_continues = _entry_at_anchor(store)
-            omit = None if anchoring else {"audit_head", "audit_continues"}
-            body = gzip.compress(request.model_dump_json(exclude=omit).encode("utf-8"), compresslevel=6)
-            try:
-                response = client.post(f"{server_url}{API_PREFIX}/sync", content=body, headers=headers)
-            except httpx.TransportError as exc:
-                _refuse_untrusted_certificate(exc, server_url)
-                raise Offline("No connection to the WorkWell server. Your work is saved on this "
-                              "laptop and will sync when you are back online.") from exc
+            if pending is None:
+                batch, more_waiting = next_batch(store, budget)
+                response = _post(client, url, request_body(batch, replica.get_setting(store, "sync_cursor")),
+                                 wire_format, server_url)
+            else:  # the next page, asked for while the last one was applied
+                batch, more_waiting = [], False
+                response, pending = pending.result(), None
             report.requests += 1
+            if response.status_code == 415 and wire_format.retry_plainer():
+                continue  # a server without zstd: gzip from now on
             if response.status_code == 413 and batch:
                 # A server with a lower limit than ours: smaller requests, never the same one again.
                 if len(batch) == 1:
@@ -236,14 +249,14 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
                 raise SyncError("The server no longer accepts this laptop's registration. "
                                 "Ask IT to register it again.")
             _raise_for_status(response)
-            result = _Reply.model_validate(response.json())
+            result = _Reply.model_validate_json(response.content)
             _remember_anchor(store, result.audit_anchor)
             if moving:  # the new address knows this device: the same service
                 replica.set_settings(store, server_url=server_url)
                 store.record_event("server-address-changed", "by organisation policy")
                 log.info("server address changed by policy; device identity accepted there")
                 moving = False
-            replica.mark_sent(store, result.accepted)
+            pruned += replica.mark_sent(store, result.accepted)
             if result.forwarded:
                 report.forwarded += len(result.forwarded)
                 store.record_event("sync-forwarded", f"changes={len(result.forwarded)}")
@@ -255,6 +268,9 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
                 log.warning("server rejected %d changes", len(rejections))
             report.pushed += len(result.accepted)
             report.rejected += len(result.rejected)
+            if result.more and not more_waiting:  # nothing of ours left to send: next page now
+                pending = ahead.submit(_post, client, url, request_body([], result.cursor), wire_format,
+                                       server_url)
             changes, malformed = _read_changes(result.changes)
             report.conflicts += replica.apply_remote(store, changes, result.cursor, result.server_time,
                                                      malformed)
@@ -268,10 +284,60 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     if report.forwarded:  # the status bar tells the coach (gui.sync_controller)
         replica.set_settings(store, forwarded_notice=f"{report.forwarded}|{report.finished_at}")
     report.quarantined = len(replica.quarantined_changes(store))
+    if pruned > COMPACT_SHARE * store.file_size():
+        store.compact()  # the pruned payloads' space back: after a big push, not every sync
     log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, quarantined %d, requests %d",
              report.pushed, report.pulled, report.rejected, report.conflicts, report.quarantined,
              report.requests)
     return report
+
+
+class _WireFormat:
+    """The request headers of one sync: zstd bodies where this laptop has it, gzip after a
+    server says it has not (HTTP 415); responses in whichever both can read (sync.encoding)."""
+
+    def __init__(self, token: str):
+        self.token = token
+        self.encoding = body_encoding.PREFERRED[0]
+
+    def retry_plainer(self) -> bool:
+        if self.encoding == body_encoding.GZIP:
+            return False
+        self.encoding = body_encoding.GZIP
+        return True
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
+                "Content-Encoding": self.encoding, "Accept-Encoding": body_encoding.accept_encoding()}
+
+
+def _post(client: httpx.Client, url: str, body: bytes, wire_format: _WireFormat,
+          server_url: str) -> httpx.Response:
+    """POST one sync request; the response with its body decoded here, never more than
+    ``wire.MAX_RESPONSE_BYTES`` as sent or decoded (a server's decompression bomb is refused)."""
+    data = body_encoding.compress(body, wire_format.encoding)
+    try:
+        with client.stream("POST", url, content=data, headers=wire_format.headers()) as response:
+            raw, size = [], 0
+            for chunk in response.iter_raw():
+                size += len(chunk)
+                if size > wire.MAX_RESPONSE_BYTES:
+                    raise SyncError("The server sent more than this laptop accepts in one reply; "
+                                    "nothing from it was applied. Tell service IT.")
+                raw.append(chunk)
+    except httpx.TransportError as exc:
+        _refuse_untrusted_certificate(exc, server_url)
+        raise Offline("No connection to the WorkWell server. Your work is saved on this "
+                      "laptop and will sync when you are back online.") from exc
+    encoding = response.headers.get("content-encoding", body_encoding.IDENTITY)
+    try:
+        content = body_encoding.decompress(b"".join(raw), encoding, wire.MAX_RESPONSE_BYTES)
+    except (body_encoding.TooLarge, body_encoding.BadBody):
+        raise SyncError("The server's reply could not be read (damaged, or larger than this laptop "
+                        "accepts); nothing from it was applied. Sync will try again later.") from None
+    headers = [(k, v) for k, v in response.headers.multi_items()
+               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+    return httpx.Response(response.status_code, headers=headers, content=content, request=response.request)
 
 
 def _entry_at_anchor(store) -> AuditAnchor | None:

@@ -2,14 +2,17 @@
 
 One endpoint does a whole sync step, so an empty sync is one round trip:
 
-    POST /api/v1/sync   (JSON, gzip both ways; Authorization: Bearer <device token>)
+    POST /api/v1/sync   (JSON, zstd or gzip both ways: see sync.encoding;
+                         Authorization: Bearer <device token>)
     SyncRequest  -> SyncResponse
 
 The client sends up to ``MAX_PUSH`` unsent changes from its change log and the
 cursor of the last page it *applied*; the server stores the changes (idempotent by
 ``change_id``: a replayed change is acknowledged again and changes nothing), then
 returns the ids it accepted, the ones it rejected with a reason, and the next page of
-changes visible to this device after the cursor. ``more`` says another page waits.
+changes visible to this device after the cursor (about ``PAGE_BYTES``, at most
+``page_size`` changes). ``more`` says another page waits: the laptop asks for it while
+it applies this one.
 The client marks changes sent only when acknowledged, and stores the new cursor
 only after the page is applied, so an interruption anywhere just repeats a step.
 
@@ -26,8 +29,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 API_PREFIX = "/api/v1"
 MAX_PUSH = 500          # changes per request
-MAX_PAGE = 1000         # changes per pulled page
+MAX_PAGE = 20_000       # changes per pulled page, at most; PAGE_BYTES usually ends it first
+# A pulled page ends after the change that takes its payloads past this (uncompressed):
+# a few MB, so a first restore is a handful of round trips, each well inside the timeouts.
+PAGE_BYTES = 3_000_000
 MAX_BODY_BYTES = 8_000_000  # after decompression; larger requests get 413
+# What a laptop reads of one response, after decompression: a page (PAGE_BYTES plus one
+# change of up to MAX_PAYLOAD_BYTES and the envelope) fits with room; more is refused.
+MAX_RESPONSE_BYTES = 16_000_000
+# Seconds an idle connection stays open (uvicorn's timeout_keep_alive; its default of 5 s
+# closed the connection whenever a page took longer than that to cross a rural link, so
+# every page paid a new TCP and TLS handshake).
+KEEP_ALIVE_SECONDS = 75
 MAX_PAYLOAD_BYTES = 1_000_000  # one change's payload as compact JSON; larger ones are rejected
 DEVICE_REVOKED = "device_revoked"
 

@@ -50,6 +50,7 @@ from ...services import assessments as service
 from ...services import safety as safety_service
 from ...store import InvalidRecord, StoreError
 from .. import dates
+from ..record_store import RecordStore
 from ..style import relative_font, set_role
 from ..widgets import (
     ChoiceCombo,
@@ -64,7 +65,6 @@ from ..widgets import (
 )
 from .fit import fit_to_screen, scrolling_body
 from .safety_prompt import SafetyPrompt
-from .source import RecordSource
 
 log = logging.getLogger(__name__)
 
@@ -106,11 +106,11 @@ class AssessmentRunner(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, source, client_id: str, instrument_id: str, timepoint: str = "baseline",
+    def __init__(self, source: RecordStore, client_id: str, instrument_id: str, timepoint: str = "baseline",
                  parent: QWidget | None = None, *, correcting: Assessment | None = None,
                  guidance: SafetyGuidance | None = None):
         super().__init__(parent)
-        self.source = RecordSource(source)
+        self.source = source
         self.client_id = client_id
         self.instrument: Instrument = get_instrument(instrument_id)
         self.guidance, self.guidance_problem = ((guidance, "") if guidance

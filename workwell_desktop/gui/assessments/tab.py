@@ -29,12 +29,12 @@ from ...services import assessments as service
 from ...services import safety as safety_service
 from ...store import InvalidRecord, StoreError
 from .. import dates
+from ..record_store import RecordStore
 from ..record_table import Column, RecordTableModel, record_table
 from ..style import ERROR_RED, SECONDARY_TEXT, SUCCESS_GREEN, WARNING_TEXT, set_role
 from ..widgets import ChoiceCombo, button, chain_tab_order, paragraph, primary_button, section_card
 from .runner import AssessmentRunner
 from .safety_prompt import SafetyPrompt
-from .source import RecordSource
 from .trend_chart import TrendChart
 
 _FOLLOW_UP_COLOUR = {"overdue": ERROR_RED, "due": WARNING_TEXT, "done": SUCCESS_GREEN,
@@ -105,14 +105,19 @@ class MeasureCard(QFrame):
 
 
 class AssessmentsTab(QWidget):
-    """``AssessmentsTab(store_or_handle, client_id)``; ``reload()`` re-reads the record."""
+    """``AssessmentsTab(handle, client_id)``; ``reload()`` re-reads the record.
+
+    ``reload_on_save=False`` when something else reloads the tab on the handle's ``saved``
+    (the client record does, for every tab)."""
 
     saved = Signal(object)  # an Assessment saved from this tab
 
-    def __init__(self, source, client_id: str, parent: QWidget | None = None, *, today: date | None = None):
+    def __init__(self, source: RecordStore, client_id: str, parent: QWidget | None = None, *,
+                 today: date | None = None, reload_on_save: bool = True):
         super().__init__(parent)
         self.setAccessibleName("Assessments")
-        self.source, self.client_id, self._today = RecordSource(source), client_id, today
+        self.source, self.client_id, self._today = source, client_id, today
+        self._reload_on_save = reload_on_save
         self.overview: service.AssessmentOverview | None = None
         self.runner: AssessmentRunner | None = None
         outer = QVBoxLayout(self)
@@ -267,7 +272,7 @@ class AssessmentsTab(QWidget):
             self.safety_card.setVisible(True)
             self.safety_rows.addWidget(paragraph(f"Not saved: {failed}", role="error"))
             return
-        if not self.source.announces_saves:
+        if self._reload_on_save:
             self.reload()
 
     def _show_follow_ups(self) -> None:
@@ -353,7 +358,7 @@ class AssessmentsTab(QWidget):
     def start_assessment(self, instrument_id: str | None = None,
                          timepoint: str | None = None) -> AssessmentRunner:
         """Open the runner (window-modal, not blocking) for the chosen measure and timepoint."""
-        runner = AssessmentRunner(self.source.source, self.client_id, instrument_id or self.measure.code(),
+        runner = AssessmentRunner(self.source, self.client_id, instrument_id or self.measure.code(),
                                   timepoint or self.timepoint.code(), self.window())
         return self._open(runner)
 
@@ -361,7 +366,7 @@ class AssessmentsTab(QWidget):
         chosen = self.selected() or (self.overview.assessments[0] if self.overview.assessments else None)
         if chosen is None:
             return None
-        runner = AssessmentRunner(self.source.source, self.client_id, chosen.instrument_id,
+        runner = AssessmentRunner(self.source, self.client_id, chosen.instrument_id,
                                   parent=self.window(), correcting=chosen)
         return self._open(runner)
 
@@ -372,6 +377,6 @@ class AssessmentsTab(QWidget):
         return runner
 
     def _saved(self, record: Assessment) -> None:
-        if not self.source.announces_saves:
+        if self._reload_on_save:
             self.reload()
         self.saved.emit(record)

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...store import InvalidRecord, StoreError
-from ..database_handle import DatabaseHandle
 from ..form_fields import ErrorSummary, FieldSet
+from ..record_store import RecordStore
 from ..widgets import button, paragraph, primary_button, title_label
 
 log = logging.getLogger(__name__)
@@ -27,12 +27,18 @@ log = logging.getLogger(__name__)
 class RecordDialog(QDialog):
     """Subclasses build their fields into ``self.body``, implement ``current_errors``
     (validate what is typed), ``write`` (save it) and ``snapshot`` (what is typed, to
-    ask before throwing it away), and call ``ready()`` at the end of ``__init__``."""
+    ask before throwing it away), and call ``ready()`` at the end of ``__init__``.
+
+    A dialog that can "Correct…" a record sets ``correcting`` (the record) before
+    ``__init__``, calls ``add_correction_reason``, and gives ``corrected_fields`` and
+    ``typed()`` (the record as typed); ``refresh`` then adds the correction's own checks
+    and ``save`` saves the correction (``services.journey.correct``) instead of ``write``,
+    so ``current_errors`` and ``write`` deal only with the dialog's fields."""
 
     save_text = "&Save"
     width_in_chars = 84  # wide enough that messages under fields wrap onto one or two lines
 
-    def __init__(self, handle: DatabaseHandle, title: str, parent: QWidget | None = None,
+    def __init__(self, handle: RecordStore, title: str, parent: QWidget | None = None,
                  intro: str | None = None):
         super().__init__(parent)
         self.handle = handle
@@ -120,6 +126,11 @@ class RecordDialog(QDialog):
 
     # ----- corrections (a new version that supersedes, with the reason) ----------
     correcting = None  # the record being corrected, or None for a new one
+    corrected_fields: tuple[str, ...] = ()  # what a correction may change
+
+    def typed(self):
+        """The record as typed (dialogs that correct)."""
+        raise NotImplementedError
 
     def add_correction_reason(self, what: str) -> None:
         """The required reason, first in the dialog, when ``self.correcting`` is set."""
@@ -137,13 +148,16 @@ class RecordDialog(QDialog):
     def correction_reason(self) -> str:
         return self.reason_edit.toPlainText().strip() if self.correcting is not None else ""
 
-    def correction_changes(self, typed, names) -> dict:
-        """The fields of ``typed`` that differ from the record being corrected."""
-        return {n: getattr(typed, n) for n in names if getattr(typed, n) != getattr(self.correcting, n)}
+    def correction_changes(self) -> dict:
+        """The corrected fields as typed that differ from the record being corrected."""
+        typed = self.typed()
+        return {n: getattr(typed, n) for n in self.corrected_fields
+                if getattr(typed, n) != getattr(self.correcting, n)}
 
-    def correction_errors(self, changes: dict) -> dict[str, str]:
+    def correction_errors(self) -> dict[str, str]:
         if self.correcting is None:
             return {}
+        changes = self.correction_changes()
         errors = {}
         if not self.correction_reason():
             errors["correction_reason"] = "Say why this is being corrected: it is kept in the history."
@@ -151,17 +165,17 @@ class RecordDialog(QDialog):
             errors["changes"] = "Change what was wrong: nothing differs from the original yet."
         return errors
 
-    def save_correction(self, changes: dict) -> None:
+    def save_correction(self) -> None:
         from ...services.journey import correct
-        from ..assessments.source import RecordSource
 
-        correct(RecordSource(self.handle), self.correcting, self.correction_reason(), **changes)
+        correct(self.handle, self.correcting, self.correction_reason(), **self.correction_changes())
 
     # ----- shared behaviour ---------------------------------------------
     def refresh(self) -> dict[str, str]:
         """Re-check what is typed: messages by the fields the coach has been to (and, once a
         save was refused, the error summary). Save stays enabled (form_fields)."""
         errors = self.current_errors()
+        errors.update(self.correction_errors())
         self.fields.show(errors)
         return errors
 
@@ -172,7 +186,10 @@ class RecordDialog(QDialog):
             self.fields.reveal(errors)
             return
         try:
-            self.write()
+            if self.correcting is not None:
+                self.save_correction()
+            else:
+                self.write()
         except InvalidRecord as refused:
             # The store's own checks (a duplicate NHS number): the same summary, typing kept.
             self.fields.reveal(refused.errors)

@@ -8,9 +8,8 @@ from ...domain.records import ConsentEvent
 from ...domain.vocabulary import CONSENT_ACTIONS, CONSENT_METHODS, CONSENT_SCOPES, WORK_OUTCOMES
 from ...services import consent
 from .. import dates
-from ..assessments.source import RecordSource
 from ..client_form import new_form_layout
-from ..database_handle import DatabaseHandle
+from ..record_store import RecordStore
 from ..widgets import (
     ChoiceCombo,
     ChoiceRadios,
@@ -30,7 +29,7 @@ _AFTER_HINT = "Sharing their information is suspended; follow-ups go ahead only 
 class ConsentDialog(RecordDialog):
     save_text = "&Record consent"
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str,
+    def __init__(self, handle: RecordStore, client_id: str, client_name: str,
                  parent: QWidget | None = None, scope: str = "", correcting: ConsentEvent | None = None,
                  support_open: bool = False):
         self.correcting = correcting
@@ -117,19 +116,15 @@ class ConsentDialog(RecordDialog):
         return (event.scope, event.service_name, event.action, event.method, event.note,
                 self.follow_up.isChecked(), self.work_outcome.code(), self.correction_reason())
 
-    def _changes(self) -> dict:
-        return self.correction_changes(self._event(), ("scope", "service_name", "action", "method", "note"))
+    corrected_fields = ("scope", "service_name", "action", "method", "note")
+
+    def typed(self) -> ConsentEvent:
+        return self._event()
 
     def current_errors(self) -> dict[str, str]:
-        errors = self._event().validate()
-        if self.correcting is not None:
-            errors.update(self.correction_errors(self._changes()))
-        return errors
+        return self._event().validate()
 
     def write(self) -> None:
-        if self.correcting is not None:
-            self.save_correction(self._changes())
-            return
-        consent.record_decision(RecordSource(self.handle), self._event(),
+        consent.record_decision(self.handle, self._event(),
                                 follow_up_agreed=self.follow_up.isChecked(),
                                 work_outcome=self.work_outcome.code())

@@ -14,10 +14,9 @@ from ...domain.records import ConsentEvent, Discharge
 from ...domain.vocabulary import CONSENT_METHODS, DISCHARGE_REASONS, WORK_OUTCOMES
 from ...services import journey
 from .. import dates
-from ..assessments.source import RecordSource
 from ..client_form import new_form_layout
-from ..database_handle import DatabaseHandle
 from ..form_fields import date_problems
+from ..record_store import RecordStore
 from ..widgets import ChoiceCombo, ChoiceRadios, DateField, chain_tab_order, note_edit, section_card
 from .base import RecordDialog
 
@@ -28,7 +27,7 @@ _FIELDS = ("discharged_on", "reason", "work_outcome", "note", "follow_up_agreed"
 class DischargeDialog(RecordDialog):
     save_text = "&Discharge"
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str,
+    def __init__(self, handle: RecordStore, client_id: str, client_name: str,
                  parent: QWidget | None = None, correcting: Discharge | None = None):
         self.correcting = correcting
         super().__init__(handle, "Correct the discharge" if correcting else "Discharge", parent,
@@ -100,23 +99,21 @@ class DischargeDialog(RecordDialog):
         return (d.discharged_on, d.reason, d.work_outcome, d.note, d.follow_up_agreed, self.method.code(),
                 self.correction_reason())
 
-    def _changes(self) -> dict:
-        return self.correction_changes(self._discharge(), _FIELDS)
+    corrected_fields = _FIELDS
+
+    def typed(self) -> Discharge:
+        return self._discharge()
 
     def current_errors(self) -> dict[str, str]:
         errors = self._discharge().validate()
         errors.update(date_problems({"discharged_on": self.discharged_on}))
         if self._withdrawal() and not self.method.code():
             errors["method"] = "Say how the client told you they were withdrawing."
-        if self.correcting is not None:
-            errors.update(self.correction_errors(self._changes()))
         return errors
 
     def write(self) -> None:
-        source = RecordSource(self.handle)
-        if self.correcting is not None:
-            self.save_correction(self._changes())
-        elif self._withdrawal():
+        source = self.handle
+        if self._withdrawal():
             d = self._discharge()
             event = ConsentEvent(client_id=self.client_id, scope="participation", action="withdrawn",
                                  method=self.method.code(), recorded_by=self.handle.coach_name,

@@ -8,8 +8,8 @@ from ...domain.records import FitNote
 from ...domain.vocabulary import FIT_NOTE_OPTIONS, FIT_NOTE_STATUSES
 from .. import dates
 from ..client_form import new_form_layout
-from ..database_handle import DatabaseHandle
 from ..form_fields import date_problems
+from ..record_store import RecordStore
 from ..widgets import ChoiceRadios, DateField, OptionChecks, chain_tab_order, note_edit, section_card
 from .base import RecordDialog
 
@@ -17,7 +17,7 @@ from .base import RecordDialog
 class FitNoteDialog(RecordDialog):
     save_text = "&Save fit note"
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str,
+    def __init__(self, handle: RecordStore, client_id: str, client_name: str,
                  parent: QWidget | None = None, correcting: FitNote | None = None):
         self.correcting = correcting
         super().__init__(handle, "Correct a fit note" if correcting else "Add a fit note", parent,
@@ -86,22 +86,19 @@ class FitNoteDialog(RecordDialog):
         return (n.issued_on, n.valid_from, n.valid_to, n.status, n.options, n.functional_effects,
                 n.condition, self.correction_reason())
 
-    def _changes(self) -> dict:
-        return self.correction_changes(self._note(), ("issued_on", "valid_from", "valid_to", "status",
-                                                      "options", "functional_effects", "condition"))
+    corrected_fields = ("issued_on", "valid_from", "valid_to", "status", "options", "functional_effects",
+                        "condition")
+
+    def typed(self) -> FitNote:
+        return self._note()
 
     def current_errors(self) -> dict[str, str]:
         errors = self._note().validate()
         errors.update(date_problems({"issued_on": self.issued_on, "valid_from": self.valid_from,
                                      "valid_to": self.valid_to}))
-        if self.correcting is not None:
-            errors.update(self.correction_errors(self._changes()))
         return errors
 
     def write(self) -> None:
-        if self.correcting is not None:
-            self.save_correction(self._changes())
-        else:
-            note = self._note()
-            note.recorded_by, note.recorded_at = self.handle.coach_name, dates.utc_now_iso()
-            self.handle.add(note)
+        note = self._note()
+        note.recorded_by, note.recorded_at = self.handle.coach_name, dates.utc_now_iso()
+        self.handle.add(note)

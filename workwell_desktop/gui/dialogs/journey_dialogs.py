@@ -12,11 +12,10 @@ from ...domain.validation import format_nhs_number
 from ...domain.vocabulary import WORK_OUTCOMES, WORK_STATUSES
 from ...services import journey
 from .. import dates
-from ..assessments.source import RecordSource
 from ..caseload_model import matches, search_key
 from ..client_form import new_form_layout
-from ..database_handle import DatabaseHandle
 from ..form_fields import date_problems
+from ..record_store import RecordStore
 from ..widgets import (
     ChoiceCombo,
     ChoiceRadios,
@@ -33,7 +32,7 @@ from .base import RecordDialog
 class UndoDischargeDialog(RecordDialog):
     save_text = "&Undo discharge"
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str, discharged_on: str,
+    def __init__(self, handle: RecordStore, client_id: str, client_name: str, discharged_on: str,
                  parent: QWidget | None = None):
         super().__init__(handle, "Undo the discharge", parent,
                          intro=f"Reopen support for {client_name}, discharged "
@@ -61,7 +60,7 @@ class UndoDischargeDialog(RecordDialog):
         return {}
 
     def write(self) -> None:
-        journey.undo_discharge(RecordSource(self.handle), self.client_id, self.snapshot())
+        journey.undo_discharge(self.handle, self.client_id, self.snapshot())
 
 
 class FollowUpDialog(RecordDialog):
@@ -69,7 +68,7 @@ class FollowUpDialog(RecordDialog):
 
     save_text = "&Save follow-up"
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str, timepoint: str,
+    def __init__(self, handle: RecordStore, client_id: str, client_name: str, timepoint: str,
                  discharged_on: str, parent: QWidget | None = None,
                  correcting: FollowUpOutcome | None = None):
         self.correcting = correcting
@@ -138,25 +137,21 @@ class FollowUpDialog(RecordDialog):
         return (o.timepoint, o.contacted_on, o.contact_result, o.work_status, o.work_outcome, o.note,
                 self.correction_reason())
 
-    def _changes(self) -> dict:
-        return self.correction_changes(self._outcome(), ("contacted_on", "contact_result", "work_status",
-                                                         "work_outcome", "note"))
+    corrected_fields = ("contacted_on", "contact_result", "work_status", "work_outcome", "note")
+
+    def typed(self) -> FollowUpOutcome:
+        return self._outcome()
 
     def current_errors(self) -> dict[str, str]:
         errors = self._outcome().validate()
         errors.update(date_problems({"contacted_on": self.contacted_on}))
         if self.contacted_on.iso() and self.contacted_on.iso() < self.discharged_on:
             errors["contacted_on"] = "A follow-up cannot be before the discharge."
-        if self.correcting is not None:
-            errors.update(self.correction_errors(self._changes()))
         return errors
 
     def write(self) -> None:
-        if self.correcting is not None:
-            self.save_correction(self._changes())
-            return
         o = self._outcome()
-        journey.record_follow_up(RecordSource(self.handle), self.client_id, timepoint=o.timepoint,
+        journey.record_follow_up(self.handle, self.client_id, timepoint=o.timepoint,
                                  contacted_on=o.contacted_on, contact_result=o.contact_result,
                                  work_status=o.work_status, work_outcome=o.work_outcome, note=o.note)
 
@@ -167,7 +162,7 @@ class MoveRecordDialog(RecordDialog):
     save_text = "&Move"
     MAX_SHOWN = 30
 
-    def __init__(self, handle: DatabaseHandle, record: Record, what: str, client_name: str,
+    def __init__(self, handle: RecordStore, record: Record, what: str, client_name: str,
                  parent: QWidget | None = None):
         super().__init__(handle, f"Move this {what} to another client", parent,
                          intro=f"Entered on {client_name} by mistake? Choose the client it belongs to. Both "
@@ -229,5 +224,5 @@ class MoveRecordDialog(RecordDialog):
         return errors
 
     def write(self) -> None:
-        journey.move(RecordSource(self.handle), self.record, self.chosen(), self.reason.toPlainText().strip())
-        self.handle.saved.emit(self.chosen())  # the right client's record, if open, shows it too
+        journey.move(self.handle, self.record, self.chosen(), self.reason.toPlainText().strip())
+        self.handle.announce(self.chosen())  # the right client's record, if open, shows it too

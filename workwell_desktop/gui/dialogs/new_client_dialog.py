@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...domain.records import Client, Referral, new_id
 from ..client_form import ClientForm
-from ..database_handle import DatabaseHandle
+from ..record_store import RecordStore
 from ..referral_fields import ReferralFields
 from ..widgets import chain_tab_order
 from .base import RecordDialog
@@ -18,7 +18,7 @@ class NewClientDialog(RecordDialog):
     width_in_chars = 150
     client_added = Signal(str)
 
-    def __init__(self, handle: DatabaseHandle, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(handle, "New client", parent,
                          intro="Add a client from a referral. Everything here can be changed later "
                                "in their record.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from ...domain.records import Referral
-from ..database_handle import DatabaseHandle
+from ..record_store import RecordStore
 from ..referral_fields import ReferralFields
 from ..widgets import chain_tab_order
 from .base import RecordDialog
@@ -14,7 +14,7 @@ from .base import RecordDialog
 class ReferralDialog(RecordDialog):
     save_text = "&Save referral"
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str,
+    def __init__(self, handle: RecordStore, client_id: str, client_name: str,
                  parent: QWidget | None = None, re_referral: bool = False):
         super().__init__(handle, "Re-referral" if re_referral else "Add a referral", parent,
                          intro=f"A re-referral for {client_name}: it opens a new episode of support; the "

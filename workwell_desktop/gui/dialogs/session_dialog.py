@@ -8,8 +8,8 @@ from ...domain.records import ContactSession
 from ...domain.vocabulary import SESSION_MODES
 from .. import dates
 from ..client_form import new_form_layout
-from ..database_handle import DatabaseHandle
 from ..form_fields import date_problems
+from ..record_store import RecordStore
 from ..widgets import ChoiceRadios, DateField, chain_tab_order, line_edit, note_edit, section_card
 from .base import RecordDialog
 
@@ -23,7 +23,7 @@ VENUE_HINT = {
 class SessionDialog(RecordDialog):
     save_text = "&Save session"
 
-    def __init__(self, handle: DatabaseHandle, client_id: str, client_name: str,
+    def __init__(self, handle: RecordStore, client_id: str, client_name: str,
                  parent: QWidget | None = None, correcting: ContactSession | None = None):
         self.correcting = correcting
         super().__init__(handle, "Correct a session" if correcting else "New session", parent,
@@ -81,21 +81,17 @@ class SessionDialog(RecordDialog):
         s = self._session()
         return (s.held_on, s.mode, s.venue, s.duration_minutes, s.note, self.correction_reason())
 
-    def _changes(self) -> dict:
-        return self.correction_changes(self._session(),
-                                       ("held_on", "mode", "venue", "duration_minutes", "note"))
+    corrected_fields = ("held_on", "mode", "venue", "duration_minutes", "note")
+
+    def typed(self) -> ContactSession:
+        return self._session()
 
     def current_errors(self) -> dict[str, str]:
         errors = self._session().validate()
         errors.update(date_problems({"held_on": self.held_on}))
-        if self.correcting is not None:
-            errors.update(self.correction_errors(self._changes()))
         return errors
 
     def write(self) -> None:
-        if self.correcting is not None:
-            self.save_correction(self._changes())
-        else:
-            session = self._session()
-            session.recorded_at = dates.utc_now_iso()
-            self.handle.add(session)
+        session = self._session()
+        session.recorded_at = dates.utc_now_iso()
+        self.handle.add(session)

@@ -44,10 +44,12 @@ from ...services.letters import (
     issue_letter,
     new_draft,
 )
-from ...store import StoreError
+from ...store import Store, StoreError
 from .. import dates
 from ..form_fields import ErrorSummary, FieldSet
+from ..record_store import RecordStore
 from ..style import set_role
+from ..tasks import Task, busy_button, run_in_background
 from ..widgets import (
     DateField,
     FieldMessage,
@@ -78,7 +80,7 @@ _PART_NAMES = {
 
 
 class LetterBuilderDialog(QDialog):
-    """``LetterBuilderDialog(store, client_id, parent=None, based_on=None)``.
+    """``LetterBuilderDialog(handle, client_id, parent=None, based_on=None)``.
 
     ``based_on``: an issued letter to correct; the new one supersedes it.
     Emits ``issued(letter_id)`` and closes once the letter is issued.
@@ -86,12 +88,13 @@ class LetterBuilderDialog(QDialog):
 
     issued = Signal(str)
 
-    def __init__(self, store, client_id: str, parent: QWidget | None = None,
+    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None,
                  based_on: EmployerLetter | None = None):
         super().__init__(parent)
-        self.store, self.client_id = store, client_id
+        self.handle, self.client_id = handle, client_id
+        self._issuing: Task | None = None
         self.catalogue, self.service, self.wording = load_catalogue(), load_service(), load_wording()
-        self.client: Client = store.get(Client, client_id)
+        self.client: Client = handle.get(Client, client_id)
         self.supersedes = based_on.id if based_on else ""
         self.issued_letter: EmployerLetter | None = None
         self._agreed_at = ""
@@ -106,7 +109,7 @@ class LetterBuilderDialog(QDialog):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(250)
         self._preview_timer.timeout.connect(self.update_preview)
-        self.load(based_on.draft() if based_on else new_draft(store, client_id, self.catalogue))
+        self.load(based_on.draft() if based_on else new_draft(self.store, client_id, self.catalogue))
         self.check_consent()
         self.update_preview()
         screen = QGuiApplication.primaryScreen()
@@ -118,6 +121,16 @@ class LetterBuilderDialog(QDialog):
         self.resize(width, height)
 
     # ----- building -------------------------------------------------------
+    @property
+    def issuing(self) -> bool:
+        """True while the letter is being issued in the background (Issue stays disabled)."""
+        return self._issuing is not None and self._issuing.running
+
+    @property
+    def store(self) -> Store:
+        """The open store, for the documents functions (raises Locked while locked)."""
+        return self.handle.store
+
     def _build(self, based_on: EmployerLetter | None) -> None:
         self.fields = FieldSet(self)
         outer = QVBoxLayout(self)
@@ -451,7 +464,7 @@ class LetterBuilderDialog(QDialog):
         set_role(self.summary, "success" if ready else "hint")
 
     def update_preview(self) -> None:
-        if not getattr(self.store, "is_open", True):
+        if not self.handle.is_open:
             return  # the app locked (or closed) while the timer was running
         self.refresh_findings()
         self._validate()
@@ -479,8 +492,12 @@ class LetterBuilderDialog(QDialog):
 
     def issue(self) -> None:
         """Issue the letter (consent is checked again now); closes the dialog when done.
+        The PDF is rendered and the letter saved off the GUI thread, on a connection of
+        its own; the coach sees "Issuing…" if it takes a moment, and cannot issue twice.
 
         With problems, nothing is issued: the error summary lists them."""
+        if self.issuing:
+            return
         errors = self.issue_problems()
         if errors:
             self._touched_parts.update(_PART_NAMES)
@@ -496,31 +513,36 @@ class LetterBuilderDialog(QDialog):
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            letter = issue_letter(self.store, self.client_id, self.draft(), supersedes=self.supersedes)
-        except ConsentRequired:
+        client_id, draft, supersedes = self.client_id, self.draft(), self.supersedes
+        self._issuing = run_in_background(
+            self, lambda store: issue_letter(store, client_id, draft, supersedes=supersedes),
+            self._issued, self._not_issued, store=self.handle, lock=[self.issue_button],
+            busy=busy_button(self.issue_button, "Issuing\u2026"), what="issuing a letter")
+
+    def _not_issued(self, problem: Exception) -> None:
+        if isinstance(problem, ConsentRequired):
             self.check_consent()
             self.consent_banner.setFocus()
-            return
-        except DisclosureRefused as refused:
-            self._findings = refused.findings
+        elif isinstance(problem, DisclosureRefused):
+            self._findings = problem.findings
             self.disclosure_banner.setText(findings_message(self._findings))
             self.disclosure_banner.setVisible(True)
             self.disclosure_banner.setFocus()
-            self._validate()
-            return
-        except LetterNotReady:
+        elif isinstance(problem, LetterNotReady):
             self.fields.touch_all()
             self._touched_parts.update(_PART_NAMES)
-            self._validate()
+        elif isinstance(problem, StoreError):
+            self.summary.setText(f"The letter was not issued: {problem}")
             return
-        except StoreError as exc:
-            self.summary.setText(f"The letter was not issued: {exc}")
+        else:  # logged by the runner
+            self.summary.setText(f"The letter was not issued: something went wrong "
+                                 f"({type(problem).__name__}). Try again, or contact service IT.")
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        self._validate()  # also sets the Issue button as the form now stands
+
+    def _issued(self, letter: EmployerLetter) -> None:
         self.issued_letter = letter
         log.info("employer letter issued")
+        self.handle.announce(self.client_id)  # saved on its own connection
         self.issued.emit(letter.id)
         self.accept()

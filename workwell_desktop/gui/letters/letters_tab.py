@@ -35,9 +35,11 @@ from ...services.letters import (
     suggested_file_name,
     superseded_by,
 )
-from ...store import StoreError
+from ...store import Store, StoreError
 from .. import dates
+from ..record_store import RecordStore
 from ..record_table import Column, RecordTableModel, record_table
+from ..tasks import busy_button, run_in_background
 from ..widgets import ChoiceCombo, FieldMessage, button, hint_label, paragraph, primary_button, title_label
 from .builder_dialog import LetterBuilderDialog
 from .preview import letter_html
@@ -139,7 +141,7 @@ class ExportLetterDialog(QDialog):
 
 
 class LettersTab(QWidget):
-    """``LettersTab(store, client_id, parent=None)``: the client's issued employer letters.
+    """``LettersTab(handle, client_id, parent=None)``: the client's issued employer letters.
 
     Emits ``letter_issued(letter_id)`` after a letter is issued and ``letter_exported(letter_id)``
     after a PDF is exported. Call ``refresh()`` when consent or the record changes.
@@ -148,9 +150,9 @@ class LettersTab(QWidget):
     letter_issued = Signal(str)
     letter_exported = Signal(str)
 
-    def __init__(self, store, client_id: str, parent: QWidget | None = None):
+    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.store, self.client_id = store, client_id
+        self.handle, self.client_id = handle, client_id
         self.builder: LetterBuilderDialog | None = None
         self.setAccessibleName("Employer letters")
         layout = QVBoxLayout(self)
@@ -214,6 +216,11 @@ class LettersTab(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.refresh()
 
+    @property
+    def store(self) -> Store:
+        """The open store, for the documents functions (raises Locked while locked)."""
+        return self.handle.store
+
     # ----- state ----------------------------------------------------------
     def refresh(self) -> None:
         """Reload the letters and the consent state (call when either may have changed)."""
@@ -276,7 +283,7 @@ class LettersTab(QWidget):
         self.refresh()
         if not self.prepare_button.isEnabled():
             return None
-        self.builder = LetterBuilderDialog(self.store, self.client_id, self, based_on=based_on)
+        self.builder = LetterBuilderDialog(self.handle, self.client_id, self, based_on=based_on)
         self.builder.issued.connect(self._issued)
         self.builder.finished.connect(self._builder_closed)
         self.builder.open()
@@ -317,15 +324,25 @@ class LettersTab(QWidget):
         self.export_to(letter, Path(path), dialog.chosen_password(), dialog.chosen_reason())
 
     def export_to(self, letter: EmployerLetter, path: Path, password: str | None = None,
-                  lawful_reason: str = "") -> bool:
-        try:
-            export_letter(self.store, letter.id, path, password, lawful_reason=lawful_reason)
-        except (OSError, StoreError, SharingRefused, LetterNotReady) as exc:
-            self.status.setProperty("role", "error")
-            self.status.setText(f"The letter was not exported: {exc}")
-            return False
+                  lawful_reason: str = "") -> None:
+        """Export in the background (pypdf's encryption takes a moment); ``letter_exported``
+        is emitted when the file is written, and the status line says what happened."""
+        run_in_background(
+            self, lambda store: export_letter(store, letter.id, path, password, lawful_reason=lawful_reason),
+            lambda _path: self._exported(letter, path, password), self._not_exported, store=self.handle,
+            lock=[self.export_button], busy=busy_button(self.export_button, "Exporting\u2026"),
+            what="exporting a letter")
+
+    def _not_exported(self, problem: Exception) -> None:
+        self.status.setProperty("role", "error")
+        if isinstance(problem, OSError | StoreError | SharingRefused | LetterNotReady):
+            self.status.setText(f"The letter was not exported: {problem}")
+        else:  # logged by the runner
+            self.status.setText(f"The letter was not exported: something went wrong "
+                                f"({type(problem).__name__}).")
+
+    def _exported(self, letter: EmployerLetter, path: Path, password: str | None) -> None:
         self.status.setProperty("role", "success")
         protected = " It is password-protected." if password else " It is NOT password-protected."
         self.status.setText(f"Exported {letter.reference} to {path}.{protected}")
         self.letter_exported.emit(letter.id)
-        return True

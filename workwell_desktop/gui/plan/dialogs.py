@@ -29,6 +29,7 @@ from .. import dates
 from ..client_form import new_form_layout
 from ..dialogs.base import RecordDialog
 from ..form_fields import date_problems
+from ..record_store import RecordStore
 from ..widgets import ChoiceCombo, ChoiceRadios, DateField, line_edit, note_edit, paragraph, section_card
 
 _VALIDATION_STAMP = "validating"  # recorded_by/at are set by the service when saving
@@ -40,7 +41,7 @@ class PlanEntryDialog(RecordDialog):
 
     entry_cls: type[PlanEntry]
 
-    def __init__(self, source, client_id: str, title: str, shown: PlanEntry | None,
+    def __init__(self, source: RecordStore, client_id: str, title: str, shown: PlanEntry | None,
                  parent: QWidget | None = None, intro: str | None = None):
         super().__init__(source, title, parent, intro=intro)
         self.client_id, self.shown = client_id, shown
@@ -71,7 +72,8 @@ class GoalDialog(PlanEntryDialog):
     entry_cls = PlanGoal
     save_text = "&Save goal"
 
-    def __init__(self, source, client_id: str, shown: PlanGoal | None = None, parent: QWidget | None = None):
+    def __init__(self, source: RecordStore, client_id: str, shown: PlanGoal | None = None,
+                 parent: QWidget | None = None):
         super().__init__(source, client_id, "Change goal" if shown else "New goal", shown, parent,
                          intro="Write the goal as the client says it, in their own words.")
         card, layout = section_card("The goal")
@@ -96,8 +98,8 @@ class ActionDialog(PlanEntryDialog):
     entry_cls = PlanAction
     save_text = "&Save action"
 
-    def __init__(self, source, client_id: str, goals: dict[str, str], shown: PlanAction | None = None,
-                 parent: QWidget | None = None):
+    def __init__(self, source: RecordStore, client_id: str, goals: dict[str, str],
+                 shown: PlanAction | None = None, parent: QWidget | None = None):
         super().__init__(source, client_id, "Change action" if shown else "New action", shown, parent,
                          intro="A step towards a goal: who will do it and by when.")
         card, layout = section_card("The action")
@@ -152,7 +154,7 @@ class ReferralDialog(PlanEntryDialog):
     save_text = "&Save"
     width_in_chars = 96
 
-    def __init__(self, source, client_id: str, directory: ServiceDirectory,
+    def __init__(self, source: RecordStore, client_id: str, directory: ServiceDirectory,
                  shown: PlanReferral | None = None, parent: QWidget | None = None):
         super().__init__(source, client_id,
                          "Change referral or signposting" if shown else "New referral or signposting",
@@ -250,8 +252,8 @@ class SettingsDialog(RecordDialog):
 
     save_text = "&Save"
 
-    def __init__(self, source, client_id: str, shown: PlanSettings | None, parent: QWidget | None = None,
-                 next_review_on: str | None = None):
+    def __init__(self, source: RecordStore, client_id: str, shown: PlanSettings | None,
+                 parent: QWidget | None = None, next_review_on: str | None = None):
         super().__init__(source, "Support tier and next review", parent,
                          intro="Universal is light touch; targeted adds more support and social "
                                "prescribing; holistic is the most intensive.")
@@ -295,7 +297,8 @@ class ReviewDialog(RecordDialog):
 
     save_text = "&Save review"
 
-    def __init__(self, source, client_id: str, shown: PlanSettings | None, parent: QWidget | None = None):
+    def __init__(self, source: RecordStore, client_id: str, shown: PlanSettings | None,
+                 parent: QWidget | None = None):
         super().__init__(source, "Record a plan review", parent,
                          intro="Look at the goals and actions together and agree the next review.")
         self.client_id, self.shown = client_id, shown
@@ -350,12 +353,14 @@ class NoteDialog(RecordDialog):
 
     save_text = "&Save note"
 
-    def __init__(self, source, client_id: str, parent: QWidget | None = None,
+    def __init__(self, source: RecordStore, client_id: str, parent: QWidget | None = None,
                  correcting: PlanNote | None = None):
         super().__init__(source, "Correct a note" if correcting else "New progress note", parent,
                          intro="A note cannot be edited once saved; a correction is kept alongside it."
                          if not correcting else "The original note is kept and marked as corrected.")
-        self.client_id, self.correcting = client_id, correcting
+        # Not ``correcting``: that is RecordDialog's journey correction; a note's correction
+        # is a plan note of its own (services.plans.correct_note), with its reason in it.
+        self.client_id, self.corrects = client_id, correcting
         card, layout = section_card("The note")
         form = new_form_layout()
         f = self.fields
@@ -380,18 +385,18 @@ class NoteDialog(RecordDialog):
 
     def current_errors(self) -> dict[str, str]:
         note = PlanNote(client_id=self.client_id, written_on=self.written_on.iso(),
-                        kind=self.correcting.kind if self.correcting else "progress",
+                        kind=self.corrects.kind if self.corrects else "progress",
                         text=self.text.toPlainText(), recorded_by=_VALIDATION_STAMP,
                         recorded_at=_VALIDATION_STAMP,
-                        supersedes=self.correcting.id if self.correcting else "",
+                        supersedes=self.corrects.id if self.corrects else "",
                         correction_reason=self.reason.toPlainText())
         errors = note.validate()
         errors.update(date_problems({"written_on": self.written_on}))
         return errors
 
     def write(self) -> None:
-        if self.correcting is not None:
-            service.correct_note(self.handle, self.correcting, self.text.toPlainText(),
+        if self.corrects is not None:
+            service.correct_note(self.handle, self.corrects, self.text.toPlainText(),
                                  self.reason.toPlainText())
         else:
             service.add_note(self.handle, self.client_id, self.text.toPlainText(), self.written_on.iso())

@@ -34,7 +34,7 @@ from ...domain.plans import (
 from ...services import plans as service
 from ...store import InvalidRecord
 from .. import dates
-from ..assessments.source import RecordSource
+from ..record_store import RecordStore
 from ..record_table import Column, RecordTableModel, record_table
 from ..style import ERROR_RED, SECONDARY_TEXT, SUCCESS_GREEN, set_role
 from ..widgets import button, chain_tab_order, paragraph, section_card
@@ -83,15 +83,20 @@ def history_text(entry: HistoryEntry) -> str:
 
 
 class PlanTab(QWidget):
-    """``PlanTab(store_or_handle, client_id)``; ``reload()`` re-reads the plan."""
+    """``PlanTab(handle, client_id)``; ``reload()`` re-reads the plan.
+
+    ``reload_on_save=False`` when something else reloads the tab on the handle's ``saved``
+    (the client record does, for every tab)."""
 
     changed = Signal()
 
-    def __init__(self, source, client_id: str, parent: QWidget | None = None, *,
-                 today: date | None = None, directory: ServiceDirectory | None = None):
+    def __init__(self, source: RecordStore, client_id: str, parent: QWidget | None = None, *,
+                 today: date | None = None, directory: ServiceDirectory | None = None,
+                 reload_on_save: bool = True):
         super().__init__(parent)
         self.setAccessibleName("Plan")
-        self.source, self.client_id, self._today = RecordSource(source), client_id, today
+        self.source, self.client_id, self._today = source, client_id, today
+        self._reload_on_save = reload_on_save
         self._directory = directory
         self.view: service.PlanView | None = None
         self.dialog: QDialog | None = None
@@ -320,7 +325,7 @@ class PlanTab(QWidget):
         return dialog
 
     def _after_save(self) -> None:
-        if not self.source.announces_saves:
+        if self._reload_on_save:
             self.reload()
         self.changed.emit()
 

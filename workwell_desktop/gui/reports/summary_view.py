@@ -1,15 +1,14 @@
 """The team lead's weekly caseload summary on screen, with its two kinds of export.
 
-``SummaryView(handle_or_store)`` takes the app's DatabaseHandle (the open store is
-looked up each time, as it changes on every unlock) or a Store. The figures for a
-week and each export are worked out in a QThreadPool worker on its own connection
-(``Store.sibling``) with a busy progress bar, so the window never stalls; changing
-the scope only redraws. The screen is the team view: every number, per coach, with
-how current each coach's data is ("data as of") and a warning for each coach whose
-work may be missing. Exports: the team file (the same, marked not for publication)
-and the commissioners' publication (service level, one week, disclosure controlled).
-Exports are audited. Figure definitions: ``workwell_desktop/reports/definitions.py``
-(shown as each row's tooltip).
+``SummaryView(handle)`` takes the app's RecordStore (the open store is looked up each
+time, as it changes on every unlock). The figures for a week and each export are worked
+out by ``run_in_background`` on a connection of their own, with a busy progress bar after
+half a second, so the window never stalls; changing the scope only redraws. The screen
+is the team view: every number, per coach, with how current each coach's data is ("data
+as of") and a warning for each coach whose work may be missing. Exports: the team file
+(the same, marked not for publication) and the commissioners' publication (service level,
+one week, disclosure controlled). Exports are audited. Figure definitions:
+``workwell_desktop/reports/definitions.py`` (shown as each row's tooltip).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -37,7 +36,10 @@ from ...reports.definitions import measure_definition
 from ...reports.export import AUDIENCES, export_publication, export_summary
 from ...reports.figures import SERVICE, Summary, build_summary, week_name
 from ...reports.labels import is_breakdown, measure_label, value_text
+from ...store import Store
+from ..record_store import RecordStore
 from ..style import relative_font
+from ..tasks import run_in_background
 from ..widgets import button, hint_label
 
 log = logging.getLogger(__name__)
@@ -47,57 +49,15 @@ _FILTERS = {"pdf": "PDF document (*.pdf)", "csv": "CSV file (*.csv)", "xlsx": "E
 _AUDIENCE_TEXT = {"team": "team file", "publication": "publication for commissioners"}
 
 
-class _Signals(QObject):
-    done = Signal(str, str)  # the file written ("" on failure), the message to show
-
-
-class _Computed(QObject):
-    done = Signal(object, str)  # the Summary (or None) and the week it is for / a problem
-
-
-class _ComputeJob(QRunnable):
-    """Works the figures out on its own connection, so the window stays responsive."""
-
-    def __init__(self, store, week: str, today: date | None, signals: _Computed):
-        super().__init__()
-        self.store, self.week, self.today, self.signals = store, week, today, signals
-
-    def run(self) -> None:
-        try:
-            self.signals.done.emit(build_summary(self.store, self.week, today=self.today), self.week)
-        except Exception as problem:  # never let a worker die silently
-            log.exception("summary failed")
-            self.signals.done.emit(None, f"The figures could not be worked out ({type(problem).__name__}).")
-        finally:
-            self.store.close()
-
-
-class _ExportJob(QRunnable):
-    """Works out, renders and writes one export on its own connection, then closes it."""
-
-    def __init__(self, store, week: str, fmt: str, out: Path, audience: str, today, signals: _Signals):
-        super().__init__()
-        self.store, self.week, self.fmt, self.out = store, week, fmt, out
-        self.audience, self.today, self.signals = audience, today, signals
-
-    def run(self) -> None:
-        try:
-            if self.audience == "publication":
-                export_publication(self.store, self.week, self.fmt, self.out, today=self.today)
-                mark = "publication: service level, small numbers protected"
-            else:
-                export_summary(self.store, self.week, self.fmt, self.out, today=self.today)
-                mark = "team file: every number, staff named; not for publication"
-            result = (str(self.out), f"Saved {self.out.name} ({mark}). The file is not encrypted: "
-                                     "keep it only as long as you need it.")
-        except OSError as problem:
-            result = ("", f"Could not save {self.out.name}: {problem.strerror or problem}.")
-        except Exception as problem:  # never let a worker die silently
-            log.exception("summary export failed")
-            result = ("", f"The export failed unexpectedly ({type(problem).__name__}). Nothing was saved.")
-        finally:
-            self.store.close()
-        self.signals.done.emit(*result)
+def _export(store: Store, week: str, fmt: str, out: Path, audience: str, today: date | None) -> str:
+    """Work out, render and write one export (on the background connection); the message."""
+    if audience == "publication":
+        export_publication(store, week, fmt, out, today=today)
+        mark = "publication: service level, small numbers protected"
+    else:
+        export_summary(store, week, fmt, out, today=today)
+        mark = "team file: every number, staff named; not for publication"
+    return f"Saved {out.name} ({mark}). The file is not encrypted: keep it only as long as you need it."
 
 
 class SummaryView(QWidget):
@@ -106,17 +66,11 @@ class SummaryView(QWidget):
     exported = Signal(str, str)  # path ("" on failure), message
     refreshed = Signal()  # the figures on show are up to date
 
-    def __init__(self, handle_or_store, parent: QWidget | None = None, today: date | None = None):
+    def __init__(self, handle: RecordStore, parent: QWidget | None = None, today: date | None = None):
         super().__init__(parent)
-        self._source = handle_or_store
+        self.handle = handle
         self._today = today
         self._summary: Summary | None = None
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.signals = _Signals()
-        self.signals.done.connect(self._export_done)
-        self.computed = _Computed()
-        self.computed.done.connect(self._computed)
 
         title = QLabel("Weekly caseload summary")
         title.setFont(relative_font(title, 1.4, bold=True))
@@ -188,10 +142,6 @@ class SummaryView(QWidget):
                 lambda _checked=False, a=audience, f=fmt: self.choose_file_and_export(f, a))
 
     # ----- data ---------------------------------------------------------------------------
-    def _store(self):
-        store = getattr(self._source, "store", None)
-        return store if store is not None and hasattr(store, "sibling") else self._source
-
     @property
     def week(self) -> str:
         return self.week_box.currentData()
@@ -203,18 +153,24 @@ class SummaryView(QWidget):
     def refresh(self) -> None:
         """Work the figures out again in the background (the database may have changed);
         ``refreshed`` is emitted when they are on show."""
-        self.progress.show()
-        self.status.setText("Working out the figures\u2026")
-        self.pool.start(_ComputeJob(self._store().sibling(), self.week, self._today, self.computed))
+        week, today = self.week, self._today
+        run_in_background(self, lambda store: build_summary(store, week, today=today),
+                          lambda summary: self._computed(summary, week), self._not_computed,
+                          store=self.handle, busy=self._busy, what="summary")
 
-    def _computed(self, summary: Summary | None, week_or_problem: str) -> None:
-        if summary is None:
-            self.progress.hide()
-            self.status.setText(week_or_problem)
-            return
-        if week_or_problem != self.week:
+    def _busy(self, on: bool) -> None:
+        self.progress.setVisible(on)
+        if on:
+            self.status.setText("Working out the figures\u2026")
+        elif self.status.text() == "Working out the figures\u2026":
+            self.status.setText("")
+
+    def _not_computed(self, problem: Exception) -> None:
+        self.status.setText(f"The figures could not be worked out ({type(problem).__name__}).")
+
+    def _computed(self, summary: Summary, week: str) -> None:
+        if week != self.week:
             return  # the coach picked another week meanwhile: its figures are on the way
-        self.progress.hide()
         self.status.setText("")
         self._summary = summary
         self._show_summary()
@@ -275,22 +231,25 @@ class SummaryView(QWidget):
         from ...services.team_exports import TeamExportRefused, require_team_lead
 
         try:
-            require_team_lead(self._store(), "summary")
+            require_team_lead(self.handle.store, "summary")
         except TeamExportRefused as refused:
             self._export_done("", str(refused))
             return
-        for widget in self.buttons.values():
-            widget.setEnabled(False)
-        self.progress.show()
+        week, today, out = self.week, self._today, Path(out)
         self.status.setText(f"Exporting {out.name}\u2026")
-        job = _ExportJob(self._store().sibling(), self.week, fmt, Path(out), audience, self._today,
-                         self.signals)
-        self.pool.start(job)
+        run_in_background(self, lambda store: _export(store, week, fmt, out, audience, today),
+                          lambda message: self._export_done(str(out), message),
+                          lambda problem: self._export_failed(out, problem), store=self.handle,
+                          busy=self.progress.setVisible, lock=self.buttons.values(), what="summary export")
+
+    def _export_failed(self, out: Path, problem: Exception) -> None:
+        if isinstance(problem, OSError):
+            self._export_done("", f"Could not save {out.name}: {problem.strerror or problem}.")
+        else:  # logged by the runner
+            self._export_done("", f"The export failed unexpectedly ({type(problem).__name__}). "
+                                  "Nothing was saved.")
 
     def _export_done(self, path: str, message: str) -> None:
-        self.progress.hide()
-        for widget in self.buttons.values():
-            widget.setEnabled(True)
         self.status.setText(message)
         self.exported.emit(path, message)
 

@@ -1,0 +1,95 @@
+"""The sync endpoint (push and pull in one round trip) and the audit anchor it keeps."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import Field, ValidationError
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from workwell_desktop.sync import encoding as body_encoding
+from workwell_desktop.sync import wire
+
+from . import auth, coverage, sync_service
+from .requests import bearer, errors, identify, json_reply
+from .transport import read_json
+
+router = APIRouter()
+
+
+class SyncEnvelope(wire.SyncRequest):
+    """``wire.SyncRequest`` with changes left raw: each is validated on its own, so one bad
+    change is rejected with a reason instead of failing the whole batch."""
+
+    changes: list[dict[str, Any]] = Field(default_factory=list, max_length=wire.MAX_PUSH)
+
+
+
+@router.post(f"{wire.API_PREFIX}/sync")
+async def sync(request: Request) -> Response:
+    bearer(request)  # no token at all: refused before the body is read
+    try:
+        body = SyncEnvelope.model_validate(await read_json(request))
+        sync_service.parse_cursor(body.cursor)
+    except ValidationError as e:
+        return json_reply({"detail": errors(e)}, 422)
+    except sync_service.BadCursor as e:
+        raise HTTPException(400, str(e)) from e
+
+    engine = request.app.state.engine
+
+    def work() -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None,
+                        list | None]:
+        # One session (one pooled connection, one thread hop) for the whole request,
+        # the device lookup included.
+        with Session(engine) as session:
+            device = identify(request, session)
+            pushed = (sync_service.push(session, device, body.changes, cursor=body.cursor)
+                      if body.changes else sync_service.PushResult())
+            auth.touch_device(session, device)
+            anchor = sync_service.anchor_audit(session, device, body.audit_head, body.audit_continues)
+            page = sync_service.pull(session, device, body.cursor, body.page_size, pushed.accepted)
+            coverage.record_sync(session, device, body.waiting)
+            team = (coverage.team_coverage(session, device.team_id)
+                    if device.role == "team_lead" and not page.more else None)
+            session.commit()
+            return pushed, page, anchor, team
+
+    pushed, page, anchor, team = await run_in_threadpool(work)
+    request.state.counts = (f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
+                            f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
+                            f"pulled={len(page.changes)} more={page.more}")
+    reply = json.dumps({
+        "accepted": pushed.accepted, "forwarded": pushed.forwarded,
+        "rejected": [r.model_dump() for r in pushed.rejected],
+        "changes": page.changes, "cursor": page.cursor, "more": page.more,
+        "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "audit_anchor": anchor.model_dump() if anchor else None,
+        **({"coverage": team} if team is not None else {}),
+    }, separators=(",", ":")).encode("utf-8")
+    # zstd where the laptop reads it, else gzip (sync.encoding); compressed off the event loop.
+    chosen = body_encoding.choose(request.headers.get("accept-encoding", ""))
+    if chosen == body_encoding.IDENTITY or len(reply) < 256:
+        return Response(reply, media_type="application/json")
+    packed = await run_in_threadpool(body_encoding.compress, reply, chosen)
+    return Response(packed, media_type="application/json",
+                    headers={"Content-Encoding": chosen, "Vary": "Accept-Encoding"})
+
+@router.get(f"{wire.API_PREFIX}/audit-anchor")
+async def audit_anchor(request: Request) -> Response:
+    """This device's anchored audit head, for ``workwell-admin verify-audit``."""
+    device = await run_in_threadpool(identify, request)
+
+    engine = request.app.state.engine
+
+    def work() -> wire.AuditAnchor | None:
+        with Session(engine) as session:
+            return sync_service.device_anchor(session, device)
+
+    anchor = await run_in_threadpool(work)
+    return json_reply({"audit_anchor": anchor.model_dump() if anchor else None})
