@@ -180,7 +180,7 @@ def test_correcting_a_session_and_a_fit_note_from_their_tabs(qtbot, window, stor
     [dialog] = window.findChildren(SessionDialog)
     assert dialog.windowTitle().startswith("Correct a session") and dialog.duration.value() == 30
     dialog.duration.setValue(45)
-    assert "correction_reason" in dialog.current_errors()  # the reason first
+    assert "correction_reason" in dialog.refresh()  # the reason first
     qtbot.keyClicks(dialog.reason_edit, "It was 45 minutes")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert [s.duration_minutes for s in record.sessions.model.rows] == [45]
