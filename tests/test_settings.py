@@ -199,7 +199,7 @@ def dialog(qtbot, files):
 
 def test_dialog_shows_managed_settings_read_only(dialog):
     server = dialog.editors["server_url"]
-    assert not server.isEnabled()
+    assert server.isReadOnly() and not dialog.editable("server_url")  # set in Connect to server
     assert server.text() == "https://sync.northcumbria.workwell.example.nhs.uk"
     assert "Managed by your organisation" in dialog.managed_labels["server_url"].text()
     assert set(dialog.managed_labels) == {"server_url"}

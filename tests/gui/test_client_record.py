@@ -65,7 +65,7 @@ def test_new_session_with_ctrl_shift_s(qtbot, window, store):
     qtbot.keyClick(window, Qt.Key.Key_S, ctrl_shift)
     [dialog] = window.findChildren(SessionDialog)
     assert dialog.isVisible() and dialog.held_on.text()  # today by default
-    assert not dialog.save_button.isEnabled()  # in person needs a venue
+    assert "venue" in dialog.current_errors()  # in person needs a venue
     qtbot.keyClicks(dialog.venue, "Brampton GP practice")
     dialog.duration.setValue(40)
     qtbot.keyClicks(dialog.note, "Agreed a phased return to talk through with the employer.")
@@ -84,7 +84,7 @@ def test_phone_session_needs_no_venue(qtbot, window, store):
     record = open_record(window, store)
     dialog = record.new_session()
     dialog.mode.buttons["phone"].click()
-    assert dialog.save_button.isEnabled()
+    assert dialog.current_errors() == {}
     dialog.save()
     assert store.for_client(ContactSession, record.client_id)[0].mode == "phone"
 
@@ -107,11 +107,11 @@ def test_triage_decline_with_a_reason(qtbot, window, store):
     record = open_record(window, store, n=0)
     tab = record.referral
     tab.outcome.buttons["declined"].click()
-    assert tab.decline_reason.isVisibleTo(tab) and not tab.save_button.isEnabled()
+    assert tab.decline_reason.isVisibleTo(tab) and "decline_reason" in tab.refresh()
     tab.decline_reason.set_code("other")
     assert "triage_note" in tab.refresh()  # "other" needs a note for the referrer
     qtbot.keyClicks(tab.triage_note, "Already supported by the community mental health team.")
-    assert tab.save_button.isEnabled()
+    assert tab.refresh() == {}
     tab.save()
     [referral] = store.for_client(Referral, record.client_id)
     assert (referral.triage_outcome, referral.decline_reason) == ("declined", "other")
@@ -126,7 +126,9 @@ def test_accept_and_first_contact(qtbot, window, store):
     tab = record.referral
     tab.outcome.buttons["accepted"].click()
     qtbot.keyClicks(tab.first_contact_on.edit, "01/01/2000")  # before the referral arrived
+    tab.save()  # refused: the message by the field and in the error summary
     assert "before the referral" in tab.fields.fields["first_contact_on"].message.text()
+    assert tab.fields.summary.isVisibleTo(tab) and record.status != "active"
     tab.first_contact_on.set_iso(tab.current.received_on)
     tab.save()
     assert record.status == "active"
@@ -135,12 +137,13 @@ def test_accept_and_first_contact(qtbot, window, store):
 def test_details_edit_saves_and_an_invalid_value_blocks_saving(qtbot, window, store):
     record = open_record(window, store)
     details = record.details
-    assert not details.save_button.isEnabled()
     details.form.nhs_number.setText(details.form.nhs_number.text().replace(" ", ""))
     assert not details.is_dirty()  # the same number, only spaced differently
     details.form.postcode.setText("nonsense")
+    qtbot.mouseClick(details.save_button, Qt.MouseButton.LeftButton)  # refused, summary shown
     assert "not a UK postcode" in details.form.fields.fields["postcode"].message.text()
-    assert not details.save_button.isEnabled()
+    assert details.form.fields.summary.isVisibleTo(details)
+    assert store.get(Client, record.client_id).postcode != "nonsense"
     details.form.postcode.setText("ca11 7dz")
     details.form.employer.setText("Penrith Building Society")
     qtbot.mouseClick(details.save_button, Qt.MouseButton.LeftButton)

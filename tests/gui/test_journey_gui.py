@@ -80,7 +80,7 @@ def test_undo_and_re_referral_from_the_card(qtbot, window, store):
     record = open_client(window, store, person)
     qtbot.mouseClick(record.discharge_card.undo_button, Qt.MouseButton.LeftButton)
     [undo] = window.findChildren(UndoDischargeDialog)
-    assert not undo.save_button.isEnabled()  # the reason is required
+    assert "reason" in undo.current_errors()  # the reason is required
     qtbot.keyClicks(undo.reason, "Discharged the wrong Jane")
     qtbot.mouseClick(undo.save_button, Qt.MouseButton.LeftButton)
     assert record.status == "active" and record.discharge_button.isEnabled()
@@ -138,7 +138,7 @@ def test_withdrawing_from_the_discharge_dialog_records_the_consent_too(qtbot, wi
     dialog = record.discharge()
     dialog.reason.set_code("client_withdrew")
     assert dialog.method.isVisibleTo(dialog) and not dialog.follow_up.isChecked()
-    assert not dialog.save_button.isEnabled()  # how they told you
+    assert dialog.current_errors()  # how they told you
     dialog.method.buttons["written"].click()
     dialog.work_outcome.set_code("unknown")
     dialog.follow_up.setChecked(True)  # they agreed to be followed up
@@ -180,7 +180,7 @@ def test_correcting_a_session_and_a_fit_note_from_their_tabs(qtbot, window, stor
     [dialog] = window.findChildren(SessionDialog)
     assert dialog.windowTitle().startswith("Correct a session") and dialog.duration.value() == 30
     dialog.duration.setValue(45)
-    assert not dialog.save_button.isEnabled()  # the reason first
+    assert "correction_reason" in dialog.refresh()  # the reason first
     qtbot.keyClicks(dialog.reason_edit, "It was 45 minutes")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert [s.duration_minutes for s in record.sessions.model.rows] == [45]

@@ -2,7 +2,7 @@
 
 from gui_demo import demo_client
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workwell_desktop.domain.records import Client, Referral
 from workwell_desktop.gui.client_record import ClientRecord
@@ -32,10 +32,10 @@ def type_valid_client(qtbot, dialog, nhs="943 476 5919"):
 
 def test_new_client_typed_in_is_saved_and_appears_in_the_caseload(qtbot, window, store):
     dialog = open_new_client(qtbot, window)
-    assert not dialog.save_button.isEnabled()
+    assert dialog.save_button.isEnabled()  # never disabled: pressing it says what is missing
     type_valid_client(qtbot, dialog)
     assert dialog.referral_fields.route.code() == "self"
-    assert dialog.save_button.isEnabled(), dialog.summary.text()
+    assert dialog.current_errors() == {}
     before = store.pending_change_count()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
@@ -69,14 +69,32 @@ def message(dialog, name):
     return dialog.fields.fields[name].message
 
 
+def leave(qtbot, edit, text):
+    """Type into a field, then Tab out of it, as a coach does."""
+    edit.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+
+
 def test_validation_messages_show_by_each_field_and_nothing_is_saved(qtbot, window, store):
     dialog = open_new_client(qtbot, window)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # focus moves (leaving a field) need the active window
     form = dialog.client_form
+    for _ in range(12):  # Tab through without typing: nothing is wrong yet
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert not any(f.message.isVisible() for f in dialog.fields.fields.values())
+    assert not message(dialog, "phone").isVisible()  # "enter a phone number" waits for Save
+    form.nhs_number.setFocus()
+    qtbot.keyClicks(form.nhs_number, "9434765918")
+    assert not message(dialog, "nhs_number").isVisible()  # not judged while typing
+    qtbot.keyClick(form.nhs_number, Qt.Key.Key_Tab)
+    form.given_name.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClicks(form.given_name, "W")
     qtbot.keyClick(form.given_name, Qt.Key.Key_Backspace)  # emptied a required field
-    qtbot.keyClicks(form.nhs_number, "9434765918")
-    qtbot.keyClicks(form.date_of_birth.edit, "01/01/2090")
-    qtbot.keyClicks(form.postcode, "CA1 XYZ")
+    qtbot.keyClick(form.given_name, Qt.Key.Key_Tab)
+    leave(qtbot, form.date_of_birth.edit, "01/01/2090")
+    leave(qtbot, form.postcode, "CA1 XYZ")
 
     assert message(dialog, "given_name").text() == "Enter the given name."
     assert "not a valid NHS number" in message(dialog, "nhs_number").text()
@@ -85,15 +103,23 @@ def test_validation_messages_show_by_each_field_and_nothing_is_saved(qtbot, wind
     for name in ("given_name", "nhs_number", "date_of_birth", "postcode"):
         assert message(dialog, name).isVisible()
     assert form.nhs_number.accessibleDescription().startswith("Error: This is not a valid NHS number")
-    # Untouched fields stay quiet until the person has been there.
+    # Untouched fields stay quiet until the person has been there, and no summary yet.
     assert not message(dialog, "family_name").isVisible()
-    assert not dialog.save_button.isEnabled()
-    assert "given name" in dialog.summary.text()
+    assert not dialog.error_summary.isVisible()
 
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # disabled: nothing happens
-    dialog.save()  # and Enter's route refuses too, showing every message
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # refused, every message shown
     assert message(dialog, "family_name").isVisible()
     assert dialog.isVisible() and store.caseload() == []
+    summary = dialog.error_summary
+    assert summary.isVisible() and summary.hasFocus()
+    listed = [e.accessibleName() for e in summary.entries]
+    assert listed[0] == "Enter the given name." and message(dialog, "family_name").text() in listed
+    qtbot.keyClick(summary, Qt.Key.Key_Tab)  # Tab from the summary goes through its entries
+    assert QApplication.focusWidget() is summary.entries[0]
+    qtbot.keyClick(summary.entries[1], Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.family_name
+    qtbot.keyClicks(form.family_name, "Ashdown")  # fixed: its entry leaves the summary
+    assert message(dialog, "family_name").text() not in [e.accessibleName() for e in summary.entries]
 
     form.date_of_birth.edit.clear()
     qtbot.keyClicks(form.date_of_birth.edit, "31/02/1980")  # not a real date
@@ -108,7 +134,7 @@ def test_a_duplicate_nhs_number_refused_by_the_store_keeps_what_was_typed(qtbot,
     dialog.save()
     assert dialog.isVisible()
     assert "Ada Fell already has this NHS number" in message(dialog, "nhs_number").text()
-    assert dialog.summary.text().startswith("Not saved")
+    assert "Ada Fell already has this NHS number" in dialog.error_summary.accessibleDescription()
     assert dialog.client_form.given_name.text() == "Wren"  # nothing lost
     assert len(store.all(Client)) == 1
 

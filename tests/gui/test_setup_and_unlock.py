@@ -31,7 +31,7 @@ def test_first_run_set_up_creates_the_database_and_opens_the_caseload(qtbot, dat
     setup.role.buttons["team_lead"].click()
     qtbot.keyClicks(setup.passphrase, PASSPHRASE)
     qtbot.keyClicks(setup.confirm, PASSPHRASE)
-    assert setup.create_button.isEnabled()
+    assert setup.errors() == {}
     qtbot.mouseClick(setup.create_button, Qt.MouseButton.LeftButton)
 
     assert is_initialised(data_dir)
@@ -54,18 +54,24 @@ def test_set_up_checks_the_passphrase_as_you_type(qtbot, data_dir):
     setup.passphrase.setFocus()
     qtbot.keyClicks(setup.passphrase, "short")
     assert not setup.fields.fields["passphrase"].message.isVisible()  # not judged mid-word
-    assert not setup.create_button.isEnabled()
+    assert setup.create_button.isEnabled()  # a submit button is never disabled
     setup.confirm.setFocus(Qt.FocusReason.TabFocusReason)  # leaving the field judges it
     qtbot.waitUntil(lambda: setup.fields.fields["passphrase"].message.isVisible())
     assert "at least 10 characters" in setup.fields.fields["passphrase"].message.text()
     qtbot.keyClicks(setup.confirm, "shorter")
-    assert "not the same" in setup.fields.fields["confirm"].message.text()
+    assert not setup.fields.fields["confirm"].message.isVisible()  # still typing it
     assert setup.passphrase.accessibleDescription().startswith("Error:")
-    setup.create()  # Enter in a field does the same: refused, nothing written
+    qtbot.keyClick(setup.confirm, Qt.Key.Key_Return)  # Enter submits: refused, nothing written
     assert not is_initialised(data_dir)
+    assert "not the same" in setup.fields.fields["confirm"].message.text()
+    summary = setup.fields.summary
+    assert summary.isVisible() and summary.hasFocus()  # the error summary, for a screen reader
+    assert [e.accessibleName() for e in summary.entries][-1] == "The two passphrases are not the same."
+    qtbot.keyClick(summary.entries[-1], Qt.Key.Key_Return)  # an entry goes to its field
+    assert setup.confirm.hasFocus()
     setup.passphrase.setText(PASSPHRASE)
     setup.confirm.setText(PASSPHRASE)
-    assert setup.create_button.isEnabled()
+    assert setup.errors() == {} and not summary.isVisible()
     assert not setup.fields.fields["confirm"].message.isVisible()
 
 

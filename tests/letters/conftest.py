@@ -18,3 +18,12 @@ def client(store):
 def consented(store, client):
     record_consent(store, client.id, "given")
     return client
+
+
+@pytest.fixture(autouse=True)
+def no_blocking_questions(monkeypatch):
+    """Closing a changed letter asks first (a modal question would hang the test): answer
+    Discard, as a coach closing it would. Tests that check the question replace this."""
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Discard)

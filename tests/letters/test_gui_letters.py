@@ -56,21 +56,21 @@ def test_prepare_is_disabled_with_the_reason_when_there_is_no_consent(qtbot, han
     assert not tab.prepare_button.isEnabled() and "withdrew" in tab.consent_notice.text()
 
 
-def test_issue_stays_disabled_until_the_client_has_agreed(qtbot, handle, store, consented):
+def test_issue_is_refused_until_the_client_has_agreed(qtbot, handle, store, consented):
     builder = LetterBuilderDialog(handle, consented.id)
     qtbot.addWidget(builder)
     builder.show()
-    assert not builder.issue_button.isEnabled()
+    assert builder.issue_problems()
     fill_builder(qtbot, builder)
-    assert not builder.issue_button.isEnabled()
+    assert builder.issue_problems()
     assert builder.errors().keys() == {"client_agreed"}
     assert "agree" in builder.summary.text()
     builder.agreed.setChecked(True)
-    assert builder.issue_button.isEnabled()
+    assert not builder.issue_problems()
     assert "Recorded by Alex Coach" in builder.agreed_note.text()
     # changing the letter after agreement clears it: the client agreed other words
     builder.functional_effects.setPlainText("Something new.")
-    assert not builder.agreed.isChecked() and not builder.issue_button.isEnabled()
+    assert not builder.agreed.isChecked() and builder.issue_problems()
     assert "changed after the client agreed" in builder.agreed_note.text()
 
 
@@ -157,12 +157,12 @@ def test_consent_withdrawn_while_the_builder_is_open(qtbot, handle, store, conse
     builder.show()
     fill_builder(qtbot, builder)
     builder.agreed.setChecked(True)
-    assert builder.issue_button.isEnabled()
+    assert not builder.issue_problems()
     record_consent(store, consented.id, "withdrawn")
     builder.issue()
     assert builder.result() != QDialog.DialogCode.Accepted
     assert builder.consent_banner.isVisible() and "withdrew" in builder.consent_banner.text()
-    assert not builder.issue_button.isEnabled()
+    assert builder.issue_problems()
     assert store.for_client(EmployerLetter, consented.id) == []
 
 
@@ -221,7 +221,7 @@ def test_builder_names_the_exact_words_that_would_disclose(qtbot, handle, store,
     assert builder.disclosure_banner.isVisibleTo(builder)
     assert "\u201cdepression\u201d in how their health affects work" in message
     assert "\u201c943 476 5919\u201d" in message
-    assert not builder.issue_button.isEnabled()
+    assert builder.issue_problems()
     builder.resize(1280, 900)
     save_render(builder, "builder-disclosure")
     builder.functional_effects.setPlainText("Sam tires quickly and finds long shifts on their feet hard.")
@@ -230,7 +230,7 @@ def test_builder_names_the_exact_words_that_would_disclose(qtbot, handle, store,
     assert not builder.agreed.isChecked()  # the text changed: the client must agree it again
     builder.agreed.setChecked(True)
     builder.update_preview()
-    assert builder.issue_button.isEnabled()
+    assert not builder.issue_problems()
 
 
 def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, handle, store, consented, tmp_path):
@@ -298,3 +298,90 @@ def test_issuing_and_exporting_run_off_the_gui_thread_once(qtbot, handle, store,
     assert [what for what, _ in threads] == ["render", "export"]
     assert all(thread != threading.get_ident() for _, thread in threads)
     assert (tmp_path / "sent.pdf").exists() and "password-protected" in tab.status.text()
+
+
+
+# ----- the keyboard (issue #18) --------------------------------------------------------
+def active_builder(qtbot, handle, client_id) -> LetterBuilderDialog:
+    builder = LetterBuilderDialog(handle, client_id)
+    qtbot.addWidget(builder)
+    builder.show()
+    builder.activateWindow()
+    qtbot.waitUntil(builder.isActiveWindow)
+    return builder
+
+
+def test_enter_after_ticking_the_agreement_issues_the_letter(qtbot, handle, store, consented):
+    builder = active_builder(qtbot, handle, consented.id)
+    fill_builder(qtbot, builder)
+    builder.schedule.use_preset.setFocus()
+    qtbot.keyClick(builder.schedule.use_preset, Qt.Key.Key_Return)  # Enter on a button presses it
+    builder.agreed.setFocus()
+    qtbot.keyClick(builder.agreed, Qt.Key.Key_Space)
+    assert builder.agreed.isChecked()
+    with qtbot.waitSignal(builder.issued, timeout=5000):
+        qtbot.keyClick(builder.agreed, Qt.Key.Key_Return)  # not the preset button again
+    qtbot.waitUntil(lambda: builder.result() == QDialog.DialogCode.Accepted)
+    assert len(store.for_client(EmployerLetter, consented.id)) == 1
+
+
+def test_enter_in_a_box_of_several_lines_is_a_new_line_and_ctrl_enter_issues(qtbot, handle, store, consented):
+    builder = active_builder(qtbot, handle, consented.id)
+    fill_builder(qtbot, builder)
+    builder.employer_address.setFocus()
+    builder.employer_address.moveCursor(builder.employer_address.textCursor().MoveOperation.End)
+    qtbot.keyClick(builder.employer_address, Qt.Key.Key_Return)
+    assert builder.employer_address.toPlainText().endswith("\n") and builder.isVisible()
+    builder.agreed.setChecked(True)
+    builder.employer_address.setFocus()
+    with qtbot.waitSignal(builder.issued, timeout=5000):
+        qtbot.keyClick(builder.employer_address, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_issue_with_problems_shows_the_error_summary_and_issues_nothing(qtbot, handle, store, consented):
+    builder = active_builder(qtbot, handle, consented.id)
+    assert builder.issue_button.isEnabled()
+    qtbot.mouseClick(builder.issue_button, Qt.MouseButton.LeftButton)
+    summary = builder.error_summary
+    assert summary.isVisible() and summary.hasFocus() and builder.isVisible()
+    assert store.for_client(EmployerLetter, consented.id) == []
+    agreement = [e for e in summary.entries if "agree" in e.accessibleName()]
+    assert agreement
+    qtbot.keyClick(agreement[0], Qt.Key.Key_Return)
+    assert builder.agreed.hasFocus()
+
+
+def test_a_client_awaiting_triage_is_asked_about_before_issuing(qtbot, handle, store, consented, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from workwell_desktop.domain.records import Referral
+
+    store.add(Referral(client_id=consented.id, route="self", received_on=date.today().isoformat(),
+                       referrer="Self"))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel)
+    builder = active_builder(qtbot, handle, consented.id)
+    fill_builder(qtbot, builder)
+    builder.agreed.setChecked(True)
+    builder.issue()
+    assert asked == ["Issue a letter before triage?"] and builder.isVisible()
+    assert store.for_client(EmployerLetter, consented.id) == []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(builder.issued, timeout=5000):
+        builder.issue()
+
+
+def test_escape_asks_before_losing_a_changed_letter(qtbot, handle, store, consented, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel)
+    builder = active_builder(qtbot, handle, consented.id)
+    qtbot.keyClicks(builder.recipient_name, "Jo Barker")
+    qtbot.keyClick(builder.recipient_name, Qt.Key.Key_Escape)
+    assert asked == ["Discard this letter?"] and builder.isVisible()
+    fresh = active_builder(qtbot, handle, consented.id)
+    qtbot.keyClick(fresh.recipient_name, Qt.Key.Key_Escape)  # nothing changed: closes, no question
+    assert not fresh.isVisible() and len(asked) == 1

@@ -53,7 +53,7 @@ class ChangePassphraseDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.cancel = button("Cancel")
-        self.change_button = primary_button("C&hange passphrase", "Change passphrase")
+        self.change_button = primary_button("Change &passphrase", "Change passphrase")
         buttons.addWidget(self.cancel)
         buttons.addWidget(self.change_button)
         layout.addLayout(buttons)

@@ -43,7 +43,7 @@ class ClientForm(QWidget):
         form = new_form_layout()
         f = self.fields
         self.given_name = f.row(form, "given_name", "&Given name", line_edit("Given name", 80))
-        self.family_name = f.row(form, "family_name", "Fa&mily name", line_edit("Family name", 80))
+        self.family_name = f.row(form, "family_name", "Famil&y name", line_edit("Family name", 80))
         self.date_of_birth = f.row(form, "date_of_birth", "Date of &birth", DateField("Date of birth"))
         self.date_of_birth.set_latest(dates.today_iso())
         self.nhs_number = f.row(form, "nhs_number", "&NHS number", line_edit("NHS number", 12),
@@ -52,7 +52,7 @@ class ClientForm(QWidget):
                               hint="For example CA1 1AB.")
         for short, sample in ((self.nhs_number, "000 000 00000"), (self.postcode, "CA10 1QAXX")):
             short.setMaximumWidth(short.fontMetrics().horizontalAdvance(sample) + 40)
-        self.gp_practice = f.row(form, "gp_practice", "GP pr&actice", line_edit("GP practice", 120))
+        self.gp_practice = f.row(form, "gp_practice", "G&P practice", line_edit("GP practice", 120))
         about_layout.addLayout(form)
         about_layout.addStretch(1)
 
@@ -60,8 +60,8 @@ class ClientForm(QWidget):
         form = new_form_layout()
         self.phone = f.row(form, "phone", "P&hone", line_edit("Phone", 20))
         self.phone.setMaximumWidth(self.phone.fontMetrics().horizontalAdvance("+44 07700 900000") + 40)
-        self.email = f.row(form, "email", "&Email", line_edit("Email", 120))
-        self.preferred_contact = f.row(form, "preferred_contact", "&Preferred contact",
+        self.email = f.row(form, "email", "Em&ail", line_edit("Email", 120))
+        self.preferred_contact = f.row(form, "preferred_contact", "Preferred &contact",
                                        ChoiceCombo(CONTACT_METHODS, "Preferred contact"))
         self.preferred_language = f.row(form, "preferred_language", "&Language",
                                         line_edit("Preferred language", 60))
@@ -70,9 +70,9 @@ class ClientForm(QWidget):
         f.row(form, "interpreter_needed", "Interpreter", self.interpreter_needed)
         self.work_status = f.row(form, "work_status", "&Work status",
                                  ChoiceCombo(WORK_STATUSES, "Work status"))
-        self.employer = f.row(form, "employer", "Emplo&yer", line_edit("Employer", 120))
+        self.employer = f.row(form, "employer", "&Employer", line_edit("Employer", 120))
         self.main_health_barrier = f.row(
-            form, "main_health_barrier", "Main health &barrier",
+            form, "main_health_barrier", "&Main health barrier",
             ChoiceCombo(HEALTH_BARRIERS, "Main health barrier", prompt="Not asked yet"),
             hint="What makes work hardest for them. Ask at the first appointment.")
         # Never wider than the card: the list opens as wide as its longest choice.

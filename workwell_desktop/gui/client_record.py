@@ -40,7 +40,7 @@ from .record_store import RecordStore
 from .referral_tab import ReferralTab
 from .sessions_tab import SessionsTab
 from .style import relative_font, set_role
-from .widgets import WrappingLabel, button, chain_tab_order, paragraph, scroll_area
+from .widgets import WrappingLabel, access_key, button, chain_tab_order, focus_into, paragraph, scroll_area
 
 DETAILS, REFERRAL, CONSENT, FIT_NOTES, SESSIONS, ASSESSMENTS, PLAN, LETTERS = range(8)
 
@@ -78,7 +78,7 @@ class ClientRecord(QWidget):
         header.addLayout(self.header_buttons)
         self.session_button = button("New session\u2026", "New session")
         self.session_button.setToolTip("Record a session (Ctrl+Shift+S)")
-        self.consent_button = button("Record consent\u2026", "Record consent")
+        self.consent_button = button("&Record consent\u2026", "Record consent")
         self.discharge_button = button("Discharge\u2026", "Discharge")
         for b in (self.session_button, self.consent_button, self.discharge_button):
             self.header_buttons.addWidget(b)
@@ -108,6 +108,7 @@ class ClientRecord(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Parts of the record")
+        self.tabs.tabBar().setAccessibleName(self.tabs.accessibleName())  # its Tab stop
         self.details = DetailsTab(handle, client_id)
         self.referral = ReferralTab(handle, client_id)
         self.consent = ConsentTab(handle, client_id)
@@ -119,11 +120,15 @@ class ClientRecord(QWidget):
         self.letters = LettersTab(handle, client_id)
         for tab, title in ((self.details, "&Details"), (self.referral, "Referral and &triage"),
                            (self.consent, "&Consent"), (self.fit_notes, "&Fit notes"),
-                           (self.sessions, "&Sessions"), (self.assessments, "&Assessments"),
-                           (self.plan, "&Plan"), (self.letters, "Employer &letters")):
+                           (self.sessions, "&Sessions"), (self.assessments, "Assess&ments"),
+                           (self.plan, "P&lan"), (self.letters, "&Employer letters")):
             self.tabs.addTab(tab, title)
         body_layout.addWidget(self.tabs, 1)
         self._chain_tab_order()
+        taken = {access_key(self.tabs.tabText(i)) for i in range(self.tabs.count())}
+        taken |= {access_key(b.text()) for b in (self.session_button, self.consent_button,
+                                                 self.discharge_button)}
+        self.details.form.fields.drop_access_keys(taken)
         card = self.discharge_card
 
         self.session_button.clicked.connect(self.new_session)
@@ -286,11 +291,16 @@ class ClientRecord(QWidget):
     def start_assessment(self) -> None:
         if not self._go_ahead_after_withdrawal("An assessment"):
             return
-        self.tabs.setCurrentIndex(ASSESSMENTS)
+        self.show_tab(ASSESSMENTS)  # where focus returns when the assessment closes
         self.assessments.start_assessment()
 
     def show_plan(self) -> None:
-        self.tabs.setCurrentIndex(PLAN)
+        self.show_tab(PLAN)
+
+    def show_tab(self, index: int) -> None:
+        """Show a part of the record with the keyboard focus in it (for shortcuts)."""
+        self.tabs.setCurrentIndex(index)
+        focus_into(self.tabs.currentWidget())
 
     def discharge(self) -> QDialog:
         return self._open(DischargeDialog(self.handle, self.client_id, self.client.full_name, self.window()))

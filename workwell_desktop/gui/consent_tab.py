@@ -65,7 +65,7 @@ class ConsentTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(paragraph("Worked out from the log below: the latest decision for each "
                                 "counts. Features that share information check this first.", role="hint"), 1)
-        self.record_button = button("&Record consent\u2026", "Record consent")
+        self.record_button = button("Record consent\u2026", "Record consent")
         self.record_button.clicked.connect(lambda: self.record_requested.emit(""))
         top.addWidget(self.record_button)
         current_layout.addLayout(top)
@@ -84,7 +84,8 @@ class ConsentTab(QWidget):
                                     "below).", role="hint"), 1)
         log_layout.addLayout(log_top)
         self.log_model = RecordTableModel(LOG_COLUMNS, self)
-        self.log_table = record_table(self.log_model, "Consent log")
+        self.log_table = record_table(
+            self.log_model, "Consent log", "No consent recorded yet. Use Record consent to record it.")
         log_layout.addWidget(self.log_table)
         self.corrections = CorrectionsPanel(self.log_table, self.log_model, "consent entry")
         self.corrections.place_buttons(log_top)

@@ -84,7 +84,7 @@ class CorrectionsPanel(QWidget):
         # without scrolling); the history lists under the table.
         self.correct_button = button("C&orrect\u2026", f"Correct the chosen {what}")
         self.correct_button.setToolTip(f"Record a corrected version of the chosen {what}, with the reason")
-        self.move_button = button("&Move to another client\u2026",
+        self.move_button = button("Move to another cl&ient\u2026",
                                   f"Move the chosen {what} to another client")
         self.move_button.setVisible(movable)
         self.history_heading = paragraph("Corrections and moves (newest first)", role="hint")

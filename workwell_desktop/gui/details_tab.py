@@ -1,4 +1,4 @@
-"""The Details tab: edit the client's details; each message shows by its field."""
+"""The Details tab: edit the client's details; messages as on every form (form_fields)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from ..domain.records import Client
 from ..store import InvalidRecord, StoreError
 from .client_form import ClientForm
-from .form_fields import still_to_do
+from .form_fields import ErrorSummary
 from .record_store import RecordStore
 from .style import set_role
 from .widgets import button, chain_tab_order, paragraph, primary_button, scroll_area
@@ -32,6 +32,7 @@ class DetailsTab(QWidget):
         layout.setContentsMargins(12, 12, 12, 12)
         # No next review here: the plan owns the one next-review date (issue #19).
         self.form = ClientForm()
+        layout.addWidget(self.form.fields.attach_summary(ErrorSummary()))
         layout.addWidget(self.form)
         bar = QHBoxLayout()
         self.save_button = primary_button("Sa&ve changes")
@@ -54,7 +55,7 @@ class DetailsTab(QWidget):
     def load(self, client: Client) -> None:
         self.baseline = client
         self.form.set_values(client)
-        self.form.fields.touch_all()  # an existing record: show any problem at once
+        self.form.fields.start_over()
         self.status.setText("")
         self.refresh()
 
@@ -79,11 +80,8 @@ class DetailsTab(QWidget):
         errors = self.form.errors_for(replace(self.baseline, **self.form.values()))
         self.form.fields.show(errors)
         dirty = self.is_dirty()
-        self.save_button.setEnabled(dirty and not errors)
         self.undo_button.setEnabled(dirty)
-        if errors:
-            self._say(still_to_do(self.form.fields, errors), "hint")
-        elif dirty:
+        if dirty:
             self._say("You have changes that are not saved yet.", "hint")
         elif self.status.property("role") != "success":
             self._say("", "hint")
@@ -94,13 +92,17 @@ class DetailsTab(QWidget):
         set_role(self.status, role)
 
     def save(self) -> None:
-        if self.refresh() or not self.is_dirty():
+        errors = self.refresh()
+        if errors:
+            self.form.fields.reveal(errors)
+            return
+        if not self.is_dirty():
+            self._say("Nothing to save: no details have changed.", "hint")
             return
         try:
             updated = self.handle.update(Client, self.client_id, **self.changes())
         except InvalidRecord as refused:
-            self.form.fields.show(refused.errors)
-            self._say("Not saved. Check the messages above.", "error")
+            self.form.fields.reveal(refused.errors)
             return
         except StoreError as failed:
             self._say(f"Not saved. {failed}", "error")

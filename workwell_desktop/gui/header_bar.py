@@ -27,6 +27,9 @@ class HeaderBar(QFrame):
 
         self.lock_button = button("Lock", "Lock WorkWell")
         self.lock_button.setToolTip("Lock now and hide client information (Ctrl+L)")
+        # Not a Tab stop: one Tab too many after the record's tabs locked the app by accident.
+        # Ctrl+L locks from the keyboard; a click still works.
+        self.lock_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.lock_button.hide()
         layout.addWidget(self.title)
         layout.addSpacing(12)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..settings import Settings, load_settings
+from ..settings import SettingError, Settings, load_settings
 from ..store import Store, is_initialised
 from ..store.database import wipe_data_folder
 from .about_dialog import AboutDialog
@@ -173,10 +173,21 @@ class MainWindow(QMainWindow):
         self.status_area.refresh(self.handle.store if self.handle.is_open else None)
 
     def sync_now(self) -> None:
-        if not self.sync.sync_now():
-            message = ("Connect to the WorkWell server first (WorkWell ▸ Connect to server)."
-                       if self.sync.state == "not_registered" else "A sync is already running.")
-            self.statusBar().showMessage(message, 5000)
+        """F5. With no server yet, say so and offer to connect (a status bar note was missed)."""
+        if self.sync.sync_now():
+            return
+        if self.handle.is_open and not self.sync.running and self.sync.state == "not_registered":
+            answer = QMessageBox.question(
+                self, "Not connected to a server",
+                "This laptop is not connected to the WorkWell server yet, so there is nothing to "
+                "sync: your work is saved on this laptop. Connect to the server now? You need "
+                "your WorkWell username and password.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes)
+            if answer == QMessageBox.StandardButton.Yes:
+                self.connect_to_server()
+            return
+        self.statusBar().showMessage("A sync is already running.", 5000)
 
     def _synced(self, _outcome) -> None:
         if self.handle.is_open:  # others' changes may have arrived
@@ -185,12 +196,30 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def connect_to_server(self) -> RegisterDialog:
-        dialog = RegisterDialog(self.handle, self.settings.get("server_url"),
+        dialog = RegisterDialog(self.handle, self._server_address(),
                                 self.settings.is_managed("server_url"), self)
         dialog.registered.connect(
-            lambda _r: (self._account_adopted(), self.sync._opened(), self.refresh_status()))
+            lambda _r: (self._remember_server(dialog.url.text()), self._account_adopted(),
+                        self.sync._opened(), self.refresh_status()))
         dialog.open()
         return dialog
+
+    def _server_address(self) -> str:
+        """The policy's address (it always wins), else the one this laptop last connected to."""
+        if self.settings.is_managed("server_url") or not self.handle.is_open:
+            return self.settings.get("server_url")
+        from ..store import replica
+
+        return replica.get_setting(self.handle.store, "server_url") or self.settings.get("server_url")
+
+    def _remember_server(self, url: str) -> None:
+        """Connect to server is the one place the address is set; Settings shows it."""
+        if self.settings.is_managed("server_url"):
+            return
+        try:
+            self.settings.set_user("server_url", url.strip())
+        except (SettingError, OSError) as problem:  # connected all the same; only the note is lost
+            log.warning("server address not kept in settings: %s", problem)
 
     def _account_adopted(self) -> None:
         """Registering took the server account's name and role (store.identity): show them."""
@@ -205,8 +234,11 @@ class MainWindow(QMainWindow):
         return dialog
 
     def show_settings(self) -> None:
-        if SettingsDialog(self.settings, self).exec():
+        dialog = SettingsDialog(self.settings, self, can_connect=self.handle.is_open)
+        if dialog.exec():
             self.idle_lock.set_minutes(self.settings.idle_lock_minutes())
+            if dialog.wants_connect:
+                self.connect_to_server()
 
     def change_passphrase(self) -> ChangePassphraseDialog:
         dialog = ChangePassphraseDialog(self.handle, self)
@@ -250,11 +282,14 @@ class MainWindow(QMainWindow):
         # Back where the coach was: the same tabs, any half-typed dialog, the same field.
         for dialog in self._hidden_dialogs:
             dialog.show()
+        if self._hidden_dialogs:
+            self._hidden_dialogs[-1].activateWindow()
         self._hidden_dialogs = []
-        if self._focus_before_lock is not None:
-            self._focus_before_lock.setFocus()
+        before = self._focus_before_lock
+        if before is not None and before.isVisible() and before.isEnabled():
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
-            self.workspace.caseload.focus_search()
+            self.workspace.focus_current()
         self._focus_before_lock = None
         self.idle_lock.start()
 
@@ -263,9 +298,10 @@ class MainWindow(QMainWindow):
         if not self.handle.is_open:
             return
         self.idle_lock.stop()
-        focus = QApplication.focusWidget()
-        self._focus_before_lock = focus if focus is not None and self.isAncestorOf(focus) else None
         self._hidden_dialogs = [d for d in self.findChildren(QDialog) if d.isVisible()]
+        focus = QApplication.focusWidget()
+        mine = focus is not None and (focus.window() is self or focus.window() in self._hidden_dialogs)
+        self._focus_before_lock = focus if mine else None
         for dialog in self._hidden_dialogs:
             dialog.hide()  # hidden, not closed: what was typed is kept for after unlock
         self.workspace.forget_client_data()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -78,8 +78,40 @@ def fit_height_to_rows(view: QTableView, rows: int) -> None:
     view.setMaximumHeight(height)
 
 
-def record_table(model: RecordTableModel, accessible_name: str) -> QTableView:
-    view = QTableView()
+class RecordTable(QTableView):
+    """A table that says so when it is empty, instead of showing blank rows (NHS service manual:
+    tell people there is nothing yet, and what to do; issue #18)."""
+
+    def __init__(self, empty_text: str):
+        super().__init__()
+        self.empty_text = empty_text
+
+    def setModel(self, model) -> None:  # noqa: N802
+        super().setModel(model)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._describe)
+        self._describe()
+
+    def is_empty(self) -> bool:
+        return self.model() is None or self.model().rowCount() == 0
+
+    def _describe(self, *_args) -> None:
+        self.setAccessibleDescription(self.empty_text if self.is_empty() else "")
+        self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.is_empty() and self.empty_text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            painter.drawText(self.viewport().rect().adjusted(12, 8, -12, -8),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text)
+            painter.end()
+
+
+def record_table(model: RecordTableModel, accessible_name: str, empty_text: str = "") -> QTableView:
+    """``empty_text`` is shown in the table while it has no rows (default: 'No ... yet.')."""
+    view = RecordTable(empty_text or f"No {accessible_name[:1].lower()}{accessible_name[1:]} yet.")
     view.setAccessibleName(accessible_name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -20,7 +20,7 @@ from ..domain.vocabulary import (
 from ..store import InvalidRecord, StoreError
 from . import dates
 from .client_form import new_form_layout
-from .form_fields import FieldSet, date_problems, still_to_do
+from .form_fields import ErrorSummary, FieldSet, date_problems
 from .record_store import RecordStore
 from .record_table import Column, RecordTableModel, record_table
 from .style import ERROR_RED, SUCCESS_GREEN, set_role
@@ -74,7 +74,7 @@ class ReferralTab(QWidget):
         top.addWidget(paragraph("Referrals, newest first: each opens an episode of support (a "
                                 "re-referral opens a new one). Choose one to record its triage.",
                                 role="hint"), 1)
-        self.add_button = button("Add a referra&l\u2026", "Add a referral")
+        self.add_button = button("&Add a referral\u2026", "Add a referral")
         self.add_button.clicked.connect(self.add_referral_requested)
         top.addWidget(self.add_button)
         layout.addLayout(top)
@@ -96,15 +96,16 @@ class ReferralTab(QWidget):
         self.triage_heading = layout.itemAt(0).widget()
         form = new_form_layout()
         f = self.fields = FieldSet(self)
-        self.outcome = f.row(form, "triage_outcome", "Decisi&on",
+        layout.addWidget(f.attach_summary(ErrorSummary()))
+        self.outcome = f.row(form, "triage_outcome", "Decis&ion",
                              ChoiceRadios(TRIAGE_OUTCOMES, "Triage decision"))
-        self.decline_reason = f.row(form, "decline_reason", "&Reason for declining",
+        self.decline_reason = f.row(form, "decline_reason", "Reas&on for declining",
                                     ChoiceCombo(DECLINE_REASONS, "Reason for declining",
                                                 prompt="Choose a reason"),
                                     hint="This is fed back to the referrer.")
-        self.triage_note = f.row(form, "triage_note", "&Note for the referrer", note_edit("Triage note", 3))
-        self.triaged_on = f.row(form, "triaged_on", "Date of tr&iage", DateField("Date of triage"))
-        self.first_contact_on = f.row(form, "first_contact_on", "Date of first cont&act",
+        self.triage_note = f.row(form, "triage_note", "Note for t&he referrer", note_edit("Triage note", 3))
+        self.triaged_on = f.row(form, "triaged_on", "Date of tria&ge", DateField("Date of triage"))
+        self.first_contact_on = f.row(form, "first_contact_on", "Date of first co&ntact",
                                       DateField("Date of first contact"),
                                       hint="The first time you spoke with them. Leave empty until then.")
         for field in (self.triaged_on, self.first_contact_on):
@@ -177,7 +178,7 @@ class ReferralTab(QWidget):
         for widget in (*self.outcome.buttons.values(), self.triage_note, self.triaged_on,
                        self.first_contact_on):
             widget.setEnabled(referral is not None)
-        self.fields.touch_all()
+        self.fields.start_over()
         self._say("", "hint")
         self._outcome_changed()
 
@@ -209,18 +210,15 @@ class ReferralTab(QWidget):
         return bool(self.changes())
 
     def refresh(self) -> dict[str, str]:
+        self.save_button.setEnabled(self.current is not None)  # nothing chosen, nothing to save
         if self.current is None:
-            self.save_button.setEnabled(False)
             return {}
         errors = replace(self.current, **self.values()).validate()
         errors.update(date_problems({"triaged_on": self.triaged_on,
                                      "first_contact_on": self.first_contact_on}))
         self.fields.show(errors)
         dirty = self.is_dirty()
-        self.save_button.setEnabled(dirty and not errors)
-        if errors:
-            self._say(still_to_do(self.fields, errors), "hint")
-        elif dirty:
+        if dirty:
             self._say("You have changes that are not saved yet.", "hint")
         elif self.status.property("role") != "success":
             self._say("", "hint")
@@ -231,13 +229,19 @@ class ReferralTab(QWidget):
         set_role(self.status, role)
 
     def save(self) -> None:
-        if self.current is None or self.refresh() or not self.is_dirty():
+        if self.current is None:
+            return
+        errors = self.refresh()
+        if errors:
+            self.fields.reveal(errors)
+            return
+        if not self.is_dirty():
+            self._say("Nothing to save: the triage has not changed.", "hint")
             return
         try:
             updated = self.handle.update(Referral, self.current.id, **self.changes())
         except InvalidRecord as refused:
-            self.fields.show(refused.errors)
-            self._say("Not saved. Check the messages above.", "error")
+            self.fields.reveal(refused.errors)
             return
         except StoreError as failed:
             self._say(f"Not saved. {failed}", "error")

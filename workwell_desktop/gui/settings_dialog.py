@@ -5,6 +5,10 @@ may change is checked and saved through ``Settings.set_user``. A setting the pol
 fixes is shown read-only with "Managed by your organisation" beside it, and problems
 with the settings files (a broken policy file, a bad value) are listed at the top so
 the coach can tell IT. Self-contained: only Qt and workwell_desktop.settings.
+
+The server address is set in one place, Connect to server (it needs the coach's account
+anyway, and the organisation's policy address always wins there): here it is shown, with
+a button that goes there (``wants_connect`` is True once the dialog closes for that).
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -35,10 +41,16 @@ def _styled(widget: QWidget, role: str) -> QWidget:
     return widget
 
 
+def minutes_suffix(value: int) -> str:
+    return " minute" if value == 1 else " minutes"
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None):
+    def __init__(self, settings: Settings, parent: QWidget | None = None, can_connect: bool = False):
         super().__init__(parent)
         self.settings = settings
+        self.wants_connect = False
+        self._can_connect = can_connect
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self.setModal(True)
@@ -79,8 +91,18 @@ class SettingsDialog(QDialog):
             block_layout = QVBoxLayout(block)
             block_layout.setContentsMargins(0, 0, 0, 6)
             block_layout.setSpacing(3)
-            block_layout.addWidget(editor)
-            if settings.is_managed(key) and spec.lower_only:
+            if key == "server_url":
+                block_layout.addLayout(self._server_row(editor))
+            else:
+                block_layout.addWidget(editor)
+            if key == "server_url" and settings.is_managed(key):
+                note = QLabel(f"<b>{MANAGED_TEXT}</b>")
+                _styled(note, "section")
+                note.setAccessibleName(f"{spec.label}: {MANAGED_TEXT.lower()}")
+                block_layout.addWidget(note)
+                self.managed_labels[key] = note
+                editor.setAccessibleDescription(f"{MANAGED_TEXT}: it cannot be changed here. {spec.help}")
+            elif settings.is_managed(key) and spec.lower_only:
                 # Short enough not to wrap: a wrapped label in a form row was clipped.
                 note = QLabel(f"<b>At most {settings.policy_limit(key)}, set by your organisation</b>")
                 _styled(note, "section")
@@ -90,6 +112,10 @@ class SettingsDialog(QDialog):
                 self.managed_labels[key] = note
                 editor.setAccessibleDescription(f"{MANAGED_TEXT}: at most {settings.policy_limit(key)}. "
                                                 f"{spec.help}")
+            elif key == "server_url":
+                editor.setAccessibleDescription(
+                    f"{MANAGED_TEXT}. {spec.help}" if settings.is_managed(key) else
+                    f"Set it with Connect to server. {spec.help}")
             elif settings.is_managed(key):
                 editor.setEnabled(False)
                 note = QLabel(f"<b>{MANAGED_TEXT}</b>")
@@ -124,27 +150,54 @@ class SettingsDialog(QDialog):
         self.save_button.setEnabled(any(self.editable(key) for key in self.editors))
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 84)
 
+    def _server_row(self, editor: QWidget) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(editor, 1)
+        self.connect_button = QPushButton("C&onnect to server\u2026")
+        self.connect_button.setAccessibleName("Connect to server")
+        self.connect_button.setAutoDefault(False)
+        self.connect_button.setToolTip("The server address is set where you sign in to it"
+                                       if self._can_connect else "Unlock WorkWell first")
+        self.connect_button.setEnabled(self._can_connect)
+        self.connect_button.clicked.connect(self._go_to_connect)
+        row.addWidget(self.connect_button)
+        return row
+
+    def _go_to_connect(self) -> None:
+        """Save any other change, close, and let the window open Connect to server."""
+        self.wants_connect = True
+        self.save()
+        if not self.isVisible() or self.result() == QDialog.DialogCode.Accepted:
+            return
+        self.wants_connect = False  # a bad value kept the dialog open
+
     def _editor_for(self, key: str) -> QWidget:
         value = self.settings.get(key)
         if key == "idle_lock_minutes":
             editor = QSpinBox()
             limit = self.settings.policy_limit(key)
             editor.setRange(1, int(limit) if limit is not None else 120)
-            editor.setSuffix(" minutes")
+            editor.valueChanged.connect(lambda minutes: editor.setSuffix(minutes_suffix(minutes)))
             editor.setValue(int(value))
+            editor.setSuffix(minutes_suffix(editor.value()))
         else:
             editor = QLineEdit(str(value))
             editor.setMaxLength(300)
             editor.setCursorPosition(0)  # show the start of a long address, not its end
             if key == "server_url":
-                editor.setPlaceholderText("https://workwell.example.nhs.uk (blank: work offline only)")
+                editor.setReadOnly(True)  # set with Connect to server: the button beside it
+                editor.setPlaceholderText("Not connected: this laptop works offline only")
         self.editors[key] = editor
         return editor
 
     def editable(self, key: str) -> bool:
-        """The coach may change it: not fixed by policy (the idle lock may be shortened)."""
+        """The coach may change it here: not fixed by policy (the idle lock may be shortened),
+        and not the server address (Connect to server sets that)."""
         spec = SPECS[key]
-        return spec.user_may_set and (not self.settings.is_managed(key) or spec.lower_only)
+        if key == "server_url" or not spec.user_may_set:
+            return False
+        return not self.settings.is_managed(key) or spec.lower_only
 
     def value_of(self, key: str) -> Any:
         editor = self.editors[key]

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QS
 from ..domain.vocabulary import COACH_ROLES
 from ..store import InvalidRecord, Store, StoreError
 from ..store.keys import check_passphrase_strength
-from .form_fields import FieldSet
+from .form_fields import ErrorSummary, FieldSet
 from .tasks import Task, busy_button, run_in_background
 from .widgets import (
     ChoiceRadios,
@@ -57,6 +57,7 @@ class SetupScreen(QStackedWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.fields = FieldSet(self)
+        layout.addWidget(self.fields.attach_summary(ErrorSummary()))
         self.name = self.fields.row(form, "coach_name", "Your &name", line_edit("Your name", 120),
                                     hint="Recorded against everything you write.")
         self.role = self.fields.row(form, "coach_role", "Your &role",
@@ -64,9 +65,9 @@ class SetupScreen(QStackedWidget):
         self.role.set_code("coach")
         self.passphrase = self.fields.row(form, "passphrase", "&Passphrase", self._secret("Passphrase"),
                                           hint="At least 10 characters: three or four unrelated "
-                                               "words you will remember.", eager=False)
+                                               "words you will remember.")
         self.confirm = self.fields.row(form, "confirm", "&Confirm passphrase",
-                                       self._secret("Confirm passphrase"), eager=False)
+                                       self._secret("Confirm passphrase"))
         self.show_secret = QCheckBox("S&how passphrase")
         self.show_secret.setAccessibleName("Show passphrase")
         self.show_secret.toggled.connect(self._reveal)
@@ -112,12 +113,7 @@ class SetupScreen(QStackedWidget):
 
     def _validate(self) -> dict[str, str]:
         errors = self.errors()
-        if self.confirm.text() and len(self.confirm.text()) >= len(self.passphrase.text()):
-            self.fields.touch(["confirm"])  # typed as much as the passphrase: judge it now
-        if "confirm" in errors and not self.confirm.text():
-            self.fields.touched.discard("confirm")  # not wrong yet, just not typed
         self.fields.show(errors)
-        self.create_button.setEnabled(not errors)
         return errors
 
     def create(self) -> None:
@@ -138,8 +134,7 @@ class SetupScreen(QStackedWidget):
 
     def _not_created(self, problem: Exception) -> None:
         if isinstance(problem, InvalidRecord):
-            self.fields.touch_all()
-            self.fields.show(problem.errors)
+            self.fields.reveal(problem.errors)
             return
         if isinstance(problem, StoreError | OSError):
             self.problem.setText(f"WorkWell could not be set up. {problem}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, QPoint, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QToolButton,
@@ -28,6 +29,18 @@ from .style import set_flag, set_role
 def plain(text: str) -> str:
     """Label text without its mnemonic ampersand: '&Given name' -> 'Given name'."""
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def access_key(text: str) -> str | None:
+    """The access key (Alt+letter) a widget's text gives: 'Add &goal…' -> 'G'; '&&' is an ampersand."""
+    i = 0
+    while i < len(text) - 1:
+        if text[i] == "&":
+            if text[i + 1] != "&":
+                return text[i + 1].upper()
+            i += 1
+        i += 1
+    return None
 
 
 class FieldMessage(QLabel):
@@ -85,26 +98,85 @@ def hint_label(text: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_LETTERS_AND_DIGITS = range(Qt.Key.Key_0.value, Qt.Key.Key_Z.value + 1)
+
+
+class _KeyboardRules(QObject):
+    """Two keyboard rules every screen shares (issue #18), on the widgets made here.
+
+    - Enter on a focused button presses that button, as Space does, in a dialog or on a
+      screen. Qt does that only for "auto-default" buttons, and an auto-default button in
+      a dialog quietly becomes the dialog's default once it has had focus: Enter in the
+      letter's agreement box then pressed the last preset button. So no button here is
+      auto-default, the one primary button is the dialog's default (Enter anywhere else
+      in the dialog, except in multi-line text, presses it), and this filter does the rest.
+    - Alt+letter that is no access key in the window types nothing into a text box
+      (Qt typed the letter: Alt+T put a "t" in a note).
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if isinstance(watched, QAbstractButton) and event.key() in _ENTER:
+            if modifiers == Qt.KeyboardModifier.NoModifier:
+                if watched.isEnabled():
+                    watched.click()
+                return True
+        elif (isinstance(watched, QLineEdit | QPlainTextEdit)
+              and modifiers == Qt.KeyboardModifier.AltModifier and event.key() in _LETTERS_AND_DIGITS):
+            return True
+        return False
+
+
+KEYBOARD_RULES = _KeyboardRules()
+
+
+def follow_keyboard_rules(widget: QWidget) -> QWidget:
+    """Apply the shared Enter and Alt rules above to a button or a text box made elsewhere."""
+    if isinstance(widget, QPushButton) and not widget.isDefault():
+        widget.setAutoDefault(False)
+    widget.installEventFilter(KEYBOARD_RULES)
+    return widget
+
+
 def primary_button(text: str, accessible_name: str | None = None) -> QPushButton:
+    """The one main action of a dialog or screen: Enter presses it (see _KeyboardRules)."""
     button = QPushButton(text)
     set_flag(button, "primary", True)
     button.setAccessibleName(accessible_name or plain(text))
-    return button
+    button.setDefault(True)
+    return follow_keyboard_rules(button)
 
 
 def button(text: str, accessible_name: str | None = None) -> QPushButton:
     btn = QPushButton(text)
     btn.setAccessibleName(accessible_name or plain(text))
-    return btn
+    return follow_keyboard_rules(btn)
 
 
 def line_edit(accessible_name: str, max_length: int = 200, placeholder: str = "") -> QLineEdit:
     edit = QLineEdit()
+    follow_keyboard_rules(edit)
     edit.setAccessibleName(accessible_name)
     edit.setMaxLength(max_length)
     if placeholder:
         edit.setPlaceholderText(placeholder)
     return edit
+
+
+def focus_into(page: QWidget) -> None:
+    """Keyboard focus to the first Tab stop inside ``page``: where the next keystroke belongs
+    after a shortcut has shown it (Ctrl+Shift+P showed the plan and left focus behind)."""
+    widget, steps = page.nextInFocusChain(), 0
+    while widget is not None and widget is not page and steps < 2000:
+        if (page.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None):
+            widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        widget, steps = widget.nextInFocusChain(), steps + 1
+    page.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
 def chain_tab_order(widgets: list[QWidget]) -> None:
@@ -141,7 +213,7 @@ class DateField(QWidget):
 
     def __init__(self, accessible_name: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.edit = QLineEdit()
+        self.edit = follow_keyboard_rules(QLineEdit())
         self.edit.setPlaceholderText("DD/MM/YYYY")
         self.edit.setMaxLength(10)
         width = self.edit.fontMetrics().horizontalAdvance("00/00/00000") + 24
@@ -162,13 +234,18 @@ class DateField(QWidget):
         layout.addWidget(self.edit)
         layout.addWidget(self.calendar_button)
         layout.addStretch(1)
-        self.setFocusProxy(self.edit)
+        # Focusing the field focuses the edit; as ChoiceRadios, not by a focus proxy (Qt makes
+        # a proxied widget a Tab stop where it sits in the chain). Its label's buddy is the edit.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setAccessibleName(accessible_name)
         self.setAccessibleDescription(dates.TYPING_HINT)
         self.edit.setToolTip(f"{dates.TYPING_HINT}. Alt+Down opens a calendar.")
         self.edit.textChanged.connect(lambda _text: self.changed.emit())
         self.edit.editingFinished.connect(self._tidy)
         self._maximum: QDate | None = None
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        self.edit.setFocus(event.reason())
 
     def setAccessibleName(self, name: str) -> None:  # noqa: N802 (Qt naming)
         super().setAccessibleName(name)
@@ -296,13 +373,18 @@ class ChoiceRadios(QWidget):
         if not vertical:
             layout.addStretch(1)
         self.group.buttonToggled.connect(self._toggled)
-        first = next(iter(self.buttons.values()), None)
-        if first is not None:
-            self.setFocusProxy(first)
+        # Its label's access key (and the error summary) focus the group: focus then goes to
+        # the chosen radio button, or the first, choosing nothing. Click focus, not a focus
+        # proxy: Qt makes a proxied widget a Tab stop where it sits in the chain.
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        chosen = self.group.checkedButton() or next(iter(self.buttons.values()), None)
+        if chosen is not None:
+            chosen.setFocus(event.reason())
 
     def _toggled(self, radio: QAbstractButton, checked: bool) -> None:
         if checked:
-            self.setFocusProxy(radio)
             self.changed.emit()
 
     def code(self) -> str:
@@ -475,9 +557,12 @@ class OptionChecks(QWidget):
             box.toggled.connect(lambda _on: self.changed.emit())
             self.boxes[code] = box
             layout.addWidget(box)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # as ChoiceRadios
+
+    def focusInEvent(self, event) -> None:  # noqa: N802
         first = next(iter(self.boxes.values()), None)
         if first is not None:
-            self.setFocusProxy(first)
+            first.setFocus(event.reason())
 
     def codes(self) -> tuple[str, ...]:
         return tuple(code for code, box in self.boxes.items() if box.isChecked())
@@ -487,11 +572,10 @@ class OptionChecks(QWidget):
             box.setChecked(code in codes)
 
 
-def note_edit(accessible_name: str, lines: int = 3):
-    """A multi-line note where Tab moves on (as everywhere else) instead of typing a tab."""
-    from PySide6.QtWidgets import QPlainTextEdit
-
-    edit = QPlainTextEdit()
+def note_edit(accessible_name: str, lines: int = 3) -> QPlainTextEdit:
+    """A multi-line note where Tab moves on (as everywhere else) instead of typing a tab,
+    and Enter starts a new line (Ctrl+Enter is left to the dialog)."""
+    edit = follow_keyboard_rules(QPlainTextEdit())
     edit.setAccessibleName(accessible_name)
     edit.setTabChangesFocus(True)
     edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + 14)

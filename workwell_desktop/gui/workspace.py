@@ -17,6 +17,7 @@ class Workspace(QTabWidget):
     def __init__(self, handle: RecordStore, parent: QWidget | None = None):
         super().__init__(parent)
         self.setAccessibleName("Open records")
+        self.tabBar().setAccessibleName("Open records")  # its Tab stop
         self.handle = handle
         self.setDocumentMode(True)
         self.setTabsClosable(True)
@@ -61,6 +62,14 @@ class Workspace(QTabWidget):
             self.removeTab(self.indexOf(current))
             current.deleteLater()
             self.summary = None
+
+    def focus_current(self) -> None:
+        """Focus where work carries on: the caseload search, or the open record's tabs."""
+        record = self.current_record()
+        if record is None:
+            self.caseload.focus_search()
+        else:
+            record.tabs.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def find(self) -> None:
         self.setCurrentWidget(self.caseload)

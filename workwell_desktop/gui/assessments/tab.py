@@ -155,7 +155,7 @@ class AssessmentsTab(QWidget):
             list_instruments(), key=lambda i: (not i.scored, service.measure_order(i.id)))}
         self.measure = ChoiceCombo(measures, "Measure")
         self.timepoint = ChoiceCombo(TIMEPOINTS, "Timepoint")
-        measure_label, timepoint_label_widget = QLabel("&Measure"), QLabel("&Timepoint")
+        measure_label, timepoint_label_widget = QLabel("Meas&ure"), QLabel("Time&point")
         measure_label.setBuddy(self.measure)
         timepoint_label_widget.setBuddy(self.timepoint)
         self.start_button = primary_button("St&art\u2026", "Start the assessment")
@@ -190,7 +190,8 @@ class AssessmentsTab(QWidget):
                                         "as a new version, with the reason, and replaces it here.",
                                         role="hint"))
         self.model = RecordTableModel(COLUMNS, self)
-        self.table = record_table(self.model, "Completed assessments")
+        self.table = record_table(self.model, "Completed assessments",
+                                  "No assessments completed yet. Choose a measure and press Start.")
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 6)
         self.table.setAccessibleDescription("Press Enter on a row to see it in full below.")
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())

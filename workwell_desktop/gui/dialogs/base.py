@@ -1,4 +1,5 @@
-"""What every record dialog shares: Save only when valid, messages by each field, never lose typing."""
+"""What every record dialog shares: Save always enabled, an error summary when it is refused,
+messages by each field, Enter saves (except in a note), Escape asks before losing typing."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...store import InvalidRecord, StoreError
-from ..form_fields import FieldSet, still_to_do
+from ..form_fields import ErrorSummary, FieldSet
 from ..record_store import RecordStore
-from ..style import set_role
 from ..widgets import button, paragraph, primary_button, scroll_area, title_label
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ class RecordDialog(QDialog):
         outer.addWidget(title_label(title, 1.3))
         if intro:
             outer.addWidget(paragraph(intro, role="hint"))
+        self.error_summary = self.fields.attach_summary(ErrorSummary())
+        outer.addWidget(self.error_summary)
         # The fields scroll if messages make them taller than a small laptop screen.
         self.scroll = scroll_area()
         self._inner = QWidget()
@@ -62,8 +64,10 @@ class RecordDialog(QDialog):
         outer.addWidget(self.scroll, 1)
         wanted = self.fontMetrics().averageCharWidth() * self.width_in_chars
         self.setMinimumWidth(min(wanted, int(self.screen().availableGeometry().width() * 0.95)))
-        self.summary = paragraph("")
-        self.summary.setAccessibleName("What stops saving")
+        # Why a save failed when no field is at fault (the store refused it, a disk error).
+        self.summary = paragraph("", role="error-summary")
+        self.summary.setAccessibleName("Why it was not saved")
+        self.summary.hide()
         outer.addWidget(self.summary)
         bar = QHBoxLayout()
         self.save_button = primary_button(self.save_text)
@@ -167,22 +171,17 @@ class RecordDialog(QDialog):
 
     # ----- shared behaviour ---------------------------------------------
     def refresh(self) -> dict[str, str]:
-        """Re-check what is typed: messages by touched fields, Save only when valid."""
+        """Re-check what is typed: messages by the fields the coach has been to (and, once a
+        save was refused, the error summary). Save stays enabled (form_fields)."""
         errors = self.current_errors()
         errors.update(self.correction_errors())
         self.fields.show(errors)
-        self.save_button.setEnabled(not errors)
-        # A problem that belongs to no field (nothing changed in a correction) is said in full.
-        by_field = {k: m for k, m in errors.items() if k in self.fields.fields}
-        loose = [m for k, m in errors.items() if k not in self.fields.fields]
-        self.summary.setText(" ".join(filter(None, [still_to_do(self.fields, by_field), *loose])))
-        set_role(self.summary, "hint")
-        self.summary.setVisible(bool(errors))
         return errors
 
     def save(self) -> None:
         errors = self.refresh()
         if errors:
+            self.summary.hide()
             self.fields.reveal(errors)
             return
         try:
@@ -191,12 +190,8 @@ class RecordDialog(QDialog):
             else:
                 self.write()
         except InvalidRecord as refused:
-            # The store's own checks (a duplicate NHS number): show them, keep what was typed.
-            self.fields.touch(refused.errors)
-            self.fields.show(refused.errors)
-            messages = [m for k, m in refused.errors.items() if k not in self.fields.fields]
-            self._refused("Not saved. " + (" ".join(messages) or "Check the messages above."))
-            self.fields.focus_first(refused.errors)
+            # The store's own checks (a duplicate NHS number): the same summary, typing kept.
+            self.fields.reveal(refused.errors)
             return
         except StoreError as failed:
             log.warning("save failed: %s", type(failed).__name__)
@@ -207,7 +202,6 @@ class RecordDialog(QDialog):
 
     def _refused(self, text: str) -> None:
         self.summary.setText(text)
-        set_role(self.summary, "error-summary")
         self.summary.show()
 
     def reject(self) -> None:

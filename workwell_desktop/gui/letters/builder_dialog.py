@@ -1,14 +1,17 @@
 """Preparing an employer letter with the client: what to recommend, what to disclose, and their agreement.
 
 The form is on the left and the letter as the employer will read it on the right,
-updated as the coach types. Issue stays disabled until the letter is complete and
-the coach confirms the client has seen and agreed it; changing anything afterwards
-clears that confirmation, because the client agreed the words as they were.
+updated as the coach types. Issue is refused, with an error summary (form_fields), until
+the letter is complete and the coach confirms the client has seen and agreed it; changing
+anything afterwards clears that confirmation, because the client agreed the words as they
+were. Enter issues (except in a multi-line box, where Ctrl+Enter does); a client still
+awaiting triage is asked about first.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
+    QMessageBox,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -42,8 +45,9 @@ from ...services.letters import (
 )
 from ...store import Store, StoreError
 from .. import dates
-from ..form_fields import FieldSet
+from ..form_fields import ErrorSummary, FieldSet
 from ..record_store import RecordStore
+from ..style import set_role
 from ..tasks import Task, busy_button, run_in_background
 from ..widgets import (
     DateField,
@@ -52,6 +56,7 @@ from ..widgets import (
     chain_tab_order,
     hint_label,
     line_edit,
+    note_edit,
     paragraph,
     primary_button,
     scroll_area,
@@ -72,14 +77,6 @@ _PART_NAMES = {
     "disclosure": "the words named at the top",
     "client_name": "client's name",
 }
-
-
-def _text_box(accessible_name: str, lines: int) -> QPlainTextEdit:
-    box = QPlainTextEdit()
-    box.setAccessibleName(accessible_name)
-    box.setTabChangesFocus(True)  # Tab moves on, as in every other field
-    box.setFixedHeight(box.fontMetrics().lineSpacing() * lines + 14)
-    return box
 
 
 class LetterBuilderDialog(QDialog):
@@ -140,6 +137,8 @@ class LetterBuilderDialog(QDialog):
         outer.setContentsMargins(16, 12, 16, 12)
         outer.setSpacing(8)
         outer.addWidget(title_label(f"Employer letter for {self.client.full_name}", 1.3))
+        self.error_summary = self.fields.attach_summary(ErrorSummary())
+        outer.addWidget(self.error_summary)
         self.consent_banner = paragraph("", role="warning")
         self.consent_banner.setAccessibleName("Consent")
         self.consent_banner.hide()
@@ -168,6 +167,7 @@ class LetterBuilderDialog(QDialog):
         column.addStretch(1)
         scroll = scroll_area(form_page)
         scroll.setAccessibleName("Letter details")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a Tab stop of its own
 
         preview_side = QWidget()
         preview_layout = QVBoxLayout(preview_side)
@@ -198,16 +198,22 @@ class LetterBuilderDialog(QDialog):
         self.cancel_button = button("Cancel")
         self.cancel_button.clicked.connect(self.reject)
         self.issue_button = primary_button("&Issue letter", "Issue letter")
-        self.issue_button.setToolTip("Save the letter and its PDF in the client's record (Ctrl+Enter)")
+        self.issue_button.setToolTip("Save the letter and its PDF in the client's record (Enter, or "
+                                     "Ctrl+Enter in a box of several lines)")
         self.issue_button.clicked.connect(self.issue)
-        self.issue_button.setAutoDefault(False)
-        self.cancel_button.setAutoDefault(False)
-        QShortcut(QKeySequence("Ctrl+Return"), self, self._issue_if_ready)
+        # Enter issues (the default button); in a multi-line box Enter is a new line, so
+        # Ctrl+Enter issues from anywhere.
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.issue)
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.issue_button)
         outer.addLayout(bar)
 
+        # Problems with parts of the letter that are not single fields go to the part.
+        self.fields.link("adjustments", self.adjustments)
+        self.fields.link("phased_return", self.schedule)
+        self.fields.link("client_agreed", self.agreed)
         self.fields.edited.connect(self._content_changed)
         self.adjustments.changed.connect(lambda: self._content_changed("adjustments"))
         self.schedule.changed.connect(lambda: self._content_changed("phased_return"))
@@ -237,7 +243,7 @@ class LetterBuilderDialog(QDialog):
         card, form = self._card("Who the letter is to")
         self.employer_name = self.fields.row(form, "employer_name", "&Employer", line_edit("Employer", 200))
         self.employer_address = self.fields.row(
-            form, "employer_address", "Employer a&ddress", _text_box("Employer address", 4),
+            form, "employer_address", "Employer a&ddress", note_edit("Employer address", 4),
             "One line per address line. Leave blank if the client will hand the letter over.")
         self.recipient_name = self.fields.row(form, "recipient_name", "&Addressed to",
                                               line_edit("Addressed to", 200, "For example the line manager"))
@@ -248,7 +254,7 @@ class LetterBuilderDialog(QDialog):
     def _effects_card(self) -> QWidget:
         card, form = self._card(f"How {self.client.given_name}'s health affects their work")
         self.functional_effects = self.fields.row(
-            form, "functional_effects", "&Functional effects", _text_box("Functional effects", 5),
+            form, "functional_effects", "&Functional effects", note_edit("Functional effects", 5),
             "What they can and cannot do at the moment, as a fit note says it. Always printed.")
         self.share_condition = QCheckBox("The client has chosen to share their health &condition")
         self.share_condition.setAccessibleName("The client has chosen to share their health condition")
@@ -321,6 +327,27 @@ class LetterBuilderDialog(QDialog):
             self._loading = False
         self.agreed.setChecked(False)
         self._validate()
+        self._initial = self._wording()
+
+    def _wording(self) -> LetterDraft:
+        """The letter without the agreement: what Escape would throw away."""
+        return replace(self.draft(), client_agreed=False, agreed_recorded_by="", agreed_at="",
+                       agreed_text_hash="")
+
+    def is_dirty(self) -> bool:
+        return self.issued_letter is None and self._wording() != self._initial
+
+    def reject(self) -> None:
+        """Escape or Cancel: ask first when the letter was changed (nothing is kept)."""
+        if self.is_dirty():
+            answer = QMessageBox.question(
+                self, "Discard this letter?",
+                "The letter has not been issued. Close it and lose your changes?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
     def draft(self) -> LetterDraft:
         """The letter as the form stands (the condition is dropped unless shared)."""
@@ -407,6 +434,8 @@ class LetterBuilderDialog(QDialog):
         if not hasattr(self, "issue_button"):
             return
         errors = self.errors()
+        if not getattr(self, "_consent_ok", False) and self.consent_banner.text():
+            errors["consent"] = self.consent_banner.text()
         self.fields.show(errors)
         self.adjustments.show_errors(errors)
         shown = {name: errors.get(name) if name in self._touched_parts else None
@@ -415,12 +444,12 @@ class LetterBuilderDialog(QDialog):
         self.schedule_message.show_message(shown["phased_return"])
         self.agreed_message.show_message(shown["client_agreed"] if self.agreed.isChecked() else None)
         ready = not errors and getattr(self, "_consent_ok", False)
-        self.issue_button.setEnabled(ready and not self.issuing)
         if not getattr(self, "_consent_ok", False):
             self.summary.setText("A letter cannot be issued without consent to share with the employer.")
         elif not self.agreed.isChecked() and set(errors) == {"client_agreed"}:
             self.summary.setText("Show the client the letter. When they agree it, tick the box above.")
         elif errors:
+            errors.pop("consent", None)
             names = [self.fields.label_for(n).lower() for n in self.fields.fields if n in errors]
             names += [_PART_NAMES.get(n, "adjustment wording") for n in errors
                       if n not in self.fields.fields]
@@ -429,9 +458,8 @@ class LetterBuilderDialog(QDialog):
                                  + (f" and {len(names) - 4} more." if len(names) > 4 else "."))
         else:
             self.summary.setText("Ready to issue.")
-        self.summary.setProperty("role", "hint" if ready else "error")
-        self.summary.style().unpolish(self.summary)
-        self.summary.style().polish(self.summary)
+        # Guidance, not an error: problems show in the error summary once Issue is pressed.
+        set_role(self.summary, "success" if ready else "hint")
 
     def update_preview(self) -> None:
         if not self.handle.is_open:
@@ -448,16 +476,41 @@ class LetterBuilderDialog(QDialog):
         self.preview.verticalScrollBar().setValue(scroll)
 
     # ----- issuing --------------------------------------------------------
-    def _issue_if_ready(self) -> None:
-        if self.issue_button.isEnabled():
-            self.issue()
+    def issue_problems(self) -> dict[str, str]:
+        """What stops the letter being issued, by field or part (empty: it can be issued)."""
+        errors = self.errors()
+        if not self.check_consent():
+            errors["consent"] = self.consent_banner.text()
+        return errors
+
+    def _awaiting_triage(self) -> bool:
+        from ...services.journey import load_journey
+
+        return load_journey(self.store, self.client_id).status == "awaiting_triage"
 
     def issue(self) -> None:
         """Issue the letter (consent is checked again now); closes the dialog when done.
         The PDF is rendered and the letter saved off the GUI thread, on a connection of
-        its own; the coach sees "Issuing…" if it takes a moment, and cannot issue twice."""
+        its own; the coach sees "Issuing…" if it takes a moment, and cannot issue twice.
+
+        With problems, nothing is issued: the error summary lists them."""
         if self.issuing:
             return
+        errors = self.issue_problems()
+        if errors:
+            self._touched_parts.update(_PART_NAMES)
+            self._validate()
+            self.fields.reveal(errors)
+            return
+        if self._awaiting_triage():
+            answer = QMessageBox.question(
+                self, "Issue a letter before triage?",
+                f"{self.client.full_name}'s referral has not been triaged yet, so WorkWell has not "
+                "accepted them for support. Issue the letter to their employer anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         client_id, draft, supersedes = self.client_id, self.draft(), self.supersedes
         self._issuing = run_in_background(
             self, lambda store: issue_letter(store, client_id, draft, supersedes=supersedes),

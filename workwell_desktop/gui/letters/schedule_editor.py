@@ -79,7 +79,7 @@ class PhasedReturnEditor(QWidget):
         layout.addWidget(self.empty)
 
         bottom = QHBoxLayout()
-        self.add_button = button("&Add a week", "Add a week")
+        self.add_button = button("Add a wee&k", "Add a week")
         self.add_button.clicked.connect(self.add_week)
         self.clear_button = button("Clear all weeks")
         self.clear_button.clicked.connect(lambda: self.set_weeks([]))

@@ -79,7 +79,7 @@ class GoalDialog(PlanEntryDialog):
         card, layout = section_card("The goal")
         form = new_form_layout()
         self.text = self.fields.row(form, "text", "&Goal", note_edit("Goal in the client's own words", 3))
-        self.status = self.fields.row(form, "status", "&Status", ChoiceRadios(GOAL_STATUSES, "Goal status"))
+        self.status = self.fields.row(form, "status", "S&tatus", ChoiceRadios(GOAL_STATUSES, "Goal status"))
         layout.addLayout(form)
         self.body.addWidget(card)
         with self.fields.loading():
@@ -112,7 +112,7 @@ class ActionDialog(PlanEntryDialog):
         self.owner_name = f.row(form, "owner_name", "&Name", line_edit("Name of who will do it", 80),
                                 hint="For someone else, for example the client's line manager.")
         self.due_on = f.row(form, "due_on", "&Due", DateField("Due date"), hint=dates.TYPING_HINT)
-        self.status = f.row(form, "status", "&Status", ChoiceRadios(
+        self.status = f.row(form, "status", "S&tatus", ChoiceRadios(
             ACTION_STATUSES if shown and shown.status not in ACTION_CHOICES else ACTION_CHOICES,
             "Action status"))
         layout.addLayout(form)
@@ -183,7 +183,7 @@ class ReferralDialog(PlanEntryDialog):
         self.contact = f.row(form, "service_contact", "&Contact", line_edit("Service contact", 160))
         self.kind = f.row(form, "kind", "&Kind", ChoiceRadios(REFERRAL_KINDS, "Referral or signposting",
                                                                vertical=True))
-        self.status = f.row(form, "status", "&Status", ChoiceRadios(REFERRAL_STATUSES, "Referral status"))
+        self.status = f.row(form, "status", "S&tatus", ChoiceRadios(REFERRAL_STATUSES, "Referral status"))
         self.made_on = f.row(form, "made_on", "&Made on", DateField("Date made"), hint=dates.TYPING_HINT)
         self.made_on.set_latest(dates.today_iso())
         self.note = f.row(form, "note", "N&ote", note_edit("Referral note", 2))

@@ -116,7 +116,7 @@ class PlanTab(QWidget):
         facts.addWidget(self.tier_label)
         facts.addWidget(self.review_label)
         row.addLayout(facts, 1)
-        self.settings_button = button("Tier and next &review\u2026", "Change the support tier or next review")
+        self.settings_button = button("Tier and next revie&w\u2026", "Change the support tier or next review")
         self.review_button = button("Record a re&view\u2026", "Record a plan review")
         for b in (self.settings_button, self.review_button):
             row.addWidget(b)
@@ -125,6 +125,7 @@ class PlanTab(QWidget):
 
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Parts of the plan")
+        self.tabs.tabBar().setAccessibleName(self.tabs.accessibleName())  # its Tab stop
         layout.addWidget(self.tabs, 1)
         self._build_goals_page()
         self._build_referrals_page()
@@ -154,7 +155,7 @@ class PlanTab(QWidget):
         layout.addLayout(row)
 
     def _build_goals_page(self) -> None:
-        page = self._page("&Goals and actions")
+        page = self._page("G&oals and actions")
         goals_card, goals = section_card("Goals, in the client's own words")
         self.goal_model = RecordTableModel((
             Column("Goal", lambda i: _one_line(i.current.text)),
@@ -166,7 +167,7 @@ class PlanTab(QWidget):
         self.goal_table.activated.connect(lambda _index: self.change_goal())
         goals.addWidget(self.goal_table)
         self.add_goal_button = button("Add &goal\u2026", "Add a goal")
-        self.change_goal_button = button("Change goa&l\u2026", "Change the chosen goal")
+        self.change_goal_button = button("C&hange goal\u2026", "Change the chosen goal")
         self.add_goal_button.clicked.connect(lambda: self.add_goal())
         self.change_goal_button.clicked.connect(lambda: self.change_goal())
         self._buttons(goals, self.add_goal_button, self.change_goal_button)
@@ -190,8 +191,8 @@ class PlanTab(QWidget):
         self.overdue_label = paragraph("", role="error")
         actions.addWidget(self.overdue_label)
         self.add_action_button = button("Add &action\u2026", "Add an action")
-        self.change_action_button = button("C&hange action\u2026", "Change the chosen action")
-        self.done_button = button("Mark &done", "Mark the chosen action done")
+        self.change_action_button = button("Change act&ion\u2026", "Change the chosen action")
+        self.done_button = button("Mark done", "Mark the chosen action done")
         self.add_action_button.clicked.connect(lambda: self.add_action())
         self.change_action_button.clicked.connect(lambda: self.change_action())
         self.done_button.clicked.connect(self.mark_done)
@@ -199,7 +200,7 @@ class PlanTab(QWidget):
         page.addWidget(actions_card, 3)
 
     def _build_referrals_page(self) -> None:
-        page = self._page("Referrals and &signposting")
+        page = self._page("Referrals and sign&posting")
         self.referral_model = RecordTableModel((
             Column("Support area", lambda i: SUPPORT_AREAS.get(i.current.support_area, ""), width_chars=26),
             Column("Service", lambda i: i.current.service_name, width_chars=34),
@@ -214,9 +215,9 @@ class PlanTab(QWidget):
         page.addWidget(self.referral_table, 1)
         self.directory_note = paragraph("", role="hint")
         page.addWidget(self.directory_note)
-        self.add_referral_button = button("Add &referral or signposting\u2026",
+        self.add_referral_button = button("&Add referral or signposting\u2026",
                                           "Add a referral or signposting")
-        self.change_referral_button = button("Chan&ge\u2026", "Change the chosen referral or signposting")
+        self.change_referral_button = button("C&hange\u2026", "Change the chosen referral or signposting")
         self.add_referral_button.clicked.connect(lambda: self.add_referral())
         self.change_referral_button.clicked.connect(lambda: self.change_referral())
         self._buttons(page, self.add_referral_button, self.change_referral_button)
@@ -232,14 +233,14 @@ class PlanTab(QWidget):
         ), self)
         self.note_table = record_table(self.note_model, "Progress notes")
         page.addWidget(self.note_table, 1)
-        self.add_note_button = button("Add no&te\u2026", "Add a progress note")
-        self.correct_note_button = button("Co&rrect note\u2026", "Correct the chosen note")
+        self.add_note_button = button("&Add note\u2026", "Add a progress note")
+        self.correct_note_button = button("Correct note\u2026", "Correct the chosen note")
         self.add_note_button.clicked.connect(lambda: self.add_note())
         self.correct_note_button.clicked.connect(lambda: self.correct_note())
         self._buttons(page, self.add_note_button, self.correct_note_button)
 
     def _build_history_page(self) -> None:
-        page = self._page("&History")
+        page = self._page("Histor&y")
         page.addWidget(paragraph("Every change to the plan, newest first. Nothing is overwritten: each "
                                  "change is kept with who made it and when.", role="hint"))
         self.history_model = RecordTableModel((
@@ -286,7 +287,7 @@ class PlanTab(QWidget):
         self.referral_model.set_rows(view.referrals)
         self.note_model.set_rows(view.notes)
         self.history_model.set_rows(view.history)
-        self.tabs.setTabText(HISTORY, f"&History ({len(view.history)})")
+        self.tabs.setTabText(HISTORY, f"Histor&y ({len(view.history)})")
         try:
             directory = self.directory
             self.directory_note.setText(
