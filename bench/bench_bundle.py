@@ -36,8 +36,14 @@ def load_build_module():
 
 
 def sizes(bundle: Path) -> list[tuple[int, str]]:
-    return sorted(((p.stat().st_size, p.relative_to(bundle).as_posix()) for p in bundle.rglob("*")
-                   if p.is_file() and not p.is_symlink()), reverse=True)
+    return sorted(
+        (
+            (p.stat().st_size, p.relative_to(bundle).as_posix())
+            for p in bundle.rglob("*")
+            if p.is_file() and not p.is_symlink()
+        ),
+        reverse=True,
+    )
 
 
 def drop_caches() -> bool:
@@ -71,24 +77,32 @@ def one_start(executable: Path, platform: str) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bundle", type=Path, help="bundle folder (default: build/test-bundle/WorkWell, "
-                                                    "built or reused)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--bundle", type=Path, help="bundle folder (default: build/test-bundle/WorkWell, built or reused)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="warm starts to time after the first (default 5)")
     parser.add_argument("--platform", default="offscreen", help="Qt platform: offscreen (default) or xcb")
-    parser.add_argument("--drop-caches", action="store_true",
-                        help="drop the page cache before the first start (root on Linux)")
+    parser.add_argument(
+        "--drop-caches",
+        action="store_true",
+        help="drop the page cache before the first start (root on Linux)",
+    )
     args = parser.parse_args()
 
     build = load_build_module()
-    bundle = args.bundle or build.build_bundle(ROOT / "build" / "test-bundle",
-                                               ROOT / "build" / "test-bundle-work")
+    bundle = args.bundle or build.build_bundle(
+        ROOT / "build" / "test-bundle", ROOT / "build" / "test-bundle-work"
+    )
     listing = sizes(bundle)
     total = sum(size for size, _ in listing) / 1e6
     print(f"bundle {bundle}")
-    print(f"size: {total:.1f} MB in {len(listing)} files (target < {SIZE_TARGET_MB} MB): "
-          f"{'ok' if total < SIZE_TARGET_MB else 'OVER'}")
+    print(
+        f"size: {total:.1f} MB in {len(listing)} files (target < {SIZE_TARGET_MB} MB): "
+        f"{'ok' if total < SIZE_TARGET_MB else 'OVER'}"
+    )
     print("largest files:")
     for size, path in listing[:10]:
         print(f"  {size / 1e6:7.1f} MB  {path}")
@@ -96,13 +110,17 @@ def main() -> None:
     executable = build.gui_executable(bundle)
     cold = "after dropping the page cache" if args.drop_caches and drop_caches() else "page cache as found"
     first_out, first_in = one_start(executable, args.platform)
-    print(f"first start ({cold}, {args.platform}): main window after {first_out:.2f} s "
-          f"(app's own figure from its first line of Python: {first_in:.2f} s)")
+    print(
+        f"first start ({cold}, {args.platform}): main window after {first_out:.2f} s "
+        f"(app's own figure from its first line of Python: {first_in:.2f} s)"
+    )
     warm = [one_start(executable, args.platform) for _ in range(max(args.runs, 0))]
     if warm:
         outs = [o for o, _ in warm]
-        print(f"warm starts x{len(warm)}: median {statistics.median(outs):.2f} s, "
-              f"min {min(outs):.2f} s, max {max(outs):.2f} s")
+        print(
+            f"warm starts x{len(warm)}: median {statistics.median(outs):.2f} s, "
+            f"min {min(outs):.2f} s, max {max(outs):.2f} s"
+        )
     verdict = "ok" if first_out < START_TARGET_S else "OVER"
     print(f"cold start target < {START_TARGET_S:.0f} s: {verdict}")
 

@@ -50,37 +50,73 @@ def person(n: int) -> Client:
         digits = next((f"{stem}{d}" for d in range(10) if is_valid(f"{stem}{d}")), None)
         if digits:
             break
-    return Client(given_name=f"Given{n}", family_name=f"Family{n % 997}", date_of_birth="1980-01-01",
-                  nhs_number=digits, postcode="CA3 8QE", phone="07700900000")
+    return Client(
+        given_name=f"Given{n}",
+        family_name=f"Family{n % 997}",
+        date_of_birth="1980-01-01",
+        nhs_number=digits,
+        postcode="CA3 8QE",
+        phone="07700900000",
+    )
 
 
 def full_record(store: Store) -> str:
     """One client with 20 assessments and a plan whose history holds 30 versions."""
     client = person(0)
-    store.add_together([client, Referral(client_id=client.id, route="gp", received_on="2026-01-05",
-                                         triage_outcome="accepted", triaged_on="2026-01-06",
-                                         first_contact_on="2026-01-07")])
+    store.add_together(
+        [
+            client,
+            Referral(
+                client_id=client.id,
+                route="gp",
+                received_on="2026-01-05",
+                triage_outcome="accepted",
+                triaged_on="2026-01-06",
+                first_contact_on="2026-01-07",
+            ),
+        ]
+    )
     rng = random.Random(7)
     timepoints = ["baseline", "review", "review", "discharge"]
     start = date(2026, 1, 7)
     for number in range(20):
         instrument = get_instrument(("phq9", "gad7", "swemwbs", "ons4", "wsas")[number % 5])
         answers = [rng.choice(item.values) for item in instrument.items]
-        record_assessment(store, client.id, instrument.id, answers, timepoint=timepoints[number // 5],
-                          completed_on=(start + timedelta(days=21 * (number // 5))).isoformat(),
-                          safety_action=SAFE)
+        record_assessment(
+            store,
+            client.id,
+            instrument.id,
+            answers,
+            timepoint=timepoints[number // 5],
+            completed_on=(start + timedelta(days=21 * (number // 5))).isoformat(),
+            safety_action=SAFE,
+        )
     plans.save_settings(store, client.id, support_tier="targeted", next_review_on="2026-03-01")
-    goals = [plans.add_entry(store, PlanGoal(client_id=client.id, text=f"Goal {n} in my own words"))
-             for n in range(4)]
-    actions = [plans.add_entry(store, PlanAction(client_id=client.id, text=f"Action {n}",
-                                                 goal_id=goals[n % 4].item_id, due_on="2026-02-01"))
-               for n in range(10)]
-    referrals = [plans.add_entry(store, PlanReferral(client_id=client.id, support_area="physiotherapy",
-                                                     service_name=f"Service {n}")) for n in range(3)]
+    goals = [
+        plans.add_entry(store, PlanGoal(client_id=client.id, text=f"Goal {n} in my own words"))
+        for n in range(4)
+    ]
+    actions = [
+        plans.add_entry(
+            store,
+            PlanAction(
+                client_id=client.id, text=f"Action {n}", goal_id=goals[n % 4].item_id, due_on="2026-02-01"
+            ),
+        )
+        for n in range(10)
+    ]
+    referrals = [
+        plans.add_entry(
+            store,
+            PlanReferral(client_id=client.id, support_area="physiotherapy", service_name=f"Service {n}"),
+        )
+        for n in range(3)
+    ]
     versions = 1 + len(goals) + len(actions) + len(referrals)
     for n in range(30 - versions):  # later versions of the actions: new due dates
-        actions[n % len(actions)] = plans.change_entry(store, actions[n % len(actions)],
-                                                       due_on=f"2026-02-{10 + n:02d}")
+        actions[n % len(actions)] = plans.change_entry(
+            store, actions[n % len(actions)], due_on=f"2026-02-{10 + n:02d}"
+        )
     for n in range(5):
         plans.add_note(store, client.id, f"Progress note {n}", "2026-02-01")
     return client.id
@@ -126,9 +162,11 @@ def bench_open(folder: Path) -> None:
     handle.open(store)
     view = plans.load_plan(store, client_id)
     overview = assessment_overview(store, client_id)
-    print(f"client record: {len(overview.assessments)} assessments, {len(view.history)} plan history "
-          f"entries ({sum(len(i.versions) for i in (*view.goals, *view.actions, *view.referrals))} "
-          "entry versions + tier + notes)")
+    print(
+        f"client record: {len(overview.assessments)} assessments, {len(view.history)} plan history "
+        f"entries ({sum(len(i.versions) for i in (*view.goals, *view.actions, *view.referrals))} "
+        "entry versions + tier + notes)"
+    )
 
     def load() -> None:
         store.get(Client, client_id)
@@ -162,14 +200,29 @@ def bench_caseload(folder: Path) -> None:
     batch = []
     for n in range(1, CASELOAD_CLIENTS + 1):
         client = person(n)
-        batch += [client, Referral(client_id=client.id, route="gp", received_on="2026-01-05",
-                                   triage_outcome="accepted", triaged_on="2026-01-06",
-                                   first_contact_on="2026-01-07")]
+        batch += [
+            client,
+            Referral(
+                client_id=client.id,
+                route="gp",
+                received_on="2026-01-05",
+                triage_outcome="accepted",
+                triaged_on="2026-01-06",
+                first_contact_on="2026-01-07",
+            ),
+        ]
         if n % 2 == 0:  # half the caseload has a plan: 3 actions (one changed) and review dates
             stamp = "2026-01-10T10:00:00+00:00"
             for k in range(3):
-                batch.append(PlanAction(client_id=client.id, text=f"Action {k}", due_on=f"2026-0{k + 1}-15",
-                                        recorded_by="Bench Coach", recorded_at=stamp))
+                batch.append(
+                    PlanAction(
+                        client_id=client.id,
+                        text=f"Action {k}",
+                        due_on=f"2026-0{k + 1}-15",
+                        recorded_by="Bench Coach",
+                        recorded_at=stamp,
+                    )
+                )
         if len(batch) >= 2000:
             store.add_together(batch)
             batch = []
@@ -179,8 +232,10 @@ def bench_caseload(folder: Path) -> None:
     print(f"\ncaseload of {CASELOAD_CLIENTS:,} clients with plans set up in {took:.0f} s")
     today = date(2026, 2, 20)
     entries = caseload(store, today)
-    print(f"  {sum(e.overdue_actions for e in entries):,} overdue actions over "
-          f"{sum(1 for e in entries if e.overdue_actions)} clients")
+    print(
+        f"  {sum(e.overdue_actions for e in entries):,} overdue actions over "
+        f"{sum(1 for e in entries if e.overdue_actions)} clients"
+    )
     report(f"caseload() at {CASELOAD_CLIENTS:,} clients", timed(lambda: caseload(store, today), 10), 500)
     store.close()
 

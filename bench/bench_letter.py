@@ -25,20 +25,30 @@ CHECK_TARGET_MS = 100.0
 def _draft(long: bool) -> LetterDraft:
     catalogue = load_catalogue()
     first = "Maximiliana-Łucja" if long else "Sam"
-    codes = [a.code for a in catalogue.adjustments] if long else ["phased_return", "more_breaks",
-                                                                  "flexible_hours", "access_to_work"]
+    codes = (
+        [a.code for a in catalogue.adjustments]
+        if long
+        else ["phased_return", "more_breaks", "flexible_hours", "access_to_work"]
+    )
     preset = catalogue.presets[-1] if long else catalogue.presets[1]
     return LetterDraft(
         client_name=f"{first} Fitzgerald-Wiśniewska-Montgomery" if long else "Sam Taylor",
-        client_first_name=first, employer_name="Eden Valley Bakery Ltd",
+        client_first_name=first,
+        employer_name="Eden Valley Bakery Ltd",
         employer_address="Unit 4, Kingstown Industrial Estate\nCarlisle\nCA3 0AA",
-        recipient_name="Jo Barker", recipient_role="Operations Manager",
+        recipient_name="Jo Barker",
+        recipient_role="Operations Manager",
         functional_effects="Tires quickly and finds it hard to concentrate for long periods.",
-        adjustments=[LetterAdjustment(c, catalogue.get(c).title, catalogue.get(c).wording_for(first))
-                     for c in codes],
-        phased_return=list(preset.weeks), review_on=(date.today() + timedelta(days=42)).isoformat(),
-        coach_name="Alex Coach", coach_role="Work and health coach", client_agreed=True,
-        agreed_recorded_by="Alex Coach", agreed_at="2026-01-01T10:00:00+00:00",
+        adjustments=[
+            LetterAdjustment(c, catalogue.get(c).title, catalogue.get(c).wording_for(first)) for c in codes
+        ],
+        phased_return=list(preset.weeks),
+        review_on=(date.today() + timedelta(days=42)).isoformat(),
+        coach_name="Alex Coach",
+        coach_role="Work and health coach",
+        client_agreed=True,
+        agreed_recorded_by="Alex Coach",
+        agreed_at="2026-01-01T10:00:00+00:00",
     )
 
 
@@ -78,8 +88,9 @@ def main() -> None:
     for label, long in cases:
         median, p95, size = measure(long, runs)
         verdict = "ok" if p95 < TARGET_MS else "OVER TARGET"
-        print(f"  {label:<34} median {median:6.1f} ms   p95 {p95:6.1f} ms   "
-              f"{size / 1024:5.1f} KB   {verdict}")
+        print(
+            f"  {label:<34} median {median:6.1f} ms   p95 {p95:6.1f} ms   {size / 1024:5.1f} KB   {verdict}"
+        )
     print(f"disclosure check of the printed letter (target: under {CHECK_TARGET_MS:.0f} ms)")
     for label, long in cases:
         median, p95 = measure_check(long, runs)

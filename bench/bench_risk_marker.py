@@ -41,25 +41,48 @@ def build(store: Store, clients: int, rng: random.Random) -> None:
     records = []
     action = SafetyAction(("asked_immediate_risk",), "Asked; safe.", "Bench", "2026-11-20T10:00:00+00:00")
     for n in range(clients):
-        c = Client(given_name=f"G{n}", family_name=f"F{n}", date_of_birth="1980-01-01", nhs_number=nhs(n),
-                   postcode="CA1 1AA", phone="07700900000")
+        c = Client(
+            given_name=f"G{n}",
+            family_name=f"F{n}",
+            date_of_birth="1980-01-01",
+            nhs_number=nhs(n),
+            postcode="CA1 1AA",
+            phone="07700900000",
+        )
         records += [c, Referral(client_id=c.id, route="gp", received_on="2026-09-01")]
         for timepoint in ("baseline", "review"):
             risk = rng.random() < 0.1
             answers = tuple(rng.randint(0, 3) for _ in range(8)) + ((2,) if risk else (0,))
-            a = derive_assessment(Assessment(
-                client_id=c.id, instrument_id="phq9", instrument_version="1.0", timepoint=timepoint,
-                completed_on="2026-11-20", completed_by="Bench", answers=answers,
-                safety_action=action.to_json() if risk else "")).record
+            a = derive_assessment(
+                Assessment(
+                    client_id=c.id,
+                    instrument_id="phq9",
+                    instrument_version="1.0",
+                    timepoint=timepoint,
+                    completed_on="2026-11-20",
+                    completed_by="Bench",
+                    answers=answers,
+                    safety_action=action.to_json() if risk else "",
+                )
+            ).record
             records.append(a)
             if risk:
-                records.append(RiskEvent(
-                    client_id=c.id, kind="answer", instrument_id="phq9", item_id="q9", item_number=9,
-                    answer=2,
-                    flag_id="self_harm_risk", assessment_id=a.id, recorded_by="Bench",
-                    recorded_at="2026-11-20T10:00:00+00:00"))
+                records.append(
+                    RiskEvent(
+                        client_id=c.id,
+                        kind="answer",
+                        instrument_id="phq9",
+                        item_id="q9",
+                        item_number=9,
+                        answer=2,
+                        flag_id="self_harm_risk",
+                        assessment_id=a.id,
+                        recorded_by="Bench",
+                        recorded_at="2026-11-20T10:00:00+00:00",
+                    )
+                )
     for start in range(0, len(records), 2000):
-        store.add_together(records[start:start + 2000])
+        store.add_together(records[start : start + 2000])
 
 
 def timed(call, runs: int = 5) -> float:
@@ -82,8 +105,9 @@ def main() -> None:
         marker = timed(lambda: safety.risk_statuses(store))
         open_tasks = sum(s.open_tasks for s in safety.risk_statuses(store).values())
         store.close()
-    print(f"clients {clients}, assessments {2 * clients}, risk events {events}, "
-          f"open safety tasks {open_tasks}")
+    print(
+        f"clients {clients}, assessments {2 * clients}, risk events {events}, open safety tasks {open_tasks}"
+    )
     print(f"caseload with risk marker: {whole:.0f} ms median of 5 (target < {TARGET_MS} ms)")
     print(f"  of which the risk marker (safety.risk_statuses): {marker:.0f} ms")
 

@@ -59,9 +59,11 @@ from workwell_desktop.server.models import Team, User  # noqa: E402
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 PASSWORD = "benchmark password 1"
-WORDS = ("walk pain sleep employer phased return hours stress back physio counselling money debt "
-         "advice manager meeting adjustments desk chair breaks anxiety low mood confidence GP fit note "
-         "review goal plan week garden bus shift rota part-time home support group call letter").split()
+WORDS = (
+    "walk pain sleep employer phased return hours stress back physio counselling money debt "
+    "advice manager meeting adjustments desk chair breaks anxiety low mood confidence GP fit note "
+    "review goal plan week garden bus shift rota part-time home support group call letter"
+).split()
 NAMES = "Amir Bethan Carys Dafydd Eleri Ffion Gareth Huw Iolo Jac Kai Lowri Mari Nia Owain Rhys".split()
 
 
@@ -92,34 +94,73 @@ _NHS = [n for n in (f"999{i:07d}" for i in range(20_000)) if nhs_number.is_valid
 def change(clock: Clock, rng: random.Random, client_id: str, record_type: str, op: str = "create") -> dict:
     """A valid change, as a laptop sends it (the server checks every one with the domain rules)."""
     if record_type == "client":
-        payload = {"given_name": rng.choice(NAMES), "family_name": rng.choice(NAMES) + "son",
-                   "nhs_number": rng.choice(_NHS), "postcode": f"CA{rng.randint(1, 28)} 4QQ",
-                   "date_of_birth": f"19{rng.randint(50, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                   "phone": "07700900123", "email": "", "preferred_contact": rng.choice(["phone", "sms"]),
-                   "preferred_language": "English", "interpreter_needed": 0, "gp_practice": "",
-                   "employer": "", "work_status": rng.choice(sorted(WORK_STATUSES)),
-                   "next_review_on": "", "coach": "Bench Coach"}
+        payload = {
+            "given_name": rng.choice(NAMES),
+            "family_name": rng.choice(NAMES) + "son",
+            "nhs_number": rng.choice(_NHS),
+            "postcode": f"CA{rng.randint(1, 28)} 4QQ",
+            "date_of_birth": f"19{rng.randint(50, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            "phone": "07700900123",
+            "email": "",
+            "preferred_contact": rng.choice(["phone", "sms"]),
+            "preferred_language": "English",
+            "interpreter_needed": 0,
+            "gp_practice": "",
+            "employer": "",
+            "work_status": rng.choice(sorted(WORK_STATUSES)),
+            "next_review_on": "",
+            "coach": "Bench Coach",
+        }
         record_id = client_id
     elif record_type == "referral":
-        payload = {"client_id": client_id, "route": rng.choice(["gp", "self", "employer"]),
-                   "received_on": f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}", "referrer": "",
-                   "triage_outcome": "pending", "decline_reason": "", "triage_note": "", "triaged_on": "",
-                   "first_contact_on": ""}
+        payload = {
+            "client_id": client_id,
+            "route": rng.choice(["gp", "self", "employer"]),
+            "received_on": f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}",
+            "referrer": "",
+            "triage_outcome": "pending",
+            "decline_reason": "",
+            "triage_note": "",
+            "triaged_on": "",
+            "first_contact_on": "",
+        }
         record_id = uuid.uuid4().hex
     elif record_type == "fit_note":
-        payload = {"client_id": client_id, "issued_on": "2025-03-01", "valid_from": "2025-03-01",
-                   "valid_to": "2025-04-01", "status": "not_fit", "options": "[]", "functional_effects": "",
-                   "supersedes": ""}
+        payload = {
+            "client_id": client_id,
+            "issued_on": "2025-03-01",
+            "valid_from": "2025-03-01",
+            "valid_to": "2025-04-01",
+            "status": "not_fit",
+            "options": "[]",
+            "functional_effects": "",
+            "supersedes": "",
+        }
         record_id = uuid.uuid4().hex
     else:
-        payload = {"client_id": client_id, "held_on": f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}",
-                   "mode": "phone", "venue": "", "duration_minutes": rng.choice([30, 45, 60]),
-                   "note": words(rng, rng.randint(8, 30)), "recorded_by": "Bench Coach", "supersedes": ""}
+        payload = {
+            "client_id": client_id,
+            "held_on": f"2025-0{rng.randint(1, 9)}-{rng.randint(10, 28)}",
+            "mode": "phone",
+            "venue": "",
+            "duration_minutes": rng.choice([30, 45, 60]),
+            "note": words(rng, rng.randint(8, 30)),
+            "recorded_by": "Bench Coach",
+            "supersedes": "",
+        }
         record_id = uuid.uuid4().hex
-    return {"change_id": uuid.uuid4().hex, "record_type": record_type, "record_id": record_id,
-            "client_id": client_id, "op": op, "payload": payload, "hlc": clock.stamp(),
-            "device_id": clock.device_id, "actor": "Bench Coach",
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    return {
+        "change_id": uuid.uuid4().hex,
+        "record_type": record_type,
+        "record_id": record_id,
+        "client_id": client_id,
+        "op": op,
+        "payload": payload,
+        "hlc": clock.stamp(),
+        "device_id": clock.device_id,
+        "actor": "Bench Coach",
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
 
 
 def gz(body: dict) -> bytes:
@@ -131,19 +172,22 @@ HEADERS = {"Content-Type": "application/json", "Content-Encoding": "gzip", "Acce
 
 # --- set-up ------------------------------------------------------------------------------------
 
+
 def create_database(maintenance: str) -> str:
     url = make_url(maintenance)
     name = f"ww_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        url.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
+    ) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return url.set(database=name).render_as_string(hide_password=False)
 
 
 def drop_database(maintenance: str, database_url: str) -> None:
     url = make_url(maintenance)
-    with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
-                         autocommit=True) as conn:
+    with psycopg.connect(
+        url.set(drivername="postgresql").render_as_string(hide_password=False), autocommit=True
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{make_url(database_url).database}" WITH (FORCE)')
 
 
@@ -154,9 +198,19 @@ def seed_accounts(database_url: str, coaches: int) -> list[str]:
     teams = (coaches + 19) // 20
     with engine.begin() as conn:
         conn.execute(insert(Team), [{"id": t + 1, "name": f"Team {t + 1}"} for t in range(teams)])
-        conn.execute(insert(User), [{"username": f"coach{i:03d}", "display_name": f"Coach {i}",
-                                     "role": "coach", "team_id": i // 20 + 1, "password_hash": password_hash}
-                                    for i in range(coaches)])
+        conn.execute(
+            insert(User),
+            [
+                {
+                    "username": f"coach{i:03d}",
+                    "display_name": f"Coach {i}",
+                    "role": "coach",
+                    "team_id": i // 20 + 1,
+                    "password_hash": password_hash,
+                }
+                for i in range(coaches)
+            ],
+        )
     with Session(engine) as session:  # every coach's laptop holds the team: the heavier case
         scope.set_scope(session, "team")
         session.commit()
@@ -175,7 +229,8 @@ def app_role_url(database_url: str) -> str:
     with engine.begin() as conn:
         conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
         conn.exec_driver_sql(
-            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
+            f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'
+        )
         conn.exec_driver_sql(f'GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
     engine.dispose()
     return make_url(database_url).set(username=role).render_as_string(hide_password=False)
@@ -183,9 +238,24 @@ def app_role_url(database_url: str) -> str:
 
 def start_server(database_url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
     env = {**os.environ, "WORKWELL_SERVER_DATABASE_URL": database_url}
-    proc = subprocess.Popen([sys.executable, "-c", "from workwell_desktop.server.cli import main; main()",
-                             "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)],
-                            env=env, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from workwell_desktop.server.cli import main; main()",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -199,8 +269,11 @@ def start_server(database_url: str, port: int, workers: int, log: Path) -> subpr
 
 def register_all(base: str, usernames: list[str]) -> list[dict]:
     def register(username: str) -> dict:
-        r = httpx.post(f"{base}/api/v1/devices", timeout=60,
-                       json={"username": username, "password": PASSWORD, "device_name": "bench laptop"})
+        r = httpx.post(
+            f"{base}/api/v1/devices",
+            timeout=60,
+            json={"username": username, "password": PASSWORD, "device_name": "bench laptop"},
+        )
         r.raise_for_status()
         return r.json()
 
@@ -209,6 +282,7 @@ def register_all(base: str, usernames: list[str]) -> list[dict]:
 
 
 # --- load --------------------------------------------------------------------------------------
+
 
 async def sustained_load(base: str, devices: list[dict], seconds: float, concurrency: int) -> dict:
     latencies: list[float] = []
@@ -219,8 +293,13 @@ async def sustained_load(base: str, devices: list[dict], seconds: float, concurr
         queue: asyncio.Queue[dict] = asyncio.Queue()
         for d in devices:
             rng = random.Random(d["device_id"])
-            d.update(cursor="", clock=Clock(d["device_id"]), rng=rng,
-                     clients=[uuid.uuid4().hex for _ in range(5)], known=set())
+            d.update(
+                cursor="",
+                clock=Clock(d["device_id"]),
+                rng=rng,
+                clients=[uuid.uuid4().hex for _ in range(5)],
+                known=set(),
+            )
             queue.put_nowait(d)
 
         async def worker() -> None:
@@ -237,8 +316,11 @@ async def sustained_load(base: str, devices: list[dict], seconds: float, concurr
                 try:
                     more, body = True, {"cursor": d["cursor"], "changes": batch}
                     while more:  # a sync: push, then pull until no page waits
-                        r = await http.post("/api/v1/sync", content=gz(body),
-                                            headers={**HEADERS, "Authorization": f"Bearer {d['token']}"})
+                        r = await http.post(
+                            "/api/v1/sync",
+                            content=gz(body),
+                            headers={**HEADERS, "Authorization": f"Bearer {d['token']}"},
+                        )
                         r.raise_for_status()
                         reply = r.json()
                         d["cursor"], more = reply["cursor"], reply["more"]
@@ -257,9 +339,13 @@ async def sustained_load(base: str, devices: list[dict], seconds: float, concurr
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.monotonic() - started
     latencies.sort()
-    return {"syncs": len(latencies), "elapsed": elapsed, **stats,
-            "p50": statistics.median(latencies) if latencies else 0,
-            "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0}
+    return {
+        "syncs": len(latencies),
+        "elapsed": elapsed,
+        **stats,
+        "p50": statistics.median(latencies) if latencies else 0,
+        "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0,
+    }
 
 
 def server_cpu_seconds(pid: int) -> float:
@@ -286,6 +372,7 @@ async def fixed_rate(base: str, devices: list[dict], rate: float, seconds: float
     idle = list(devices)
     limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+
         async def one(d: dict, planned: float) -> None:
             nonlocal errors
             rng = d["rng"]
@@ -298,8 +385,11 @@ async def fixed_rate(base: str, devices: list[dict], rate: float, seconds: float
             try:
                 more, body = True, {"cursor": d["cursor"], "changes": batch}
                 while more:
-                    r = await http.post("/api/v1/sync", content=gz(body),
-                                        headers={**HEADERS, "Authorization": f"Bearer {d['token']}"})
+                    r = await http.post(
+                        "/api/v1/sync",
+                        content=gz(body),
+                        headers={**HEADERS, "Authorization": f"Bearer {d['token']}"},
+                    )
                     r.raise_for_status()
                     reply = r.json()
                     d["cursor"], more = reply["cursor"], reply["more"]
@@ -322,13 +412,19 @@ async def fixed_rate(base: str, devices: list[dict], rate: float, seconds: float
         elapsed = time.perf_counter() - started
         cpu = server_cpu_seconds(server_pid) - cpu_before
     latencies.sort()
-    return {"rate": rate, "syncs": len(latencies), "errors": errors, "elapsed": elapsed,
-            "p50": statistics.median(latencies) if latencies else 0,
-            "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0,
-            "cpu_ms": cpu * 1000 / max(1, len(latencies))}
+    return {
+        "rate": rate,
+        "syncs": len(latencies),
+        "errors": errors,
+        "elapsed": elapsed,
+        "p50": statistics.median(latencies) if latencies else 0,
+        "p95": latencies[int(len(latencies) * 0.95)] if latencies else 0,
+        "cpu_ms": cpu * 1000 / max(1, len(latencies)),
+    }
 
 
 # --- first restore over the rural link -----------------------------------------------------------
+
 
 def seed_caseload(base: str, seeder: dict, clients: int, per_client: int) -> int:
     rng, clock = random.Random(1), Clock(seeder["device_id"])
@@ -336,13 +432,16 @@ def seed_caseload(base: str, seeder: dict, clients: int, per_client: int) -> int
     for _ in range(clients):
         client_id = uuid.uuid4().hex
         changes.append(change(clock, rng, client_id, "client"))
-        changes += [change(clock, rng, client_id, rng.choice(["contact_session", "referral", "fit_note"]))
-                    for _ in range(per_client - 1)]
+        changes += [
+            change(clock, rng, client_id, rng.choice(["contact_session", "referral", "fit_note"]))
+            for _ in range(per_client - 1)
+        ]
     headers = {**HEADERS, "Authorization": f"Bearer {seeder['token']}"}
     with httpx.Client(base_url=base, timeout=120) as http:
         for i in range(0, len(changes), 500):
-            r = http.post("/api/v1/sync", content=gz({"changes": changes[i:i + 500], "page_size": 1}),
-                          headers=headers)
+            r = http.post(
+                "/api/v1/sync", content=gz({"changes": changes[i : i + 500], "page_size": 1}), headers=headers
+            )
             r.raise_for_status()
     return len(changes)
 
@@ -358,14 +457,18 @@ def first_restore(port: int, device: dict) -> None:
             cursor, more = reply["cursor"], reply["more"]
             got += len(reply["changes"])
         elapsed = time.perf_counter() - started
-        print(f"first restore over 1 Mbit/s + 300 ms RTT: {got} changes in {elapsed:.1f} s; "
-              f"{link.bytes_down / 1e3:.0f} kB down, {link.bytes_up / 1e3:.1f} kB up, "
-              f"{link.requests} round trips, {link.connections} connection(s)")
+        print(
+            f"first restore over 1 Mbit/s + 300 ms RTT: {got} changes in {elapsed:.1f} s; "
+            f"{link.bytes_down / 1e3:.0f} kB down, {link.bytes_up / 1e3:.1f} kB up, "
+            f"{link.requests} round trips, {link.connections} connection(s)"
+        )
         link.reset_counters()
         started = time.perf_counter()
         reply = http.post("/api/v1/sync", content=gz({"cursor": cursor}), headers=headers).json()
-        print(f"empty sync afterwards: {len(reply['changes'])} changes, {link.requests} round trip, "
-              f"{time.perf_counter() - started:.2f} s, {link.bytes_up + link.bytes_down} bytes")
+        print(
+            f"empty sync afterwards: {len(reply['changes'])} changes, {link.requests} round trip, "
+            f"{time.perf_counter() - started:.2f} s, {link.bytes_up + link.bytes_down} bytes"
+        )
 
 
 def main() -> None:
@@ -374,8 +477,12 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="server worker processes")
-    parser.add_argument("--rates", type=lambda t: [float(r) for r in t.split(",")], default=[10, 40, 80, 160],
-                        help="fixed arrival rates to measure, syncs per second (comma-separated)")
+    parser.add_argument(
+        "--rates",
+        type=lambda t: [float(r) for r in t.split(",")],
+        default=[10, 40, 80, 160],
+        help="fixed arrival rates to measure, syncs per second (comma-separated)",
+    )
     parser.add_argument("--rate-seconds", type=float, default=10, help="how long each fixed rate runs")
     args = parser.parse_args()
     maintenance = os.environ.get("WORKWELL_TEST_POSTGRES_URL", PG_DEFAULT)
@@ -388,34 +495,42 @@ def main() -> None:
         proc = start_server(app_role_url(database_url), port, args.workers, server_log)
         print(f"server log: {server_log}")
         base = f"http://127.0.0.1:{port}"
-        print(f"server: PostgreSQL, {args.workers} uvicorn worker(s); {os.cpu_count()} CPUs shared with "
-              "the load generator and PostgreSQL")
+        print(
+            f"server: PostgreSQL, {args.workers} uvicorn worker(s); {os.cpu_count()} CPUs shared with "
+            "the load generator and PostgreSQL"
+        )
 
         started = time.perf_counter()
-        devices = register_all(base, usernames[:args.devices])
+        devices = register_all(base, usernames[: args.devices])
         elapsed = time.perf_counter() - started
-        print(f"registered {len(devices)} devices in {elapsed:.1f} s ({len(devices) / elapsed:.1f}/s; "
-              "Argon2id on each)")
+        print(
+            f"registered {len(devices)} devices in {elapsed:.1f} s ({len(devices) / elapsed:.1f}/s; "
+            "Argon2id on each)"
+        )
 
         cpu = resource.getrusage(resource.RUSAGE_SELF)
         result = asyncio.run(sustained_load(base, devices, args.seconds, args.concurrency))
         after = resource.getrusage(resource.RUSAGE_SELF)
         load_cpu = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
-        print(f"sustained: {result['syncs']} syncs in {result['elapsed']:.1f} s = "
-              f"{result['syncs'] / result['elapsed']:.0f} syncs/s at concurrency {args.concurrency}; "
-              f"latency p50 {result['p50'] * 1000:.0f} ms, p95 {result['p95'] * 1000:.0f} ms; "
-              f"{result['pushed']} changes accepted ({result.get('refused', 0)} refused), "
-              f"{result['pulled']} pulled, {result['errors']} errors; "
-              f"the load generator itself used {load_cpu / result['elapsed']:.1f} CPUs")
+        print(
+            f"sustained: {result['syncs']} syncs in {result['elapsed']:.1f} s = "
+            f"{result['syncs'] / result['elapsed']:.0f} syncs/s at concurrency {args.concurrency}; "
+            f"latency p50 {result['p50'] * 1000:.0f} ms, p95 {result['p95'] * 1000:.0f} ms; "
+            f"{result['pushed']} changes accepted ({result.get('refused', 0)} refused), "
+            f"{result['pulled']} pulled, {result['errors']} errors; "
+            f"the load generator itself used {load_cpu / result['elapsed']:.1f} CPUs"
+        )
         if result["errors"]:
             print(f"errors by kind: {result['error_kinds']}")
 
         for rate in args.rates:
             fixed = asyncio.run(fixed_rate(base, devices, rate, args.rate_seconds, proc.pid))
-            print(f"fixed arrival rate {rate:4.0f} syncs/s: {fixed['syncs']} syncs in "
-                  f"{fixed['elapsed']:.1f} s; "
-                  f"latency p50 {fixed['p50'] * 1000:5.0f} ms, p95 {fixed['p95'] * 1000:5.0f} ms; "
-                  f"server CPU {fixed['cpu_ms']:.1f} ms per sync; {fixed['errors']} errors or not started")
+            print(
+                f"fixed arrival rate {rate:4.0f} syncs/s: {fixed['syncs']} syncs in "
+                f"{fixed['elapsed']:.1f} s; "
+                f"latency p50 {fixed['p50'] * 1000:5.0f} ms, p95 {fixed['p95'] * 1000:5.0f} ms; "
+                f"server CPU {fixed['cpu_ms']:.1f} ms per sync; {fixed['errors']} errors or not started"
+            )
 
         # A fresh team for the restore: the caseload seeded by one coach, restored by a colleague.
         seeder, restorer = register_all(base, usernames[-2:])

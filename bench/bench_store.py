@@ -68,9 +68,15 @@ def plain_store(folder: Path) -> Store:
     for pragma in ("journal_mode = WAL", "temp_store = MEMORY", "foreign_keys = ON", "busy_timeout = 5000"):
         conn.execute(f"PRAGMA {pragma}")
     migrate(conn, path)
-    conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
-        ("device_id", uuid.uuid4().hex), ("coach_name", COACH), ("coach_role", "coach"),
-        ("created_at", datetime.now(UTC).isoformat(timespec="seconds"))])
+    conn.executemany(
+        "INSERT INTO meta (key, value) VALUES (?, ?)",
+        [
+            ("device_id", uuid.uuid4().hex),
+            ("coach_name", COACH),
+            ("coach_role", "coach"),
+            ("created_at", datetime.now(UTC).isoformat(timespec="seconds")),
+        ],
+    )
     # Store's constructor is internal; newer versions also keep the raw key (for
     # background connections and the audit chain's HMAC key). A plain database has
     # none, so it gets a random one: the audit chain is sealed the same way.
@@ -81,7 +87,7 @@ def plain_store(folder: Path) -> Store:
 def fill(store: Store, batches, clients_per_transaction: int = 1) -> float:
     started = time.perf_counter()
     for i in range(0, len(batches), clients_per_transaction):
-        store.add_together([r for batch in batches[i:i + clients_per_transaction] for r in batch])
+        store.add_together([r for batch in batches[i : i + clients_per_transaction] for r in batch])
     return time.perf_counter() - started
 
 
@@ -98,12 +104,16 @@ def bulk_fill_ratio(batches, per_transaction: int, folder: Path) -> tuple[float,
 
 
 def main(clients: int = 5000) -> None:
-    print(f"Store benchmark: {clients} synthetic clients "
-          f"(SQLite {sqlite3.sqlite_version}; SQLCipher build: SQLite {sqlcipher3.sqlite_version})")
+    print(
+        f"Store benchmark: {clients} synthetic clients "
+        f"(SQLite {sqlite3.sqlite_version}; SQLCipher build: SQLite {sqlcipher3.sqlite_version})"
+    )
     batches = list(demo_clients(clients, seed=1, coach=COACH, today=date.today()))
     records = sum(len(b) for b in batches)
-    print(f"  workload: {records} records ({records / clients:.1f} per client), "
-          "one add_together transaction per client")
+    print(
+        f"  workload: {records} records ({records / clients:.1f} per client), "
+        "one add_together transaction per client"
+    )
     with tempfile.TemporaryDirectory(prefix="workwell-bench-") as tmp:
         cipher_dir, plain_dir = Path(tmp) / "cipher", Path(tmp) / "plain"
         plain_dir.mkdir()
@@ -126,15 +136,21 @@ def main(clients: int = 5000) -> None:
 
     print()
     print(f"{'figure':44}{'result':>12}   target")
-    print(f"{'open + unlock, median of ' + str(OPEN_RUNS):44}{ms(statistics.median(opens))}"
-          f"    < 600 ms (scrypt N=2^17, OWASP's minimum, is ~0.35 s of it by design)")
+    print(
+        f"{'open + unlock, median of ' + str(OPEN_RUNS):44}{ms(statistics.median(opens))}"
+        f"    < 600 ms (scrypt N=2^17, OWASP's minimum, is ~0.35 s of it by design)"
+    )
     print(f"{'  of which passphrase key unwrap (scrypt)':44}{ms(statistics.median(unwrap))}")
     print(f"{'caseload load, median':44}{ms(statistics.median(load_cipher))}")
     print(f"{'caseload load, p95 of ' + str(CASELOAD_RUNS):44}{ms(p95(load_cipher))}")
-    print(f"{'insert ' + str(clients) + ' clients, SQLCipher':44}{ms(fill_cipher)}"
-          f"    ({clients / fill_cipher:.0f} clients/s)")
-    print(f"{'insert ' + str(clients) + ' clients, plain SQLite':44}{ms(fill_plain)}"
-          f"    ({clients / fill_plain:.0f} clients/s)")
+    print(
+        f"{'insert ' + str(clients) + ' clients, SQLCipher':44}{ms(fill_cipher)}"
+        f"    ({clients / fill_cipher:.0f} clients/s)"
+    )
+    print(
+        f"{'insert ' + str(clients) + ' clients, plain SQLite':44}{ms(fill_plain)}"
+        f"    ({clients / fill_plain:.0f} clients/s)"
+    )
     print(f"{'caseload load median, plain SQLite':44}{ms(statistics.median(load_plain))}")
     insert_ratio = fill_cipher / fill_plain
     load_ratio = statistics.median(load_cipher) / statistics.median(load_plain)

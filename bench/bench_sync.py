@@ -59,9 +59,15 @@ def main() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(server_engine), host="127.0.0.1", port=port,
-                                           log_level="warning",
-                                           timeout_keep_alive=wire.KEEP_ALIVE_SECONDS))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(server_engine),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            timeout_keep_alive=wire.KEEP_ALIVE_SECONDS,
+        )
+    )
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
@@ -73,8 +79,10 @@ def main() -> None:
     records = sum(add_demo_caseload(ann, args.clients, seed=15, history=True).values())
     made = time.perf_counter() - made
     engine.sync(ann)  # the office upload, not timed
-    print(f"caseload (demo-data --history): {args.clients} clients, {records} records "
-          f"({records / args.clients:.0f} per client), made in {made:.0f} s")
+    print(
+        f"caseload (demo-data --history): {args.clients} clients, {records} records "
+        f"({records / args.clients:.0f} per client), made in {made:.0f} s"
+    )
 
     with RuralLink("127.0.0.1", port) as link:
         bob = Store.create(tmp / "bob", PASSPHRASE, "Bob")
@@ -83,9 +91,11 @@ def main() -> None:
         start = time.perf_counter()
         report = engine.sync(bob)
         took = time.perf_counter() - start
-        print(f"first restore:  {took:6.2f} s  {report.pulled} changes  "
-              f"{link.bytes_down / 1e3:7.0f} kB down  {link.bytes_up / 1e3:5.1f} kB up  "
-              f"{link.requests} round trips  {link.connections} TCP connection(s)   (target < 10 s)")
+        print(
+            f"first restore:  {took:6.2f} s  {report.pulled} changes  "
+            f"{link.bytes_down / 1e3:7.0f} kB down  {link.bytes_up / 1e3:5.1f} kB up  "
+            f"{link.requests} round trips  {link.connections} TCP connection(s)   (target < 10 s)"
+        )
 
         replica.set_settings(ann, server_url=link.url)
         clients = ann.all(Client)
@@ -94,8 +104,16 @@ def main() -> None:
             if i % 2:
                 ann.update(Client, c.id, employer=f"Employer {i}")
             else:
-                ann.add(ContactSession(client_id=c.id, held_on="2026-11-20", mode="in_person",
-                                       venue="Brampton GP practice", duration_minutes=45, note="Review."))
+                ann.add(
+                    ContactSession(
+                        client_id=c.id,
+                        held_on="2026-11-20",
+                        mode="in_person",
+                        venue="Brampton GP practice",
+                        duration_minutes=45,
+                        note="Review.",
+                    )
+                )
         link.reset_counters()
         start = time.perf_counter()
         pushed = engine.sync(ann)
@@ -105,20 +123,28 @@ def main() -> None:
         start = time.perf_counter()
         pulled = engine.sync(bob)
         pull_took = time.perf_counter() - start
-        print(f"day's work push: {push_took:5.2f} s  {pushed.pushed} changes  {up / 1e3:6.1f} kB up  "
-              f"{down / 1e3:5.1f} kB down  {trips} round trips   (target < 1 s)")
-        print(f"day's work pull: {pull_took:5.2f} s  {pulled.pulled} changes  "
-              f"{link.bytes_down / 1e3:6.1f} kB down  {link.bytes_up / 1e3:5.1f} kB up  "
-              f"{link.requests} round trips   (target < 1 s)")
+        print(
+            f"day's work push: {push_took:5.2f} s  {pushed.pushed} changes  {up / 1e3:6.1f} kB up  "
+            f"{down / 1e3:5.1f} kB down  {trips} round trips   (target < 1 s)"
+        )
+        print(
+            f"day's work pull: {pull_took:5.2f} s  {pulled.pulled} changes  "
+            f"{link.bytes_down / 1e3:6.1f} kB down  {link.bytes_up / 1e3:5.1f} kB up  "
+            f"{link.requests} round trips   (target < 1 s)"
+        )
         link.reset_counters()
         start = time.perf_counter()
         empty = engine.sync(bob)
-        print(f"empty sync:      {time.perf_counter() - start:5.2f} s  {empty.requests} request(s)  "
-              f"{link.requests} round trip(s)  {link.bytes_up + link.bytes_down} bytes   (target 1)")
+        print(
+            f"empty sync:      {time.perf_counter() - start:5.2f} s  {empty.requests} request(s)  "
+            f"{link.requests} round trip(s)  {link.bytes_up + link.bytes_down} bytes   (target 1)"
+        )
     for name, store in (("writer (ann)", ann), ("restored (bob)", bob)):
         letters = store.rows("SELECT coalesce(sum(length(pdf)), 0) AS n FROM employer_letter")[0]["n"]
-        print(f"laptop database, {name}: {store.file_size() / args.clients / 1e3:5.1f} KB per client "
-              f"(issued letter PDFs kept: {letters / args.clients / 1e3:4.1f} KB of it)   (target < 40 KB)")
+        print(
+            f"laptop database, {name}: {store.file_size() / args.clients / 1e3:5.1f} KB per client "
+            f"(issued letter PDFs kept: {letters / args.clients / 1e3:4.1f} KB of it)   (target < 40 KB)"
+        )
     ann.close()
     bob.close()
     start = time.perf_counter()
@@ -130,12 +156,17 @@ def main() -> None:
         bob.close()
         link.reset_counters()
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(tmp / "bob"),
-                               "sync"], env={**os.environ, "WORKWELL_PASSPHRASE": PASSPHRASE},
-                              capture_output=True, text=True)
-        print(f"empty sync, process start to exit (workwell-admin sync): "
-              f"{time.perf_counter() - start:5.2f} s  exit {done.returncode}  {link.requests} round trip(s)"
-              "   (target < 0.8 s)")
+        done = subprocess.run(
+            [sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(tmp / "bob"), "sync"],
+            env={**os.environ, "WORKWELL_PASSPHRASE": PASSPHRASE},
+            capture_output=True,
+            text=True,
+        )
+        print(
+            f"empty sync, process start to exit (workwell-admin sync): "
+            f"{time.perf_counter() - start:5.2f} s  exit {done.returncode}  {link.requests} round trip(s)"
+            "   (target < 0.8 s)"
+        )
     server.should_exit = True
 
 

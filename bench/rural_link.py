@@ -51,12 +51,12 @@ class _HttpRequestCounter:
                 if end < 0:
                     self._buffer = self._buffer[-4:]
                     return
-                self._buffer = self._buffer[end + 5:]
+                self._buffer = self._buffer[end + 5 :]
                 self._chunked = False
             end = self._buffer.find(b"\r\n\r\n")
             if end < 0:
                 return
-            head, self._buffer = self._buffer[:end].lower(), self._buffer[end + 4:]
+            head, self._buffer = self._buffer[:end].lower(), self._buffer[end + 4 :]
             self.count += 1
             for line in head.split(b"\r\n")[1:]:
                 name, _, value = line.partition(b":")
@@ -69,8 +69,15 @@ class _HttpRequestCounter:
 class RuralLink:
     """A throttled, delayed TCP proxy from ``127.0.0.1:<port>`` to ``target_host:target_port``."""
 
-    def __init__(self, target_host: str = "127.0.0.1", target_port: int = 8443, *,
-                 rate_bps: float = 1_000_000, one_way_delay: float = 0.150, listen_port: int = 0):
+    def __init__(
+        self,
+        target_host: str = "127.0.0.1",
+        target_port: int = 8443,
+        *,
+        rate_bps: float = 1_000_000,
+        one_way_delay: float = 0.150,
+        listen_port: int = 0,
+    ):
         self.target_host, self.target_port = target_host, target_port
         self.rate_bps, self.one_way_delay = rate_bps, one_way_delay
         self.port = listen_port
@@ -120,7 +127,8 @@ class RuralLink:
         self._loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self._loop)
         self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._accept, "127.0.0.1", self.port))
+            asyncio.start_server(self._accept, "127.0.0.1", self.port)
+        )
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         try:
@@ -163,7 +171,7 @@ class RuralLink:
                 else:
                     self.bytes_down += len(data)
                 for i in range(0, len(data), MSS):
-                    segment = data[i:i + MSS]
+                    segment = data[i : i + MSS]
                     link_free = max(time.monotonic(), link_free) + len(segment) * 8 / self.rate_bps
                     queue.put_nowait((link_free + self.one_way_delay, segment))
         except (ConnectionError, asyncio.CancelledError):
@@ -216,13 +224,18 @@ def _demo() -> None:
     origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=origin.serve_forever, daemon=True).start()
     with RuralLink("127.0.0.1", origin.server_address[1]) as link, httpx.Client(base_url=link.url) as http:
-        for label, path in (("first request (connects)", "/small"), ("second request", "/small"),
-                            ("125 kB download", "/big")):
+        for label, path in (
+            ("first request (connects)", "/small"),
+            ("second request", "/small"),
+            ("125 kB download", "/big"),
+        ):
             started = time.perf_counter()
             http.get(path)
             print(f"{label:26} {time.perf_counter() - started:6.2f} s")
-        print(f"bytes up {link.bytes_up}, bytes down {link.bytes_down}, requests {link.requests}, "
-              f"connections {link.connections}")
+        print(
+            f"bytes up {link.bytes_up}, bytes down {link.bytes_down}, requests {link.requests}, "
+            f"connections {link.connections}"
+        )
     origin.shutdown()
 
 

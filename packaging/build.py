@@ -31,9 +31,15 @@ SPEC = ROOT / "packaging" / "workwell.spec"
 BUNDLE_NAME = "WorkWell"
 PYINSTALLER_REQUIREMENT = "pyinstaller>=6.10"
 # Everything whose change means a new bundle.
-INPUTS = [ROOT / "workwell_desktop", SPEC, ROOT / "pyproject.toml",  # the package holds resources/
-          ROOT / "packaging" / "entry_workwell.py", ROOT / "packaging" / "entry_admin.py",
-          ROOT / "packaging" / "versioning.py", ROOT / "packaging" / "assets.py"]
+INPUTS = [
+    ROOT / "workwell_desktop",
+    SPEC,
+    ROOT / "pyproject.toml",  # the package holds resources/
+    ROOT / "packaging" / "entry_workwell.py",
+    ROOT / "packaging" / "entry_admin.py",
+    ROOT / "packaging" / "versioning.py",
+    ROOT / "packaging" / "assets.py",
+]
 SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 
 
@@ -65,8 +71,18 @@ def ensure_pyinstaller() -> None:
         import PyInstaller  # noqa: F401
     except ImportError:
         print(f"Installing {PYINSTALLER_REQUIREMENT} into {sys.prefix} ...", flush=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        PYINSTALLER_REQUIREMENT], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--disable-pip-version-check",
+                PYINSTALLER_REQUIREMENT,
+            ],
+            check=True,
+        )
 
 
 @contextlib.contextmanager
@@ -109,9 +125,23 @@ def _build_bundle(dist: Path, work: Path | None, force: bool) -> Path:
     print(f"building {bundle} with PyInstaller (log: {log}) ...", flush=True)
     with log.open("w") as out:
         result = subprocess.run(
-            [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-             "--distpath", str(dist), "--workpath", str(work), str(SPEC)],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "PyInstaller",
+                "--noconfirm",
+                "--log-level",
+                "WARN",
+                "--distpath",
+                str(dist),
+                "--workpath",
+                str(work),
+                str(SPEC),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     if result.returncode != 0:
         tail = log.read_text(errors="replace").splitlines()[-30:]
         raise SystemExit("PyInstaller failed:\n" + "\n".join(tail))
@@ -168,24 +198,36 @@ def make_archive(bundle: Path, out_dir: Path, version: str, compresslevel: int =
         for path in sorted(Path(bundle).rglob("*")):
             if path.is_dir() and not path.is_symlink():
                 continue
-            tar.add(path, arcname=f"{BUNDLE_NAME}/{path.relative_to(bundle).as_posix()}",
-                    recursive=False, filter=normalise)
+            tar.add(
+                path,
+                arcname=f"{BUNDLE_NAME}/{path.relative_to(bundle).as_posix()}",
+                recursive=False,
+                filter=normalise,
+            )
     os.replace(tmp, archive)
     return archive
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder (default dist/)")
     parser.add_argument("--work", type=Path, default=None, help="PyInstaller work folder (default build/)")
     parser.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     parser.add_argument("--self-test", action="store_true", help="run the bundled app's --self-test")
-    parser.add_argument("--sign-key", type=Path, default=os.environ.get("WORKWELL_SIGNING_KEY") or None,
-                        help="Ed25519 private key (PEM) to sign the manifest (default $WORKWELL_SIGNING_KEY)")
+    parser.add_argument(
+        "--sign-key",
+        type=Path,
+        default=os.environ.get("WORKWELL_SIGNING_KEY") or None,
+        help="Ed25519 private key (PEM) to sign the manifest (default $WORKWELL_SIGNING_KEY)",
+    )
     parser.add_argument("--archive", action="store_true", help="write the .tar.gz (and detached manifest)")
-    parser.add_argument("--deb", action="store_true",
-                        help="write the Debian package (packaging/linux/build-deb.sh; needs dpkg-deb)")
+    parser.add_argument(
+        "--deb",
+        action="store_true",
+        help="write the Debian package (packaging/linux/build-deb.sh; needs dpkg-deb)",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "packaging"))
     import assets
@@ -212,8 +254,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"signed {manifest_path.name} with key {manifest.fingerprint_of_private(Path(args.sign_key))}")
     else:
         manifest.remove_manifest(bundle)
-        print("NOT SIGNED: set WORKWELL_SIGNING_KEY (or --sign-key) to the IT signing key "
-              "to sign the manifest", file=sys.stderr)
+        print(
+            "NOT SIGNED: set WORKWELL_SIGNING_KEY (or --sign-key) to the IT signing key to sign the manifest",
+            file=sys.stderr,
+        )
     if args.archive:
         archive = make_archive(bundle, args.dist, project_version())
         if args.sign_key:
@@ -223,9 +267,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"archive {archive} ({archive.stat().st_size / 1e6:.1f} MB)")
     if args.deb:
         # After signing: the package carries the signed manifest inside /opt/workwell.
-        result = subprocess.run(["bash", str(ROOT / "packaging" / "linux" / "build-deb.sh"), str(bundle),
-                                 str(args.dist), project_version()],
-                                env=dict(os.environ, PYTHON=sys.executable))
+        result = subprocess.run(
+            [
+                "bash",
+                str(ROOT / "packaging" / "linux" / "build-deb.sh"),
+                str(bundle),
+                str(args.dist),
+                project_version(),
+            ],
+            env=dict(os.environ, PYTHON=sys.executable),
+        )
         if result.returncode != 0:
             print("the Debian package could not be built", file=sys.stderr)
             return result.returncode

@@ -19,8 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "ui"
 FORMS = ROOT / "workwell_desktop" / "gui" / "forms"
-HEADER = ("# Generated from ui/{name} by packaging/build_forms.py: DO NOT EDIT.\n"
-          "# Change the form in Qt Designer (ui/{name}); make recompiles it when the .ui is newer.\n")
+HEADER = (
+    "# Generated from ui/{name} by packaging/build_forms.py: DO NOT EDIT.\n"
+    "# Change the form in Qt Designer (ui/{name}); make recompiles it when the .ui is newer.\n"
+)
 
 
 def _uic() -> str:
@@ -39,10 +41,13 @@ def target(source: Path) -> Path:
 
 
 def compiled(source: Path) -> str:
-    code = subprocess.run([_uic(), "--generator", "python", str(source)], check=True,
-                          capture_output=True, text=True).stdout
+    code = subprocess.run(
+        [_uic(), "--generator", "python", str(source)], check=True, capture_output=True, text=True
+    ).stdout
     # uic names its own version in a comment; leave it out so the file depends on the form only.
-    body = "".join(line for line in code.splitlines(keepends=True) if "Created by: Qt User Interface" not in line)
+    body = "".join(
+        line for line in code.splitlines(keepends=True) if "Created by: Qt User Interface" not in line
+    )
     return HEADER.format(name=source.name) + body
 
 

@@ -83,7 +83,7 @@ def fingerprint(public_key: Ed25519PublicKey) -> str:
     """SHA-256 of the raw public key, as IT pins it (first 16 bytes, hex, in pairs)."""
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     digest = hashlib.sha256(raw).hexdigest()[:32]
-    return ":".join(digest[i:i + 4] for i in range(0, 32, 4))
+    return ":".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
 def fingerprint_of_private(path: Path) -> str:
@@ -99,10 +99,16 @@ def generate_key_pair(out_dir: Path, name: str = "workwell-signing") -> tuple[Pa
     public = out_dir / f"{name}.pub.pem"
     fd = os.open(private, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
-        handle.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                       serialization.NoEncryption()))
-    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    public.write_bytes(
+        key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
     return private, public
 
 
@@ -151,8 +157,11 @@ def writable_by_others(bundle: Path) -> list[str]:
     paths = [bundle]
     for dirpath, dirnames, filenames in os.walk(bundle, followlinks=False):
         paths += [Path(dirpath, name) for name in dirnames + filenames]
-    return sorted(path.relative_to(bundle).as_posix() for path in paths
-                  if not path.is_symlink() and path.lstat().st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+    return sorted(
+        path.relative_to(bundle).as_posix()
+        for path in paths
+        if not path.is_symlink() and path.lstat().st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    )
 
 
 def archive_entries(archive: Path) -> tuple[dict[str, dict], bytes | None, bytes | None]:
@@ -186,8 +195,11 @@ def archive_entries(archive: Path) -> tuple[dict[str, dict], bytes | None, bytes
                 elif relative == SIGNATURE_NAME:
                     signature = handle.read()
                 else:
-                    entries[relative] = {"size": member.size, "sha256": _sha256_of(handle),
-                                         "mode": _mode_text(member.mode)}
+                    entries[relative] = {
+                        "size": member.size,
+                        "sha256": _sha256_of(handle),
+                        "mode": _mode_text(member.mode),
+                    }
             else:  # hard links, devices, fifos: never part of a bundle
                 entries[relative] = {"unsupported": member.type.decode(errors="replace")}
     return entries, manifest, signature
@@ -234,8 +246,13 @@ def _bundle_version() -> str:
 
 
 # ----- verifying -----------------------------------------------------------------------
-def check(entries: dict[str, dict], manifest: bytes | None, signature: bytes | None,
-          public_key: Ed25519PublicKey, check_modes: bool = True) -> list[str]:
+def check(
+    entries: dict[str, dict],
+    manifest: bytes | None,
+    signature: bytes | None,
+    public_key: Ed25519PublicKey,
+    check_modes: bool = True,
+) -> list[str]:
     """Problems found, one line each naming the file; empty when the bundle is intact."""
     if manifest is None:
         return [f"missing: {MANIFEST_NAME} (the bundle was never signed, or the manifest was removed)"]
@@ -244,8 +261,10 @@ def check(entries: dict[str, dict], manifest: bytes | None, signature: bytes | N
     try:
         public_key.verify(base64.b64decode(signature.strip(), validate=True), manifest)
     except (InvalidSignature, ValueError):
-        return [f"bad signature: {MANIFEST_NAME} was not signed by the key {fingerprint(public_key)} "
-                "(or was changed after signing)"]
+        return [
+            f"bad signature: {MANIFEST_NAME} was not signed by the key {fingerprint(public_key)} "
+            "(or was changed after signing)"
+        ]
     try:
         listed = {item["path"]: item for item in json.loads(manifest)["files"]}
     except (ValueError, KeyError, TypeError) as exc:
@@ -263,8 +282,9 @@ def check(entries: dict[str, dict], manifest: bytes | None, signature: bytes | N
             # Materialised by an MSI or a Windows copy: must be the very file linked to.
             target = listed.get(_link_target(path, want["link"]))
             if target is None or "link" in target or not _same_content(have, target):
-                problems.append(f"changed: {path} (a copy where a link to {want['link']} belongs, "
-                                "and not the same bytes)")
+                problems.append(
+                    f"changed: {path} (a copy where a link to {want['link']} belongs, and not the same bytes)"
+                )
             elif check_modes and _mode_differs(have, target):
                 problems.append(f"changed: {path} (mode {have['mode']}, expected {target['mode']})")
         elif "link" in want or "link" in have:
@@ -301,8 +321,13 @@ def _link_target(path: str, link: str) -> str:
     return "/".join(parts) if not link.startswith("/") else ""
 
 
-def verify(target: Path, public_key_path: Path, manifest_path: Path | None = None,
-           signature_path: Path | None = None, check_modes: bool = True) -> tuple[list[str], int]:
+def verify(
+    target: Path,
+    public_key_path: Path,
+    manifest_path: Path | None = None,
+    signature_path: Path | None = None,
+    check_modes: bool = True,
+) -> tuple[list[str], int]:
     """Check a bundle folder or ``.tar.gz``; returns (problems, number of files checked)."""
     target = Path(target)
     public_key = load_public_key(public_key_path)
@@ -335,18 +360,24 @@ def _read_optional(path: Path) -> bytes | None:
 
 def verify_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="verify", description="Check a WorkWell bundle folder or .tar.gz against its signed manifest.")
-    parser.add_argument("target", type=Path, help="the bundle folder (e.g. C:\\Program Files\\WorkWell) "
-                                                  "or WorkWell-*.tar.gz")
+        prog="verify", description="Check a WorkWell bundle folder or .tar.gz against its signed manifest."
+    )
+    parser.add_argument(
+        "target", type=Path, help="the bundle folder (e.g. C:\\Program Files\\WorkWell) or WorkWell-*.tar.gz"
+    )
     parser.add_argument("--pubkey", type=Path, required=True, help="the pinned public key (PEM)")
     parser.add_argument("--manifest", type=Path, help="a detached manifest to use instead of the bundle's")
     parser.add_argument("--signature", type=Path, help="a detached signature to use instead of the bundle's")
-    parser.add_argument("--ignore-modes", action="store_true",
-                        help="do not compare file modes (a payload unpacked from an MSI, which holds none)")
+    parser.add_argument(
+        "--ignore-modes",
+        action="store_true",
+        help="do not compare file modes (a payload unpacked from an MSI, which holds none)",
+    )
     args = parser.parse_args(argv)
     try:
-        problems, count = verify(args.target, args.pubkey, args.manifest, args.signature,
-                                 check_modes=not args.ignore_modes)
+        problems, count = verify(
+            args.target, args.pubkey, args.manifest, args.signature, check_modes=not args.ignore_modes
+        )
     except VerificationError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 2
@@ -379,8 +410,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "keygen":
             private, public = generate_key_pair(args.out, args.name)
-            print(f"private key {private} (keep it offline); public key {public}; "
-                  f"fingerprint {fingerprint(load_public_key(public))}")
+            print(
+                f"private key {private} (keep it offline); public key {public}; "
+                f"fingerprint {fingerprint(load_public_key(public))}"
+            )
             return 0
         if not args.key:
             parser.error("no signing key: pass --key or set WORKWELL_SIGNING_KEY")

@@ -75,8 +75,10 @@ def request_complete(data: bytearray) -> bool:
 
 def http_reply(status: int, body: bytes = b"{}") -> bytes:
     reason = {200: "OK", 401: "Unauthorized", 403: "Forbidden"}.get(status, "Status")
-    return (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body
+    return (
+        f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
 
 
 def non_loopback_address() -> str | None:

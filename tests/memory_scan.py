@@ -15,7 +15,8 @@ import pytest
 _UNREADABLE = ("[vvar]", "[vsyscall]", "[vvar_vclock]")
 needs_proc_mem = pytest.mark.skipif(
     not sys.platform.startswith("linux") or sys.implementation.name != "cpython",
-    reason="scans /proc/self/mem (Linux, CPython)")
+    reason="scans /proc/self/mem (Linux, CPython)",
+)
 
 HEX = b"0123456789abcdef"
 HEX_UPPER = b"0123456789ABCDEF"
@@ -68,5 +69,3 @@ def scan_own_memory(needles: ctypes.Array) -> list[int]:
     finally:
         os.close(fd)
     return hits
-
-

@@ -93,14 +93,20 @@ print(oct(os.umask(0)), resource.getrlimit(resource.RLIMIT_CORE), libc.prctl(3, 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl and RLIMIT_CORE are Linux")
 def test_harden_process_sets_umask_077_and_switches_core_dumps_off():
-    result = subprocess.run([sys.executable, "-c", HARDENED], capture_output=True, text=True, timeout=60,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", HARDENED], capture_output=True, text=True, timeout=60, check=True
+    )
     assert result.stdout.split() == ["0o77", "(0,", "0)", "0"]  # umask, no core size, not dumpable
 
 
-@pytest.mark.parametrize("entry", [
-    "workwell_desktop.cli:main", "workwell_desktop.server.cli:main", "workwell_desktop.gui.app:main",
-])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "workwell_desktop.cli:main",
+        "workwell_desktop.server.cli:main",
+        "workwell_desktop.gui.app:main",
+    ],
+)
 def test_every_entry_point_hardens_the_process_first(entry, monkeypatch):
     import importlib
 

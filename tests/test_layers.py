@@ -24,8 +24,21 @@ MAY_IMPORT = {
     "sync": {"domain", "store", "settings"},
     "reports": {"domain", "instruments", "documents", "store", "hardening", "paths"},
     "server": {"domain", "sync", "hardening", "passphrase_strength"},
-    "cli": {"domain", "instruments", "documents", "store", "services", "sync", "reports", "hardening",
-            "logs", "paths", "settings", "passphrase_strength", "selftest"},
+    "cli": {
+        "domain",
+        "instruments",
+        "documents",
+        "store",
+        "services",
+        "sync",
+        "reports",
+        "hardening",
+        "logs",
+        "paths",
+        "settings",
+        "passphrase_strength",
+        "selftest",
+    },
     "paths": set(),
     "hardening": set(),
     "passphrase_strength": set(),
@@ -47,7 +60,7 @@ def _ours(path: Path) -> set[str]:
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level:
-            base = parts[:len(parts) - node.level + 1]
+            base = parts[: len(parts) - node.level + 1]
             target = [*base, *(node.module.split(".") if node.module else [])]
             if len(target) > 1:
                 found.add(target[1])
@@ -82,12 +95,14 @@ def test_no_module_outside_gui_imports_qt_when_imported():
             continue  # the GUI; Alembic's scripts run only inside Alembic; __main__ runs the program
         module = ".".join(("workwell_desktop", *rel.with_suffix("").parts))
         names.append(module.removesuffix(".__init__"))
-    code = ("import importlib, sys\n"
-            f"for name in {names!r}:\n"
-            "    importlib.import_module(name)\n"
-            "    if any(m == 'PySide6' or m.startswith('PySide6.') for m in sys.modules):\n"
-            "        raise SystemExit(f'{name} imports Qt')\n"
-            "print(len(sys.modules))\n")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        "    if any(m == 'PySide6' or m.startswith('PySide6.') for m in sys.modules):\n"
+        "        raise SystemExit(f'{name} imports Qt')\n"
+        "print(len(sys.modules))\n"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     assert len(names) > 60

@@ -85,8 +85,10 @@ def test_the_idle_lock_may_only_be_shortened_below_the_policy(files):
     assert load_settings().get("idle_lock_minutes") == 10
 
 
-@pytest.mark.parametrize(("requested", "expected"), [(None, 10), (5, 5), (0.5, 0.5), (0, 10), (-1, 10),
-                                                     (11, 10), (600, 10), (float("nan"), 10)])
+@pytest.mark.parametrize(
+    ("requested", "expected"),
+    [(None, 10), (5, 5), (0.5, 0.5), (0, 10), (-1, 10), (11, 10), (600, 10), (float("nan"), 10)],
+)
 def test_arguments_and_environment_may_only_shorten_the_policy_idle_lock(files, requested, expected):
     files[0].write_text(json.dumps({"idle_lock_minutes": 10}))
     assert load_settings().idle_lock_minutes(requested) == expected
@@ -132,8 +134,9 @@ def test_an_installed_build_ignores_the_policy_file_hook(files, monkeypatch):
 
 def test_an_installed_build_always_reads_the_registry_policy(files, monkeypatch):
     read = []
-    monkeypatch.setattr(settings_module, "read_policy_registry",
-                        lambda: read.append(1) or {"IdleLockMinutes": "7"})
+    monkeypatch.setattr(
+        settings_module, "read_policy_registry", lambda: read.append(1) or {"IdleLockMinutes": "7"}
+    )
     monkeypatch.setattr(settings_module, "read_installer_defaults_registry", lambda: {})
     assert load_settings().get("idle_lock_minutes") == 10 and read == []  # the test-suite's hook
     monkeypatch.setattr(sys, "frozen", True, raising=False)

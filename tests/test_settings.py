@@ -88,16 +88,19 @@ def test_user_setting_is_saved_and_read_back(files):
     assert not list(user.parent.glob(".settings-*"))  # no temporary file left behind
 
 
-@pytest.mark.parametrize(("key", "value", "message"), [
-    ("idle_lock_minutes", 0, "from 1 to 120"),
-    ("idle_lock_minutes", 121, "from 1 to 120"),
-    ("idle_lock_minutes", "ten", "whole number"),
-    ("idle_lock_minutes", True, "whole number"),
-    ("server_url", "http://sync.example.org", "https://"),
-    ("server_url", "workwell", "https://"),
-    ("service_name", "   ", "cannot be blank"),
-    ("colour", "blue", "no setting called 'colour'"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("idle_lock_minutes", 0, "from 1 to 120"),
+        ("idle_lock_minutes", 121, "from 1 to 120"),
+        ("idle_lock_minutes", "ten", "whole number"),
+        ("idle_lock_minutes", True, "whole number"),
+        ("server_url", "http://sync.example.org", "https://"),
+        ("server_url", "workwell", "https://"),
+        ("service_name", "   ", "cannot be blank"),
+        ("colour", "blue", "no setting called 'colour'"),
+    ],
+)
 def test_bad_values_are_refused_with_a_clear_message(files, key, value, message):
     settings = load_settings()
     with pytest.raises(SettingError, match=message):
@@ -158,8 +161,9 @@ def test_unreadable_policy_file_is_reported(files):
 
 def test_registry_policy_from_the_msi_wins_and_blank_means_not_set(files):
     write(files[0], {"idle_lock_minutes": 20, "service_name": "Furness WorkWell"})
-    settings = load_settings(registry={"ServerUrl": "https://sync.example.nhs.uk", "IdleLockMinutes": "5",
-                                       "ServiceName": ""})
+    settings = load_settings(
+        registry={"ServerUrl": "https://sync.example.nhs.uk", "IdleLockMinutes": "5", "ServiceName": ""}
+    )
     assert settings.get("server_url") == "https://sync.example.nhs.uk" and settings.is_managed("server_url")
     assert settings.get("idle_lock_minutes") == 5  # the registry wins over the policy file
     assert settings.get("service_name") == "Furness WorkWell"  # blank registry value: not set
@@ -210,8 +214,9 @@ def test_dialog_shows_managed_settings_read_only(dialog):
 def test_every_control_has_an_accessible_name(dialog):
     from PySide6.QtWidgets import QAbstractButton, QLineEdit, QSpinBox
 
-    controls = dialog.findChildren(QLineEdit) + dialog.findChildren(QSpinBox) \
-        + dialog.findChildren(QAbstractButton)
+    controls = (
+        dialog.findChildren(QLineEdit) + dialog.findChildren(QSpinBox) + dialog.findChildren(QAbstractButton)
+    )
     assert controls
     for control in controls:
         if isinstance(control.parent(), QSpinBox):
@@ -253,8 +258,10 @@ def test_render_settings_dialog(qtbot, qapp, files):
     from workwell_desktop.gui.settings_dialog import SettingsDialog
 
     style.apply(qapp)
-    write(files[0], {"server_url": "https://sync.northcumbria.workwell.example.nhs.uk",
-                     "idle_lock_minutes": 500})
+    write(
+        files[0],
+        {"server_url": "https://sync.northcumbria.workwell.example.nhs.uk", "idle_lock_minutes": 500},
+    )
     write(files[1], {"service_name": "North Cumbria WorkWell Service"})
     dlg = SettingsDialog(load_settings())
     qtbot.addWidget(dlg)

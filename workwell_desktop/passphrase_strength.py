@@ -51,8 +51,9 @@ def is_common(text: str) -> bool:
     return squeezed in _common() or _stem(text) in _common()
 
 
-def problem(secret: str, min_length: int, personal: tuple[str, ...] = (),
-            what: str = "passphrase") -> str | None:
+def problem(
+    secret: str, min_length: int, personal: tuple[str, ...] = (), what: str = "passphrase"
+) -> str | None:
     """Why ``secret`` is too easy to guess, in plain English; None when it is strong enough."""
     if len(secret) < min_length:
         return f"Use at least {min_length} characters. {EXPLAIN}"
@@ -63,8 +64,10 @@ def problem(secret: str, min_length: int, personal: tuple[str, ...] = (),
     for word in sorted({*SERVICE_WORDS, *words}, key=len, reverse=True):
         rest = rest.replace(word, "")
     if len(re.sub(r"[\d\W_]+", "", rest)) < 6:  # little left once names, numbers and symbols go
-        return (f"This {what} is mostly your name, words about the service or numbers, which are "
-                f"tried first. {EXPLAIN}")
+        return (
+            f"This {what} is mostly your name, words about the service or numbers, which are "
+            f"tried first. {EXPLAIN}"
+        )
     estimate = zxcvbn(secret[:_ESTIMATE_CHARS], user_inputs=[*SERVICE_WORDS, *words])
     if float(estimate["guesses_log10"]) >= MIN_GUESSES_LOG10:
         return None

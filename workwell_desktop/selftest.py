@@ -76,10 +76,15 @@ def check_encrypted_database(ctx: dict) -> str:
     from .store import Store
 
     data_dir = Path(ctx["tmp"], "data")
-    client = Client(given_name="Testy", family_name="Selfcheck", date_of_birth="1980-01-01",
-                    employer="Example Engineering Ltd",
-                    nhs_number="9990000018", postcode="CA1 1AA",
-                    phone="07700 900123")
+    client = Client(
+        given_name="Testy",
+        family_name="Selfcheck",
+        date_of_birth="1980-01-01",
+        employer="Example Engineering Ltd",
+        nhs_number="9990000018",
+        postcode="CA1 1AA",
+        phone="07700 900123",
+    )
     store = Store.create(data_dir, THROWAWAY_PASSPHRASE, "Self Test", key_store_kind="file")
     try:
         store.add(client)
@@ -103,8 +108,10 @@ def check_instrument_scoring(ctx: dict) -> str:
     # The published example: item 9 ("better off dead ...") answered at all raises the safety prompt.
     result = score("phq9", [1, 1, 2, 0, 1, 0, 0, 1, 1])
     if result.total != 7 or result.band != "Mild" or "self_harm_risk" not in result.flag_ids:
-        raise AssertionError(f"PHQ-9 scored {result.total} {result.band} {result.flag_ids}, "
-                             "expected 7 Mild with the self-harm flag")
+        raise AssertionError(
+            f"PHQ-9 scored {result.total} {result.band} {result.flag_ids}, "
+            "expected 7 Mild with the self-harm flag"
+        )
     calm = score("phq9", [1, 1, 2, 0, 1, 0, 0, 1, 0])
     if calm.total != 6 or calm.flag_ids:
         raise AssertionError(f"PHQ-9 scored {calm.total} {calm.flag_ids}, expected 6 with no flag")
@@ -117,8 +124,10 @@ def check_settings(ctx: dict) -> str:
     settings = load_settings()
     managed = [key for key in settings.as_dict() if settings.is_managed(key)]
     problems = f"; {len(settings.problems)} problem(s): {settings.problems[0]}" if settings.problems else ""
-    return (f"idle lock {settings.get('idle_lock_minutes')} min, managed: {', '.join(managed) or 'none'}"
-            f"{problems}")
+    return (
+        f"idle lock {settings.get('idle_lock_minutes')} min, managed: {', '.join(managed) or 'none'}"
+        f"{problems}"
+    )
 
 
 def check_letter_pdf(ctx: dict) -> str:

@@ -87,10 +87,20 @@ def _proxy_url(value: Any) -> str:
         port = parts.port
     except ValueError:
         port = None
-    if parts.scheme not in ("http", "https") or not parts.hostname or port is None or "@" in parts.netloc \
-            or parts.path not in ("", "/") or parts.query or parts.fragment or " " in value:
-        raise SettingError(f"The proxy {value!r} must look like http://proxy.example.nhs.uk:8080 "
-                           "(scheme, name and port; no user name or password).")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or port is None
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or " " in value
+    ):
+        raise SettingError(
+            f"The proxy {value!r} must look like http://proxy.example.nhs.uk:8080 "
+            "(scheme, name and port; no user name or password)."
+        )
     return value.rstrip("/")
 
 
@@ -99,8 +109,10 @@ def _server_ca_file(value: Any) -> str:
         raise SettingError("The server certificate file must be a path to a PEM file.")
     value = value.strip()
     if value and not Path(value).is_absolute():
-        raise SettingError(f"The server certificate file {value!r} must be a full path, "
-                           "such as C:\\ProgramData\\NHS\\WorkWell\\service-ca.pem.")
+        raise SettingError(
+            f"The server certificate file {value!r} must be a full path, "
+            "such as C:\\ProgramData\\NHS\\WorkWell\\service-ca.pem."
+        )
     return value
 
 
@@ -138,20 +150,56 @@ class SettingSpec:
     lower_only: bool = False
 
 
-SPECS: dict[str, SettingSpec] = {s.key: s for s in (
-    SettingSpec("server_url", "Sync server address", "", _server_url, "ServerUrl",
-                "Where this laptop sends and fetches records when it is online. Blank: offline only."),
-    SettingSpec("idle_lock_minutes", "Lock after idle (minutes)", 10, _idle_lock_minutes, "IdleLockMinutes",
-                "WorkWell locks itself after this many minutes without use (1 to 120).", lower_only=True),
-    SettingSpec("service_name", "Service name", "North Cumbria WorkWell Service", _service_name,
-                "ServiceName", "Your WorkWell service's name, as shown on letters and reports."),
-    SettingSpec("proxy_url", "Web proxy", "", _proxy_url, "ProxyUrl",
-                "The proxy WorkWell uses to reach the server. Set by service IT only; proxy "
-                "variables in the environment are ignored.", user_may_set=False),
-    SettingSpec("server_ca_file", "Server certificate authority", "", _server_ca_file, "ServerCaFile",
-                "A PEM file of the certificate authority the server's certificate must come from. "
-                "Set by service IT only.", user_may_set=False),
-)}
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        SettingSpec(
+            "server_url",
+            "Sync server address",
+            "",
+            _server_url,
+            "ServerUrl",
+            "Where this laptop sends and fetches records when it is online. Blank: offline only.",
+        ),
+        SettingSpec(
+            "idle_lock_minutes",
+            "Lock after idle (minutes)",
+            10,
+            _idle_lock_minutes,
+            "IdleLockMinutes",
+            "WorkWell locks itself after this many minutes without use (1 to 120).",
+            lower_only=True,
+        ),
+        SettingSpec(
+            "service_name",
+            "Service name",
+            "North Cumbria WorkWell Service",
+            _service_name,
+            "ServiceName",
+            "Your WorkWell service's name, as shown on letters and reports.",
+        ),
+        SettingSpec(
+            "proxy_url",
+            "Web proxy",
+            "",
+            _proxy_url,
+            "ProxyUrl",
+            "The proxy WorkWell uses to reach the server. Set by service IT only; proxy "
+            "variables in the environment are ignored.",
+            user_may_set=False,
+        ),
+        SettingSpec(
+            "server_ca_file",
+            "Server certificate authority",
+            "",
+            _server_ca_file,
+            "ServerCaFile",
+            "A PEM file of the certificate authority the server's certificate must come from. "
+            "Set by service IT only.",
+            user_may_set=False,
+        ),
+    )
+}
 DEFAULTS: dict[str, Any] = {key: spec.default for key, spec in SPECS.items()}
 
 
@@ -174,7 +222,8 @@ def _program_data() -> str:
     csidl_common_appdata = 35
     buffer = ctypes.create_unicode_buffer(1024)
     found = ctypes.windll.shell32.SHGetFolderPathW(  # type: ignore[attr-defined]  # Windows only
-        None, csidl_common_appdata, None, 0, buffer)
+        None, csidl_common_appdata, None, 0, buffer
+    )
     if found == 0 and buffer.value:
         return buffer.value
     return r"C:\ProgramData"
@@ -246,13 +295,17 @@ def _installer_defaults_layer(values: Mapping[str, str] | None, problems: list[s
         try:
             values = read_installer_defaults_registry()
         except OSError as exc:
-            problems.append(f"The installer's settings could not be read from the registry ({exc}); "
-                            "they were ignored.")
+            problems.append(
+                f"The installer's settings could not be read from the registry ({exc}); they were ignored."
+            )
             values = {}
     by_name = {spec.registry_name.lower(): spec.key for spec in SPECS.values()}
     # The MSI writes both values on every install; one IT left blank means "not set".
-    raw = {by_name[name.lower()]: value for name, value in values.items()
-           if name.lower() in by_name and str(value).strip() != ""}
+    raw = {
+        by_name[name.lower()]: value
+        for name, value in values.items()
+        if name.lower() in by_name and str(value).strip() != ""
+    }
     return _checked(raw, f"Installer settings HKLM\\{INSTALLER_DEFAULTS_KEY}", problems)
 
 
@@ -274,8 +327,9 @@ def _read_json_layer(path: Path, what: str, problems: list[str]) -> dict[str, An
         )
         return {}
     if not isinstance(raw, dict):
-        problems.append(f"{what} {path} must hold a JSON object such as {{\"idle_lock_minutes\": 10}}; "
-                        "it was ignored.")
+        problems.append(
+            f'{what} {path} must hold a JSON object such as {{"idle_lock_minutes": 10}}; it was ignored.'
+        )
         return {}
     return _checked(raw, f"{what} {path}", problems)
 
@@ -316,8 +370,14 @@ class Settings:
     settings, and by arguments or the environment (:meth:`idle_lock_minutes`).
     """
 
-    def __init__(self, policy: Mapping[str, Any], user: Mapping[str, Any], user_path: Path,
-                 problems: list[str] | None = None, policy_source: str = ""):
+    def __init__(
+        self,
+        policy: Mapping[str, Any],
+        user: Mapping[str, Any],
+        user_path: Path,
+        problems: list[str] | None = None,
+        policy_source: str = "",
+    ):
         self._policy = dict(policy)
         self._user = {k: v for k, v in dict(user).items() if k not in SPECS or SPECS[k].user_may_set}
         self.user_path = Path(user_path)
@@ -358,12 +418,16 @@ class Settings:
         if requested is None:
             return allowed
         if not 0 < requested <= 120:
-            self.problems.append(f"An idle lock of {requested:g} minutes was asked for; it must be more "
-                                 f"than 0 and at most 120, so {allowed:g} applies.")
+            self.problems.append(
+                f"An idle lock of {requested:g} minutes was asked for; it must be more "
+                f"than 0 and at most 120, so {allowed:g} applies."
+            )
             return allowed
         if self.is_managed("idle_lock_minutes") and requested > allowed:
-            self.problems.append(f"An idle lock of {requested:g} minutes was asked for, but your "
-                                 f"organisation allows at most {allowed:g}, so {allowed:g} applies.")
+            self.problems.append(
+                f"An idle lock of {requested:g} minutes was asked for, but your "
+                f"organisation allows at most {allowed:g}, so {allowed:g} applies."
+            )
             return allowed
         return float(requested)
 
@@ -408,9 +472,12 @@ def _write_json_atomically(path: Path, values: Mapping[str, Any]) -> None:
     write_private_bytes(path, (json.dumps(dict(values), indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def load_settings(policy_path: Path | None = None, user_path: Path | None = None,
-                  registry: Mapping[str, str] | None = None,
-                  installer_defaults: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    policy_path: Path | None = None,
+    user_path: Path | None = None,
+    registry: Mapping[str, str] | None = None,
+    installer_defaults: Mapping[str, str] | None = None,
+) -> Settings:
     """Read the policy, the coach's settings and the defaults. Never raises for a bad file.
 
     ``registry`` replaces the Windows registry read (tests); by default it is read on
@@ -443,8 +510,10 @@ def load_settings(policy_path: Path | None = None, user_path: Path | None = None
         policy = {**from_installer, **policy}
     user = _read_json_layer(user_path, "Your settings file", problems)
     for key in [k for k in user if not SPECS[k].user_may_set]:
-        problems.append(f"Your settings file {user_path}: {SPECS[key].label} can only be set by "
-                        "your service IT team; it was ignored.")
+        problems.append(
+            f"Your settings file {user_path}: {SPECS[key].label} can only be set by "
+            "your service IT team; it was ignored."
+        )
         del user[key]
     for problem in problems:
         log.warning("settings: %s", problem)

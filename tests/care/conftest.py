@@ -17,10 +17,22 @@ RENDERS = Path(__file__).resolve().parents[2] / "renders"
 
 @pytest.fixture
 def client(store):
-    person = Client(given_name="Jane", family_name="Example", date_of_birth="1984-06-02",
-                    nhs_number="9990000018", postcode="CA3 8QE", phone="07700900123")
-    referral = Referral(client_id=person.id, route="gp", received_on="2026-09-01",
-                        triage_outcome="accepted", triaged_on="2026-09-02", first_contact_on="2026-09-07")
+    person = Client(
+        given_name="Jane",
+        family_name="Example",
+        date_of_birth="1984-06-02",
+        nhs_number="9990000018",
+        postcode="CA3 8QE",
+        phone="07700900123",
+    )
+    referral = Referral(
+        client_id=person.id,
+        route="gp",
+        received_on="2026-09-01",
+        triage_outcome="accepted",
+        triaged_on="2026-09-02",
+        first_contact_on="2026-09-07",
+    )
     store.add_together([person, referral])
     return store.get(Client, person.id)
 

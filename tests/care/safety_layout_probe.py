@@ -57,21 +57,27 @@ def check_dialog(dialog, name: str) -> list[str]:
     problems = []
     area = (dialog.screen() or QApplication.primaryScreen()).availableGeometry()
     if dialog.width() > area.width() or dialog.height() > area.height():
-        problems.append(f"{name}: {dialog.width()}x{dialog.height()} is larger than the screen "
-                        f"{area.width()}x{area.height()}")
+        problems.append(
+            f"{name}: {dialog.width()}x{dialog.height()} is larger than the screen "
+            f"{area.width()}x{area.height()}"
+        )
     labels, boxes, buttons = _widgets_rects(dialog)
     for label, _rect in labels:
         if label.wordWrap():
             needed = label.heightForWidth(label.width())
             if needed > label.height() + 1:
-                problems.append(f"{name}: label {label.text()[:40]!r} is {label.height()}px high but needs "
-                                f"{needed}px at width {label.width()}")
+                problems.append(
+                    f"{name}: label {label.text()[:40]!r} is {label.height()}px high but needs "
+                    f"{needed}px at width {label.width()}"
+                )
         elif label.sizeHint().width() > label.width() + 1:
-            problems.append(f"{name}: label {label.text()[:40]!r} is cut off ({label.width()}px wide, "
-                            f"needs {label.sizeHint().width()}px)")
+            problems.append(
+                f"{name}: label {label.text()[:40]!r} is cut off ({label.width()}px wide, "
+                f"needs {label.sizeHint().width()}px)"
+            )
     texts = labels + boxes
     for i, (a, ra) in enumerate(texts):
-        for b, rb in texts[i + 1:]:
+        for b, rb in texts[i + 1 :]:
             if a.isAncestorOf(b) or b.isAncestorOf(a):
                 continue
             if ra.intersects(rb) and ra.intersected(rb).height() > 1:
@@ -107,9 +113,24 @@ def probe(width: int, height: int, scale: float, screenshot: Path | None, real: 
     args = [sys.argv[0]]
     if not real:
         config = scratch / "screen.json"
-        config.write_text(json.dumps({"screens": [{"name": "probe", "x": 0, "y": 0, "width": width,
-                                                   "height": height, "logicalDpi": 96,
-                                                   "logicalBaseDpi": 96, "dpr": 1}]}))
+        config.write_text(
+            json.dumps(
+                {
+                    "screens": [
+                        {
+                            "name": "probe",
+                            "x": 0,
+                            "y": 0,
+                            "width": width,
+                            "height": height,
+                            "logicalDpi": 96,
+                            "logicalBaseDpi": 96,
+                            "dpr": 1,
+                        }
+                    ]
+                }
+            )
+        )
         args += ["-platform", f"offscreen:configfile={config}"]
     from PySide6.QtWidgets import QApplication
 
@@ -122,11 +143,27 @@ def probe(width: int, height: int, scale: float, screenshot: Path | None, real: 
 
     apply_style(app)
     store = Store.create(scratch / "d", "correct horse battery staple", "Alex Coach")
-    person = Client(given_name="Jane", family_name="Example", date_of_birth="1984-06-02",
-                    nhs_number="9990000018", postcode="CA3 8QE", phone="07700900123")
-    store.add_together([person, Referral(client_id=person.id, route="gp", received_on="2026-09-01",
-                                         triage_outcome="accepted", triaged_on="2026-09-02",
-                                         first_contact_on="2026-09-07")])
+    person = Client(
+        given_name="Jane",
+        family_name="Example",
+        date_of_birth="1984-06-02",
+        nhs_number="9990000018",
+        postcode="CA3 8QE",
+        phone="07700900123",
+    )
+    store.add_together(
+        [
+            person,
+            Referral(
+                client_id=person.id,
+                route="gp",
+                received_on="2026-09-01",
+                triage_outcome="accepted",
+                triaged_on="2026-09-02",
+                first_contact_on="2026-09-07",
+            ),
+        ]
+    )
     problems, sizes = [], {}
     tag = f"{width}x{height}-{scale}x"
 
@@ -187,7 +224,7 @@ if __name__ == "__main__":
     if "--screenshot" in arguments:
         at = arguments.index("--screenshot")
         shots = Path(arguments[at + 1])
-        del arguments[at:at + 2]
+        del arguments[at : at + 2]
     real = "--real" in arguments
     arguments = [a for a in arguments if a != "--real"]
     w, h, s = int(arguments[0]), int(arguments[1]), float(arguments[2])

@@ -9,8 +9,12 @@ from workwell_desktop.domain.records import Discharge, Referral
 from workwell_desktop.gui.assessments import AssessmentsTab, TrendChart
 from workwell_desktop.services.assessments import record_assessment
 
-SAFE = SafetyAction(("asked_immediate_risk", "informed_team_lead"), "Asked; safe; team lead told.",
-                    "Alex Coach", "2026-09-07T10:00:00+00:00")
+SAFE = SafetyAction(
+    ("asked_immediate_risk", "informed_team_lead"),
+    "Asked; safe; team lead told.",
+    "Alex Coach",
+    "2026-09-07T10:00:00+00:00",
+)
 
 
 def history(store, client):
@@ -25,13 +29,27 @@ def history(store, client):
         ("ons4", [3, 4, 5, 8], "baseline", "2026-06-01"),
         ("ons4", [6, 6, 7, 4], "discharge", "2026-08-24"),
     ):
-        record_assessment(store, client.id, instrument, answers, timepoint=timepoint, completed_on=on,
-                          safety_action=SAFE if instrument == "phq9" and answers[8] else None)
+        record_assessment(
+            store,
+            client.id,
+            instrument,
+            answers,
+            timepoint=timepoint,
+            completed_on=on,
+            safety_action=SAFE if instrument == "phq9" and answers[8] else None,
+        )
     # The client fixture's referral is dated after these measures: the discharge names
     # it as the episode it ends (domain.episodes), as the app now records.
     [referral] = store.for_client(Referral, client.id)
-    store.add(Discharge(client_id=client.id, discharged_on="2026-08-24", reason="completed",
-                        work_outcome="stayed_in_work", referral_id=referral.id))
+    store.add(
+        Discharge(
+            client_id=client.id,
+            discharged_on="2026-08-24",
+            reason="completed",
+            work_outcome="stayed_in_work",
+            referral_id=referral.id,
+        )
+    )
 
 
 def test_tab_shows_change_since_baseline_follow_ups_and_renders(qtbot, handle, store, client, render):
@@ -82,8 +100,9 @@ def test_start_run_and_save_from_the_tab_updates_the_list(qtbot, track, handle, 
 
 
 def test_correcting_from_the_tab_needs_a_reason(qtbot, track, handle, store, client):
-    first = record_assessment(store, client.id, "gad7", [1] * 7, timepoint="baseline",
-                              completed_on="2026-11-02")
+    first = record_assessment(
+        store, client.id, "gad7", [1] * 7, timepoint="baseline", completed_on="2026-11-02"
+    )
     tab = AssessmentsTab(handle, client.id)
     qtbot.addWidget(tab)
     tab.table.setCurrentIndex(tab.model.index(0, 0))

@@ -16,21 +16,51 @@ TODAY = date(2026, 11, 23)
 
 def a_plan(store, client):
     plans.save_settings(store, client.id, support_tier="targeted", next_review_on="2026-11-16")
-    goal = plans.add_entry(store, PlanGoal(client_id=client.id, text="Get back to my job at the depot "
-                                                                     "without my back seizing up"))
+    goal = plans.add_entry(
+        store,
+        PlanGoal(client_id=client.id, text="Get back to my job at the depot without my back seizing up"),
+    )
     plans.add_entry(store, PlanGoal(client_id=client.id, text="Sleep through most nights"))
-    call = plans.add_entry(store, PlanAction(client_id=client.id, text="Ask the manager about a phased "
-                                             "return", goal_id=goal.item_id, due_on="2026-11-13"))
-    plans.add_entry(store, PlanAction(client_id=client.id, text="Self-refer to MSK physiotherapy",
-                                      goal_id=goal.item_id, owner="client", due_on="2026-11-30"))
-    plans.add_entry(store, PlanAction(client_id=client.id, text="Send the adjustments letter draft",
-                                      owner="coach", due_on="2026-11-27"))
+    call = plans.add_entry(
+        store,
+        PlanAction(
+            client_id=client.id,
+            text="Ask the manager about a phased return",
+            goal_id=goal.item_id,
+            due_on="2026-11-13",
+        ),
+    )
+    plans.add_entry(
+        store,
+        PlanAction(
+            client_id=client.id,
+            text="Self-refer to MSK physiotherapy",
+            goal_id=goal.item_id,
+            owner="client",
+            due_on="2026-11-30",
+        ),
+    )
+    plans.add_entry(
+        store,
+        PlanAction(
+            client_id=client.id, text="Send the adjustments letter draft", owner="coach", due_on="2026-11-27"
+        ),
+    )
     plans.change_entry(store, call, due_on="2026-11-20")
     directory = plans.load_directory()
     physio = directory.in_area("physiotherapy")[0]
-    plans.add_entry(store, PlanReferral(client_id=client.id, support_area="physiotherapy",
-                                        service_name=physio.name, service_contact=physio.contact,
-                                        kind="signposting", status="made", made_on="2026-11-16"))
+    plans.add_entry(
+        store,
+        PlanReferral(
+            client_id=client.id,
+            support_area="physiotherapy",
+            service_name=physio.name,
+            service_contact=physio.contact,
+            kind="signposting",
+            status="made",
+            made_on="2026-11-16",
+        ),
+    )
     plans.add_note(store, client.id, "Met at Brampton hub. Back pain worse on long shifts.", "2026-11-16")
 
 
@@ -51,8 +81,9 @@ def test_plan_tab_shows_the_plan_with_overdue_highlighted_and_renders(qtbot, han
     assert tab.tabs.tabText(3) == "Histor&y (9)"
     render(tab, "plan-tab", 1000, 720)
     tab.tabs.setCurrentIndex(3)
-    changed = [tab.history_model.data(tab.history_model.index(r, 4))
-               for r in range(tab.history_model.rowCount())]
+    changed = [
+        tab.history_model.data(tab.history_model.index(r, 4)) for r in range(tab.history_model.rowCount())
+    ]
     assert "Due: 13 Nov 2026 \u2192 20 Nov 2026" in changed
     render(tab, "plan-history", 1000, 560)
     tab.tabs.setCurrentIndex(1)
@@ -113,15 +144,27 @@ def test_referral_from_the_directory_filtered_by_area(qtbot, handle, store, clie
     assert dialog.current_errors()
     assert "not been asked" in dialog.current_errors()["status"]
     for scope, service_name in (("participation", ""), ("share_service", expected[0])):
-        store.add(ConsentEvent(client_id=client.id, scope=scope, service_name=service_name, action="given",
-                               method="verbal", recorded_by="Alex", recorded_at="2026-11-19T10:00:00+00:00"))
+        store.add(
+            ConsentEvent(
+                client_id=client.id,
+                scope=scope,
+                service_name=service_name,
+                action="given",
+                method="verbal",
+                recorded_by="Alex",
+                recorded_at="2026-11-19T10:00:00+00:00",
+            )
+        )
     dialog.refresh()
     assert not dialog.current_errors()
     render(dialog, "plan-referral-dialog", height=900)
     dialog.save()
     [item] = tab.view.referrals
     assert (item.current.service_name, item.current.kind, item.current.made_on) == (
-        expected[0], "referral", "2026-11-20")
+        expected[0],
+        "referral",
+        "2026-11-20",
+    )
 
 
 def test_review_and_note_dialogs(qtbot, handle, store, client):

@@ -30,8 +30,16 @@ def test_plan_records_are_registered_and_append_only():
 
 def test_create_change_and_keep_every_version(store, client):
     goal = plans.add_entry(store, PlanGoal(client_id=client.id, text="Be back at work full time by March"))
-    action = plans.add_entry(store, PlanAction(client_id=client.id, text="Ask HR about a phased return",
-                                               goal_id=goal.item_id, owner="client", due_on="2026-11-30"))
+    action = plans.add_entry(
+        store,
+        PlanAction(
+            client_id=client.id,
+            text="Ask HR about a phased return",
+            goal_id=goal.item_id,
+            owner="client",
+            due_on="2026-11-30",
+        ),
+    )
     moved = plans.change_entry(store, action, due_on="2026-12-07")
     done = plans.change_entry(store, moved, status="done")
     assert done.item_id == moved.item_id == action.id and done.supersedes == moved.id
@@ -74,9 +82,14 @@ def test_tier_reviews_and_notes(store, client):
     first = plans.save_settings(store, client.id, support_tier="targeted", next_review_on="2026-11-16")
     same = plans.save_settings(store, client.id, support_tier="targeted", next_review_on="2026-11-16")
     assert same == first  # nothing changed: no new version
-    settings, note = plans.record_review(store, client.id, "2026-11-23", "2026-12-21",
-                                         "Walking daily; moved to holistic for the employer meeting.",
-                                         support_tier="holistic")
+    settings, note = plans.record_review(
+        store,
+        client.id,
+        "2026-11-23",
+        "2026-12-21",
+        "Walking daily; moved to holistic for the employer meeting.",
+        support_tier="holistic",
+    )
     assert settings.supersedes == first.id and note.kind == "review"
     progress = plans.add_note(store, client.id, "Phoned: HR meeting booked.", "2026-11-20")
     corrected = plans.correct_note(store, progress, "Phoned: HR meeting booked for 1 Dec.", "Added the date")
@@ -104,31 +117,70 @@ def test_a_review_needs_a_note(store, client):
 
 
 def test_two_laptops_changing_one_action_keeps_both():
-    first = PlanAction(client_id="c", text="Book physio", due_on="2026-12-01", recorded_by="A",
-                       recorded_at="2026-11-01T09:00:00")
-    here = replace(first, id="b" * 32, supersedes=first.id, status="done", recorded_by="A",
-                   recorded_at="2026-11-02T09:00:00")
-    there = replace(first, id="c" * 32, supersedes=first.id, due_on="2026-12-15", recorded_by="B",
-                    recorded_at="2026-11-02T10:00:00")
+    first = PlanAction(
+        client_id="c",
+        text="Book physio",
+        due_on="2026-12-01",
+        recorded_by="A",
+        recorded_at="2026-11-01T09:00:00",
+    )
+    here = replace(
+        first,
+        id="b" * 32,
+        supersedes=first.id,
+        status="done",
+        recorded_by="A",
+        recorded_at="2026-11-02T09:00:00",
+    )
+    there = replace(
+        first,
+        id="c" * 32,
+        supersedes=first.id,
+        due_on="2026-12-15",
+        recorded_by="B",
+        recorded_at="2026-11-02T10:00:00",
+    )
     [item] = versioned_items([first, here, there])
     assert item.current is there and item.unseen == (here,)
     # A change made without being shown ``here`` leaves it unseen, whatever the clocks say.
     blind = replace(there, id="e" * 32, supersedes=there.id, status="open", recorded_at="2026-11-03T09:00")
     [item] = versioned_items([first, here, there, blind])
     assert item.current is blind and item.unseen == (here,)
-    later = replace(there, id="d" * 32, supersedes=there.id, also_supersedes=(here.id,), status="done",
-                    recorded_at="2026-11-03T09:00")
+    later = replace(
+        there,
+        id="d" * 32,
+        supersedes=there.id,
+        also_supersedes=(here.id,),
+        status="done",
+        recorded_at="2026-11-03T09:00",
+    )
     [item] = versioned_items([first, here, there, later])
     assert item.current is later and item.unseen == ()  # changed again after both were seen
 
 
 def test_overdue_actions_and_reviews_on_the_caseload(store, client):
-    other = Client(given_name="Sam", family_name="Other", date_of_birth="1970-01-01",
-                   nhs_number="9990000026", postcode="CA1 1AB", phone="07700900456",
-                   next_review_on="2026-11-01")
-    store.add_together([other, Referral(client_id=other.id, route="self", received_on="2026-09-01",
-                                        triage_outcome="accepted", triaged_on="2026-09-02",
-                                        first_contact_on="2026-09-03")])
+    other = Client(
+        given_name="Sam",
+        family_name="Other",
+        date_of_birth="1970-01-01",
+        nhs_number="9990000026",
+        postcode="CA1 1AB",
+        phone="07700900456",
+        next_review_on="2026-11-01",
+    )
+    store.add_together(
+        [
+            other,
+            Referral(
+                client_id=other.id,
+                route="self",
+                received_on="2026-09-01",
+                triage_outcome="accepted",
+                triaged_on="2026-09-02",
+                first_contact_on="2026-09-03",
+            ),
+        ]
+    )
     late = plans.add_entry(store, PlanAction(client_id=client.id, text="Call HR", due_on="2026-11-20"))
     plans.add_entry(store, PlanAction(client_id=client.id, text="Walk", due_on="2026-11-01"))
     plans.add_entry(store, PlanAction(client_id=client.id, text="Physio form", due_on="2026-12-01"))
@@ -148,8 +200,11 @@ def test_overdue_actions_and_reviews_on_the_caseload(store, client):
     assert plans.load_plan(store, client.id, TODAY).review_overdue
     assert len(plans.load_plan(store, client.id, TODAY).overdue_actions) == 2
 
-    store.add(Discharge(client_id=other.id, discharged_on="2026-11-20", reason="completed",
-                        work_outcome="stayed_in_work"))
+    store.add(
+        Discharge(
+            client_id=other.id, discharged_on="2026-11-20", reason="completed", work_outcome="stayed_in_work"
+        )
+    )
     assert not {e.client_id: e for e in plans_caseload(store)}[other.id].review_overdue
 
 
@@ -167,8 +222,16 @@ def test_the_caseload_query_count_does_not_grow_with_the_caseload(store, client)
         plans_caseload(store)
         few = len(statements)
         for n in range(20):
-            person = store.add(Client(given_name=f"P{n}", family_name="Many", date_of_birth="1980-01-01",
-                                      nhs_number=_nhs(n), postcode="CA1 1AB", phone="07700900000"))
+            person = store.add(
+                Client(
+                    given_name=f"P{n}",
+                    family_name="Many",
+                    date_of_birth="1980-01-01",
+                    nhs_number=_nhs(n),
+                    postcode="CA1 1AB",
+                    phone="07700900000",
+                )
+            )
             plans.add_entry(store, PlanAction(client_id=person.id, text="Walk", due_on="2026-11-01"))
         statements.clear()
         entries = plans_caseload(store)
@@ -199,22 +262,54 @@ def test_the_local_directory_is_example_data_covering_every_area(tmp_path):
     physio = directory.in_area("physiotherapy")
     assert physio and all(s.support_area == "physiotherapy" for s in physio)
     broken = tmp_path / "directory.json"
-    broken.write_text('{"services": [{"name": "X", "support_area": "tarot", "contact": "1", '
-                      '"area_covered": "here"}]}')
+    broken.write_text(
+        '{"services": [{"name": "X", "support_area": "tarot", "contact": "1", "area_covered": "here"}]}'
+    )
     with pytest.raises(ValueError, match="unknown support area"):
         plans.load_directory(broken)
     assert ServiceDirectory.from_dict({"services": []}).in_area("") == []
 
 
 def test_caseload_counts_an_action_changed_on_two_laptops_once_by_its_latest_version(store, client):
-    first = store.add(PlanAction(client_id=client.id, text="Book physio", due_on="2026-11-01",
-                                 recorded_by="A", recorded_at="2026-11-01T09:00:00"))
-    store.add(replace(first, id="b" * 32, supersedes=first.id, due_on="2026-11-10", recorded_by="A",
-                      recorded_at="2026-11-02T09:00:00"))
-    store.add(replace(first, id="c" * 32, supersedes=first.id, due_on="2026-11-12", recorded_by="B",
-                      recorded_at="2026-11-02T10:00:00"))
+    first = store.add(
+        PlanAction(
+            client_id=client.id,
+            text="Book physio",
+            due_on="2026-11-01",
+            recorded_by="A",
+            recorded_at="2026-11-01T09:00:00",
+        )
+    )
+    store.add(
+        replace(
+            first,
+            id="b" * 32,
+            supersedes=first.id,
+            due_on="2026-11-10",
+            recorded_by="A",
+            recorded_at="2026-11-02T09:00:00",
+        )
+    )
+    store.add(
+        replace(
+            first,
+            id="c" * 32,
+            supersedes=first.id,
+            due_on="2026-11-12",
+            recorded_by="B",
+            recorded_at="2026-11-02T10:00:00",
+        )
+    )
     assert plans_caseload(store)[0].overdue_actions == 1  # two open heads, one action
-    store.add(replace(first, id="d" * 32, supersedes="c" * 32, status="done", recorded_by="B",
-                      recorded_at="2026-11-03T10:00:00"))
+    store.add(
+        replace(
+            first,
+            id="d" * 32,
+            supersedes="c" * 32,
+            status="done",
+            recorded_by="B",
+            recorded_at="2026-11-03T10:00:00",
+        )
+    )
     assert plans_caseload(store)[0].overdue_actions == 0  # the latest version is done
     assert plans.load_plan(store, client.id, TODAY).overdue_actions == []

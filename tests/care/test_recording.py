@@ -24,25 +24,33 @@ from workwell_desktop.services.assessments import (
 )
 from workwell_desktop.store import ImmutableRecord, InvalidRecord
 
-SAFE = SafetyAction(("asked_immediate_risk",), "Asked; no plans or intent; crisis lines given.",
-                    "Alex Coach", "2026-11-02T10:00:00+00:00")
+SAFE = SafetyAction(
+    ("asked_immediate_risk",),
+    "Asked; no plans or intent; crisis lines given.",
+    "Alex Coach",
+    "2026-11-02T10:00:00+00:00",
+)
 
 
 def record(store, client, instrument_id, answers, timepoint="baseline", on="2026-11-02", **kw):
-    return record_assessment(store, client.id, instrument_id, answers, timepoint=timepoint,
-                             completed_on=on, **kw)
+    return record_assessment(
+        store, client.id, instrument_id, answers, timepoint=timepoint, completed_on=on, **kw
+    )
 
 
 @pytest.mark.parametrize("instrument", [i for i in list_instruments() if i.scored], ids=lambda i: i.id)
 def test_every_scored_measure_is_saved_with_exactly_what_scoring_gave(store, client, instrument):
     answers = [item.values[len(item.values) // 2] for item in instrument.items]
     expected = score(instrument.id, answers)
-    saved = record(store, client, instrument.id, answers,
-                   safety_action=SAFE if expected.flags else None)
+    saved = record(store, client, instrument.id, answers, safety_action=SAFE if expected.flags else None)
     again = store.get(Assessment, saved.id)
     assert again == saved
     assert (again.total, again.raw, again.band, again.flags) == (
-        expected.total, expected.raw, expected.band or "", expected.flag_ids)
+        expected.total,
+        expected.raw,
+        expected.band or "",
+        expected.flag_ids,
+    )
     assert type(again.total) is type(expected.total)  # 19.25 stays a real, 18 an integer
     assert again.answers == tuple(answers)
     assert again.instrument_version == instrument.version
@@ -60,18 +68,26 @@ def test_a_risk_answer_is_refused_without_the_safety_record(store, client):
         record(store, client, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2])
     assert "safety_action" in refused.value.errors
     with pytest.raises(InvalidRecord) as refused:  # a tick without a note is not enough
-        record(store, client, "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2],
-               safety_action=SafetyAction(("called_999",), "", "Alex Coach", "x"))
+        record(
+            store,
+            client,
+            "phq9",
+            [0, 0, 0, 0, 0, 0, 0, 0, 2],
+            safety_action=SafetyAction(("called_999",), "", "Alex Coach", "x"),
+        )
     assert "note" in refused.value.errors["safety_action"]
     assert store.for_client(Assessment, client.id) == []
 
 
-@pytest.mark.parametrize("answers, words", [
-    ([1, 1, 1, 1, 1, 1, 1, 1], "needs 9 answers"),
-    ([1, 1, None, 1, 1, 1, 1, 1, 0], "item 3 is unanswered"),
-    ([1, 1, 1, 1, 1, 1, 1, 1, 4], "out of range"),
-    ([None] * 9, "unanswered"),
-])
+@pytest.mark.parametrize(
+    "answers, words",
+    [
+        ([1, 1, 1, 1, 1, 1, 1, 1], "needs 9 answers"),
+        ([1, 1, None, 1, 1, 1, 1, 1, 0], "item 3 is unanswered"),
+        ([1, 1, 1, 1, 1, 1, 1, 1, 4], "out of range"),
+        ([None] * 9, "unanswered"),
+    ],
+)
 def test_missing_or_wrong_answers_are_refused_with_the_scoring_message(store, client, answers, words):
     with pytest.raises(InvalidRecord) as refused:
         record(store, client, "phq9", answers)
@@ -92,8 +108,13 @@ def test_the_initial_assessment_keeps_words_and_choices_unscored(store, client):
     instrument = get_instrument("workwell_initial")
     answers = [None] * len(instrument.items)
     answers[[i.id for i in instrument.items].index("work_status")] = 2
-    saved = record(store, client, "workwell_initial", answers,
-                   responses={"goals": "Back to full hours by spring", "what_matters": "  "})
+    saved = record(
+        store,
+        client,
+        "workwell_initial",
+        answers,
+        responses={"goals": "Back to full hours by spring", "what_matters": "  "},
+    )
     again = store.get(Assessment, saved.id)
     assert again.response_texts == {"goals": "Back to full hours by spring"}
     assert (again.total, again.raw, again.band, again.flags) == (None, None, "", ())
@@ -115,8 +136,9 @@ def test_a_correction_supersedes_with_a_required_reason(store, client):
     with pytest.raises(InvalidRecord) as refused:
         correct_assessment(store, original.id, [1, 1, 1, 1, 1, 1, 3], reason="  ")
     assert "correction_reason" in refused.value.errors
-    corrected = correct_assessment(store, original.id, [1, 1, 1, 1, 1, 1, 3],
-                                   reason="Item 7 was keyed as 1; the client said 3.")
+    corrected = correct_assessment(
+        store, original.id, [1, 1, 1, 1, 1, 1, 3], reason="Item 7 was keyed as 1; the client said 3."
+    )
     assert corrected.supersedes == original.id and corrected.total == 9
     assert corrected.timepoint == original.timepoint and corrected.completed_on == original.completed_on
     assert store.get(Assessment, original.id) == original  # the original is kept as it was
@@ -139,8 +161,15 @@ def test_a_correction_keeps_the_safety_record(store, client):
 def test_follow_ups_are_due_3_and_6_months_after_discharge(store, client):
     # The fixture's referral is dated later: the discharge names the episode it ends.
     [referral] = store.for_client(Referral, client.id)
-    store.add(Discharge(client_id=client.id, discharged_on="2026-05-31", reason="completed",
-                        work_outcome="stayed_in_work", referral_id=referral.id))
+    store.add(
+        Discharge(
+            client_id=client.id,
+            discharged_on="2026-05-31",
+            reason="completed",
+            work_outcome="stayed_in_work",
+            referral_id=referral.id,
+        )
+    )
     overview = assessment_overview(store, client.id, today=date(2026, 11, 23))
     assert [(f.timepoint, f.due_on, f.status) for f in overview.follow_ups] == [
         ("follow_up_3m", "2026-08-31", "overdue"),
@@ -182,7 +211,8 @@ def test_change_since_baseline_per_measure(store, client):
     swemwbs = [score("swemwbs", [2] * 7).total, score("swemwbs", [3] * 6 + [4]).total]
     assert trends["swemwbs"].change == round(swemwbs[1] - swemwbs[0], 2)
     assert trends["ons4:life_satisfaction"].summary() == (
-        "ONS4 life satisfaction: 3 \u2192 6 (+3) since baseline")
+        "ONS4 life satisfaction: 3 \u2192 6 (+3) since baseline"
+    )
     assert trends["ons4:anxiety"].summary() == "ONS4 anxiety: 8 \u2192 4 (\u22124) since baseline"
     assert trends["gad7"].summary() == "GAD-7: 7 at review; no baseline to compare with"
     assert (trends["phq9"].lowest, trends["phq9"].highest) == (0, 27)
@@ -197,8 +227,14 @@ def test_a_corrected_baseline_counts_in_the_change(store, client):
 
 
 def test_build_does_not_save(store, client):
-    built, result = build_assessment(client.id, "wsas", [1, 2, 3, 4, 5], timepoint="review",
-                                     completed_on="2026-11-02", completed_by="Alex Coach")
+    built, result = build_assessment(
+        client.id,
+        "wsas",
+        [1, 2, 3, 4, 5],
+        timepoint="review",
+        completed_on="2026-11-02",
+        completed_by="Alex Coach",
+    )
     assert built.total == result.total == 15
     assert store.for_client(Assessment, client.id) == []
 
@@ -215,8 +251,13 @@ def test_measure_ranges_come_from_the_definitions():
 def test_the_services_safety_wording_loads_and_is_checked(tmp_path):
     guidance = load_safety_guidance()
     ids = [a.id for a in guidance.actions]
-    assert {"asked_immediate_risk", "called_999", "shared_crisis_lines", "followed_risk_procedure",
-            "informed_team_lead"} <= set(ids)
+    assert {
+        "asked_immediate_risk",
+        "called_999",
+        "shared_crisis_lines",
+        "followed_risk_procedure",
+        "informed_team_lead",
+    } <= set(ids)
     numbers = " ".join(line.number for line in guidance.crisis_lines)
     assert "999" in numbers and "116 123" in numbers and "111" in numbers
     broken = tmp_path / "safety.json"

@@ -43,15 +43,21 @@ def test_the_answer_is_on_record_before_the_prompt_is_answered(qtbot, track, sto
     runner = run_phq9(qtbot, track, store, client.id, 3)
     qtbot.waitUntil(lambda: runner.safety_prompt is not None and runner.safety_prompt.isVisible())
     [event] = store.for_client(RiskEvent, client.id)
-    assert (event.kind, event.instrument_id, event.item_id, event.item_number, event.answer) == \
-        ("answer", "phq9", "q9", 9, 3)
+    assert (event.kind, event.instrument_id, event.item_id, event.item_number, event.answer) == (
+        "answer",
+        "phq9",
+        "q9",
+        9,
+        3,
+    )
     assert event.recorded_by == "Alex Coach" and event.recorded_at
     assert event.assessment_id == runner.assessment_id
     # Bound to the client the runner was opened for, whose name it shows (HAZ-008).
     assert event.client_id == client.id
     assert runner.accessibleName().endswith("for Jane Example")
     assert "Jane Example" in runner.windowTitle() or any(
-        "With Jane Example" in label.text() for label in runner.findChildren(type(runner.risk_text)))
+        "With Jane Example" in label.text() for label in runner.findChildren(type(runner.risk_text))
+    )
     # It is in the change log (so it syncs) and the audit trail, like any record.
     assert any(c["record_type"] == "risk_event" for c in store.changes())
     assert any(a["record_type"] == "risk_event" for a in store.audit_trail())
@@ -146,9 +152,13 @@ KILLED = textwrap.dedent("""
 def test_a_killed_app_loses_nothing(store, client, tmp_path):
     data_dir = store.data_dir
     store.close()
-    done = subprocess.run([sys.executable, "-c", KILLED, str(data_dir), PASS, client.id],
-                          capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "WORKWELL_KEY_STORE": "file"})
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED, str(data_dir), PASS, client.id],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "WORKWELL_KEY_STORE": "file"},
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr[-2000:]
     reopened = Store.open(data_dir, PASS)
     try:
@@ -186,11 +196,13 @@ def test_only_a_recorded_action_closes_a_task(store, client):
     safety.record_later(store, client.id, [answer.id], "a1")
     assert len(safety.client_safety_tasks(store, client.id)) == 1
     with pytest.raises(InvalidRecord) as refused:
-        safety.record_safety_action(store, client.id, [answer.id],
-                                    SafetyAction(("asked_immediate_risk",), ""))
+        safety.record_safety_action(
+            store, client.id, [answer.id], SafetyAction(("asked_immediate_risk",), "")
+        )
     assert "safety_note" in refused.value.errors
-    safety.record_safety_action(store, client.id, [answer.id],
-                                SafetyAction(("asked_immediate_risk",), "Asked; safe; GP today."))
+    safety.record_safety_action(
+        store, client.id, [answer.id], SafetyAction(("asked_immediate_risk",), "Asked; safe; GP today.")
+    )
     assert safety.client_safety_tasks(store, client.id) == []
 
 
@@ -214,8 +226,9 @@ def test_risk_events_sync_and_the_task_is_open_on_the_other_laptop(store, client
         replica.apply_remote(other, changes, "1")
         assert [t.answer for t in safety.client_safety_tasks(other, client.id)] == [2]
         # The action recorded there closes it here too.
-        safety.record_safety_action(other, client.id, [answer.id],
-                                    SafetyAction(("informed_team_lead",), "Told the team lead."))
+        safety.record_safety_action(
+            other, client.id, [answer.id], SafetyAction(("informed_team_lead",), "Told the team lead.")
+        )
         back = [c for c in replica.unsent_changes(other, 1000) if c["record_type"] == "risk_event"]
         replica.apply_remote(store, back, "2")
         assert safety.client_safety_tasks(store, client.id) == []
@@ -227,10 +240,12 @@ def test_a_saved_flagged_assessment_always_has_its_risk_events(store, client):
     # Saved by another route than the runner (CLI, a script): the events are added with it.
     from workwell_desktop.services import assessments as service
 
-    action = SafetyAction(("asked_immediate_risk",), "Asked about the thoughts.", "Alex Coach",
-                          "2026-11-20T10:00:00+00:00")
-    saved = service.record_assessment(store, client.id, "phq9", [0] * 8 + [1], timepoint="baseline",
-                                      safety_action=action)
+    action = SafetyAction(
+        ("asked_immediate_risk",), "Asked about the thoughts.", "Alex Coach", "2026-11-20T10:00:00+00:00"
+    )
+    saved = service.record_assessment(
+        store, client.id, "phq9", [0] * 8 + [1], timepoint="baseline", safety_action=action
+    )
     events = store.for_client(RiskEvent, client.id)
     assert [e.kind for e in events] == ["answer", "action"]
     assert events[0].assessment_id == saved.id and events[1].closes == (events[0].id,)
@@ -255,8 +270,9 @@ def test_the_tab_shows_the_open_task_and_records_what_was_done(qtbot, track, han
     assert not tab.safety_card.isVisibleTo(tab)
 
 
-def test_a_broken_safety_file_still_opens_the_prompt_with_the_national_lines(qtbot, track, store, client,
-                                                                              monkeypatch, tmp_path):
+def test_a_broken_safety_file_still_opens_the_prompt_with_the_national_lines(
+    qtbot, track, store, client, monkeypatch, tmp_path
+):
     from workwell_desktop.services import assessments as service
 
     broken = tmp_path / "safety_actions.json"
@@ -272,8 +288,14 @@ def test_a_broken_safety_file_still_opens_the_prompt_with_the_national_lines(qtb
 def test_an_action_for_another_client_closes_nothing(store, client):
     from workwell_desktop.domain.records import Client, Referral
 
-    other = Client(given_name="Sol", family_name="Brook", date_of_birth="1990-01-01",
-                   nhs_number="9990000026", postcode="CA1 1AA", phone="07700900124")
+    other = Client(
+        given_name="Sol",
+        family_name="Brook",
+        date_of_birth="1990-01-01",
+        nhs_number="9990000026",
+        postcode="CA1 1AA",
+        phone="07700900124",
+    )
     store.add_together([other, Referral(client_id=other.id, route="gp", received_on="2026-09-01")])
     [answer] = safety.record_risk_answer(store, client.id, get_instrument("phq9"), "q9", 2, "a1")
     safety.record_safety_action(store, other.id, [answer.id], SafetyAction(("asked_immediate_risk",), "x"))
@@ -298,10 +320,12 @@ def test_the_initial_assessment_risk_question_cannot_be_skipped(qtbot, track, ha
 def test_a_correction_keeps_the_original_risk_answers_and_adds_none(store, client):
     from workwell_desktop.services import assessments as service
 
-    action = SafetyAction(("asked_immediate_risk",), "Asked about the thoughts.", "Alex Coach",
-                          "2026-11-20T10:00:00+00:00")
-    original = service.record_assessment(store, client.id, "phq9", [0] * 8 + [1], timepoint="baseline",
-                                         safety_action=action)
+    action = SafetyAction(
+        ("asked_immediate_risk",), "Asked about the thoughts.", "Alex Coach", "2026-11-20T10:00:00+00:00"
+    )
+    original = service.record_assessment(
+        store, client.id, "phq9", [0] * 8 + [1], timepoint="baseline", safety_action=action
+    )
     before = store.for_client(RiskEvent, client.id)
     service.correct_assessment(store, original.id, [1] * 8 + [1], "item 1 was typed wrong")
     assert store.for_client(RiskEvent, client.id) == before

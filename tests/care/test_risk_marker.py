@@ -21,8 +21,15 @@ ACTION = SafetyAction(("asked_immediate_risk",), "Asked; safe; plan agreed.")
 
 
 def other_client(store, coach=""):
-    person = Client(given_name="Sol", family_name="Brook", date_of_birth="1990-01-01",
-                    nhs_number="9990000026", postcode="CA1 1AA", phone="07700900124", coach=coach)
+    person = Client(
+        given_name="Sol",
+        family_name="Brook",
+        date_of_birth="1990-01-01",
+        nhs_number="9990000026",
+        postcode="CA1 1AA",
+        phone="07700900124",
+        coach=coach,
+    )
     store.add_together([person, Referral(client_id=person.id, route="gp", received_on="2026-09-01")])
     return person
 
@@ -61,6 +68,7 @@ def test_the_caseload_row_shows_it_in_words_icon_and_colour(qtbot, store, client
     give_risk_answer(store, client.id)
     other_client(store)
     from workwell_desktop.gui.style import ERROR_RED
+
     panel = CaseloadPanel()
     qtbot.addWidget(panel)
     panel.load(store.caseload())

@@ -69,8 +69,10 @@ def test_phq9_through_the_keyboard_with_the_safety_prompt_at_item_9(qtbot, runne
     assert prompt.actions_message.isVisible() and prompt.note_message.isVisible()
     prompt.checks["asked_immediate_risk"].setChecked(True)
     prompt.checks["shared_crisis_lines"].setChecked(True)
-    prompt.note.setPlainText("Asked about the thoughts; no plans or intent. Agreed to call Samaritans "
-                             "if they return; team lead told.")
+    prompt.note.setPlainText(
+        "Asked about the thoughts; no plans or intent. Agreed to call Samaritans "
+        "if they return; team lead told."
+    )
     prompt.record_button.click()
     qtbot.waitUntil(lambda: not prompt.isVisible())
     render(runner, "assess-runner-results")
@@ -156,7 +158,7 @@ def test_initial_assessment_writes_free_text_per_section(qtbot, track, handle, s
     press(qtbot, runner, Qt.Key.Key_Return)  # Enter moves on from a written answer
     assert runner.progress_label.text() == "Item 2 of 28"
     press(qtbot, runner, Qt.Key.Key_Return)  # written answers may be left empty
-    press(qtbot, runner, Qt.Key.Key_2)       # treatment: waiting
+    press(qtbot, runner, Qt.Key.Key_2)  # treatment: waiting
     assert runner.answers[2] == 2
     while runner.stack.currentIndex() == 0:
         if runner.current_item().id == "wellbeing_risk" and runner.answers[runner.index] is None:

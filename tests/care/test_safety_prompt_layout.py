@@ -20,8 +20,12 @@ PROBE = Path(__file__).with_name("safety_layout_probe.py")
 @pytest.mark.parametrize("width,height", [(1366, 768), (1280, 720)])
 @pytest.mark.parametrize("scale", [1, 1.5, 2])
 def test_every_label_fully_visible_and_every_button_on_screen(width, height, scale):
-    done = subprocess.run([sys.executable, str(PROBE), str(width), str(height), str(scale)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(PROBE), str(width), str(height), str(scale)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["problems"] == []

@@ -14,8 +14,15 @@ from workwell_desktop.store import Store, replica
 from workwell_desktop.store.connection import connect
 from workwell_desktop.store.keys import KeyFileKeyStore, unwrap_key
 
-HEADER = ["given_name", "family_name", "nhs_number", "date_of_birth", "postcode",
-          "referral_route", "referral_date"]
+HEADER = [
+    "given_name",
+    "family_name",
+    "nhs_number",
+    "date_of_birth",
+    "postcode",
+    "referral_route",
+    "referral_date",
+]
 
 
 @dataclass

@@ -5,17 +5,36 @@ import io
 from datetime import date, timedelta
 
 RECENT = (date.today() - timedelta(days=3)).isoformat()
-COLUMNS = ["nhs_number", "given_name", "family_name", "date_of_birth", "postcode", "status",
-           "next_review_on", "last_contact_on", "coach"]
+COLUMNS = [
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "status",
+    "next_review_on",
+    "last_contact_on",
+    "coach",
+]
 
 
 def _imported(admin, csv_file):
-    path = csv_file("people.csv", [
-        ["Zebediah", "Quillfeather", "999 124 9060", "1980-05-17", "CA2 4HH", "gp", RECENT],
-        ["Siân", "Ó Súilleabháin", "9993350036", "1970-02-03", "ca3 9px", "self", RECENT],
-        ["=HYPERLINK(\"http://example.com\")", "Formula", "9995269252", "1990-01-01", "CA1 1AB", "gp",
-         RECENT],
-    ])
+    path = csv_file(
+        "people.csv",
+        [
+            ["Zebediah", "Quillfeather", "999 124 9060", "1980-05-17", "CA2 4HH", "gp", RECENT],
+            ["Siân", "Ó Súilleabháin", "9993350036", "1970-02-03", "ca3 9px", "self", RECENT],
+            [
+                '=HYPERLINK("http://example.com")',
+                "Formula",
+                "9995269252",
+                "1990-01-01",
+                "CA1 1AB",
+                "gp",
+                RECENT,
+            ],
+        ],
+    )
     assert admin("import-referrals", str(path)).code == 0
 
 
@@ -30,13 +49,26 @@ def test_caseload_csv_holds_the_imported_people_and_is_audited(team_lead, csv_fi
     assert len(rows) == 13
     by_number = {row["nhs_number"]: row for row in rows}
     assert by_number["9991249060"] == {
-        "nhs_number": "9991249060", "given_name": "Zebediah", "family_name": "Quillfeather",
-        "date_of_birth": "1980-05-17", "postcode": "CA2 4HH", "status": "awaiting_triage",
-        "next_review_on": "", "last_contact_on": "", "coach": "alex.coach"}  # the server account
+        "nhs_number": "9991249060",
+        "given_name": "Zebediah",
+        "family_name": "Quillfeather",
+        "date_of_birth": "1980-05-17",
+        "postcode": "CA2 4HH",
+        "status": "awaiting_triage",
+        "next_review_on": "",
+        "last_contact_on": "",
+        "coach": "alex.coach",
+    }  # the server account
     assert by_number["9993350036"]["family_name"] == "Ó Súilleabháin"
     assert by_number["9995269252"]["given_name"].startswith("'=")  # not run as a formula
-    assert {row["status"] for row in rows} <= {"awaiting_triage", "declined", "awaiting_first_contact",
-                                               "active", "discharged", "no_referral"}
+    assert {row["status"] for row in rows} <= {
+        "awaiting_triage",
+        "declined",
+        "awaiting_first_contact",
+        "active",
+        "discharged",
+        "no_referral",
+    }
     store = open_store()
     event = store.audit_trail()[-1]
     assert (event["action"], event["detail"]) == ("export-caseload", "rows=13,left_out=0")

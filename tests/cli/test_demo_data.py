@@ -25,8 +25,9 @@ def test_demo_data_adds_synthetic_clients_and_prints_counts(initialised, open_st
     numbers = [c.nhs_number for c in clients]
     assert len(set(numbers)) == 50
     assert all(n.startswith("999") and len(n) == 10 and nhs_number.is_valid(n) for n in numbers)
-    assert all(check_postcode(c.postcode) is None and re.match(r"CA([1-9]|1\d|2[0-8]) ", c.postcode)
-               for c in clients)
+    assert all(
+        check_postcode(c.postcode) is None and re.match(r"CA([1-9]|1\d|2[0-8]) ", c.postcode) for c in clients
+    )
     assert all(c.phone == "" or c.phone.startswith("07700900") for c in clients)
     assert all(c.email == "" or re.search(r"@example\.(com|org)$", c.email) for c in clients)
     today = date.today()
@@ -45,8 +46,12 @@ def test_same_seed_same_people(admin, tmp_path, passphrase, capsys):
         assert main(["--data-dir", str(folder), "demo-data", "--clients", "20", "--seed", "42"]) == 0
         capsys.readouterr()
         store = Store.open(folder, passphrase)
-        people.append(sorted((c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.postcode)
-                             for c in store.all(Client)))
+        people.append(
+            sorted(
+                (c.nhs_number, c.given_name, c.family_name, c.date_of_birth, c.postcode)
+                for c in store.all(Client)
+            )
+        )
         store.close()
     assert people[0] == people[1]
 
@@ -73,7 +78,9 @@ def test_generator_is_deterministic_and_every_record_is_valid():
     # most accepted, some declined, some still waiting for triage
     assert outcomes["accepted"] > outcomes["declined"] > 0 and outcomes["pending"] > 0
     assert {b[1].decline_reason for b in first if b[1].triage_outcome == "declined"} >= {
-        "out_of_area", "complex_needs"}
+        "out_of_area",
+        "complex_needs",
+    }
     assert len({b[1].route for b in first}) == 7
     consent = Counter((r.scope, r.action) for r in records if isinstance(r, ConsentEvent))
     assert consent[("participation", "given")] > 0 and consent[("share_employer", "given")] > 0
@@ -89,8 +96,10 @@ def test_generator_is_deterministic_and_every_record_is_valid():
 
 
 def test_refuses_a_database_with_real_clients(initialised, csv_file, open_store):
-    path = csv_file("real.csv", [["Pat", "Example", "943 476 5919", "1980-01-01", "CA1 1AB", "gp",
-                                  date.today().isoformat()]])
+    path = csv_file(
+        "real.csv",
+        [["Pat", "Example", "943 476 5919", "1980-01-01", "CA1 1AB", "gp", date.today().isoformat()]],
+    )
     assert initialised("import-referrals", str(path)).code == 0
     result = initialised("demo-data", "--clients", "5")
     assert result.code == 1 and "not demo people" in result.err
@@ -118,8 +127,10 @@ def test_history_gives_each_client_a_year_of_work(initialised, open_store):
     assert "6 employer letters" in result.out
     store = open_store()
     for client in store.all(Client):
+
         def of(cls, client_id=client.id):
             return store.for_client(cls, client_id)
+
         assert 2 <= len(of(ConsentEvent)) <= 4
         sessions = of(ContactSession)
         assert 6 <= len(sessions) <= 11

@@ -22,22 +22,26 @@ def _import(admin, path: Path):
 
 
 def test_a_mix_of_good_and_bad_rows(initialised, csv_file, open_store):
-    already = csv_file("first.csv", [["Marigold", "Featherstonehaugh", MARIGOLD, "1970-02-03", "CA3 9PX",
-                                      "self", RECENT]])
+    already = csv_file(
+        "first.csv", [["Marigold", "Featherstonehaugh", MARIGOLD, "1970-02-03", "CA3 9PX", "self", RECENT]]
+    )
     assert _import(initialised, already).code == 0
     bad_check_digit = ZEBEDIAH[:-1] + str((int(ZEBEDIAH[-1]) + 1) % 10)
     future_dob = (TODAY + timedelta(days=30)).isoformat()
-    path = csv_file("mixed.csv", [
-        ["Zebediah", "Quillfeather", "999 124 9060", "1980-05-17", "ca2 4hh", "gp", RECENT],       # 2 good
-        ["Ada", "Wrongdigit", bad_check_digit, "1980-05-17", "CA2 4HH", "gp", RECENT],            # 3
-        ["Bea", "Unborn", PERPETUA, future_dob, "CA2 4HH", "gp", RECENT],                         # 4
-        ["Cy", "Nowhere", SPARE[0], "1980-05-17", "CA99 9999", "gp", RECENT],                     # 5
-        ["Di", "Pigeon", SPARE[1], "1980-05-17", "CA2 4HH", "carrier pigeon", RECENT],            # 6
-        ["Ed", "", SPARE[2], "1980-05-17", "CA2 4HH", "gp", RECENT],                              # 7
-        ["Zeb", "Twice", "999-124-9060", "1980-05-17", "CA2 4HH", "gp", RECENT],                  # 8
-        ["Mari", "Again", MARIGOLD, "1970-02-03", "CA3 9PX", "self", RECENT],                     # 9
-        ["Oswin", "Thistlewood", OSWIN, "17/05/1982", "CA11 7XY", "Jobcentre Plus", RECENT],      # 10 good
-    ])
+    path = csv_file(
+        "mixed.csv",
+        [
+            ["Zebediah", "Quillfeather", "999 124 9060", "1980-05-17", "ca2 4hh", "gp", RECENT],  # 2 good
+            ["Ada", "Wrongdigit", bad_check_digit, "1980-05-17", "CA2 4HH", "gp", RECENT],  # 3
+            ["Bea", "Unborn", PERPETUA, future_dob, "CA2 4HH", "gp", RECENT],  # 4
+            ["Cy", "Nowhere", SPARE[0], "1980-05-17", "CA99 9999", "gp", RECENT],  # 5
+            ["Di", "Pigeon", SPARE[1], "1980-05-17", "CA2 4HH", "carrier pigeon", RECENT],  # 6
+            ["Ed", "", SPARE[2], "1980-05-17", "CA2 4HH", "gp", RECENT],  # 7
+            ["Zeb", "Twice", "999-124-9060", "1980-05-17", "CA2 4HH", "gp", RECENT],  # 8
+            ["Mari", "Again", MARIGOLD, "1970-02-03", "CA3 9PX", "self", RECENT],  # 9
+            ["Oswin", "Thistlewood", OSWIN, "17/05/1982", "CA11 7XY", "Jobcentre Plus", RECENT],  # 10 good
+        ],
+    )
     result = _import(initialised, path)
     assert result.code == 1
     assert result.out.strip() == "Imported 2 referrals; rejected 7 rows"
@@ -73,14 +77,63 @@ def test_a_mix_of_good_and_bad_rows(initialised, csv_file, open_store):
 def test_all_good_with_optional_columns_bom_and_spreadsheet_headers(initialised, tmp_path, open_store):
     path = tmp_path / "good.csv"
     rows = [
-        ["Given Name", "Family Name", "NHS Number", "Date of birth", "Postcode", "Referral route",
-         "Referral date", "Phone", "Email", "Preferred contact", "Preferred language",
-         "Interpreter needed", "GP practice", "Employer", "Work status", "Referrer", "Notes"],
-        ["Zebediah", "Quillfeather", ZEBEDIAH, "1980-05-17", "CA2 4HH", "GP / PRIMARY CARE", RECENT,
-         "07700 900123", "", "sms", "Polish", "yes", "Fellside Surgery", "Solway Dairies",
-         "In work, off sick", "Practice nurse", "ignored"],
-        ["Marigold", "Featherstonehaugh", MARIGOLD, "03/02/1970", "CA3 9PX", "occupational_health", RECENT,
-         "", "m.f@example.org", "", "", "no", "", "", "out_of_work", "", ""],
+        [
+            "Given Name",
+            "Family Name",
+            "NHS Number",
+            "Date of birth",
+            "Postcode",
+            "Referral route",
+            "Referral date",
+            "Phone",
+            "Email",
+            "Preferred contact",
+            "Preferred language",
+            "Interpreter needed",
+            "GP practice",
+            "Employer",
+            "Work status",
+            "Referrer",
+            "Notes",
+        ],
+        [
+            "Zebediah",
+            "Quillfeather",
+            ZEBEDIAH,
+            "1980-05-17",
+            "CA2 4HH",
+            "GP / PRIMARY CARE",
+            RECENT,
+            "07700 900123",
+            "",
+            "sms",
+            "Polish",
+            "yes",
+            "Fellside Surgery",
+            "Solway Dairies",
+            "In work, off sick",
+            "Practice nurse",
+            "ignored",
+        ],
+        [
+            "Marigold",
+            "Featherstonehaugh",
+            MARIGOLD,
+            "03/02/1970",
+            "CA3 9PX",
+            "occupational_health",
+            RECENT,
+            "",
+            "m.f@example.org",
+            "",
+            "",
+            "no",
+            "",
+            "",
+            "out_of_work",
+            "",
+            "",
+        ],
         ["", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],  # a spreadsheet's empty row
     ]
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
@@ -91,12 +144,20 @@ def test_all_good_with_optional_columns_bom_and_spreadsheet_headers(initialised,
     assert "ignoring unknown column(s): notes" in result.err
     store = open_store()
     zeb = store.client_by_nhs_number(ZEBEDIAH)
-    assert (zeb.preferred_contact, zeb.preferred_language, zeb.interpreter_needed, zeb.work_status,
-            zeb.employer, zeb.phone) == ("sms", "Polish", True, "in_work_off_sick", "Solway Dairies",
-                                         "07700900123")
+    assert (
+        zeb.preferred_contact,
+        zeb.preferred_language,
+        zeb.interpreter_needed,
+        zeb.work_status,
+        zeb.employer,
+        zeb.phone,
+    ) == ("sms", "Polish", True, "in_work_off_sick", "Solway Dairies", "07700900123")
     mari = store.client_by_nhs_number(MARIGOLD)
-    assert (mari.preferred_contact, mari.date_of_birth, mari.work_status) == ("email", "1970-02-03",
-                                                                            "out_of_work")
+    assert (mari.preferred_contact, mari.date_of_birth, mari.work_status) == (
+        "email",
+        "1970-02-03",
+        "out_of_work",
+    )
     assert [r.route for r in store.for_client(Referral, mari.id)] == ["occupational_health"]
     store.close()
 
@@ -106,10 +167,11 @@ def test_row_shape_and_choice_problems(initialised, tmp_path):
     path.write_text(
         "given_name,family_name,nhs_number,date_of_birth,postcode,referral_route,referral_date,"
         "preferred_contact,interpreter_needed\n"
-        f'Zebediah,Quillfeather,{ZEBEDIAH},1980-05-17,CA2 4HH,gp,{RECENT},phone,maybe\n'
+        f"Zebediah,Quillfeather,{ZEBEDIAH},1980-05-17,CA2 4HH,gp,{RECENT},phone,maybe\n"
         f'"Multi\nline",Name,{MARIGOLD},1980-05-17,CA2 4HH,gp,{RECENT},pigeon,no\n'
         f"Too,Many,{OSWIN},1980-05-17,CA2 4HH,gp,{RECENT},letter,no,extra\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = _import(initialised, path)
     assert result.code == 1
     assert [line for line in result.err.splitlines() if line.startswith("row ")] == [
@@ -145,8 +207,11 @@ def test_a_missing_file(initialised, tmp_path, open_store):
 
 
 def test_missing_columns_are_named(initialised, csv_file):
-    path = csv_file("cols.csv", [["Zebediah", "Quillfeather", "1980-05-17", "CA2 4HH", "gp"]],
-                    header=["given_name", "family_name", "date_of_birth", "postcode", "referral_route"])
+    path = csv_file(
+        "cols.csv",
+        [["Zebediah", "Quillfeather", "1980-05-17", "CA2 4HH", "gp"]],
+        header=["given_name", "family_name", "date_of_birth", "postcode", "referral_route"],
+    )
     result = _import(initialised, path)
     assert result.code == 2
     assert "missing the required column(s): nhs_number, referral_date" in result.err

@@ -128,14 +128,24 @@ def _subprocess_env(tmp_path: Path, passphrase: str | None) -> dict:
 
 def test_as_a_module_in_a_subprocess_with_the_passphrase_on_stdin(tmp_path):
     data = tmp_path / "data"
-    run = subprocess.run([sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(data), "init"],
-                         input=PASSPHRASE + "\n", capture_output=True, text=True,
-                         env=_subprocess_env(tmp_path, None), timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(data), "init"],
+        input=PASSPHRASE + "\n",
+        capture_output=True,
+        text=True,
+        env=_subprocess_env(tmp_path, None),
+        timeout=60,
+    )
     assert run.returncode == 0, run.stderr
     assert "encrypted WorkWell database" in run.stdout and PASSPHRASE not in run.stdout + run.stderr
-    wrong = subprocess.run([sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(data),
-                            "verify-audit"], input="the wrong passphrase\n", capture_output=True,
-                           text=True, env=_subprocess_env(tmp_path, None), timeout=60)
+    wrong = subprocess.run(
+        [sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(data), "verify-audit"],
+        input="the wrong passphrase\n",
+        capture_output=True,
+        text=True,
+        env=_subprocess_env(tmp_path, None),
+        timeout=60,
+    )
     assert wrong.returncode == 2
     assert "passphrase is not right" in wrong.stderr and "Traceback" not in wrong.stderr
 
@@ -146,10 +156,14 @@ def test_the_installed_entry_point(tmp_path):
         pytest.skip("workwell-admin is not installed in this environment")
     data = tmp_path / "data"
     env = _subprocess_env(tmp_path, PASSPHRASE)
-    for args, code in ((["init", "--coach-name", "Alex Coach"], 0), (["init"], 1),
-                       (["demo-data", "--clients", "5", "--seed", "1"], 0), (["verify-audit"], 0)):
-        run = subprocess.run([str(script), "--data-dir", str(data), *args], capture_output=True,
-                             text=True, env=env, timeout=60)
+    for args, code in (
+        (["init", "--coach-name", "Alex Coach"], 0),
+        (["init"], 1),
+        (["demo-data", "--clients", "5", "--seed", "1"], 0),
+        (["verify-audit"], 0),
+    ):
+        run = subprocess.run(
+            [str(script), "--data-dir", str(data), *args], capture_output=True, text=True, env=env, timeout=60
+        )
         assert run.returncode == code, run.stderr
         assert "Traceback" not in run.stderr
-

@@ -23,8 +23,9 @@ def files_containing(root, needles):
     return hits
 
 
-def test_no_names_or_nhs_numbers_anywhere_under_the_data_folder(team_lead, data_dir, csv_file,
-                                                                 open_store, passphrase):
+def test_no_names_or_nhs_numbers_anywhere_under_the_data_folder(
+    team_lead, data_dir, csv_file, open_store, passphrase
+):
     initialised = team_lead
     assert initialised("demo-data", "--clients", "50", "--seed", "11").code == 0
     # A second connection held open keeps the write-ahead log and shared memory files
@@ -56,4 +57,7 @@ def test_the_scan_would_find_them_in_a_plain_file(tmp_path):
     (tmp_path / "logs").mkdir()
     (tmp_path / "logs" / "wide.log").write_text("Quillfeather", encoding="utf-16-le")
     assert files_containing(tmp_path, ["Zebediah", "Quillfeather", "9991249060", "Wolstenholme"]) == [
-        ("logs/wide.log", "Quillfeather"), ("plain.txt", "Zebediah"), ("plain.txt", "9991249060")]
+        ("logs/wide.log", "Quillfeather"),
+        ("plain.txt", "Zebediah"),
+        ("plain.txt", "9991249060"),
+    ]

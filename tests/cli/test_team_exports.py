@@ -28,11 +28,15 @@ def _audit(open_store):
 
 
 @pytest.mark.parametrize("role", [None, "coach"], ids=["not-registered", "coach-account"])
-@pytest.mark.parametrize("command", [
-    ("caseload", "--format", "csv"),
-    ("summary", "--week", "2026-W47", "--audience", "publication", "--format", "csv", "--out", "{out}"),
-    ("summary", "--week", "2026-W47", "--audience", "team", "--format", "pdf", "--out", "{out}"),
-], ids=["caseload", "summary-publication", "summary-team"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("caseload", "--format", "csv"),
+        ("summary", "--week", "2026-W47", "--audience", "publication", "--format", "csv", "--out", "{out}"),
+        ("summary", "--week", "2026-W47", "--audience", "team", "--format", "pdf", "--out", "{out}"),
+    ],
+    ids=["caseload", "summary-publication", "summary-team"],
+)
 def test_a_coach_laptop_refuses_team_exports(initialised, open_store, tmp_path, role, command):
     _register_as(open_store, role)
     out = tmp_path / "team.file"
@@ -55,8 +59,9 @@ def test_a_team_lead_export_warns_that_it_leaves_the_store_and_is_audited(team_l
     assert "NOT encrypted" in result.err and "leaves WorkWell's encrypted store" in result.err
     assert _audit(open_store)[-1]["action"] == "export-caseload"
     out = tmp_path / "s.csv"
-    result = team_lead("summary", "--week", "2026-W47", "--audience", "team", "--format", "csv",
-                       "--out", str(out))
+    result = team_lead(
+        "summary", "--week", "2026-W47", "--audience", "team", "--format", "csv", "--out", str(out)
+    )
     assert result.code == 0, result.err
     assert "leaves WorkWell's encrypted store" in result.err
     assert _audit(open_store)[-1]["action"] == "export-summary"
@@ -66,11 +71,26 @@ def test_the_caseload_leaves_out_people_who_withdrew_from_taking_part(team_lead,
     store = open_store()
     try:
         for number, (given, action) in enumerate((("Stays", "given"), ("Leaves", "withdrawn"))):
-            client = store.add(Client(given_name=given, family_name="Person", date_of_birth="1980-01-01",
-                                      nhs_number=("9434765919", "9990000026")[number], postcode="CA1 1AB",
-                                      phone="07700900001"))
-            store.add(ConsentEvent(client_id=client.id, scope="participation", action=action,
-                                   method="verbal", recorded_by="Alex", recorded_at="2026-11-01T10:00:00Z"))
+            client = store.add(
+                Client(
+                    given_name=given,
+                    family_name="Person",
+                    date_of_birth="1980-01-01",
+                    nhs_number=("9434765919", "9990000026")[number],
+                    postcode="CA1 1AB",
+                    phone="07700900001",
+                )
+            )
+            store.add(
+                ConsentEvent(
+                    client_id=client.id,
+                    scope="participation",
+                    action=action,
+                    method="verbal",
+                    recorded_by="Alex",
+                    recorded_at="2026-11-01T10:00:00Z",
+                )
+            )
     finally:
         store.close()
     result = team_lead("caseload")

@@ -17,8 +17,15 @@ from workwell_desktop.domain.records import ConsentEvent
 
 
 def event(action, at, scope="share_employer", service=""):
-    return ConsentEvent(client_id="c", scope=scope, service_name=service, action=action,
-                        method="verbal", recorded_by="Alex", recorded_at=at)
+    return ConsentEvent(
+        client_id="c",
+        scope=scope,
+        service_name=service,
+        action=action,
+        method="verbal",
+        recorded_by="Alex",
+        recorded_at=at,
+    )
 
 
 def test_never_asked_shares_nothing():
@@ -76,8 +83,10 @@ def test_times_are_compared_as_instants_not_text():
     assert has_consent([withdrawn, later], "share_employer")
 
 
-@pytest.mark.parametrize("stamp", ["yesterday", "2026-11-01", "2026-11-01T09:00:00", "", "01/11/2026 09:00",
-                                   "2026-13-01T09:00:00+00:00"])
+@pytest.mark.parametrize(
+    "stamp",
+    ["yesterday", "2026-11-01", "2026-11-01T09:00:00", "", "01/11/2026 09:00", "2026-13-01T09:00:00+00:00"],
+)
 def test_recorded_at_must_be_a_real_time_with_its_zone(stamp):
     assert "recorded_at" in event("given", stamp).validate()
 
@@ -99,15 +108,38 @@ def test_the_store_saves_recorded_at_in_utc(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
     store = Store.create(tmp_path / "d", "correct horse battery staple", "Alex")
     try:
-        client = store.add(Client(given_name="A", family_name="B", date_of_birth="1980-01-01",
-                                  nhs_number="9434765919", postcode="CA1 1AB", phone="07700900001"))
-        saved = store.add(ConsentEvent(client_id=client.id, scope="participation", action="given",
-                                       method="verbal", recorded_by="Alex",
-                                       recorded_at="2026-07-01T10:30:00+01:00"))
+        client = store.add(
+            Client(
+                given_name="A",
+                family_name="B",
+                date_of_birth="1980-01-01",
+                nhs_number="9434765919",
+                postcode="CA1 1AB",
+                phone="07700900001",
+            )
+        )
+        saved = store.add(
+            ConsentEvent(
+                client_id=client.id,
+                scope="participation",
+                action="given",
+                method="verbal",
+                recorded_by="Alex",
+                recorded_at="2026-07-01T10:30:00+01:00",
+            )
+        )
         assert store.get(ConsentEvent, saved.id).recorded_at == "2026-07-01T09:30:00.000000+00:00"
         with pytest.raises(InvalidRecord):
-            store.add(ConsentEvent(client_id=client.id, scope="participation", action="given",
-                                   method="verbal", recorded_by="Alex", recorded_at="yesterday"))
+            store.add(
+                ConsentEvent(
+                    client_id=client.id,
+                    scope="participation",
+                    action="given",
+                    method="verbal",
+                    recorded_by="Alex",
+                    recorded_at="yesterday",
+                )
+            )
     finally:
         store.close()
 
@@ -120,6 +152,7 @@ def test_an_unreadable_time_never_grants_but_still_withdraws():
 
 
 # ----- the one sharing gate ------------------------------------------------------------------
+
 
 def test_sharing_needs_current_participation_as_well():
     employer = event("given", "2026-11-01T09:00:00+00:00")
@@ -146,8 +179,10 @@ def test_a_lawful_reason_is_a_recorded_basis_not_a_bypass():
     withdrawn = event("withdrawn", "2026-11-01T09:00:00+00:00")
     with pytest.raises(SharingRefused):
         check_sharing([joined, withdrawn], "share_employer")
-    assert check_sharing([joined, withdrawn], "share_employer", lawful_reason="subject_access") == \
-        "reason:subject_access"
+    assert (
+        check_sharing([joined, withdrawn], "share_employer", lawful_reason="subject_access")
+        == "reason:subject_access"
+    )
     with pytest.raises(SharingRefused, match="not a recorded lawful reason"):
         check_sharing([joined, withdrawn], "share_employer", lawful_reason="because")
     assert set(LAWFUL_REASONS) >= {"subject_access"}
@@ -155,14 +190,25 @@ def test_a_lawful_reason_is_a_recorded_basis_not_a_bypass():
 
 # ----- the same state on every laptop ----------------------------------------------------------
 
-_ZONES = st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5)),
-                          timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=14))])
+_ZONES = st.sampled_from(
+    [
+        UTC,
+        timezone(timedelta(hours=1)),
+        timezone(timedelta(hours=-5)),
+        timezone(timedelta(hours=5, minutes=30)),
+        timezone(timedelta(hours=14)),
+    ]
+)
 _EVENTS = st.lists(
-    st.tuples(st.sampled_from(["given", "refused", "withdrawn"]),
-              st.sampled_from(["participation", "share_employer", "share_gp"]),
-              st.integers(min_value=0, max_value=6),  # few distinct instants: many ties
-              _ZONES),
-    min_size=1, max_size=8)
+    st.tuples(
+        st.sampled_from(["given", "refused", "withdrawn"]),
+        st.sampled_from(["participation", "share_employer", "share_gp"]),
+        st.integers(min_value=0, max_value=6),  # few distinct instants: many ties
+        _ZONES,
+    ),
+    min_size=1,
+    max_size=8,
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -177,8 +223,10 @@ def test_every_order_and_time_zone_gives_the_same_state(specs, rng, shown_in):
     shuffled = list(events)
     rng.shuffle(shuffled)
     # The same instants written in another zone (another laptop's clock setting) read alike.
-    rewritten = [replace(e, recorded_at=datetime.fromisoformat(e.recorded_at).astimezone(shown_in)
-                         .isoformat()) for e in shuffled]
+    rewritten = [
+        replace(e, recorded_at=datetime.fromisoformat(e.recorded_at).astimezone(shown_in).isoformat())
+        for e in shuffled
+    ]
     assert consent_state(shuffled) == expected
     assert consent_state(rewritten) == expected
     assert consent_state([e.normalised() for e in reversed(events)]) == expected
@@ -189,8 +237,9 @@ def test_every_order_and_time_zone_gives_the_same_state(specs, rng, shown_in):
     for scope in ("participation", "share_employer", "share_gp"):
         mine = [e for e in events if e.scope == scope]
         if mine:
-            decided[scope] = max(mine, key=lambda e: (datetime.fromisoformat(e.recorded_at),
-                                                      rank[e.action])).action
+            decided[scope] = max(
+                mine, key=lambda e: (datetime.fromisoformat(e.recorded_at), rank[e.action])
+            ).action
     left = decided.get("participation") == "withdrawn"
     for scope, action in decided.items():
         suspended = left and scope != "participation" and action == "given"

@@ -32,10 +32,12 @@ def test_every_record_type_in_domain_is_in_the_registry():
 def test_the_registry_names_every_record_type_with_no_other_import():
     """A fresh interpreter that imports only the registry knows them all, and records.py
     on its own imports no record module (the cycle the bottom-of-file imports made)."""
-    code = ("import sys; import workwell_desktop.domain.records; "
-            "assert 'workwell_desktop.domain.letters' not in sys.modules, 'records imports letters'; "
-            "from workwell_desktop.domain.registry import RECORD_TYPES; "
-            "print(' '.join(sorted(RECORD_TYPES)))")
+    code = (
+        "import sys; import workwell_desktop.domain.records; "
+        "assert 'workwell_desktop.domain.letters' not in sys.modules, 'records imports letters'; "
+        "from workwell_desktop.domain.registry import RECORD_TYPES; "
+        "print(' '.join(sorted(RECORD_TYPES)))"
+    )
     run = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     names = set(run.stdout.split())
     assert names == set(RECORD_TYPES)
@@ -50,6 +52,7 @@ def test_a_base_class_without_a_record_type_is_not_registered():
 
 def test_a_second_class_for_one_record_type_is_refused():
     with pytest.raises(TypeError, match="already"):
+
         @dataclass
         class AnotherClient(Record):
             record_type: ClassVar[str] = "client"

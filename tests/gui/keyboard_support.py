@@ -18,9 +18,9 @@ from workwell_desktop.gui.widgets import access_key
 class AccessKey:
     key: str
     text: str
-    owner: QWidget          # the widget carrying the text
-    tab_index: int = -1     # for a tab bar: which tab
-    action: object = None   # for a menu bar: the menu's action
+    owner: QWidget  # the widget carrying the text
+    tab_index: int = -1  # for a tab bar: which tab
+    action: object = None  # for a menu bar: the menu's action
 
     def __repr__(self) -> str:
         return f"Alt+{self.key} {self.text!r} ({type(self.owner).__name__})"

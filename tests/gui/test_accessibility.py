@@ -21,8 +21,16 @@ from workwell_desktop.gui.about_dialog import AboutDialog
 from workwell_desktop.gui.dialogs.referral_dialog import ReferralDialog
 from workwell_desktop.gui.main_window import MainWindow
 
-INTERACTIVE = (QLineEdit, QComboBox, QAbstractButton, QAbstractSpinBox, QPlainTextEdit, QTextEdit,
-               QAbstractItemView, QTabWidget)
+INTERACTIVE = (
+    QLineEdit,
+    QComboBox,
+    QAbstractButton,
+    QAbstractSpinBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QAbstractItemView,
+    QTabWidget,
+)
 # Parts Qt builds inside a widget (a combo's list, a spin box's editor, a table's header).
 COMPOSITE = (QComboBox, QAbstractSpinBox, QTabBar, QAbstractItemView, QCalendarWidget, QScrollBar)
 
@@ -44,8 +52,11 @@ def unnamed_widgets(root: QWidget) -> list[str]:
 
 
 def labels_without_buddies(root: QWidget) -> list[str]:
-    return [label.text() for label in root.findChildren(QLabel)
-            if "&" in label.text().replace("&&", "") and label.buddy() is None]
+    return [
+        label.text()
+        for label in root.findChildren(QLabel)
+        if "&" in label.text().replace("&&", "") and label.buddy() is None
+    ]
 
 
 def check(root: QWidget) -> None:
@@ -78,10 +89,15 @@ def test_every_dialog(qtbot, window, store, data_dir):
     clients = add_demo_caseload(store, 2)
     window.refresh()
     record = window.workspace.open_client(clients[0].id)
-    dialogs = [window.workspace.new_client(), record.record_consent(), record.new_session(),
-               record.add_fit_note(), record.discharge(),
-               ReferralDialog(window.handle, record.client_id, "Ada Ashdown", window),
-               AboutDialog(data_dir, window.handle, window)]
+    dialogs = [
+        window.workspace.new_client(),
+        record.record_consent(),
+        record.new_session(),
+        record.add_fit_note(),
+        record.discharge(),
+        ReferralDialog(window.handle, record.client_id, "Ada Ashdown", window),
+        AboutDialog(data_dir, window.handle, window),
+    ]
     for dialog in dialogs:
         check(dialog)
         assert dialog.accessibleName()

@@ -26,8 +26,9 @@ class Spy:
         return self.real(*args, **kwargs)
 
 
-def test_unlocking_opens_the_store_off_the_gui_thread_once(qtbot, data_dir, store, threaded_tasks,
-                                                           monkeypatch):
+def test_unlocking_opens_the_store_off_the_gui_thread_once(
+    qtbot, data_dir, store, threaded_tasks, monkeypatch
+):
     store.close()
     spy = Spy(Store.open, hold=True)
     monkeypatch.setattr(unlock_screen.Store, "open", spy)
@@ -53,8 +54,9 @@ def test_unlocking_opens_the_store_off_the_gui_thread_once(qtbot, data_dir, stor
     win.handle.close()
 
 
-def test_a_wrong_passphrase_off_the_thread_says_so_and_frees_the_button(qtbot, data_dir, store,
-                                                                        threaded_tasks):
+def test_a_wrong_passphrase_off_the_thread_says_so_and_frees_the_button(
+    qtbot, data_dir, store, threaded_tasks
+):
     store.close()
     win = MainWindow(data_dir, idle_minutes=10)
     qtbot.addWidget(win)

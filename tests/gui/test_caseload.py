@@ -13,8 +13,11 @@ def names(model):
 
 def test_search_by_nhs_number_with_or_without_spaces_postcode_and_name(qtbot, window, store):
     add_demo_caseload(store, 20)
-    store.add(demo_client(40, given_name="Wren", family_name="Ashdown", nhs_number="9434765919",
-                          postcode="LA23 1LJ"))
+    store.add(
+        demo_client(
+            40, given_name="Wren", family_name="Ashdown", nhs_number="9434765919", postcode="LA23 1LJ"
+        )
+    )
     window.refresh()
     panel = window.workspace.caseload
     model = panel.model
@@ -94,8 +97,21 @@ def test_sorting_by_a_column_keeps_empty_dates_last(qtbot, window, store):
 
 
 def test_search_stays_a_simple_scan_at_five_thousand_clients(qtbot):
-    entries = [CaseloadEntry(f"id{n}", f"Given{n}", f"Family{n}", f"999{n:07d}", f"CA{n % 99} 1AB",
-                             "1980-01-01", "active", "", "", "Alex") for n in range(5000)]
+    entries = [
+        CaseloadEntry(
+            f"id{n}",
+            f"Given{n}",
+            f"Family{n}",
+            f"999{n:07d}",
+            f"CA{n % 99} 1AB",
+            "1980-01-01",
+            "active",
+            "",
+            "",
+            "Alex",
+        )
+        for n in range(5000)
+    ]
     model = CaseloadModel()
     model.load(entries)
     model.set_query("999 000 49")

@@ -73,7 +73,10 @@ def test_new_session_with_ctrl_shift_s(qtbot, window, store):
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     [session] = store.for_client(ContactSession, record.client_id)
     assert (session.venue, session.duration_minutes, session.recorded_by) == (
-        "Brampton GP practice", 40, "Alex Coach")
+        "Brampton GP practice",
+        40,
+        "Alex Coach",
+    )
     record.tabs.setCurrentIndex(SESSIONS)
     assert record.sessions.model.rowCount() == 1
     assert str(store.pending_change_count()) in window.status_area.sync.text()
@@ -117,8 +120,10 @@ def test_triage_decline_with_a_reason(qtbot, window, store):
     assert (referral.triage_outcome, referral.decline_reason) == ("declined", "other")
     assert referral.triaged_on
     assert record.status == "declined"
-    assert window.workspace.caseload.model.entry(
-        window.workspace.caseload.model.row_of(record.client_id)).status == "declined"
+    assert (
+        window.workspace.caseload.model.entry(window.workspace.caseload.model.row_of(record.client_id)).status
+        == "declined"
+    )
 
 
 def test_accept_and_first_contact(qtbot, window, store):

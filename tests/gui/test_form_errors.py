@@ -85,5 +85,3 @@ def test_a_policy_server_address_is_not_changed_by_connecting(qtbot, window, mon
     window._remember_server("https://elsewhere.example.org")
     assert window.settings.get("server_url") == before
     dialog.done(0)
-
-

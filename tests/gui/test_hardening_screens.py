@@ -18,10 +18,16 @@ RENDERS = Path(__file__).resolve().parents[2] / "renders"
 NEW_PASSPHRASE = "lantern orchard velvet tide"
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1@evil.example", "http://localhost:80@198.51.100.7", "http://localhost.evil.example",
-    "http://192.0.2.10:8443", "https://user:secret@workwell.example.nhs.uk",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1@evil.example",
+        "http://localhost:80@198.51.100.7",
+        "http://localhost.evil.example",
+        "http://192.0.2.10:8443",
+        "https://user:secret@workwell.example.nhs.uk",
+    ],
+)
 def test_the_connect_dialog_refuses_unsafe_addresses_before_sending(qtbot, window, url, monkeypatch):
     from workwell_desktop.sync import engine
 
@@ -90,8 +96,11 @@ def test_set_up_explains_why_a_passphrase_is_too_easy(qtbot, tmp_path, monkeypat
     qtbot.addWidget(win)
     screen = win.setup_screen
     qtbot.keyClicks(screen.name, "Alex Coach")
-    for weak, reason in (("qwertyuiop", "most common"), ("Alex Coach 2026", "your name"),
-                         ("aaaaaaaaaaaa", "repeats")):
+    for weak, reason in (
+        ("qwertyuiop", "most common"),
+        ("Alex Coach 2026", "your name"),
+        ("aaaaaaaaaaaa", "repeats"),
+    ):
         screen.passphrase.clear()
         screen.confirm.clear()
         qtbot.keyClicks(screen.passphrase, weak)
@@ -110,8 +119,9 @@ def test_settings_show_the_policy_idle_lock_as_a_limit_the_coach_may_shorten(qtb
 
     from workwell_desktop.gui.settings_dialog import SettingsDialog
 
-    Path(os.environ["WORKWELL_POLICY_FILE"]).write_text(json.dumps(
-        {"idle_lock_minutes": 10, "proxy_url": "http://proxy.example.nhs.uk:8080"}))
+    Path(os.environ["WORKWELL_POLICY_FILE"]).write_text(
+        json.dumps({"idle_lock_minutes": 10, "proxy_url": "http://proxy.example.nhs.uk:8080"})
+    )
     dialog = SettingsDialog(load_settings())
     qtbot.addWidget(dialog)
     spin = dialog.editors["idle_lock_minutes"]

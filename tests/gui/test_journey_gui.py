@@ -22,14 +22,38 @@ from workwell_desktop.store import InvalidRecord
 
 
 def active_client(store, nhs="9990000018", given="Jane", received_on="2026-09-01"):
-    person = Client(given_name=given, family_name="Example", date_of_birth="1984-06-02", nhs_number=nhs,
-                    postcode="CA3 8QE", phone="07700900123")
-    store.add_together([person, Referral(client_id=person.id, route="gp", received_on=received_on,
-                                         triage_outcome="accepted", triaged_on=received_on,
-                                         first_contact_on=received_on)])
+    person = Client(
+        given_name=given,
+        family_name="Example",
+        date_of_birth="1984-06-02",
+        nhs_number=nhs,
+        postcode="CA3 8QE",
+        phone="07700900123",
+    )
+    store.add_together(
+        [
+            person,
+            Referral(
+                client_id=person.id,
+                route="gp",
+                received_on=received_on,
+                triage_outcome="accepted",
+                triaged_on=received_on,
+                first_contact_on=received_on,
+            ),
+        ]
+    )
     for scope in ("participation", "share_gp"):
-        store.add(ConsentEvent(client_id=person.id, scope=scope, action="given", method="verbal",
-                               recorded_by="Alex Coach", recorded_at=f"{received_on}T10:00:00+00:00"))
+        store.add(
+            ConsentEvent(
+                client_id=person.id,
+                scope=scope,
+                action="given",
+                method="verbal",
+                recorded_by="Alex Coach",
+                recorded_at=f"{received_on}T10:00:00+00:00",
+            )
+        )
     return person
 
 
@@ -75,8 +99,9 @@ def test_discharge_shows_a_card_closes_actions_and_leaves_nothing_overdue(qtbot,
 
 def test_undo_and_re_referral_from_the_card(qtbot, window, store):
     person = active_client(store)
-    journey.discharge(store, person.id, discharged_on="2026-11-30", reason="completed",
-                      work_outcome="stayed_in_work")
+    journey.discharge(
+        store, person.id, discharged_on="2026-11-30", reason="completed", work_outcome="stayed_in_work"
+    )
     record = open_client(window, store, person)
     qtbot.mouseClick(record.discharge_card.undo_button, Qt.MouseButton.LeftButton)
     [undo] = window.findChildren(UndoDischargeDialog)
@@ -88,8 +113,9 @@ def test_undo_and_re_referral_from_the_card(qtbot, window, store):
     record.tabs.setCurrentIndex(REFERRAL)
     assert "a discharge was undone" in record.referral.model.data(record.referral.model.index(0, 5))
 
-    journey.discharge(store, person.id, discharged_on="2026-12-01", reason="moved_away",
-                      work_outcome="unknown")
+    journey.discharge(
+        store, person.id, discharged_on="2026-12-01", reason="moved_away", work_outcome="unknown"
+    )
     record.reload()
     qtbot.mouseClick(record.discharge_card.re_refer_button, Qt.MouseButton.LeftButton)
     [again] = window.findChildren(ReferralDialog)
@@ -167,10 +193,18 @@ def test_one_next_review_date_everywhere(qtbot, window, store):
 
 def test_correcting_a_session_and_a_fit_note_from_their_tabs(qtbot, window, store):
     person = active_client(store)
-    store.add(ContactSession(client_id=person.id, held_on="2026-11-20", mode="phone", duration_minutes=30,
-                             recorded_by="Alex Coach"))
-    store.add(FitNote(client_id=person.id, issued_on="2026-11-02", valid_from="2026-11-02",
-                      valid_to="2026-11-30"))
+    store.add(
+        ContactSession(
+            client_id=person.id,
+            held_on="2026-11-20",
+            mode="phone",
+            duration_minutes=30,
+            recorded_by="Alex Coach",
+        )
+    )
+    store.add(
+        FitNote(client_id=person.id, issued_on="2026-11-02", valid_from="2026-11-02", valid_to="2026-11-30")
+    )
     record = open_client(window, store, person)
     record.tabs.setCurrentIndex(SESSIONS)
     panel = record.sessions.corrections
@@ -201,8 +235,9 @@ def test_correcting_a_session_and_a_fit_note_from_their_tabs(qtbot, window, stor
 
 def test_correcting_a_consent_entry_and_the_discharge(qtbot, window, store):
     person = active_client(store)
-    journey.discharge(store, person.id, discharged_on="2026-11-30", reason="completed",
-                      work_outcome="unknown")
+    journey.discharge(
+        store, person.id, discharged_on="2026-11-30", reason="completed", work_outcome="unknown"
+    )
     record = open_client(window, store, person)
     record.tabs.setCurrentIndex(CONSENT)
     rows = record.consent.log_model.rows
@@ -229,8 +264,15 @@ def test_correcting_a_consent_entry_and_the_discharge(qtbot, window, store):
 def test_moving_a_session_to_the_right_client(qtbot, window, store):
     wrong = active_client(store)
     right = active_client(store, nhs="9434765919", given="Joan")
-    store.add(ContactSession(client_id=wrong.id, held_on="2026-11-20", mode="phone", duration_minutes=30,
-                             recorded_by="Alex Coach"))
+    store.add(
+        ContactSession(
+            client_id=wrong.id,
+            held_on="2026-11-20",
+            mode="phone",
+            duration_minutes=30,
+            recorded_by="Alex Coach",
+        )
+    )
     record = open_client(window, store, wrong)
     record.tabs.setCurrentIndex(SESSIONS)
     record.sessions.table.selectRow(0)
@@ -250,8 +292,9 @@ def test_moving_a_session_to_the_right_client(qtbot, window, store):
 
 def test_recording_the_follow_ups_from_the_card(qtbot, window, store):
     person = active_client(store, received_on="2026-03-01")
-    journey.discharge(store, person.id, discharged_on="2026-05-20", reason="completed",
-                      work_outcome="returned_to_work")
+    journey.discharge(
+        store, person.id, discharged_on="2026-05-20", reason="completed", work_outcome="returned_to_work"
+    )
     record = open_client(window, store, person)
     card = record.discharge_card
     actions = card.follow_up_menu.actions()
@@ -281,8 +324,9 @@ def test_recording_the_follow_ups_from_the_card(qtbot, window, store):
 
 def test_withdrawing_after_discharge_on_the_consent_tab_stops_the_follow_ups(qtbot, window, store):
     person = active_client(store)
-    journey.discharge(store, person.id, discharged_on="2026-11-30", reason="completed",
-                      work_outcome="returned_to_work")
+    journey.discharge(
+        store, person.id, discharged_on="2026-11-30", reason="completed", work_outcome="returned_to_work"
+    )
     record = open_client(window, store, person)
     assert "due" in record.discharge_card.follow_ups.text()
     dialog = record.record_consent("participation")
@@ -297,8 +341,9 @@ def test_withdrawing_after_discharge_on_the_consent_tab_stops_the_follow_ups(qtb
 
 def test_a_corrected_discharge_cannot_move_before_its_referral(store):
     person = active_client(store)
-    made = journey.discharge(store, person.id, discharged_on="2026-11-30", reason="completed",
-                             work_outcome="unknown")
+    made = journey.discharge(
+        store, person.id, discharged_on="2026-11-30", reason="completed", work_outcome="unknown"
+    )
     with pytest.raises(InvalidRecord) as refused:
         journey.correct(store, made, "typo", discharged_on="2026-08-01")
     assert "before the referral" in refused.value.errors["discharged_on"]

@@ -39,15 +39,23 @@ PRESSED: list[str] = []  # every key pressed, so a walk that presses nothing can
 def clients(window, store):
     clients = add_demo_caseload(store, 8)
     for n in (3, 0):  # active, and awaiting triage: both may have an employer letter
-        store.add(ConsentEvent(client_id=clients[n].id, scope="share_employer", action="given",
-                               method="verbal", recorded_by=COACH,
-                               recorded_at="2026-11-20T10:00:00+00:00"))
+        store.add(
+            ConsentEvent(
+                client_id=clients[n].id,
+                scope="share_employer",
+                action="given",
+                method="verbal",
+                recorded_by=COACH,
+                recorded_at="2026-11-20T10:00:00+00:00",
+            )
+        )
     window.refresh()
     return clients
 
 
 def record_states(window, client_id) -> dict[str, Callable[[], QWidget]]:
     """The main window showing each part of a record (and each page of the plan)."""
+
     def show(tab: int, page: int | None = None) -> Callable[[], QWidget]:
         def put() -> QWidget:
             record = window.workspace.open_client(client_id)
@@ -55,12 +63,14 @@ def record_states(window, client_id) -> dict[str, Callable[[], QWidget]]:
             if page is not None:
                 record.plan.tabs.setCurrentIndex(page)
             return window
+
         return put
 
     record = window.workspace.open_client(client_id)
     states = {f"record tab {record.tabs.tabText(i)}": show(i) for i in range(record.tabs.count())}
-    states.update({f"plan page {record.plan.tabs.tabText(j)}": show(PLAN, j)
-                   for j in range(record.plan.tabs.count())})
+    states.update(
+        {f"plan page {record.plan.tabs.tabText(j)}": show(PLAN, j) for j in range(record.plan.tabs.count())}
+    )
 
     def caseload() -> QWidget:
         window.workspace.setCurrentWidget(window.workspace.caseload)
@@ -78,6 +88,7 @@ def record_states(window, client_id) -> dict[str, Callable[[], QWidget]]:
 
 def dialog_states(window, data_dir, client_id) -> dict[str, Callable[[], QWidget]]:
     """Each dialog, made afresh (pressing its keys changes it)."""
+
     def record():
         return window.workspace.open_client(client_id)
 
@@ -287,8 +298,14 @@ def test_tab_order_of_the_set_up_screen(qtbot, tmp_path):
     setup = fresh.setup_screen
     chain = tab_chain(qtbot, setup.name)
     check_chain(chain, fresh)
-    assert names(chain) == ["Your name", "Work and health coach", "Passphrase", "Confirm passphrase",
-                            "Show passphrase", "Set up WorkWell"]
+    assert names(chain) == [
+        "Your name",
+        "Work and health coach",
+        "Passphrase",
+        "Confirm passphrase",
+        "Show passphrase",
+        "Set up WorkWell",
+    ]
 
 
 def test_tab_order_of_the_unlock_screen(qtbot, data_dir, store):
@@ -324,8 +341,7 @@ def test_tab_order_of_every_dialog(qtbot, window, clients, data_dir):
         start = dialog.focusWidget() or dialog.nextInFocusChain()
         chain = tab_chain(qtbot, start)
         check_chain(chain, dialog)
-        primary = [b for b in dialog.findChildren(QAbstractButton) if b.property("primary")
-                   and b.isVisible()]
+        primary = [b for b in dialog.findChildren(QAbstractButton) if b.property("primary") and b.isVisible()]
         assert all(b in chain for b in primary if b.isEnabled()), name
         _close_others()
 
@@ -334,8 +350,14 @@ def test_new_client_tab_order_follows_the_form(qtbot, window):
     dialog = window.workspace.new_client()
     _activate(qtbot, dialog)
     chain = names(tab_chain(qtbot, dialog.client_form.given_name))
-    assert chain[:6] == ["Given name", "Family name", "Date of birth", "NHS number", "Postcode",
-                         "GP practice"]
+    assert chain[:6] == [
+        "Given name",
+        "Family name",
+        "Date of birth",
+        "NHS number",
+        "Postcode",
+        "GP practice",
+    ]
     assert chain[-2:] == ["Save client", "Cancel"]
 
 

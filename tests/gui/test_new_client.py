@@ -42,7 +42,8 @@ def test_new_client_typed_in_is_saved_and_appears_in_the_caseload(qtbot, window,
     assert not dialog.isVisible()
     entries = store.caseload()
     assert [(e.given_name, e.nhs_number, e.postcode, e.status) for e in entries] == [
-        ("Wren", "9434765919", "CA2 4HH", "awaiting_triage")]
+        ("Wren", "9434765919", "CA2 4HH", "awaiting_triage")
+    ]
     [referral] = store.for_client(Referral, entries[0].client_id)
     assert referral.route == "self" and referral.referrer == "Self, by phone"
     model = window.workspace.caseload.model

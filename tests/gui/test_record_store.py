@@ -11,8 +11,16 @@ def test_the_handle_is_the_record_store_and_announces_every_write(handle, store)
     assert isinstance(handle, RecordStore)
     announced = []
     handle.saved.connect(announced.append)
-    client = handle.add(Client(given_name="Jane", family_name="Example", date_of_birth="1984-06-02",
-                               nhs_number="9990000018", postcode="CA3 8QE", phone="07700900123"))
+    client = handle.add(
+        Client(
+            given_name="Jane",
+            family_name="Example",
+            date_of_birth="1984-06-02",
+            nhs_number="9990000018",
+            postcode="CA3 8QE",
+            phone="07700900123",
+        )
+    )
     handle.update(Client, client.id, phone="07700900456")
     handle.announce("someone-else")
     assert announced == [client.id, client.id, "someone-else"]

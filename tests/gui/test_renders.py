@@ -27,8 +27,9 @@ def render(qtbot, widget: QWidget, name: str) -> Path:
     assert path.stat().st_size > 4000 and image.width() > 300 and image.height() > 200
     # Not a flat fill: some pixels differ from the top-left one.
     corner = image.pixel(0, 0)
-    assert any(image.pixel(x, y) != corner
-               for x in range(0, image.width(), 7) for y in range(0, image.height(), 7))
+    assert any(
+        image.pixel(x, y) != corner for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)
+    )
     return path
 
 
@@ -79,14 +80,35 @@ def test_render_main_window_and_search(qtbot, caseload_window):
 def test_render_client_record_tabs(qtbot, caseload_window, store):
     win, clients = caseload_window
     client = clients[3]  # active, with a session and consent
-    store.add(FitNote(client_id=client.id, issued_on="2026-11-01", valid_from="2026-11-01",
-                      valid_to="2026-11-29", status="may_be_fit", options=("phased_return", "altered_hours"),
-                      functional_effects="Low back pain: cannot lift or sit for long periods."))
-    store.add(ContactSession(client_id=client.id, held_on="2026-11-20", mode="phone", duration_minutes=20,
-                             note="Follow-up call about the phased return plan.", recorded_by="Alex Coach"))
+    store.add(
+        FitNote(
+            client_id=client.id,
+            issued_on="2026-11-01",
+            valid_from="2026-11-01",
+            valid_to="2026-11-29",
+            status="may_be_fit",
+            options=("phased_return", "altered_hours"),
+            functional_effects="Low back pain: cannot lift or sit for long periods.",
+        )
+    )
+    store.add(
+        ContactSession(
+            client_id=client.id,
+            held_on="2026-11-20",
+            mode="phone",
+            duration_minutes=20,
+            note="Follow-up call about the phased return plan.",
+            recorded_by="Alex Coach",
+        )
+    )
     record = win.workspace.open_client(client.id)
-    for index, name in ((DETAILS, "details"), (REFERRAL, "referral"), (CONSENT, "consent"),
-                        (FIT_NOTES, "fit-notes"), (SESSIONS, "sessions")):
+    for index, name in (
+        (DETAILS, "details"),
+        (REFERRAL, "referral"),
+        (CONSENT, "consent"),
+        (FIT_NOTES, "fit-notes"),
+        (SESSIONS, "sessions"),
+    ):
         record.tabs.setCurrentIndex(index)
         render(qtbot, win, f"06-record-{index + 1}-{name}")
     waiting = win.workspace.open_client(clients[0].id)  # awaiting triage, no consent

@@ -14,8 +14,9 @@ def test_results_arrive_on_the_gui_thread(qtbot, threaded_tasks):
     parent = QWidget()
     qtbot.addWidget(parent)
     got = []
-    tasks.run_in_background(parent, lambda: threading.get_ident(),
-                            lambda worker: got.append((worker, threading.get_ident())))
+    tasks.run_in_background(
+        parent, lambda: threading.get_ident(), lambda worker: got.append((worker, threading.get_ident()))
+    )
     qtbot.waitUntil(lambda: bool(got))
     worker, delivered_on = got[0]
     assert worker != threading.get_ident() and delivered_on == threading.get_ident()
@@ -30,8 +31,9 @@ def test_any_exception_reaches_on_error_is_logged_and_frees_the_button(qtbot, th
         raise KeyError("not a SyncError")
 
     with caplog.at_level(logging.INFO, logger="workwell_desktop.gui.tasks"):
-        task = tasks.run_in_background(parent, work, lambda _r: pytest.fail("no result"), errors.append,
-                                       lock=[parent], what="connecting")
+        task = tasks.run_in_background(
+            parent, work, lambda _r: pytest.fail("no result"), errors.append, lock=[parent], what="connecting"
+        )
         assert not parent.isEnabled() and task.running
         qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], KeyError) and parent.isEnabled() and not task.running
@@ -91,9 +93,16 @@ def test_work_on_the_store_gets_its_own_connection_closed_afterwards(qtbot, thre
 
     def work(connection):
         used.append(connection)
-        return connection.add(Client(given_name="Ann", family_name="Other", date_of_birth="1980-01-01",
-                                     nhs_number="9990000018", postcode="CA3 8QE",
-                                     phone="07700900123")).id
+        return connection.add(
+            Client(
+                given_name="Ann",
+                family_name="Other",
+                date_of_birth="1980-01-01",
+                nhs_number="9990000018",
+                postcode="CA3 8QE",
+                phone="07700900123",
+            )
+        ).id
 
     tasks.run_in_background(parent, work, got.append, got.append, store=handle)
     qtbot.waitUntil(lambda: bool(got))

@@ -110,8 +110,10 @@ def test_a_missing_answer_is_never_counted_as_zero(instrument_id):
     message = refused(instrument_id, answers)
     assert message.startswith(f"{NAMES[instrument_id]}: item 1 is unanswered; ")
     # PHQ-9 and GAD-7 have a published prorating rule that ships switched off (strict by default).
-    assert ("every item must be answered (the published scoring allows no missing items)" in message
-            or "prorating a score with missing items is not switched on for this service" in message)
+    assert (
+        "every item must be answered (the published scoring allows no missing items)" in message
+        or "prorating a score with missing items is not switched on for this service" in message
+    )
 
 
 def test_all_missing_item_numbers_are_named():

@@ -53,13 +53,16 @@ def test_a_frozen_bundle_loads_its_bundled_copy(monkeypatch, tmp_path):
         ("wsas", 5, tuple(range(9)), "Not at all", "Very severely"),
         ("ons4", 4, tuple(range(11)), "0 - Not at all", "10 - Completely"),
         ("swemwbs", 7, (1, 2, 3, 4, 5), "None of the time", "All of the time"),
-        ("work_ability", 1, tuple(range(11)), "0 - Completely unable to work",
-         "10 - Work ability at its best"),
+        (
+            "work_ability",
+            1,
+            tuple(range(11)),
+            "0 - Completely unable to work",
+            "10 - Work ability at its best",
+        ),
     ],
 )
-def test_items_carry_text_and_options_for_a_runner(
-    instrument_id, count, values, first_label, last_label
-):
+def test_items_carry_text_and_options_for_a_runner(instrument_id, count, values, first_label, last_label):
     instrument = get_instrument(instrument_id)
     assert instrument.scored
     assert len(instrument.items) == count
@@ -86,15 +89,13 @@ def test_published_wording_spot_checks():
         "Nearly every day",
     ]
     assert get_instrument("gad7").items[1].text == "Not being able to stop or control worrying"
-    assert get_instrument("ons4").items[0].text == (
-        "Overall, how satisfied are you with your life nowadays?"
-    )
+    assert get_instrument("ons4").items[0].text == ("Overall, how satisfied are you with your life nowadays?")
     assert get_instrument("ons4").item("anxiety").options[-1].label == "10 - Completely anxious"
-    assert get_instrument("swemwbs").items[6].text == (
-        "I've been able to make up my own mind about things"
-    )
-    assert get_instrument("wsas").item("work").text.startswith(
-        "Because of my [problem] my ability to work is impaired."
+    assert get_instrument("swemwbs").items[6].text == ("I've been able to make up my own mind about things")
+    assert (
+        get_instrument("wsas")
+        .item("work")
+        .text.startswith("Because of my [problem] my ability to work is impaired.")
     )
     assert [o.label for o in get_instrument("wsas").items[0].options if o.value % 2 == 0] == [
         "Not at all",

@@ -45,9 +45,7 @@ FOUR_ITEM = {
         ],
     },
     "missing": {"max_missing": 0},
-    "flags": [
-        {"id": "hopeless", "item": "give_up", "condition": "==3", "message": "Check in today."}
-    ],
+    "flags": [{"id": "hopeless", "item": "give_up", "condition": "==3", "message": "Check in today."}],
     "licence": "Written by the service.",
     "source": "Local service, 2024.",
 }
@@ -167,8 +165,7 @@ def test_a_risk_item_is_never_prorated(six):
     with pytest.raises(ValueError) as caught:
         six.score("service_six", [1, 1, 1, 0, None, None])
     assert str(caught.value) == (
-        "Six: items 5, 6 are unanswered; item 6 is a risk question (q6_high) and must "
-        "always be answered"
+        "Six: items 5, 6 are unanswered; item 6 is a risk question (q6_high) and must always be answered"
     )
 
 
@@ -327,8 +324,7 @@ def test_file_name_must_match_the_id(tmp_path):
     with pytest.raises(InstrumentDefinitionError) as caught:
         load_instrument_file(path)
     assert str(caught.value) == (
-        "stress.json: id: 'service_stress' does not match the file name; "
-        "name the file service_stress.json"
+        "stress.json: id: 'service_stress' does not match the file name; name the file service_stress.json"
     )
 
 
@@ -365,14 +361,10 @@ def test_a_repeated_key_is_not_silently_dropped(tmp_path):
     path = write(tmp_path, text, name="service_stress.json")
     with pytest.raises(InstrumentDefinitionError) as caught:
         load_instrument_file(path)
-    assert str(caught.value) == (
-        "service_stress.json: key 'version' appears twice in the same object"
-    )
+    assert str(caught.value) == ("service_stress.json: key 'version' appears twice in the same object")
 
 
 def test_a_raw_score_listed_twice_in_a_table_is_refused():
-    data = broken(
-        _set(["scoring"], {"kind": "sum_then_lookup", "table": {"7": 1, "07": 2}})
-    )
+    data = broken(_set(["scoring"], {"kind": "sum_then_lookup", "table": {"7": 1, "07": 2}}))
     with pytest.raises(ValueError, match="scoring.table: raw score 7 is listed twice"):
         parse_instrument(data)

@@ -16,8 +16,12 @@ from workwell_desktop.instruments.derived import derive_assessment
 from workwell_desktop.services import assessments as service
 from workwell_desktop.store import InvalidRecord, Store, replica
 
-ACTION = SafetyAction(("asked_immediate_risk",), "Asked; no plans; safety plan agreed.", "Alex Coach",
-                      "2026-11-20T10:00:00+00:00")
+ACTION = SafetyAction(
+    ("asked_immediate_risk",),
+    "Asked; no plans; safety plan agreed.",
+    "Alex Coach",
+    "2026-11-20T10:00:00+00:00",
+)
 
 
 @pytest.fixture
@@ -31,16 +35,29 @@ def two_devices(tmp_path, monkeypatch, passphrase):
 
 
 def new_client(store):
-    c = Client(given_name="Wren", family_name="Ashdown", date_of_birth="1975-06-01",
-               nhs_number="9434765919", postcode="CA2 4HH", phone="07700900001")
+    c = Client(
+        given_name="Wren",
+        family_name="Ashdown",
+        date_of_birth="1975-06-01",
+        nhs_number="9434765919",
+        postcode="CA2 4HH",
+        phone="07700900001",
+    )
     store.add_together([c, Referral(client_id=c.id, route="gp", received_on="2026-11-01")])
     return c
 
 
 def phq9(client_id, answers, **stored):
-    return Assessment(client_id=client_id, instrument_id="phq9", instrument_version="1.0",
-                      timepoint="baseline", completed_on="2026-11-20", completed_by="Alex Coach",
-                      answers=tuple(answers), **stored)
+    return Assessment(
+        client_id=client_id,
+        instrument_id="phq9",
+        instrument_version="1.0",
+        timepoint="baseline",
+        completed_on="2026-11-20",
+        completed_by="Alex Coach",
+        answers=tuple(answers),
+        **stored,
+    )
 
 
 def test_the_issues_mis_scored_phq9_is_refused_on_save(store):
@@ -54,30 +71,57 @@ def test_the_issues_mis_scored_phq9_is_refused_on_save(store):
     assert store.for_client(Assessment, c.id) == []
 
 
-@pytest.mark.parametrize("field,wrong", [
-    ("total", 5), ("raw", 5), ("band", "Severe"), ("flags", ()), ("flags", ("self_harm_risk", "other")),
-])
+@pytest.mark.parametrize(
+    "field,wrong",
+    [
+        ("total", 5),
+        ("raw", 5),
+        ("band", "Severe"),
+        ("flags", ()),
+        ("flags", ("self_harm_risk", "other")),
+    ],
+)
 def test_any_one_derived_value_that_disagrees_is_refused(store, field, wrong):
     c = new_client(store)
     answers = [1, 1, 1, 1, 1, 1, 1, 1, 1]
     right = score("phq9", answers)
-    stored = dict(total=right.total, raw=right.raw, band=right.band, flags=right.flag_ids,
-                  safety_action=ACTION.to_json())
+    stored = dict(
+        total=right.total,
+        raw=right.raw,
+        band=right.band,
+        flags=right.flag_ids,
+        safety_action=ACTION.to_json(),
+    )
     stored[field] = wrong
     with pytest.raises(InvalidRecord) as refused:
         store.add(phq9(c.id, answers, **stored))
     assert field in refused.value.errors
 
 
-@pytest.mark.parametrize("instrument_id,answers", [
-    ("gad7", [3] * 7), ("wsas", [8] * 5), ("swemwbs", [5] * 7), ("ons4", [10, 10, 10, 0]),
-    ("work_ability", [7]),
-])
+@pytest.mark.parametrize(
+    "instrument_id,answers",
+    [
+        ("gad7", [3] * 7),
+        ("wsas", [8] * 5),
+        ("swemwbs", [5] * 7),
+        ("ons4", [10, 10, 10, 0]),
+        ("work_ability", [7]),
+    ],
+)
 def test_every_scored_measure_is_checked(store, instrument_id, answers):
     c = new_client(store)
-    record = Assessment(client_id=c.id, instrument_id=instrument_id, instrument_version="1.0",
-                        timepoint="baseline", completed_on="2026-11-20", completed_by="Alex Coach",
-                        answers=tuple(answers), total=0, raw=0, band="Low")
+    record = Assessment(
+        client_id=c.id,
+        instrument_id=instrument_id,
+        instrument_version="1.0",
+        timepoint="baseline",
+        completed_on="2026-11-20",
+        completed_by="Alex Coach",
+        answers=tuple(answers),
+        total=0,
+        raw=0,
+        band="Low",
+    )
     with pytest.raises(InvalidRecord):
         store.add(record)
     store.add(derive_assessment(record).record)  # the same answers, scored from the answers: saved
@@ -90,9 +134,16 @@ def test_the_initial_assessments_risk_flag_cannot_be_left_off(store):
     initial = get_instrument("workwell_initial")
     answers = [None] * len(initial.items)
     answers[[i.id for i in initial.items].index("wellbeing_risk")] = 1
-    record = Assessment(client_id=c.id, instrument_id="workwell_initial", instrument_version="1.0",
-                        timepoint="baseline", completed_on="2026-11-20", completed_by="Alex Coach",
-                        answers=tuple(answers), flags=())
+    record = Assessment(
+        client_id=c.id,
+        instrument_id="workwell_initial",
+        instrument_version="1.0",
+        timepoint="baseline",
+        completed_on="2026-11-20",
+        completed_by="Alex Coach",
+        answers=tuple(answers),
+        flags=(),
+    )
     with pytest.raises(InvalidRecord) as refused:
         store.add(record)
     assert "flags" in refused.value.errors
@@ -107,8 +158,9 @@ def test_answers_that_cannot_be_scored_are_refused(store):
 
 def test_the_service_saves_exactly_what_derive_gives(store):
     c = new_client(store)
-    saved = service.record_assessment(store, c.id, "phq9", [2, 2, 2, 1, 2, 2, 2, 2, 1], timepoint="baseline",
-                                      safety_action=ACTION)
+    saved = service.record_assessment(
+        store, c.id, "phq9", [2, 2, 2, 1, 2, 2, 2, 2, 1], timepoint="baseline", safety_action=ACTION
+    )
     assert derive_assessment(saved).discrepancies == ()
     assert (saved.total, saved.band, saved.flags) == (16, "Moderately severe", ("self_harm_risk",))
 
@@ -172,14 +224,17 @@ def test_an_assessment_kept_for_later_is_rescored_when_replayed(two_devices):
     replica.apply_remote(b, [ch for ch in changes if ch["record_type"] != "assessment"], "1")
     [deferred] = [ch for ch in changes if ch["record_type"] == "assessment"]
     with b._write() as cur:
-        cur.execute("INSERT INTO deferred_change (change_id, record_type, body) VALUES (?, ?, ?)",
-                    (deferred["change_id"], "assessment", json.dumps(deferred)))
+        cur.execute(
+            "INSERT INTO deferred_change (change_id, record_type, body) VALUES (?, ?, ?)",
+            (deferred["change_id"], "assessment", json.dumps(deferred)),
+        )
     assert replica.replay_deferred(b) == 1
     [arrived] = b.all(Assessment)
     assert (arrived.total, arrived.band) == (27, "Severe")
 
 
 # ----- prorating: published limit, switched off by default, never item 9 -------------
+
 
 def test_prorating_is_off_by_default(store):
     c = new_client(store)

@@ -18,12 +18,15 @@ def test_every_kind_a_shipped_definition_names_is_registered():
         assert get_instrument(instrument_id).kind is SCORING_KINDS[get_instrument(instrument_id).scoring.kind]
 
 
-@pytest.mark.parametrize(("instrument_id", "answers", "headline"), [
-    ("phq9", [1, 1, 2, 0, 1, 0, 0, 1, 1], "PHQ-9 score 7 out of 27"),
-    ("work_ability", [6], "score 6 out of 10"),
-    ("swemwbs", [3] * 7, "metric score"),
-    ("ons4", [7, 8, 6, 2], "each question on its own"),
-])
+@pytest.mark.parametrize(
+    ("instrument_id", "answers", "headline"),
+    [
+        ("phq9", [1, 1, 2, 0, 1, 0, 0, 1, 1], "PHQ-9 score 7 out of 27"),
+        ("work_ability", [6], "score 6 out of 10"),
+        ("swemwbs", [3] * 7, "metric score"),
+        ("ons4", [7, 8, 6, 2], "each question on its own"),
+    ],
+)
 def test_the_instrument_says_how_its_result_reads(instrument_id, answers, headline):
     instrument = get_instrument(instrument_id)
     line, bands = instrument.describe(score_answers(instrument, answers))

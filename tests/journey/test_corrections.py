@@ -17,17 +17,31 @@ TODAY = date(2026, 12, 1)
 
 
 def session(store, client_id, **kw):
-    values = dict(held_on="2026-11-20", mode="in_person", venue="Brampton GP practice", duration_minutes=45,
-                  note="Talked about a phased return.", recorded_by="Alex Coach",
-                  recorded_at="2026-11-20T10:00:00+00:00")
+    values = dict(
+        held_on="2026-11-20",
+        mode="in_person",
+        venue="Brampton GP practice",
+        duration_minutes=45,
+        note="Talked about a phased return.",
+        recorded_by="Alex Coach",
+        recorded_at="2026-11-20T10:00:00+00:00",
+    )
     values.update(kw)
     return store.add(ContactSession(client_id=client_id, **values))
 
 
 def fit_note(store, client_id):
-    return store.add(FitNote(client_id=client_id, issued_on="2026-11-02", valid_from="2026-11-02",
-                             valid_to="2026-11-30", status="not_fit", recorded_by="Alex Coach",
-                             recorded_at="2026-11-02T10:00:00+00:00"))
+    return store.add(
+        FitNote(
+            client_id=client_id,
+            issued_on="2026-11-02",
+            valid_from="2026-11-02",
+            valid_to="2026-11-30",
+            status="not_fit",
+            recorded_by="Alex Coach",
+            recorded_at="2026-11-02T10:00:00+00:00",
+        )
+    )
 
 
 def test_correcting_a_session_supersedes_it_and_keeps_the_original(store, client):
@@ -43,11 +57,15 @@ def test_correcting_a_session_supersedes_it_and_keeps_the_original(store, client
 
 def test_correcting_a_fit_note_date(store, client):
     original = fit_note(store, client.id)
-    journey.correct(store, original, "The GP's date was 3 Nov", issued_on="2026-11-03",
-                    valid_from="2026-11-03")
+    journey.correct(
+        store, original, "The GP's date was 3 Nov", issued_on="2026-11-03", valid_from="2026-11-03"
+    )
     [shown] = current(store.for_client(FitNote, client.id))
-    assert (shown.issued_on, shown.valid_from, shown.correction_reason) == \
-        ("2026-11-03", "2026-11-03", "The GP's date was 3 Nov")
+    assert (shown.issued_on, shown.valid_from, shown.correction_reason) == (
+        "2026-11-03",
+        "2026-11-03",
+        "The GP's date was 3 Nov",
+    )
 
 
 def test_a_correction_needs_a_reason_a_change_and_a_current_original(store, client):
@@ -66,13 +84,15 @@ def test_a_correction_needs_a_reason_a_change_and_a_current_original(store, clie
         journey.correct(store, original, "Wrong length again", duration_minutes=20)
     assert "corrected since you opened it" in refused.value.errors["supersedes"]
     with pytest.raises(InvalidRecord):  # the domain's own checks still apply
-        journey.correct(store, current(store.for_client(ContactSession, client.id))[0], "x",
-                        duration_minutes=0)
+        journey.correct(
+            store, current(store.for_client(ContactSession, client.id))[0], "x", duration_minutes=0
+        )
 
 
 def test_correcting_a_discharge(store, client):
-    made = journey.discharge(store, client.id, discharged_on="2026-11-30", reason="completed",
-                             work_outcome="unknown", today=TODAY)
+    made = journey.discharge(
+        store, client.id, discharged_on="2026-11-30", reason="completed", work_outcome="unknown", today=TODAY
+    )
     journey.correct(store, made, "They told us at the last session", work_outcome="returned_to_work")
     now = journey.load_journey(store, client.id, TODAY)
     assert now.status == "discharged" and now.discharge.work_outcome == "returned_to_work"
@@ -105,13 +125,31 @@ def test_correcting_a_later_consent_event_cannot_jump_the_queue(store, client):
 
 
 def test_correcting_a_follow_up_outcome(store):
-    person = new_client(store, nhs="9434765919", received_on="2026-03-01", triaged_on="2026-03-02",
-                        first_contact_on="2026-03-05")
-    journey.discharge(store, person.id, discharged_on="2026-05-20", reason="completed",
-                      work_outcome="returned_to_work", today=TODAY)
-    outcome = journey.record_follow_up(store, person.id, timepoint="follow_up_3m", contacted_on="2026-08-25",
-                                       contact_result="reached", work_status="in_work",
-                                       work_outcome="stayed_in_work", today=TODAY)
+    person = new_client(
+        store,
+        nhs="9434765919",
+        received_on="2026-03-01",
+        triaged_on="2026-03-02",
+        first_contact_on="2026-03-05",
+    )
+    journey.discharge(
+        store,
+        person.id,
+        discharged_on="2026-05-20",
+        reason="completed",
+        work_outcome="returned_to_work",
+        today=TODAY,
+    )
+    outcome = journey.record_follow_up(
+        store,
+        person.id,
+        timepoint="follow_up_3m",
+        contacted_on="2026-08-25",
+        contact_result="reached",
+        work_status="in_work",
+        work_outcome="stayed_in_work",
+        today=TODAY,
+    )
     journey.correct(store, outcome, "Misheard: they went back in July", work_outcome="returned_to_work")
     now = journey.load_journey(store, person.id, TODAY)
     assert now.outcome_for("follow_up_3m").work_outcome == "returned_to_work"
@@ -126,13 +164,23 @@ def test_moving_a_record_to_the_right_client(store, client, kind):
     elif kind == "fit_note":
         original, cls = fit_note(store, client.id), FitNote
     else:
-        original, cls = consent(store, client.id, "share_service", "given", "2026-11-05T10:00:00+00:00",
-                                service="Physio North"), ConsentEvent
+        original, cls = (
+            consent(
+                store,
+                client.id,
+                "share_service",
+                "given",
+                "2026-11-05T10:00:00+00:00",
+                service="Physio North",
+            ),
+            ConsentEvent,
+        )
     left, arrived = journey.move(store, original, right.id, "Entered on the wrong Jane")
     wrong_every, right_every = store.for_client(cls, client.id), store.for_client(cls, right.id)
     assert original.id in {r.id for r in wrong_every}  # kept in the wrong client's history
-    assert original.id not in {r.id for r in current(wrong_every)} and left.id not in \
-        {r.id for r in current(wrong_every)}
+    assert original.id not in {r.id for r in current(wrong_every)} and left.id not in {
+        r.id for r in current(wrong_every)
+    }
     assert [r.id for r in current(right_every)] == [arrived.id]
     [out_line], [in_line] = correction_history(wrong_every), correction_history(right_every)
     assert out_line.event == "Moved to another client's record"

@@ -22,8 +22,16 @@ def row(store, client_id, today=TODAY):
 
 
 def discharge(store, client, on="2026-11-30", reason="completed", outcome="returned_to_work", **kw):
-    return journey.discharge(store, client.id, discharged_on=on, reason=reason, work_outcome=outcome,
-                             note="Back at work full time.", today=TODAY, **kw)
+    return journey.discharge(
+        store,
+        client.id,
+        discharged_on=on,
+        reason=reason,
+        work_outcome=outcome,
+        note="Back at work full time.",
+        today=TODAY,
+        **kw,
+    )
 
 
 def test_discharge_closes_open_actions_clears_the_review_and_nothing_stays_overdue(store, client):
@@ -34,8 +42,12 @@ def test_discharge_closes_open_actions_clears_the_review_and_nothing_stays_overd
     assert made.referral_id == store.for_client(Referral, client.id)[0].id
     assert made.recorded_by == "Alex Coach" and made.recorded_at
     after = row(store, client.id)
-    assert (after.status, after.next_review_on, after.overdue_actions, after.review_overdue) == \
-        ("discharged", "", 0, False)
+    assert (after.status, after.next_review_on, after.overdue_actions, after.review_overdue) == (
+        "discharged",
+        "",
+        0,
+        False,
+    )
     actions = {i.current.text: i for i in versioned_items(store.for_client(PlanAction, client.id))}
     assert actions["Call the line manager"].current.status == "closed_at_discharge"
     assert actions["Book physio"].current.status == "closed_at_discharge"
@@ -50,8 +62,11 @@ def test_discharge_closes_open_actions_clears_the_review_and_nothing_stays_overd
 def test_overdue_figures_exclude_a_discharged_client_even_with_open_actions(store, client):
     # A discharge saved as an older version did (no actions closed), e.g. synced from
     # a laptop not yet upgraded: the client must still not count as overdue.
-    store.add(Discharge(client_id=client.id, discharged_on="2026-11-25", reason="completed",
-                        work_outcome="stayed_in_work"))
+    store.add(
+        Discharge(
+            client_id=client.id, discharged_on="2026-11-25", reason="completed", work_outcome="stayed_in_work"
+        )
+    )
     add_action(store, client.id, "Overdue but discharged", "2026-11-01")
     entry = row(store, client.id)
     assert entry.status == "discharged" and entry.overdue_actions == 0 and not entry.review_overdue
@@ -118,8 +133,9 @@ def test_re_referral_opens_a_new_episode_and_keeps_the_earlier_one(store, client
 def test_a_legacy_discharge_ends_the_latest_referral_received_by_its_date(store):
     person = new_client(store)
     old = [*store.for_client(Referral, person.id)]
-    gone = Discharge(client_id=person.id, discharged_on="2026-10-01", reason="completed",
-                     work_outcome="unknown")
+    gone = Discharge(
+        client_id=person.id, discharged_on="2026-10-01", reason="completed", work_outcome="unknown"
+    )
     later = Referral(client_id=person.id, route="gp", received_on="2026-11-01")
     result = derive(old + [later], [gone])
     assert [e.stage for e in result.episodes] == ["discharged", "awaiting_triage"]
@@ -165,7 +181,9 @@ def test_the_assessments_tab_follows_the_same_journey(store, client):
     from workwell_desktop.services.assessments import assessment_overview
 
     discharge(store, client)
-    assert [f.timepoint for f in assessment_overview(store, client.id, TODAY).follow_ups] == \
-        ["follow_up_3m", "follow_up_6m"]
+    assert [f.timepoint for f in assessment_overview(store, client.id, TODAY).follow_ups] == [
+        "follow_up_3m",
+        "follow_up_6m",
+    ]
     journey.undo_discharge(store, client.id, "Recorded in error", TODAY)
     assert assessment_overview(store, client.id, TODAY).follow_ups == ()  # no discharge, no follow-ups

@@ -28,7 +28,9 @@ def test_a_schema_5_database_gains_the_journey(tmp_path, monkeypatch):
         # a discharge as schema 5 saved it: no episode named, follow-up agreed by default
         store.connection.execute(
             "INSERT INTO discharge (id, client_id, discharged_on, reason, work_outcome, note, supersedes)"
-            " VALUES ('old', ?, ?, 'completed', 'stayed_in_work', '', '')", (ada.id, received))
+            " VALUES ('old', ?, ?, 'completed', 'stayed_in_work', '', '')",
+            (ada.id, received),
+        )
         old = store.get(Discharge, "old")
         assert (old.referral_id, old.follow_up_agreed, old.recorded_by) == ("", True, "")
         now = journey.load_journey(store, ada.id, date(2026, 12, 1))

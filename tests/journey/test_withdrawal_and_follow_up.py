@@ -19,8 +19,15 @@ TODAY = date(2026, 12, 1)
 
 
 def withdrawal(client_id, at="2026-11-30T15:00:00+00:00"):
-    return ConsentEvent(client_id=client_id, scope="participation", action="withdrawn", method="verbal",
-                        recorded_by="Alex Coach", recorded_at=at, note="Called to say they want to stop.")
+    return ConsentEvent(
+        client_id=client_id,
+        scope="participation",
+        action="withdrawn",
+        method="verbal",
+        recorded_by="Alex Coach",
+        recorded_at=at,
+        note="Called to say they want to stop.",
+    )
 
 
 def withdraw(store, client, agreed=False):
@@ -36,8 +43,10 @@ def test_withdrawing_ends_the_episode_as_withdrew(store, client):
     assert now.withdrawn_at.startswith("2026-11-30")
     entry = next(e for e in caseload(store, today=TODAY) if e.client_id == client.id)
     assert (entry.status, entry.next_review_on, entry.overdue_actions) == ("withdrew", "", 0)
-    assert {i.current.status for i in versioned_items(store.for_client(PlanAction, client.id))} == \
-        {"closed_at_discharge", "done"}
+    assert {i.current.status for i in versioned_items(store.for_client(PlanAction, client.id))} == {
+        "closed_at_discharge",
+        "done",
+    }
 
 
 def test_withdrawing_suspends_every_sharing_consent_but_not_contact(store, client):
@@ -87,9 +96,16 @@ def test_follow_ups_are_cancelled_for_a_client_who_withdrew(store, client):
     now = journey.load_journey(store, client.id, TODAY)
     assert [f.status for f in now.follow_ups] == ["cancelled", "cancelled"]
     with pytest.raises(InvalidRecord) as refused:
-        journey.record_follow_up(store, client.id, timepoint="follow_up_3m", contacted_on="2026-12-01",
-                                 contact_result="reached", work_status="in_work",
-                                 work_outcome="stayed_in_work", today=TODAY)
+        journey.record_follow_up(
+            store,
+            client.id,
+            timepoint="follow_up_3m",
+            contacted_on="2026-12-01",
+            contact_result="reached",
+            work_status="in_work",
+            work_outcome="stayed_in_work",
+            today=TODAY,
+        )
     assert "did not agree" in refused.value.errors["timepoint"]
 
 
@@ -97,13 +113,21 @@ def test_follow_ups_stay_when_the_client_agreed_to_be_contacted(store, client):
     withdraw(store, client, agreed=True)
     now = journey.load_journey(store, client.id, TODAY)
     assert [(f.timepoint, f.due_on) for f in now.follow_ups] == [
-        ("follow_up_3m", "2027-02-28"), ("follow_up_6m", "2027-05-30")]
+        ("follow_up_3m", "2027-02-28"),
+        ("follow_up_6m", "2027-05-30"),
+    ]
     assert all(f.status == "upcoming" for f in now.follow_ups)
 
 
 def test_withdrawing_after_discharge_updates_the_follow_up_agreement(store, client):
-    journey.discharge(store, client.id, discharged_on="2026-11-20", reason="completed",
-                      work_outcome="stayed_in_work", today=TODAY)
+    journey.discharge(
+        store,
+        client.id,
+        discharged_on="2026-11-20",
+        reason="completed",
+        work_outcome="stayed_in_work",
+        today=TODAY,
+    )
     withdraw(store, client, agreed=False)
     now = journey.load_journey(store, client.id, TODAY)
     assert now.status == "discharged"  # support had ended already: the discharge stands
@@ -114,16 +138,23 @@ def test_withdrawing_after_discharge_updates_the_follow_up_agreement(store, clie
 
 def test_a_plain_discharge_cannot_record_a_withdrawal(store, client):
     with pytest.raises(InvalidRecord) as refused:
-        journey.discharge(store, client.id, discharged_on="2026-11-20", reason="client_withdrew",
-                          work_outcome="unknown", today=TODAY)
+        journey.discharge(
+            store,
+            client.id,
+            discharged_on="2026-11-20",
+            reason="client_withdrew",
+            work_outcome="unknown",
+            today=TODAY,
+        )
     assert "withdrawing consent" in refused.value.errors["reason"]
 
 
 def record_follow_up(store, client, timepoint, on, **kw):
     values = dict(contact_result="reached", work_status="in_work", work_outcome="returned_to_work")
     values.update(kw)
-    return journey.record_follow_up(store, client.id, timepoint=timepoint, contacted_on=on, today=on_day(on),
-                                    **values)
+    return journey.record_follow_up(
+        store, client.id, timepoint=timepoint, contacted_on=on, today=on_day(on), **values
+    )
 
 
 def on_day(iso):
@@ -131,10 +162,21 @@ def on_day(iso):
 
 
 def test_follow_up_outcomes_at_3_and_6_months_end_in_followed_up(store):
-    client = new_client(store, nhs="9434765919", received_on="2026-03-01", triaged_on="2026-03-02",
-                        first_contact_on="2026-03-05")
-    journey.discharge(store, client.id, discharged_on="2026-05-20", reason="completed",
-                      work_outcome="returned_to_work", today=TODAY)
+    client = new_client(
+        store,
+        nhs="9434765919",
+        received_on="2026-03-01",
+        triaged_on="2026-03-02",
+        first_contact_on="2026-03-05",
+    )
+    journey.discharge(
+        store,
+        client.id,
+        discharged_on="2026-05-20",
+        reason="completed",
+        work_outcome="returned_to_work",
+        today=TODAY,
+    )
     three = record_follow_up(store, client, "follow_up_3m", "2026-08-25")
     assert (three.work_status, three.work_outcome) == ("in_work", "returned_to_work")
     now = journey.load_journey(store, client.id, TODAY)
@@ -142,8 +184,15 @@ def test_follow_up_outcomes_at_3_and_6_months_end_in_followed_up(store):
     assert now.status == "discharged"
     with pytest.raises(InvalidRecord):  # once per follow-up: a mistake is corrected
         record_follow_up(store, client, "follow_up_3m", "2026-08-26")
-    record_follow_up(store, client, "follow_up_6m", "2026-11-25", contact_result="not_reached",
-                     work_status="", work_outcome="")
+    record_follow_up(
+        store,
+        client,
+        "follow_up_6m",
+        "2026-11-25",
+        contact_result="not_reached",
+        work_status="",
+        work_outcome="",
+    )
     now = journey.load_journey(store, client.id, TODAY)
     assert now.status == "followed_up"
     assert now.outcome_for("follow_up_6m").contact_result == "not_reached"
@@ -152,8 +201,14 @@ def test_follow_up_outcomes_at_3_and_6_months_end_in_followed_up(store):
 
 
 def test_a_follow_up_outcome_is_checked(store, client):
-    journey.discharge(store, client.id, discharged_on="2026-09-10", reason="completed",
-                      work_outcome="returned_to_work", today=TODAY)
+    journey.discharge(
+        store,
+        client.id,
+        discharged_on="2026-09-10",
+        reason="completed",
+        work_outcome="returned_to_work",
+        today=TODAY,
+    )
     with pytest.raises(InvalidRecord) as refused:
         record_follow_up(store, client, "follow_up_3m", "2026-11-02", work_status="", work_outcome="")
     assert set(refused.value.errors) == {"work_status", "work_outcome"}

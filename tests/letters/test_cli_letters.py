@@ -39,8 +39,12 @@ def test_lists_a_clients_letters(admin):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "id\treference\tissued_on\temployer"
-    assert lines[1].split("\t") == [admin.letter.id, admin.letter.reference, admin.letter.issued_on,
-                                    "Eden Valley Bakery Ltd"]
+    assert lines[1].split("\t") == [
+        admin.letter.id,
+        admin.letter.reference,
+        admin.letter.issued_on,
+        "Eden Valley Bakery Ltd",
+    ]
 
 
 def test_unknown_client_exits_1(admin):
@@ -97,8 +101,9 @@ def test_export_after_consent_is_withdrawn_is_refused_without_a_lawful_reason(ad
     assert code == 1
     assert "withdrew consent" in err and "lawful reason" in err
     assert not out_file.exists()
-    code, out, err = admin("export-letter", "--id", admin.letter.id, "--out", str(out_file),
-                           "--lawful-reason", "subject_access")
+    code, out, err = admin(
+        "export-letter", "--id", admin.letter.id, "--out", str(out_file), "--lawful-reason", "subject_access"
+    )
     assert code == 0, err
     assert "NOT encrypted" in err and "subject access" in err
     store = Store.open(admin.data_dir, PASSPHRASE)

@@ -46,8 +46,16 @@ def test_withdrawn_then_given_again(store, client):
 def test_consent_for_another_scope_does_not_count(store, client):
     from workwell_desktop.domain.records import ConsentEvent
 
-    store.add(ConsentEvent(client_id=client.id, scope="share_gp", action="given", method="verbal",
-                           recorded_by="Alex Coach", recorded_at="2026-01-01T10:00:00+00:00"))
+    store.add(
+        ConsentEvent(
+            client_id=client.id,
+            scope="share_gp",
+            action="given",
+            method="verbal",
+            recorded_by="Alex Coach",
+            recorded_at="2026-01-01T10:00:00+00:00",
+        )
+    )
     with pytest.raises(ConsentRequired):
         issue_letter(store, client.id, make_draft())
 
@@ -72,6 +80,7 @@ def test_withdrawn_between_preparing_and_issuing_is_refused(store, client, monke
 
 
 # ----- every way out needs participation too, and export after withdrawal a lawful reason (#14) ----
+
 
 def test_a_letter_is_refused_once_participation_is_withdrawn(store, client):
     record_consent(store, client.id, "given")
@@ -122,14 +131,26 @@ def test_a_stored_letter_that_would_disclose_is_not_exported_to_the_employer(sto
     from workwell_desktop.services.letters import DisclosureRefused, export_letter
 
     record_consent(store, client.id, "given")
-    draft = agreed(make_draft(functional_effects="Sam has epilepsy and tires quickly.",
-                              client_name="Sam Taylor", client_first_name="Sam"))
-    old = store.add(EmployerLetter(
-        client_id=client.id, reference="WW-20260102-ABCD", issued_on=date.today().isoformat(),
-        issued_by="Alex Coach",
-        employer="Eden Valley Bakery Ltd", recipient="Jo Barker",
-        content=json.dumps(draft.content()), supersedes="",
-        pdf=base64.b64encode(render_letter(draft, "WW-20260102-ABCD", date.today())).decode("ascii")))
+    draft = agreed(
+        make_draft(
+            functional_effects="Sam has epilepsy and tires quickly.",
+            client_name="Sam Taylor",
+            client_first_name="Sam",
+        )
+    )
+    old = store.add(
+        EmployerLetter(
+            client_id=client.id,
+            reference="WW-20260102-ABCD",
+            issued_on=date.today().isoformat(),
+            issued_by="Alex Coach",
+            employer="Eden Valley Bakery Ltd",
+            recipient="Jo Barker",
+            content=json.dumps(draft.content()),
+            supersedes="",
+            pdf=base64.b64encode(render_letter(draft, "WW-20260102-ABCD", date.today())).decode("ascii"),
+        )
+    )
     with pytest.raises(DisclosureRefused, match="epilepsy"):
         export_letter(store, old.id, tmp_path / "x.pdf")
     # The client's own copy (a subject access request) is theirs to have.
@@ -138,11 +159,18 @@ def test_a_stored_letter_that_would_disclose_is_not_exported_to_the_employer(sto
 
 # ----- a referral made to a named service -------------------------------------------------------
 
+
 def _referral(client, **changes):
     from workwell_desktop.domain.plans import PlanReferral
 
-    values = dict(client_id=client.id, support_area="mental_health_pain",
-                  service_name="Talking Space Cumbria", kind="referral", status="made", made_on="2026-01-05")
+    values = dict(
+        client_id=client.id,
+        support_area="mental_health_pain",
+        service_name="Talking Space Cumbria",
+        kind="referral",
+        status="made",
+        made_on="2026-01-05",
+    )
     values.update(changes)
     return PlanReferral(**values)
 

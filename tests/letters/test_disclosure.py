@@ -37,35 +37,64 @@ def _with_adjustment(title="More or longer breaks", wording="Breaks every ninety
 
 # ----- the bypasses from the issue -------------------------------------------------------------
 
-@pytest.mark.parametrize(("changes", "words"), [
-    ({"condition": "", "functional_effects": "Sam has severe depression and tires quickly."}, "depression"),
-    ({"condition": "MS", "functional_effects": "MS makes Sam very tired by lunchtime."}, "MS"),
-    ({"condition": "Type 2 diabetes",
-      "adjustments": _with_adjustment(wording="Time to check blood sugar for diabetes.")}, "diabetes"),
-    ({"condition": "Depression", "functional_effects": "Sam has depressive episodes."}, "depressive"),
-    ({"condition": "bipolar", "functional_effects": "Sam's bi-polar makes some weeks harder."}, "bi-polar"),
-    ({"condition": "", "functional_effects": "Sam has epi\u200blepsy."}, "epi\u200blepsy"),
-    ({"condition": "", "functional_effects": "Sam lives with Crohn\u2019s."}, "Crohn\u2019s"),
-    ({"coach_role": "Coach (cancer pathway)"}, "cancer"),
-    ({"coach_name": "Alex Coach, MS nurse"}, "MS"),
-    ({"adjustments": _with_adjustment(title="Time off for HIV clinic")}, "HIV"),
-], ids=["effects-no-condition", "short-abbreviation", "word-of-condition-in-adjustment", "word-form",
-        "hyphenated", "zero-width-space", "curly-apostrophe", "coach-role", "coach-name", "adjustment-title"])
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        (
+            {"condition": "", "functional_effects": "Sam has severe depression and tires quickly."},
+            "depression",
+        ),
+        ({"condition": "MS", "functional_effects": "MS makes Sam very tired by lunchtime."}, "MS"),
+        (
+            {
+                "condition": "Type 2 diabetes",
+                "adjustments": _with_adjustment(wording="Time to check blood sugar for diabetes."),
+            },
+            "diabetes",
+        ),
+        ({"condition": "Depression", "functional_effects": "Sam has depressive episodes."}, "depressive"),
+        (
+            {"condition": "bipolar", "functional_effects": "Sam's bi-polar makes some weeks harder."},
+            "bi-polar",
+        ),
+        ({"condition": "", "functional_effects": "Sam has epi\u200blepsy."}, "epi\u200blepsy"),
+        ({"condition": "", "functional_effects": "Sam lives with Crohn\u2019s."}, "Crohn\u2019s"),
+        ({"coach_role": "Coach (cancer pathway)"}, "cancer"),
+        ({"coach_name": "Alex Coach, MS nurse"}, "MS"),
+        ({"adjustments": _with_adjustment(title="Time off for HIV clinic")}, "HIV"),
+    ],
+    ids=[
+        "effects-no-condition",
+        "short-abbreviation",
+        "word-of-condition-in-adjustment",
+        "word-form",
+        "hyphenated",
+        "zero-width-space",
+        "curly-apostrophe",
+        "coach-role",
+        "coach-name",
+        "adjustment-title",
+    ],
+)
 def test_condition_the_client_kept_private_is_refused(store, consented, changes, words):
     message = _refused(store, consented.id, make_draft(share_condition=False, **changes))
     assert f"\u201c{words}\u201d" in message  # the exact words, as typed
     assert "not chosen to share" in message
 
 
-@pytest.mark.parametrize(("effects", "words"), [
-    ("Sam's NHS number is 943 476 5919.", "943 476 5919"),
-    ("Born 17/05/1984, so this is a late-career change.", "17/05/1984"),
-    ("Sam lives at CA1 1AB and the bus is slow.", "CA1 1AB"),
-    ("Call Sam on 07700 900001 before 9.", "07700 900001"),
-    ("Ring 01632 960 999 for the site office.", "01632 960 999"),
-    ("Sam's postcode, c a 1 1 a b, is far from work.", "c a 1 1 a b"),
-    ("Email Sam at SAM.TAYLOR@example.org about shifts.", "SAM.TAYLOR@example.org"),
-])
+@pytest.mark.parametrize(
+    ("effects", "words"),
+    [
+        ("Sam's NHS number is 943 476 5919.", "943 476 5919"),
+        ("Born 17/05/1984, so this is a late-career change.", "17/05/1984"),
+        ("Sam lives at CA1 1AB and the bus is slow.", "CA1 1AB"),
+        ("Call Sam on 07700 900001 before 9.", "07700 900001"),
+        ("Ring 01632 960 999 for the site office.", "01632 960 999"),
+        ("Sam's postcode, c a 1 1 a b, is far from work.", "c a 1 1 a b"),
+        ("Email Sam at SAM.TAYLOR@example.org about shifts.", "SAM.TAYLOR@example.org"),
+    ],
+)
 def test_identifiers_typed_into_the_letter_are_refused(store, consented, effects, words):
     message = _refused(store, consented.id, make_draft(functional_effects=effects))
     assert f"\u201c{words}\u201d" in message
@@ -74,34 +103,56 @@ def test_identifiers_typed_into_the_letter_are_refused(store, consented, effects
 
 # ----- siblings --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", [
-    "Sam has b\u00ADipolar disorder",  # soft hyphen
-    "Sam has EPILEPSY",
-    "Sam has \u0435pilepsy",  # Cyrillic e
-    "Sam has \uff45\uff50\uff49\uff4c\uff45\uff50\uff53\uff59",  # full-width letters (NFKC folds them)
-    "Sam has bi polar",
-    "Sam has M.S.",
-    "Sam is diabetic",
-    "Sam is asthmatic",
-    "Sam had chemotherapy last year",
-    "Sam has Crohn\u02bcs",  # modifier-letter apostrophe
-    "Sam has post\u2011traumatic stress",  # non-breaking hyphen
-])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sam has b\u00adipolar disorder",  # soft hyphen
+        "Sam has EPILEPSY",
+        "Sam has \u0435pilepsy",  # Cyrillic e
+        "Sam has \uff45\uff50\uff49\uff4c\uff45\uff50\uff53\uff59",  # full-width letters (NFKC folds them)
+        "Sam has bi polar",
+        "Sam has M.S.",
+        "Sam is diabetic",
+        "Sam is asthmatic",
+        "Sam had chemotherapy last year",
+        "Sam has Crohn\u02bcs",  # modifier-letter apostrophe
+        "Sam has post\u2011traumatic stress",  # non-breaking hyphen
+    ],
+)
 def test_normalisation_catches_disguised_words(text):
     assert find_conditions([("effects", text)], load_lexicon().terms), text
 
 
-@pytest.mark.parametrize("text", [
-    "Dear Ms Jones", "Sam fits in well with the team", "Meetings were cancelled", "hearing aids",
-    "Sam is keen to get back to work", "Help to manage stress at busy times",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear Ms Jones",
+        "Sam fits in well with the team",
+        "Meetings were cancelled",
+        "hearing aids",
+        "Sam is keen to get back to work",
+        "Help to manage stress at busy times",
+    ],
+)
 def test_everyday_words_are_not_conditions(text):
     assert not find_conditions([("effects", text)], load_lexicon().terms)
 
 
-@pytest.mark.parametrize("field", ["employer_name", "employer_address", "recipient_name", "recipient_role",
-                                   "functional_effects", "coach_name", "coach_role", "adjustment_title",
-                                   "adjustment_wording"])
+@pytest.mark.parametrize(
+    "field",
+    [
+        "employer_name",
+        "employer_address",
+        "recipient_name",
+        "recipient_role",
+        "functional_effects",
+        "coach_name",
+        "coach_role",
+        "adjustment_title",
+        "adjustment_wording",
+    ],
+)
 def test_the_check_runs_on_every_printed_field(store, consented, field):
     draft = make_draft(share_condition=False)
     if field == "adjustment_title":
@@ -123,8 +174,11 @@ def test_whatever_the_letter_prints_is_checked():
     service, wording = load_service(), load_wording()
     base = make_draft(share_condition=False, client_name="Sam Taylor", client_first_name="Sam")
     printed_fields = 0
-    candidates = [(name, None) for name in (f.name for f in dataclass_fields(base))
-                  if isinstance(getattr(base, name), str)]
+    candidates = [
+        (name, None)
+        for name in (f.name for f in dataclass_fields(base))
+        if isinstance(getattr(base, name), str)
+    ]
     candidates += [(name, 0) for name in ("title", "wording")]
     for name, adjustment in candidates:
         draft = replace(base, adjustments=list(base.adjustments))
@@ -140,18 +194,30 @@ def test_whatever_the_letter_prints_is_checked():
 
 
 def test_a_condition_on_the_fit_note_is_checked_even_if_not_in_the_lexicon(store, consented):
-    store.add(FitNote(client_id=consented.id, issued_on="2026-01-05", valid_from="2026-01-05",
-                      valid_to="2026-02-05", status="not_fit", condition="Sarcoidosis"))
+    store.add(
+        FitNote(
+            client_id=consented.id,
+            issued_on="2026-01-05",
+            valid_from="2026-01-05",
+            valid_to="2026-02-05",
+            status="not_fit",
+            condition="Sarcoidosis",
+        )
+    )
     message = _refused(store, consented.id, make_draft(functional_effects="Sam's sarcoidosis tires them."))
     assert "\u201csarcoidosis\u201d" in message
 
 
 def test_sharing_allows_only_the_condition_the_client_chose_to_share(store, consented):
-    shared = make_draft(share_condition=True, condition="Depression",
-                        functional_effects="Sam has depressive episodes and tires quickly.")
+    shared = make_draft(
+        share_condition=True,
+        condition="Depression",
+        functional_effects="Sam has depressive episodes and tires quickly.",
+    )
     assert issue_letter(store, consented.id, shared).reference  # the chosen condition may print
-    other = make_draft(share_condition=True, condition="Back pain",
-                       functional_effects="Sam also has epilepsy.")
+    other = make_draft(
+        share_condition=True, condition="Back pain", functional_effects="Sam also has epilepsy."
+    )
     assert "\u201cepilepsy\u201d" in _refused_after_first(store, consented.id, other)
 
 
@@ -169,8 +235,9 @@ def test_identifiers_are_refused_even_when_the_condition_is_shared(store, consen
 def test_the_default_letter_and_catalogue_are_clean():
     context = DisclosureContext(load_lexicon())
     catalogue = load_catalogue()
-    draft = make_draft(adjustments=[LetterAdjustment(a.code, a.title, a.wording_for("Sam"))
-                                    for a in catalogue.adjustments])
+    draft = make_draft(
+        adjustments=[LetterAdjustment(a.code, a.title, a.wording_for("Sam")) for a in catalogue.adjustments]
+    )
     assert letter_findings(draft, context) == []
 
 
@@ -193,8 +260,14 @@ def test_the_lexicon_says_where_it_comes_from_and_is_service_editable(tmp_path):
     lexicon = load_lexicon()
     assert "nhs.uk/conditions" in lexicon.source
     assert "Open Government Licence" in lexicon.licence
-    local = parse_lexicon({"format": 1, "source": "local list", "licence": "ours",
-                           "conditions": [{"name": "Sarcoidosis", "terms": ["sarcoid"]}]})
+    local = parse_lexicon(
+        {
+            "format": 1,
+            "source": "local list",
+            "licence": "ours",
+            "conditions": [{"name": "Sarcoidosis", "terms": ["sarcoid"]}],
+        }
+    )
     assert find_conditions([("e", "Sam's sarcoid")], local.terms)
     with pytest.raises(Exception, match="source"):
         parse_lexicon({"format": 1, "conditions": []})

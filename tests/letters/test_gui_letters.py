@@ -104,8 +104,11 @@ def test_full_flow_issue_then_listed_and_exported(qtbot, handle, store, consente
     scroll = builder.adjustments.parentWidget()
     while scroll is not None and not hasattr(scroll, "ensureWidgetVisible"):
         scroll = scroll.parentWidget()
-    for part, widget in (("adjustments", builder.adjustments.choices["more_breaks"].wording),
-                         ("schedule", builder.schedule.add_button), ("agreement", builder.agreed)):
+    for part, widget in (
+        ("adjustments", builder.adjustments.choices["more_breaks"].wording),
+        ("schedule", builder.schedule.add_button),
+        ("agreement", builder.agreed),
+    ):
         QApplication.processEvents()
         scroll.ensureWidgetVisible(widget, 50, 200)
         save_render(builder, f"builder-{part}")
@@ -127,7 +130,8 @@ def test_full_flow_issue_then_listed_and_exported(qtbot, handle, store, consente
     qtbot.addWidget(dialog)
     dialog.show()
     assert "not protected by WorkWell's encryption" in " ".join(
-        w.text() for w in dialog.findChildren(type(tab.status)))
+        w.text() for w in dialog.findChildren(type(tab.status))
+    )
     assert not dialog.export_button.isEnabled()  # protected by default: a password is needed
     dialog.password.setText("short")
     assert not dialog.export_button.isEnabled() and dialog.message.isVisible()
@@ -200,9 +204,13 @@ def test_every_input_has_an_accessible_name(qtbot, handle, store, consented):
     builder.schedule.set_weeks([])
     builder.schedule.add_week()
     kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QPlainTextEdit)
-    unnamed = [w for w in builder.findChildren(QWidget)
-               if isinstance(w, kinds) and not w.accessibleName()
-               and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)]
+    unnamed = [
+        w
+        for w in builder.findChildren(QWidget)
+        if isinstance(w, kinds)
+        and not w.accessibleName()
+        and not isinstance(w.parent(), QAbstractSpinBox | QComboBox)
+    ]
     assert len(builder.findChildren(QAbstractButton)) > 20
     assert unnamed == []
 
@@ -257,8 +265,9 @@ def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, handle, store
     assert (tmp_path / "copy.pdf").exists() and "Exported" in tab.status.text()
 
 
-def test_issuing_and_exporting_run_off_the_gui_thread_once(qtbot, handle, store, consented, tmp_path,
-                                                          threaded_tasks, monkeypatch):
+def test_issuing_and_exporting_run_off_the_gui_thread_once(
+    qtbot, handle, store, consented, tmp_path, threaded_tasks, monkeypatch
+):
     """Rendering the PDF and pypdf's encryption take a moment: never on the GUI thread, and
     a second press while they run does nothing (issue #18)."""
     import threading
@@ -298,7 +307,6 @@ def test_issuing_and_exporting_run_off_the_gui_thread_once(qtbot, handle, store,
     assert [what for what, _ in threads] == ["render", "export"]
     assert all(thread != threading.get_ident() for _, thread in threads)
     assert (tmp_path / "sent.pdf").exists() and "password-protected" in tab.status.text()
-
 
 
 # ----- the keyboard (issue #18) --------------------------------------------------------
@@ -356,11 +364,13 @@ def test_a_client_awaiting_triage_is_asked_about_before_issuing(qtbot, handle, s
 
     from workwell_desktop.domain.records import Referral
 
-    store.add(Referral(client_id=consented.id, route="self", received_on=date.today().isoformat(),
-                       referrer="Self"))
+    store.add(
+        Referral(client_id=consented.id, route="self", received_on=date.today().isoformat(), referrer="Self")
+    )
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel
+    )
     builder = active_builder(qtbot, handle, consented.id)
     fill_builder(qtbot, builder)
     builder.agreed.setChecked(True)
@@ -376,8 +386,9 @@ def test_escape_asks_before_losing_a_changed_letter(qtbot, handle, store, consen
     from PySide6.QtWidgets import QMessageBox
 
     asked = []
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel
+    )
     builder = active_builder(qtbot, handle, consented.id)
     qtbot.keyClicks(builder.recipient_name, "Jo Barker")
     qtbot.keyClick(builder.recipient_name, Qt.Key.Key_Escape)

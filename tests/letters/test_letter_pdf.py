@@ -17,8 +17,9 @@ CONDITION = "fibromyalgia"
 
 def test_pdf_holds_the_edited_wording_and_the_schedule(store, consented):
     draft = make_draft()
-    draft.adjustments[1] = LetterAdjustment("more_breaks", "More or longer breaks",
-                                            "A ten-minute break every ninety minutes, away from the oven.")
+    draft.adjustments[1] = LetterAdjustment(
+        "more_breaks", "More or longer breaks", "A ten-minute break every ninety minutes, away from the oven."
+    )
     letter = issue_letter(store, consented.id, agreed(draft))
     text = flat(" ".join(pdf_pages(letter.pdf_bytes())))
     for item in draft.adjustments:
@@ -60,8 +61,11 @@ def test_disclosed_condition_is_printed_but_not_in_the_metadata(store, consented
 
 
 def test_condition_typed_into_always_printed_wording_is_caught(store, consented):
-    draft = make_draft(share_condition=False, condition=CONDITION,
-                       functional_effects="Her fibromyalgia flares up in the cold.")
+    draft = make_draft(
+        share_condition=False,
+        condition=CONDITION,
+        functional_effects="Her fibromyalgia flares up in the cold.",
+    )
     with pytest.raises(LetterNotReady) as refused:
         issue_letter(store, consented.id, draft)
     assert "not chosen to share" in refused.value.errors["disclosure"]
@@ -80,7 +84,8 @@ def long_letter_draft():
     catalogue = load_catalogue()
     name = "Maximiliana-Łucja"
     return make_draft(
-        codes=[a.code for a in catalogue.adjustments], weeks_preset="12-week phased return",
+        codes=[a.code for a in catalogue.adjustments],
+        weeks_preset="12-week phased return",
         client_first_name=name,
         adjustments=[LetterAdjustment(a.code, a.title, a.wording_for(name)) for a in catalogue.adjustments],
         employer_name="The Very Long Named Cumbrian Community Interest Company for Rural Bakeries Ltd",
@@ -89,8 +94,9 @@ def long_letter_draft():
 
 
 def test_long_letter_lays_out_across_pages(store):
-    client = add_client(store, "Maximiliana-Łucja",
-                        "Fitzgerald-Wiśniewska-Ó Dálaigh-Montgomery-Smythe of Bowness-on-Solway")
+    client = add_client(
+        store, "Maximiliana-Łucja", "Fitzgerald-Wiśniewska-Ó Dálaigh-Montgomery-Smythe of Bowness-on-Solway"
+    )
     record_consent(store, client.id, "given")
     letter = issue_letter(store, client.id, agreed(long_letter_draft(), client.full_name, client.given_name))
     pages = pdf_pages(letter.pdf_bytes())

@@ -87,9 +87,12 @@ def test_validate_refuses_a_damaged_record(store, consented):
     letter = issue_letter(store, consented.id, make_draft())
     from dataclasses import replace
 
-    for broken in (replace(letter, pdf="not base64!"), replace(letter, content="{"),
-                   replace(letter, reference="12345"),
-                   replace(letter, pdf=base64.b64encode(b"%PDF-" + b"0" * MAX_PDF_BYTES).decode())):
+    for broken in (
+        replace(letter, pdf="not base64!"),
+        replace(letter, content="{"),
+        replace(letter, reference="12345"),
+        replace(letter, pdf=base64.b64encode(b"%PDF-" + b"0" * MAX_PDF_BYTES).decode()),
+    ):
         with pytest.raises(InvalidRecord):
             store.add(replace(broken, id=EmployerLetter().id))
 
@@ -113,9 +116,17 @@ def test_export_writes_the_pdf_and_audits_it(store, consented, tmp_path):
 
 
 def test_new_draft_starts_from_the_client_and_latest_fit_note(store, consented):
-    store.add(FitNote(client_id=consented.id, issued_on="2026-01-05", valid_from="2026-01-05",
-                      valid_to="2026-02-05", status="may_be_fit", options=("phased_return", "amended_duties"),
-                      functional_effects="Cannot lift more than 5 kg."))
+    store.add(
+        FitNote(
+            client_id=consented.id,
+            issued_on="2026-01-05",
+            valid_from="2026-01-05",
+            valid_to="2026-02-05",
+            status="may_be_fit",
+            options=("phased_return", "amended_duties"),
+            functional_effects="Cannot lift more than 5 kg.",
+        )
+    )
     draft = new_draft(store, consented.id)
     assert draft.employer_name == "Eden Valley Bakery Ltd"
     assert draft.coach_name == "Alex Coach" and draft.coach_role == "Work and health coach"
@@ -143,7 +154,9 @@ def test_letters_core_never_imports_qt():
     import subprocess
     import sys
 
-    code = ("import sys, workwell_desktop.domain.letters, workwell_desktop.services.letters, "
-            "workwell_desktop.cli.letters; print([m for m in sys.modules if m.startswith('PySide6')])")
+    code = (
+        "import sys, workwell_desktop.domain.letters, workwell_desktop.services.letters, "
+        "workwell_desktop.cli.letters; print([m for m in sys.modules if m.startswith('PySide6')])"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -16,8 +16,9 @@ from packaging_helpers import TEST_DIST, TEST_WORK, linked_copy, load_packaging_
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", "bundle: builds (once per session) and checks the PyInstaller bundle; "
-                   "deselect with -m 'not bundle'")
+        "markers",
+        "bundle: builds (once per session) and checks the PyInstaller bundle; deselect with -m 'not bundle'",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -26,11 +26,13 @@ def load_packaging_module(name: str):
 
 def linked_copy(source: Path, target: Path) -> Path:
     """A copy of a bundle whose files are hard links (fast); replace files, never edit them."""
+
     def link_or_copy(src, dst):
         try:
             os.link(src, dst)
         except OSError:
             shutil.copy2(src, dst)
+
     shutil.copytree(source, target, symlinks=True, copy_function=link_or_copy)
     return target
 

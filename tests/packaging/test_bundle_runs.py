@@ -15,8 +15,13 @@ RESOURCES = Path(__file__).resolve().parents[2] / "workwell_desktop" / "resource
 
 
 def run(args, **env):
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKWELL_KEY_STORE="file", **env))
+    return subprocess.run(
+        [str(a) for a in args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen", WORKWELL_KEY_STORE="file", **env),
+    )
 
 
 def test_bundled_app_passes_its_self_test(bundle):
@@ -24,8 +29,15 @@ def test_bundled_app_passes_its_self_test(bundle):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("WorkWell self-test (bundle run")
-    for check in ("resources", "keyring backends", "encrypted database", "instrument scoring",
-                  "settings", "main window", "letter PDF"):
+    for check in (
+        "resources",
+        "keyring backends",
+        "encrypted database",
+        "instrument scoring",
+        "settings",
+        "main window",
+        "letter PDF",
+    ):
         assert any(line.split(":")[0].split(None, 1)[-1] == check for line in lines), check
     assert not any(line.startswith("FAIL") for line in lines)
     assert "self-test passed" in lines[-1]
@@ -59,14 +71,34 @@ def test_bundle_holds_every_resource_unchanged(bundle):
             assert copy.read_bytes() == source.read_bytes(), f"{copy} differs from {source}"
 
 
-@pytest.mark.parametrize("unused", [
-    "Qt6Network", "Qt6Qml", "Qt6Quick", "Qt6Pdf", "Qt6WebEngine", "Qt6Multimedia", "Qt63D",
-    "/translations/", "/plugins/tls/", "libqwayland", "libqgtk3", "QtNetwork.", "QtQml.",
-    "workwell_desktop/server", "fastapi", "sqlalchemy", "uvicorn",
-])
+@pytest.mark.parametrize(
+    "unused",
+    [
+        "Qt6Network",
+        "Qt6Qml",
+        "Qt6Quick",
+        "Qt6Pdf",
+        "Qt6WebEngine",
+        "Qt6Multimedia",
+        "Qt63D",
+        "/translations/",
+        "/plugins/tls/",
+        "libqwayland",
+        "libqgtk3",
+        "QtNetwork.",
+        "QtQml.",
+        "workwell_desktop/server",
+        "fastapi",
+        "sqlalchemy",
+        "uvicorn",
+    ],
+)
 def test_bundle_leaves_out_what_the_app_never_uses(bundle, unused):
-    found = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*")
-             if unused in "/" + p.relative_to(bundle).as_posix()]
+    found = [
+        p.relative_to(bundle).as_posix()
+        for p in bundle.rglob("*")
+        if unused in "/" + p.relative_to(bundle).as_posix()
+    ]
     assert not found, f"{unused} should not be bundled: {found[:5]}"
 
 

@@ -13,8 +13,12 @@ VERIFY = PACKAGING / "verify"
 
 
 def verify_cli(target, pubkey):
-    return subprocess.run([sys.executable, str(VERIFY), str(target), "--pubkey", str(pubkey)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, str(VERIFY), str(target), "--pubkey", str(pubkey)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_manifest_lists_every_file_sorted_with_relative_paths(signed_bundle, manifest_module):
@@ -23,8 +27,11 @@ def test_manifest_lists_every_file_sorted_with_relative_paths(signed_bundle, man
     body = json.loads((signed_bundle / manifest_module.MANIFEST_NAME).read_text())
     paths = [item["path"] for item in body["files"]]
     assert paths == sorted(paths)
-    on_disk = {p.relative_to(signed_bundle).as_posix() for p in signed_bundle.rglob("*")
-               if (p.is_file() or p.is_symlink()) and not (p.is_dir() and not p.is_symlink())}
+    on_disk = {
+        p.relative_to(signed_bundle).as_posix()
+        for p in signed_bundle.rglob("*")
+        if (p.is_file() or p.is_symlink()) and not (p.is_dir() and not p.is_symlink())
+    }
     assert set(paths) == on_disk - manifest_module.NOT_LISTED
     assert "workwell" in paths or "workwell.exe" in paths
     assert all(not p.startswith("/") and ".." not in p.split("/") for p in paths)

@@ -199,8 +199,12 @@ def test_install_self_test_verify_remove_and_purge_in_a_throwaway_root(
 
 def test_a_bad_version_or_a_non_bundle_is_refused(signed_bundle, tmp_path):
     def run(*args):
-        return subprocess.run(["bash", str(BUILD_DEB), *map(str, args)], capture_output=True, text=True,
-                              env=dict(os.environ, PYTHON=sys.executable))
+        return subprocess.run(
+            ["bash", str(BUILD_DEB), *map(str, args)],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PYTHON=sys.executable),
+        )
 
     bad = run(signed_bundle, tmp_path, "0.1.0~rc1")
     assert bad.returncode == 2 and "invalid version" in bad.stderr

@@ -37,8 +37,12 @@ def small_bundle(tmp_path, keys):
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, str(PACKAGING / "verify"), *map(str, args)],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, str(PACKAGING / "verify"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_manifest_has_sorted_relative_paths_sizes_and_hashes(small_bundle):
@@ -62,18 +66,27 @@ def test_intact_bundle_verifies_with_the_cli(small_bundle, keys):
     assert "5 files match" in result.stdout
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    (lambda b: (b / "workwell").write_bytes(b"\x7fELF pretend executablf"), "changed: workwell"),
-    (lambda b: (b / "_internal" / "empty.txt").write_bytes(b"x"), "changed: _internal/empty.txt"),
-    (lambda b: (b / "_internal" / "libexample.so.1").unlink(), "missing: _internal/libexample.so.1"),
-    (lambda b: (b / "_internal" / "extra.pth").write_text("import evil"), "extra: _internal/extra.pth"),
-    (lambda b: ((b / "libexample.so.1").unlink(), os.symlink("/tmp/evil.so", b / "libexample.so.1")),
-     "changed: libexample.so.1 (link target)"),
-    (lambda b: (b / manifest.MANIFEST_NAME).write_bytes(
-        (b / manifest.MANIFEST_NAME).read_bytes().replace(b'"1.2.3"', b'"9.9.9"')), "bad signature"),
-    (lambda b: (b / manifest.SIGNATURE_NAME).unlink(), "missing: workwell-manifest.sig"),
-    (lambda b: (b / manifest.MANIFEST_NAME).unlink(), "missing: workwell-manifest.json"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda b: (b / "workwell").write_bytes(b"\x7fELF pretend executablf"), "changed: workwell"),
+        (lambda b: (b / "_internal" / "empty.txt").write_bytes(b"x"), "changed: _internal/empty.txt"),
+        (lambda b: (b / "_internal" / "libexample.so.1").unlink(), "missing: _internal/libexample.so.1"),
+        (lambda b: (b / "_internal" / "extra.pth").write_text("import evil"), "extra: _internal/extra.pth"),
+        (
+            lambda b: ((b / "libexample.so.1").unlink(), os.symlink("/tmp/evil.so", b / "libexample.so.1")),
+            "changed: libexample.so.1 (link target)",
+        ),
+        (
+            lambda b: (b / manifest.MANIFEST_NAME).write_bytes(
+                (b / manifest.MANIFEST_NAME).read_bytes().replace(b'"1.2.3"', b'"9.9.9"')
+            ),
+            "bad signature",
+        ),
+        (lambda b: (b / manifest.SIGNATURE_NAME).unlink(), "missing: workwell-manifest.sig"),
+        (lambda b: (b / manifest.MANIFEST_NAME).unlink(), "missing: workwell-manifest.json"),
+    ],
+)
 def test_any_change_fails_naming_the_file(small_bundle, keys, change, expected):
     change(small_bundle)
     result = cli(small_bundle, "--pubkey", keys[1])
@@ -104,8 +117,9 @@ def test_detached_manifest_and_signature_can_be_given(small_bundle, keys, tmp_pa
     detached_signature.write_bytes((small_bundle / manifest.SIGNATURE_NAME).read_bytes())
     (small_bundle / manifest.MANIFEST_NAME).unlink()
     (small_bundle / manifest.SIGNATURE_NAME).unlink()
-    result = cli(small_bundle, "--pubkey", keys[1], "--manifest", detached_manifest,
-                 "--signature", detached_signature)
+    result = cli(
+        small_bundle, "--pubkey", keys[1], "--manifest", detached_manifest, "--signature", detached_signature
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -131,8 +145,13 @@ def test_sign_command_uses_the_key_from_the_environment(tmp_path, keys):
     root.mkdir()
     (root / "a.txt").write_text("a")
     env = dict(os.environ, WORKWELL_SIGNING_KEY=str(keys[0]))
-    signed = subprocess.run([sys.executable, str(PACKAGING / "manifest.py"), "sign", str(root)],
-                            capture_output=True, text=True, env=env, timeout=60)
+    signed = subprocess.run(
+        [sys.executable, str(PACKAGING / "manifest.py"), "sign", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert signed.returncode == 0, signed.stderr
     assert cli(root, "--pubkey", keys[1]).returncode == 0
 
@@ -151,11 +170,14 @@ def test_source_hash_changes_with_the_sources(monkeypatch, tmp_path):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
-@pytest.mark.parametrize(("mode", "expected"), [
-    (0o777, "changed: workwell (mode 0777, expected 0755)"),
-    (0o4755, "changed: workwell (mode 4755, expected 0755)"),  # setuid
-    (0o644, "changed: workwell (mode 0644, expected 0755)"),
-])
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        (0o777, "changed: workwell (mode 0777, expected 0755)"),
+        (0o4755, "changed: workwell (mode 4755, expected 0755)"),  # setuid
+        (0o644, "changed: workwell (mode 0644, expected 0755)"),
+    ],
+)
 def test_a_changed_mode_fails_naming_the_file(small_bundle, keys, mode, expected):
     os.chmod(small_bundle / "workwell", mode)
     result = cli(small_bundle, "--pubkey", keys[1])
@@ -197,16 +219,20 @@ def test_a_link_materialised_as_other_bytes_fails(small_bundle, keys, content):
     link.write_bytes(content)
     result = cli(small_bundle, "--pubkey", keys[1])
     assert result.returncode == 1
-    assert ("changed: libexample.so.1 (a copy where a link to _internal/libexample.so.1 belongs"
-            in result.stderr)
+    assert (
+        "changed: libexample.so.1 (a copy where a link to _internal/libexample.so.1 belongs" in result.stderr
+    )
 
 
-@pytest.mark.parametrize(("path", "link", "expected"), [
-    ("a.so", "_internal/a.so", "_internal/a.so"),
-    ("_internal/x/a.so", "../b.so", "_internal/b.so"),
-    ("a.so", "../outside.so", ""),
-    ("a.so", "/usr/lib/a.so", ""),
-])
+@pytest.mark.parametrize(
+    ("path", "link", "expected"),
+    [
+        ("a.so", "_internal/a.so", "_internal/a.so"),
+        ("_internal/x/a.so", "../b.so", "_internal/b.so"),
+        ("a.so", "../outside.so", ""),
+        ("a.so", "/usr/lib/a.so", ""),
+    ],
+)
 def test_link_targets_resolve_inside_the_bundle_only(path, link, expected):
     assert manifest._link_target(path, link) == expected
 
@@ -230,12 +256,15 @@ def test_a_format_1_manifest_without_modes_still_verifies(tmp_path, keys):
     root = tmp_path / "Old"
     root.mkdir()
     (root / "a.txt").write_text("a")
-    entries = {path: {k: v for k, v in item.items() if k != "mode"}
-               for path, item in manifest.folder_entries(root).items()}
+    entries = {
+        path: {k: v for k, v in item.items() if k != "mode"}
+        for path, item in manifest.folder_entries(root).items()
+    }
     data = manifest.manifest_bytes(entries, version="0.0.9")
     (root / manifest.MANIFEST_NAME).write_bytes(data)
     key = manifest.load_private_key(keys[0])
     import base64
+
     (root / manifest.SIGNATURE_NAME).write_text(base64.b64encode(key.sign(data)).decode() + "\n")
     os.chmod(root / "a.txt", 0o600)
     assert cli(root, "--pubkey", keys[1]).returncode == 0

@@ -47,7 +47,10 @@ def table(msi, name) -> list[list[str]]:
     Run beside the MSI: exporting a table with binary columns (Icon) writes their streams
     into the current folder."""
     text = subprocess.run(
-        ["msiinfo", "export", str(msi), name], capture_output=True, text=True, check=True,
+        ["msiinfo", "export", str(msi), name],
+        capture_output=True,
+        text=True,
+        check=True,
         cwd=Path(msi).parent,
     ).stdout
     return [line.split("\t") for line in text.splitlines()[3:] if line]

@@ -121,8 +121,12 @@ def test_every_resource_the_code_names_is_a_required_asset():
     named = set()
     for path in (ROOT / "workwell_desktop").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "resource_path" and node.args \
-                    and all(isinstance(a, ast.Constant) for a in node.args):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", "") == "resource_path"
+                and node.args
+                and all(isinstance(a, ast.Constant) for a in node.args)
+            ):
                 named.add("/".join(["workwell_desktop/resources", *(a.value for a in node.args)]))
     assert len(named) >= 8
     for name in named:

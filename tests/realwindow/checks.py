@@ -56,8 +56,11 @@ def _cut_at_the_side(widget: QWidget) -> bool:
     """In a scroll area that cannot scroll sideways, and wider than what it shows."""
     parent = widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, QScrollArea) and parent.widget() is not None and (
-                parent.widget() is widget or parent.widget().isAncestorOf(widget)):
+        if (
+            isinstance(parent, QScrollArea)
+            and parent.widget() is not None
+            and (parent.widget() is widget or parent.widget().isAncestorOf(widget))
+        ):
             if parent.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
                 return False
             viewport = parent.viewport()
@@ -71,8 +74,11 @@ def _scrolled(widget: QWidget, window: QWidget) -> bool:
     """Inside the content of a scroll area (it scrolls into view), not the area's own frame."""
     parent = widget.parentWidget()
     while parent is not None and parent is not window:
-        if isinstance(parent, QScrollArea) and parent.widget() is not None and (
-                parent.widget() is widget or parent.widget().isAncestorOf(widget)):
+        if (
+            isinstance(parent, QScrollArea)
+            and parent.widget() is not None
+            and (parent.widget() is widget or parent.widget().isAncestorOf(widget))
+        ):
             return True
         parent = parent.parentWidget()
     return False
@@ -102,8 +108,10 @@ def window_problems(window: QWidget, name: str) -> list[str]:
     area = (window.screen() or QApplication.primaryScreen()).availableGeometry()
     needed = window.minimumSize().expandedTo(window.minimumSizeHint())
     if needed.width() > area.width() or needed.height() > area.height():
-        problems.append(f"{name}: its minimum size {needed.width()}x{needed.height()} is larger than the "
-                        f"screen {area.width()}x{area.height()}")
+        problems.append(
+            f"{name}: its minimum size {needed.width()}x{needed.height()} is larger than the "
+            f"screen {area.width()}x{area.height()}"
+        )
     frame = window.frameGeometry()
     if not area.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(frame):
         problems.append(f"{name}: the window {frame.getRect()} is not all on the screen {area.getRect()}")
@@ -117,19 +125,28 @@ def window_problems(window: QWidget, name: str) -> list[str]:
             continue
         clipped = _clip(widget, window)
         scrolled = _scrolled(widget, window)
-        if scrolled and isinstance(widget, QLabel | QAbstractButton | QLineEdit | QComboBox) and \
-                _cut_at_the_side(widget):
-            problems.append(f"{name}: {_label_text(widget)!r} is cut off at the side of a scroll area "
-                            "that cannot scroll sideways")
+        if (
+            scrolled
+            and isinstance(widget, QLabel | QAbstractButton | QLineEdit | QComboBox)
+            and _cut_at_the_side(widget)
+        ):
+            problems.append(
+                f"{name}: {_label_text(widget)!r} is cut off at the side of a scroll area "
+                "that cannot scroll sideways"
+            )
         if isinstance(widget, QLabel) and widget.text():
             if widget.wordWrap():
                 wanted = widget.heightForWidth(widget.width())
                 if wanted > widget.height() + SLACK:
-                    problems.append(f"{name}: label {_label_text(widget)!r} is {widget.height()}px high but "
-                                    f"needs {wanted}px at its width {widget.width()}")
+                    problems.append(
+                        f"{name}: label {_label_text(widget)!r} is {widget.height()}px high but "
+                        f"needs {wanted}px at its width {widget.width()}"
+                    )
             elif widget.sizeHint().width() > widget.width() + SLACK and widget.pixmap().isNull():
-                problems.append(f"{name}: label {_label_text(widget)!r} is cut off ({widget.width()}px "
-                                f"wide, needs {widget.sizeHint().width()}px)")
+                problems.append(
+                    f"{name}: label {_label_text(widget)!r} is cut off ({widget.width()}px "
+                    f"wide, needs {widget.sizeHint().width()}px)"
+                )
             if not scrolled and clipped.size() != widget.size() and not clipped.isEmpty():
                 problems.append(f"{name}: label {_label_text(widget)!r} is partly hidden by what holds it")
             solid.append((widget, clipped))
@@ -140,16 +157,20 @@ def window_problems(window: QWidget, name: str) -> list[str]:
                 rect = _in_window(widget, window)
                 on_screen = QRect(window.mapToGlobal(rect.topLeft()), rect.size())
                 if not whole.contains(rect) or clipped.size() != widget.size():
-                    problems.append(f"{name}: button {_label_text(widget)!r} is cut off or outside "
-                                    "the window")
+                    problems.append(
+                        f"{name}: button {_label_text(widget)!r} is cut off or outside the window"
+                    )
                 elif not area.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(on_screen):
-                    problems.append(f"{name}: button {_label_text(widget)!r} is off the screen at "
-                                    f"{on_screen.getRect()}")
+                    problems.append(
+                        f"{name}: button {_label_text(widget)!r} is off the screen at {on_screen.getRect()}"
+                    )
             solid.append((widget, clipped))
         elif isinstance(widget, QLineEdit | QComboBox | QAbstractSpinBox):
             if widget.width() + SLACK < widget.minimumSizeHint().width():
-                problems.append(f"{name}: field {widget.accessibleName()!r} is squashed to "
-                                f"{widget.width()}px (needs {widget.minimumSizeHint().width()}px)")
+                problems.append(
+                    f"{name}: field {widget.accessibleName()!r} is squashed to "
+                    f"{widget.width()}px (needs {widget.minimumSizeHint().width()}px)"
+                )
             solid.append((widget, clipped))
         elif isinstance(widget, QPlainTextEdit | QTextEdit | QAbstractItemView):
             solid.append((widget, clipped))
@@ -158,7 +179,7 @@ def window_problems(window: QWidget, name: str) -> list[str]:
     for i, (a, ra) in enumerate(solid):
         if ra.isEmpty():
             continue
-        for b, rb in solid[i + 1:]:
+        for b, rb in solid[i + 1 :]:
             if rb.isEmpty() or a.isAncestorOf(b) or b.isAncestorOf(a):
                 continue
             common = ra.intersected(rb)
@@ -184,15 +205,19 @@ def _elided_columns(table: QTableView, name: str) -> list[str]:
         width = header.sectionSize(column)
         heading = str(model.headerData(column, header.orientation()) or "")
         if header.sectionSizeFromContents(column).width() > width + SLACK:
-            problems.append(f"{name}: the {table.accessibleName()!r} column {heading!r} is narrower than "
-                            f"its heading ({width}px)")
+            problems.append(
+                f"{name}: the {table.accessibleName()!r} column {heading!r} is narrower than "
+                f"its heading ({width}px)"
+            )
             continue
         for row in range(rows):
             index = model.index(row, column)
             wanted = table.itemDelegate(index).sizeHint(_option(table), index).width()
             if wanted > width + SLACK:
-                problems.append(f"{name}: the {table.accessibleName()!r} column {heading!r} cuts off "
-                                f"{str(model.data(index) or '')[:40]!r} ({width}px, needs {wanted}px)")
+                problems.append(
+                    f"{name}: the {table.accessibleName()!r} column {heading!r} cuts off "
+                    f"{str(model.data(index) or '')[:40]!r} ({width}px, needs {wanted}px)"
+                )
                 break
     return problems
 
@@ -207,8 +232,10 @@ def _rows_shown(table: QTableView, name: str) -> list[str]:
     needed = sum(table.rowHeight(row) for row in range(rows))
     shown = table.viewport().height()
     if shown + SLACK < needed:
-        return [f"{name}: the {table.accessibleName()!r} list shows {shown}px of rows, "
-                f"less than its first {rows} ({needed}px)"]
+        return [
+            f"{name}: the {table.accessibleName()!r} list shows {shown}px of rows, "
+            f"less than its first {rows} ({needed}px)"
+        ]
     return []
 
 
@@ -225,8 +252,10 @@ def popup_problems(combo: QComboBox, name: str) -> list[str]:
     popup = view.window().frameGeometry()
     problems = []
     if shown + SLACK < rows * row and popup.height() < area.height() - 2 * row:
-        problems.append(f"{name}: the {combo.accessibleName()!r} list shows {shown}px, less than its "
-                        f"{rows} choices ({rows * row}px)")
+        problems.append(
+            f"{name}: the {combo.accessibleName()!r} list shows {shown}px, less than its "
+            f"{rows} choices ({rows * row}px)"
+        )
     if shown % row > 2 and shown < combo.count() * row:
         problems.append(f"{name}: the {combo.accessibleName()!r} list cuts its last visible choice in half")
     if not area.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(popup):
@@ -246,6 +275,8 @@ def _option(table: QTableView):
 def scroll_areas_in_tab_chain(window: QWidget, name: str) -> list[str]:
     """A scroll area that only holds other widgets must not take a Tab stop of its own (a screen
     reader announces it as an unnamed pane); its content scrolls as focus moves through it."""
-    return [f"{name}: a scroll area ({s.accessibleName() or 'unnamed'}) takes a Tab stop"
-            for s in window.findChildren(QScrollArea)
-            if s.isVisibleTo(window) and s.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    return [
+        f"{name}: a scroll area ({s.accessibleName() or 'unnamed'}) takes a Tab stop"
+        for s in window.findChildren(QScrollArea)
+        if s.isVisibleTo(window) and s.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ]

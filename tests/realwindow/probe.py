@@ -57,8 +57,11 @@ class Probe:
             # And what scrolling shows: the largest scroll area scrolled to its end.
             from PySide6.QtWidgets import QScrollArea
 
-            areas = [a for a in window.findChildren(QScrollArea)
-                     if a.isVisibleTo(window) and a.verticalScrollBar().maximum() > 0]
+            areas = [
+                a
+                for a in window.findChildren(QScrollArea)
+                if a.isVisibleTo(window) and a.verticalScrollBar().maximum() > 0
+            ]
             if areas:
                 bar = max(areas, key=lambda a: a.height() * a.width()).verticalScrollBar()
                 bar.setValue(bar.maximum())
@@ -105,43 +108,119 @@ def _populate(store, today: date):
     from workwell_desktop.services import plans
 
     clients = add_demo_caseload(store, 20, today)
-    person = Client(given_name="Morwenna", family_name="Penhallow-Trevithick", date_of_birth="1984-06-02",
-                    nhs_number="9990000018", postcode="CA3 8QE", phone="07700900123",
-                    employer="Carlisle Foods Ltd", work_status="in_work_off_sick",
-                    interpreter_needed=True, preferred_language="Cornish")
+    person = Client(
+        given_name="Morwenna",
+        family_name="Penhallow-Trevithick",
+        date_of_birth="1984-06-02",
+        nhs_number="9990000018",
+        postcode="CA3 8QE",
+        phone="07700900123",
+        employer="Carlisle Foods Ltd",
+        work_status="in_work_off_sick",
+        interpreter_needed=True,
+        preferred_language="Cornish",
+    )
     day = lambda n: (today + timedelta(days=n)).isoformat()  # noqa: E731
-    store.add_together([person, Referral(client_id=person.id, route="gp", received_on=day(-40),
-                                         triage_outcome="accepted", triaged_on=day(-39),
-                                         first_contact_on=day(-35), referrer="Dr A Example, Brampton GP")])
+    store.add_together(
+        [
+            person,
+            Referral(
+                client_id=person.id,
+                route="gp",
+                received_on=day(-40),
+                triage_outcome="accepted",
+                triaged_on=day(-39),
+                first_contact_on=day(-35),
+                referrer="Dr A Example, Brampton GP",
+            ),
+        ]
+    )
     plans.save_settings(store, person.id, support_tier="targeted", next_review_on=day(-3))
-    goal = plans.add_entry(store, PlanGoal(client_id=person.id, text="Get back to my job at the depot "
-                                                                     "without my back seizing up"))
+    goal = plans.add_entry(
+        store,
+        PlanGoal(client_id=person.id, text="Get back to my job at the depot without my back seizing up"),
+    )
     plans.add_entry(store, PlanGoal(client_id=person.id, text="Sleep through most nights"))
     plans.add_entry(store, PlanGoal(client_id=person.id, text="Walk the dog every morning again"))
-    plans.add_entry(store, PlanAction(client_id=person.id, text="Ask the manager about a phased return",
-                                      goal_id=goal.item_id, due_on=day(-10)))
-    plans.add_entry(store, PlanAction(client_id=person.id, text="Self-refer to MSK physiotherapy",
-                                      goal_id=goal.item_id, owner="client", due_on=day(7)))
-    plans.add_entry(store, PlanAction(client_id=person.id, text="Send the adjustments letter draft",
-                                      owner="coach", due_on=day(4)))
+    plans.add_entry(
+        store,
+        PlanAction(
+            client_id=person.id,
+            text="Ask the manager about a phased return",
+            goal_id=goal.item_id,
+            due_on=day(-10),
+        ),
+    )
+    plans.add_entry(
+        store,
+        PlanAction(
+            client_id=person.id,
+            text="Self-refer to MSK physiotherapy",
+            goal_id=goal.item_id,
+            owner="client",
+            due_on=day(7),
+        ),
+    )
+    plans.add_entry(
+        store,
+        PlanAction(
+            client_id=person.id, text="Send the adjustments letter draft", owner="coach", due_on=day(4)
+        ),
+    )
     directory = plans.load_directory()
     physio = directory.in_area("physiotherapy")[0]
-    plans.add_entry(store, PlanReferral(client_id=person.id, support_area="physiotherapy",
-                                        service_name=physio.name, service_contact=physio.contact,
-                                        kind="signposting", status="planned"))
-    plans.add_note(store, person.id, "Met at Brampton hub. Back pain worse on long shifts; wants to "
-                                     "try a phased return before the end of the month.", day(-20))
-    store.add(FitNote(client_id=person.id, issued_on=day(-30), valid_from=day(-30), valid_to=day(-2),
-                      status="may_be_fit", options=("phased_return", "altered_hours"),
-                      functional_effects="Low back pain: cannot lift or sit for long periods."))
-    store.add(ContactSession(client_id=person.id, held_on=day(-35), mode="in_person", venue="Brampton GP",
-                             duration_minutes=50, note="First meeting: sleep, and a phased return.",
-                             recorded_by=store.coach_name))
+    plans.add_entry(
+        store,
+        PlanReferral(
+            client_id=person.id,
+            support_area="physiotherapy",
+            service_name=physio.name,
+            service_contact=physio.contact,
+            kind="signposting",
+            status="planned",
+        ),
+    )
+    plans.add_note(
+        store,
+        person.id,
+        "Met at Brampton hub. Back pain worse on long shifts; wants to "
+        "try a phased return before the end of the month.",
+        day(-20),
+    )
+    store.add(
+        FitNote(
+            client_id=person.id,
+            issued_on=day(-30),
+            valid_from=day(-30),
+            valid_to=day(-2),
+            status="may_be_fit",
+            options=("phased_return", "altered_hours"),
+            functional_effects="Low back pain: cannot lift or sit for long periods.",
+        )
+    )
+    store.add(
+        ContactSession(
+            client_id=person.id,
+            held_on=day(-35),
+            mode="in_person",
+            venue="Brampton GP",
+            duration_minutes=50,
+            note="First meeting: sleep, and a phased return.",
+            recorded_by=store.coach_name,
+        )
+    )
     # A letter needs consent to take part and to share with the employer: another client.
     letter_client = clients[3]
-    store.add(ConsentEvent(client_id=letter_client.id, scope="share_employer", action="given",
-                           method="verbal", recorded_by=store.coach_name,
-                           recorded_at=f"{day(-5)}T10:00:00+00:00"))
+    store.add(
+        ConsentEvent(
+            client_id=letter_client.id,
+            scope="share_employer",
+            action="given",
+            method="verbal",
+            recorded_by=store.coach_name,
+            recorded_at=f"{day(-5)}T10:00:00+00:00",
+        )
+    )
     discharged = next(c for n, c in enumerate(clients) if n % 5 == 4 and n % 2)
     return store.get(Client, person.id), letter_client, discharged
 
@@ -305,9 +384,9 @@ if __name__ == "__main__":
     if "--shots" in arguments:
         at = arguments.index("--shots")
         shots = Path(arguments[at + 1])
-        del arguments[at:at + 2]
+        del arguments[at : at + 2]
     if "--only" in arguments:
         at = arguments.index("--only")
         only = arguments[at + 1]
-        del arguments[at:at + 2]
+        del arguments[at : at + 2]
     print(json.dumps(run(float(arguments[0]), shots, only)))

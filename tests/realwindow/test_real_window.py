@@ -34,19 +34,24 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Xv
 def _start_display(width: int, height: int):
     missing = [tool for tool in ("Xvfb", "openbox") if shutil.which(tool) is None]
     if missing:
-        pytest.fail(f"{' and '.join(missing)} missing: run `bash packaging/debian-deps.sh test` "
-                    "(make test does)")
+        pytest.fail(
+            f"{' and '.join(missing)} missing: run `bash packaging/debian-deps.sh test` (make test does)"
+        )
     read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24",
-                               "-nolisten", "tcp"], pass_fds=(write,), stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write)
     with os.fdopen(read) as announced:
         number = announced.readline().strip()  # Xvfb writes its display number once it is ready
     assert number, "Xvfb did not start"
     env = {**os.environ, "DISPLAY": f":{number}"}
     env.pop("QT_QPA_PLATFORM", None)
-    manager = subprocess.Popen(["openbox", "--sm-disable"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manager = subprocess.Popen(
+        ["openbox", "--sm-disable"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     time.sleep(0.5)  # openbox takes the screen over before the first window maps
     return server, manager, env
 
@@ -66,8 +71,13 @@ def test_every_screen_readable_and_reachable(display, scale):
     width, height, env = display
     shots = SHOTS / f"{width}x{height}-{scale}x"
     shutil.rmtree(shots, ignore_errors=True)
-    done = subprocess.run([sys.executable, str(HERE / "probe.py"), str(scale), "--shots", str(shots)],
-                          env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "probe.py"), str(scale), "--shots", str(shots)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     logical = report["screen"]  # the screen in logical pixels: the scale really applied

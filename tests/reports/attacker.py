@@ -27,11 +27,18 @@ from datetime import date, timedelta
 
 CAP = 5000  # "anything": no count in a weekly service file comes near it
 # Breakdowns that add up to another figure than their own name (from the definitions).
-SUMS_TO = {"starts_work_status": "starts", "starts_age": "starts", "starts_health_barrier": "starts",
-           "work_outcome_at_discharge": "discharges",
-           # the clients reached at a follow-up, by work status and by work outcome
-           **{f"follow_up_{what}_{m}": f"follow_ups_{m}:reached" for what in ("work_status", "work_outcome")
-              for m in ("3m", "6m")}}
+SUMS_TO = {
+    "starts_work_status": "starts",
+    "starts_age": "starts",
+    "starts_health_barrier": "starts",
+    "work_outcome_at_discharge": "discharges",
+    # the clients reached at a follow-up, by work status and by work outcome
+    **{
+        f"follow_up_{what}_{m}": f"follow_ups_{m}:reached"
+        for what in ("work_status", "work_outcome")
+        for m in ("3m", "6m")
+    },
+}
 PAIRS = [("starts", "first_contacts")]
 # Not counts of people (the definitions say days, means, percentages): worked out from
 # published counts, so they give nothing the counts do not.
@@ -88,8 +95,9 @@ def feasible(values: dict[str, object], method: str = "nhs") -> dict[str, set[in
     """Every value each count can still take, exactly for each breakdown, given the whole
     file; repeated until nothing narrows, so what one breakdown learns about a total that
     is itself a part (the follow-ups reached) is used by the others."""
-    doms = {m: domain(v, method) for m, v in values.items()
-            if not m.startswith(NOT_COUNTS) and m not in ABOUT}
+    doms = {
+        m: domain(v, method) for m, v in values.items() if not m.startswith(NOT_COUNTS) and m not in ABOUT
+    }
     doms = {m: d for m, d in doms.items() if d is not None}
     for _ in range(20):
         out = _feasible_once(values, doms)
@@ -122,8 +130,9 @@ def _feasible_once(values: dict[str, object], doms: dict[str, range]) -> dict[st
                     break
                 for p in parts:
                     rest_low, rest_high = low - doms[p].start, high - (doms[p].stop - 1)
-                    candidates[p] = range(max(doms[p].start, t - rest_high),
-                                          min(doms[p].stop - 1, t - rest_low) + 1)
+                    candidates[p] = range(
+                        max(doms[p].start, t - rest_high), min(doms[p].stop - 1, t - rest_low) + 1
+                    )
             if not ok:
                 continue
             totals.add(t)
@@ -144,8 +153,9 @@ def _feasible_once(values: dict[str, object], doms: dict[str, range]) -> dict[st
     return out
 
 
-def findings(files: list[bytes], truth: list[dict[str, object]] | None = None, method: str = "nhs",
-             protect: int = 3) -> list[str]:
+def findings(
+    files: list[bytes], truth: list[dict[str, object]] | None = None, method: str = "nhs", protect: int = 3
+) -> list[str]:
     """Everything the attacker learns about a small number from these files."""
     found = []
     periods = []

@@ -18,10 +18,28 @@ RENDERS = Path(__file__).resolve().parents[2] / "renders"
 ALEX, BEA = "Alex Coach", "Bea Lead"
 
 
-def add_client(store: Store, coach: str, received: str, route: str = "gp", outcome: str = "pending",
-               triaged: str = "", first: str = "", reason: str = "", review: str = "") -> str:
-    return client(store, route, received, coach=coach, outcome=outcome, triaged=triaged, first=first,
-                  reason=reason, review=review)
+def add_client(
+    store: Store,
+    coach: str,
+    received: str,
+    route: str = "gp",
+    outcome: str = "pending",
+    triaged: str = "",
+    first: str = "",
+    reason: str = "",
+    review: str = "",
+) -> str:
+    return client(
+        store,
+        route,
+        received,
+        coach=coach,
+        outcome=outcome,
+        triaged=triaged,
+        first=first,
+        reason=reason,
+        review=review,
+    )
 
 
 def session(store, cid, day, mode="in_person", supersedes=""):
@@ -52,16 +70,26 @@ def answers_giving(instrument_id, total):
 def assessment(store, cid, instrument, timepoint, day, total, supersedes=""):
     from workwell_desktop.instruments.derived import derive_assessment
 
-    record = Assessment(client_id=cid, instrument_id=instrument, instrument_version="1",
-                        timepoint=timepoint, completed_on=day, completed_by=ALEX,
-                        answers=answers_giving(instrument, total), supersedes=supersedes,
-                        correction_reason="typed wrong" if supersedes else "")
+    record = Assessment(
+        client_id=cid,
+        instrument_id=instrument,
+        instrument_version="1",
+        timepoint=timepoint,
+        completed_on=day,
+        completed_by=ALEX,
+        answers=answers_giving(instrument, total),
+        supersedes=supersedes,
+        correction_reason="typed wrong" if supersedes else "",
+    )
     return store.add(derive_assessment(record).record)
 
 
 def withdraw(store, cid, at, scope):
-    store.add(ConsentEvent(client_id=cid, scope=scope, action="withdrawn", method="verbal",
-                           recorded_by=BEA, recorded_at=at))
+    store.add(
+        ConsentEvent(
+            client_id=cid, scope=scope, action="withdrawn", method="verbal", recorded_by=BEA, recorded_at=at
+        )
+    )
 
 
 def build_team(store: Store) -> dict[str, str]:
@@ -70,14 +98,23 @@ def build_team(store: Store) -> dict[str, str]:
     ids["A1"] = add_client(store, ALEX, "2026-11-16", "gp", "accepted", "2026-11-16", "2026-11-18")
     ids["A2"] = add_client(store, ALEX, "2026-11-17", "gp", "accepted", "2026-11-17", "2026-11-22")
     ids["A3"] = add_client(store, ALEX, "2026-11-20", "self")
-    ids["A4"] = add_client(store, ALEX, "2026-11-02", "employer", "accepted", "2026-11-03", "2026-11-05",
-                           review="2026-11-10")
-    store.add(Discharge(client_id=ids["A4"], discharged_on="2026-11-19", reason="completed",
-                        work_outcome="returned_to_work"))
-    ids["A5"] = add_client(store, ALEX, "2026-11-22", "jobcentre", "declined", "2026-11-22",
-                           reason="out_of_area")
-    ids["A6"] = add_client(store, ALEX, "2026-10-12", "gp", "accepted", "2026-10-13", "2026-10-20",
-                           review="2026-11-20")
+    ids["A4"] = add_client(
+        store, ALEX, "2026-11-02", "employer", "accepted", "2026-11-03", "2026-11-05", review="2026-11-10"
+    )
+    store.add(
+        Discharge(
+            client_id=ids["A4"],
+            discharged_on="2026-11-19",
+            reason="completed",
+            work_outcome="returned_to_work",
+        )
+    )
+    ids["A5"] = add_client(
+        store, ALEX, "2026-11-22", "jobcentre", "declined", "2026-11-22", reason="out_of_area"
+    )
+    ids["A6"] = add_client(
+        store, ALEX, "2026-10-12", "gp", "accepted", "2026-10-13", "2026-10-20", review="2026-11-20"
+    )
     a6 = ids["A6"]
     session(store, a6, "2026-11-16")
     session(store, a6, "2026-11-18")
@@ -99,9 +136,9 @@ def build_team(store: Store) -> dict[str, str]:
     assessment(store, b2, "swemwbs", "baseline", "2026-10-01", 27.03)
     assessment(store, b2, "swemwbs", "review", "2026-11-20", 23.21)
     withdraw(store, b2, "2026-11-22T23:30:00+00:00", "share_employer")  # Sunday 23:30 GMT: W47
-    withdraw(store, b2, "2026-11-15T23:30:00Z", "share_gp")             # Sunday 23:30 GMT: W46
+    withdraw(store, b2, "2026-11-15T23:30:00Z", "share_gp")  # Sunday 23:30 GMT: W46
     withdraw(store, b2, "2026-10-18T23:30:00Z", "contact_sms")  # Monday 00:30 BST: W43, not W42
-    withdraw(store, b2, "2026-10-25T23:30:00Z", "share_gp")     # Sunday 23:30 GMT after the change: W43
+    withdraw(store, b2, "2026-10-25T23:30:00Z", "share_gp")  # Sunday 23:30 GMT after the change: W43
     ids["B3"] = add_client(store, BEA, "2026-10-05", "gp")
     ids["B4"] = add_client(store, BEA, "2026-11-10", "self", "accepted", "2026-11-10", "2026-11-16")
     return ids

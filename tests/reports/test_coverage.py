@@ -9,8 +9,12 @@ END = period_end_utc(datetime(2026, 11, 22).date())
 
 
 def device(last, waiting=0, device_id="d1"):
-    return {"device_id": device_id, "registered_at": "2026-09-01T09:00:00+00:00", "last_sync_at": last,
-            "waiting": waiting}
+    return {
+        "device_id": device_id,
+        "registered_at": "2026-09-01T09:00:00+00:00",
+        "last_sync_at": last,
+        "waiting": waiting,
+    }
 
 
 def test_the_week_ends_at_london_midnight():
@@ -19,15 +23,27 @@ def test_the_week_ends_at_london_midnight():
 
 
 def test_hostile_entries_are_dropped_and_never_look_complete(team):
-    save_coverage(team, [
-        {"username": "ann", "display_name": "Ann Coach", "role": "coach",
-         "devices": [device("2026-11-30T10:00:00+00:00"), device("not a time", device_id="d2")]},
-        {"username": "x" * 500, "display_name": "Too long", "role": "coach", "devices": []},
-        {"username": "eve", "display_name": "Eve", "role": "admin", "devices": []},
-        "not even an object",
-        {"username": "bob", "display_name": "Bob Coach", "role": "coach",
-         "devices": [device("2026-11-30T10:00:00+00:00", waiting=True)]},
-    ], "2026-11-30T10:05:00+00:00")
+    save_coverage(
+        team,
+        [
+            {
+                "username": "ann",
+                "display_name": "Ann Coach",
+                "role": "coach",
+                "devices": [device("2026-11-30T10:00:00+00:00"), device("not a time", device_id="d2")],
+            },
+            {"username": "x" * 500, "display_name": "Too long", "role": "coach", "devices": []},
+            {"username": "eve", "display_name": "Eve", "role": "admin", "devices": []},
+            "not even an object",
+            {
+                "username": "bob",
+                "display_name": "Bob Coach",
+                "role": "coach",
+                "devices": [device("2026-11-30T10:00:00+00:00", waiting=True)],
+            },
+        ],
+        "2026-11-30T10:05:00+00:00",
+    )
     coverage = load(team)
     assert set(coverage.coaches) == {"ann", "bob"}
     ann = coverage.coach("ann")
@@ -36,10 +52,21 @@ def test_hostile_entries_are_dropped_and_never_look_complete(team):
 
 
 def test_the_oldest_laptop_decides_and_typed_names_match_their_account(team):
-    save_coverage(team, [{"username": "ann", "display_name": "Ann Coach", "role": "coach",
-                          "devices": [device("2026-11-30T10:00:00+00:00"),
-                                      device("2026-11-20T09:00:00+00:00", waiting=4, device_id="d2")]}],
-                  "2026-11-30T10:05:00+00:00")
+    save_coverage(
+        team,
+        [
+            {
+                "username": "ann",
+                "display_name": "Ann Coach",
+                "role": "coach",
+                "devices": [
+                    device("2026-11-30T10:00:00+00:00"),
+                    device("2026-11-20T09:00:00+00:00", waiting=4, device_id="d2"),
+                ],
+            }
+        ],
+        "2026-11-30T10:05:00+00:00",
+    )
     coverage = load(team)
     ann = coverage.coach("ann")
     assert ann.data_as_of == datetime(2026, 11, 20, 9, 0, tzinfo=UTC) and ann.waiting == 4

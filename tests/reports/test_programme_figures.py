@@ -19,8 +19,14 @@ FIXTURES = Path(__file__).parents[1] / "store" / "fixtures"
 
 
 def test_the_main_health_barrier_is_a_choice_or_not_asked_yet():
-    client = Client(given_name="A", family_name="B", date_of_birth="1980-01-01", nhs_number="9434765919",
-                    postcode="CA1 1AB", phone="07700900001")
+    client = Client(
+        given_name="A",
+        family_name="B",
+        date_of_birth="1980-01-01",
+        nhs_number="9434765919",
+        postcode="CA1 1AB",
+        phone="07700900001",
+    )
     assert "main_health_barrier" not in client.validate()  # not asked yet is allowed
     client.main_health_barrier = "mental_health"
     assert "main_health_barrier" not in client.validate()
@@ -41,8 +47,13 @@ def test_a_version_5_database_gains_the_field_empty(tmp_path):
 def test_declined_after_first_contact_is_declined_for_the_list_and_the_figures(team):
     cid = add_client(team, ALEX, "2026-11-16", "gp", "accepted", "2026-11-16", "2026-11-17")
     referral = team.for_client(Referral, cid)[0]
-    team.update(Referral, referral.id, triage_outcome="declined", triaged_on="2026-11-25",
-                decline_reason="declined_by_client")
+    team.update(
+        Referral,
+        referral.id,
+        triage_outcome="declined",
+        triaged_on="2026-11-25",
+        decline_reason="declined_by_client",
+    )
     referrals = team.for_client(Referral, cid)
     # The referral keeps only its latest decision, dated after W47: then it was undecided.
     assert client_status(referrals, [], as_of="2026-11-22") == "awaiting_triage"
@@ -68,12 +79,21 @@ def test_the_trend_uses_the_same_definitions_as_the_week(team):
 
 def test_work_status_age_and_barrier_of_the_starts(team):
     cid = add_client(team, ALEX, "2026-11-16", "gp", "accepted", "2026-11-16", "2026-11-20")
-    team.update(Client, cid, main_health_barrier="musculoskeletal", date_of_birth="2001-11-21",
-                work_status="in_work")
+    team.update(
+        Client, cid, main_health_barrier="musculoskeletal", date_of_birth="2001-11-21", work_status="in_work"
+    )
     items = get_instrument("workwell_initial").items
-    team.add(Assessment(client_id=cid, instrument_id="workwell_initial", instrument_version="1",
-                        timepoint="baseline", completed_on="2026-11-20", completed_by=ALEX,
-                        answers=tuple(4 if i.id == "work_status" else None for i in items)))
+    team.add(
+        Assessment(
+            client_id=cid,
+            instrument_id="workwell_initial",
+            instrument_version="1",
+            timepoint="baseline",
+            completed_on="2026-11-20",
+            completed_by=ALEX,
+            answers=tuple(4 if i.id == "work_status" else None for i in items),
+        )
+    )
     values = build_summary(team, W47, today=date(2026, 11, 23)).figures[(W47, "service")]
     assert values["starts"] == 5
     assert values["starts_work_status:out_of_work"] == 1  # the assessment, not the record's "in work"
@@ -87,9 +107,19 @@ def test_ons4_questions_count_in_the_outcome_change(team):
     cid = team.ids["A6"]
     answers = {"baseline": (3, 4, 5, 8), "review": (6, 4, 7, 5)}  # satisfaction, worthwhile, happy, anxious
     for timepoint, day in (("baseline", "2026-10-20"), ("review", "2026-11-18")):
-        team.add(derive_assessment(Assessment(
-            client_id=cid, instrument_id="ons4", instrument_version="1", timepoint=timepoint,
-            completed_on=day, completed_by=ALEX, answers=answers[timepoint])).record)
+        team.add(
+            derive_assessment(
+                Assessment(
+                    client_id=cid,
+                    instrument_id="ons4",
+                    instrument_version="1",
+                    timepoint=timepoint,
+                    completed_on=day,
+                    completed_by=ALEX,
+                    answers=answers[timepoint],
+                )
+            ).record
+        )
     values = build_summary(team, W47, today=date(2026, 11, 23)).figures[(W47, "service")]
     assert values["mean_change:ons4_life_satisfaction"] == 3
     assert values["improved:ons4_life_satisfaction"] == 1

@@ -25,10 +25,18 @@ def csv_file(period: str, cells: dict[str, object]) -> bytes:
 
 # ----- the attacker finds what the issue found ------------------------------------------
 
+
 def test_it_pins_a_small_number_from_bounds():
     # Issue #16: "total 7, self 5, so gp and employer are both 1".
-    old = csv_file("2026-W47", {"referrals_received": 7, "referrals_received:self": 5,
-                                "referrals_received:gp": "<5", "referrals_received:employer": "<5"})
+    old = csv_file(
+        "2026-W47",
+        {
+            "referrals_received": 7,
+            "referrals_received:self": 5,
+            "referrals_received:gp": "<5",
+            "referrals_received:employer": "<5",
+        },
+    )
     found = findings([old], method="old")
     assert any("referrals_received:gp: can only be [1]" in f for f in found)
     assert any("referrals_received:employer: can only be [1]" in f for f in found)
@@ -36,8 +44,15 @@ def test_it_pins_a_small_number_from_bounds():
 
 def test_it_pins_a_star_that_rounding_alone_leaves_open():
     # Rounding to 5 without an audit: 17 -> 15, parts 8 -> 10 and 8 -> 10, the third part is 1.
-    rounded = csv_file("2026-W47", {"referrals_received": 15, "referrals_received:gp": 10,
-                                    "referrals_received:self": 10, "referrals_received:employer": "*"})
+    rounded = csv_file(
+        "2026-W47",
+        {
+            "referrals_received": 15,
+            "referrals_received:gp": 10,
+            "referrals_received:self": 10,
+            "referrals_received:employer": "*",
+        },
+    )
     assert any("employer: can only be [1]" in f for f in findings([rounded]))
 
 
@@ -49,6 +64,7 @@ def test_it_subtracts_overlapping_periods():
 
 # ----- and nothing in ours ----------------------------------------------------------------
 
+
 def busy_service(store, weeks: list[date], seed: int = 7) -> None:
     """A few dozen clients a week, so each file holds zeros, small numbers and rounded ones."""
     rng = random.Random(seed)
@@ -58,10 +74,16 @@ def busy_service(store, weeks: list[date], seed: int = 7) -> None:
             received = monday + timedelta(days=rng.randint(0, 6))
             first = received + timedelta(days=rng.randint(0, 9)) if rng.random() < 0.7 else None
             declined = rng.random() < 0.12
-            cid = add_client(store, rng.choice(["Alex Coach", "Bea Lead"]), received.isoformat(),
-                             rng.choice(routes), "declined" if declined else "accepted", received.isoformat(),
-                             first.isoformat() if first and first <= date(2026, 11, 29) else "",
-                             reason="out_of_area" if declined else "")
+            cid = add_client(
+                store,
+                rng.choice(["Alex Coach", "Bea Lead"]),
+                received.isoformat(),
+                rng.choice(routes),
+                "declined" if declined else "accepted",
+                received.isoformat(),
+                first.isoformat() if first and first <= date(2026, 11, 29) else "",
+                reason="out_of_area" if declined else "",
+            )
             if first and n % 2 and first <= date(2026, 11, 29):
                 session(store, cid, first.isoformat(), rng.choice(["in_person", "phone", "video"]))
 

@@ -35,8 +35,12 @@ def read_csv(data: bytes) -> list[dict]:
 def test_csv_is_tidy(summaries):
     rows = read_csv(render(summaries["team"], "csv"))
     assert list(rows[0]) == ["period", "scope", "measure", "value"]
-    assert rows[0] == {"period": W47, "scope": "service", "measure": "service_name",
-                       "value": "North Cumbria WorkWell Service"}
+    assert rows[0] == {
+        "period": W47,
+        "scope": "service",
+        "measure": "service_name",
+        "value": "North Cumbria WorkWell Service",
+    }
     assert rows[1]["measure"] == "audience" and rows[1]["value"].startswith("team")
     found = {(r["period"], r["scope"], r["measure"]): r["value"] for r in rows}
     assert len(found) == len(rows)  # one figure per row, no repeats
@@ -75,8 +79,15 @@ def test_a_coach_name_is_never_a_formula(team):
 
 def test_xlsx_opens_with_bold_frozen_headers(summaries, tmp_path):
     book = load_workbook(io.BytesIO(render(summaries["team"], "xlsx")))
-    assert book.sheetnames == ["About", "Figures", "Week 2026-W47", "Last 4 weeks", "Last 13 weeks",
-                               "Trend (13 weeks)", "Definitions"]
+    assert book.sheetnames == [
+        "About",
+        "Figures",
+        "Week 2026-W47",
+        "Last 4 weeks",
+        "Last 13 weeks",
+        "Trend (13 weeks)",
+        "Definitions",
+    ]
     assert book["About"]["B2"].value == "North Cumbria WorkWell Service"
     tidy = book["Figures"]
     assert [c.value for c in tidy[1]] == ["period", "scope", "measure", "value"]
@@ -101,8 +112,12 @@ def test_the_definitions_sheet_lists_every_figure_in_the_file(summaries, audienc
     assert in_file == set(defined) == set(measures_in(report))
     assert all(text and len(text) > 20 for text in defined.values())
     # The follow-up outcomes travel with their definitions too, in both audiences' files.
-    assert {"follow_ups_3m", "follow_ups_6m:reached", "follow_up_work_status_3m:in_work",
-            "follow_up_work_outcome_6m:returned_to_work"} <= set(defined)
+    assert {
+        "follow_ups_3m",
+        "follow_ups_6m:reached",
+        "follow_up_work_status_3m:in_work",
+        "follow_up_work_outcome_6m:returned_to_work",
+    } <= set(defined)
     in_csv = {r["measure"] for r in read_csv(render(report, "csv"))}
     assert in_csv <= set(defined)
 
@@ -125,9 +140,18 @@ def test_pdf_text_and_pictures(summaries, audience):
     assert "Definitions" in text and "WorkWell Desktop README" not in text
     if audience == "team":
         assert "weekly caseload summary" in text and "TEAM ONLY" in text
-        for heading in ("Referrals received by route", "Last 13 weeks", "Work status at first appointment",
-                        "Main health barrier", "Age at first contact", "Active caseload per coach",
-                        "Mean change in outcome measures", ALEX, BEA, "Whole service"):
+        for heading in (
+            "Referrals received by route",
+            "Last 13 weeks",
+            "Work status at first appointment",
+            "Main health barrier",
+            "Age at first contact",
+            "Active caseload per coach",
+            "Mean change in outcome measures",
+            ALEX,
+            BEA,
+            "Whole service",
+        ):
             assert heading in text
     else:
         assert "for commissioners" in text and "NHS Digital" in text
@@ -156,6 +180,7 @@ def test_an_empty_week_says_no_data(team):
 
 # ----- workwell-admin summary ------------------------------------------------------------
 
+
 @pytest.fixture
 def admin(team, monkeypatch, capsys):
     monkeypatch.setenv("WORKWELL_PASSPHRASE", PASSPHRASE)
@@ -178,8 +203,9 @@ def admin(team, monkeypatch, capsys):
 def test_the_command_writes_each_format(admin, tmp_path, fmt):
     out = tmp_path / f"summary.{fmt}"
     for audience in ("team", "publication"):
-        code, stdout, err = admin("summary", "--week", W47, "--audience", audience, "--format", fmt,
-                                  "--out", str(out))
+        code, stdout, err = admin(
+            "summary", "--week", W47, "--audience", audience, "--format", fmt, "--out", str(out)
+        )
         assert code == 0, err
         assert out.stat().st_size > 0
         assert "NOT encrypted" in err and audience in stdout
@@ -188,8 +214,9 @@ def test_the_command_writes_each_format(admin, tmp_path, fmt):
 
 def test_the_command_options(admin, tmp_path):
     out = tmp_path / "bea.csv"
-    code, _, err = admin("summary", "--week", W47, "--audience", "team", "--format", "csv", "--out", str(out),
-                         "--coach", BEA)
+    code, _, err = admin(
+        "summary", "--week", W47, "--audience", "team", "--format", "csv", "--out", str(out), "--coach", BEA
+    )
     assert code == 0, err
     assert "team file" in err
     rows = read_csv(out.read_bytes())
@@ -210,7 +237,18 @@ def test_the_command_refuses(admin, tmp_path):
     assert code == 1 and "folder" in err
     code, _, err = admin(*base, "--week", W47, "--out", str(tmp_path / "x.csv"), "--coach", "Nobody")
     assert code == 1 and "Alex Coach" in err
-    code, _, err = admin("summary", "--audience", "publication", "--format", "csv", "--week", W47,
-                         "--out", str(tmp_path / "x.csv"), "--coach", ALEX)
+    code, _, err = admin(
+        "summary",
+        "--audience",
+        "publication",
+        "--format",
+        "csv",
+        "--week",
+        W47,
+        "--out",
+        str(tmp_path / "x.csv"),
+        "--coach",
+        ALEX,
+    )
     assert code == 1 and "whole service" in err
     assert not (tmp_path / "x.csv").exists()

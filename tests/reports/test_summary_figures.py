@@ -21,24 +21,48 @@ def test_the_week_for_the_whole_service(team):
     assert [p.name for p in summary.periods] == [W47, "2026-W44/2026-W47", "2026-W35/2026-W47"]
     assert summary.scopes == [ALEX, BEA, "service"]
     assert nonzero(summary, W47, "service") == {
-        "referrals_received": 5, "referrals_received:gp": 2, "referrals_received:self": 1,
-        "referrals_received:jobcentre": 1, "referrals_received:vcse": 1,
-        "triage_accepted": 3, "triage_declined": 1, "triage_declined:out_of_area": 1,
-        "first_contacts": 4, "starts": 4, "starts_work_status:in_work": 4, "starts_age:35_49": 4,
+        "referrals_received": 5,
+        "referrals_received:gp": 2,
+        "referrals_received:self": 1,
+        "referrals_received:jobcentre": 1,
+        "referrals_received:vcse": 1,
+        "triage_accepted": 3,
+        "triage_declined": 1,
+        "triage_declined:out_of_area": 1,
+        "first_contacts": 4,
+        "starts": 4,
+        "starts_work_status:in_work": 4,
+        "starts_age:35_49": 4,
         "starts_health_barrier:not_recorded": 4,
-        "median_days_to_first_contact": 3.5, "p90_days_to_first_contact": 6,
-        "waiting_for_first_contact": 2, "longest_wait_days": 48,
+        "median_days_to_first_contact": 3.5,
+        "p90_days_to_first_contact": 6,
+        "waiting_for_first_contact": 2,
+        "longest_wait_days": 48,
         "active_caseload": 6,
-        "discharges": 1, "discharges:completed": 1, "work_outcome_at_discharge:returned_to_work": 1,
-        "sessions": 4, "sessions:in_person": 2, "sessions:phone": 1, "sessions:video": 1,
+        "discharges": 1,
+        "discharges:completed": 1,
+        "work_outcome_at_discharge:returned_to_work": 1,
+        "sessions": 4,
+        "sessions:in_person": 2,
+        "sessions:phone": 1,
+        "sessions:video": 1,
         "overdue_reviews": 1,  # A6; the discharged A4's passed review is not chased
-        "assessments_completed": 4, "assessments_completed:phq9": 1, "assessments_completed:gad7": 2,
+        "assessments_completed": 4,
+        "assessments_completed:phq9": 1,
+        "assessments_completed:gad7": 2,
         "assessments_completed:swemwbs": 1,
-        "outcome_clients:phq9": 1, "mean_change:phq9": -8, "percent_improved:phq9": 100, "improved:phq9": 1,
-        "outcome_clients:gad7": 1, "mean_change:gad7": -2, "percent_improved:gad7": 100,  # 13 not 20
+        "outcome_clients:phq9": 1,
+        "mean_change:phq9": -8,
+        "percent_improved:phq9": 100,
+        "improved:phq9": 1,
+        "outcome_clients:gad7": 1,
+        "mean_change:gad7": -2,
+        "percent_improved:gad7": 100,  # 13 not 20
         "improved:gad7": 1,
-        "outcome_clients:swemwbs": 1, "mean_change:swemwbs": -3.82,  # lower SWEMWBS is worse
-        "consent_withdrawals": 1, "consent_withdrawals:share_employer": 1,  # Sunday 23:30
+        "outcome_clients:swemwbs": 1,
+        "mean_change:swemwbs": -3.82,  # lower SWEMWBS is worse
+        "consent_withdrawals": 1,
+        "consent_withdrawals:share_employer": 1,  # Sunday 23:30
     }
     figures = summary.figures[(W47, "service")]
     assert figures["percent_improved:swemwbs"] == 0
@@ -50,10 +74,16 @@ def test_the_week_per_coach(team):
     summary = build_summary(team, W47, today=TODAY)
     alex, bea = summary.figures[(W47, ALEX)], summary.figures[(W47, BEA)]
     assert (alex["referrals_received"], bea["referrals_received"]) == (4, 1)
-    assert (alex["first_contacts"], alex["median_days_to_first_contact"], alex["p90_days_to_first_contact"]) \
-        == (2, 3.5, 5)
-    assert (bea["first_contacts"], bea["median_days_to_first_contact"], bea["p90_days_to_first_contact"]) \
-        == (2, 3.5, 6)
+    assert (
+        alex["first_contacts"],
+        alex["median_days_to_first_contact"],
+        alex["p90_days_to_first_contact"],
+    ) == (2, 3.5, 5)
+    assert (bea["first_contacts"], bea["median_days_to_first_contact"], bea["p90_days_to_first_contact"]) == (
+        2,
+        3.5,
+        6,
+    )
     assert (alex["waiting_for_first_contact"], alex["longest_wait_days"]) == (1, 2)
     assert (bea["waiting_for_first_contact"], bea["longest_wait_days"]) == (1, 48)
     assert (alex["active_caseload"], bea["active_caseload"]) == (3, 3)
@@ -70,9 +100,11 @@ def test_the_week_per_coach(team):
 
 def test_rolling_weeks(team):
     summary = build_summary(team, W47, today=TODAY)
-    four, thirteen = summary.figures[("2026-W44/2026-W47", "service")], \
-        summary.figures[("2026-W35/2026-W47", "service")]
-    assert four["referrals_received"] == 7      # A1-A5, B1, B4
+    four, thirteen = (
+        summary.figures[("2026-W44/2026-W47", "service")],
+        summary.figures[("2026-W35/2026-W47", "service")],
+    )
+    assert four["referrals_received"] == 7  # A1-A5, B1, B4
     assert thirteen["referrals_received"] == 10  # everyone
     assert thirteen["first_contacts"] == 7  # all but A3, B3 (waiting) and A5 (declined)
     # Waits A1 2, A2 5, A4 3, A6 8, B1 1, B2 3, B4 6: sorted 1 2 3 3 5 6 8.
@@ -110,15 +142,18 @@ def test_one_coach_only(team):
     assert summary.figures[(W47, BEA)]["referrals_received"] == 1
 
 
-@pytest.mark.parametrize(("utc", "local"), [
-    ("2026-11-22T23:30:00Z", "2026-11-22"),
-    ("2026-10-18T23:30:00+00:00", "2026-10-19"),  # BST
-    ("2026-10-25T00:30:00Z", "2026-10-25"),  # 01:30 BST, before the change
-    ("2026-10-25T23:30:00", "2026-10-25"),  # no offset: taken as UTC
-    ("2026-03-29T00:59:00Z", "2026-03-29"),
-    ("2026-03-28T23:30:00Z", "2026-03-28"),  # GMT, the night before the clocks go forward
-    ("not a time", ""),
-])
+@pytest.mark.parametrize(
+    ("utc", "local"),
+    [
+        ("2026-11-22T23:30:00Z", "2026-11-22"),
+        ("2026-10-18T23:30:00+00:00", "2026-10-19"),  # BST
+        ("2026-10-25T00:30:00Z", "2026-10-25"),  # 01:30 BST, before the change
+        ("2026-10-25T23:30:00", "2026-10-25"),  # no offset: taken as UTC
+        ("2026-03-29T00:59:00Z", "2026-03-29"),
+        ("2026-03-28T23:30:00Z", "2026-03-28"),  # GMT, the night before the clocks go forward
+        ("not a time", ""),
+    ],
+)
 def test_london_dates(utc, local):
     assert london_date(utc) == local
 

@@ -15,8 +15,10 @@ TODAY = date(2026, 11, 23)
 
 
 def cell_texts(view, column):
-    return {view.table.item(r, 0).text().strip(): view.table.item(r, column).text()
-            for r in range(view.table.rowCount())}
+    return {
+        view.table.item(r, 0).text().strip(): view.table.item(r, column).text()
+        for r in range(view.table.rowCount())
+    }
 
 
 def test_the_table_shows_the_chosen_week_and_scope(qtbot, team):
@@ -28,15 +30,21 @@ def test_the_table_shows_the_chosen_week_and_scope(qtbot, team):
     qtbot.waitExposed(view)
     assert view.week == "2026-W47"  # the last complete week
     assert view.scope_box.currentText() == "Whole service"
-    assert [view.scope_box.itemText(i) for i in range(view.scope_box.count())] == \
-        ["Whole service", ALEX, "Bea Lead"]
+    assert [view.scope_box.itemText(i) for i in range(view.scope_box.count())] == [
+        "Whole service",
+        ALEX,
+        "Bea Lead",
+    ]
     rows = cell_texts(view, 1)
     assert rows["Referrals received"] == "5"
     assert rows["Referrals: GP / primary care"] == "2"  # the team view hides nothing
     assert rows["Active caseload (at end)"] == "6"
     assert "no sync coverage" in view.coverage.text()  # this laptop never synced: said, not hidden
-    tip = next(view.table.item(r, 0).toolTip() for r in range(view.table.rowCount())
-               if view.table.item(r, 0).text() == "Active caseload (at end)")
+    tip = next(
+        view.table.item(r, 0).toolTip()
+        for r in range(view.table.rowCount())
+        if view.table.item(r, 0).text() == "Active caseload (at end)"
+    )
     assert "caseload list" in tip  # each row's definition, from reports.definitions
     view.scope_box.setCurrentIndex(view.scope_box.findData(ALEX))
     assert cell_texts(view, 1)["Referrals received"] == "4"
@@ -61,8 +69,9 @@ def test_exports_run_in_the_background(qtbot, team, tmp_path, threaded_tasks):
                 view.export_to(fmt, out, audience)
                 assert not view.buttons[("team", "pdf")].isEnabled()  # no second export meanwhile
             path, message = done.args
-            assert path == str(out) and ("publication" in message if audience == "publication"
-                                         else "not for publication" in message)
+            assert path == str(out) and (
+                "publication" in message if audience == "publication" else "not for publication" in message
+            )
             assert view.buttons[("team", "pdf")].isEnabled() and view.progress.isHidden()
     team_rows = list(csv.DictReader(io.StringIO((tmp_path / "team.csv").read_text(encoding="utf-8"))))
     assert team_rows[1]["measure"] == "audience" and team_rows[1]["value"].startswith("team")

@@ -22,8 +22,18 @@ from sqlalchemy.engine import make_url
 from workwell_desktop.server import auth, db
 
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-TABLES = ("feed", "record", "client_share", "server_setting", "change", "client", "device", "app_user",
-          "team", "signin_throttle")
+TABLES = (
+    "feed",
+    "record",
+    "client_share",
+    "server_setting",
+    "change",
+    "client",
+    "device",
+    "app_user",
+    "team",
+    "signin_throttle",
+)
 
 
 def _libpq(url) -> str:
@@ -60,9 +70,11 @@ def postgres() -> Iterator[Postgres]:
     try:
         pg.admin_connection().close()
     except psycopg.Error as e:
-        reason = (f"PostgreSQL at {pg.url.render_as_string(hide_password=True)} is unreachable "
-                  f"({type(e).__name__}); set WORKWELL_TEST_POSTGRES_URL to a server where the tests "
-                  "may create databases")
+        reason = (
+            f"PostgreSQL at {pg.url.render_as_string(hide_password=True)} is unreachable "
+            f"({type(e).__name__}); set WORKWELL_TEST_POSTGRES_URL to a server where the tests "
+            "may create databases"
+        )
         if os.environ.get("CI"):
             pytest.fail(f"{reason}. CI is set, so the PostgreSQL tests must run.", pytrace=False)
         pytest.skip(reason)
@@ -132,7 +144,11 @@ def two_teams(server):
     """Team A with coaches ann and bob and lead lee; team B with coach cat."""
     server.team("A")
     server.team("B")
-    for name, team, role in (("ann", "A", "coach"), ("bob", "A", "coach"), ("lee", "A", "team_lead"),
-                             ("cat", "B", "coach")):
+    for name, team, role in (
+        ("ann", "A", "coach"),
+        ("bob", "A", "coach"),
+        ("lee", "A", "team_lead"),
+        ("cat", "B", "coach"),
+    ):
         server.user(name, team, role)
     return server

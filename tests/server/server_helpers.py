@@ -21,7 +21,9 @@ _ticks = count()
 class Api:
     """A synchronous httpx client on the ASGI app; ``peer`` is the caller's address."""
 
-    def __init__(self, app, peer: tuple[str, int] = ("127.0.0.1", 50000), base_url: str = "http://testserver"):
+    def __init__(
+        self, app, peer: tuple[str, int] = ("127.0.0.1", 50000), base_url: str = "http://testserver"
+    ):
         self.loop = asyncio.new_event_loop()
         transport = httpx.ASGITransport(app=app, client=peer)
         self.http = httpx.AsyncClient(transport=transport, base_url=base_url)
@@ -54,8 +56,13 @@ class Device:
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
-    def sync(self, changes: list[dict] | None = None, cursor: str | None = None, page_size: int | None = None,
-             expect: int = 200) -> dict[str, Any]:
+    def sync(
+        self,
+        changes: list[dict] | None = None,
+        cursor: str | None = None,
+        page_size: int | None = None,
+        expect: int = 200,
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"cursor": self.cursor if cursor is None else cursor, "changes": changes or []}
         if page_size:
             body["page_size"] = page_size
@@ -74,8 +81,14 @@ class Device:
             if not reply["more"]:
                 return got
 
-    def change(self, client_id: str, record_type: str = "client", record_id: str | None = None,
-               op: str = "create", **fields) -> dict[str, Any]:
+    def change(
+        self,
+        client_id: str,
+        record_type: str = "client",
+        record_id: str | None = None,
+        op: str = "create",
+        **fields,
+    ) -> dict[str, Any]:
         return make_change(client_id, record_type, record_id, None, self.id, op, **fields)
 
 
@@ -85,18 +98,39 @@ def valid_payload(record_type: str, client_id: str) -> dict[str, Any]:
     from workwell_desktop.store.rows import to_row
 
     samples: dict[str, dict[str, Any]] = {
-        "client": {"given_name": "Test", "family_name": "Client", "date_of_birth": "1980-01-01",
-                   "nhs_number": "9990000018", "postcode": "CA1 1AB", "phone": "07700900123",
-                   "coach": "Test Coach"},
+        "client": {
+            "given_name": "Test",
+            "family_name": "Client",
+            "date_of_birth": "1980-01-01",
+            "nhs_number": "9990000018",
+            "postcode": "CA1 1AB",
+            "phone": "07700900123",
+            "coach": "Test Coach",
+        },
         "referral": {"client_id": client_id, "route": "gp", "received_on": "2025-01-01"},
-        "contact_session": {"client_id": client_id, "held_on": "2025-01-02", "mode": "phone",
-                            "duration_minutes": 30, "recorded_by": "Test Coach"},
-        "consent_event": {"client_id": client_id, "scope": "share_employer", "action": "given",
-                          "method": "verbal", "recorded_by": "Test Coach",
-                          "recorded_at": "2025-01-02T10:00:00+00:00"},
-        "plan_note": {"client_id": client_id, "written_on": "2025-01-02", "kind": "progress",
-                      "text": "Walked to work twice.", "recorded_by": "Test Coach",
-                      "recorded_at": "2025-01-02T10:00:00+00:00"},
+        "contact_session": {
+            "client_id": client_id,
+            "held_on": "2025-01-02",
+            "mode": "phone",
+            "duration_minutes": 30,
+            "recorded_by": "Test Coach",
+        },
+        "consent_event": {
+            "client_id": client_id,
+            "scope": "share_employer",
+            "action": "given",
+            "method": "verbal",
+            "recorded_by": "Test Coach",
+            "recorded_at": "2025-01-02T10:00:00+00:00",
+        },
+        "plan_note": {
+            "client_id": client_id,
+            "written_on": "2025-01-02",
+            "kind": "progress",
+            "text": "Walked to work twice.",
+            "recorded_by": "Test Coach",
+            "recorded_at": "2025-01-02T10:00:00+00:00",
+        },
     }
     if record_type not in samples:
         return {}
@@ -105,21 +139,31 @@ def valid_payload(record_type: str, client_id: str) -> dict[str, Any]:
     return row
 
 
-def make_change(client_id: str, record_type: str = "client", record_id: str | None = None,
-                payload: dict | None = None, device_id: str = "dev", op: str = "create",
-                **fields) -> dict[str, Any]:
+def make_change(
+    client_id: str,
+    record_type: str = "client",
+    record_id: str | None = None,
+    payload: dict | None = None,
+    device_id: str = "dev",
+    op: str = "create",
+    **fields,
+) -> dict[str, Any]:
     """A change as a laptop sends it; a create's payload is a valid record with ``fields`` over it."""
     if payload is None:
         payload = {**(valid_payload(record_type, client_id) if op == "create" else {}), **fields}
     return {
-        "change_id": uuid.uuid4().hex, "record_type": record_type,
+        "change_id": uuid.uuid4().hex,
+        "record_type": record_type,
         "record_id": record_id or (client_id if record_type == "client" else uuid.uuid4().hex),
-        "client_id": client_id, "op": op, "payload": payload,
+        "client_id": client_id,
+        "op": op,
+        "payload": payload,
         "base": {},
         "hlc": f"{1_700_000_000_000 + next(_ticks):015d}-000000-{device_id.replace('-', '')}",
-        "device_id": device_id, "actor": "Test Coach", "created_at": "2025-01-01T10:00:00Z",
+        "device_id": device_id,
+        "actor": "Test Coach",
+        "created_at": "2025-01-01T10:00:00Z",
     }
-
 
 
 class Server:
@@ -131,6 +175,7 @@ class Server:
         self.url = database_url
         self.engine = db.make_engine(database_url)
         from workwell_desktop.server import scope as scopes
+
         with Session(self.engine) as s:
             scopes.set_scope(s, scope)
             s.commit()
@@ -148,8 +193,9 @@ class Server:
         return username
 
     def register(self, username: str, password: str = PASSWORD) -> httpx.Response:
-        return self.api.post("/api/v1/devices",
-                             json={"username": username, "password": password, "device_name": "laptop"})
+        return self.api.post(
+            "/api/v1/devices", json={"username": username, "password": password, "device_name": "laptop"}
+        )
 
     def device(self, username: str) -> Device:
         r = self.register(username)

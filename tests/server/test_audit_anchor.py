@@ -17,8 +17,16 @@ live, laptop = desktop.live, desktop.laptop  # the live server and registered la
 
 
 def _consent(store, client, action, day):
-    return store.add(ConsentEvent(client_id=client.id, scope="share_employer", action=action, method="verbal",
-                                  recorded_by="Ann", recorded_at=f"2026-11-0{day}T10:00:00+00:00"))
+    return store.add(
+        ConsentEvent(
+            client_id=client.id,
+            scope="share_employer",
+            action=action,
+            method="verbal",
+            recorded_by="Ann",
+            recorded_at=f"2026-11-0{day}T10:00:00+00:00",
+        )
+    )
 
 
 def _reopen(store) -> Store:
@@ -65,8 +73,10 @@ def test_a_rewritten_chain_cannot_move_the_anchor_and_is_reported(laptop):
     forged = audit.row_hash(dict(zip(names, result.fetchone(), strict=True)))
     conn.execute("UPDATE audit SET record_hash = ? WHERE record_id = ?", (forged, withdrawn.id))
     chain_key, prev = audit.chain_key(key), audit.GENESIS
-    for row in conn.execute("SELECT seq, at, actor, action, record_type, record_id, detail, client_id,"
-                            " record_hash FROM audit ORDER BY seq").fetchall():
+    for row in conn.execute(
+        "SELECT seq, at, actor, action, record_type, record_id, detail, client_id,"
+        " record_hash FROM audit ORDER BY seq"
+    ).fetchall():
         seal = audit.entry_seal(chain_key, *row, prev)
         conn.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, seal, row[0]))
         prev = seal
@@ -80,7 +90,8 @@ def test_a_rewritten_chain_cannot_move_the_anchor_and_is_reported(laptop):
         assert (now.seq, now.hash) == (anchored.seq, anchored.hash)
         assert ann.verify_audit((now.seq, now.hash)) == [
             f"entry {anchored.seq} is not the one anchored at the server at the last sync: the trail has "
-            "been rewritten since"]
+            "been rewritten since"
+        ]
     finally:
         ann.close()
 
@@ -134,17 +145,23 @@ def test_verify_audit_command_asks_the_server(laptop, monkeypatch, capsys):
     assert "anchor held by the server" in out and "Audit trail intact" in out
 
 
-@pytest.mark.parametrize("head", [{"seq": -1, "hash": "0" * 64}, {"seq": 1, "hash": "not hex"},
-                                  {"seq": 1, "hash": "0" * 64, "extra": 1}])
+@pytest.mark.parametrize(
+    "head",
+    [{"seq": -1, "hash": "0" * 64}, {"seq": 1, "hash": "not hex"}, {"seq": 1, "hash": "0" * 64, "extra": 1}],
+)
 def test_a_malformed_head_is_refused(live, head):
     import httpx
 
     with httpx.Client(base_url=live.base_url) as http:
-        reply = http.post("/api/v1/devices",
-                          json={"username": "ann", "password": PASSWORD, "device_name": "x"})
+        reply = http.post(
+            "/api/v1/devices", json={"username": "ann", "password": PASSWORD, "device_name": "x"}
+        )
         token = reply.json()["token"]
-        r = http.post("/api/v1/sync", json={"cursor": "", "changes": [], "audit_head": head},
-                      headers={"Authorization": f"Bearer {token}"})
+        r = http.post(
+            "/api/v1/sync",
+            json={"cursor": "", "changes": [], "audit_head": head},
+            headers={"Authorization": f"Bearer {token}"},
+        )
     assert r.status_code == 422
 
 
@@ -157,14 +174,31 @@ def test_consent_reads_the_same_on_two_laptops_after_sync(laptop):
     client = add_client(ann)
     engine.sync(ann)
     engine.sync(bob)
-    ann.add(ConsentEvent(client_id=client.id, scope="share_employer", action="withdrawn", method="verbal",
-                         recorded_by="Ann", recorded_at="2026-07-01T10:00:00+00:00"))
-    bob.add(ConsentEvent(client_id=client.id, scope="share_employer", action="given", method="verbal",
-                         recorded_by="Bob", recorded_at="2026-07-01T11:00:00+01:00"))  # the same instant
+    ann.add(
+        ConsentEvent(
+            client_id=client.id,
+            scope="share_employer",
+            action="withdrawn",
+            method="verbal",
+            recorded_by="Ann",
+            recorded_at="2026-07-01T10:00:00+00:00",
+        )
+    )
+    bob.add(
+        ConsentEvent(
+            client_id=client.id,
+            scope="share_employer",
+            action="given",
+            method="verbal",
+            recorded_by="Bob",
+            recorded_at="2026-07-01T11:00:00+01:00",
+        )
+    )  # the same instant
     for store in (ann, bob, ann):
         engine.sync(store)
-    states = [consent_state(s.for_client(ConsentEvent, client.id))[("share_employer", "")]
-              for s in (ann, bob)]
+    states = [
+        consent_state(s.for_client(ConsentEvent, client.id))[("share_employer", "")] for s in (ann, bob)
+    ]
     assert states[0] == states[1] and states[0].state == "withdrawn"
     assert [e.recorded_at for e in bob.for_client(ConsentEvent, client.id)][-1].endswith("+00:00")
 
@@ -183,8 +217,11 @@ def test_a_server_without_audit_anchors_still_syncs(laptop, monkeypatch):
         import json
 
         if url.endswith("/sync") and "audit_head" in json.loads(gzip.decompress(kwargs["content"])):
-            return httpx.Response(422, json={"detail": [{"loc": ["audit_head"], "msg": "extra"}]},
-                                  request=httpx.Request("POST", url))
+            return httpx.Response(
+                422,
+                json={"detail": [{"loc": ["audit_head"], "msg": "extra"}]},
+                request=httpx.Request("POST", url),
+            )
         return real_post(self, url, *args, **kwargs)
 
     monkeypatch.setattr(httpx.Client, "post", old_server)

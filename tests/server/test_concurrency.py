@@ -28,7 +28,8 @@ def test_concurrent_pushers_and_a_puller(two_teams):
             for _ in range(15):
                 client = uuid.uuid4().hex
                 batch = [make_change(client, device_id=device.device_id)] + [
-                    make_change(client, "contact_session", device_id=device.device_id) for _ in range(3)]
+                    make_change(client, "contact_session", device_id=device.device_id) for _ in range(3)
+                ]
                 with Session(two_teams.engine) as s:
                     result = sync_service.push(s, device, batch)
                 assert len(result.accepted) == 4

@@ -55,13 +55,16 @@ def state(store) -> dict:
 
 
 def open_conflicts(store) -> set:
-    return {(c.record_type, c.record_id, c.field, json.dumps(c.kept_value), json.dumps(c.other_value))
-            for c in replica.open_conflicts(store)}
+    return {
+        (c.record_type, c.record_id, c.field, json.dumps(c.kept_value), json.dumps(c.other_value))
+        for c in replica.open_conflicts(store)
+    }
 
 
 def plan_heads(store) -> set:
-    return {(i.current.id, tuple(sorted(u.id for u in i.unseen)))
-            for i in versioned_items(store.all(PlanAction))}
+    return {
+        (i.current.id, tuple(sorted(u.id for u in i.unseen))) for i in versioned_items(store.all(PlanAction))
+    }
 
 
 def edit(rng: random.Random, store, made: dict) -> None:
@@ -73,21 +76,39 @@ def edit(rng: random.Random, store, made: dict) -> None:
         return
     client = rng.choice(clients)
     if roll < 0.45:
-        field, values = rng.choice((("employer", EMPLOYERS), ("employer", EMPLOYERS),
-                                    ("preferred_language", LANGUAGES), ("next_review_on", REVIEWS)))
+        field, values = rng.choice(
+            (
+                ("employer", EMPLOYERS),
+                ("employer", EMPLOYERS),
+                ("preferred_language", LANGUAGES),
+                ("next_review_on", REVIEWS),
+            )
+        )
         store.update(Client, client.id, **{field: rng.choice(values)})
     elif roll < 0.55:
         [referral] = store.for_client(Referral, client.id)
         store.update(Referral, referral.id, referrer=rng.choice(("Dr Khan", "Dr Ross", "")))
     elif roll < 0.7:
-        made["contact_session"].add(store.add(ContactSession(
-            client_id=client.id, held_on="2026-11-20", mode="phone", duration_minutes=rng.randint(5, 60))).id)
+        made["contact_session"].add(
+            store.add(
+                ContactSession(
+                    client_id=client.id,
+                    held_on="2026-11-20",
+                    mode="phone",
+                    duration_minutes=rng.randint(5, 60),
+                )
+            ).id
+        )
     elif roll < 0.85:
         items = versioned_items(store.for_client(PlanAction, client.id))
         if items and rng.random() < 0.7:
             shown = rng.choice(items).current
-            plans.change_entry(store, shown, status="done" if shown.status == "open" else "open",
-                               due_on=rng.choice(("2026-12-01", "2026-12-15")))
+            plans.change_entry(
+                store,
+                shown,
+                status="done" if shown.status == "open" else "open",
+                due_on=rng.choice(("2026-12-01", "2026-12-15")),
+            )
         else:
             plans.add_entry(store, PlanAction(client_id=client.id, text="Book physio", due_on="2026-12-01"))
     else:
@@ -144,14 +165,20 @@ def test_three_laptops_converge_after_every_round(laptop, monkeypatch):  # noqa:
             assert all(plan_heads(s) == plan_heads(team[0]) for s in team[1:])
             for table, ids in made.items():  # nothing missing, nothing doubled
                 assert sorted(r["id"] for r in first[table]) == sorted(ids)
-            assert all(s.pending_change_count() == 0 and not replica.rejected_changes(s)
-                       and not replica.quarantined_changes(s) for s in team)
+            assert all(
+                s.pending_change_count() == 0
+                and not replica.rejected_changes(s)
+                and not replica.quarantined_changes(s)
+                for s in team
+            )
             engine.sync(cat)
             assert cat.all(Client) == []
     finally:
         http.close()
     # The run did exercise what it is for: conflicts, lost requests and killed laptops.
     every = team[0].rows("SELECT count(*) AS n FROM conflict")[0]["n"]
-    print(f"conflicts {every}, clients {len(made['client'])}, lost requests {transport.lost}, "
-          f"kills {len(KILLS)}, changes {len(team[0].changes())}")
+    print(
+        f"conflicts {every}, clients {len(made['client'])}, lost requests {transport.lost}, "
+        f"kills {len(KILLS)}, changes {len(team[0].changes())}"
+    )
     assert every >= 2 and transport.lost >= 2 and KILLS

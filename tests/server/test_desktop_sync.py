@@ -59,8 +59,14 @@ def laptop(live, tmp_path, monkeypatch):
 
 
 def add_client(store: Store, nhs: str = "9434765919", **kw) -> Client:
-    fields = dict(given_name="Wren", family_name="Ashdown", date_of_birth="1975-06-01", nhs_number=nhs,
-                  postcode="CA2 4HH", phone="07700900001")
+    fields = dict(
+        given_name="Wren",
+        family_name="Ashdown",
+        date_of_birth="1975-06-01",
+        nhs_number=nhs,
+        postcode="CA2 4HH",
+        phone="07700900001",
+    )
     fields.update(kw)
     client = Client(**fields)
     store.add_together([client, Referral(client_id=client.id, route="gp", received_on="2026-11-01")])
@@ -69,21 +75,34 @@ def add_client(store: Store, nhs: str = "9434765919", **kw) -> Client:
 
 def everything(store: Store) -> dict:
     """Every record on the device, for comparing two devices."""
-    return {name: sorted(store.rows(f"SELECT * FROM {name}"), key=lambda r: r["id"])
-            for name in ("client", "referral", "contact_session", "consent_event")}
+    return {
+        name: sorted(store.rows(f"SELECT * FROM {name}"), key=lambda r: r["id"])
+        for name in ("client", "referral", "contact_session", "consent_event")
+    }
 
 
 def test_two_laptops_working_offline_converge(laptop):
     ann, bob = laptop("ann"), laptop("bob")
     first = add_client(ann)
     add_client(bob, "9990000018", given_name="Ffion")
-    ann.add(ContactSession(client_id=first.id, held_on="2026-11-20", mode="phone", duration_minutes=30,
-                           note="first call"))
+    ann.add(
+        ContactSession(
+            client_id=first.id, held_on="2026-11-20", mode="phone", duration_minutes=30, note="first call"
+        )
+    )
     engine.sync(ann)
     engine.sync(bob)
     bob.update(Client, first.id, employer="Carlisle Bakery")
-    bob.add(ConsentEvent(client_id=first.id, scope="share_employer", action="given", method="verbal",
-                         recorded_by="Bob Coach", recorded_at="2026-11-21T10:00:00+00:00"))
+    bob.add(
+        ConsentEvent(
+            client_id=first.id,
+            scope="share_employer",
+            action="given",
+            method="verbal",
+            recorded_by="Bob Coach",
+            recorded_at="2026-11-21T10:00:00+00:00",
+        )
+    )
     engine.sync(bob)
     engine.sync(ann)
     assert everything(ann) == everything(bob)
@@ -214,8 +233,7 @@ def test_reassignment_removes_the_client_from_the_old_team(laptop, live):
     assert cat.get(Client, moving.id).coach == "cat"
 
 
-def test_coach_connects_syncs_and_resolves_a_conflict_in_the_app(laptop, live, qtbot, tmp_path,
-                                                                  monkeypatch):
+def test_coach_connects_syncs_and_resolves_a_conflict_in_the_app(laptop, live, qtbot, tmp_path, monkeypatch):
     from pathlib import Path
 
     from workwell_desktop.gui.app import build_window

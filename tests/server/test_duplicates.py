@@ -16,8 +16,15 @@ def test_two_laptops_enter_the_same_person(laptop):  # noqa: F811
     on_ann = add_client(ann, given_name="Wren")
     on_bob = add_client(bob, given_name="Wren")  # same NHS number, entered offline on bob's laptop
     for store, client in ((ann, on_ann), (bob, on_bob)):
-        store.add(ContactSession(client_id=client.id, held_on="2026-11-20", mode="phone",
-                                 duration_minutes=30, note=f"seen by {store.coach_name}"))
+        store.add(
+            ContactSession(
+                client_id=client.id,
+                held_on="2026-11-20",
+                mode="phone",
+                duration_minutes=30,
+                note=f"seen by {store.coach_name}",
+            )
+        )
     for store in (ann, bob, ann):
         engine.sync(store)
     for store in (ann, bob):
@@ -54,8 +61,13 @@ def test_a_merge_cannot_reach_another_team(two_teams):
     assert reply["accepted"] == [] and "same NHS number" in reply["rejected"][0]["reason"]
 
 
-def test_a_coach_sees_and_merges_a_possible_duplicate_in_the_app(laptop, live, qtbot, tmp_path,  # noqa: F811
-                                                                 monkeypatch):
+def test_a_coach_sees_and_merges_a_possible_duplicate_in_the_app(
+    laptop,
+    live,
+    qtbot,
+    tmp_path,  # noqa: F811
+    monkeypatch,
+):
     from pathlib import Path
 
     from server_helpers import PASSWORD

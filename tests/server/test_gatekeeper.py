@@ -38,13 +38,27 @@ def test_another_team_cannot_write_into_a_teams_records(two_teams):
     future = format_stamp(int(time.time() * 1000) + 86_400_000, 0, "cat")
     forged_consent = cat.change(decoy, "consent_event", action="given", scope="share_employer")
     forged_consent["payload"]["client_id"] = a_client  # the consent names team A's client
-    forged_triage = cat.change(decoy, "referral", record_id=a_referral["record_id"], op="update",
-                               triage_outcome="declined", decline_reason="not_eligible")
+    forged_triage = cat.change(
+        decoy,
+        "referral",
+        record_id=a_referral["record_id"],
+        op="update",
+        triage_outcome="declined",
+        decline_reason="not_eligible",
+    )
     forged_create = cat.change(decoy, "referral", record_id=a_referral["record_id"])
     far_future = {**cat.change(decoy, "contact_session"), "hlc": future}
     handover = cat.change(decoy, "client", op="update", coach="ann")
-    reply = cat.sync([cat.change(decoy, given_name="Decoy"), forged_consent, forged_triage, forged_create,
-                      far_future, handover])
+    reply = cat.sync(
+        [
+            cat.change(decoy, given_name="Decoy"),
+            forged_consent,
+            forged_triage,
+            forged_create,
+            far_future,
+            handover,
+        ]
+    )
     why = reasons(reply)
     assert len(reply["accepted"]) == 1  # only the decoy client itself, in team B
     assert "client_id" in why[forged_consent["change_id"]]
@@ -76,8 +90,9 @@ def test_every_record_type_meets_the_laptops_rules(two_teams):
         "unknown field": ann.change(client_id, "referral", colour="red"),
         "unknown type": make_change(client_id, "horoscope", payload={"sign": "leo"}, device_id=ann.id),
         "empty create": make_change(client_id, "referral", payload={}, device_id=ann.id),
-        "no client_id": make_change(client_id, "referral", device_id=ann.id,
-                                    payload={"route": "gp", "received_on": "2025-01-01"}),
+        "no client_id": make_change(
+            client_id, "referral", device_id=ann.id, payload={"route": "gp", "received_on": "2025-01-01"}
+        ),
     }
     reply = ann.sync(list(bad.values()))
     why = reasons(reply)
@@ -99,8 +114,9 @@ def test_updates_need_a_record_the_server_holds_and_stay_valid(two_teams):
     assert len(ann.sync([ann.change(client_id), session])["accepted"]) == 2
     unseen = ann.change(client_id, "referral", op="update", triage_outcome="accepted")
     unseen_no_client = {**unseen, "change_id": uuid.uuid4().hex, "payload": {"route": "gp"}}
-    edit_fact = ann.change(client_id, "contact_session", record_id=session["record_id"], op="update",
-                           note="changed")
+    edit_fact = ann.change(
+        client_id, "contact_session", record_id=session["record_id"], op="update", note="changed"
+    )
     no_phone = ann.change(client_id, op="update", phone="")  # preferred contact is phone
     fine = ann.change(client_id, op="update", employer="Carlisle Bakery")
     reply = ann.sync([unseen, unseen_no_client, edit_fact, no_phone, fine])
@@ -117,8 +133,14 @@ def test_child_records_need_their_client_and_references_stay_within_it(two_teams
     ann = two_teams.device("ann")
     mine, other = uuid.uuid4().hex, uuid.uuid4().hex
     other_session = ann.change(other, "contact_session")
-    assert len(ann.sync([ann.change(mine), ann.change(other, nhs_number="9990000026"),
-                         other_session])["accepted"]) == 3
+    assert (
+        len(
+            ann.sync([ann.change(mine), ann.change(other, nhs_number="9990000026"), other_session])[
+                "accepted"
+            ]
+        )
+        == 3
+    )
     orphan = ann.change(uuid.uuid4().hex, "contact_session")
     crossing = ann.change(mine, "contact_session", supersedes=other_session["record_id"])
     reply = ann.sync([orphan, crossing])
@@ -164,7 +186,8 @@ def test_a_client_changes_coach_only_by_a_team_lead_within_the_team(two_teams):
         client = s.get(Client, client_id)
         assert s.get(User, client.coach_user_id).username == "bob"
         assert s.get(User, client.coach_user_id).team_id == s.scalar(
-            __import__("sqlalchemy").select(User.team_id).where(User.username == "ann"))
+            __import__("sqlalchemy").select(User.team_id).where(User.username == "ann")
+        )
     assert two_teams.device("cat").pull_all() == []
 
 

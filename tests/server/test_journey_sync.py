@@ -18,8 +18,17 @@ from workwell_desktop.store.caseload import caseload
 from workwell_desktop.sync import engine
 
 TODAY = date(2026, 12, 1)
-TABLES = ("referral", "discharge", "discharge_undo", "follow_up_outcome", "consent_event", "contact_session",
-          "fit_note", "plan", "plan_action")
+TABLES = (
+    "referral",
+    "discharge",
+    "discharge_undo",
+    "follow_up_outcome",
+    "consent_event",
+    "contact_session",
+    "fit_note",
+    "plan",
+    "plan_action",
+)
 
 
 def everything(store) -> dict:
@@ -38,11 +47,24 @@ def seen(store, client_id) -> tuple:
 
 
 def start(store, client) -> None:
-    store.update(Referral, store.for_client(Referral, client.id)[0].id, triage_outcome="accepted",
-                 triaged_on="2026-11-02", first_contact_on="2026-11-03")
+    store.update(
+        Referral,
+        store.for_client(Referral, client.id)[0].id,
+        triage_outcome="accepted",
+        triaged_on="2026-11-02",
+        first_contact_on="2026-11-03",
+    )
     for scope in ("participation", "share_gp"):
-        store.add(ConsentEvent(client_id=client.id, scope=scope, action="given", method="verbal",
-                               recorded_by="Ann Coach", recorded_at="2026-11-03T10:00:00+00:00"))
+        store.add(
+            ConsentEvent(
+                client_id=client.id,
+                scope=scope,
+                action="given",
+                method="verbal",
+                recorded_by="Ann Coach",
+                recorded_at="2026-11-03T10:00:00+00:00",
+            )
+        )
     plans.save_settings(store, client.id, support_tier="targeted", next_review_on="2026-11-25")
     plans.add_entry(store, PlanAction(client_id=client.id, text="Call the line manager", due_on="2026-11-20"))
 
@@ -54,8 +76,14 @@ def test_discharge_undo_withdrawal_and_re_referral_read_the_same_on_both_laptops
     both(ann, bob)
     assert seen(bob, client.id)[:3] == ("active", "2026-11-25", 1)
 
-    journey.discharge(ann, client.id, discharged_on="2026-11-30", reason="completed",
-                      work_outcome="returned_to_work", today=TODAY)
+    journey.discharge(
+        ann,
+        client.id,
+        discharged_on="2026-11-30",
+        reason="completed",
+        work_outcome="returned_to_work",
+        today=TODAY,
+    )
     both(ann, bob)
     assert seen(bob, client.id) == seen(ann, client.id) == ("discharged", "", 0, ("upcoming", "upcoming"))
     [action] = versioned_items(bob.for_client(PlanAction, client.id))
@@ -65,10 +93,19 @@ def test_discharge_undo_withdrawal_and_re_referral_read_the_same_on_both_laptops
     both(ann, bob)
     assert seen(ann, client.id) == seen(bob, client.id) == ("active", "", 1, ())
 
-    journey.withdraw(ann, ConsentEvent(client_id=client.id, scope="participation", action="withdrawn",
-                                       method="written", recorded_by="Ann Coach",
-                                       recorded_at="2026-11-30T16:00:00+00:00"),
-                     follow_up_agreed=False, today=TODAY)
+    journey.withdraw(
+        ann,
+        ConsentEvent(
+            client_id=client.id,
+            scope="participation",
+            action="withdrawn",
+            method="written",
+            recorded_by="Ann Coach",
+            recorded_at="2026-11-30T16:00:00+00:00",
+        ),
+        follow_up_agreed=False,
+        today=TODAY,
+    )
     both(ann, bob)
     assert seen(bob, client.id) == seen(ann, client.id) == ("withdrew", "", 0, ("cancelled", "cancelled"))
     assert consent_state(bob.for_client(ConsentEvent, client.id))[("share_gp", "")].state == "suspended"
@@ -84,29 +121,57 @@ def test_follow_up_outcomes_corrections_and_moves_sync(laptop):  # noqa: F811
     ann, bob = laptop("ann"), laptop("bob")
     wrong = add_client(ann)
     right = add_client(ann, "9990000018", given_name="Ffion")
-    ann.update(Referral, ann.for_client(Referral, wrong.id)[0].id, triage_outcome="accepted",
-               triaged_on="2026-11-02", first_contact_on="2026-11-03")
-    session = ann.add(ContactSession(client_id=wrong.id, held_on="2026-11-20", mode="phone",
-                                     duration_minutes=30, note="call", recorded_by="Ann Coach"))
-    note = ann.add(FitNote(client_id=wrong.id, issued_on="2026-11-02", valid_from="2026-11-02",
-                           valid_to="2026-11-30"))
-    made = journey.discharge(ann, wrong.id, discharged_on="2026-11-04", reason="completed",
-                             work_outcome="stayed_in_work", today=TODAY)
+    ann.update(
+        Referral,
+        ann.for_client(Referral, wrong.id)[0].id,
+        triage_outcome="accepted",
+        triaged_on="2026-11-02",
+        first_contact_on="2026-11-03",
+    )
+    session = ann.add(
+        ContactSession(
+            client_id=wrong.id,
+            held_on="2026-11-20",
+            mode="phone",
+            duration_minutes=30,
+            note="call",
+            recorded_by="Ann Coach",
+        )
+    )
+    note = ann.add(
+        FitNote(client_id=wrong.id, issued_on="2026-11-02", valid_from="2026-11-02", valid_to="2026-11-30")
+    )
+    made = journey.discharge(
+        ann,
+        wrong.id,
+        discharged_on="2026-11-04",
+        reason="completed",
+        work_outcome="stayed_in_work",
+        today=TODAY,
+    )
     both(ann, bob)
 
     journey.correct(bob, session, "It was 45 minutes", duration_minutes=45)
     journey.move(bob, note, right.id, "Ffion's fit note")
     journey.correct(bob, made, "They went back to work", work_outcome="returned_to_work")
-    outcome = journey.record_follow_up(ann, wrong.id, timepoint="follow_up_3m", contacted_on="2026-12-01",
-                                       contact_result="reached", work_status="in_work",
-                                       work_outcome="stayed_in_work", today=TODAY)
+    outcome = journey.record_follow_up(
+        ann,
+        wrong.id,
+        timepoint="follow_up_3m",
+        contacted_on="2026-12-01",
+        contact_result="reached",
+        work_status="in_work",
+        work_outcome="stayed_in_work",
+        today=TODAY,
+    )
     both(ann, bob)
     for store in (ann, bob):
         assert [s.duration_minutes for s in current(store.for_client(ContactSession, wrong.id))] == [45]
         assert current(store.for_client(FitNote, wrong.id)) == []
         assert [n.issued_on for n in current(store.for_client(FitNote, right.id))] == ["2026-11-02"]
-        assert [h.event for h in correction_history(store.for_client(FitNote, right.id))] == \
-            ["Moved here from another client's record"]
+        assert [h.event for h in correction_history(store.for_client(FitNote, right.id))] == [
+            "Moved here from another client's record"
+        ]
         now = journey.load_journey(store, wrong.id, TODAY)
         assert now.discharge.work_outcome == "returned_to_work"
         # the follow-up was recorded against the version ann saw: it still belongs to the episode

@@ -21,15 +21,34 @@ from workwell_desktop.sync import engine
 
 def inject(server, team: str, **change) -> str:
     """A change stored and fed as an older, unchecking server would have done."""
-    row = {"change_id": uuid.uuid4().hex, "record_type": "referral", "record_id": uuid.uuid4().hex,
-           "op": "update", "payload": "{}", "base": "{}", "hlc": next_stamp(None, "old"),
-           "device_id": "somewhere", "actor": "Somebody", "created_at": "2026-01-01",
-           "received_at": datetime.now(UTC), **change}
+    row = {
+        "change_id": uuid.uuid4().hex,
+        "record_type": "referral",
+        "record_id": uuid.uuid4().hex,
+        "op": "update",
+        "payload": "{}",
+        "base": "{}",
+        "hlc": next_stamp(None, "old"),
+        "device_id": "somewhere",
+        "actor": "Somebody",
+        "created_at": "2026-01-01",
+        "received_at": datetime.now(UTC),
+        **change,
+    }
     with Session(server.engine) as s:
         team_id = s.scalar(select(Team.id).where(Team.name == team))
         s.execute(insert(Change), [row])
-        s.execute(insert(Feed), [{"team_id": team_id, "client_id": row["client_id"],
-                                  "change_id": row["change_id"], "skip_device_id": None}])
+        s.execute(
+            insert(Feed),
+            [
+                {
+                    "team_id": team_id,
+                    "client_id": row["client_id"],
+                    "change_id": row["change_id"],
+                    "skip_device_id": None,
+                }
+            ],
+        )
         s.commit()
     return row["change_id"]
 
@@ -43,19 +62,52 @@ def test_a_poison_change_is_quarantined_and_sync_carries_on(laptop, live, caplog
         # The one from issue 12: an update of a record nobody holds, no client_id in its payload.
         inject(live, "A", client_id=client.id, payload=json.dumps({"triage_outcome": "accepted"})),
         # A consent event whose payload names another client.
-        inject(live, "A", client_id=client.id, record_type="consent_event", op="create",
-               payload=json.dumps({"client_id": uuid.uuid4().hex, "scope": "share_employer",
-                                   "action": "given", "method": "verbal", "recorded_by": "X",
-                                   "recorded_at": "2026-01-01T00:00:00+00:00"})),
+        inject(
+            live,
+            "A",
+            client_id=client.id,
+            record_type="consent_event",
+            op="create",
+            payload=json.dumps(
+                {
+                    "client_id": uuid.uuid4().hex,
+                    "scope": "share_employer",
+                    "action": "given",
+                    "method": "verbal",
+                    "recorded_by": "X",
+                    "recorded_at": "2026-01-01T00:00:00+00:00",
+                }
+            ),
+        ),
         # Something the laptop cannot even read as a change.
         inject(live, "A", client_id=client.id, payload="[1, 2]"),
         # A session that fails the laptop's own rules.
-        inject(live, "A", client_id=client.id, record_type="contact_session", op="create",
-               payload=json.dumps({"client_id": client.id, "held_on": "2026-01-01", "mode": "phone",
-                                   "duration_minutes": 0, "recorded_by": "X"})),
+        inject(
+            live,
+            "A",
+            client_id=client.id,
+            record_type="contact_session",
+            op="create",
+            payload=json.dumps(
+                {
+                    "client_id": client.id,
+                    "held_on": "2026-01-01",
+                    "mode": "phone",
+                    "duration_minutes": 0,
+                    "recorded_by": "X",
+                }
+            ),
+        ),
     ]
-    after = ann.add(ContactSession(client_id=client.id, held_on="2026-11-20", mode="phone",
-                                   duration_minutes=30, note="after the poison"))
+    after = ann.add(
+        ContactSession(
+            client_id=client.id,
+            held_on="2026-11-20",
+            mode="phone",
+            duration_minutes=30,
+            note="after the poison",
+        )
+    )
     engine.sync(ann)
 
     caplog.set_level(logging.WARNING)
@@ -78,5 +130,6 @@ def test_a_poison_change_is_quarantined_and_sync_carries_on(laptop, live, caplog
     assert engine.sync(lee).pulled == 0  # the cursor moved past them for good
 
     from workwell_desktop.gui.sync_controller import SyncController
+
     words = SyncController.describe(type("C", (), {"state": "up_to_date", "message": ""})(), lee)
     assert "4 changes from the server could not be applied: contact IT" in words

@@ -27,8 +27,16 @@ from letters_support import make_draft  # noqa: E402
 def _consented_client(store):
     client = add_client(store, employer="Eden Valley Bakery Ltd", given_name="Sam", family_name="Taylor")
     for scope in ("participation", "share_employer"):
-        store.add(ConsentEvent(client_id=client.id, scope=scope, action="given", method="verbal",
-                               recorded_by="Ann Coach", recorded_at="2026-11-02T10:00:00+00:00"))
+        store.add(
+            ConsentEvent(
+                client_id=client.id,
+                scope=scope,
+                action="given",
+                method="verbal",
+                recorded_by="Ann Coach",
+                recorded_at="2026-11-02T10:00:00+00:00",
+            )
+        )
     return client
 
 
@@ -53,8 +61,16 @@ def test_a_synced_letter_is_rendered_again_and_matches_the_issued_pdf(laptop, tm
     out = export_letter(other, letter.id, tmp_path / "letter.pdf")
     assert out.read_bytes() == letter.pdf_bytes()
     # The consent gate still decides on the receiving laptop.
-    other.add(ConsentEvent(client_id=client.id, scope="share_employer", action="withdrawn", method="verbal",
-                           recorded_by="Ann Coach", recorded_at="2026-11-03T10:00:00+00:00"))
+    other.add(
+        ConsentEvent(
+            client_id=client.id,
+            scope="share_employer",
+            action="withdrawn",
+            method="verbal",
+            recorded_by="Ann Coach",
+            recorded_at="2026-11-03T10:00:00+00:00",
+        )
+    )
     with pytest.raises(Exception, match="consent|lawful"):
         export_letter(other, letter.id, tmp_path / "again.pdf")
 
@@ -85,8 +101,9 @@ def test_a_letter_with_a_pdf_that_is_not_the_issued_one_is_quarantined(laptop): 
     client = _consented_client(ann)
     issue_letter(ann, client.id, make_draft())
     changes = replica.unsent_changes(ann, 1000)
-    other_pdf = render_letter(make_draft(recipient_name="Someone Else"), "WW-20261102-ABCD",
-                              date(2026, 11, 2))
+    other_pdf = render_letter(
+        make_draft(recipient_name="Someone Else"), "WW-20261102-ABCD", date(2026, 11, 2)
+    )
     for change in changes:
         if change["record_type"] == "employer_letter":
             change["payload"]["pdf"] = base64.b64encode(other_pdf).decode("ascii")

@@ -16,6 +16,12 @@ def test_logs_carry_no_personal_data(two_teams, caplog):
     two_teams.register("ann", "a wrong password")
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "/api/v1/sync" in text and ann.id in text and "accepted=1" in text
-    for secret in ("Zebediah", "9990000050", ann.token, bob.token, "a wrong password",
-                   "a long enough password"):
+    for secret in (
+        "Zebediah",
+        "9990000050",
+        ann.token,
+        bob.token,
+        "a wrong password",
+        "a long enough password",
+    ):
         assert secret not in text

@@ -22,27 +22,55 @@ def test_existing_changes_are_bound_and_folded(empty_database_url):
     now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO team (name, created_at) VALUES ('A', :t)"), {"t": now})
-        conn.execute(text("INSERT INTO client (id, team_id, created_at) VALUES (:c, 1, :t)"),
-                     {"c": client_id, "t": now})
-        rows = [("client", client_id, "create", valid_payload("client", client_id), "1700000000000-000000-a"),
-                ("referral", referral_id, "create", valid_payload("referral", client_id),
-                 "1700000000001-000000-a"),
-                ("client", client_id, "update", {"phone": "", "preferred_contact": "letter"},
-                 "1700000000003-000000-b"),
-                ("client", client_id, "update", {"phone": "07700900999"}, "1700000000002-000000-a")]
+        conn.execute(
+            text("INSERT INTO client (id, team_id, created_at) VALUES (:c, 1, :t)"),
+            {"c": client_id, "t": now},
+        )
+        rows = [
+            ("client", client_id, "create", valid_payload("client", client_id), "1700000000000-000000-a"),
+            (
+                "referral",
+                referral_id,
+                "create",
+                valid_payload("referral", client_id),
+                "1700000000001-000000-a",
+            ),
+            (
+                "client",
+                client_id,
+                "update",
+                {"phone": "", "preferred_contact": "letter"},
+                "1700000000003-000000-b",
+            ),
+            ("client", client_id, "update", {"phone": "07700900999"}, "1700000000002-000000-a"),
+        ]
         for rtype, rid, op, payload, hlc in rows:
-            conn.execute(text(
-                "INSERT INTO change (change_id, client_id, record_type, record_id, op, payload, base, hlc,"
-                " device_id, actor, created_at, received_at) VALUES (:id, :c, :t, :r, :op, :p, '{}', :h,"
-                " 'd', 'x', '2025-01-01', :at)"),
-                {"id": uuid.uuid4().hex, "c": client_id, "t": rtype, "r": rid, "op": op,
-                 "p": json.dumps(payload), "h": hlc, "at": now})
+            conn.execute(
+                text(
+                    "INSERT INTO change (change_id, client_id, record_type, record_id, op, payload, base,"
+                    " hlc, device_id, actor, created_at, received_at)"
+                    " VALUES (:id, :c, :t, :r, :op, :p, '{}', :h, 'd', 'x', '2025-01-01', :at)"
+                ),
+                {
+                    "id": uuid.uuid4().hex,
+                    "c": client_id,
+                    "t": rtype,
+                    "r": rid,
+                    "op": op,
+                    "p": json.dumps(payload),
+                    "h": hlc,
+                    "at": now,
+                },
+            )
     db.migrate(engine)
     with engine.connect() as conn:
-        state = json.loads(conn.execute(text("SELECT state FROM record WHERE id = :c"),
-                                        {"c": client_id}).scalar_one())
-        assert conn.execute(text("SELECT client_id FROM record WHERE id = :r"),
-                            {"r": referral_id}).scalar_one() == client_id
+        state = json.loads(
+            conn.execute(text("SELECT state FROM record WHERE id = :c"), {"c": client_id}).scalar_one()
+        )
+        assert (
+            conn.execute(text("SELECT client_id FROM record WHERE id = :r"), {"r": referral_id}).scalar_one()
+            == client_id
+        )
     # The later stamp wins per field, whatever order the changes arrived in.
     assert (state["phone"], state["preferred_contact"]) == ("", "letter")
     engine.dispose()

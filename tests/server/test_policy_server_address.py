@@ -35,7 +35,8 @@ def second_address(live):  # noqa: F811
 
 
 def test_a_new_policy_address_moves_a_registered_laptop_at_its_next_sync(
-        laptop, live, second_address, monkeypatch, tmp_path):  # noqa: F811
+    laptop, live, second_address, monkeypatch, tmp_path
+):  # noqa: F811
     ann = laptop("ann")
     add_client(ann)
     device = replica.get_setting(ann, "server_device_id")

@@ -13,8 +13,11 @@ from workwell_desktop.server.cli import main
 
 def history_of(two_teams, client_id):
     ann, bob = two_teams.device("ann"), two_teams.device("bob")
-    changes = [ann.change(client_id, given_name="Morgan"), ann.change(client_id, "referral", route="gp"),
-               bob.change(client_id, "contact_session", duration_minutes=45)]
+    changes = [
+        ann.change(client_id, given_name="Morgan"),
+        ann.change(client_id, "referral", route="gp"),
+        bob.change(client_id, "contact_session", duration_minutes=45),
+    ]
     ann.sync(changes[:2])
     bob.sync(changes[2:])
     return ann, bob, changes
@@ -30,7 +33,7 @@ def assert_moved(client_id, changes, a_devices, cat, extra: int):
         assert device.pull_all() == []
     got = cat.pull_all()
     ids = [c["change_id"] for c in got]
-    assert ids[:len(changes)] == [c["change_id"] for c in changes]  # the whole history, old as it is
+    assert ids[: len(changes)] == [c["change_id"] for c in changes]  # the whole history, old as it is
     assert len(ids) == len(set(ids)) == len(changes) + extra  # and nothing twice
     assert "drop" not in {c["op"] for c in got}
 
@@ -104,6 +107,7 @@ def test_a_team_lead_changes_the_coach_within_the_team(two_teams):
     assert lee.sync([lee.change(client_id, op="update", coach="bob")])["accepted"]
     assert [(c["op"], c["payload"]) for c in bob.pull_all()] == [("update", {"coach": "bob"})]
     from workwell_desktop.server.models import Client, User
+
     with Session(two_teams.engine) as s:
         client = s.get(Client, client_id)
         assert s.get(User, client.coach_user_id).username == "bob"

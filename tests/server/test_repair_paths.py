@@ -17,8 +17,11 @@ from workwell_desktop.sync import engine
 
 
 def session_for(store, client, note):
-    return store.add(ContactSession(client_id=client.id, held_on="2026-11-20", mode="phone",
-                                    duration_minutes=30, note=note))
+    return store.add(
+        ContactSession(
+            client_id=client.id, held_on="2026-11-20", mode="phone", duration_minutes=30, note=note
+        )
+    )
 
 
 def test_a_laptop_restored_from_a_backup_gets_back_its_own_acknowledged_work(laptop):  # noqa: F811
@@ -132,10 +135,12 @@ def test_offline_work_on_a_client_moved_to_another_team_is_forwarded_and_the_coa
     assert "3 changes made offline went to the client's new team" in words
     # ...so a laptop that has seen the move may not write to the client any more.
     from server_helpers import make_change
+
     assert bob.all(Client) == []
     sneaky = make_change(client.id, "contact_session", device_id="bob")
     with Session(live.engine) as s:
         from workwell_desktop.server import auth, sync_service
+
         token = replica.get_setting(bob, "sync_token")
         device = auth.identify(s, token)
         result = sync_service.push(s, device, [sneaky], cursor=replica.get_setting(bob, "sync_cursor"))

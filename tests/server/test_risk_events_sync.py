@@ -36,9 +36,14 @@ def test_a_risk_answer_and_its_closing_action_reach_every_laptop(laptop):  # noq
 def test_a_flagged_assessment_syncs_with_its_events_and_scores(laptop):  # noqa: F811
     ann, bob = laptop("ann"), laptop("bob")
     client = add_client(ann)
-    saved = service.record_assessment(ann, client.id, "phq9", [3] * 9, timepoint="baseline",
-                                      safety_action=SafetyAction(ACTION.actions, ACTION.note, "Ann Coach",
-                                                                 "2026-11-20T10:00:00+00:00"))
+    saved = service.record_assessment(
+        ann,
+        client.id,
+        "phq9",
+        [3] * 9,
+        timepoint="baseline",
+        safety_action=SafetyAction(ACTION.actions, ACTION.note, "Ann Coach", "2026-11-20T10:00:00+00:00"),
+    )
     engine.sync(ann)
     engine.sync(bob)
     arrived = bob.get(Assessment, saved.id)

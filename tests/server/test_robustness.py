@@ -22,20 +22,38 @@ def ann(two_teams):
 
 
 def post(device, content: bytes, **headers):
-    return device.server.api.post(SYNC, content=content,
-                                  headers={**device.auth, "Content-Type": "application/json", **headers})
+    return device.server.api.post(
+        SYNC, content=content, headers={**device.auth, "Content-Type": "application/json", **headers}
+    )
 
 
 def test_malformed_json(ann):
-    for body in (b"{", b"", b"not json", b'{"cursor": "1",}', b"\xff\xfe\x00", b'{"cursor": NaN}',
-                 b"[" * 100_000 + b"]" * 100_000):
+    for body in (
+        b"{",
+        b"",
+        b"not json",
+        b'{"cursor": "1",}',
+        b"\xff\xfe\x00",
+        b'{"cursor": NaN}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ):
         assert post(ann, body).status_code in (400, 422), body[:20]
 
 
 def test_wrong_types(ann):
-    for body in ({"cursor": 5}, {"changes": "x"}, {"changes": [1, 2]}, {"page_size": 0},
-                 {"page_size": wire.MAX_PAGE + 1}, {"page_size": "many"}, {"surprise": True}, [], "x", None,
-                 {"changes": [{}] * (wire.MAX_PUSH + 1)}):
+    for body in (
+        {"cursor": 5},
+        {"changes": "x"},
+        {"changes": [1, 2]},
+        {"page_size": 0},
+        {"page_size": wire.MAX_PAGE + 1},
+        {"page_size": "many"},
+        {"surprise": True},
+        [],
+        "x",
+        None,
+        {"changes": [{}] * (wire.MAX_PUSH + 1)},
+    ):
         r = post(ann, json.dumps(body).encode())
         assert r.status_code == 422, body
         assert "detail" in r.json()
@@ -45,8 +63,12 @@ def test_wrong_types(ann):
 
 def test_change_with_wrong_types_is_rejected_not_the_batch(ann):
     good = ann.change(uuid.uuid4().hex)
-    bad = [{**good, "change_id": uuid.uuid4().hex, "hlc": 12}, {"change_id": 7},
-           {"no_id": True}, {**good, "change_id": uuid.uuid4().hex, "extra": 1}]
+    bad = [
+        {**good, "change_id": uuid.uuid4().hex, "hlc": 12},
+        {"change_id": 7},
+        {"no_id": True},
+        {**good, "change_id": uuid.uuid4().hex, "extra": 1},
+    ]
     reply = ann.sync([*bad, good])
     assert reply["accepted"] == [good["change_id"]]
     assert len(reply["rejected"]) == 4
@@ -60,8 +82,11 @@ def test_oversized_bodies(ann):
     assert len(bomb) < 100_000
     assert post(ann, bomb, **{"Content-Encoding": "gzip"}).status_code == 413
     # A register request is capped in the same way.
-    r = ann.server.api.post("/api/v1/devices", content=bomb,
-                            headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
+    r = ann.server.api.post(
+        "/api/v1/devices",
+        content=bomb,
+        headers={"Content-Encoding": "gzip", "Content-Type": "application/json"},
+    )
     assert r.status_code == 413
 
 
@@ -70,8 +95,12 @@ def test_bad_gzip_and_unknown_encodings(ann):
     assert post(ann, gzip.compress(b"{}")[:-4], **{"Content-Encoding": "gzip"}).status_code == 400
     assert post(ann, b"{}", **{"Content-Encoding": "br"}).status_code == 415
     assert post(ann, b"not zstd", **{"Content-Encoding": "zstd"}).status_code == 400
-    assert post(ann, zstandard.ZstdCompressor().compress(b"{}" * 100)[:-4],
-                **{"Content-Encoding": "zstd"}).status_code == 400
+    assert (
+        post(
+            ann, zstandard.ZstdCompressor().compress(b"{}" * 100)[:-4], **{"Content-Encoding": "zstd"}
+        ).status_code
+        == 400
+    )
 
 
 def test_zstd_bombs_are_refused(ann):
@@ -88,7 +117,8 @@ def test_zstd_request_and_response_where_both_have_it(two_teams, ann):
     client_id = uuid.uuid4().hex
     changes = [make_change(client_id, device_id=ann.id)] + [
         make_change(client_id, "contact_session", note="walked to the park " * 20, device_id=ann.id)
-        for _ in range(19)]
+        for _ in range(19)
+    ]
     body = zstandard.ZstdCompressor().compress(json.dumps({"changes": changes}).encode())
     r = post(ann, body, **{"Content-Encoding": "zstd"})
     assert r.status_code == 200 and len(r.json()["accepted"]) == 20
@@ -105,7 +135,8 @@ def test_gzip_request_and_response(two_teams, ann):
     client_id = uuid.uuid4().hex
     changes = [make_change(client_id, device_id=ann.id)] + [
         make_change(client_id, "contact_session", note="walked to the park " * 20, device_id=ann.id)
-        for _ in range(19)]
+        for _ in range(19)
+    ]
     r = post(ann, gzip.compress(json.dumps({"changes": changes}).encode()), **{"Content-Encoding": "gzip"})
     assert r.status_code == 200 and len(r.json()["accepted"]) == 20
     bob = two_teams.device("bob")

@@ -78,14 +78,49 @@ def test_create_team_and_user_then_register(database_url, monkeypatch, capsys):
     assert run_cli(monkeypatch, capsys, "admin", "create-team", "Carlisle", *url)[0] == 0
     code, _, err = run_cli(monkeypatch, capsys, "admin", "create-team", "Carlisle", *url)
     assert code == 2 and "already exists" in err
-    code, out, _ = run_cli(monkeypatch, capsys, "admin", "create-user", "jo", "--team", "Carlisle",
-                           "--role", "team_lead", "--display-name", "Jo Lead", *url, stdin=PASSWORD + "\n")
+    code, out, _ = run_cli(
+        monkeypatch,
+        capsys,
+        "admin",
+        "create-user",
+        "jo",
+        "--team",
+        "Carlisle",
+        "--role",
+        "team_lead",
+        "--display-name",
+        "Jo Lead",
+        *url,
+        stdin=PASSWORD + "\n",
+    )
     assert code == 0 and "team_lead" in out
-    code, _, err = run_cli(monkeypatch, capsys, "admin", "create-user", "kim", "--team", "Carlisle",
-                           "--role", "coach", *url, stdin="short\n")
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "admin",
+        "create-user",
+        "kim",
+        "--team",
+        "Carlisle",
+        "--role",
+        "coach",
+        *url,
+        stdin="short\n",
+    )
     assert code == 2 and "at least 12 characters" in err
-    code, _, err = run_cli(monkeypatch, capsys, "admin", "create-user", "kim", "--team", "Nowhere",
-                           "--role", "coach", *url, stdin=PASSWORD + "\n")
+    code, _, err = run_cli(
+        monkeypatch,
+        capsys,
+        "admin",
+        "create-user",
+        "kim",
+        "--team",
+        "Nowhere",
+        "--role",
+        "coach",
+        *url,
+        stdin=PASSWORD + "\n",
+    )
     assert code == 2 and "No team called 'Nowhere'" in err
 
     server = Server(database_url)
@@ -93,12 +128,17 @@ def test_create_team_and_user_then_register(database_url, monkeypatch, capsys):
         r = server.register("jo")
         assert r.status_code == 201
         body = r.json()
-        assert (body["username"], body["display_name"], body["role"], body["team"]) == \
-            ("jo", "Jo Lead", "team_lead", "Carlisle")
+        assert (body["username"], body["display_name"], body["role"], body["team"]) == (
+            "jo",
+            "Jo Lead",
+            "team_lead",
+            "Carlisle",
+        )
         assert len(body["token"]) >= 40
         # Only the token's SHA-256 is stored.
         with Session(server.engine) as s:
             from workwell_desktop.server.models import Device
+
             stored = s.get(Device, body["device_id"])
             assert stored.token_hash != body["token"] and len(stored.token_hash) == 64
 
@@ -112,8 +152,9 @@ def test_create_team_and_user_then_register(database_url, monkeypatch, capsys):
         assert r.status_code == 410 and r.json() == {"detail": "device_revoked"}
         assert run_cli(monkeypatch, capsys, "admin", "revoke-device", "nope", *url)[0] == 2
 
-        code, _, _ = run_cli(monkeypatch, capsys, "admin", "reset-password", "jo", *url,
-                             stdin="another long password\n")
+        code, _, _ = run_cli(
+            monkeypatch, capsys, "admin", "reset-password", "jo", *url, stdin="another long password\n"
+        )
         assert code == 0
         assert server.register("jo").status_code == 401
         assert server.register("jo", "another long password").status_code == 201

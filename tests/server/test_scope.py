@@ -63,8 +63,15 @@ def test_caseload_scope_shares_and_handovers(laptop, live, monkeypatch, capsys):
     assert lee_copy.employer == "Covered by Bob"
     lee.update(Client, anns.id, coach="Bob")
     engine.sync(lee)
-    offline = ann.add(ContactSession(client_id=anns.id, held_on="2026-11-21", mode="phone",
-                                     duration_minutes=20, note="before the handover reached me"))
+    offline = ann.add(
+        ContactSession(
+            client_id=anns.id,
+            held_on="2026-11-21",
+            mode="phone",
+            duration_minutes=20,
+            note="before the handover reached me",
+        )
+    )
     engine.sync(ann)
     assert caseload_ids(ann) == set()
     engine.sync(bob)
@@ -85,6 +92,7 @@ def test_caseload_scope_shares_and_handovers(laptop, live, monkeypatch, capsys):
 
 def test_sharing_stays_within_the_team(two_teams, monkeypatch):
     import uuid
+
     client_id = uuid.uuid4().hex
     ann = two_teams.device("ann")
     ann.sync([ann.change(client_id)])

@@ -28,7 +28,8 @@ def test_a_least_privilege_role_passes_the_check(pg_migrated_url, postgres):
         with owner.begin() as conn:
             conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
             conn.exec_driver_sql(
-                f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"')
+                f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"'
+            )
         app_engine = db.make_engine(url.set(username=role).render_as_string(hide_password=False))
         try:
             db.check_role(app_engine)  # no exception

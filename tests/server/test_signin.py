@@ -14,8 +14,9 @@ from workwell_desktop.server import admin, auth
 
 
 def register(api: Api, username: str, password: str):
-    return api.post("/api/v1/devices", json={"username": username, "password": password,
-                                             "device_name": "Ann's laptop"})
+    return api.post(
+        "/api/v1/devices", json={"username": username, "password": password, "device_name": "Ann's laptop"}
+    )
 
 
 def wrong_until_throttled(api: Api, username: str = "bob") -> None:
@@ -112,8 +113,11 @@ def test_behind_a_trusted_proxy_the_source_is_the_address_the_proxy_saw(database
         proxy = Api(server.app, peer=("10.0.0.2", 40000))
         headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1, 203.0.113.9"}
         for _ in range(auth.FREE_ATTEMPTS):
-            r = proxy.post("/api/v1/devices", headers=headers,
-                           json={"username": "bob", "password": "nope nope nope", "device_name": "x"})
+            r = proxy.post(
+                "/api/v1/devices",
+                headers=headers,
+                json={"username": "bob", "password": "nope nope nope", "device_name": "x"},
+            )
             assert r.status_code == 401
         with server.engine.connect() as conn:
             sources = conn.execute(text("SELECT source FROM signin_throttle")).scalars().all()
@@ -123,8 +127,7 @@ def test_behind_a_trusted_proxy_the_source_is_the_address_the_proxy_saw(database
         server.close()
 
 
-@pytest.mark.parametrize("weak", ["aaaaaaaaaaaa", "Password123!", "qwertyuiop12", "bobsmith2026",
-                                  "short pw"])
+@pytest.mark.parametrize("weak", ["aaaaaaaaaaaa", "Password123!", "qwertyuiop12", "bobsmith2026", "short pw"])
 def test_weak_account_passwords_are_refused(two_teams, weak):
     with Session(two_teams.engine) as session, pytest.raises(admin.AdminError) as refused:
         admin.create_user(session, "bobsmith", "A", "coach", weak, "Bob Smith")

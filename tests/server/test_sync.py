@@ -123,8 +123,13 @@ def test_team_scoping(two_teams):
 
 def test_tokens(two_teams):
     api = two_teams.api
-    for headers in ({}, {"Authorization": "Bearer"}, {"Authorization": "Bearer not-a-token"},
-                    {"Authorization": "Basic YWxleDpwdw=="}, {"Authorization": "Bearer " + "x" * 5000}):
+    for headers in (
+        {},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Basic YWxleDpwdw=="},
+        {"Authorization": "Bearer " + "x" * 5000},
+    ):
         r = api.post("/api/v1/sync", json={}, headers=headers)
         assert r.status_code == 401, headers
     ann = two_teams.device("ann")
@@ -132,6 +137,7 @@ def test_tokens(two_teams):
     from sqlalchemy.orm import Session
 
     from workwell_desktop.server import admin
+
     with Session(two_teams.engine) as s:
         assert admin.revoke_device(s, ann.id)
     r = api.post("/api/v1/sync", json={"changes": [ann.change(uuid.uuid4().hex)]}, headers=ann.auth)
@@ -141,7 +147,13 @@ def test_tokens(two_teams):
 
 def test_server_fields_are_kept_exactly(two_teams):
     ann, bob = two_teams.device("ann"), two_teams.device("bob")
-    change = make_change(uuid.uuid4().hex, device_id=ann.id, given_name="Siân 🙂", family_name="Ó Briain",
-                         employer="Café \u00e9 \\ \"quoted\"", interpreter_needed=1)
+    change = make_change(
+        uuid.uuid4().hex,
+        device_id=ann.id,
+        given_name="Siân 🙂",
+        family_name="Ó Briain",
+        employer='Café \u00e9 \\ "quoted"',
+        interpreter_needed=1,
+    )
     assert ann.sync([change])["accepted"] == [change["change_id"]]
     assert bob.pull_all() == [ann.relayed(change)]

@@ -60,9 +60,13 @@ TODAY = date(2026, 12, 1)
 @pytest.fixture
 def team(server):
     server.team("A")
-    for name, shown, role in (("ann", "Ann Coach", "coach"), ("bob", "Bob Coach", "coach"),
-                              ("cara", "Cara Coach", "coach"), ("dan", "Dan Coach", "coach"),
-                              ("lee", "Lee Lead", "team_lead")):
+    for name, shown, role in (
+        ("ann", "Ann Coach", "coach"),
+        ("bob", "Bob Coach", "coach"),
+        ("cara", "Cara Coach", "coach"),
+        ("dan", "Dan Coach", "coach"),
+        ("lee", "Lee Lead", "team_lead"),
+    ):
         with Session(server.engine) as s:
             admin.create_user(s, name, "A", role, PASSWORD, shown)
     with socket.socket() as s:
@@ -84,8 +88,17 @@ def team(server):
 def initial_assessment(store, cid, day, work_answer):
     items = get_instrument("workwell_initial").items
     answers = tuple(work_answer if item.id == "work_status" else None for item in items)
-    store.add(Assessment(client_id=cid, instrument_id="workwell_initial", instrument_version="1",
-                         timepoint="baseline", completed_on=day, completed_by="Cara Coach", answers=answers))
+    store.add(
+        Assessment(
+            client_id=cid,
+            instrument_id="workwell_initial",
+            instrument_version="1",
+            timepoint="baseline",
+            completed_on=day,
+            completed_by="Cara Coach",
+            answers=answers,
+        )
+    )
 
 
 def synced_at(monkeypatch, moment: datetime):
@@ -104,34 +117,88 @@ def scenario(team, tmp_path, monkeypatch):
 
     url = team.base_url
     ann = laptop("ann", "Ann C.")
-    ids = {"A1": client(ann, "gp", "2026-11-16", dob="1990-05-01", work="out_of_work",
-                        barrier="mental_health",
-                        outcome="accepted", triaged="2026-11-16", first="2026-11-18")}
+    ids = {
+        "A1": client(
+            ann,
+            "gp",
+            "2026-11-16",
+            dob="1990-05-01",
+            work="out_of_work",
+            barrier="mental_health",
+            outcome="accepted",
+            triaged="2026-11-16",
+            first="2026-11-18",
+        )
+    }
     engine.register(ann, url, "ann", PASSWORD, "ann laptop")
-    ids["A2"] = client(ann, "self", "2026-11-17", dob="2003-01-15", outcome="accepted", triaged="2026-11-17",
-                       first="2026-11-19")
-    ann.update(Referral, ann.for_client(Referral, ids["A2"])[0].id, triage_outcome="declined",
-               triaged_on="2026-11-20", decline_reason="declined_by_client")
-    ids["A3"] = client(ann, "employer", "2026-11-02", outcome="accepted", triaged="2026-11-03",
-                       first="2026-11-05")
+    ids["A2"] = client(
+        ann,
+        "self",
+        "2026-11-17",
+        dob="2003-01-15",
+        outcome="accepted",
+        triaged="2026-11-17",
+        first="2026-11-19",
+    )
+    ann.update(
+        Referral,
+        ann.for_client(Referral, ids["A2"])[0].id,
+        triage_outcome="declined",
+        triaged_on="2026-11-20",
+        decline_reason="declined_by_client",
+    )
+    ids["A3"] = client(
+        ann, "employer", "2026-11-02", outcome="accepted", triaged="2026-11-03", first="2026-11-05"
+    )
     session(ann, ids["A3"], "2026-11-17", "phone")
     ids["A4"] = client(ann, "gp", "2026-07-01", outcome="accepted", triaged="2026-07-01", first="2026-07-03")
-    journey.discharge(ann, ids["A4"], discharged_on="2026-08-14", reason="completed",
-                      work_outcome="returned_to_work", today=TODAY)
-    typed = journey.record_follow_up(ann, ids["A4"], timepoint="follow_up_3m", contacted_on="2026-11-17",
-                                     contact_result="reached", work_status="in_work",
-                                     work_outcome="stayed_in_work", today=TODAY)
-    journey.correct(ann, typed, "They had been off work: they went back in October",
-                    work_outcome="returned_to_work")
-    ids["A5"] = client(ann, "self", "2026-05-01", outcome="accepted", triaged="2026-05-01",
-                       first="2026-05-04")
-    journey.withdraw(ann, ConsentEvent(client_id=ids["A5"], scope="participation", action="withdrawn",
-                                       method="verbal", recorded_by="ann",
-                                       recorded_at="2026-05-20T10:00:00+00:00"),
-                     follow_up_agreed=True, today=TODAY)
-    journey.record_follow_up(ann, ids["A5"], timepoint="follow_up_6m", contacted_on="2026-11-20",
-                             contact_result="reached", work_status="in_work_off_sick",
-                             work_outcome="returned_to_work", today=TODAY)
+    journey.discharge(
+        ann,
+        ids["A4"],
+        discharged_on="2026-08-14",
+        reason="completed",
+        work_outcome="returned_to_work",
+        today=TODAY,
+    )
+    typed = journey.record_follow_up(
+        ann,
+        ids["A4"],
+        timepoint="follow_up_3m",
+        contacted_on="2026-11-17",
+        contact_result="reached",
+        work_status="in_work",
+        work_outcome="stayed_in_work",
+        today=TODAY,
+    )
+    journey.correct(
+        ann, typed, "They had been off work: they went back in October", work_outcome="returned_to_work"
+    )
+    ids["A5"] = client(
+        ann, "self", "2026-05-01", outcome="accepted", triaged="2026-05-01", first="2026-05-04"
+    )
+    journey.withdraw(
+        ann,
+        ConsentEvent(
+            client_id=ids["A5"],
+            scope="participation",
+            action="withdrawn",
+            method="verbal",
+            recorded_by="ann",
+            recorded_at="2026-05-20T10:00:00+00:00",
+        ),
+        follow_up_agreed=True,
+        today=TODAY,
+    )
+    journey.record_follow_up(
+        ann,
+        ids["A5"],
+        timepoint="follow_up_6m",
+        contacted_on="2026-11-20",
+        contact_result="reached",
+        work_status="in_work_off_sick",
+        work_outcome="returned_to_work",
+        today=TODAY,
+    )
     engine.sync(ann)
 
     bob = laptop("bob", "Bob Coach")
@@ -145,8 +212,16 @@ def scenario(team, tmp_path, monkeypatch):
 
     old = laptop("cara", "Cara")
     engine.register(old, url, "cara", PASSWORD, "cara old laptop")
-    ids["C1a"] = client(old, "vcse", "2026-11-09", dob="1960-03-03", barrier="musculoskeletal",
-                        outcome="accepted", triaged="2026-11-09", first="2026-11-16")
+    ids["C1a"] = client(
+        old,
+        "vcse",
+        "2026-11-09",
+        dob="1960-03-03",
+        barrier="musculoskeletal",
+        outcome="accepted",
+        triaged="2026-11-09",
+        first="2026-11-16",
+    )
     session(old, ids["C1a"], "2026-11-16", "in_person")
     engine.sync(old)
     new = laptop("cara", "Cara")
@@ -181,33 +256,70 @@ def test_the_hand_counted_week(scenario):
     summary = build_summary(lee, W47, today=TODAY)
     # One scope per coach account, by username, in display-name order; dan is listed too.
     assert summary.scopes == ["ann", "bob", "cara", "dan", "service"]
-    assert [summary.scope_name(s) for s in summary.scopes] == ["Ann Coach", "Bob Coach", "Cara Coach",
-                                                               "Dan Coach", "Whole service"]
+    assert [summary.scope_name(s) for s in summary.scopes] == [
+        "Ann Coach",
+        "Bob Coach",
+        "Cara Coach",
+        "Dan Coach",
+        "Whole service",
+    ]
     expected = {
-        "referrals_received": 3, "referrals_received:gp": 2, "referrals_received:self": 1,
-        "triage_accepted": 1, "triage_declined": 1, "triage_declined:declined_by_client": 1,
-        "first_contacts": 3, "starts": 3, "median_days_to_first_contact": 2, "p90_days_to_first_contact": 7,
-        "starts_work_status:out_of_work": 1, "starts_work_status:in_work": 1,
+        "referrals_received": 3,
+        "referrals_received:gp": 2,
+        "referrals_received:self": 1,
+        "triage_accepted": 1,
+        "triage_declined": 1,
+        "triage_declined:declined_by_client": 1,
+        "first_contacts": 3,
+        "starts": 3,
+        "median_days_to_first_contact": 2,
+        "p90_days_to_first_contact": 7,
+        "starts_work_status:out_of_work": 1,
+        "starts_work_status:in_work": 1,
         "starts_work_status:off_sick": 1,
-        "starts_age:35_49": 1, "starts_age:16_24": 1, "starts_age:65_plus": 1,
-        "starts_health_barrier:mental_health": 1, "starts_health_barrier:not_recorded": 1,
+        "starts_age:35_49": 1,
+        "starts_age:16_24": 1,
+        "starts_age:65_plus": 1,
+        "starts_health_barrier:mental_health": 1,
+        "starts_health_barrier:not_recorded": 1,
         "starts_health_barrier:musculoskeletal": 1,
-        "waiting_for_first_contact": 1, "longest_wait_days": 4, "active_caseload": 4,
-        "sessions": 3, "sessions:phone": 1, "sessions:in_person": 1, "sessions:video": 1,
-        "assessments_completed": 1, "assessments_completed:workwell_initial": 1,
+        "waiting_for_first_contact": 1,
+        "longest_wait_days": 4,
+        "active_caseload": 4,
+        "sessions": 3,
+        "sessions:phone": 1,
+        "sessions:in_person": 1,
+        "sessions:video": 1,
+        "assessments_completed": 1,
+        "assessments_completed:workwell_initial": 1,
         # A4's 3-month follow-up, corrected: once, as corrected.
-        "follow_ups_3m": 1, "follow_ups_3m:reached": 1, "follow_up_work_status_3m:in_work": 1,
+        "follow_ups_3m": 1,
+        "follow_ups_3m:reached": 1,
+        "follow_up_work_status_3m:in_work": 1,
         "follow_up_work_outcome_3m:returned_to_work": 1,
         # A5 withdrew but agreed to be contacted: followed up, and counted.
-        "follow_ups_6m": 1, "follow_ups_6m:reached": 1, "follow_up_work_status_6m:in_work_off_sick": 1,
+        "follow_ups_6m": 1,
+        "follow_ups_6m:reached": 1,
+        "follow_up_work_status_6m:in_work_off_sick": 1,
         "follow_up_work_outcome_6m:returned_to_work": 1,
     }
     got = {m: v for m, v in summary.figures[(W47, "service")].items() if v not in (0, None)}
     assert got == expected
-    per_coach = {s: (summary.value(W47, s, "referrals_received"), summary.value(W47, s, "active_caseload"),
-                     summary.value(W47, s, "sessions")) for s in summary.scopes}
-    assert per_coach == {"ann": (2, 1, 0), "bob": (0, 1, 0), "cara": (1, 2, 3), "dan": (0, 0, 0),
-                         "service": (3, 4, 3)}
+    per_coach = {
+        s: (
+            summary.value(W47, s, "referrals_received"),
+            summary.value(W47, s, "active_caseload"),
+            summary.value(W47, s, "sessions"),
+        )
+        for s in summary.scopes
+    }
+    assert per_coach == {
+        "ann": (2, 1, 0),
+        "bob": (0, 1, 0),
+        "cara": (1, 2, 3),
+        "dan": (0, 0, 0),
+        "service": (3, 4, 3),
+    }
     assert summary.value(W47, "ann", "follow_ups_3m") == summary.value(W47, "ann", "follow_ups_6m") == 1
     assert summary.value(W47, "cara", "follow_ups_3m") == 0
     # 13 weeks (24 Aug to 22 Nov): the same two; A4's discharge (14 Aug) is before them.
@@ -225,8 +337,16 @@ def test_the_hand_counted_week(scenario):
 def test_identity_is_the_account(scenario):
     lee, ids, cara = scenario
     coaches = {row["id"]: row["coach"] for row in lee.rows("SELECT id, coach FROM client")}
-    assert coaches == {ids["A1"]: "ann", ids["A2"]: "ann", ids["A3"]: "cara", ids["A4"]: "ann",
-                       ids["A5"]: "ann", ids["B1"]: "bob", ids["C1a"]: "cara", ids["C2a"]: "cara"}
+    assert coaches == {
+        ids["A1"]: "ann",
+        ids["A2"]: "ann",
+        ids["A3"]: "cara",
+        ids["A4"]: "ann",
+        ids["A5"]: "ann",
+        ids["B1"]: "bob",
+        ids["C1a"]: "cara",
+        ids["C2a"]: "cara",
+    }
     assert cara.coach_name == "Cara Coach" and lee.coach_role == "team_lead"
 
 
@@ -236,7 +356,8 @@ def test_every_summary_says_how_current_each_coach_is(scenario, tmp_path):
     warnings = summary.warnings()
     assert len(warnings) == 2
     assert warnings[0].startswith(
-        "Bob Coach: not synced since the period ended; data as of Fri 20 Nov 2026 12:00")
+        "Bob Coach: not synced since the period ended; data as of Fri 20 Nov 2026 12:00"
+    )
     assert warnings[1].startswith("Dan Coach: no laptop has ever synced")
     as_of = dict((s, a) for s, a, _w in summary.as_of_rows())
     assert as_of["bob"] == "2026-11-20T12:00+00:00" and as_of["dan"] == "not known"
@@ -267,8 +388,9 @@ def test_only_team_leads_get_coverage_and_only_on_the_last_page(server):
     ann, lee, cat = server.device("ann"), server.device("lee"), server.device("cat")
     cat.sync()
     change = ann.change("c1", given_name="Ada")
-    reply = server.api.post("/api/v1/sync", json={"cursor": "", "changes": [change], "waiting": 7},
-                            headers=ann.auth).json()
+    reply = server.api.post(
+        "/api/v1/sync", json={"cursor": "", "changes": [change], "waiting": 7}, headers=ann.auth
+    ).json()
     assert "coverage" not in reply  # a coach's laptop is not told about colleagues
     second = ann.change("c2", given_name="Bo")
     ann.sync([second])

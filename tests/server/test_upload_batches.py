@@ -12,9 +12,18 @@ LIMIT = 200_000
 
 
 def big_sessions(store, client, n):
-    return [store.add(ContactSession(client_id=client.id, held_on="2026-11-20", mode="phone",
-                                     duration_minutes=30, note=f"{i} " + "notes " * 4_000)).id
-            for i in range(n)]
+    return [
+        store.add(
+            ContactSession(
+                client_id=client.id,
+                held_on="2026-11-20",
+                mode="phone",
+                duration_minutes=30,
+                note=f"{i} " + "notes " * 4_000,
+            )
+        ).id
+        for i in range(n)
+    ]
 
 
 def responses(server):
@@ -27,6 +36,7 @@ def responses(server):
             if message["type"] == "http.response.start":
                 seen.append(message["status"])
             await send(message)
+
         await real(scope, receive, record)
 
     server.app.middleware_stack = spy
@@ -48,8 +58,11 @@ def test_many_large_changes_go_in_batches_under_the_limit(laptop, live, monkeypa
     assert {s.id for s in bob.all(ContactSession)} == set(ids)
 
 
-def test_a_server_with_a_lower_limit_gets_smaller_batches_not_the_same_one_again(laptop, live,  # noqa: F811
-                                                                                 monkeypatch):
+def test_a_server_with_a_lower_limit_gets_smaller_batches_not_the_same_one_again(
+    laptop,
+    live,  # noqa: F811
+    monkeypatch,
+):
     monkeypatch.setattr(wire, "MAX_BODY_BYTES", LIMIT)
     monkeypatch.setattr(engine, "_ENVELOPE_SHARE", -2.0)  # the laptop believes the limit is 3x higher
     ann = laptop("ann")

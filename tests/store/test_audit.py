@@ -24,12 +24,29 @@ def trail(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
     data = tmp_path / "d"
     store = Store.create(data, PASSPHRASE, "Alex Coach")
-    client = store.add(Client(given_name="Ada", family_name="Lovelace", date_of_birth="1980-01-01",
-                              nhs_number="9434765919", postcode="CA1 1AB", phone="07700900001"))
-    events = [store.add(ConsentEvent(client_id=client.id, scope="share_employer", action=action,
-                                     method="verbal", recorded_by="Alex Coach",
-                                     recorded_at=f"2026-11-0{day}T10:00:00+00:00"))
-              for day, action in ((1, "given"), (2, "withdrawn"))]
+    client = store.add(
+        Client(
+            given_name="Ada",
+            family_name="Lovelace",
+            date_of_birth="1980-01-01",
+            nhs_number="9434765919",
+            postcode="CA1 1AB",
+            phone="07700900001",
+        )
+    )
+    events = [
+        store.add(
+            ConsentEvent(
+                client_id=client.id,
+                scope="share_employer",
+                action=action,
+                method="verbal",
+                recorded_by="Alex Coach",
+                recorded_at=f"2026-11-0{day}T10:00:00+00:00",
+            )
+        )
+        for day, action in ((1, "given"), (2, "withdrawn"))
+    ]
     store.update(Client, client.id, employer="Eden Valley Bakery Ltd")
     store.close()
 
@@ -72,8 +89,10 @@ def test_a_record_edited_directly_is_found(trail):
     conn.execute("UPDATE consent_event SET action = 'given' WHERE id = ?", (trail.events[1].id,))
     conn.close()
     found = problems(trail)
-    assert found == [f"consent event {trail.events[1].id} differs from the version recorded in audit "
-                     f"entry {_entry_of(trail, trail.events[1].id)}: it was changed outside the app"]
+    assert found == [
+        f"consent event {trail.events[1].id} differs from the version recorded in audit "
+        f"entry {_entry_of(trail, trail.events[1].id)}: it was changed outside the app"
+    ]
 
 
 def test_a_mutable_record_edited_directly_is_found(trail):
@@ -85,15 +104,20 @@ def test_a_mutable_record_edited_directly_is_found(trail):
 
 def test_a_record_added_or_deleted_outside_the_app_is_found(trail):
     conn, _ = trail.raw()
-    conn.execute("INSERT INTO consent_event (id, client_id, scope, service_name, action, method, recorded_by,"
-                 " recorded_at, note) VALUES ('forged', ?, 'share_gp', '', 'given', 'verbal', 'X',"
-                 " '2026-11-03T10:00:00.000000+00:00', '')", (trail.client.id,))
+    conn.execute(
+        "INSERT INTO consent_event (id, client_id, scope, service_name, action, method, recorded_by,"
+        " recorded_at, note) VALUES ('forged', ?, 'share_gp', '', 'given', 'verbal', 'X',"
+        " '2026-11-03T10:00:00.000000+00:00', '')",
+        (trail.client.id,),
+    )
     conn.execute("DELETE FROM consent_event WHERE id = ?", (trail.events[1].id,))
     conn.close()
     found = problems(trail)
     assert "consent event forged has no audit entry: it was added outside the app" in found
-    assert any(f"consent event {trail.events[1].id} (audit entry" in p and "deleted outside the app" in p
-               for p in found)
+    assert any(
+        f"consent event {trail.events[1].id} (audit entry" in p and "deleted outside the app" in p
+        for p in found
+    )
 
 
 def test_an_audit_entry_edited_is_found(trail):
@@ -127,8 +151,10 @@ def test_a_chain_recomputed_with_the_key_is_found_by_the_server_anchor(trail):
     conn.close()
     assert problems(trail) == []  # locally consistent: only the anchor can tell
     found = problems(trail, anchored)
-    assert found == [f"entry {anchored[0]} is not the one anchored at the server at the last sync: "
-                     "the trail has been rewritten since"]
+    assert found == [
+        f"entry {anchored[0]} is not the one anchored at the server at the last sync: "
+        "the trail has been rewritten since"
+    ]
 
 
 def test_a_truncated_tail_is_found_locally_and_by_the_anchor(trail):
@@ -136,8 +162,10 @@ def test_a_truncated_tail_is_found_locally_and_by_the_anchor(trail):
     conn, _ = trail.raw()
     conn.execute("DELETE FROM audit WHERE seq = ?", (anchored[0],))
     conn.close()
-    assert f"the trail ends at entry {anchored[0] - 1} but should end at entry {anchored[0]} " \
-           "(entries removed from the end)" in problems(trail)
+    assert (
+        f"the trail ends at entry {anchored[0] - 1} but should end at entry {anchored[0]} "
+        "(entries removed from the end)" in problems(trail)
+    )
     # ... and with the head moved back as well, the server still knows where it was.
     conn, _ = trail.raw()
     last, seal = conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
@@ -145,8 +173,10 @@ def test_a_truncated_tail_is_found_locally_and_by_the_anchor(trail):
     conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head_hash'", (seal,))
     conn.close()
     found = problems(trail, anchored)
-    assert f"the server's anchor for this laptop is at entry {anchored[0]}, but the trail here ends at " \
-           f"entry {last} (entries removed from the end since the last sync)" in found
+    assert (
+        f"the server's anchor for this laptop is at entry {anchored[0]}, but the trail here ends at "
+        f"entry {last} (entries removed from the end since the last sync)" in found
+    )
 
 
 def test_records_dropped_by_sync_are_not_reported_missing(trail):
@@ -154,10 +184,19 @@ def test_records_dropped_by_sync_are_not_reported_missing(trail):
 
     store = trail.open()
     try:
-        drop = {"change_id": "c1", "record_type": "client", "record_id": trail.client.id,
-                "client_id": trail.client.id, "op": "drop", "payload": {}, "base": {},
-                "hlc": "000000000000001-000000-server", "device_id": "server", "actor": "server",
-                "created_at": "2026-11-05T10:00:00+00:00"}
+        drop = {
+            "change_id": "c1",
+            "record_type": "client",
+            "record_id": trail.client.id,
+            "client_id": trail.client.id,
+            "op": "drop",
+            "payload": {},
+            "base": {},
+            "hlc": "000000000000001-000000-server",
+            "device_id": "server",
+            "actor": "server",
+            "created_at": "2026-11-05T10:00:00+00:00",
+        }
         replica.apply_remote(store, [drop], "1")
         assert store.all(ConsentEvent) == []
         assert store.verify_audit() == []
@@ -170,14 +209,34 @@ def test_received_records_are_proved_too(trail):
 
     store = trail.open()
     try:
-        replica.apply_remote(store, [{
-            "change_id": "c2", "record_type": "consent_event", "record_id": "remote1",
-            "client_id": trail.client.id, "op": "create",
-            "payload": {"client_id": trail.client.id, "scope": "share_gp", "service_name": "",
-                        "action": "given", "method": "verbal", "recorded_by": "Bo",
-                        "recorded_at": "2026-11-04T10:00:00+00:00", "note": ""},
-            "base": {}, "hlc": "000000000000002-000000-other", "device_id": "other", "actor": "Bo",
-            "created_at": "2026-11-04T10:00:00+00:00"}], "2")
+        replica.apply_remote(
+            store,
+            [
+                {
+                    "change_id": "c2",
+                    "record_type": "consent_event",
+                    "record_id": "remote1",
+                    "client_id": trail.client.id,
+                    "op": "create",
+                    "payload": {
+                        "client_id": trail.client.id,
+                        "scope": "share_gp",
+                        "service_name": "",
+                        "action": "given",
+                        "method": "verbal",
+                        "recorded_by": "Bo",
+                        "recorded_at": "2026-11-04T10:00:00+00:00",
+                        "note": "",
+                    },
+                    "base": {},
+                    "hlc": "000000000000002-000000-other",
+                    "device_id": "other",
+                    "actor": "Bo",
+                    "created_at": "2026-11-04T10:00:00+00:00",
+                }
+            ],
+            "2",
+        )
         assert store.verify_audit() == []
     finally:
         store.close()
@@ -193,13 +252,15 @@ def test_the_chain_is_keyed_and_the_key_is_not_the_database_key(trail):
     conn, _ = trail.raw()
     seq, at, actor, action, rtype, rid, detail, client_id, version, prev, seal = conn.execute(
         "SELECT seq, at, actor, action, record_type, record_id, detail, client_id, record_hash, prev_hash,"
-        " hash FROM audit WHERE seq = 2").fetchone()
+        " hash FROM audit WHERE seq = 2"
+    ).fetchone()
     conn.close()
     fields = [seq, at, actor, action, rtype, rid, detail, client_id, version, prev]
     unkeyed = hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
     assert seal != unkeyed
-    assert seal == audit.entry_seal(audit.chain_key(key), seq, at, actor, action, rtype, rid, detail,
-                                    client_id, version, prev)
+    assert seal == audit.entry_seal(
+        audit.chain_key(key), seq, at, actor, action, rtype, rid, detail, client_id, version, prev
+    )
 
 
 def test_an_existing_chain_is_upgraded_and_says_whether_it_was_intact(tmp_path):
@@ -255,8 +316,10 @@ def _entry_of(trail, record_id) -> int:
 def _reseal(conn, seal_of) -> None:
     """Recompute every seal in order and move the head, as an attacker would."""
     prev = audit.GENESIS
-    rows = conn.execute("SELECT seq, at, actor, action, record_type, record_id, detail, client_id,"
-                        " record_hash FROM audit ORDER BY seq").fetchall()
+    rows = conn.execute(
+        "SELECT seq, at, actor, action, record_type, record_id, detail, client_id,"
+        " record_hash FROM audit ORDER BY seq"
+    ).fetchall()
     for seq, at, actor, action, rtype, rid, detail, client_id, version in rows:
         seal = seal_of(seq, at, actor, action, rtype, rid, detail, client_id, version, prev)
         conn.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, seal, seq))

@@ -13,8 +13,9 @@ def test_a_full_counter_carries_into_the_milliseconds_so_order_holds():
     # A long run of stamps in one millisecond stays ordered as strings.
     stamps, stamp = [], None
     for _ in range(2_000):
-        stamp = next_stamp(stamp, "a", now_millis=1_700_000_000_000,
-                           seen=format_stamp(1_700_000_000_000, 999_000, "b"))
+        stamp = next_stamp(
+            stamp, "a", now_millis=1_700_000_000_000, seen=format_stamp(1_700_000_000_000, 999_000, "b")
+        )
         stamps.append(stamp)
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps) and all(map(is_stamp, stamps))
 

@@ -21,12 +21,22 @@ from workwell_desktop.store.keys import KeyFileKeyStore, check_passphrase_streng
 
 PASSPHRASE = "correct horse battery staple"
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
 # ----- memory -------------------------------------------------------------------------------
 @needs_proc_mem
 def test_after_lock_no_copy_of_the_key_is_left_in_memory(data_dir):
     store = Store.create(data_dir, PASSPHRASE, "Alex Coach")
-    store.add(Client(given_name="Wren", family_name="Ashdown", date_of_birth="1975-06-01",
-                     nhs_number="9434765919", postcode="CA2 4HH", phone="07700900001"))
+    store.add(
+        Client(
+            given_name="Wren",
+            family_name="Ashdown",
+            date_of_birth="1975-06-01",
+            nhs_number="9434765919",
+            postcode="CA2 4HH",
+            phone="07700900001",
+        )
+    )
     sibling = store.sibling()  # as the sync worker does
     sibling.close()
     store.close()
@@ -98,10 +108,22 @@ def test_an_older_weaker_wrap_is_upgraded_at_the_next_unlock(real_kdf, tmp_path,
         Store.open(folder, "not the fixture passphrase")
 
 
-@pytest.mark.parametrize("change", [
-    {"n": 2**40}, {"n": 2**21}, {"n": 3 * 2**15}, {"n": 2**10}, {"r": 10**6}, {"p": 64},
-    {"n": "32768"}, {"n": 2**20, "r": 32}, {"kdf": "md5"}, {"salt": "AAAA"}, {"nonce": ""},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"n": 2**40},
+        {"n": 2**21},
+        {"n": 3 * 2**15},
+        {"n": 2**10},
+        {"r": 10**6},
+        {"p": 64},
+        {"n": "32768"},
+        {"n": 2**20, "r": 32},
+        {"kdf": "md5"},
+        {"salt": "AAAA"},
+        {"nonce": ""},
+    ],
+)
 def test_kdf_parameters_from_key_json_are_bounded(store, data_dir, change):
     """A crafted key.json must not make the unlock exhaust memory or run for hours."""
     store.close()
@@ -116,10 +138,21 @@ def test_kdf_parameters_from_key_json_are_bounded(store, data_dir, change):
 
 
 # ----- passphrase strength and change ------------------------------------------------------
-@pytest.mark.parametrize("weak", [
-    "password12", "Password1!", "qwertyuiop", "aaaaaaaaaaaa", "Qwerty 123!", "1234567890",
-    "iloveyou123", "Alex Coach 2026", "workwell2026!", "short",
-])
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "password12",
+        "Password1!",
+        "qwertyuiop",
+        "aaaaaaaaaaaa",
+        "Qwerty 123!",
+        "1234567890",
+        "iloveyou123",
+        "Alex Coach 2026",
+        "workwell2026!",
+        "short",
+    ],
+)
 def test_weak_passphrases_are_refused_with_a_reason_a_coach_understands(weak, tmp_path):
     problem = check_passphrase_strength(weak, ("Alex Coach",))
     assert problem and "words" in problem  # says what to do instead
@@ -134,8 +167,16 @@ def test_words_people_remember_are_accepted(strong):
 
 
 def test_change_passphrase_rewraps_the_key_and_keeps_the_data(store, data_dir):
-    store.add(Client(given_name="Wren", family_name="Ashdown", date_of_birth="1975-06-01",
-                     nhs_number="9434765919", postcode="CA2 4HH", phone="07700900001"))
+    store.add(
+        Client(
+            given_name="Wren",
+            family_name="Ashdown",
+            date_of_birth="1975-06-01",
+            nhs_number="9434765919",
+            postcode="CA2 4HH",
+            phone="07700900001",
+        )
+    )
     db_before = (data_dir / "workwell.db").stat().st_size
     with pytest.raises(WrongPassphrase):
         store.change_passphrase("not my passphrase at all", "kettle river blue moon")

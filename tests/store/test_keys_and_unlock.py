@@ -27,8 +27,16 @@ def digest(path):
 
 
 def add_client(store):
-    return store.add(Client(given_name="Wren", family_name="Ashdown", date_of_birth="1975-06-01",
-                            nhs_number="9434765919", postcode="CA2 4HH", phone="07700900001"))
+    return store.add(
+        Client(
+            given_name="Wren",
+            family_name="Ashdown",
+            date_of_birth="1975-06-01",
+            nhs_number="9434765919",
+            postcode="CA2 4HH",
+            phone="07700900001",
+        )
+    )
 
 
 def test_reopen_with_the_passphrase_reads_the_data(store, data_dir):

@@ -45,8 +45,16 @@ def test_upgrading_a_released_database_keeps_every_record(fixture, tmp_path):
     clocks = store.rows("SELECT field, hlc FROM field_clock WHERE record_id = ?", (bram.id,))
     assert {r["field"] for r in clocks} >= {"employer", "family_name"}
     # and the database is still usable
-    store.add(Client(given_name="Cai", family_name="New", date_of_birth="1990-01-01",
-                     nhs_number="9434765919", postcode="CA1 1AB", phone="07700900001"))
+    store.add(
+        Client(
+            given_name="Cai",
+            family_name="New",
+            date_of_birth="1990-01-01",
+            nhs_number="9434765919",
+            postcode="CA1 1AB",
+            phone="07700900001",
+        )
+    )
     store.close()
     version = int(fixture.name.removeprefix("schema-v"))
     if version < LATEST_VERSION:
@@ -62,8 +70,10 @@ def test_failed_migration_leaves_the_database_at_its_old_version(tmp_path, monke
     fixture = released_fixtures()[0]
     data = tmp_path / "data"
     shutil.copytree(fixture, data)
-    broken = [*MIGRATIONS[:1],
-              (2, "broken", "CREATE TABLE field_clock (x TEXT); SELECT nonsense FROM nowhere;")]
+    broken = [
+        *MIGRATIONS[:1],
+        (2, "broken", "CREATE TABLE field_clock (x TEXT); SELECT nonsense FROM nowhere;"),
+    ]
     monkeypatch.setattr(connection, "MIGRATIONS", broken)
     monkeypatch.setattr(connection, "LATEST_VERSION", 2)
     with pytest.raises(Exception, match="nowhere"):

@@ -29,8 +29,14 @@ def relay(src, dst, cursor="x"):
 
 
 def new_client(store, **kw):
-    fields = dict(given_name="Wren", family_name="Ashdown", date_of_birth="1975-06-01",
-                  nhs_number="9434765919", postcode="CA2 4HH", phone="07700900001")
+    fields = dict(
+        given_name="Wren",
+        family_name="Ashdown",
+        date_of_birth="1975-06-01",
+        nhs_number="9434765919",
+        postcode="CA2 4HH",
+        phone="07700900001",
+    )
     fields.update(kw)
     c = store.add(Client(**fields))
     store.add(Referral(client_id=c.id, route="gp", received_on="2026-11-01"))
@@ -40,8 +46,11 @@ def new_client(store, **kw):
 def test_new_records_arrive_with_every_field(two_devices):
     a, b = two_devices
     c = new_client(a)
-    a.add(ContactSession(client_id=c.id, held_on="2026-11-20", mode="phone", duration_minutes=30,
-                         note="first call"))
+    a.add(
+        ContactSession(
+            client_id=c.id, held_on="2026-11-20", mode="phone", duration_minutes=30, note="first call"
+        )
+    )
     relay(a, b)
     assert b.get(Client, c.id) == a.get(Client, c.id)
     assert b.for_client(ContactSession, c.id) == a.for_client(ContactSession, c.id)
@@ -122,10 +131,26 @@ def test_consent_events_append_from_both_devices(two_devices):
     a, b = two_devices
     c = new_client(a)
     relay(a, b)
-    a.add(ConsentEvent(client_id=c.id, scope="share_employer", action="given", method="verbal",
-                       recorded_by="Alex Coach", recorded_at="2026-11-20T10:00:00+00:00"))
-    b.add(ConsentEvent(client_id=c.id, scope="share_employer", action="withdrawn", method="written",
-                       recorded_by="Sam Coach", recorded_at="2026-11-21T10:00:00+00:00"))
+    a.add(
+        ConsentEvent(
+            client_id=c.id,
+            scope="share_employer",
+            action="given",
+            method="verbal",
+            recorded_by="Alex Coach",
+            recorded_at="2026-11-20T10:00:00+00:00",
+        )
+    )
+    b.add(
+        ConsentEvent(
+            client_id=c.id,
+            scope="share_employer",
+            action="withdrawn",
+            method="written",
+            recorded_by="Sam Coach",
+            recorded_at="2026-11-21T10:00:00+00:00",
+        )
+    )
     relay(a, b)
     relay(b, a)
     assert {e.action for e in a.for_client(ConsentEvent, c.id)} == {"given", "withdrawn"}
@@ -138,17 +163,38 @@ def test_drop_removes_a_reassigned_client_and_everything_of_theirs(two_devices):
     keep = new_client(a, nhs_number="9990000018", given_name="Stays")
     a.add(ContactSession(client_id=c.id, held_on="2026-11-20", mode="phone", duration_minutes=30))
     relay(a, b)
-    replica.apply_remote(b, [{"change_id": "drop-1", "record_type": "client", "record_id": c.id,
-                              "client_id": c.id, "op": "drop", "payload": {}, "hlc": STAMP,
-                              "actor": ""}], "y")
+    replica.apply_remote(
+        b,
+        [
+            {
+                "change_id": "drop-1",
+                "record_type": "client",
+                "record_id": c.id,
+                "client_id": c.id,
+                "op": "drop",
+                "payload": {},
+                "hlc": STAMP,
+                "actor": "",
+            }
+        ],
+        "y",
+    )
     assert [x.client_id for x in b.caseload()] == [keep.id]
     assert b.for_client(ContactSession, c.id) == [] and b.for_client(Referral, c.id) == []
 
 
 def test_unknown_record_types_are_kept_not_lost(two_devices):
     _, b = two_devices
-    future = {"change_id": "f1", "record_type": "wellbeing_diary", "record_id": "r1", "client_id": "c",
-              "op": "create", "payload": {"mood": 3}, "hlc": STAMP, "actor": "x"}
+    future = {
+        "change_id": "f1",
+        "record_type": "wellbeing_diary",
+        "record_id": "r1",
+        "client_id": "c",
+        "op": "create",
+        "payload": {"mood": 3},
+        "hlc": STAMP,
+        "actor": "x",
+    }
     replica.apply_remote(b, [future], "z")
     assert b.rows("SELECT record_type FROM deferred_change") == [{"record_type": "wellbeing_diary"}]
 
@@ -175,8 +221,16 @@ def test_kept_changes_are_applied_once_the_record_type_is_known(two_devices, req
     a, b = two_devices
     c = new_client(a)
     relay(a, b)
-    future = {"change_id": "f2", "record_type": "contact_session_v9", "record_id": "s9",
-              "client_id": c.id, "op": "create", "payload": {"client_id": c.id}, "hlc": STAMP, "actor": "x"}
+    future = {
+        "change_id": "f2",
+        "record_type": "contact_session_v9",
+        "record_id": "s9",
+        "client_id": c.id,
+        "op": "create",
+        "payload": {"client_id": c.id},
+        "hlc": STAMP,
+        "actor": "x",
+    }
     replica.apply_remote(b, [future], "z")
     assert len(b.rows("SELECT * FROM deferred_change")) == 1
 
@@ -209,10 +263,13 @@ def test_a_refused_change_is_kept_with_its_reason_and_not_resent(two_devices):
 
 # --- causality, not clocks (issue 12) ---------------------------------------------------------
 
+
 def conflict_set(store):
     """What an open conflict is, independent of the laptop: record, field and the two edits."""
-    return {(c.record_type, c.record_id, c.field, json.dumps(c.kept_value), json.dumps(c.other_value))
-            for c in replica.open_conflicts(store)}
+    return {
+        (c.record_type, c.record_id, c.field, json.dumps(c.kept_value), json.dumps(c.other_value))
+        for c in replica.open_conflicts(store)
+    }
 
 
 def take(store):
@@ -335,8 +392,13 @@ def test_an_incoming_update_is_judged_on_its_own_fields_not_on_this_laptops_unse
     assert replica.quarantined_changes(b) == []
     assert b.get(Client, c.id).preferred_contact == "phone"
     # An update that is itself invalid is still held back.
-    bad = {**replica.unsent_changes(b, 1)[0], "change_id": "bad-1", "hlc": "009999999999999-000000-x",
-           "payload": {"preferred_contact": "carrier pigeon"}, "base": {}}
+    bad = {
+        **replica.unsent_changes(b, 1)[0],
+        "change_id": "bad-1",
+        "hlc": "009999999999999-000000-x",
+        "payload": {"preferred_contact": "carrier pigeon"},
+        "base": {},
+    }
     replica.apply_remote(a, [bad], "2")
     assert [q["change_id"] for q in replica.quarantined_changes(a)] == ["bad-1"]
 
@@ -353,15 +415,30 @@ def test_an_upgraded_laptop_merges_by_what_each_edit_saw(tmp_path, monkeypatch):
     old = Store.open(tmp_path / "old", "fixture passphrase for tests")
     try:
         bram = old.client_by_nhs_number("9990000026")
-        [clock] = old.rows("SELECT hlc FROM field_clock WHERE record_id = ? AND field = 'employer'",
-                           (bram.id,))
-        seen = {"change_id": "seen-1", "record_type": "client", "record_id": bram.id, "client_id": bram.id,
-                "op": "update", "payload": {"employer": "Built on it"}, "base": {"employer": clock["hlc"]},
-                "hlc": "009000000000000-000000-other", "device_id": "x", "actor": "Other Coach"}
+        [clock] = old.rows(
+            "SELECT hlc FROM field_clock WHERE record_id = ? AND field = 'employer'", (bram.id,)
+        )
+        seen = {
+            "change_id": "seen-1",
+            "record_type": "client",
+            "record_id": bram.id,
+            "client_id": bram.id,
+            "op": "update",
+            "payload": {"employer": "Built on it"},
+            "base": {"employer": clock["hlc"]},
+            "hlc": "009000000000000-000000-other",
+            "device_id": "x",
+            "actor": "Other Coach",
+        }
         replica.apply_remote(old, [seen], "1")
         assert old.get(Client, bram.id).employer == "Built on it" and replica.open_conflicts(old) == []
-        blind = {**seen, "change_id": "blind-1", "payload": {"family_name": "Blind"}, "base": {},
-                 "hlc": "009000000000001-000000-other"}
+        blind = {
+            **seen,
+            "change_id": "blind-1",
+            "payload": {"family_name": "Blind"},
+            "base": {},
+            "hlc": "009000000000001-000000-other",
+        }
         before = old.get(Client, bram.id).family_name
         replica.apply_remote(old, [blind], "2")
         [conflict] = replica.open_conflicts(old)

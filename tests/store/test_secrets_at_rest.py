@@ -26,14 +26,37 @@ def files_containing(root, needles):
 def test_no_plaintext_or_key_under_the_data_folder(data_dir, passphrase):
     configure(data_dir)
     store = Store.create(data_dir, passphrase, "Alex Coach")
-    c = store.add(Client(given_name="Zebediah", family_name="Quillfeather", date_of_birth="1975-06-01",
-                         nhs_number="9434765919", postcode="CA2 4HH", phone="07700900001",
-                         employer="Thistlewood Farm"))
+    c = store.add(
+        Client(
+            given_name="Zebediah",
+            family_name="Quillfeather",
+            date_of_birth="1975-06-01",
+            nhs_number="9434765919",
+            postcode="CA2 4HH",
+            phone="07700900001",
+            employer="Thistlewood Farm",
+        )
+    )
     store.add(Referral(client_id=c.id, route="gp", received_on="2026-11-01"))
-    store.add(ContactSession(client_id=c.id, held_on="2026-11-20", mode="phone", duration_minutes=40,
-                             note="Client confided about debts"))
-    store.add(ConsentEvent(client_id=c.id, scope="participation", action="given", method="verbal",
-                           recorded_by="Alex Coach", recorded_at="2026-11-20T10:00:00+00:00"))
+    store.add(
+        ContactSession(
+            client_id=c.id,
+            held_on="2026-11-20",
+            mode="phone",
+            duration_minutes=40,
+            note="Client confided about debts",
+        )
+    )
+    store.add(
+        ConsentEvent(
+            client_id=c.id,
+            scope="participation",
+            action="given",
+            method="verbal",
+            recorded_by="Alex Coach",
+            recorded_at="2026-11-20T10:00:00+00:00",
+        )
+    )
     # while the database is open (WAL and shared memory present) and after it is closed
     assert files_containing(data_dir, SECRETS) == []
     store.close()

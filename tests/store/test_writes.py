@@ -15,15 +15,23 @@ from workwell_desktop.store import audit as audit_module
 
 
 def client(**changes):
-    fields = dict(given_name="Wren", family_name="Ashdown", date_of_birth="1975-06-01",
-                  nhs_number="943 476 5919", postcode="ca2 4hh", phone="07700 900001")
+    fields = dict(
+        given_name="Wren",
+        family_name="Ashdown",
+        date_of_birth="1975-06-01",
+        nhs_number="943 476 5919",
+        postcode="ca2 4hh",
+        phone="07700 900001",
+    )
     fields.update(changes)
     return Client(**fields)
 
 
 def counts(store):
-    return {t: store.rows(f"SELECT count(*) AS n FROM {t}")[0]["n"]
-            for t in ("client", "referral", "change_log", "audit")}
+    return {
+        t: store.rows(f"SELECT count(*) AS n FROM {t}")[0]["n"]
+        for t in ("client", "referral", "change_log", "audit")
+    }
 
 
 def test_add_stores_normalised_record_with_change_and_audit(store):
@@ -107,8 +115,11 @@ def test_invalid_update_changes_nothing(store):
 
 def test_facts_once_made_cannot_be_edited(store):
     c = store.add(client())
-    session = store.add(ContactSession(client_id=c.id, held_on="2026-11-20", mode="phone",
-                                       duration_minutes=30, note="first call"))
+    session = store.add(
+        ContactSession(
+            client_id=c.id, held_on="2026-11-20", mode="phone", duration_minutes=30, note="first call"
+        )
+    )
     with pytest.raises(ImmutableRecord, match="correction"):
         store.update(ContactSession, session.id, note="rewritten")
     with pytest.raises(ImmutableRecord):
@@ -117,8 +128,7 @@ def test_facts_once_made_cannot_be_edited(store):
 
 def test_records_must_belong_to_a_client_on_the_caseload(store):
     with pytest.raises(InvalidRecord) as caught:
-        store.add(ContactSession(client_id="nobody", held_on="2026-11-20", mode="phone",
-                                 duration_minutes=30))
+        store.add(ContactSession(client_id="nobody", held_on="2026-11-20", mode="phone", duration_minutes=30))
     assert "client_id" in caught.value.errors
 
 
@@ -136,8 +146,10 @@ def test_change_stamps_increase_even_if_the_clock_goes_back(store, monkeypatch):
 def test_field_clocks_track_the_latest_edit_of_mutable_fields(store):
     c = store.add(client())
     store.update(Client, c.id, employer="A")
-    clocks = {r["field"]: r["hlc"] for r in store.rows(
-        "SELECT field, hlc FROM field_clock WHERE record_id = ?", (c.id,))}
+    clocks = {
+        r["field"]: r["hlc"]
+        for r in store.rows("SELECT field, hlc FROM field_clock WHERE record_id = ?", (c.id,))
+    }
     assert clocks["employer"] == store.changes()[-1]["hlc"]
     assert clocks["family_name"] == store.changes()[-2]["hlc"]
 

@@ -23,21 +23,58 @@ def nhs_number() -> str:
             return body + str(check)
 
 
-def client(store, route: str, received: str, *, coach: str = "", dob: str = "1980-01-01",
-           work: str = "in_work", barrier: str = "", outcome: str = "pending", triaged: str = "",
-           first: str = "", reason: str = "", review: str = "") -> str:
+def client(
+    store,
+    route: str,
+    received: str,
+    *,
+    coach: str = "",
+    dob: str = "1980-01-01",
+    work: str = "in_work",
+    barrier: str = "",
+    outcome: str = "pending",
+    triaged: str = "",
+    first: str = "",
+    reason: str = "",
+    review: str = "",
+) -> str:
     """A client with one referral, saved together; returns the client's id."""
-    person = Client(given_name="Test", family_name=f"Person {next(_serial)}", date_of_birth=dob,
-                    nhs_number=nhs_number(), postcode="CA1 1AB", phone="07700900001", coach=coach,
-                    work_status=work, main_health_barrier=barrier, next_review_on=review)
-    referral = Referral(client_id=person.id, route=route, received_on=received, triage_outcome=outcome,
-                        triaged_on=triaged, first_contact_on=first, decline_reason=reason)
+    person = Client(
+        given_name="Test",
+        family_name=f"Person {next(_serial)}",
+        date_of_birth=dob,
+        nhs_number=nhs_number(),
+        postcode="CA1 1AB",
+        phone="07700900001",
+        coach=coach,
+        work_status=work,
+        main_health_barrier=barrier,
+        next_review_on=review,
+    )
+    referral = Referral(
+        client_id=person.id,
+        route=route,
+        received_on=received,
+        triage_outcome=outcome,
+        triaged_on=triaged,
+        first_contact_on=first,
+        decline_reason=reason,
+    )
     store.add_together([person, referral])
     return person.id
 
 
-def session(store, cid: str, day: str, mode: str = "in_person", *, supersedes: str = "",
-            recorded_by: str = "") -> ContactSession:
-    return store.add(ContactSession(client_id=cid, held_on=day, mode=mode, duration_minutes=45,
-                                    venue="Carlisle hub" if mode == "in_person" else "",
-                                    recorded_by=recorded_by, supersedes=supersedes))
+def session(
+    store, cid: str, day: str, mode: str = "in_person", *, supersedes: str = "", recorded_by: str = ""
+) -> ContactSession:
+    return store.add(
+        ContactSession(
+            client_id=cid,
+            held_on=day,
+            mode=mode,
+            duration_minutes=45,
+            venue="Carlisle hub" if mode == "in_person" else "",
+            recorded_by=recorded_by,
+            supersedes=supersedes,
+        )
+    )

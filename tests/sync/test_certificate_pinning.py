@@ -30,11 +30,17 @@ def _name(text: str) -> x509.Name:
 def make_ca(folder, label: str):
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(_name(label)).issuer_name(_name(label))
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - DAY).not_valid_after(now + 30 * DAY)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(label))
+        .issuer_name(_name(label))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - DAY)
+        .not_valid_after(now + 30 * DAY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     path = folder / f"{label}.pem"
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return key, cert, path
@@ -43,16 +49,26 @@ def make_ca(folder, label: str):
 def make_server_cert(folder, ca_key, ca_cert):
     key = ec.generate_private_key(ec.SECP256R1())
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(_name("127.0.0.1")).issuer_name(ca_cert.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - DAY).not_valid_after(now + 30 * DAY)
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("127.0.0.1"))
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - DAY)
+        .not_valid_after(now + 30 * DAY)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "server.pem", folder / "server.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     return cert_path, key_path
 
 
@@ -110,8 +126,14 @@ def pki(tmp_path):
 def test_the_pinned_ca_lets_the_sign_in_through(store, pki):
     server, ours, _other = pki
     with pytest.raises(engine.SyncError, match="did not accept that username"):
-        engine.register(store, f"https://127.0.0.1:{server.port}", "ann", PASSWORD, "laptop",
-                        policy=ConnectionPolicy(server_ca_file=str(ours)))
+        engine.register(
+            store,
+            f"https://127.0.0.1:{server.port}",
+            "ann",
+            PASSWORD,
+            "laptop",
+            policy=ConnectionPolicy(server_ca_file=str(ours)),
+        )
     assert PASSWORD.encode() in server.received  # it arrived, inside TLS
 
 
@@ -127,6 +149,12 @@ def test_a_certificate_from_another_ca_gets_nothing(store, pki, which):
 def test_an_unreadable_ca_file_is_refused_before_connecting(store, pki, tmp_path):
     server, _ours, _other = pki
     with pytest.raises(engine.SyncError, match="could not be read"):
-        engine.register(store, f"https://127.0.0.1:{server.port}", "ann", PASSWORD, "laptop",
-                        policy=ConnectionPolicy(server_ca_file=str(tmp_path / "missing.pem")))
+        engine.register(
+            store,
+            f"https://127.0.0.1:{server.port}",
+            "ann",
+            PASSWORD,
+            "laptop",
+            policy=ConnectionPolicy(server_ca_file=str(tmp_path / "missing.pem")),
+        )
     assert not server.received

@@ -80,12 +80,15 @@ def test_sync_over_plain_http_to_another_machine_sends_no_token(store, capture):
 
 
 @needs_other_address
-@pytest.mark.parametrize("template", [
-    "http://127.0.0.1@{host}:{port}",           # passed the old prefix check; goes to {host}
-    "http://localhost:80@{host}:{port}",
-    "http://user:pass@{host}:{port}",
-    "https://127.0.0.1@{host}:{port}",
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "http://127.0.0.1@{host}:{port}",  # passed the old prefix check; goes to {host}
+        "http://localhost:80@{host}:{port}",
+        "http://user:pass@{host}:{port}",
+        "https://127.0.0.1@{host}:{port}",
+    ],
+)
 def test_user_info_in_the_address_is_refused_before_any_byte(store, capture, template):
     server = capture(OTHER_MACHINE, http_reply(200))
     url = template.format(host=OTHER_MACHINE, port=server.port)
@@ -97,12 +100,23 @@ def test_user_info_in_the_address_is_refused_before_any_byte(store, capture, tem
     assert server.connections == 0 and not server.received
 
 
-@pytest.mark.parametrize("url", [
-    "http://localhost.evil.example:8443", "http://127.0.0.1.evil.example", "http://localhost%2eevil.example",
-    "http://[::1].evil.example", "http://0x7f000001.evil.example", "http://wоrkwell.nhs.uk",  # Cyrillic о
-    "http://192.0.2.10:8443", "https://workwell.example.nhs.uk\\@evil.example", "javascript:alert(1)",
-    " http://localhost.evil.example", "https://host/path?next=http://x", "file:///etc/passwd",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost.evil.example:8443",
+        "http://127.0.0.1.evil.example",
+        "http://localhost%2eevil.example",
+        "http://[::1].evil.example",
+        "http://0x7f000001.evil.example",
+        "http://wоrkwell.nhs.uk",  # Cyrillic о
+        "http://192.0.2.10:8443",
+        "https://workwell.example.nhs.uk\\@evil.example",
+        "javascript:alert(1)",
+        " http://localhost.evil.example",
+        "https://host/path?next=http://x",
+        "file:///etc/passwd",
+    ],
+)
 def test_lookalike_and_malformed_addresses_are_refused_without_a_lookup(url, store, monkeypatch):
     looked_up = []
     monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: looked_up.append(a) or [])
@@ -113,12 +127,18 @@ def test_lookalike_and_malformed_addresses_are_refused_without_a_lookup(url, sto
 
 def test_localhost_must_resolve_to_this_computer_only(monkeypatch):
     address = parse_server_address("http://localhost:8000")
-    monkeypatch.setattr(socket, "getaddrinfo",
-                        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("203.0.113.5", 8000))])
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("203.0.113.5", 8000))],
+    )
     with pytest.raises(UnsafeAddress, match="only to this computer"):
         check_before_sending(address)
-    monkeypatch.setattr(socket, "getaddrinfo",
-                        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 8000))])
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 8000))],
+    )
     check_before_sending(address)
 
 
@@ -187,7 +207,8 @@ def test_register_refuses_an_address_other_than_the_policys(store, capture, monk
 
 
 def test_a_changed_policy_address_that_does_not_know_the_laptop_asks_to_connect_again(
-        store, capture, monkeypatch, tmp_path):
+    store, capture, monkeypatch, tmp_path
+):
     old, new = capture("127.0.0.1", http_reply(200)), capture("127.0.0.1", http_reply(401, b'{"detail":"x"}'))
     registered(store, old.url)
     policy_file = tmp_path / "policy.json"

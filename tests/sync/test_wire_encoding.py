@@ -19,15 +19,25 @@ PASSPHRASE = "correct horse battery staple"
 def registered(tmp_path, monkeypatch):
     monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
     store = Store.create(tmp_path / "laptop", PASSPHRASE, "Ann Coach")
-    replica.set_settings(store, server_url="http://127.0.0.1:9", sync_token="t" * 40,
-                         sync_home=engine._home(store))
+    replica.set_settings(
+        store, server_url="http://127.0.0.1:9", sync_token="t" * 40, sync_home=engine._home(store)
+    )
     yield store
     store.close()
 
 
 def _reply(**fields) -> bytes:
-    return json.dumps({"accepted": [], "rejected": [], "changes": [], "cursor": "7", "more": False,
-                       "server_time": "2026-11-02T10:00:00.000+00:00", **fields}).encode()
+    return json.dumps(
+        {
+            "accepted": [],
+            "rejected": [],
+            "changes": [],
+            "cursor": "7",
+            "more": False,
+            "server_time": "2026-11-02T10:00:00.000+00:00",
+            **fields,
+        }
+    ).encode()
 
 
 def test_a_decompression_bomb_from_the_server_is_refused(registered):
@@ -37,8 +47,10 @@ def test_a_decompression_bomb_from_the_server_is_refused(registered):
     def serve(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, stream=httpx.ByteStream(bomb), headers={"Content-Encoding": "zstd"})
 
-    with httpx.Client(transport=httpx.MockTransport(serve)) as http, \
-            pytest.raises(engine.SyncError, match="could not be read"):
+    with (
+        httpx.Client(transport=httpx.MockTransport(serve)) as http,
+        pytest.raises(engine.SyncError, match="could not be read"),
+    ):
         engine.sync(registered, http=http)
     assert replica.get_setting(registered, "sync_cursor") == ""  # nothing applied
 
@@ -51,8 +63,11 @@ def test_zstd_both_ways_and_gzip_for_a_server_without_it(registered):
         if request.headers["content-encoding"] != "gzip":
             return httpx.Response(415, stream=httpx.ByteStream(b'{"detail": "gzip or absent"}'))
         json.loads(encoding.decompress(request.content, "gzip", wire.MAX_BODY_BYTES))
-        return httpx.Response(200, stream=httpx.ByteStream(encoding.compress(_reply(), "gzip")),
-                              headers={"Content-Encoding": "gzip"})
+        return httpx.Response(
+            200,
+            stream=httpx.ByteStream(encoding.compress(_reply(), "gzip")),
+            headers={"Content-Encoding": "gzip"},
+        )
 
     with httpx.Client(transport=httpx.MockTransport(old_server)) as http:
         report = engine.sync(registered, http=http)

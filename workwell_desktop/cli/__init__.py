@@ -131,9 +131,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workwell-admin",
         description="Headless jobs on the encrypted WorkWell database. The passphrase comes from "
-                    "WORKWELL_PASSPHRASE, a prompt, or one line of standard input.")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="the data folder (default: WORKWELL_DATA_DIR or the per-user data folder)")
+        "WORKWELL_PASSPHRASE, a prompt, or one line of standard input.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="the data folder (default: WORKWELL_DATA_DIR or the per-user data folder)",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("init", help="set up the encrypted database")
@@ -144,8 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo-data", help="add synthetic people for training and demonstrations")
     p.add_argument("--clients", type=_positive, required=True, metavar="N")
     p.add_argument("--seed", type=int, default=None, metavar="S", help="the same seed gives the same people")
-    p.add_argument("--history", action="store_true",
-                   help="a year of work per client: sessions, assessments, a plan, a fit note, a letter")
+    p.add_argument(
+        "--history",
+        action="store_true",
+        help="a year of work per client: sessions, assessments, a plan, a fit note, a letter",
+    )
     p.set_defaults(handler=commands.demo_data)
 
     p = sub.add_parser("import-referrals", help="import referrals from a CSV file")
@@ -192,8 +200,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), 2)
     except (sqlite3.Error, sqlcipher3.Error) as exc:
         log.error("%s: database error %s", args.command, type(exc).__name__)
-        return _fail(f"the database could not be read or written ({exc}). Nothing more has been "
-                     "changed; if this happens again, contact service IT.", 2)
+        return _fail(
+            f"the database could not be read or written ({exc}). Nothing more has been "
+            "changed; if this happens again, contact service IT.",
+            2,
+        )
     except BrokenPipeError:  # the reader went away (e.g. piped into head): not a fault
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -203,5 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("stopped.", 130)
     except Exception as exc:  # a bug: keep the traceback for IT, out of the person's way
         log.exception("%s: unexpected %s", args.command, type(exc).__name__)
-        return _fail(f"something unexpected went wrong ({type(exc).__name__}). Details for service IT "
-                     f"are in {data_dir / 'logs'}.", 2)
+        return _fail(
+            f"something unexpected went wrong ({type(exc).__name__}). Details for service IT "
+            f"are in {data_dir / 'logs'}.",
+            2,
+        )

@@ -115,7 +115,9 @@ def demo_data(args, data_dir: Path) -> int:
         if real:
             raise CommandError(
                 "This database holds clients who are not demo people. Demo data goes only into a "
-                "training or demonstration database: use another --data-dir.", 1)
+                "training or demonstration database: use another --data-dir.",
+                1,
+            )
         taken = {row["nhs_number"] for row in store.rows("SELECT nhs_number FROM client")}
         taken_before = set(taken)
         started = time.perf_counter()
@@ -125,18 +127,27 @@ def demo_data(args, data_dir: Path) -> int:
         statuses = Counter(entry.status for entry in store.caseload() if entry.nhs_number not in taken_before)
     finally:
         store.close()
-    print(f"Added {counts['client']} synthetic clients (NHS numbers from the 999 range) "
-          f"in {seconds:.1f} s:")
-    for record_type, label in (("referral", "referrals"), ("consent_event", "consent events"),
-                               ("contact_session", "sessions"), ("fit_note", "fit notes"),
-                               ("discharge", "discharges"), ("assessment", "assessments"),
-                               ("plan_goal", "plan goals"), ("plan_action", "plan actions"),
-                               ("employer_letter", "employer letters")):
+    print(f"Added {counts['client']} synthetic clients (NHS numbers from the 999 range) in {seconds:.1f} s:")
+    for record_type, label in (
+        ("referral", "referrals"),
+        ("consent_event", "consent events"),
+        ("contact_session", "sessions"),
+        ("fit_note", "fit notes"),
+        ("discharge", "discharges"),
+        ("assessment", "assessments"),
+        ("plan_goal", "plan goals"),
+        ("plan_action", "plan actions"),
+        ("employer_letter", "employer letters"),
+    ):
         if record_type not in counts and label not in ("referrals", "discharges"):
             continue
         print(f"  {counts[record_type]:>7} {label}")
-    print("Status: " + ", ".join(f"{CLIENT_STATUSES[code].lower()} {statuses[code]}"
-                                 for code in CLIENT_STATUSES if statuses[code]))
+    print(
+        "Status: "
+        + ", ".join(
+            f"{CLIENT_STATUSES[code].lower()} {statuses[code]}" for code in CLIENT_STATUSES if statuses[code]
+        )
+    )
     log.info("demo-data: %d clients, %d records", counts["client"], sum(counts.values()))
     return 0
 
@@ -151,17 +162,27 @@ def import_csv(args, data_dir: Path) -> int:
     store = unlock(data_dir)
     try:
         result = import_referrals(
-            store, rows, lambda row, column, reason: print(f"row {row}: {column}: {reason}", file=sys.stderr))
-        store.record_event("import-referrals", f"rows={result.rows},imported={result.imported},"
-                                               f"rejected={result.rejected_rows}")
+            store, rows, lambda row, column, reason: print(f"row {row}: {column}: {reason}", file=sys.stderr)
+        )
+        store.record_event(
+            "import-referrals",
+            f"rows={result.rows},imported={result.imported},rejected={result.rejected_rows}",
+        )
     finally:
         store.close()
     print(f"Imported {result.imported} referrals; rejected {result.rejected_rows} rows")
-    log.info("import-referrals: rows=%d imported=%d rejected=%d",
-             result.rows, result.imported, result.rejected_rows)
+    log.info(
+        "import-referrals: rows=%d imported=%d rejected=%d",
+        result.rows,
+        result.imported,
+        result.rejected_rows,
+    )
     if result.rejected_rows:
-        print("Correct the rows listed above and import only those rows again "
-              "(rows already imported would be rejected as already on the caseload).", file=sys.stderr)
+        print(
+            "Correct the rows listed above and import only those rows again "
+            "(rows already imported would be rejected as already on the caseload).",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -187,11 +208,16 @@ def caseload(args, data_dir: Path) -> int:
         store.record_event("export-caseload", f"rows={len(entries)},left_out={len(left_out)}")
     finally:
         store.close()
-    print(f"Warning: the caseload on standard output is NOT encrypted. {LEAVES_THE_STORE_WARNING}",
-          file=sys.stderr)
+    print(
+        f"Warning: the caseload on standard output is NOT encrypted. {LEAVES_THE_STORE_WARNING}",
+        file=sys.stderr,
+    )
     if left_out:
-        who = "person who withdrew or refused consent to take part is" if len(left_out) == 1 else \
-            "people who withdrew or refused consent to take part are"
+        who = (
+            "person who withdrew or refused consent to take part is"
+            if len(left_out) == 1
+            else "people who withdrew or refused consent to take part are"
+        )
         print(f"{len(left_out)} {who} left out.", file=sys.stderr)
     out = sys.stdout
     encoding = (getattr(out, "encoding", "") or "").lower().replace("-", "")
@@ -219,14 +245,19 @@ def verify_audit(args, data_dir: Path) -> int:
         store.close()
     log.info("verify-audit: %d entries, %d problems", entries, len(problems))
     if anchor is not None:
-        where = ("the server" if source == "server" else
-                 "the copy kept at the last sync (the server could not be reached)")
+        where = (
+            "the server"
+            if source == "server"
+            else "the copy kept at the last sync (the server could not be reached)"
+        )
         print(f"Compared with the anchor held by {where}: entry {anchor.seq}, anchored {anchor.anchored_at}.")
     elif registered:
         print("The server holds no anchor for this laptop yet (it is set at the next sync).")
     else:
-        print("This laptop is not registered with a server: its chain head could not be compared with "
-              "an anchor kept elsewhere.")
+        print(
+            "This laptop is not registered with a server: its chain head could not be compared with "
+            "an anchor kept elsewhere."
+        )
     if not problems:
         print(f"Audit trail intact: {entries} entries")
         return 0

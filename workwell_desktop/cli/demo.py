@@ -34,27 +34,141 @@ from ..domain.plans import PlanAction, PlanGoal, PlanSettings
 from ..domain.records import Client, ConsentEvent, ContactSession, Discharge, FitNote, Record, Referral
 
 GIVEN_NAMES = (
-    "Olivia", "Amelia", "Isla", "Ava", "Mia", "Grace", "Freya", "Lily", "Emily", "Sophie",
-    "Chloe", "Hannah", "Rebecca", "Sarah", "Claire", "Joanne", "Karen", "Helen", "Gemma", "Leanne",
-    "Siân", "Niamh", "Aisha", "Fatima", "Priya", "Zofia", "Agnieszka", "Ioana", "Amara", "Mei",
-    "Oliver", "George", "Harry", "Jack", "Noah", "Thomas", "James", "William", "Daniel", "Matthew",
-    "David", "Paul", "Mark", "Stephen", "Andrew", "Gary", "Craig", "Scott", "Liam", "Connor",
-    "Rhys", "Callum", "Mohammed", "Imran", "Arjun", "Tomasz", "Piotr", "Andrei", "Kwame", "Wei",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Grace",
+    "Freya",
+    "Lily",
+    "Emily",
+    "Sophie",
+    "Chloe",
+    "Hannah",
+    "Rebecca",
+    "Sarah",
+    "Claire",
+    "Joanne",
+    "Karen",
+    "Helen",
+    "Gemma",
+    "Leanne",
+    "Siân",
+    "Niamh",
+    "Aisha",
+    "Fatima",
+    "Priya",
+    "Zofia",
+    "Agnieszka",
+    "Ioana",
+    "Amara",
+    "Mei",
+    "Oliver",
+    "George",
+    "Harry",
+    "Jack",
+    "Noah",
+    "Thomas",
+    "James",
+    "William",
+    "Daniel",
+    "Matthew",
+    "David",
+    "Paul",
+    "Mark",
+    "Stephen",
+    "Andrew",
+    "Gary",
+    "Craig",
+    "Scott",
+    "Liam",
+    "Connor",
+    "Rhys",
+    "Callum",
+    "Mohammed",
+    "Imran",
+    "Arjun",
+    "Tomasz",
+    "Piotr",
+    "Andrei",
+    "Kwame",
+    "Wei",
 )
 FAMILY_NAMES = (
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Robinson",
-    "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood",
-    "Jackson", "Clarke", "Graham", "Armstrong", "Bell", "Irving", "Nixon", "Routledge", "Robson",
-    "Elliott", "Dixon", "Hetherington", "Musgrave", "Carruthers", "Little", "Pattinson",
-    "Atkinson", "Bowman", "Tweddle", "Stubbs", "O'Neill", "McAllister", "Campbell", "Kerr",
-    "Patel", "Khan", "Hussain", "Begum", "Ahmed", "Singh", "Kaur", "Nowak", "Kowalska",
-    "Wiśniewski", "Popescu", "Okafor", "Mensah", "Chen", "Nguyen", "Murphy", "Kelly", "Byrne",
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Wood",
+    "Jackson",
+    "Clarke",
+    "Graham",
+    "Armstrong",
+    "Bell",
+    "Irving",
+    "Nixon",
+    "Routledge",
+    "Robson",
+    "Elliott",
+    "Dixon",
+    "Hetherington",
+    "Musgrave",
+    "Carruthers",
+    "Little",
+    "Pattinson",
+    "Atkinson",
+    "Bowman",
+    "Tweddle",
+    "Stubbs",
+    "O'Neill",
+    "McAllister",
+    "Campbell",
+    "Kerr",
+    "Patel",
+    "Khan",
+    "Hussain",
+    "Begum",
+    "Ahmed",
+    "Singh",
+    "Kaur",
+    "Nowak",
+    "Kowalska",
+    "Wiśniewski",
+    "Popescu",
+    "Okafor",
+    "Mensah",
+    "Chen",
+    "Nguyen",
+    "Murphy",
+    "Kelly",
+    "Byrne",
 )
 # (district, weight): Carlisle's districts are busiest.
 _CA_DISTRICTS = [(d, 6 if d <= 3 else 3 if d in (11, 14, 28) else 1) for d in range(1, 29)]
 _INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-_ROUTES = {"gp": 35, "self": 25, "employer": 12, "jobcentre": 10, "vcse": 8,
-           "occupational_health": 5, "other_health": 5}
+_ROUTES = {
+    "gp": 35,
+    "self": 25,
+    "employer": 12,
+    "jobcentre": 10,
+    "vcse": 8,
+    "occupational_health": 5,
+    "other_health": 5,
+}
 _REFERRERS = {
     "gp": ("GP", "Practice nurse", "First contact physiotherapist", "Social prescribing link worker"),
     "self": ("Self",),
@@ -67,21 +181,52 @@ _REFERRERS = {
 _WORK_STATUSES = {"in_work": 30, "in_work_off_sick": 25, "out_of_work": 35, "self_employed": 10}
 _CONTACT = {"phone": 50, "sms": 25, "email": 15, "letter": 10}
 _LANGUAGES = ("Polish", "Romanian", "Urdu", "Arabic", "Lithuanian", "Bengali", "British Sign Language")
-_PRACTICES = ("Fellside Surgery", "Riverside Medical Practice", "Eden Bank Health Centre",
-              "Solway Coast Surgery", "Castle Street Practice", "Moorland View Surgery",
-              "Harbourside Medical Centre", "Lakeland Gate Practice")
-_EMPLOYERS = ("Borderlands Haulage Ltd", "Solway Dairies", "Fellview Care Home",
-              "Caldew Engineering", "Eden Valley Hotels", "North Lakes Retail Park",
-              "Irthing Joinery", "Cumbrian Coast Logistics", "Edenside School",
-              "Petteril Print Works", "Sark Bridge Garage", "Hadrian Foods")
-_DECLINE_REASONS = {"out_of_area": 20, "complex_needs": 20, "long_term_unemployed": 15,
-                    "not_health_related": 15, "declined_by_client": 15, "no_contact": 10,
-                    "duplicate": 3, "under_16": 1, "no_right_to_work": 1}
+_PRACTICES = (
+    "Fellside Surgery",
+    "Riverside Medical Practice",
+    "Eden Bank Health Centre",
+    "Solway Coast Surgery",
+    "Castle Street Practice",
+    "Moorland View Surgery",
+    "Harbourside Medical Centre",
+    "Lakeland Gate Practice",
+)
+_EMPLOYERS = (
+    "Borderlands Haulage Ltd",
+    "Solway Dairies",
+    "Fellview Care Home",
+    "Caldew Engineering",
+    "Eden Valley Hotels",
+    "North Lakes Retail Park",
+    "Irthing Joinery",
+    "Cumbrian Coast Logistics",
+    "Edenside School",
+    "Petteril Print Works",
+    "Sark Bridge Garage",
+    "Hadrian Foods",
+)
+_DECLINE_REASONS = {
+    "out_of_area": 20,
+    "complex_needs": 20,
+    "long_term_unemployed": 15,
+    "not_health_related": 15,
+    "declined_by_client": 15,
+    "no_contact": 10,
+    "duplicate": 3,
+    "under_16": 1,
+    "no_right_to_work": 1,
+}
 _VENUES = ("GP practice", "Community hub", "Library", "Family hub", "Café", "Jobcentre", "Workplace")
-_SESSION_NOTES = ("Reviewed goals and agreed next steps.", "Talked through sleep and pacing.",
-                  "Discussed a phased return plan.", "Signposted to money advice.",
-                  "Agreed to contact line manager together.", "Completed review measures.",
-                  "Explored options for flexible hours.", "Checked progress with physiotherapy.")
+_SESSION_NOTES = (
+    "Reviewed goals and agreed next steps.",
+    "Talked through sleep and pacing.",
+    "Discussed a phased return plan.",
+    "Signposted to money advice.",
+    "Agreed to contact line manager together.",
+    "Completed review measures.",
+    "Explored options for flexible hours.",
+    "Checked progress with physiotherapy.",
+)
 _SERVICES = ("Physiotherapy", "Talking Therapies", "Citizens Advice", "Weight management service")
 # Work outcome at discharge, by work status at referral.
 _WORK_OUTCOMES = {
@@ -90,8 +235,14 @@ _WORK_OUTCOMES = {
     "in_work_off_sick": {"returned_to_work": 55, "not_in_work": 30, "unknown": 15},
     "out_of_work": {"new_work": 35, "not_in_work": 50, "unknown": 15},
 }
-_DISCHARGE_REASONS = {"completed": 60, "disengaged": 15, "client_withdrew": 7, "moved_away": 3,
-                      "referred_on": 10, "other": 5}
+_DISCHARGE_REASONS = {
+    "completed": 60,
+    "disengaged": 15,
+    "client_withdrew": 7,
+    "moved_away": 3,
+    "referred_on": 10,
+    "other": 5,
+}
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
@@ -139,12 +290,15 @@ class _Person:
         slug = f"{given}.{family}".lower().replace("'", "")
         language = "English" if rng.random() < 0.9 else rng.choice(_LANGUAGES)
         self.client = Client(
-            given_name=given, family_name=family,
+            given_name=given,
+            family_name=family,
             date_of_birth=(today - timedelta(days=rng.randint(18 * 366, 66 * 365 + 360))).isoformat(),
-            nhs_number=synthetic_nhs_number(rng, taken), postcode=synthetic_postcode(rng),
+            nhs_number=synthetic_nhs_number(rng, taken),
+            postcode=synthetic_postcode(rng),
             phone=f"07700 900{rng.randrange(1000):03d}" if has_phone else "",
             email=f"{slug}{rng.randint(1, 99)}@example.{rng.choice(('com', 'org'))}" if has_email else "",
-            preferred_contact=contact, preferred_language=language,
+            preferred_contact=contact,
+            preferred_language=language,
             interpreter_needed=language != "English" and rng.random() < 0.6,
             gp_practice=rng.choice(_PRACTICES),
             employer=rng.choice(_EMPLOYERS) if work_status.startswith("in_work") else "",
@@ -156,9 +310,12 @@ class _Person:
 
     def story(self) -> list[Record]:
         rng, waited = self.rng, (self.today - self.received).days
-        referral = Referral(client_id=self.client_id, route=self.route,
-                            received_on=self.received.isoformat(),
-                            referrer=rng.choice(_REFERRERS[self.route]))
+        referral = Referral(
+            client_id=self.client_id,
+            route=self.route,
+            received_on=self.received.isoformat(),
+            referrer=rng.choice(_REFERRERS[self.route]),
+        )
         self._fit_notes()
         roll = rng.random()
         if waited < 2 or roll < (0.6 if waited < 10 else 0.04):
@@ -185,21 +342,39 @@ class _Person:
         issued = self.received - timedelta(days=rng.randint(0, 30))
         ends = issued + timedelta(days=rng.choice((14, 28, 56)))
         may_be_fit = rng.random() < 0.4
-        self.records.append(FitNote(
-            client_id=self.client_id, issued_on=issued.isoformat(),
-            valid_from=issued.isoformat(), valid_to=ends.isoformat(),
-            status="may_be_fit" if may_be_fit else "not_fit",
-            options=tuple(sorted(rng.sample(("phased_return", "altered_hours", "amended_duties",
-                                             "workplace_adaptations"), rng.randint(1, 2))))
-            if may_be_fit else (),
-            functional_effects="Can manage short shifts; avoid heavy lifting." if may_be_fit else "",
-        ))
+        self.records.append(
+            FitNote(
+                client_id=self.client_id,
+                issued_on=issued.isoformat(),
+                valid_from=issued.isoformat(),
+                valid_to=ends.isoformat(),
+                status="may_be_fit" if may_be_fit else "not_fit",
+                options=tuple(
+                    sorted(
+                        rng.sample(
+                            ("phased_return", "altered_hours", "amended_duties", "workplace_adaptations"),
+                            rng.randint(1, 2),
+                        )
+                    )
+                )
+                if may_be_fit
+                else (),
+                functional_effects="Can manage short shifts; avoid heavy lifting." if may_be_fit else "",
+            )
+        )
 
     def _consent(self, scope: str, action: str, day: date, service: str = "") -> None:
-        self.records.append(ConsentEvent(
-            client_id=self.client_id, scope=scope, service_name=service,
-            action=action, method=_pick(self.rng, {"verbal": 60, "written": 25, "digital": 15}),
-            recorded_by=self.coach, recorded_at=_at(self.rng, day)))
+        self.records.append(
+            ConsentEvent(
+                client_id=self.client_id,
+                scope=scope,
+                service_name=service,
+                action=action,
+                method=_pick(self.rng, {"verbal": 60, "written": 25, "digital": 15}),
+                recorded_by=self.coach,
+                recorded_at=_at(self.rng, day),
+            )
+        )
 
     def _support(self, first: date) -> None:
         rng, client = self.rng, self.client
@@ -226,11 +401,17 @@ class _Person:
         for held in sessions:
             mode = _pick(rng, {"in_person": 50, "phone": 35, "video": 15})
             minutes = (20, 30, 45, 60, 75, 90) if mode == "in_person" else (15, 20, 30, 45)
-            self.records.append(ContactSession(
-                client_id=self.client_id, held_on=held.isoformat(), mode=mode,
-                venue=rng.choice(_VENUES) if mode == "in_person" else "",
-                duration_minutes=rng.choice(minutes),
-                note=rng.choice(_SESSION_NOTES), recorded_by=self.coach))
+            self.records.append(
+                ContactSession(
+                    client_id=self.client_id,
+                    held_on=held.isoformat(),
+                    mode=mode,
+                    venue=rng.choice(_VENUES) if mode == "in_person" else "",
+                    duration_minutes=rng.choice(minutes),
+                    note=rng.choice(_SESSION_NOTES),
+                    recorded_by=self.coach,
+                )
+            )
         if employer_consent and discharged is None and rng.random() < 0.1:
             self._consent("share_employer", "withdrawn", _day_between(rng, sessions[-1], self.today))
         if discharged:
@@ -238,16 +419,22 @@ class _Person:
             if reason == "client_withdrew":
                 self._consent("participation", "withdrawn", discharged)
             outcome = _pick(rng, _WORK_OUTCOMES[client.work_status])
-            self.records.append(Discharge(client_id=self.client_id,
-                                          discharged_on=discharged.isoformat(), reason=reason,
-                                          work_outcome=outcome))
+            self.records.append(
+                Discharge(
+                    client_id=self.client_id,
+                    discharged_on=discharged.isoformat(),
+                    reason=reason,
+                    work_outcome=outcome,
+                )
+            )
         else:
             review = sessions[-1] + timedelta(days=rng.randint(14, 35))
             self.client.next_review_on = review.isoformat()
 
 
-def demo_clients(count: int, seed: int | None, coach: str, taken: set[str] | None = None,
-                 today: date | None = None) -> Iterator[list[Record]]:
+def demo_clients(
+    count: int, seed: int | None, coach: str, taken: set[str] | None = None, today: date | None = None
+) -> Iterator[list[Record]]:
     """``count`` synthetic clients, each as [client, referral, fit notes, consent, sessions, discharge].
 
     ``taken`` holds NHS numbers already in use (it is updated); every number made is new.
@@ -274,11 +461,19 @@ _NOTE_PHRASES = (
     "Looked at travel to work and whether an earlier start would help.",
     "Went through the fit note options and what the employer has offered.",
 )
-_GOALS = ("I want to get back to my job by the spring.", "I want to sleep better and feel less tired.",
-          "I want to manage my hours so I can keep working.", "I want to find work that suits me.")
-_ACTIONS = ("Call the line manager about a return date", "Try the sleep routine for two weeks",
-            "Book the physiotherapy follow-up", "Look at two job adverts together",
-            "Ask HR about flexible hours")
+_GOALS = (
+    "I want to get back to my job by the spring.",
+    "I want to sleep better and feel less tired.",
+    "I want to manage my hours so I can keep working.",
+    "I want to find work that suits me.",
+)
+_ACTIONS = (
+    "Call the line manager about a return date",
+    "Try the sleep routine for two weeks",
+    "Book the physiotherapy follow-up",
+    "Look at two job adverts together",
+    "Ask HR about flexible hours",
+)
 # Scored instruments with no risk item, plus PHQ-9 with its item 9 answered 0: demo data
 # never raises a safety prompt nobody will answer.
 _MEASURES = ("phq9", "gad7", "wsas", "ons4")
@@ -327,9 +522,15 @@ class _History(_Person):
         rng, client_id = self.rng, self.client_id
         triaged = self.received + timedelta(days=rng.randint(0, 6))
         first = triaged + timedelta(days=rng.randint(1, 14))
-        referral = Referral(client_id=client_id, route=self.route, received_on=self.received.isoformat(),
-                            referrer=rng.choice(_REFERRERS[self.route]), triage_outcome="accepted",
-                            triaged_on=triaged.isoformat(), first_contact_on=first.isoformat())
+        referral = Referral(
+            client_id=client_id,
+            route=self.route,
+            received_on=self.received.isoformat(),
+            referrer=rng.choice(_REFERRERS[self.route]),
+            triage_outcome="accepted",
+            triaged_on=triaged.isoformat(),
+            first_contact_on=first.isoformat(),
+        )
         self._consent("participation", "given", first)
         self._consent("share_employer", "given", first)
         for scope in rng.sample(("share_gp", "contact_sms", "contact_email"), rng.randint(0, 2)):
@@ -338,23 +539,41 @@ class _History(_Person):
         held = sorted({first + timedelta(days=d) for d in rng.sample(range(span + 1), rng.randint(6, 11))})
         for day in held:
             mode = _pick(rng, {"in_person": 50, "phone": 35, "video": 15})
-            self.records.append(ContactSession(
-                client_id=client_id, held_on=day.isoformat(), mode=mode,
-                venue=rng.choice(_VENUES) if mode == "in_person" else "",
-                duration_minutes=rng.choice((30, 45, 60)), note=_note(rng), recorded_by=self.coach))
+            self.records.append(
+                ContactSession(
+                    client_id=client_id,
+                    held_on=day.isoformat(),
+                    mode=mode,
+                    venue=rng.choice(_VENUES) if mode == "in_person" else "",
+                    duration_minutes=rng.choice((30, 45, 60)),
+                    note=_note(rng),
+                    recorded_by=self.coach,
+                )
+            )
         measures = rng.sample(_MEASURES, rng.randint(2, 4))
         for index, instrument_id in enumerate(measures):
             day = held[0] if index < len(measures) - 1 else held[-1]
             record, _ = build_assessment(
-                client_id, instrument_id, _answers(instrument_id, rng),
-                timepoint="baseline" if day == held[0] else "review", completed_on=day.isoformat(),
-                completed_by=self.coach)
+                client_id,
+                instrument_id,
+                _answers(instrument_id, rng),
+                timepoint="baseline" if day == held[0] else "review",
+                completed_on=day.isoformat(),
+                completed_by=self.coach,
+            )
             self.records.append(record)
         issued = held[0] - timedelta(days=rng.randint(0, 20))
-        self.records.append(FitNote(
-            client_id=client_id, issued_on=issued.isoformat(), valid_from=issued.isoformat(),
-            valid_to=(issued + timedelta(days=28)).isoformat(), status="may_be_fit",
-            options=("phased_return",), functional_effects="Can manage short shifts for now."))
+        self.records.append(
+            FitNote(
+                client_id=client_id,
+                issued_on=issued.isoformat(),
+                valid_from=issued.isoformat(),
+                valid_to=(issued + timedelta(days=28)).isoformat(),
+                status="may_be_fit",
+                options=("phased_return",),
+                functional_effects="Can manage short shifts for now.",
+            )
+        )
         self._plan(held)
         self.letter_on = held[-1]
         self.letter_draft = self._letter(held[-1])
@@ -365,19 +584,32 @@ class _History(_Person):
         at = _at(rng, held[0])
         next_review = held[-1] + timedelta(days=rng.randint(14, 35))
         tier = rng.choice(("universal", "targeted"))
-        self.records.append(PlanSettings(client_id=client_id, support_tier=tier,
-                                         next_review_on=next_review.isoformat(),
-                                         last_reviewed_on=held[-1].isoformat(),
-                                         recorded_by=self.coach, recorded_at=at))
+        self.records.append(
+            PlanSettings(
+                client_id=client_id,
+                support_tier=tier,
+                next_review_on=next_review.isoformat(),
+                last_reviewed_on=held[-1].isoformat(),
+                recorded_by=self.coach,
+                recorded_at=at,
+            )
+        )
         for text in rng.sample(_GOALS, 2):
             goal = PlanGoal(client_id=client_id, text=text, recorded_by=self.coach, recorded_at=at)
             self.records.append(goal)
             for action in rng.sample(_ACTIONS, rng.randint(1, 2)):
                 due = held[0] + timedelta(days=rng.randint(7, 42))
-                self.records.append(PlanAction(
-                    client_id=client_id, text=action, goal_id=goal.item_id, due_on=due.isoformat(),
-                    status="done" if due < held[-1] else "open", recorded_by=self.coach,
-                    recorded_at=at))
+                self.records.append(
+                    PlanAction(
+                        client_id=client_id,
+                        text=action,
+                        goal_id=goal.item_id,
+                        due_on=due.isoformat(),
+                        status="done" if due < held[-1] else "open",
+                        recorded_by=self.coach,
+                        recorded_at=at,
+                    )
+                )
 
     def _letter(self, on: date) -> LetterDraft:
         from ..documents.catalogue import load_catalogue
@@ -387,22 +619,39 @@ class _History(_Person):
         client = self.client
         preset = next(p for p in catalogue.presets if p.weeks)
         draft = LetterDraft(
-            client_name=client.full_name, client_first_name=client.given_name,
-            employer_name=client.employer, employer_address="Unit 4, Kingstown Industrial Estate\nCarlisle",
-            recipient_name="Jo Barker", recipient_role="Line manager",
+            client_name=client.full_name,
+            client_first_name=client.given_name,
+            employer_name=client.employer,
+            employer_address="Unit 4, Kingstown Industrial Estate\nCarlisle",
+            recipient_name="Jo Barker",
+            recipient_role="Line manager",
             functional_effects=f"{client.given_name} tires quickly and needs regular short breaks.",
-            adjustments=[LetterAdjustment(code, catalogue.get(code).title,
-                                          catalogue.get(code).wording_for(client.given_name))
-                         for code in _LETTER_ADJUSTMENTS],
-            phased_return=list(preset.weeks), review_on=(on + timedelta(days=42)).isoformat(),
-            coach_name=self.coach, coach_role="Work and health coach", client_agreed=True,
-            agreed_recorded_by=self.coach, agreed_at=_at(self.rng, on))
+            adjustments=[
+                LetterAdjustment(
+                    code, catalogue.get(code).title, catalogue.get(code).wording_for(client.given_name)
+                )
+                for code in _LETTER_ADJUSTMENTS
+            ],
+            phased_return=list(preset.weeks),
+            review_on=(on + timedelta(days=42)).isoformat(),
+            coach_name=self.coach,
+            coach_role="Work and health coach",
+            client_agreed=True,
+            agreed_recorded_by=self.coach,
+            agreed_at=_at(self.rng, on),
+        )
         draft.agreed_text_hash = agreed_text_hash(draft)
         return draft
 
 
-def add_demo_caseload(store, count: int, seed: int | None, history: bool = False,
-                      taken: set[str] | None = None, today: date | None = None) -> Counter:
+def add_demo_caseload(
+    store,
+    count: int,
+    seed: int | None,
+    history: bool = False,
+    taken: set[str] | None = None,
+    today: date | None = None,
+) -> Counter:
     """Save ``count`` synthetic clients in ``store`` (each in one transaction); the
     record counts by type. ``history``: a year of work each, with an issued letter."""
     from ..services.letters import issue_letter

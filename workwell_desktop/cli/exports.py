@@ -5,8 +5,17 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-CASELOAD_COLUMNS = ("nhs_number", "given_name", "family_name", "date_of_birth", "postcode", "status",
-                    "next_review_on", "last_contact_on", "coach")
+CASELOAD_COLUMNS = (
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "postcode",
+    "status",
+    "next_review_on",
+    "last_contact_on",
+    "coach",
+)
 # A cell starting with one of these is run as a formula by spreadsheet programs;
 # a leading apostrophe makes it plain text (OWASP's advice on CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -22,10 +22,26 @@ from ..domain.validation import check_nhs_number, normalise_nhs_number
 from ..domain.vocabulary import CONTACT_METHODS, REFERRAL_ROUTES, WORK_STATUSES
 from ..store import InvalidRecord
 
-REQUIRED_COLUMNS = ("given_name", "family_name", "nhs_number", "date_of_birth", "postcode",
-                    "referral_route", "referral_date")
-OPTIONAL_COLUMNS = ("phone", "email", "preferred_contact", "preferred_language", "interpreter_needed",
-                    "gp_practice", "employer", "work_status", "referrer")
+REQUIRED_COLUMNS = (
+    "given_name",
+    "family_name",
+    "nhs_number",
+    "date_of_birth",
+    "postcode",
+    "referral_route",
+    "referral_date",
+)
+OPTIONAL_COLUMNS = (
+    "phone",
+    "email",
+    "preferred_contact",
+    "preferred_language",
+    "interpreter_needed",
+    "gp_practice",
+    "employer",
+    "work_status",
+    "referrer",
+)
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # Record fields whose CSV column has another name.
 _COLUMN_FOR_FIELD = {"route": "referral_route", "received_on": "referral_date"}
@@ -90,8 +106,11 @@ def read_referral_csv(path: Path) -> tuple[list[CsvRow], list[str]]:
         repeated = sorted({n for n in names if n and names.count(n) > 1})
         if repeated:
             raise UnusableFile(f"{path} names these columns more than once: {', '.join(repeated)}.")
-        warnings = [f"ignoring unknown column(s): {', '.join(n for n in names if n not in COLUMNS)}"] \
-            if any(n not in COLUMNS for n in names) else []
+        warnings = (
+            [f"ignoring unknown column(s): {', '.join(n for n in names if n not in COLUMNS)}"]
+            if any(n not in COLUMNS for n in names)
+            else []
+        )
         rows, next_line = [], reader.line_num + 1
         for values in reader:
             start, next_line = next_line, reader.line_num + 1
@@ -147,15 +166,26 @@ def records_for_row(row: CsvRow) -> tuple[Client, Referral, dict[str, str]]:
     if route:
         route, errors["referral_route"] = _choice(route, REFERRAL_ROUTES, "referral route")
     client = Client(
-        given_name=get("given_name", ""), family_name=get("family_name", ""),
-        date_of_birth=_date(get("date_of_birth", "")), nhs_number=get("nhs_number", ""),
-        postcode=get("postcode", ""), phone=get("phone", ""), email=get("email", ""),
-        preferred_contact=contact or "letter", preferred_language=get("preferred_language") or "English",
-        interpreter_needed=interpreter in _YES, gp_practice=get("gp_practice", ""),
-        employer=get("employer", ""), work_status=work_status or "in_work",
+        given_name=get("given_name", ""),
+        family_name=get("family_name", ""),
+        date_of_birth=_date(get("date_of_birth", "")),
+        nhs_number=get("nhs_number", ""),
+        postcode=get("postcode", ""),
+        phone=get("phone", ""),
+        email=get("email", ""),
+        preferred_contact=contact or "letter",
+        preferred_language=get("preferred_language") or "English",
+        interpreter_needed=interpreter in _YES,
+        gp_practice=get("gp_practice", ""),
+        employer=get("employer", ""),
+        work_status=work_status or "in_work",
     ).normalised()
-    referral = Referral(client_id=client.id, route=route, received_on=_date(get("referral_date", "")),
-                        referrer=get("referrer", ""))
+    referral = Referral(
+        client_id=client.id,
+        route=route,
+        received_on=_date(get("referral_date", "")),
+        referrer=get("referrer", ""),
+    )
     found = {**client.validate(), **referral.validate()}
     found = {_COLUMN_FOR_FIELD.get(name, name): message for name, message in found.items()}
     errors = {name: message for name, message in errors.items() if message}

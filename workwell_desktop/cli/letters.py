@@ -64,8 +64,10 @@ def export_one_letter(args, store: Store) -> int:
     try:
         letter = store.get(EmployerLetter, args.id)
     except RecordNotFound:
-        return _fail(f"there is no employer letter with id {args.id}. List a client's letters with: "
-                     "workwell-admin letters --client NHS_NUMBER")
+        return _fail(
+            f"there is no employer letter with id {args.id}. List a client's letters with: "
+            "workwell-admin letters --client NHS_NUMBER"
+        )
     out = Path(args.out)
     if out.is_dir():
         return _fail(f"{out} is a folder: give the file name to write, for example {letter.reference}.pdf")
@@ -79,8 +81,11 @@ def export_one_letter(args, store: Store) -> int:
         return _fail(f"not exported: {refused}")
     print(f"Warning: {out} is NOT encrypted. {NOT_ENCRYPTED_WARNING}", file=sys.stderr)
     if args.lawful_reason:
-        print(f"Exported without consent for a recorded lawful reason: {LAWFUL_REASONS[args.lawful_reason]}. "
-              "The reason is kept in the audit trail.", file=sys.stderr)
+        print(
+            f"Exported without consent for a recorded lawful reason: {LAWFUL_REASONS[args.lawful_reason]}. "
+            "The reason is kept in the audit trail.",
+            file=sys.stderr,
+        )
     print(f"Exported letter {letter.reference} to {out}")
     return 0
 
@@ -94,7 +99,11 @@ def add_letter_commands(subparsers) -> None:
     p = subparsers.add_parser("export-letter", help="write an issued employer letter to a PDF file")
     p.add_argument("--id", required=True, metavar="ID", help="the letter's id (from: letters --client)")
     p.add_argument("--out", required=True, type=Path, metavar="FILE.pdf", help="the PDF file to write")
-    p.add_argument("--lawful-reason", choices=list(LAWFUL_REASONS), default=None,
-                   help="export although consent is not current, for this recorded reason "
-                        "(subject_access: the client's own copy)")
+    p.add_argument(
+        "--lawful-reason",
+        choices=list(LAWFUL_REASONS),
+        default=None,
+        help="export although consent is not current, for this recorded reason "
+        "(subject_access: the client's own copy)",
+    )
     p.set_defaults(handler=with_store(export_one_letter))

@@ -53,8 +53,9 @@ def write_summary(args, store: Store) -> int:
         return _fail(str(exc))
     out = Path(args.out)
     if out.is_dir():
-        return _fail(f"{out} is a folder: give the file name to write, for example "
-                     f"summary-{args.week}.{args.format}")
+        return _fail(
+            f"{out} is a folder: give the file name to write, for example summary-{args.week}.{args.format}"
+        )
     coach = args.coach.strip() if args.coach else None
     if coach is not None and args.audience == "publication":
         return _fail("a publication is for the whole service: leave out --coach")
@@ -64,8 +65,10 @@ def write_summary(args, store: Store) -> int:
         coaches = {coverage.coach_key(row["coach"]) for row in recorded}
         coaches |= set(coverage.roster())
         if coverage.coach_key(coach) not in coaches:
-            return _fail("no coach of that name on this database. Coaches: "
-                         + (", ".join(sorted(coaches, key=str.casefold)) or "none"))
+            return _fail(
+                "no coach of that name on this database. Coaches: "
+                + (", ".join(sorted(coaches, key=str.casefold)) or "none")
+            )
     if args.audience == "publication":
         report = export_publication(store, args.week, args.format, out)
         warnings = report.coverage
@@ -74,8 +77,11 @@ def write_summary(args, store: Store) -> int:
         warnings = report.warnings()
     print(f"Warning: {out} is NOT encrypted. {NOT_ENCRYPTED_WARNING}", file=sys.stderr)
     if args.audience == "team":
-        print("Warning: this is the team file: every number is shown and staff are named. Do not publish "
-              "it; use --audience publication for commissioners.", file=sys.stderr)
+        print(
+            "Warning: this is the team file: every number is shown and staff are named. Do not publish "
+            "it; use --audience publication for commissioners.",
+            file=sys.stderr,
+        )
     for warning in warnings:
         print(f"Coverage: {warning}", file=sys.stderr)
     print(f"Wrote the {args.week} {args.audience} summary ({args.format}) to {out}")
@@ -86,9 +92,13 @@ def add_summary_command(subparsers) -> None:
     """Register ``summary`` on ``workwell-admin``'s subparsers."""
     p = subparsers.add_parser("summary", help="write the weekly caseload summary (PDF, CSV or XLSX)")
     p.add_argument("--week", required=True, metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47")
-    p.add_argument("--audience", required=True, choices=list(AUDIENCES),
-                   help="team: every number, per coach (not for publication); publication: for "
-                        "commissioners, service level, small numbers protected")
+    p.add_argument(
+        "--audience",
+        required=True,
+        choices=list(AUDIENCES),
+        help="team: every number, per coach (not for publication); publication: for "
+        "commissioners, service level, small numbers protected",
+    )
     p.add_argument("--format", required=True, choices=list(FORMATS))
     p.add_argument("--out", required=True, type=Path, metavar="FILE", help="the file to write")
     p.add_argument("--coach", default=None, metavar="USERNAME", help="team file: only this coach's clients")

@@ -36,8 +36,9 @@ def register(args, data_dir: Path) -> int:
         raise commands.CommandError(str(problem), 2) from None
     finally:
         store.close()
-    print(f"Registered as {result.display_name} ({result.role}, team {result.team}); "
-          f"device {result.device_id}.")
+    print(
+        f"Registered as {result.display_name} ({result.role}, team {result.team}); device {result.device_id}."
+    )
     return 0
 
 

@@ -84,11 +84,22 @@ class LetterWording:
 
 
 WORDING_KEYS = {
-    "subject": str, "about_heading": str, "about_paragraphs": list, "effects_heading": str,
-    "condition_shared": str, "adjustments_heading": str, "adjustments_intro": str,
-    "phased_return_heading": str, "phased_return_intro": str, "phased_return_note": str,
-    "review_heading": str, "review_paragraphs": list, "access_to_work_heading": str,
-    "access_to_work_paragraphs": list, "closing_paragraphs": list, "sign_off": str,
+    "subject": str,
+    "about_heading": str,
+    "about_paragraphs": list,
+    "effects_heading": str,
+    "condition_shared": str,
+    "adjustments_heading": str,
+    "adjustments_intro": str,
+    "phased_return_heading": str,
+    "phased_return_intro": str,
+    "phased_return_note": str,
+    "review_heading": str,
+    "review_paragraphs": list,
+    "access_to_work_heading": str,
+    "access_to_work_paragraphs": list,
+    "closing_paragraphs": list,
+    "sign_off": str,
 }
 
 
@@ -96,23 +107,25 @@ def _read(path: Path) -> dict:
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LetterResourceError(f"{path.name} is missing from {path.parent}: reinstall WorkWell "
-                                  "or ask service IT to restore it.") from None
+        raise LetterResourceError(
+            f"{path.name} is missing from {path.parent}: reinstall WorkWell or ask service IT to restore it."
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise LetterResourceError(f"{path.name} could not be read ({exc}).") from None
     except json.JSONDecodeError as exc:
-        raise LetterResourceError(f"{path.name} is not valid JSON: line {exc.lineno}, column {exc.colno}: "
-                                  f"{exc.msg}.") from None
+        raise LetterResourceError(
+            f"{path.name} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}."
+        ) from None
     if not isinstance(body, dict):
         raise LetterResourceError(f"{path.name} must hold one JSON object.")
     if body.get("format") != 1:
-        raise LetterResourceError(f"{path.name}: \"format\" must be 1.")
+        raise LetterResourceError(f'{path.name}: "format" must be 1.')
     return body
 
 
 def _text(where: str, value, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise LetterResourceError(f"{where}: \"{name}\" must be some text.")
+        raise LetterResourceError(f'{where}: "{name}" must be some text.')
     return value.strip()
 
 
@@ -120,28 +133,34 @@ def _check_placeholders(where: str, text: str, allowed: set[str]) -> None:
     try:
         used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
     except ValueError as exc:
-        raise LetterResourceError(f"{where}: a {{ or }} does not match ({exc}). Write {{{{ or }}}} "
-                                  "for a brace that should be printed.") from None
+        raise LetterResourceError(
+            f"{where}: a {{ or }} does not match ({exc}). Write {{{{ or }}}} "
+            "for a brace that should be printed."
+        ) from None
     unknown = used - allowed
     if unknown:
-        raise LetterResourceError(f"{where}: unknown placeholder {{{sorted(unknown)[0]}}}; "
-                                  f"use only {', '.join('{' + p + '}' for p in sorted(allowed))}.")
+        raise LetterResourceError(
+            f"{where}: unknown placeholder {{{sorted(unknown)[0]}}}; "
+            f"use only {', '.join('{' + p + '}' for p in sorted(allowed))}."
+        )
 
 
 def parse_catalogue(body: dict, source: str = "adjustments.json") -> AdjustmentCatalogue:
     items = body.get("adjustments")
     if not isinstance(items, list) or not items:
-        raise LetterResourceError(f"{source}: \"adjustments\" must be a list with at least one adjustment.")
+        raise LetterResourceError(f'{source}: "adjustments" must be a list with at least one adjustment.')
     adjustments, seen = [], set()
     for number, item in enumerate(items, start=1):
         where = f"{source}, adjustment {number}"
         if not isinstance(item, dict):
             raise LetterResourceError(
-                f"{where}: each adjustment must be an object with code, title and wording.")
+                f"{where}: each adjustment must be an object with code, title and wording."
+            )
         code = item.get("code")
         if not isinstance(code, str) or not _CODE.match(code):
-            raise LetterResourceError(f"{where}: \"code\" must be lower-case letters, digits and _ "
-                                      "(for example flexible_hours).")
+            raise LetterResourceError(
+                f'{where}: "code" must be lower-case letters, digits and _ (for example flexible_hours).'
+            )
         where = f"{source}, adjustment {code}"
         if code in seen:
             raise LetterResourceError(f"{where}: the code is used twice; each code must be unique.")
@@ -158,16 +177,22 @@ def parse_catalogue(body: dict, source: str = "adjustments.json") -> AdjustmentC
         name = _text(where, preset.get("name"), "name")
         rows = preset.get("weeks")
         if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_WEEKS:
-            raise LetterResourceError(f"{where} ({name}): \"weeks\" must list 1 to {MAX_WEEKS} weeks.")
+            raise LetterResourceError(f'{where} ({name}): "weeks" must list 1 to {MAX_WEEKS} weeks.')
         weeks = []
         for week, row in enumerate(rows, start=1):
-            ok = (isinstance(row, list) and len(row) == 2 and isinstance(row[0], int)
-                  and isinstance(row[1], int | float) and 1 <= row[0] <= MAX_DAYS_PER_WEEK
-                  and MIN_HOURS_PER_DAY <= row[1] <= MAX_HOURS_PER_DAY)
+            ok = (
+                isinstance(row, list)
+                and len(row) == 2
+                and isinstance(row[0], int)
+                and isinstance(row[1], int | float)
+                and 1 <= row[0] <= MAX_DAYS_PER_WEEK
+                and MIN_HOURS_PER_DAY <= row[1] <= MAX_HOURS_PER_DAY
+            )
             if not ok:
                 raise LetterResourceError(
                     f"{where} ({name}), week {week}: write [days per week, hours per day], days 1 to "
-                    f"{MAX_DAYS_PER_WEEK} and hours {MIN_HOURS_PER_DAY:g} to {MAX_HOURS_PER_DAY:g}.")
+                    f"{MAX_DAYS_PER_WEEK} and hours {MIN_HOURS_PER_DAY:g} to {MAX_HOURS_PER_DAY:g}."
+                )
             weeks.append(PhaseWeek(week, row[0], float(row[1])))
         presets.append(PhasedReturnPreset(name, tuple(weeks)))
     return AdjustmentCatalogue(tuple(adjustments), tuple(presets))
@@ -176,7 +201,7 @@ def parse_catalogue(body: dict, source: str = "adjustments.json") -> AdjustmentC
 def parse_service(body: dict, source: str = "service.json") -> ServiceDetails:
     address = body.get("address")
     if not isinstance(address, list) or not all(isinstance(line, str) and line.strip() for line in address):
-        raise LetterResourceError(f"{source}: \"address\" must be a list of address lines.")
+        raise LetterResourceError(f'{source}: "address" must be a list of address lines.')
     return ServiceDetails(
         programme=_text(source, body.get("programme"), "programme"),
         service_name=_text(source, body.get("service_name"), "service_name"),
@@ -190,7 +215,7 @@ def parse_wording(body: dict, source: str = "wording.json") -> LetterWording:
     entries = {}
     for key, kind in WORDING_KEYS.items():
         value = body.get(key)
-        where = f"{source}, \"{key}\""
+        where = f'{source}, "{key}"'
         if kind is list:
             if not isinstance(value, list) or not value:
                 raise LetterResourceError(f"{where} must be a list of paragraphs.")

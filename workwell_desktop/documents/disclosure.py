@@ -39,13 +39,15 @@ from .letter_text import LetterText, letter_text
 
 # Words of a recorded condition too general to name it on their own ("chronic back pain":
 # "chronic" and "back" would refuse "back to work"). The whole phrase still counts.
-_GENERAL_WORDS = frozenset("""
+_GENERAL_WORDS = frozenset(
+    """
 about after again also back being bits chronic condition conditions difficult difficulty disease
 disorder during effect effects feeling getting having health history illness issue issues level
 living long major mental minor moderate other pains physical problem problems recent recently
 recovering recovery related serious severe short since slight some still symptom symptoms their
 there these things since treatment under until where which while whole with work years
-""".split())
+""".split()
+)
 _SEGMENTS = re.compile(r"[,;/\n]|\band\b|\bwith\b|&", re.IGNORECASE)
 FILE_NAME_PATTERN = "{reference}.pdf"
 EMPLOYER_ADDRESS = "the employer's address"
@@ -73,26 +75,27 @@ class DisclosureContext:
 
 # ----- the lexicon -----------------------------------------------------------------------------
 
+
 def parse_lexicon(body: dict, source: str = "conditions.json") -> Lexicon:
     """The lexicon from its JSON; LetterResourceError naming what to fix."""
     if not isinstance(body, dict) or body.get("format") != 1:
-        raise LetterResourceError(f"{source}: expected an object with \"format\": 1.")
+        raise LetterResourceError(f'{source}: expected an object with "format": 1.')
     for key in ("source", "licence"):
         if not isinstance(body.get(key), str) or not body[key].strip():
-            raise LetterResourceError(f"{source}: say where the list comes from in \"{key}\".")
+            raise LetterResourceError(f'{source}: say where the list comes from in "{key}".')
     conditions = body.get("conditions")
     if not isinstance(conditions, list) or not conditions:
-        raise LetterResourceError(f"{source}: \"conditions\" must be a list of conditions.")
+        raise LetterResourceError(f'{source}: "conditions" must be a list of conditions.')
     terms: list[Term] = []
     for index, entry in enumerate(conditions, start=1):
         where = f"{source}: condition {index}"
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            raise LetterResourceError(f"{where}: needs a \"name\".")
+            raise LetterResourceError(f'{where}: needs a "name".')
         name = entry["name"].strip()
         for key, capitals in (("terms", False), ("abbreviations", True)):
             values = entry.get(key, [])
             if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
-                raise LetterResourceError(f"{where} ({name}): \"{key}\" must be a list of words.")
+                raise LetterResourceError(f'{where} ({name}): "{key}" must be a list of words.')
             terms += [Term(v.strip(), name, capitals) for v in values]
         terms.append(Term(name, name))
     return Lexicon(tuple(terms), body["source"].strip(), body["licence"].strip())
@@ -142,10 +145,14 @@ def recorded_condition_terms(texts: Iterable[str]) -> list[Term]:
 
 # ----- what is printed -------------------------------------------------------------------------
 
+
 def pdf_metadata(reference: str, service: ServiceDetails) -> dict[str, str]:
     """The PDF's document properties: they name the letter and service, never a person."""
-    return {"title": f"Workplace adjustments letter {reference}", "author": service.service_name,
-            "subject": "Recommended workplace adjustments"}
+    return {
+        "title": f"Workplace adjustments letter {reference}",
+        "author": service.service_name,
+        "subject": "Recommended workplace adjustments",
+    }
 
 
 def file_name(reference: str) -> str:
@@ -156,16 +163,22 @@ def file_name(reference: str) -> str:
 def typed_fields(draft: LetterDraft) -> list[tuple[str, str]]:
     """Every field the coach typed that is printed, labelled as the builder names it."""
     fields = [
-        ("the client's name", draft.client_name), (EMPLOYER_NAME, draft.employer_name),
-        (EMPLOYER_ADDRESS, draft.employer_address), ("who the letter is to", draft.recipient_name),
+        ("the client's name", draft.client_name),
+        (EMPLOYER_NAME, draft.employer_name),
+        (EMPLOYER_ADDRESS, draft.employer_address),
+        ("who the letter is to", draft.recipient_name),
         ("their role", draft.recipient_role),
         ("how their health affects work", draft.functional_effects),
     ]
     for number, item in enumerate(draft.adjustments, start=1):
-        fields += [(f"the title of adjustment {number}", item.title),
-                   (f"the wording of adjustment {number} (\u201c{item.title.strip()}\u201d)", item.wording)]
-    fields += [("your name in the sign-off", draft.coach_name),
-               ("your role in the sign-off", draft.coach_role)]
+        fields += [
+            (f"the title of adjustment {number}", item.title),
+            (f"the wording of adjustment {number} (\u201c{item.title.strip()}\u201d)", item.wording),
+        ]
+    fields += [
+        ("your name in the sign-off", draft.coach_name),
+        ("your role in the sign-off", draft.coach_role),
+    ]
     if draft.share_condition:
         fields.append(("the condition the client chose to share", draft.condition))
     return fields
@@ -191,9 +204,15 @@ def _label_for(printed: str, fields: list[tuple[str, str]]) -> str:
     return "the letter's fixed wording (resources/letters/wording.json)"
 
 
-def letter_findings(draft: LetterDraft, context: DisclosureContext, *,
-                    reference: str = "WW-00000000-0000", service: ServiceDetails | None = None,
-                    wording: LetterWording | None = None, today: date | None = None) -> list[Finding]:
+def letter_findings(
+    draft: LetterDraft,
+    context: DisclosureContext,
+    *,
+    reference: str = "WW-00000000-0000",
+    service: ServiceDetails | None = None,
+    wording: LetterWording | None = None,
+    today: date | None = None,
+) -> list[Finding]:
     """Everything the letter would disclose that it may not, with the exact words."""
     service = service or load_service()
     wording = wording or load_wording()
@@ -202,15 +221,17 @@ def letter_findings(draft: LetterDraft, context: DisclosureContext, *,
     printed += [(f"the PDF's {name}", value) for name, value in pdf_metadata(reference, service).items()]
     printed.append(("the PDF's file name", file_name(reference)))
     terms = list(context.lexicon.terms) + recorded_condition_terms(
-        [*context.recorded_conditions, draft.condition])
+        [*context.recorded_conditions, draft.condition]
+    )
     findings = [f for f in find_conditions(printed, terms) if not _employers_own_name(f, context)]
     if draft.share_condition and draft.condition.strip():
         shared = {f.condition for f in find_conditions([("shared", draft.condition)], terms)}
         findings = [f for f in findings if f.condition not in shared]
     # Identifiers: the typed fields only (the service's own phone and postcode are meant to
     # print), and in the employer's address only the client's own (its postcode is the employer's).
-    typed = [(label, value) for label, value in fields
-             if label not in ("the client's name", EMPLOYER_ADDRESS)]
+    typed = [
+        (label, value) for label, value in fields if label not in ("the client's name", EMPLOYER_ADDRESS)
+    ]
     findings += find_identifiers(typed, context.client, today)
     address = find_identifiers([(EMPLOYER_ADDRESS, draft.employer_address)], context.client, today)
     findings += [f for f in address if f.what.startswith("the client's")]
@@ -218,8 +239,11 @@ def letter_findings(draft: LetterDraft, context: DisclosureContext, *,
 
 
 def _employers_own_name(finding: Finding, context: DisclosureContext) -> bool:
-    return (finding.where in (EMPLOYER_NAME, EMPLOYER_ADDRESS) and bool(context.employer.strip())
-            and normalise(finding.words) in normalise(context.employer))
+    return (
+        finding.where in (EMPLOYER_NAME, EMPLOYER_ADDRESS)
+        and bool(context.employer.strip())
+        and normalise(finding.words) in normalise(context.employer)
+    )
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
@@ -238,24 +262,32 @@ def findings_message(findings: list[Finding]) -> str:
     identifiers = [f for f in findings if f.kind == "identifier"]
     parts = []
     if conditions:
-        parts.append("The letter would name a health condition the client has not chosen to share: "
-                     + "; ".join(f.message() for f in conditions)
-                     + ". Reword these, or record that the client chose to share their condition.")
+        parts.append(
+            "The letter would name a health condition the client has not chosen to share: "
+            + "; ".join(f.message() for f in conditions)
+            + ". Reword these, or record that the client chose to share their condition."
+        )
     if identifiers:
-        parts.append("The letter must not identify the client beyond their name: "
-                     + "; ".join(f.message() for f in identifiers) + ". Remove these.")
+        parts.append(
+            "The letter must not identify the client beyond their name: "
+            + "; ".join(f.message() for f in identifiers)
+            + ". Remove these."
+        )
     return " ".join(parts)
 
 
 # ----- the client's agreement ------------------------------------------------------------------
 
-def agreed_text_hash(draft: LetterDraft, service: ServiceDetails | None = None,
-                     wording: LetterWording | None = None) -> str:
+
+def agreed_text_hash(
+    draft: LetterDraft, service: ServiceDetails | None = None, wording: LetterWording | None = None
+) -> str:
     """SHA-256 of exactly the words the client is shown (the preview is the same text):
     their agreement is recorded against it, so any later change clears it."""
     service = service or load_service()
     wording = wording or load_wording()
     printed = printed_strings(letter_text(draft, service, wording))
-    body = json.dumps([printed, draft.share_condition, draft.review_on], ensure_ascii=False,
-                      separators=(",", ":"))
+    body = json.dumps(
+        [printed, draft.share_condition, draft.review_on], ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -79,34 +79,52 @@ def _fonts() -> tuple[str, str]:
     except Exception:  # a packaging fault: the letter still prints, with Latin-1 only
         log.warning("letter fonts not found in %s; using Helvetica", folder)
         return "Helvetica", "Helvetica-Bold"
-    pdfmetrics.registerFontFamily("WorkWellSans", normal="WorkWellSans", bold="WorkWellSans-Bold",
-                                  italic="WorkWellSans", boldItalic="WorkWellSans-Bold")
+    pdfmetrics.registerFontFamily(
+        "WorkWellSans",
+        normal="WorkWellSans",
+        bold="WorkWellSans-Bold",
+        italic="WorkWellSans",
+        boldItalic="WorkWellSans-Bold",
+    )
     return "WorkWellSans", "WorkWellSans-Bold"
 
 
 @lru_cache(maxsize=1)
 def _styles() -> dict[str, ParagraphStyle]:
     regular, bold = _fonts()
-    body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=15, textColor=TEXT,
-                          spaceAfter=6)
+    body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=15, textColor=TEXT, spaceAfter=6)
     return {
         "body": body,
-        "sender": ParagraphStyle("sender", parent=body, fontSize=10, leading=13.5, spaceAfter=0,
-                                 alignment=TA_RIGHT),
+        "sender": ParagraphStyle(
+            "sender", parent=body, fontSize=10, leading=13.5, spaceAfter=0, alignment=TA_RIGHT
+        ),
         "recipient": ParagraphStyle("recipient", parent=body, spaceAfter=0),
-        "confidential": ParagraphStyle("confidential", parent=body, fontName=bold, spaceBefore=6,
-                                       spaceAfter=10),
-        "subject": ParagraphStyle("subject", parent=body, fontName=bold, fontSize=13, leading=17,
-                                  spaceBefore=8, spaceAfter=8),
-        "heading": ParagraphStyle("heading", parent=body, fontName=bold, fontSize=13.5, leading=17,
-                                  textColor=NHS_BLUE, spaceBefore=10, spaceAfter=4, keepWithNext=1),
-        "item_number": ParagraphStyle("item_number", parent=body, fontName=bold, textColor=NHS_BLUE,
-                                      spaceAfter=0),
+        "confidential": ParagraphStyle(
+            "confidential", parent=body, fontName=bold, spaceBefore=6, spaceAfter=10
+        ),
+        "subject": ParagraphStyle(
+            "subject", parent=body, fontName=bold, fontSize=13, leading=17, spaceBefore=8, spaceAfter=8
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=bold,
+            fontSize=13.5,
+            leading=17,
+            textColor=NHS_BLUE,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "item_number": ParagraphStyle(
+            "item_number", parent=body, fontName=bold, textColor=NHS_BLUE, spaceAfter=0
+        ),
         "item_title": ParagraphStyle("item_title", parent=body, fontName=bold, spaceAfter=1),
         "item_text": ParagraphStyle("item_text", parent=body, spaceAfter=0),
         "cell": ParagraphStyle("cell", parent=body, spaceAfter=0, leading=14),
-        "head_cell": ParagraphStyle("head_cell", parent=body, fontName=bold, textColor=colors.white,
-                                    spaceAfter=0, leading=14),
+        "head_cell": ParagraphStyle(
+            "head_cell", parent=body, fontName=bold, textColor=colors.white, spaceAfter=0, leading=14
+        ),
         "signature": ParagraphStyle("signature", parent=body, spaceAfter=0),
     }
 
@@ -117,8 +135,9 @@ def _markup(text: str) -> str:
 
 
 def _linked(text: str) -> str:
-    link = (f'<a href="https://www.{ACCESS_TO_WORK_ADDRESS}" color="#005EB8">'
-            f'<u>{ACCESS_TO_WORK_ADDRESS}</u></a>')
+    link = (
+        f'<a href="https://www.{ACCESS_TO_WORK_ADDRESS}" color="#005EB8"><u>{ACCESS_TO_WORK_ADDRESS}</u></a>'
+    )
     return _markup(text).replace(ACCESS_TO_WORK_ADDRESS, link)
 
 
@@ -194,22 +213,39 @@ def _numbered_canvas(font: str):
 
 
 # ----- the body -----------------------------------------------------------------
-def _top_block(text: LetterText, service: ServiceDetails, reference: str, issued_on: date,
-               styles: dict[str, ParagraphStyle]) -> Table:
+def _top_block(
+    text: LetterText,
+    service: ServiceDetails,
+    reference: str,
+    issued_on: date,
+    styles: dict[str, ParagraphStyle],
+) -> Table:
     recipient = [Paragraph(f"<b>{_markup(text.recipient_lines[0])}</b>", styles["recipient"])]
     recipient += [Paragraph(_markup(line), styles["recipient"]) for line in text.recipient_lines[1:]]
     sender_lines = [f"<b>{_markup(service.address[0])}</b>"] + [_markup(a) for a in service.address[1:]]
-    sender_lines += ["", f"Telephone: {_markup(service.phone)}", f"Email: {_markup(service.email)}", "",
-                     f"Date: {long_date(issued_on)}", f"Our reference: <b>{reference}</b>"]
+    sender_lines += [
+        "",
+        f"Telephone: {_markup(service.phone)}",
+        f"Email: {_markup(service.email)}",
+        "",
+        f"Date: {long_date(issued_on)}",
+        f"Our reference: <b>{reference}</b>",
+    ]
     sender = [Paragraph(line or "&nbsp;", styles["sender"]) for line in sender_lines]
     width = PAGE_WIDTH - 2 * MARGIN
     block = Table([[recipient, sender]], colWidths=[width * 0.56, width * 0.44])
-    block.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (0, 0), 8 * mm),
-    ]))
+    block.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, 0), 8 * mm),
+            ]
+        )
+    )
     return block
 
 
@@ -219,15 +255,27 @@ def _adjustment_items(section: Section, styles: dict[str, ParagraphStyle]) -> li
     width = PAGE_WIDTH - 2 * MARGIN
     items = []
     for number, adjustment in enumerate(section.adjustments, start=1):
-        cells = [[Paragraph(f"{number}.", styles["item_number"]),
-                  [Paragraph(_markup(adjustment.title), styles["item_title"]),
-                   Paragraph(_markup(adjustment.wording), styles["item_text"])]]]
+        cells = [
+            [
+                Paragraph(f"{number}.", styles["item_number"]),
+                [
+                    Paragraph(_markup(adjustment.title), styles["item_title"]),
+                    Paragraph(_markup(adjustment.wording), styles["item_text"]),
+                ],
+            ]
+        ]
         item = Table(cells, colWidths=[8 * mm, width - 8 * mm])
-        item.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-        ]))
+        item.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                ]
+            )
+        )
         items.append(item)
     return items
 
@@ -235,16 +283,23 @@ def _adjustment_items(section: Section, styles: dict[str, ParagraphStyle]) -> li
 def _schedule_table(section: Section, styles: dict[str, ParagraphStyle]) -> Table:
     cell, head = styles["cell"], styles["head_cell"]
     rows = [[Paragraph(title, head) for title in ("Week", "Days per week", "Hours per day", "Total hours")]]
-    rows += [[Paragraph(str(w.week), cell), Paragraph(str(w.days), cell),
-              Paragraph(hours_text(w.hours_per_day), cell), Paragraph(hours_text(w.total_hours), cell)]
-             for w in section.schedule]
+    rows += [
+        [
+            Paragraph(str(w.week), cell),
+            Paragraph(str(w.days), cell),
+            Paragraph(hours_text(w.hours_per_day), cell),
+            Paragraph(hours_text(w.total_hours), cell),
+        ]
+        for w in section.schedule
+    ]
     table = Table(rows, colWidths=[24 * mm, 38 * mm, 38 * mm, 38 * mm], repeatRows=1, hAlign="LEFT")
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, BORDER),
         ("BOX", (0, 0), (-1, -1), 0.5, BORDER),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LEFTPADDING", (0, 0), (-1, -1), 6),
     ]
     style += [("BACKGROUND", (0, r), (-1, r), PALE_GREY) for r in range(2, len(rows), 2)]
@@ -269,11 +324,14 @@ def _section(section: Section, styles: dict[str, ParagraphStyle], linked: bool =
 
 def _story(text: LetterText, service: ServiceDetails, reference: str, issued_on: date) -> list:
     styles = _styles()
-    story: list = [NextPageTemplate("later"), _top_block(text, service, reference, issued_on, styles),
-                   Spacer(1, 6 * mm),
-                   Paragraph("Private and confidential", styles["confidential"]),
-                   Paragraph(_markup(text.salutation), styles["body"]),
-                   Paragraph(_markup(text.subject), styles["subject"])]
+    story: list = [
+        NextPageTemplate("later"),
+        _top_block(text, service, reference, issued_on, styles),
+        Spacer(1, 6 * mm),
+        Paragraph("Private and confidential", styles["confidential"]),
+        Paragraph(_markup(text.salutation), styles["body"]),
+        Paragraph(_markup(text.subject), styles["subject"]),
+    ]
     for section in text.sections:
         story += _section(section, styles, linked=ACCESS_TO_WORK_ADDRESS in " ".join(section.paragraphs))
     # The sign-off takes the paragraph before it along to a new page, never going alone.
@@ -281,19 +339,34 @@ def _story(text: LetterText, service: ServiceDetails, reference: str, issued_on:
     closing = [Paragraph(_markup(p), styles["body"]) for p in text.closing]
     signature = [Paragraph(f"<b>{_markup(text.signature_lines[0])}</b>", styles["signature"])]
     signature += [Paragraph(_markup(line), styles["signature"]) for line in text.signature_lines[1:]]
-    signature += [Paragraph(f"Telephone: {_markup(service.phone)}", styles["signature"]),
-                  Paragraph(f"Email: {_markup(service.email)}", styles["signature"])]
+    signature += [
+        Paragraph(f"Telephone: {_markup(service.phone)}", styles["signature"]),
+        Paragraph(f"Email: {_markup(service.email)}", styles["signature"]),
+    ]
     # The sign-off moves to the next page with the last paragraph rather than alone.
-    story.append(KeepTogether([
-        last_paragraph, Spacer(1, 4), *closing,
-        Paragraph(_markup(text.sign_off) + ",", styles["body"]), Spacer(1, 10 * mm),
-        *signature,
-    ]))
+    story.append(
+        KeepTogether(
+            [
+                last_paragraph,
+                Spacer(1, 4),
+                *closing,
+                Paragraph(_markup(text.sign_off) + ",", styles["body"]),
+                Spacer(1, 10 * mm),
+                *signature,
+            ]
+        )
+    )
     return story
 
 
-def render_letter(draft: LetterDraft, reference: str, issued_on: date, *,
-                  service: ServiceDetails | None = None, wording: LetterWording | None = None) -> bytes:
+def render_letter(
+    draft: LetterDraft,
+    reference: str,
+    issued_on: date,
+    *,
+    service: ServiceDetails | None = None,
+    wording: LetterWording | None = None,
+) -> bytes:
     """The letter as PDF bytes. ``draft`` should be valid (see LetterDraft.validate)."""
     service = service or load_service()
     wording = wording or load_wording()
@@ -302,11 +375,16 @@ def render_letter(draft: LetterDraft, reference: str, issued_on: date, *,
     furniture = _Furniture(service, reference)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=FIRST_BAND + BAND_GAP, bottomMargin=FOOTER,
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=FIRST_BAND + BAND_GAP,
+        bottomMargin=FOOTER,
         # The document properties name the letter, never the client or their health.
         **pdf_metadata(reference, service),
-        creator="WorkWell Desktop", lang="en-GB",
+        creator="WorkWell Desktop",
+        lang="en-GB",
         # Deterministic output: a fixed creation date (2000-01-01) and document id in place
         # of the clock and a random one, so the same letter renders to the same bytes on any
         # laptop with the same resources, and a letter can sync as its content and hash
@@ -314,12 +392,34 @@ def render_letter(draft: LetterDraft, reference: str, issued_on: date, *,
         invariant=1,
     )
     body_width = PAGE_WIDTH - 2 * MARGIN
-    first = Frame(MARGIN, FOOTER, body_width, PAGE_HEIGHT - FIRST_BAND - BAND_GAP - FOOTER,
-                  id="first", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    later = Frame(MARGIN, FOOTER, body_width, PAGE_HEIGHT - LATER_BAND - BAND_GAP - FOOTER,
-                  id="later", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    doc.addPageTemplates([PageTemplate("first", [first], onPage=furniture.first_page),
-                          PageTemplate("later", [later], onPage=furniture.later_page)])
+    first = Frame(
+        MARGIN,
+        FOOTER,
+        body_width,
+        PAGE_HEIGHT - FIRST_BAND - BAND_GAP - FOOTER,
+        id="first",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    later = Frame(
+        MARGIN,
+        FOOTER,
+        body_width,
+        PAGE_HEIGHT - LATER_BAND - BAND_GAP - FOOTER,
+        id="later",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates(
+        [
+            PageTemplate("first", [first], onPage=furniture.first_page),
+            PageTemplate("later", [later], onPage=furniture.later_page),
+        ]
+    )
     doc.build(_story(text, service, reference, issued_on), canvasmaker=_numbered_canvas(regular))
     return buffer.getvalue()
 
@@ -346,13 +446,15 @@ def issued_pdf(letter: EmployerLetter) -> bytes:
     try:
         rendered = render_letter(letter.draft(), letter.reference, date.fromisoformat(letter.issued_on))
     except (ValueError, KeyError, TypeError) as damaged:
-        raise LetterNotVerified(f"Letter {letter.reference} could not be rendered again: "
-                                f"{type(damaged).__name__}.") from None
+        raise LetterNotVerified(
+            f"Letter {letter.reference} could not be rendered again: {type(damaged).__name__}."
+        ) from None
     if not letter.pdf_sha256 or pdf_sha256(rendered) != letter.pdf_sha256:
         raise LetterNotVerified(
             f"Letter {letter.reference} cannot be shown as issued: rendered on this laptop it is not "
             "the PDF that was issued (its content was changed, or this laptop's letter wording, "
-            "service details or version differ). Ask the coach who issued it, and tell service IT.")
+            "service details or version differ). Ask the coach who issued it, and tell service IT."
+        )
     return rendered
 
 

@@ -13,8 +13,20 @@ from ..domain.letters import LetterAdjustment, LetterDraft, PhaseWeek
 from ..domain.validation import parse_date
 from .catalogue import LetterWording, ServiceDetails
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 def long_date(when: date | str) -> str:
@@ -64,27 +76,43 @@ def letter_text(draft: LetterDraft, service: ServiceDetails, wording: LetterWord
     }
     effects = []
     if draft.disclosed_condition:
-        effects.append(wording.entries["condition_shared"].format(
-            **values, condition=draft.disclosed_condition.rstrip(".")))
+        effects.append(
+            wording.entries["condition_shared"].format(
+                **values, condition=draft.disclosed_condition.rstrip(".")
+            )
+        )
     effects += paragraphs_of(draft.functional_effects)
     sections = [
         Section(wording.text("about_heading", **values), wording.paragraphs("about_paragraphs", **values)),
         Section(wording.text("effects_heading", **values), effects),
-        Section(wording.text("adjustments_heading", **values), [wording.text("adjustments_intro", **values)],
-                adjustments=list(draft.adjustments)),
+        Section(
+            wording.text("adjustments_heading", **values),
+            [wording.text("adjustments_intro", **values)],
+            adjustments=list(draft.adjustments),
+        ),
     ]
     if draft.phased_return:
-        sections.append(Section(wording.text("phased_return_heading", **values),
-                                [wording.text("phased_return_intro", **values)],
-                                schedule=list(draft.phased_return),
-                                after=[wording.text("phased_return_note", **values)]))
+        sections.append(
+            Section(
+                wording.text("phased_return_heading", **values),
+                [wording.text("phased_return_intro", **values)],
+                schedule=list(draft.phased_return),
+                after=[wording.text("phased_return_note", **values)],
+            )
+        )
     sections += [
         Section(wording.text("review_heading", **values), wording.paragraphs("review_paragraphs", **values)),
-        Section(wording.text("access_to_work_heading", **values),
-                wording.paragraphs("access_to_work_paragraphs", **values)),
+        Section(
+            wording.text("access_to_work_heading", **values),
+            wording.paragraphs("access_to_work_paragraphs", **values),
+        ),
     ]
-    recipient = [draft.recipient_name.strip(), draft.recipient_role.strip(), draft.employer_name.strip(),
-                 *draft.address_lines]
+    recipient = [
+        draft.recipient_name.strip(),
+        draft.recipient_role.strip(),
+        draft.employer_name.strip(),
+        *draft.address_lines,
+    ]
     return LetterText(
         subject=wording.text("subject", **values),
         salutation=f"Dear {draft.recipient_name.strip()},",

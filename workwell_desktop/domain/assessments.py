@@ -61,6 +61,7 @@ def is_timepoint(code: str) -> bool:
 
 # ----- the safety record ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SafetyChoice:
     """One action on the service's checklist (resources/safety/safety_actions.json)."""
@@ -99,8 +100,11 @@ class SafetyGuidance:
             raise ValueError("'actions' must list at least one safety action")
         choices, seen = [], set()
         for number, entry in enumerate(actions, 1):
-            if not isinstance(entry, dict) or not str(entry.get("id", "")).strip() \
-                    or not str(entry.get("label", "")).strip():
+            if (
+                not isinstance(entry, dict)
+                or not str(entry.get("id", "")).strip()
+                or not str(entry.get("label", "")).strip()
+            ):
                 raise ValueError(f"safety action {number} needs an 'id' and a 'label'")
             if entry["id"] in seen:
                 raise ValueError(f"safety action id {entry['id']!r} is used twice")
@@ -150,9 +154,16 @@ class SafetyAction:
         )
 
     def to_json(self) -> str:
-        return json.dumps({"actions": list(self.actions), "note": self.note,
-                           "recorded_by": self.recorded_by, "recorded_at": self.recorded_at},
-                          ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(
+            {
+                "actions": list(self.actions),
+                "note": self.note,
+                "recorded_by": self.recorded_by,
+                "recorded_at": self.recorded_at,
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
 
     @classmethod
     def from_json(cls, text: str) -> SafetyAction | None:
@@ -166,11 +177,16 @@ class SafetyAction:
             return cls(note=text)
         if not isinstance(data, dict):
             return cls(note=text)
-        return cls(tuple(str(a) for a in data.get("actions", ())), str(data.get("note", "")),
-                   str(data.get("recorded_by", "")), str(data.get("recorded_at", "")))
+        return cls(
+            tuple(str(a) for a in data.get("actions", ())),
+            str(data.get("note", "")),
+            str(data.get("recorded_by", "")),
+            str(data.get("recorded_at", "")),
+        )
 
 
 # ----- the record ----------------------------------------------------------------
+
 
 @dataclass
 class Assessment(Record):
@@ -217,8 +233,11 @@ class Assessment(Record):
             completed_by=v.check_required(self.completed_by, "name of who completed it"),
         )
         if not is_timepoint(self.timepoint):
-            errors["timepoint"] = ("Choose the timepoint: baseline, review, discharge or follow-up."
-                                   if not self.timepoint else f"'{self.timepoint}' is not a known timepoint.")
+            errors["timepoint"] = (
+                "Choose the timepoint: baseline, review, discharge or follow-up."
+                if not self.timepoint
+                else f"'{self.timepoint}' is not a known timepoint."
+            )
         if self.responses:
             try:
                 parsed = json.loads(self.responses)
@@ -231,11 +250,14 @@ class Assessment(Record):
         if self.flags:
             action = self.safety
             if action is None:
-                errors["safety_action"] = ("A risk answer was given: record what you did (the safety "
-                                           "actions) before completing the assessment.")
+                errors["safety_action"] = (
+                    "A risk answer was given: record what you did (the safety "
+                    "actions) before completing the assessment."
+                )
             elif action.problems():
                 errors["safety_action"] = "Record what you did after the risk answer: " + " ".join(
-                    action.problems().values())
+                    action.problems().values()
+                )
         if self.supersedes and not self.correction_reason.strip():
             errors["correction_reason"] = "Say why this assessment is being corrected."
         if self.correction_reason.strip() and not self.supersedes:
@@ -243,8 +265,6 @@ class Assessment(Record):
         if self.supersedes and self.supersedes == self.id:
             errors["supersedes"] = "An assessment cannot correct itself."
         return errors
-
-
 
 
 def current(assessments: Iterable[Assessment]) -> list[Assessment]:
@@ -256,6 +276,7 @@ def current(assessments: Iterable[Assessment]) -> list[Assessment]:
 
 # ----- follow-ups after discharge --------------------------------------------------
 
+
 def add_months(start: date, months: int) -> date:
     """The same day ``months`` later; the month's last day when it has no such day
     (31 Aug + 6 months = 28 or 29 Feb)."""
@@ -266,10 +287,10 @@ def add_months(start: date, months: int) -> date:
 
 @dataclass(frozen=True)
 class FollowUp:
-    timepoint: str     # follow_up_3m, ...
+    timepoint: str  # follow_up_3m, ...
     months: int
-    due_on: str        # ISO date
-    status: str        # a key of FOLLOW_UP_STATUSES
+    due_on: str  # ISO date
+    status: str  # a key of FOLLOW_UP_STATUSES
     done_on: str = ""  # when a follow-up assessment at this timepoint was completed
 
     @property
@@ -277,8 +298,12 @@ class FollowUp:
         return timepoint_label(self.timepoint)
 
 
-def follow_ups(discharged_on: str, assessments: Iterable[Assessment], today: date | None = None,
-               months: Sequence[int] = FOLLOW_UP_MONTHS) -> list[FollowUp]:
+def follow_ups(
+    discharged_on: str,
+    assessments: Iterable[Assessment],
+    today: date | None = None,
+    months: Sequence[int] = FOLLOW_UP_MONTHS,
+) -> list[FollowUp]:
     """The follow-up assessments due after a discharge on ``discharged_on``.
 
     One is due ``months`` after the discharge date. It is *done* once any measure
@@ -312,6 +337,7 @@ def follow_ups(discharged_on: str, assessments: Iterable[Assessment], today: dat
 
 # ----- change since baseline ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TrendPoint:
     completed_on: str
@@ -324,10 +350,10 @@ class TrendPoint:
 class MeasureTrend:
     """One measure's scores over time (an ONS4 question counts as a measure of its own)."""
 
-    key: str    # instrument id, or "ons4:anxiety" for one separately banded item
-    name: str   # "PHQ-9", "ONS4 anxiety"
+    key: str  # instrument id, or "ons4:anxiety" for one separately banded item
+    name: str  # "PHQ-9", "ONS4 anxiety"
     points: tuple[TrendPoint, ...] = ()  # oldest first
-    lowest: float = 0   # the scale's ends, for a chart
+    lowest: float = 0  # the scale's ends, for a chart
     highest: float = 0
 
     @property
@@ -352,12 +378,16 @@ class MeasureTrend:
         if last is None:
             return f"{self.name}: not completed yet"
         if base is None:
-            return (f"{self.name}: {number_text(last.value)} at {timepoint_label(last.timepoint).lower()}"
-                    "; no baseline to compare with")
+            return (
+                f"{self.name}: {number_text(last.value)} at {timepoint_label(last.timepoint).lower()}"
+                "; no baseline to compare with"
+            )
         if last is base:
             return f"{self.name}: {number_text(base.value)} at baseline"
-        return (f"{self.name}: {number_text(base.value)} \u2192 {number_text(last.value)}"
-                f" ({change_text(self.change)}) since baseline")
+        return (
+            f"{self.name}: {number_text(base.value)} \u2192 {number_text(last.value)}"
+            f" ({change_text(self.change)}) since baseline"
+        )
 
 
 def number_text(value: float | int | None) -> str:
@@ -379,8 +409,14 @@ def change_text(change: float | None) -> str:
     return ("+" if change > 0 else "\u2212") + number_text(abs(change))
 
 
-def trend(key: str, name: str, assessments: Iterable[Assessment],
-          value: Callable[[Assessment], float | None], lowest: float = 0, highest: float = 0) -> MeasureTrend:
+def trend(
+    key: str,
+    name: str,
+    assessments: Iterable[Assessment],
+    value: Callable[[Assessment], float | None],
+    lowest: float = 0,
+    highest: float = 0,
+) -> MeasureTrend:
     """A measure's trend from its current (uncorrected) assessments, oldest first."""
     ordered = sorted(enumerate(current(assessments)), key=lambda pair: (pair[1].completed_on, pair[0]))
     points = []
@@ -389,4 +425,3 @@ def trend(key: str, name: str, assessments: Iterable[Assessment],
         if number is not None:
             points.append(TrendPoint(a.completed_on, a.timepoint, number, a.id))
     return MeasureTrend(key, name, tuple(points), lowest, highest)
-

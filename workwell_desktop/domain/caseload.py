@@ -21,9 +21,14 @@ def current(records: Iterable) -> list:
     return [r for r in records if r.id not in replaced and getattr(r, "moved", "") != "out"]
 
 
-def client_status(referrals: Iterable[Referral], discharges: Iterable[Discharge],
-                  undos: Iterable = (), consents: Iterable = (), outcomes: Iterable = (),
-                  as_of: str | None = None) -> str:
+def client_status(
+    referrals: Iterable[Referral],
+    discharges: Iterable[Discharge],
+    undos: Iterable = (),
+    consents: Iterable = (),
+    outcomes: Iterable = (),
+    as_of: str | None = None,
+) -> str:
     """The status code for the caseload list (a key of CLIENT_STATUSES): the stage of the
     client's current episode of support (see domain.episodes).
 
@@ -35,7 +40,8 @@ def client_status(referrals: Iterable[Referral], discharges: Iterable[Discharge]
     """
     if as_of is not None:
         referrals, discharges, undos, consents, outcomes = _dated_by(
-            as_of, referrals, discharges, undos, consents, outcomes)
+            as_of, referrals, discharges, undos, consents, outcomes
+        )
     return journey(referrals, discharges, undos, consents, outcomes).status
 
 
@@ -43,6 +49,7 @@ def _dated_by(as_of: str, referrals, discharges, undos, consents, outcomes) -> t
     """The records as they stood at the end of ``as_of``. A referral keeps only its latest
     triage decision, so one decided later reads as awaiting triage then (a decision
     without a date, from older records, counts from the start)."""
+
     def by_then(day: str) -> bool:
         return bool(day) and day[:10] <= as_of
 
@@ -55,7 +62,10 @@ def _dated_by(as_of: str, referrals, discharges, undos, consents, outcomes) -> t
         elif r.first_contact_on and not by_then(r.first_contact_on):
             r = replace(r, first_contact_on="")
         then.append(r)
-    return (then, [d for d in discharges if by_then(d.discharged_on)],
-            [u for u in undos if by_then(u.recorded_at)],
-            [c for c in consents if by_then(c.recorded_at)],
-            [o for o in outcomes if by_then(o.contacted_on)])
+    return (
+        then,
+        [d for d in discharges if by_then(d.discharged_on)],
+        [u for u in undos if by_then(u.recorded_at)],
+        [c for c in consents if by_then(c.recorded_at)],
+        [o for o in outcomes if by_then(o.contacted_on)],
+    )

@@ -40,7 +40,7 @@ def references(payload: dict[str, Any], record_type: str = "") -> list[tuple[str
                 value = json.loads(value)
             except ValueError:
                 continue
-        for target in (value if isinstance(value, list) else [value]):
+        for target in value if isinstance(value, list) else [value]:
             if isinstance(target, str) and target:
                 found.append((name, target))
     return found
@@ -108,7 +108,7 @@ def _check_type(value: Any, type_name: str) -> str | None:
         if option == "float" and isinstance(value, float | int) and not isinstance(value, bool):
             return None
         if option.startswith("tuple["):
-            return _check_list(value, option[len("tuple["):].split(",")[0])
+            return _check_list(value, option[len("tuple[") :].split(",")[0])
     return f"must be {' or '.join(o for o in options if o != 'None')}"
 
 
@@ -153,8 +153,15 @@ def build_record(cls: type[Record], record_id: str, row: dict[str, Any]) -> Reco
     return cls(**values)
 
 
-def check_change(record_type: str, op: str, record_id: str, client_id: str, payload: dict[str, Any],
-                 current: dict[str, Any] | None, today: date | None = None) -> Errors:
+def check_change(
+    record_type: str,
+    op: str,
+    record_id: str,
+    client_id: str,
+    payload: dict[str, Any],
+    current: dict[str, Any] | None,
+    today: date | None = None,
+) -> Errors:
     """Everything wrong with one change, as ``{field or "change": message}``; empty when it may be kept.
 
     ``current`` is the record as the checker holds it (row form), None when it holds

@@ -34,14 +34,16 @@ def format_stamp(millis: int, counter: int, device_id: str) -> str:
 
 
 def stamp_problem(stamp: str, now_millis: int | None = None) -> str:
-    """"" when ``stamp`` is well formed and not ahead of ``now`` by more than the tolerance."""
+    """ "" when ``stamp`` is well formed and not ahead of ``now`` by more than the tolerance."""
     if not is_stamp(stamp):
         return "invalid hlc: expected 15-digit milliseconds, 6-digit counter and a device id"
     millis = parse_stamp(stamp)[0]
     now = wall_millis() if now_millis is None else now_millis
     if millis > now + MAX_AHEAD_MS:
-        return ("hlc is ahead of the server's clock: check this laptop's date and time "
-                "(set automatically), then edit again")
+        return (
+            "hlc is ahead of the server's clock: check this laptop's date and time "
+            "(set automatically), then edit again"
+        )
     return ""
 
 
@@ -54,8 +56,9 @@ def wall_millis() -> int:
     return int(time.time() * 1000)
 
 
-def next_stamp(last: str | None, device_id: str, now_millis: int | None = None,
-               seen: str | None = None) -> str:
+def next_stamp(
+    last: str | None, device_id: str, now_millis: int | None = None, seen: str | None = None
+) -> str:
     """The stamp after ``last`` (this device's) and ``seen`` (received from elsewhere)."""
     now = wall_millis() if now_millis is None else now_millis
     best_millis, best_counter = now, -1

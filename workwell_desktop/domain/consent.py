@@ -156,8 +156,9 @@ def _status_problem(status: ConsentStatus | None, scope: str, service_name: str)
     return f"The client {verb} consent to {words} on {status.since[:10] or 'a date that cannot be read'}."
 
 
-def sharing_problem(events: Iterable[ConsentEvent], scope: str, service_name: str = "",
-                    consequence: str = "") -> str | None:
+def sharing_problem(
+    events: Iterable[ConsentEvent], scope: str, service_name: str = "", consequence: str = ""
+) -> str | None:
     """Why information cannot be shared under ``scope`` now, or None when it can.
 
     The one consent gate: sharing needs current participation and the scope's own
@@ -176,8 +177,9 @@ def sharing_problem(events: Iterable[ConsentEvent], scope: str, service_name: st
     return " ".join(part for part in (fact, consequence, advice) if part)
 
 
-def check_sharing(events: Iterable[ConsentEvent], scope: str, service_name: str = "", *,
-                  lawful_reason: str = "") -> str:
+def check_sharing(
+    events: Iterable[ConsentEvent], scope: str, service_name: str = "", *, lawful_reason: str = ""
+) -> str:
     """The basis for sharing: ``"consent"``, or ``"reason:<code>"`` when consent does not
     allow it and a recorded lawful reason (one of LAWFUL_REASONS) does.
 
@@ -190,8 +192,11 @@ def check_sharing(events: Iterable[ConsentEvent], scope: str, service_name: str 
     if not lawful_reason:
         raise SharingRefused(problem)
     if lawful_reason not in LAWFUL_REASONS:
-        raise SharingRefused(f"{lawful_reason!r} is not a recorded lawful reason. Choose one of: "
-                             + ", ".join(LAWFUL_REASONS) + ".")
+        raise SharingRefused(
+            f"{lawful_reason!r} is not a recorded lawful reason. Choose one of: "
+            + ", ".join(LAWFUL_REASONS)
+            + "."
+        )
     return f"reason:{lawful_reason}"
 
 

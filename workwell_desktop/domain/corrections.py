@@ -14,8 +14,19 @@ from dataclasses import dataclass, fields
 from .journey_records import MOVE_DIRECTIONS
 
 # Bookkeeping fields: never listed as "what changed".
-_BOOKKEEPING = frozenset({"id", "client_id", "supersedes", "correction_reason", "corrected_at", "moved",
-                          "recorded_by", "recorded_at", "referral_id"})
+_BOOKKEEPING = frozenset(
+    {
+        "id",
+        "client_id",
+        "supersedes",
+        "correction_reason",
+        "corrected_at",
+        "moved",
+        "recorded_by",
+        "recorded_at",
+        "referral_id",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -27,18 +38,20 @@ class Change:
 
 @dataclass(frozen=True)
 class HistoryLine:
-    at: str                 # when the correction or move was recorded (ISO, UTC; may be "" for old rows)
+    at: str  # when the correction or move was recorded (ISO, UTC; may be "" for old rows)
     by: str
-    event: str              # "Corrected", or a MOVE_DIRECTIONS label
+    event: str  # "Corrected", or a MOVE_DIRECTIONS label
     reason: str
     changes: tuple[Change, ...]
-    record_id: str          # the new version
+    record_id: str  # the new version
 
 
 def changed_fields(before, after) -> tuple[Change, ...]:
-    return tuple(Change(f.name, getattr(before, f.name), getattr(after, f.name))
-                 for f in fields(after) if f.name not in _BOOKKEEPING
-                 and getattr(before, f.name) != getattr(after, f.name))
+    return tuple(
+        Change(f.name, getattr(before, f.name), getattr(after, f.name))
+        for f in fields(after)
+        if f.name not in _BOOKKEEPING and getattr(before, f.name) != getattr(after, f.name)
+    )
 
 
 def when_recorded(record) -> str:
@@ -61,7 +74,15 @@ def correction_history(records: Iterable) -> list[HistoryLine]:
             changes = changed_fields(before, record) if before is not None else ()
         else:
             continue
-        lines.append(HistoryLine(when_recorded(record), getattr(record, "recorded_by", ""), event,
-                                 record.correction_reason, changes, record.id))
+        lines.append(
+            HistoryLine(
+                when_recorded(record),
+                getattr(record, "recorded_by", ""),
+                event,
+                record.correction_reason,
+                changes,
+                record.id,
+            )
+        )
     lines.sort(key=lambda line: (line.at, line.record_id), reverse=True)
     return lines

@@ -36,19 +36,76 @@ from datetime import date
 from functools import lru_cache
 
 # Look-alike letters a substitution could use to slip a word past the check.
-_CONFUSABLES = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
-    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "ӏ": "l",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "ς": "s", "ℓ": "l", "ı": "i",
-})
+_CONFUSABLES = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "ԁ": "d",
+        "ɡ": "g",
+        "ӏ": "l",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ς": "s",
+        "ℓ": "l",
+        "ı": "i",
+    }
+)
 _APOSTROPHES = set("'`´ʹʻʼʽʾʿˈ′‘’‚‛＇")
 _DASHES = set("‐‑‒–—―−﹘﹣－⁃")
 _JOINERS = {"-", "'"}
 # Common endings taken off before comparing stems; a stem must keep 5+ letters.
-_SUFFIXES = ("ically", "ations", "ation", "ology", "ologist", "itis", "osis", "otic", "ions", "ion",
-             "ives", "ive", "ical", "ics", "ic", "tic", "ies", "ied", "ing", "ed", "es", "s", "y",
-             "ia", "ity", "ous", "al")
+_SUFFIXES = (
+    "ically",
+    "ations",
+    "ation",
+    "ology",
+    "ologist",
+    "itis",
+    "osis",
+    "otic",
+    "ions",
+    "ion",
+    "ives",
+    "ive",
+    "ical",
+    "ics",
+    "ic",
+    "tic",
+    "ies",
+    "ied",
+    "ing",
+    "ed",
+    "es",
+    "s",
+    "y",
+    "ia",
+    "ity",
+    "ous",
+    "al",
+)
 _MIN_STEM = 5
 
 
@@ -76,6 +133,7 @@ class Finding:
 
 
 # ----- normalising -------------------------------------------------------------------------------
+
 
 def _fold_char(char: str, fold_case: bool) -> str:
     out = []
@@ -138,8 +196,14 @@ def _words(text: str, fold_case: bool, joined: bool) -> list[_Word]:
             elif joined and c in _JOINERS and i + 1 < n and _is_word_char(norm[i + 1]):
                 segment = 0
                 i += 1
-            elif (joined and c == "." and segment == 1 and i + 1 < n and _is_word_char(norm[i + 1])
-                  and (i + 2 >= n or not _is_word_char(norm[i + 2]))):
+            elif (
+                joined
+                and c == "."
+                and segment == 1
+                and i + 1 < n
+                and _is_word_char(norm[i + 1])
+                and (i + 2 >= n or not _is_word_char(norm[i + 2]))
+            ):
                 segment = 0  # dotted initials: M.S. -> ms
                 i += 1
             else:
@@ -167,6 +231,7 @@ def _same_word(term_word: str, word: str) -> bool:
 
 
 # ----- matching ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _PreparedTerm:
@@ -208,8 +273,11 @@ def _index(prepared: list[_PreparedTerm]) -> _Index:
     return index
 
 
-def _spans_in(words: list[_Word], terms: dict[str, list[tuple[_PreparedTerm, tuple[str, ...]]]],
-              spans: dict[tuple[int, int], Term]) -> None:
+def _spans_in(
+    words: list[_Word],
+    terms: dict[str, list[tuple[_PreparedTerm, tuple[str, ...]]]],
+    spans: dict[tuple[int, int], Term],
+) -> None:
     """Add every span of ``words`` that a term matches (looked up, never scanned for)."""
     for i, word in enumerate(words):
         tried: set[int] = set()
@@ -250,8 +318,15 @@ def find_conditions(fields: Iterable[tuple[str, str]], terms: Iterable[Term]) ->
             if by_key:
                 _spans_in(_words(text, fold, joined), by_key, spans)
         for (start, end), term in sorted(_outermost(spans).items()):
-            findings.append(Finding(label, text[start:end], f"a health condition: {term.condition}",
-                                    "condition", term.condition))
+            findings.append(
+                Finding(
+                    label,
+                    text[start:end],
+                    f"a health condition: {term.condition}",
+                    "condition",
+                    term.condition,
+                )
+            )
     return findings
 
 
@@ -273,7 +348,8 @@ _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _WORD_DATE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")[a-z]*\.?,?\s+(\d{4})\b", re.IGNORECASE)
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")[a-z]*\.?,?\s+(\d{4})\b", re.IGNORECASE
+)
 _BIRTH_WORDS = re.compile(r"\b(?:date of birth|d\.?o\.?b\.?|born on|born in|birthday)\b", re.IGNORECASE)
 # A date this far back cannot be a return-to-work or review date: treat it as a birth date.
 BIRTH_YEARS_BACK = 14
@@ -299,8 +375,9 @@ def _year(text: str) -> int:
     return year + (1900 if year >= 30 else 2000) if year < 100 else year
 
 
-def find_identifiers(fields: Iterable[tuple[str, str]], client: ClientIdentifiers | None = None,
-                     today: date | None = None) -> list[Finding]:
+def find_identifiers(
+    fields: Iterable[tuple[str, str]], client: ClientIdentifiers | None = None, today: date | None = None
+) -> list[Finding]:
     """NHS numbers, phone numbers, postcodes and dates of birth in the labelled fields."""
     today = today or date.today()
     client = client or ClientIdentifiers()
@@ -367,8 +444,11 @@ def _client_own(text: str, client: ClientIdentifiers, add: _Collector) -> None:
         for m in list(_NUMERIC_DATE.finditer(text)) + list(_ISO_DATE.finditer(text)):
             parts = m.groups()
             try:
-                when = (date(int(parts[0]), int(parts[1]), int(parts[2])) if len(parts[0]) == 4
-                        else date(_year(parts[2]), int(parts[1]), int(parts[0])))
+                when = (
+                    date(int(parts[0]), int(parts[1]), int(parts[2]))
+                    if len(parts[0]) == 4
+                    else date(_year(parts[2]), int(parts[1]), int(parts[0]))
+                )
             except ValueError:
                 continue
             if when == born:

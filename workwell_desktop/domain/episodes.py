@@ -60,12 +60,12 @@ WITHDREW = "client_withdrew"  # the discharge reason for a client who withdrew
 
 @dataclass(frozen=True)
 class Episode:
-    number: int                           # 1 for the first referral; 0 for discharges with no referral
+    number: int  # 1 for the first referral; 0 for discharges with no referral
     referral: Referral | None
-    end: Discharge | None                 # the current version of the discharge that ended it
-    discharges: tuple[Discharge, ...]     # every discharge version for this episode, as saved
+    end: Discharge | None  # the current version of the discharge that ended it
+    discharges: tuple[Discharge, ...]  # every discharge version for this episode, as saved
     undos: tuple[DischargeUndo, ...]
-    stage: str                            # a key of STAGES
+    stage: str  # a key of STAGES
 
     @property
     def ended_on(self) -> str:
@@ -82,9 +82,9 @@ class Episode:
 
 @dataclass(frozen=True)
 class Journey:
-    episodes: tuple[Episode, ...]         # oldest first
-    status: str                           # the stage of the current (latest) episode
-    withdrawn_at: str = ""                # when participation was withdrawn, if that is the decision now
+    episodes: tuple[Episode, ...]  # oldest first
+    status: str  # the stage of the current (latest) episode
+    withdrawn_at: str = ""  # when participation was withdrawn, if that is the decision now
     withdrawn_by: str = ""
     follow_ups: tuple[FollowUp, ...] = ()  # after the current episode's discharge
     outcomes: tuple[FollowUpOutcome, ...] = ()  # current follow-up outcomes, all episodes
@@ -133,8 +133,9 @@ def _order(referral: Referral) -> tuple[str, str]:
 
 
 def _episode_of(discharge: Discharge, referrals: list[Referral]) -> Referral | None:
-    named = next((r for r in referrals if r.id == discharge.referral_id), None) if discharge.referral_id \
-        else None
+    named = (
+        next((r for r in referrals if r.id == discharge.referral_id), None) if discharge.referral_id else None
+    )
     if named is not None:
         return named
     earlier = [r for r in referrals if r.received_on <= discharge.discharged_on]
@@ -153,8 +154,9 @@ def _discharge_order(d: Discharge) -> tuple[str, str, str]:
     return (d.discharged_on, d.recorded_at, d.id)
 
 
-def episodes_of(referrals: Iterable[Referral], discharges: Iterable[Discharge],
-                undos: Iterable[DischargeUndo] = ()) -> list[Episode]:
+def episodes_of(
+    referrals: Iterable[Referral], discharges: Iterable[Discharge], undos: Iterable[DischargeUndo] = ()
+) -> list[Episode]:
     """Each referral's episode, oldest first, with the discharge that ended it (if any)."""
     referrals = sorted(referrals, key=_order)
     every = list(discharges)
@@ -191,8 +193,9 @@ def episodes_of(referrals: Iterable[Referral], discharges: Iterable[Discharge],
     return episodes
 
 
-def _follow_ups(episode: Episode | None, outcomes: list[FollowUpOutcome], assessments,
-                today: date | None) -> tuple[FollowUp, ...]:
+def _follow_ups(
+    episode: Episode | None, outcomes: list[FollowUpOutcome], assessments, today: date | None
+) -> tuple[FollowUp, ...]:
     if episode is None or episode.end is None:
         return ()
     end = episode.end
@@ -209,10 +212,15 @@ def _follow_ups(episode: Episode | None, outcomes: list[FollowUpOutcome], assess
     return tuple(shown)
 
 
-def journey(referrals: Iterable[Referral], discharges: Iterable[Discharge],
-            undos: Iterable[DischargeUndo] = (), consents: Iterable[ConsentEvent] = (),
-            outcomes: Iterable[FollowUpOutcome] = (), assessments: Iterable = (),
-            today: date | None = None) -> Journey:
+def journey(
+    referrals: Iterable[Referral],
+    discharges: Iterable[Discharge],
+    undos: Iterable[DischargeUndo] = (),
+    consents: Iterable[ConsentEvent] = (),
+    outcomes: Iterable[FollowUpOutcome] = (),
+    assessments: Iterable = (),
+    today: date | None = None,
+) -> Journey:
     """Where the client is in the service, worked out from their records every time."""
     episodes = episodes_of(referrals, discharges, undos)
     outcomes = _current(outcomes)
@@ -227,8 +235,12 @@ def journey(referrals: Iterable[Referral], discharges: Iterable[Discharge],
     if episodes:
         last = episodes[-1]
         status = last.stage
-        if last.end is None and withdrawn and last.referral is not None \
-                and withdrawn_at[:10] >= last.referral.received_on:
+        if (
+            last.end is None
+            and withdrawn
+            and last.referral is not None
+            and withdrawn_at[:10] >= last.referral.received_on
+        ):
             status = "withdrew"  # the withdrawal's discharge may still be on its way from another laptop
             episodes[-1] = replace(last, stage=status)
     follow = _follow_ups(episodes[-1] if episodes else None, outcomes, assessments, today)
@@ -240,10 +252,11 @@ def journey(referrals: Iterable[Referral], discharges: Iterable[Discharge],
 
 # ----- what the caseload, header and reports show -------------------------------------
 
+
 @dataclass(frozen=True)
 class Overdue:
-    review: bool     # the next review date has passed
-    actions: int     # open plan actions past their due date
+    review: bool  # the next review date has passed
+    actions: int  # open plan actions past their due date
 
 
 def is_supported(status: str) -> bool:
@@ -272,20 +285,29 @@ def participation_banner(journey: Journey, has_participation: bool, withdrawn_on
     """The warning over the record about taking part, in words that fit what happened
     ("" when there is nothing to say). ``withdrawn_on_text`` is the date as the reader reads it."""
     if journey.withdrawn_at:
-        return (f"The client withdrew from WorkWell on {withdrawn_on_text or journey.withdrawn_at[:10]}. "
-                "Sharing their information is suspended. Record their consent again only if they "
-                "choose to come back.")
+        return (
+            f"The client withdrew from WorkWell on {withdrawn_on_text or journey.withdrawn_at[:10]}. "
+            "Sharing their information is suspended. Record their consent again only if they "
+            "choose to come back."
+        )
     if has_participation or journey.ended:
         return ""  # nothing to ask of someone support has ended for
-    return ("Consent to take part in WorkWell has not been recorded as given. "
-            "Record it on the Consent tab before support starts.")
+    return (
+        "Consent to take part in WorkWell has not been recorded as given. "
+        "Record it on the Consent tab before support starts."
+    )
 
 
 def contact_warning(journey: Journey, withdrawn_on_text: str = "") -> str:
     """Said before a new session or assessment for a client who withdrew ("" otherwise)."""
     if journey.status != "withdrew" and not journey.withdrawn_at:
         return ""
-    when = withdrawn_on_text or journey.withdrawn_at[:10] or (
-        journey.discharge.discharged_on if journey.discharge else "")
-    return (f"This client withdrew from WorkWell on {when}. Record a session or assessment only if they "
-            "have agreed to it (for example a follow-up they asked for).")
+    when = (
+        withdrawn_on_text
+        or journey.withdrawn_at[:10]
+        or (journey.discharge.discharged_on if journey.discharge else "")
+    )
+    return (
+        f"This client withdrew from WorkWell on {when}. Record a session or assessment only if they "
+        "have agreed to it (for example a follow-up they asked for)."
+    )

@@ -117,8 +117,9 @@ class FollowUpOutcome(Record):
         errors |= _collect(
             timepoint=v.check_choice(self.timepoint, FOLLOW_UP_TIMEPOINTS, "follow-up"),
             contacted_on=v.check_not_future(self.contacted_on, "date of the follow-up contact", today),
-            contact_result=v.check_choice(self.contact_result, FOLLOW_UP_CONTACT_RESULTS,
-                                          "how the follow-up contact went"),
+            contact_result=v.check_choice(
+                self.contact_result, FOLLOW_UP_CONTACT_RESULTS, "how the follow-up contact went"
+            ),
         )
         if not self.discharge_id:
             errors["discharge_id"] = "A follow-up belongs to a discharge."
@@ -130,4 +131,3 @@ class FollowUpOutcome(Record):
         elif self.work_status or self.work_outcome:
             errors["work_outcome"] = "Record a work status and outcome only when you spoke with the client."
         return errors
-

@@ -59,8 +59,9 @@ class LetterNotReady(ValueError):
 def employer_consent_problem(events: Iterable[ConsentEvent]) -> str | None:
     """Why a letter cannot be prepared, issued or sent right now, or None when it can
     (the one sharing gate: current participation and consent to share with the employer)."""
-    return sharing_problem(events, EMPLOYER_SCOPE,
-                                    consequence="So a letter cannot be prepared, issued or sent.")
+    return sharing_problem(
+        events, EMPLOYER_SCOPE, consequence="So a letter cannot be prepared, issued or sent."
+    )
 
 
 def require_employer_consent(events: Iterable[ConsentEvent]) -> None:
@@ -148,15 +149,21 @@ class LetterDraft:
 
         need("client_name", self.client_name, "The letter needs the client's name.")
         need("employer_name", self.employer_name, "Enter the employer's name.")
-        need("recipient_name", self.recipient_name,
-             "Enter who the letter is to, for example the line manager's name.")
+        need(
+            "recipient_name",
+            self.recipient_name,
+            "Enter who the letter is to, for example the line manager's name.",
+        )
         if len(self.recipient_role.strip()) > 200:
             errors["recipient_role"] = "Keep this to 200 characters or fewer."
         if len(self.address_lines) > MAX_ADDRESS_LINES:
             errors["employer_address"] = f"Use {MAX_ADDRESS_LINES} address lines or fewer."
-        need("functional_effects", self.functional_effects,
-             "Say how the client's health affects their work (what they can and cannot do at the moment).",
-             MAX_FUNCTIONAL_EFFECTS)
+        need(
+            "functional_effects",
+            self.functional_effects,
+            "Say how the client's health affects their work (what they can and cannot do at the moment).",
+            MAX_FUNCTIONAL_EFFECTS,
+        )
         errors.update(self._adjustment_errors())
         errors.update(self._schedule_errors())
         errors.update(self._review_errors(today))
@@ -164,8 +171,9 @@ class LetterDraft:
         need("coach_name", self.coach_name, "Enter your name for the sign-off.")
         need("coach_role", self.coach_role, "Enter your role for the sign-off.")
         if not self.client_agreed:
-            errors["client_agreed"] = ("The client must see and agree the content of the letter "
-                                       "before it is issued.")
+            errors["client_agreed"] = (
+                "The client must see and agree the content of the letter before it is issued."
+            )
         elif not self.agreed_recorded_by.strip() or not self.agreed_at.strip():
             errors["client_agreed"] = "Record who confirmed the client's agreement, and when."
         return errors
@@ -215,8 +223,10 @@ class LetterDraft:
         condition = self.condition.strip()
         if self.share_condition:
             if not condition:
-                return {"condition": "Enter the health condition the client chose to share, "
-                                     "or untick that they have chosen to share it."}
+                return {
+                    "condition": "Enter the health condition the client chose to share, "
+                    "or untick that they have chosen to share it."
+                }
             if len(condition) > 300:
                 return {"condition": "Keep the condition to 300 characters or fewer."}
             return {}
@@ -297,8 +307,11 @@ class EmployerLetter(Record):
         problem = v.check_not_future(self.issued_on, "date the letter was issued", today)
         if problem:
             errors["issued_on"] = problem
-        for name, label in (("issued_by", "who issued the letter"), ("employer", "the employer's name"),
-                            ("recipient", "who the letter is to")):
+        for name, label in (
+            ("issued_by", "who issued the letter"),
+            ("employer", "the employer's name"),
+            ("recipient", "who the letter is to"),
+        ):
             if not getattr(self, name).strip():
                 errors[name] = f"Enter {label}."
         errors.update(self._content_errors())
@@ -314,8 +327,9 @@ class EmployerLetter(Record):
         issued = v.parse_date(self.issued_on)
         problems = draft.validate(today=issued) if issued else {}
         if not draft.share_condition and body.get("condition"):
-            problems["condition"] = ("A condition the client did not choose to share cannot be kept "
-                                     "in the letter.")
+            problems["condition"] = (
+                "A condition the client did not choose to share cannot be kept in the letter."
+            )
         if problems:
             return {"content": "The letter is not complete: " + " ".join(problems.values())}
         return {}
@@ -336,5 +350,3 @@ class EmployerLetter(Record):
         if self.pdf_sha256 and hashlib.sha256(data).hexdigest() != self.pdf_sha256:
             return {"pdf": "The letter's PDF does not match the PDF that was issued."}
         return {}
-
-

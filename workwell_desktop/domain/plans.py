@@ -112,10 +112,10 @@ class PlanEntry(Record):
     mutable: ClassVar[bool] = False  # versions are appended, never edited
 
     client_id: str = ""
-    item_id: str = ""       # the first version's id: the same for every version of an entry
-    supersedes: str = ""    # the version this one replaces; "" for the first
+    item_id: str = ""  # the first version's id: the same for every version of an entry
+    supersedes: str = ""  # the version this one replaces; "" for the first
     recorded_by: str = ""
-    recorded_at: str = ""   # ISO date-time, UTC
+    recorded_at: str = ""  # ISO date-time, UTC
     # Other heads of this entry the coach was shown (made elsewhere without seeing the
     # one shown): this version settles them too.
     also_supersedes: tuple[str, ...] = ()
@@ -137,7 +137,9 @@ class PlanSettings(PlanEntry):
 
     record_type: ClassVar[str] = "plan"
     history_fields: ClassVar[dict[str, str]] = {
-        "support_tier": "Support tier", "next_review_on": "Next review", "last_reviewed_on": "Last review",
+        "support_tier": "Support tier",
+        "next_review_on": "Next review",
+        "last_reviewed_on": "Last review",
     }
 
     support_tier: str = ""
@@ -166,7 +168,7 @@ class PlanGoal(PlanEntry):
     record_type: ClassVar[str] = "plan_goal"
     history_fields: ClassVar[dict[str, str]] = {"text": "Goal", "status": "Status"}
 
-    text: str = ""          # in the client's own words
+    text: str = ""  # in the client's own words
     status: str = "active"
 
     def title(self) -> str:
@@ -185,14 +187,18 @@ class PlanGoal(PlanEntry):
 class PlanAction(PlanEntry):
     record_type: ClassVar[str] = "plan_action"
     history_fields: ClassVar[dict[str, str]] = {
-        "text": "Action", "goal_id": "For goal", "owner": "Who", "owner_name": "Name",
-        "due_on": "Due", "status": "Status",
+        "text": "Action",
+        "goal_id": "For goal",
+        "owner": "Who",
+        "owner_name": "Name",
+        "due_on": "Due",
+        "status": "Status",
     }
 
     text: str = ""
-    goal_id: str = ""       # the item_id of the goal it serves, if any
+    goal_id: str = ""  # the item_id of the goal it serves, if any
     owner: str = "client"
-    owner_name: str = ""    # who, when the owner is someone else
+    owner_name: str = ""  # who, when the owner is someone else
     due_on: str = ""
     status: str = "open"
 
@@ -200,8 +206,9 @@ class PlanAction(PlanEntry):
         return self.text
 
     def is_overdue(self, today: date | None = None) -> bool:
-        return self.status == "open" and bool(self.due_on) and \
-            self.due_on < (today or date.today()).isoformat()
+        return (
+            self.status == "open" and bool(self.due_on) and self.due_on < (today or date.today()).isoformat()
+        )
 
     def owner_text(self) -> str:
         if self.owner == "other" and self.owner_name.strip():
@@ -231,8 +238,13 @@ class PlanReferral(PlanEntry):
 
     record_type: ClassVar[str] = "plan_referral"
     history_fields: ClassVar[dict[str, str]] = {
-        "support_area": "Support area", "service_name": "Service", "service_contact": "Contact",
-        "kind": "Referral or signposting", "status": "Status", "made_on": "Made on", "note": "Note",
+        "support_area": "Support area",
+        "service_name": "Service",
+        "service_contact": "Contact",
+        "kind": "Referral or signposting",
+        "status": "Status",
+        "made_on": "Made on",
+        "note": "Note",
         "sharing_reason": "Reason to share without consent",
     }
 
@@ -312,8 +324,11 @@ class PlanNote(Record):
 PLAN_ENTRY_TYPES: tuple[type[PlanEntry], ...] = (PlanSettings, PlanGoal, PlanAction, PlanReferral)
 
 _LABELS = {
-    "support_tier": SUPPORT_TIERS, "status": None, "owner": ACTION_OWNERS,
-    "support_area": SUPPORT_AREAS, "kind": REFERRAL_KINDS,
+    "support_tier": SUPPORT_TIERS,
+    "status": None,
+    "owner": ACTION_OWNERS,
+    "support_area": SUPPORT_AREAS,
+    "kind": REFERRAL_KINDS,
 }
 _STATUS_LABELS = {PlanGoal: GOAL_STATUSES, PlanAction: ACTION_STATUSES, PlanReferral: REFERRAL_STATUSES}
 
@@ -391,8 +406,9 @@ def current_notes(notes: Iterable[PlanNote]) -> list[PlanNote]:
     """Notes not replaced by a correction, newest first."""
     notes = list(notes)
     replaced = {n.supersedes for n in notes if n.supersedes}
-    return sorted((n for n in notes if n.id not in replaced),
-                  key=lambda n: (n.written_on, n.recorded_at), reverse=True)
+    return sorted(
+        (n for n in notes if n.id not in replaced), key=lambda n: (n.written_on, n.recorded_at), reverse=True
+    )
 
 
 @dataclass(frozen=True)
@@ -409,22 +425,26 @@ class HistoryEntry:
 
     recorded_at: str
     recorded_by: str
-    kind: str          # plan, plan_goal, plan_action, plan_referral, plan_note
-    title: str         # the entry's wording in that version
-    event: str         # "Added", "Changed", "Written", "Corrected"
+    kind: str  # plan, plan_goal, plan_action, plan_referral, plan_note
+    title: str  # the entry's wording in that version
+    event: str  # "Added", "Changed", "Written", "Corrected"
     changes: tuple[FieldChange, ...] = ()
     parallel: bool = False  # made on another device without seeing the version shown
     record_id: str = ""
 
 
 KIND_LABELS = {
-    "plan": "Tier and reviews", "plan_goal": "Goal", "plan_action": "Action",
-    "plan_referral": "Referral or signposting", "plan_note": "Note",
+    "plan": "Tier and reviews",
+    "plan_goal": "Goal",
+    "plan_action": "Action",
+    "plan_referral": "Referral or signposting",
+    "plan_note": "Note",
 }
 
 
-def _changes(cls: type[PlanEntry], before: PlanEntry | None, after: PlanEntry,
-             goal_titles: dict[str, str]) -> tuple[FieldChange, ...]:
+def _changes(
+    cls: type[PlanEntry], before: PlanEntry | None, after: PlanEntry, goal_titles: dict[str, str]
+) -> tuple[FieldChange, ...]:
     names = [f.name for f in fields(cls) if f.name in cls.history_fields]
     result = []
 
@@ -453,23 +473,39 @@ def plan_history(entries: Iterable[PlanEntry], notes: Iterable[PlanNote] = ()) -
     history = []
     for entry in entries:
         parent = by_id.get(entry.supersedes)
-        history.append(HistoryEntry(
-            entry.recorded_at, entry.recorded_by, entry.record_type, entry.title(),
-            "Changed" if entry.supersedes else "Added", _changes(type(entry), parent, entry, goal_titles),
-            entry.id in unseen_ids, entry.id,
-        ))
+        history.append(
+            HistoryEntry(
+                entry.recorded_at,
+                entry.recorded_by,
+                entry.record_type,
+                entry.title(),
+                "Changed" if entry.supersedes else "Added",
+                _changes(type(entry), parent, entry, goal_titles),
+                entry.id in unseen_ids,
+                entry.id,
+            )
+        )
     for note in notes:
-        history.append(HistoryEntry(
-            note.recorded_at, note.recorded_by, note.record_type, note.text,
-            "Corrected" if note.supersedes else "Written",
-            (FieldChange("correction_reason", "Reason", "", note.correction_reason),)
-            if note.supersedes else (), False, note.id,
-        ))
+        history.append(
+            HistoryEntry(
+                note.recorded_at,
+                note.recorded_by,
+                note.record_type,
+                note.text,
+                "Corrected" if note.supersedes else "Written",
+                (FieldChange("correction_reason", "Reason", "", note.correction_reason),)
+                if note.supersedes
+                else (),
+                False,
+                note.id,
+            )
+        )
     history.sort(key=lambda h: (h.recorded_at, h.record_id), reverse=True)
     return history
 
 
 # ----- the local services directory ---------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ServiceEntry:
@@ -501,16 +537,31 @@ class ServiceDirectory:
         for number, entry in enumerate(data["services"], 1):
             if not isinstance(entry, dict):
                 raise ValueError(f"service {number} must be an object")
-            missing = [k for k in ("name", "support_area", "contact", "area_covered")
-                       if not str(entry.get(k, "")).strip()]
+            missing = [
+                k
+                for k in ("name", "support_area", "contact", "area_covered")
+                if not str(entry.get(k, "")).strip()
+            ]
             if missing:
                 name = entry.get("name", "no name")
                 raise ValueError(f"service {number} ({name}) needs: {', '.join(missing)}")
             if entry["support_area"] not in SUPPORT_AREAS:
                 raise ValueError(
                     f"service {number} ({entry['name']}): unknown support area {entry['support_area']!r}; "
-                    f"use one of {', '.join(SUPPORT_AREAS)}")
-            services.append(ServiceEntry(str(entry["name"]), entry["support_area"], str(entry["contact"]),
-                                         str(entry["area_covered"]), str(entry.get("description", ""))))
-        return cls(tuple(services), bool(data.get("example_data")), str(data.get("notice", "")),
-                   str(data.get("updated_on", "")))
+                    f"use one of {', '.join(SUPPORT_AREAS)}"
+                )
+            services.append(
+                ServiceEntry(
+                    str(entry["name"]),
+                    entry["support_area"],
+                    str(entry["contact"]),
+                    str(entry["area_covered"]),
+                    str(entry.get("description", "")),
+                )
+            )
+        return cls(
+            tuple(services),
+            bool(data.get("example_data")),
+            str(data.get("notice", "")),
+            str(data.get("updated_on", "")),
+        )

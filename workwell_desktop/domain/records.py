@@ -181,9 +181,11 @@ class Client(Record):
                 self.preferred_contact, CONTACT_METHODS, "preferred contact method"
             ),
             work_status=v.check_choice(self.work_status, WORK_STATUSES, "work status"),
-            main_health_barrier=v.check_choice(self.main_health_barrier, HEALTH_BARRIERS,
-                                               "main health barrier")
-            if self.main_health_barrier else None,
+            main_health_barrier=v.check_choice(
+                self.main_health_barrier, HEALTH_BARRIERS, "main health barrier"
+            )
+            if self.main_health_barrier
+            else None,
             preferred_language=v.check_required(self.preferred_language, "preferred language"),
         )
         if self.preferred_contact == "phone" and not self.phone and "phone" not in errors:
@@ -381,8 +383,10 @@ class ConsentEvent(Record):
         if "recorded_at" not in errors:
             moment = parse_moment(self.recorded_at)
             if moment is None:
-                errors["recorded_at"] = ("Record the time as a date and time with its time zone, "
-                                         "for example 2026-11-23T10:30:00+00:00.")
+                errors["recorded_at"] = (
+                    "Record the time as a date and time with its time zone, "
+                    "for example 2026-11-23T10:30:00+00:00."
+                )
             elif moment.date() > (today or date.today()) + MAX_CLOCK_AHEAD:
                 errors["recorded_at"] = "The time it was recorded is in the future."
         if self.scope == "share_service" and not self.service_name.strip():

@@ -51,18 +51,18 @@ class RiskEvent(Record):
     reference_fields: ClassVar[tuple[str, ...]] = ("closes",)
 
     client_id: str = ""
-    kind: str = ""                 # a key of RISK_EVENT_KINDS
-    instrument_id: str = ""        # answer: the measure it was given in
-    item_id: str = ""              # answer: which question
+    kind: str = ""  # a key of RISK_EVENT_KINDS
+    instrument_id: str = ""  # answer: the measure it was given in
+    item_id: str = ""  # answer: which question
     item_number: int = 0
-    answer: int | None = None      # answer: the option value given
-    flag_id: str = ""              # answer: the instrument's flag rule it raised
-    assessment_id: str = ""        # the assessment it belongs to (saved or not: its id is chosen first)
+    answer: int | None = None  # answer: the option value given
+    flag_id: str = ""  # answer: the instrument's flag rule it raised
+    assessment_id: str = ""  # the assessment it belongs to (saved or not: its id is chosen first)
     recorded_by: str = ""
-    recorded_at: str = ""          # ISO date-time, UTC
+    recorded_at: str = ""  # ISO date-time, UTC
     actions: tuple[str, ...] = ()  # action: the safety checklist ids ticked
-    note: str = ""                 # action: what the coach did and what was agreed
-    closes: tuple[str, ...] = ()   # later/action: the answer events it responds to
+    note: str = ""  # action: what the coach did and what was agreed
+    closes: tuple[str, ...] = ()  # later/action: the answer events it responds to
 
     @property
     def safety_action(self) -> SafetyAction:
@@ -89,8 +89,6 @@ class RiskEvent(Record):
         return errors
 
 
-
-
 @dataclass(frozen=True)
 class SafetyTask:
     """An open safety task: a risk answer nobody has yet recorded an action for."""
@@ -99,15 +97,16 @@ class SafetyTask:
     instrument_id: str
     item_number: int
     answer: int | None
-    since: str                           # when the answer was given (ISO date-time or date)
-    answer_event_ids: tuple[str, ...]    # what a recorded action must close
+    since: str  # when the answer was given (ISO date-time or date)
+    answer_event_ids: tuple[str, ...]  # what a recorded action must close
     assessment_id: str = ""
     chose_later: bool = False
-    from_assessment: bool = False        # a flagged assessment with no safety record
+    from_assessment: bool = False  # a flagged assessment with no safety record
 
 
-def open_safety_tasks(events: Iterable[RiskEvent],
-                      assessments: Iterable[Assessment] = ()) -> list[SafetyTask]:
+def open_safety_tasks(
+    events: Iterable[RiskEvent], assessments: Iterable[Assessment] = ()
+) -> list[SafetyTask]:
     """Every open safety task in these records (any number of clients), oldest first."""
     events = list(events)
     # An action closes only its own client's answers: one naming another client's ids
@@ -115,9 +114,18 @@ def open_safety_tasks(events: Iterable[RiskEvent],
     closed = {(e.client_id, cid) for e in events if e.kind == "action" for cid in e.closes}
     later = {(e.client_id, cid) for e in events if e.kind == "later" for cid in e.closes}
     tasks = [
-        SafetyTask(e.client_id, e.instrument_id, e.item_number, e.answer, e.recorded_at, (e.id,),
-                   e.assessment_id, (e.client_id, e.id) in later)
-        for e in events if e.kind == "answer" and (e.client_id, e.id) not in closed
+        SafetyTask(
+            e.client_id,
+            e.instrument_id,
+            e.item_number,
+            e.answer,
+            e.recorded_at,
+            (e.id,),
+            e.assessment_id,
+            (e.client_id, e.id) in later,
+        )
+        for e in events
+        if e.kind == "answer" and (e.client_id, e.id) not in closed
     ]
     answered_in = {e.assessment_id for e in events if e.kind == "answer"}
     for a in current(assessments):
@@ -125,8 +133,11 @@ def open_safety_tasks(events: Iterable[RiskEvent],
         # sync (or was re-scored) without what was done, so it is a task too.
         if a.flags and a.safety is None and a.id not in answered_in and (a.client_id, a.id) not in closed:
             # An action event closes it by naming the assessment itself.
-            tasks.append(SafetyTask(a.client_id, a.instrument_id, 0, None, a.completed_on, (a.id,), a.id,
-                                    from_assessment=True))
+            tasks.append(
+                SafetyTask(
+                    a.client_id, a.instrument_id, 0, None, a.completed_on, (a.id,), a.id, from_assessment=True
+                )
+            )
     return sorted(tasks, key=lambda t: t.since)
 
 
@@ -135,7 +146,7 @@ class RiskStatus:
     """What the caseload and the record header show for one client."""
 
     open_tasks: int = 0
-    last_risk_on: str = ""   # date of the latest risk answer or flag, "" when none
+    last_risk_on: str = ""  # date of the latest risk answer or flag, "" when none
 
     @property
     def marked(self) -> bool:
@@ -143,8 +154,10 @@ class RiskStatus:
 
     def text(self) -> str:
         if self.open_tasks:
-            return (f"Open safety task{'s' if self.open_tasks > 1 else ''} ({self.open_tasks}): "
-                    "record what was done after a risk answer")
+            return (
+                f"Open safety task{'s' if self.open_tasks > 1 else ''} ({self.open_tasks}): "
+                "record what was done after a risk answer"
+            )
         if self.last_risk_on:
             return f"Risk answer on {self.last_risk_on}"
         return ""
@@ -154,9 +167,12 @@ def _day(stamp: str) -> str:
     return (stamp or "")[:10]
 
 
-def risk_status_by_client(events: Iterable[RiskEvent], assessments: Iterable[Assessment],
-                          today: date | None = None, recent_days: int = RISK_MARKER_DAYS
-                          ) -> dict[str, RiskStatus]:
+def risk_status_by_client(
+    events: Iterable[RiskEvent],
+    assessments: Iterable[Assessment],
+    today: date | None = None,
+    recent_days: int = RISK_MARKER_DAYS,
+) -> dict[str, RiskStatus]:
     """The risk marker for each client with one: open safety tasks, or a risk answer or
     flag within ``recent_days`` of ``today``."""
     events, assessments = list(events), list(assessments)
@@ -171,8 +187,7 @@ def risk_status_by_client(events: Iterable[RiskEvent], assessments: Iterable[Ass
     for client_id, day in dated:
         if day and day >= since:
             latest[client_id] = max(latest.get(client_id, ""), day)
-    return {cid: RiskStatus(counts.get(cid, 0), latest.get(cid, ""))
-            for cid in set(counts) | set(latest)}
+    return {cid: RiskStatus(counts.get(cid, 0), latest.get(cid, "")) for cid in set(counts) | set(latest)}
 
 
 def utc_now_iso() -> str:

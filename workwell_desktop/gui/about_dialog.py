@@ -30,10 +30,15 @@ class AboutDialog(QDialog):
         self.setMinimumWidth(min(self.fontMetrics().averageCharWidth() * 80, room))
         rows = [("Version", app_version()), ("Data folder", str(data_dir))]
         if handle.is_open:
-            rows += [("Signed in as", handle.coach_name),
-                     ("Database key", f"Kept in {handle.key_store_description}"),
-                     ("Sync", f"Not connected to a server; {handle.store.pending_change_count()} "
-                              "changes waiting to sync")]
+            rows += [
+                ("Signed in as", handle.coach_name),
+                ("Database key", f"Kept in {handle.key_store_description}"),
+                (
+                    "Sync",
+                    f"Not connected to a server; {handle.store.pending_change_count()} "
+                    "changes waiting to sync",
+                ),
+            ]
         for name, value in rows:
             label = QLabel(value)
             label.setWordWrap(True)

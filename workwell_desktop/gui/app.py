@@ -51,18 +51,29 @@ def _minutes_from_environment() -> float | None:
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="workwell",
-                                     description="WorkWell Desktop for work and health coaches.")
-    parser.add_argument("--data-dir", type=Path, default=None,
-                        help="folder holding the encrypted database (default: WORKWELL_DATA_DIR or the "
-                             "per-user data folder)")
-    parser.add_argument("--idle-lock-minutes", type=_minutes, default=None,
-                        help="lock sooner: after this many minutes without input (default: the "
-                             "organisation's or your setting, 10; or WORKWELL_IDLE_LOCK_MINUTES). "
-                             "It can shorten the organisation's idle lock, never lengthen it.")
-    parser.add_argument("--self-test", action="store_true",
-                        help="check this installation (encrypted database, main window, letter, "
-                             "scoring) offscreen and exit 0, or non-zero saying what failed")
+    parser = argparse.ArgumentParser(
+        prog="workwell", description="WorkWell Desktop for work and health coaches."
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="folder holding the encrypted database (default: WORKWELL_DATA_DIR or the per-user data folder)",
+    )
+    parser.add_argument(
+        "--idle-lock-minutes",
+        type=_minutes,
+        default=None,
+        help="lock sooner: after this many minutes without input (default: the "
+        "organisation's or your setting, 10; or WORKWELL_IDLE_LOCK_MINUTES). "
+        "It can shorten the organisation's idle lock, never lengthen it.",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation (encrypted database, main window, letter, "
+        "scoring) offscreen and exit 0, or non-zero saying what failed",
+    )
     args = parser.parse_args(argv)
     if args.idle_lock_minutes is None:
         args.idle_lock_minutes = _minutes_from_environment()

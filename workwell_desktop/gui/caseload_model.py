@@ -23,8 +23,16 @@ from .style import ERROR_RED
 # What a coach scans for comes first (who, where they are, what is due), so that in a narrow
 # window (1.5x display scale on a 1366x768 laptop) Status and Next review are on screen
 # without scrolling sideways (issue #18); the identifiers follow.
-COLUMNS = ("Name", "Status", "Next review", "Overdue actions", "NHS number", "Date of birth",
-           "Postcode", "Last contact")
+COLUMNS = (
+    "Name",
+    "Status",
+    "Next review",
+    "Overdue actions",
+    "NHS number",
+    "Date of birth",
+    "Postcode",
+    "Last contact",
+)
 NAME, STATUS, NEXT_REVIEW, OVERDUE_ACTIONS, NHS_NUMBER, BORN, POSTCODE, LAST_CONTACT = range(len(COLUMNS))
 CLIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -41,8 +49,15 @@ def search_key(entry: CaseloadEntry) -> str:
     and inward postcode)."""
     given, family = _compact(entry.given_name), _compact(entry.family_name)
     postcode = entry.postcode.casefold().split()
-    parts = [given + family, family + given, _compact(entry.nhs_number), "".join(postcode),
-             given, family, *postcode]
+    parts = [
+        given + family,
+        family + given,
+        _compact(entry.nhs_number),
+        "".join(postcode),
+        given,
+        family,
+        *postcode,
+    ]
     return "|" + "|".join(parts) + "|"
 
 
@@ -64,8 +79,10 @@ def risk_marker_text(entry: CaseloadEntry) -> str:
     """'Open safety task: ...' or 'Risk answer on 1 Dec 2026'; '' with no marker."""
     if entry.open_safety_tasks:
         many = "s" if entry.open_safety_tasks > 1 else ""
-        return (f"Risk marker: {entry.open_safety_tasks} open safety task{many}. Record what was done "
-                "after the risk answer (Assessments tab).")
+        return (
+            f"Risk marker: {entry.open_safety_tasks} open safety task{many}. Record what was done "
+            "after the risk answer (Assessments tab)."
+        )
     if entry.risk_on:
         return f"Risk marker: risk answer on {dates.for_reading(entry.risk_on)}."
     return ""
@@ -131,8 +148,9 @@ class CaseloadModel(QAbstractTableModel):
         if self._risk_only:
             shown = [i for i in shown if self._entries[i].open_safety_tasks]
         sort_key = self._sort_key(self._sort_column)
-        shown.sort(key=lambda i: sort_key(self._entries[i]),
-                   reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+        shown.sort(
+            key=lambda i: sort_key(self._entries[i]), reverse=self._sort_order == Qt.SortOrder.DescendingOrder
+        )
         return shown
 
     @staticmethod
@@ -172,8 +190,12 @@ class CaseloadModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -192,8 +214,11 @@ class CaseloadModel(QAbstractTableModel):
         if role == CLIENT_ID_ROLE:
             return entry.client_id
         if role == Qt.ItemDataRole.ForegroundRole and (
-                column == NEXT_REVIEW and entry.review_overdue
-                or column == OVERDUE_ACTIONS and entry.overdue_actions):
+            column == NEXT_REVIEW
+            and entry.review_overdue
+            or column == OVERDUE_ACTIONS
+            and entry.overdue_actions
+        ):
             return QColor(ERROR_RED)
         if role == Qt.ItemDataRole.ToolTipRole and column == NEXT_REVIEW and entry.review_overdue:
             return "This review is overdue."

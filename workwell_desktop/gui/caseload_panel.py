@@ -37,7 +37,8 @@ class CaseloadPanel(QWidget):
         label = QLabel("&Find a client")
         self.search = line_edit("Find a client", 60, "Name, NHS number or postcode")
         self.search.setAccessibleDescription(
-            "Type part of a name, NHS number or postcode. Press Down to move to the list, Enter to open.")
+            "Type part of a name, NHS number or postcode. Press Down to move to the list, Enter to open."
+        )
         self.search.setClearButtonEnabled(True)
         for clear in self.search.findChildren(QToolButton):  # Qt's clear button inside the box
             clear.setAccessibleName("Clear the search")
@@ -69,7 +70,9 @@ class CaseloadPanel(QWidget):
 
         self.empty = paragraph(
             "There are no clients on this computer yet. Add the first from a referral with "
-            "New client (Ctrl+N).", role="inset")
+            "New client (Ctrl+N).",
+            role="inset",
+        )
         self.empty.hide()
         layout.addWidget(self.empty)
 
@@ -139,8 +142,10 @@ class CaseloadPanel(QWidget):
         self.table.setVisible(total > 0)
         noun = "client" if total == 1 else "clients"
         if self.model.open_safety_tasks_only:
-            self.count.setText(f"{shown} of {total} {noun} with open safety tasks"
-                               + (f" matching \u201c{self.model.query}\u201d" if self.model.query else ""))
+            self.count.setText(
+                f"{shown} of {total} {noun} with open safety tasks"
+                + (f" matching \u201c{self.model.query}\u201d" if self.model.query else "")
+            )
         elif not self.model.query:
             self.count.setText(f"{total} {noun}")
         elif shown == 0:

@@ -35,9 +35,11 @@ class ChangePassphraseDialog(QDialog):
         self.new = self._secret("New passphrase")
         self.confirm = self._secret("Confirm new passphrase")
         self.current_message, self.new_message, self.confirm_message = (FieldMessage() for _ in range(3))
-        for text, edit, message in (("&Current passphrase", self.current, self.current_message),
-                                    ("&New passphrase", self.new, self.new_message),
-                                    ("C&onfirm new passphrase", self.confirm, self.confirm_message)):
+        for text, edit, message in (
+            ("&Current passphrase", self.current, self.current_message),
+            ("&New passphrase", self.new, self.new_message),
+            ("C&onfirm new passphrase", self.confirm, self.confirm_message),
+        ):
             cell = QWidget()
             column = QVBoxLayout(cell)
             column.setContentsMargins(0, 0, 0, 0)
@@ -91,8 +93,11 @@ class ChangePassphraseDialog(QDialog):
         return errors
 
     def _show(self, errors: dict[str, str]) -> None:
-        for key, message in (("current", self.current_message), ("new", self.new_message),
-                             ("confirm", self.confirm_message)):
+        for key, message in (
+            ("current", self.current_message),
+            ("new", self.new_message),
+            ("confirm", self.confirm_message),
+        ):
             message.show_message(errors.get(key))
         edits = {"current": self.current, "new": self.new, "confirm": self.confirm}
         for key, edit in edits.items():
@@ -112,9 +117,15 @@ class ChangePassphraseDialog(QDialog):
         # connection of its own (the change is audited there).
         current, new = self.current.text(), self.new.text()
         self._changing = run_in_background(
-            self, lambda store: store.change_passphrase(current, new), self._changed, self._not_changed,
-            store=self.handle, lock=[self.change_button],
-            busy=busy_button(self.change_button, "Changing\u2026"), what="changing the passphrase")
+            self,
+            lambda store: store.change_passphrase(current, new),
+            self._changed,
+            self._not_changed,
+            store=self.handle,
+            lock=[self.change_button],
+            busy=busy_button(self.change_button, "Changing\u2026"),
+            what="changing the passphrase",
+        )
 
     def _not_changed(self, problem: Exception) -> None:
         if isinstance(problem, WrongPassphrase):

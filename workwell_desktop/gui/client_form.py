@@ -12,8 +12,17 @@ from . import dates
 from .form_fields import FieldSet, date_problems
 from .widgets import ChoiceCombo, DateField, available_width, line_edit, section_card
 
-TEXT_FIELDS = ("given_name", "family_name", "nhs_number", "postcode", "phone", "email",
-               "preferred_language", "gp_practice", "employer")
+TEXT_FIELDS = (
+    "given_name",
+    "family_name",
+    "nhs_number",
+    "postcode",
+    "phone",
+    "email",
+    "preferred_language",
+    "gp_practice",
+    "employer",
+)
 
 
 def new_form_layout() -> QFormLayout:
@@ -46,10 +55,16 @@ class ClientForm(QWidget):
         self.family_name = f.row(form, "family_name", "Famil&y name", line_edit("Family name", 80))
         self.date_of_birth = f.row(form, "date_of_birth", "Date of &birth", DateField("Date of birth"))
         self.date_of_birth.set_latest(dates.today_iso())
-        self.nhs_number = f.row(form, "nhs_number", "&NHS number", line_edit("NHS number", 12),
-                                hint="10 digits, for example 943 476 5919.")
-        self.postcode = f.row(form, "postcode", "P&ostcode", line_edit("Postcode", 8),
-                              hint="For example CA1 1AB.")
+        self.nhs_number = f.row(
+            form,
+            "nhs_number",
+            "&NHS number",
+            line_edit("NHS number", 12),
+            hint="10 digits, for example 943 476 5919.",
+        )
+        self.postcode = f.row(
+            form, "postcode", "P&ostcode", line_edit("Postcode", 8), hint="For example CA1 1AB."
+        )
         for short, sample in ((self.nhs_number, "000 000 00000"), (self.postcode, "CA10 1QAXX")):
             short.setMaximumWidth(short.fontMetrics().horizontalAdvance(sample) + 40)
         self.gp_practice = f.row(form, "gp_practice", "G&P practice", line_edit("GP practice", 120))
@@ -61,23 +76,30 @@ class ClientForm(QWidget):
         self.phone = f.row(form, "phone", "P&hone", line_edit("Phone", 20))
         self.phone.setMaximumWidth(self.phone.fontMetrics().horizontalAdvance("+44 07700 900000") + 40)
         self.email = f.row(form, "email", "Em&ail", line_edit("Email", 120))
-        self.preferred_contact = f.row(form, "preferred_contact", "Preferred &contact",
-                                       ChoiceCombo(CONTACT_METHODS, "Preferred contact"))
-        self.preferred_language = f.row(form, "preferred_language", "&Language",
-                                        line_edit("Preferred language", 60))
+        self.preferred_contact = f.row(
+            form, "preferred_contact", "Preferred &contact", ChoiceCombo(CONTACT_METHODS, "Preferred contact")
+        )
+        self.preferred_language = f.row(
+            form, "preferred_language", "&Language", line_edit("Preferred language", 60)
+        )
         self.interpreter_needed = QCheckBox("Needs an &interpreter")
         self.interpreter_needed.setAccessibleName("Needs an interpreter")
         f.row(form, "interpreter_needed", "Interpreter", self.interpreter_needed)
-        self.work_status = f.row(form, "work_status", "&Work status",
-                                 ChoiceCombo(WORK_STATUSES, "Work status"))
+        self.work_status = f.row(
+            form, "work_status", "&Work status", ChoiceCombo(WORK_STATUSES, "Work status")
+        )
         self.employer = f.row(form, "employer", "&Employer", line_edit("Employer", 120))
         self.main_health_barrier = f.row(
-            form, "main_health_barrier", "&Main health barrier",
+            form,
+            "main_health_barrier",
+            "&Main health barrier",
             ChoiceCombo(HEALTH_BARRIERS, "Main health barrier", prompt="Not asked yet"),
-            hint="What makes work hardest for them. Ask at the first appointment.")
+            hint="What makes work hardest for them. Ask at the first appointment.",
+        )
         # Never wider than the card: the list opens as wide as its longest choice.
         self.main_health_barrier.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.main_health_barrier.setMinimumContentsLength(16)
         contact_layout.addLayout(form)
         contact_layout.addStretch(1)
@@ -104,16 +126,29 @@ class ClientForm(QWidget):
         dialog or tab that scrolls), else one above the other."""
         room = available_width(self)
         side_by_side = sum(p.minimumSizeHint().width() for p in self._panels) + self._row.spacing()
-        direction = (QBoxLayout.Direction.LeftToRight if room >= side_by_side
-                     else QBoxLayout.Direction.TopToBottom)
+        direction = (
+            QBoxLayout.Direction.LeftToRight if room >= side_by_side else QBoxLayout.Direction.TopToBottom
+        )
         if self._row.direction() != direction:
             self._row.setDirection(direction)
 
     def tab_order(self) -> list[QWidget]:
-        order = [self.given_name, self.family_name, self.date_of_birth.edit, self.nhs_number,
-                 self.postcode, self.gp_practice, self.phone, self.email, self.preferred_contact,
-                 self.preferred_language, self.interpreter_needed, self.work_status, self.employer,
-                 self.main_health_barrier]
+        order = [
+            self.given_name,
+            self.family_name,
+            self.date_of_birth.edit,
+            self.nhs_number,
+            self.postcode,
+            self.gp_practice,
+            self.phone,
+            self.email,
+            self.preferred_contact,
+            self.preferred_language,
+            self.interpreter_needed,
+            self.work_status,
+            self.employer,
+            self.main_health_barrier,
+        ]
         return order
 
     def _date_fields(self) -> dict[str, DateField]:

@@ -118,16 +118,23 @@ class ClientRecord(QWidget):
         self.assessments = AssessmentsTab(handle, client_id, reload_on_save=False)
         self.plan = PlanTab(handle, client_id, reload_on_save=False)
         self.letters = LettersTab(handle, client_id)
-        for tab, title in ((self.details, "&Details"), (self.referral, "Referral and &triage"),
-                           (self.consent, "&Consent"), (self.fit_notes, "&Fit notes"),
-                           (self.sessions, "&Sessions"), (self.assessments, "Assess&ments"),
-                           (self.plan, "P&lan"), (self.letters, "&Employer letters")):
+        for tab, title in (
+            (self.details, "&Details"),
+            (self.referral, "Referral and &triage"),
+            (self.consent, "&Consent"),
+            (self.fit_notes, "&Fit notes"),
+            (self.sessions, "&Sessions"),
+            (self.assessments, "Assess&ments"),
+            (self.plan, "P&lan"),
+            (self.letters, "&Employer letters"),
+        ):
             self.tabs.addTab(tab, title)
         body_layout.addWidget(self.tabs, 1)
         self._chain_tab_order()
         taken = {access_key(self.tabs.tabText(i)) for i in range(self.tabs.count())}
-        taken |= {access_key(b.text()) for b in (self.session_button, self.consent_button,
-                                                 self.discharge_button)}
+        taken |= {
+            access_key(b.text()) for b in (self.session_button, self.consent_button, self.discharge_button)
+        }
         self.details.form.fields.drop_access_keys(taken)
         card = self.discharge_card
 
@@ -153,9 +160,19 @@ class ClientRecord(QWidget):
 
     def _chain_tab_order(self) -> None:
         card = self.discharge_card
-        chain_tab_order([self.session_button, self.consent_button, self.discharge_button,
-                         card.follow_up_button, card.correct_follow_up_button, card.correct_button,
-                         card.undo_button, card.re_refer_button, self.tabs])
+        chain_tab_order(
+            [
+                self.session_button,
+                self.consent_button,
+                self.discharge_button,
+                card.follow_up_button,
+                card.correct_follow_up_button,
+                card.correct_button,
+                card.undo_button,
+                card.re_refer_button,
+                self.tabs,
+            ]
+        )
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         super().resizeEvent(event)
@@ -184,11 +201,14 @@ class ClientRecord(QWidget):
     def _arrange_header(self) -> None:
         """Buttons beside the name and summary when both fit on one line, else below them:
         squeezed beside, the summary wrapped into four lines (2x display scale, issue #18)."""
-        one_line = max(self.facts.fontMetrics().horizontalAdvance(self.facts.text()),
-                       self.name.fontMetrics().horizontalAdvance(self.name.text()))
+        one_line = max(
+            self.facts.fontMetrics().horizontalAdvance(self.facts.text()),
+            self.name.fontMetrics().horizontalAdvance(self.name.text()),
+        )
         needed = one_line + self.header_buttons.sizeHint().width() + 24
-        direction = (QBoxLayout.Direction.LeftToRight if self.width() >= needed
-                     else QBoxLayout.Direction.TopToBottom)
+        direction = (
+            QBoxLayout.Direction.LeftToRight if self.width() >= needed else QBoxLayout.Direction.TopToBottom
+        )
         if self.header.direction() != direction:
             self.header.setDirection(direction)
 
@@ -210,8 +230,11 @@ class ClientRecord(QWidget):
         self.name.setAccessibleName(f"Client: {c.full_name}")
         age = dates.age_in_years(c.date_of_birth)
         born = dates.for_reading(c.date_of_birth) + (f" (age {age})" if age is not None else "")
-        facts = [f"NHS number {format_nhs_number(c.nhs_number)}", f"Born {born}",
-                 CLIENT_STATUSES.get(self.status, self.status)]
+        facts = [
+            f"NHS number {format_nhs_number(c.nhs_number)}",
+            f"Born {born}",
+            CLIENT_STATUSES.get(self.status, self.status),
+        ]
         if review:  # the plan's: the same date as the plan card and the caseload
             facts.append(f"Next review {dates.for_reading(review)}")
         if c.interpreter_needed:
@@ -219,18 +242,28 @@ class ClientRecord(QWidget):
         self.facts.setText("  \u00b7  ".join(facts))
         self._arrange_header()
         self._place_header()
-        banner = participation_banner(journey, has_consent(consents, "participation"),
-                                      self._withdrawn_on())
+        banner = participation_banner(journey, has_consent(consents, "participation"), self._withdrawn_on())
         self.consent_warning.setText(banner)
         self.consent_warning.setVisible(bool(banner))
         self.discharge_card.show_journey(journey)
         self._show_risk_marker(store)
         self.discharge_button.setEnabled(not journey.ended)
         self.discharge_button.setToolTip(
-            "" if not journey.ended else "Support has ended: see the card below to correct, undo or re-refer"
-            if journey.status != "declined" else "The referral was declined: there is no support to end")
-        for tab in (self.details, self.referral, self.consent, self.fit_notes, self.sessions,
-                    self.assessments, self.plan):
+            ""
+            if not journey.ended
+            else "Support has ended: see the card below to correct, undo or re-refer"
+            if journey.status != "declined"
+            else "The referral was declined: there is no support to end"
+        )
+        for tab in (
+            self.details,
+            self.referral,
+            self.consent,
+            self.fit_notes,
+            self.sessions,
+            self.assessments,
+            self.plan,
+        ):
             tab.reload()
         self.letters.refresh()  # consent may have changed: the letter action follows it
         self.name_changed.emit(c.full_name)
@@ -242,8 +275,10 @@ class ClientRecord(QWidget):
         text = ""
         if status.open_tasks:
             many = "s" if status.open_tasks > 1 else ""
-            text = (f"\u26a0 Risk: {status.open_tasks} open safety task{many}. A risk answer was given "
-                    "and what was done is not recorded yet: record it on the Assessments tab.")
+            text = (
+                f"\u26a0 Risk: {status.open_tasks} open safety task{many}. A risk answer was given "
+                "and what was done is not recorded yet: record it on the Assessments tab."
+            )
         elif status.last_risk_on:
             text = f"\u26a0 Risk answer on {dates.for_reading(status.last_risk_on)}."
         self.risk_marker.setText(text)
@@ -259,9 +294,12 @@ class ClientRecord(QWidget):
         if not warning:
             return True
         answer = QMessageBox.question(
-            self, f"{what} for a client who withdrew?", warning,
+            self,
+            f"{what} for a client who withdrew?",
+            warning,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
+            QMessageBox.StandardButton.Cancel,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def has_unsaved_changes(self) -> bool:
@@ -278,15 +316,30 @@ class ClientRecord(QWidget):
         return self._open(SessionDialog(self.handle, self.client_id, self.client.full_name, self.window()))
 
     def record_consent(self, scope: str = "") -> QDialog:
-        return self._open(ConsentDialog(self.handle, self.client_id, self.client.full_name,
-                                        self.window(), scope=scope, support_open=not self.journey.ended))
+        return self._open(
+            ConsentDialog(
+                self.handle,
+                self.client_id,
+                self.client.full_name,
+                self.window(),
+                scope=scope,
+                support_open=not self.journey.ended,
+            )
+        )
 
     def add_fit_note(self) -> QDialog:
         return self._open(FitNoteDialog(self.handle, self.client_id, self.client.full_name, self.window()))
 
     def add_referral(self) -> QDialog:
-        return self._open(ReferralDialog(self.handle, self.client_id, self.client.full_name, self.window(),
-                                         re_referral=self.journey.ended))
+        return self._open(
+            ReferralDialog(
+                self.handle,
+                self.client_id,
+                self.client.full_name,
+                self.window(),
+                re_referral=self.journey.ended,
+            )
+        )
 
     def start_assessment(self) -> None:
         if not self._go_ahead_after_withdrawal("An assessment"):
@@ -307,43 +360,85 @@ class ClientRecord(QWidget):
 
     # ----- corrections, moves and the rest of the journey -----------------------
     def correct_session(self, session) -> QDialog:
-        return self._open(SessionDialog(self.handle, self.client_id, self.client.full_name, self.window(),
-                                        correcting=session))
+        return self._open(
+            SessionDialog(
+                self.handle, self.client_id, self.client.full_name, self.window(), correcting=session
+            )
+        )
 
     def correct_fit_note(self, note) -> QDialog:
-        return self._open(FitNoteDialog(self.handle, self.client_id, self.client.full_name, self.window(),
-                                        correcting=note))
+        return self._open(
+            FitNoteDialog(self.handle, self.client_id, self.client.full_name, self.window(), correcting=note)
+        )
 
     def correct_consent(self, event) -> QDialog:
-        return self._open(ConsentDialog(self.handle, self.client_id, self.client.full_name, self.window(),
-                                        correcting=event))
+        return self._open(
+            ConsentDialog(self.handle, self.client_id, self.client.full_name, self.window(), correcting=event)
+        )
 
     def correct_discharge(self) -> QDialog | None:
         if self.journey.discharge is None:
             return None
-        return self._open(DischargeDialog(self.handle, self.client_id, self.client.full_name, self.window(),
-                                          correcting=self.journey.discharge))
+        return self._open(
+            DischargeDialog(
+                self.handle,
+                self.client_id,
+                self.client.full_name,
+                self.window(),
+                correcting=self.journey.discharge,
+            )
+        )
 
     def undo_discharge(self) -> QDialog | None:
         if self.journey.discharge is None:
             return None
-        return self._open(UndoDischargeDialog(self.handle, self.client_id, self.client.full_name,
-                                              self.journey.discharge.discharged_on, self.window()))
+        return self._open(
+            UndoDischargeDialog(
+                self.handle,
+                self.client_id,
+                self.client.full_name,
+                self.journey.discharge.discharged_on,
+                self.window(),
+            )
+        )
 
     def record_follow_up(self, timepoint: str) -> QDialog | None:
         if self.journey.discharge is None:
             return None
-        return self._open(FollowUpDialog(self.handle, self.client_id, self.client.full_name, timepoint,
-                                         self.journey.discharge.discharged_on, self.window()))
+        return self._open(
+            FollowUpDialog(
+                self.handle,
+                self.client_id,
+                self.client.full_name,
+                timepoint,
+                self.journey.discharge.discharged_on,
+                self.window(),
+            )
+        )
 
     def correct_follow_up(self, timepoint: str) -> QDialog | None:
         outcome = self.journey.outcome_for(timepoint)
         if outcome is None:
             return None
-        return self._open(FollowUpDialog(self.handle, self.client_id, self.client.full_name, timepoint,
-                                         self.journey.discharge.discharged_on, self.window(),
-                                         correcting=outcome))
+        return self._open(
+            FollowUpDialog(
+                self.handle,
+                self.client_id,
+                self.client.full_name,
+                timepoint,
+                self.journey.discharge.discharged_on,
+                self.window(),
+                correcting=outcome,
+            )
+        )
 
     def move_record(self, record) -> QDialog:
-        return self._open(MoveRecordDialog(self.handle, record, MOVABLE_RECORD_TYPES[record.record_type],
-                                           self.client.full_name, self.window()))
+        return self._open(
+            MoveRecordDialog(
+                self.handle,
+                record,
+                MOVABLE_RECORD_TYPES[record.record_type],
+                self.client.full_name,
+                self.window(),
+            )
+        )

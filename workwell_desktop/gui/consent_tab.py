@@ -15,16 +15,24 @@ from .record_table import Column, RecordTableModel, fit_height_to_rows, record_t
 from .style import ERROR_RED, SECONDARY_TEXT, SUCCESS_GREEN
 from .widgets import button, chain_tab_order, paragraph, section_card
 
-STATE_LABELS = {**CONSENT_ACTIONS, "not_asked": "Not asked yet",
-                "suspended": "Suspended"}
-_STATE_COLOUR = {"given": SUCCESS_GREEN, "refused": ERROR_RED, "withdrawn": ERROR_RED,
-                 "not_asked": SECONDARY_TEXT, "suspended": ERROR_RED}
+STATE_LABELS = {**CONSENT_ACTIONS, "not_asked": "Not asked yet", "suspended": "Suspended"}
+_STATE_COLOUR = {
+    "given": SUCCESS_GREEN,
+    "refused": ERROR_RED,
+    "withdrawn": ERROR_RED,
+    "not_asked": SECONDARY_TEXT,
+    "suspended": ERROR_RED,
+}
 
 STATE_COLUMNS = (
     Column("Consent for", lambda s: CONSENT_SCOPES.get(s.scope, s.scope), width_chars=42),
     Column("Service", lambda s: s.service_name, width_chars=20),
-    Column("Current decision", lambda s: STATE_LABELS.get(s.state, s.state),
-           colour=lambda s: _STATE_COLOUR.get(s.state), width_chars=22),
+    Column(
+        "Current decision",
+        lambda s: STATE_LABELS.get(s.state, s.state),
+        colour=lambda s: _STATE_COLOUR.get(s.state),
+        width_chars=22,
+    ),
     Column("Since", lambda s: dates.moment_for_reading(s.since), width_chars=18),
     Column("How", lambda s: CONSENT_METHODS.get(s.method, s.method), width_chars=9),
     Column("Recorded by", lambda s: s.recorded_by),
@@ -34,8 +42,12 @@ LOG_COLUMNS = (
     Column("Recorded", lambda e: dates.moment_for_reading(e.recorded_at), width_chars=18),
     Column("Consent for", lambda e: CONSENT_SCOPES.get(e.scope, e.scope), width_chars=42),
     Column("Service", lambda e: e.service_name, width_chars=16),
-    Column("Decision", lambda e: CONSENT_ACTIONS.get(e.action, e.action),
-           colour=lambda e: _STATE_COLOUR.get(e.action), width_chars=10),
+    Column(
+        "Decision",
+        lambda e: CONSENT_ACTIONS.get(e.action, e.action),
+        colour=lambda e: _STATE_COLOUR.get(e.action),
+        width_chars=10,
+    ),
     Column("How", lambda e: CONSENT_METHODS.get(e.method, e.method), width_chars=9),
     Column("Recorded by", lambda e: e.recorded_by, width_chars=16),
     Column("Note", lambda e: e.note),
@@ -46,8 +58,10 @@ def ordered_states(events: list[ConsentEvent]) -> list[ConsentStatus]:
     """General scopes in the vocabulary's order, then each named service A to Z."""
     state = consent_state(events)
     order = list(CONSENT_SCOPES)
-    return sorted(state.values(), key=lambda s: (order.index(s.scope) if s.scope in order else 99,
-                                                 s.service_name.casefold()))
+    return sorted(
+        state.values(),
+        key=lambda s: (order.index(s.scope) if s.scope in order else 99, s.service_name.casefold()),
+    )
 
 
 class ConsentTab(QWidget):
@@ -63,8 +77,14 @@ class ConsentTab(QWidget):
 
         current, current_layout = section_card("Current consent")
         top = QHBoxLayout()
-        top.addWidget(paragraph("Worked out from the log below: the latest decision for each "
-                                "counts. Features that share information check this first.", role="hint"), 1)
+        top.addWidget(
+            paragraph(
+                "Worked out from the log below: the latest decision for each "
+                "counts. Features that share information check this first.",
+                role="hint",
+            ),
+            1,
+        )
         self.record_button = button("Record consent\u2026", "Record consent")
         self.record_button.clicked.connect(lambda: self.record_requested.emit(""))
         top.addWidget(self.record_button)
@@ -73,26 +93,41 @@ class ConsentTab(QWidget):
         self.state_table = record_table(self.state_model, "Current consent")
         self.state_table.setAccessibleDescription("Press Enter to record a new decision for the chosen row.")
         self.state_table.activated.connect(
-            lambda index: self.record_requested.emit(self.state_model.row_object(index.row()).scope))
+            lambda index: self.record_requested.emit(self.state_model.row_object(index.row()).scope)
+        )
         current_layout.addWidget(self.state_table)
         layout.addWidget(current)
 
         log, log_layout = section_card("Consent log (newest first)")
         log_top = QHBoxLayout()
-        log_top.addWidget(paragraph("Entries are never changed or removed: a new decision is added "
-                                    "instead, and a mistaken entry is corrected (the original is kept "
-                                    "below).", role="hint"), 1)
+        log_top.addWidget(
+            paragraph(
+                "Entries are never changed or removed: a new decision is added "
+                "instead, and a mistaken entry is corrected (the original is kept "
+                "below).",
+                role="hint",
+            ),
+            1,
+        )
         log_layout.addLayout(log_top)
         self.log_model = RecordTableModel(LOG_COLUMNS, self)
         self.log_table = record_table(
-            self.log_model, "Consent log", "No consent recorded yet. Use Record consent to record it.")
+            self.log_model, "Consent log", "No consent recorded yet. Use Record consent to record it."
+        )
         log_layout.addWidget(self.log_table)
         self.corrections = CorrectionsPanel(self.log_table, self.log_model, "consent entry")
         self.corrections.place_buttons(log_top)
         log_layout.addWidget(self.corrections)
         layout.addWidget(log, 1)
-        chain_tab_order([self.record_button, self.state_table, self.log_table,
-                         self.corrections.correct_button, self.corrections.move_button])
+        chain_tab_order(
+            [
+                self.record_button,
+                self.state_table,
+                self.log_table,
+                self.corrections.correct_button,
+                self.corrections.move_button,
+            ]
+        )
 
     def reload(self) -> None:
         every = self.handle.store.for_client(ConsentEvent, self.client_id)

@@ -26,17 +26,39 @@ from .record_table import Column, RecordTableModel, fit_height_to_rows, record_t
 from .widgets import button, paragraph
 
 FIELD_LABELS = {
-    "held_on": "date", "mode": "how", "venue": "venue", "duration_minutes": "minutes", "note": "note",
-    "issued_on": "issued", "valid_from": "runs from", "valid_to": "runs to", "status": "assessment",
-    "options": "options", "functional_effects": "effects on work", "scope": "consent for",
-    "service_name": "service", "action": "decision", "method": "how", "discharged_on": "date",
-    "reason": "reason", "work_outcome": "work outcome", "follow_up_agreed": "follow-up agreed",
-    "contacted_on": "date", "contact_result": "contact", "work_status": "work status",
+    "held_on": "date",
+    "mode": "how",
+    "venue": "venue",
+    "duration_minutes": "minutes",
+    "note": "note",
+    "issued_on": "issued",
+    "valid_from": "runs from",
+    "valid_to": "runs to",
+    "status": "assessment",
+    "options": "options",
+    "functional_effects": "effects on work",
+    "scope": "consent for",
+    "service_name": "service",
+    "action": "decision",
+    "method": "how",
+    "discharged_on": "date",
+    "reason": "reason",
+    "work_outcome": "work outcome",
+    "follow_up_agreed": "follow-up agreed",
+    "contacted_on": "date",
+    "contact_result": "contact",
+    "work_status": "work status",
 }
 _CODES: dict[str, dict[str, str]] = {
-    "mode": SESSION_MODES, "method": CONSENT_METHODS, "status": FIT_NOTE_STATUSES, "scope": CONSENT_SCOPES,
-    "action": CONSENT_ACTIONS, "reason": DISCHARGE_REASONS, "work_outcome": WORK_OUTCOMES,
-    "work_status": WORK_STATUSES, "contact_result": FOLLOW_UP_CONTACT_RESULTS,
+    "mode": SESSION_MODES,
+    "method": CONSENT_METHODS,
+    "status": FIT_NOTE_STATUSES,
+    "scope": CONSENT_SCOPES,
+    "action": CONSENT_ACTIONS,
+    "reason": DISCHARGE_REASONS,
+    "work_outcome": WORK_OUTCOMES,
+    "work_status": WORK_STATUSES,
+    "contact_result": FOLLOW_UP_CONTACT_RESULTS,
 }
 
 
@@ -54,9 +76,11 @@ def value_text(name: str, value) -> str:
 
 
 def changes_text(line: HistoryLine) -> str:
-    return "; ".join(f"{FIELD_LABELS.get(c.field, c.field.replace('_', ' '))}: "
-                     f"{value_text(c.field, c.before)} \u2192 {value_text(c.field, c.after)}"
-                     for c in line.changes)
+    return "; ".join(
+        f"{FIELD_LABELS.get(c.field, c.field.replace('_', ' '))}: "
+        f"{value_text(c.field, c.before)} \u2192 {value_text(c.field, c.after)}"
+        for c in line.changes
+    )
 
 
 HISTORY_COLUMNS = (
@@ -74,8 +98,14 @@ class CorrectionsPanel(QWidget):
     correct_requested = Signal(object)
     move_requested = Signal(object)
 
-    def __init__(self, table: QTableView, model: RecordTableModel, what: str, movable: bool = True,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        table: QTableView,
+        model: RecordTableModel,
+        what: str,
+        movable: bool = True,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.table, self.model, self.what = table, model, what
         layout = QVBoxLayout(self)
@@ -84,8 +114,9 @@ class CorrectionsPanel(QWidget):
         # without scrolling); the history lists under the table.
         self.correct_button = button("C&orrect\u2026", f"Correct the chosen {what}")
         self.correct_button.setToolTip(f"Record a corrected version of the chosen {what}, with the reason")
-        self.move_button = button("Move to another cl&ient\u2026",
-                                  f"Move the chosen {what} to another client")
+        self.move_button = button(
+            "Move to another cl&ient\u2026", f"Move the chosen {what} to another client"
+        )
         self.move_button.setVisible(movable)
         self.history_heading = paragraph("Corrections and moves (newest first)", role="hint")
         layout.addWidget(self.history_heading)

@@ -68,8 +68,9 @@ class DetailsTab(QWidget):
         if self.baseline is None:
             return {}
         typed = replace(self.baseline, **self.form.values()).normalised()
-        return {k: getattr(typed, k) for k in self.form.values()
-                if getattr(self.baseline, k) != getattr(typed, k)}
+        return {
+            k: getattr(typed, k) for k in self.form.values() if getattr(self.baseline, k) != getattr(typed, k)
+        }
 
     def is_dirty(self) -> bool:
         return bool(self.changes())

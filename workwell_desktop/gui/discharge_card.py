@@ -22,23 +22,27 @@ def follow_up_text(journey: Journey) -> str:
         outcome = journey.outcome_for(follow.timepoint)
         label = f"{follow.months} months"
         if outcome is not None:
-            found = (f"{WORK_STATUSES.get(outcome.work_status, outcome.work_status).lower()}, "
-                     f"{WORK_OUTCOMES.get(outcome.work_outcome, outcome.work_outcome).lower()}"
-                     if outcome.contact_result == "reached"
-                     else FOLLOW_UP_CONTACT_RESULTS.get(outcome.contact_result, "").lower())
+            found = (
+                f"{WORK_STATUSES.get(outcome.work_status, outcome.work_status).lower()}, "
+                f"{WORK_OUTCOMES.get(outcome.work_outcome, outcome.work_outcome).lower()}"
+                if outcome.contact_result == "reached"
+                else FOLLOW_UP_CONTACT_RESULTS.get(outcome.contact_result, "").lower()
+            )
             parts.append(f"{label}: done {dates.for_reading(outcome.contacted_on)} ({found})")
         elif follow.status == "cancelled":
             parts.append(f"{label}: cancelled")
         else:
-            parts.append(f"{label}: due {dates.for_reading(follow.due_on)} "
-                         f"({FOLLOW_UP_STATUSES[follow.status].lower()})")
+            parts.append(
+                f"{label}: due {dates.for_reading(follow.due_on)} "
+                f"({FOLLOW_UP_STATUSES[follow.status].lower()})"
+            )
     if any(f.status == "cancelled" for f in journey.follow_ups):
         parts.append("the client did not agree to be contacted")
     return "Follow-ups: " + "; ".join(parts) if parts else ""
 
 
 class DischargeCard(QWidget):
-    follow_up_requested = Signal(str)          # a timepoint
+    follow_up_requested = Signal(str)  # a timepoint
     correct_follow_up_requested = Signal(str)  # a timepoint
     correct_requested = Signal()
     undo_requested = Signal()
@@ -67,10 +71,16 @@ class DischargeCard(QWidget):
         self.correct_button = button("Correct the discharge\u2026", "Correct the discharge")
         self.undo_button = button("Undo discharge\u2026", "Undo the discharge")
         self.re_refer_button = button("Re-refer\u2026", "Add a re-referral")
-        self.re_refer_button.setToolTip("A new referral opens a new episode; this one stays readable on the "
-                                        "Referral and triage tab")
-        for b in (self.follow_up_button, self.correct_follow_up_button, self.correct_button, self.undo_button,
-                  self.re_refer_button):
+        self.re_refer_button.setToolTip(
+            "A new referral opens a new episode; this one stays readable on the Referral and triage tab"
+        )
+        for b in (
+            self.follow_up_button,
+            self.correct_follow_up_button,
+            self.correct_button,
+            self.undo_button,
+            self.re_refer_button,
+        ):
             bar.addWidget(b)
         bar.addStretch(1)
         layout.addLayout(bar)
@@ -93,8 +103,12 @@ class DischargeCard(QWidget):
                 when = dates.moment_for_reading(journey.withdrawn_at)
                 self.heading.setText(f"Withdrew from WorkWell {when}")
                 self.summary.setText(f"Recorded by {journey.withdrawn_by}.")
-            for b in (self.follow_up_button, self.correct_follow_up_button, self.correct_button,
-                      self.undo_button):
+            for b in (
+                self.follow_up_button,
+                self.correct_follow_up_button,
+                self.correct_button,
+                self.undo_button,
+            ):
                 b.hide()
             self.follow_ups.setText("")
             return
@@ -103,8 +117,10 @@ class DischargeCard(QWidget):
             stage = "Withdrew from WorkWell"
         self.heading.setText(f"{stage} {dates.for_reading(end.discharged_on)}")
         self.heading.setAccessibleName(self.heading.text())
-        facts = [f"Reason: {DISCHARGE_REASONS.get(end.reason, end.reason)}",
-                 f"Work outcome: {WORK_OUTCOMES.get(end.work_outcome, end.work_outcome)}"]
+        facts = [
+            f"Reason: {DISCHARGE_REASONS.get(end.reason, end.reason)}",
+            f"Work outcome: {WORK_OUTCOMES.get(end.work_outcome, end.work_outcome)}",
+        ]
         if end.recorded_by:
             facts.append(f"Recorded by {end.recorded_by}")
         if end.supersedes:
@@ -114,24 +130,31 @@ class DischargeCard(QWidget):
             text += f"\nNote: {end.note}"
         self.summary.setText(text)
         self.follow_ups.setText(follow_up_text(journey))
-        set_role(self.follow_ups, "warning" if any(f.status in ("due", "overdue") for f in journey.follow_ups)
-                 else "hint")
+        set_role(
+            self.follow_ups,
+            "warning" if any(f.status in ("due", "overdue") for f in journey.follow_ups) else "hint",
+        )
         self.follow_up_menu.clear()
         self.correct_follow_up_menu.clear()
         for follow in journey.follow_ups:
             label = f"{follow.months} months after discharge"
             if journey.outcome_for(follow.timepoint) is not None:
                 self.correct_follow_up_menu.addAction(
-                    label, lambda t=follow.timepoint: self.correct_follow_up_requested.emit(t))
+                    label, lambda t=follow.timepoint: self.correct_follow_up_requested.emit(t)
+                )
             elif follow.status != "cancelled":
                 self.follow_up_menu.addAction(
-                    label, lambda t=follow.timepoint: self.follow_up_requested.emit(t))
+                    label, lambda t=follow.timepoint: self.follow_up_requested.emit(t)
+                )
         self.follow_up_button.setVisible(True)
         self.follow_up_button.setEnabled(not self.follow_up_menu.isEmpty())
-        self.follow_up_button.setToolTip("" if not self.follow_up_menu.isEmpty() else
-                                         "No follow-up is left to record" if journey.follow_ups
-                                         and all(journey.outcome_for(f.timepoint) for f in journey.follow_ups)
-                                         else "The client did not agree to be contacted for follow-up")
+        self.follow_up_button.setToolTip(
+            ""
+            if not self.follow_up_menu.isEmpty()
+            else "No follow-up is left to record"
+            if journey.follow_ups and all(journey.outcome_for(f.timepoint) for f in journey.follow_ups)
+            else "The client did not agree to be contacted for follow-up"
+        )
         self.correct_follow_up_button.setVisible(not self.correct_follow_up_menu.isEmpty())
         self.correct_button.show()
         self.undo_button.show()

@@ -41,7 +41,8 @@ class FitNotesTab(QWidget):
         layout.addLayout(top)
         self.model = RecordTableModel(COLUMNS, self)
         self.table = record_table(
-            self.model, "Fit notes", "No fit notes recorded yet. Use Add a fit note to add one.")
+            self.model, "Fit notes", "No fit notes recorded yet. Use Add a fit note to add one."
+        )
         layout.addWidget(self.table, 1)
         self.corrections = CorrectionsPanel(self.table, self.model, "fit note")
         self.corrections.place_buttons(top)

@@ -38,8 +38,10 @@ from .style import set_flag, set_role
 from .widgets import DateField, FieldMessage, access_key, hint_label, plain
 
 _FOCUS_LEFT_BY_PERSON = {
-    Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
-    Qt.FocusReason.MouseFocusReason, Qt.FocusReason.ShortcutFocusReason,
+    Qt.FocusReason.TabFocusReason,
+    Qt.FocusReason.BacktabFocusReason,
+    Qt.FocusReason.MouseFocusReason,
+    Qt.FocusReason.ShortcutFocusReason,
 }
 
 
@@ -73,7 +75,10 @@ class _SummaryEntry(QLabel):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if self.focusPolicy() != Qt.FocusPolicy.NoFocus and event.key() in (
-                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Space,
+        ):
             self.activated.emit()
             return
         super().keyPressEvent(event)
@@ -108,8 +113,9 @@ class ErrorSummary(QFrame):
 
     def show_problems(self, problems: list[tuple[str, QWidget | None]]) -> None:
         """(message, field to go to or None) for each problem; none hides the summary."""
-        shown = [(entry.accessibleName(), entry.focusPolicy() != Qt.FocusPolicy.NoFocus)
-                 for entry in self.entries]
+        shown = [
+            (entry.accessibleName(), entry.focusPolicy() != Qt.FocusPolicy.NoFocus) for entry in self.entries
+        ]
         if shown != [(m, w is not None) for m, w in problems]:
             for entry in self.entries:
                 self._list.removeWidget(entry)
@@ -175,8 +181,9 @@ class FieldSet(QObject):
         self._links[name] = widget
 
     # ----- building ------------------------------------------------------
-    def row(self, form: QFormLayout, name: str, label_text: str, widget: QWidget,
-            hint: str | None = None) -> QWidget:
+    def row(
+        self, form: QFormLayout, name: str, label_text: str, widget: QWidget, hint: str | None = None
+    ) -> QWidget:
         """Add a labelled field (label buddy, hint, message under it) to ``form``."""
         label = QLabel(label_text)
         # The buddy must take focus for the label's access key to act (a DateField does not).

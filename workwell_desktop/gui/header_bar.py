@@ -47,11 +47,15 @@ class HeaderBar(QFrame):
         """In a narrow window the strapline gives way first, then the name and role wrap,
         before Lock is pushed off the window (2x display scale, issue #18). One line each
         wherever they fit: a wrapping label is given less than one line's width."""
+
         def wide(label: QLabel) -> int:
             return label.fontMetrics().horizontalAdvance(label.text()) + 8
 
-        fixed = wide(self.title) + (self.lock_button.sizeHint().width() + 12
-                                    if not self.lock_button.isHidden() else 0) + 60
+        fixed = (
+            wide(self.title)
+            + (self.lock_button.sizeHint().width() + 12 if not self.lock_button.isHidden() else 0)
+            + 60
+        )
         room = self.width() - fixed - wide(self.coach)
         self.subtitle.setVisible(room >= wide(self.subtitle) + 12)
         self.coach.setWordWrap(room < 0)

@@ -39,8 +39,13 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, data_dir: Path, idle_minutes: float = 10, parent: QWidget | None = None,
-                 settings: Settings | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        idle_minutes: float = 10,
+        parent: QWidget | None = None,
+        settings: Settings | None = None,
+    ):
         super().__init__(parent)
         self.ui = Ui_MainWindow()  # ui/main_window.ui: the title, menus and their actions
         self.ui.setupUi(self)
@@ -127,12 +132,22 @@ class MainWindow(QMainWindow):
             self.addAction(action)  # its shortcut works while its menu is hidden (locked)
             setattr(self, name, action)
         self.menus = (ui.app_menu, ui.client_menu, ui.help_menu)
-        self._needs_unlock = (self.new_client_action, self.find_action, self.lock_action,
-                              self.new_session_action, self.consent_action, self.fit_note_action,
-                              self.discharge_action, self.close_record_action,
-                              self.assessment_action, self.plan_action, self.sync_action,
-                              self.register_action, self.conflicts_action,
-                              self.change_passphrase_action)
+        self._needs_unlock = (
+            self.new_client_action,
+            self.find_action,
+            self.lock_action,
+            self.new_session_action,
+            self.consent_action,
+            self.fit_note_action,
+            self.discharge_action,
+            self.close_record_action,
+            self.assessment_action,
+            self.plan_action,
+            self.sync_action,
+            self.register_action,
+            self.conflicts_action,
+            self.change_passphrase_action,
+        )
 
     def _set_unlocked_actions(self, unlocked: bool) -> None:
         for action in self._needs_unlock:
@@ -178,12 +193,14 @@ class MainWindow(QMainWindow):
             return
         if self.handle.is_open and not self.sync.running and self.sync.state == "not_registered":
             answer = QMessageBox.question(
-                self, "Not connected to a server",
+                self,
+                "Not connected to a server",
                 "This laptop is not connected to the WorkWell server yet, so there is nothing to "
                 "sync: your work is saved on this laptop. Connect to the server now? You need "
                 "your WorkWell username and password.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.Yes)
+                QMessageBox.StandardButton.Yes,
+            )
             if answer == QMessageBox.StandardButton.Yes:
                 self.connect_to_server()
             return
@@ -196,11 +213,17 @@ class MainWindow(QMainWindow):
         self.refresh_status()
 
     def connect_to_server(self) -> RegisterDialog:
-        dialog = RegisterDialog(self.handle, self._server_address(),
-                                self.settings.is_managed("server_url"), self)
+        dialog = RegisterDialog(
+            self.handle, self._server_address(), self.settings.is_managed("server_url"), self
+        )
         dialog.registered.connect(
-            lambda _r: (self._remember_server(dialog.url.text()), self._account_adopted(),
-                        self.sync._opened(), self.refresh_status()))
+            lambda _r: (
+                self._remember_server(dialog.url.text()),
+                self._account_adopted(),
+                self.sync._opened(),
+                self.refresh_status(),
+            )
+        )
         dialog.open()
         return dialog
 
@@ -242,8 +265,11 @@ class MainWindow(QMainWindow):
 
     def change_passphrase(self) -> ChangePassphraseDialog:
         dialog = ChangePassphraseDialog(self.handle, self)
-        dialog.accepted.connect(lambda: self.statusBar().showMessage(
-            "Your passphrase has been changed. Use the new one from now on.", 8000))
+        dialog.accepted.connect(
+            lambda: self.statusBar().showMessage(
+                "Your passphrase has been changed. Use the new one from now on.", 8000
+            )
+        )
         dialog.open()
         return dialog
 
@@ -320,15 +346,19 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         unsaved = [r for r in self.workspace.records() if r.has_unsaved_changes()]
-        unsaved_dialogs = [d for d in self.findChildren(QDialog)
-                           if (d.isVisible() or d in self._hidden_dialogs)
-                           and getattr(d, "is_dirty", lambda: False)()]
+        unsaved_dialogs = [
+            d
+            for d in self.findChildren(QDialog)
+            if (d.isVisible() or d in self._hidden_dialogs) and getattr(d, "is_dirty", lambda: False)()
+        ]
         if unsaved or unsaved_dialogs:  # asked even while locked: typing is kept across a lock
             answer = QMessageBox.question(
-                self, "Quit without saving?",
+                self,
+                "Quit without saving?",
                 "Some changes are not saved yet. Quit and lose them?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()
                 return

@@ -49,8 +49,12 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole):
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title
         return None
@@ -72,8 +76,12 @@ class RecordTableModel(QAbstractTableModel):
 
 def fit_height_to_rows(view: QTableView, rows: int) -> None:
     """Tall enough to show ``rows`` rows without scrolling (a short list like current consent)."""
-    height = (view.horizontalHeader().sizeHint().height() + view.frameWidth() * 2 + 4
-              + view.verticalHeader().defaultSectionSize() * rows)
+    height = (
+        view.horizontalHeader().sizeHint().height()
+        + view.frameWidth() * 2
+        + 4
+        + view.verticalHeader().defaultSectionSize() * rows
+    )
     view.setMinimumHeight(height)
     view.setMaximumHeight(height)
 
@@ -104,8 +112,11 @@ class RecordTable(QTableView):
         if self.is_empty() and self.empty_text:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.viewport().rect().adjusted(12, 8, -12, -8),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text)
+            painter.drawText(
+                self.viewport().rect().adjusted(12, 8, -12, -8),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
             painter.end()
 
 

@@ -24,15 +24,23 @@ class ReferralFields(QWidget):
         card, layout = section_card(heading)
         form = new_form_layout()
         f = self.fields
-        self.route = f.row(form, "route", "Referral ro&ute",
-                           ChoiceCombo(REFERRAL_ROUTES, "Referral route",
-                                       prompt="Choose how they were referred"))
+        self.route = f.row(
+            form,
+            "route",
+            "Referral ro&ute",
+            ChoiceCombo(REFERRAL_ROUTES, "Referral route", prompt="Choose how they were referred"),
+        )
         self.received_on = f.row(form, "received_on", "Date recei&ved", DateField("Date received"))
         self.received_on.set_latest(dates.today_iso())
         with f.loading():
             self.received_on.set_iso(dates.today_iso())
-        self.referrer = f.row(form, "referrer", "&Referrer",
-                              line_edit("Referrer", 160), hint="Who to tell the triage decision. Optional.")
+        self.referrer = f.row(
+            form,
+            "referrer",
+            "&Referrer",
+            line_edit("Referrer", 160),
+            hint="Who to tell the triage decision. Optional.",
+        )
         layout.addLayout(form)
         outer.addWidget(card)
         f.edited.connect(self.edited)
@@ -41,8 +49,11 @@ class ReferralFields(QWidget):
         return [self.route, self.received_on.edit, self.referrer]
 
     def values(self) -> dict:
-        return {"route": self.route.code(), "received_on": self.received_on.iso(),
-                "referrer": self.referrer.text().strip()}
+        return {
+            "route": self.route.code(),
+            "received_on": self.received_on.iso(),
+            "referrer": self.referrer.text().strip(),
+        }
 
     def errors_for(self, referral: Referral) -> dict[str, str]:
         errors = {k: m for k, m in referral.validate().items() if k in self.fields.fields}

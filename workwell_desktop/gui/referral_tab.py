@@ -41,8 +41,12 @@ _OUTCOME_COLOUR = {"accepted": SUCCESS_GREEN, "declined": ERROR_RED}
 COLUMNS = (
     Column("Received", lambda r: dates.for_reading(r.received_on), width_chars=13),
     Column("Route", lambda r: REFERRAL_ROUTES.get(r.route, r.route), width_chars=26),
-    Column("Triage", lambda r: TRIAGE_OUTCOMES.get(r.triage_outcome, r.triage_outcome),
-           colour=lambda r: _OUTCOME_COLOUR.get(r.triage_outcome), width_chars=16),
+    Column(
+        "Triage",
+        lambda r: TRIAGE_OUTCOMES.get(r.triage_outcome, r.triage_outcome),
+        colour=lambda r: _OUTCOME_COLOUR.get(r.triage_outcome),
+        width_chars=16,
+    ),
     Column("First contact", lambda r: dates.for_reading(r.first_contact_on), width_chars=14),
     Column("Referrer", lambda r: r.referrer),
 )
@@ -54,8 +58,10 @@ def episode_text(episode) -> str:
         return ""
     if episode.end is not None:
         outcome = WORK_OUTCOMES.get(episode.end.work_outcome, episode.end.work_outcome)
-        return (f"{STAGES.get(episode.stage, episode.stage)} {dates.for_reading(episode.end.discharged_on)}: "
-                f"{DISCHARGE_REASONS.get(episode.end.reason, episode.end.reason)}; {outcome.lower()}")
+        return (
+            f"{STAGES.get(episode.stage, episode.stage)} {dates.for_reading(episode.end.discharged_on)}: "
+            f"{DISCHARGE_REASONS.get(episode.end.reason, episode.end.reason)}; {outcome.lower()}"
+        )
     undone = " (a discharge was undone)" if episode.undos else ""
     return STAGES.get(episode.stage, episode.stage) + undone
 
@@ -71,25 +77,40 @@ class ReferralTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)
         top = QHBoxLayout()
-        top.addWidget(paragraph("Referrals, newest first: each opens an episode of support (a "
-                                "re-referral opens a new one). Choose one to record its triage.",
-                                role="hint"), 1)
+        top.addWidget(
+            paragraph(
+                "Referrals, newest first: each opens an episode of support (a "
+                "re-referral opens a new one). Choose one to record its triage.",
+                role="hint",
+            ),
+            1,
+        )
         self.add_button = button("&Add a referral\u2026", "Add a referral")
         self.add_button.clicked.connect(self.add_referral_requested)
         top.addWidget(self.add_button)
         layout.addLayout(top)
         self._episodes: dict[str, object] = {}
         episode_column = Column("Episode", lambda r: episode_text(self._episodes.get(r.id)))
-        self.model = RecordTableModel((*COLUMNS[:-1], Column("Referrer", COLUMNS[-1].text, width_chars=16),
-                                       episode_column), self)
+        self.model = RecordTableModel(
+            (*COLUMNS[:-1], Column("Referrer", COLUMNS[-1].text, width_chars=16), episode_column), self
+        )
         self.table = record_table(self.model, "Referrals")
         self.table.setMaximumHeight(self.table.verticalHeader().defaultSectionSize() * 4 + 40)
         self.table.selectionModel().currentRowChanged.connect(self._chosen)
         layout.addWidget(self.table)
         layout.addWidget(self._build_triage(), 1)
-        chain_tab_order([self.add_button, self.table, *self.outcome.buttons.values(), self.decline_reason,
-                         self.triage_note, self.triaged_on.edit, self.first_contact_on.edit,
-                         self.save_button])
+        chain_tab_order(
+            [
+                self.add_button,
+                self.table,
+                *self.outcome.buttons.values(),
+                self.decline_reason,
+                self.triage_note,
+                self.triaged_on.edit,
+                self.first_contact_on.edit,
+                self.save_button,
+            ]
+        )
 
     def _build_triage(self) -> QWidget:
         card, layout = section_card("Triage")
@@ -97,17 +118,25 @@ class ReferralTab(QWidget):
         form = new_form_layout()
         f = self.fields = FieldSet(self)
         layout.addWidget(f.attach_summary(ErrorSummary()))
-        self.outcome = f.row(form, "triage_outcome", "Decis&ion",
-                             ChoiceRadios(TRIAGE_OUTCOMES, "Triage decision"))
-        self.decline_reason = f.row(form, "decline_reason", "Reas&on for declining",
-                                    ChoiceCombo(DECLINE_REASONS, "Reason for declining",
-                                                prompt="Choose a reason"),
-                                    hint="This is fed back to the referrer.")
+        self.outcome = f.row(
+            form, "triage_outcome", "Decis&ion", ChoiceRadios(TRIAGE_OUTCOMES, "Triage decision")
+        )
+        self.decline_reason = f.row(
+            form,
+            "decline_reason",
+            "Reas&on for declining",
+            ChoiceCombo(DECLINE_REASONS, "Reason for declining", prompt="Choose a reason"),
+            hint="This is fed back to the referrer.",
+        )
         self.triage_note = f.row(form, "triage_note", "Note for t&he referrer", note_edit("Triage note", 3))
         self.triaged_on = f.row(form, "triaged_on", "Date of tria&ge", DateField("Date of triage"))
-        self.first_contact_on = f.row(form, "first_contact_on", "Date of first co&ntact",
-                                      DateField("Date of first contact"),
-                                      hint="The first time you spoke with them. Leave empty until then.")
+        self.first_contact_on = f.row(
+            form,
+            "first_contact_on",
+            "Date of first co&ntact",
+            DateField("Date of first contact"),
+            hint="The first time you spoke with them. Leave empty until then.",
+        )
         for field in (self.triaged_on, self.first_contact_on):
             field.set_latest(dates.today_iso())
         layout.addLayout(form)
@@ -129,8 +158,11 @@ class ReferralTab(QWidget):
     def reload(self) -> None:
         store = self.handle.store
         every = store.for_client(Referral, self.client_id)
-        ended = episodes_of(every, store.for_client(Discharge, self.client_id),
-                            store.for_client(DischargeUndo, self.client_id))
+        ended = episodes_of(
+            every,
+            store.for_client(Discharge, self.client_id),
+            store.for_client(DischargeUndo, self.client_id),
+        )
         self._episodes = {e.referral.id: e for e in ended if e.referral is not None}
         referrals = sorted(every, key=lambda r: r.received_on, reverse=True)
         keep = self.current.id if self.current else None
@@ -154,10 +186,12 @@ class ReferralTab(QWidget):
             return
         if self.is_dirty():
             answer = QMessageBox.question(
-                self, "Discard the triage you typed?",
+                self,
+                "Discard the triage you typed?",
                 "The triage for the other referral is not saved. Discard it?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Discard:
                 return
         self._load(chosen)
@@ -172,11 +206,16 @@ class ReferralTab(QWidget):
             self.first_contact_on.set_iso(referral.first_contact_on if referral else "")
         if referral:
             self.triage_heading.setText(
-                f"Triage of the referral received {dates.for_reading(referral.received_on)}")
+                f"Triage of the referral received {dates.for_reading(referral.received_on)}"
+            )
         else:
             self.triage_heading.setText("Triage (no referral recorded: add one first)")
-        for widget in (*self.outcome.buttons.values(), self.triage_note, self.triaged_on,
-                       self.first_contact_on):
+        for widget in (
+            *self.outcome.buttons.values(),
+            self.triage_note,
+            self.triaged_on,
+            self.first_contact_on,
+        ):
             widget.setEnabled(referral is not None)
         self.fields.start_over()
         self._say("", "hint")
@@ -214,8 +253,9 @@ class ReferralTab(QWidget):
         if self.current is None:
             return {}
         errors = replace(self.current, **self.values()).validate()
-        errors.update(date_problems({"triaged_on": self.triaged_on,
-                                     "first_contact_on": self.first_contact_on}))
+        errors.update(
+            date_problems({"triaged_on": self.triaged_on, "first_contact_on": self.first_contact_on})
+        )
         self.fields.show(errors)
         dirty = self.is_dirty()
         if dirty:

@@ -52,8 +52,9 @@ def check_main_window(ctx: dict) -> str:
     image = window.grab()
     if image.isNull() or image.width() < 100:
         raise AssertionError("the main window drew nothing")
-    return (f"'{window.windowTitle()}' drawn at {image.width()}x{image.height()} "
-            f"(platform {app.platformName()})")
+    return (
+        f"'{window.windowTitle()}' drawn at {image.width()}x{image.height()} (platform {app.platformName()})"
+    )
 
 
 def run_self_test() -> int:

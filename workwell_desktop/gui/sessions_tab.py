@@ -43,7 +43,8 @@ class SessionsTab(QWidget):
         layout.addLayout(top)
         self.model = RecordTableModel(COLUMNS, self)
         self.table = record_table(
-            self.model, "Sessions", "No sessions recorded yet. Use New session to record one.")
+            self.model, "Sessions", "No sessions recorded yet. Use New session to record one."
+        )
         layout.addWidget(self.table, 1)
         self.corrections = CorrectionsPanel(self.table, self.model, "session")
         self.corrections.place_buttons(top)

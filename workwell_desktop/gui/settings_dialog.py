@@ -68,8 +68,10 @@ class SettingsDialog(QDialog):
         self.problems.setWordWrap(True)
         self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         if settings.problems:
-            self.problems.setText("Some settings could not be used, so the usual values apply. "
-                                  "Tell your service IT team:\n• " + "\n• ".join(settings.problems))
+            self.problems.setText(
+                "Some settings could not be used, so the usual values apply. "
+                "Tell your service IT team:\n• " + "\n• ".join(settings.problems)
+            )
             self.problems.setAccessibleName("Problems with the settings files")
             self.problems.setAccessibleDescription(self.problems.text())
         else:
@@ -106,16 +108,20 @@ class SettingsDialog(QDialog):
                 # Short enough not to wrap: a wrapped label in a form row was clipped.
                 note = QLabel(f"<b>At most {settings.policy_limit(key)}, set by your organisation</b>")
                 _styled(note, "section")
-                note.setAccessibleName(f"{spec.label}: {MANAGED_TEXT.lower()}, at most "
-                                       f"{settings.policy_limit(key)}")
+                note.setAccessibleName(
+                    f"{spec.label}: {MANAGED_TEXT.lower()}, at most {settings.policy_limit(key)}"
+                )
                 block_layout.addWidget(note)
                 self.managed_labels[key] = note
-                editor.setAccessibleDescription(f"{MANAGED_TEXT}: at most {settings.policy_limit(key)}. "
-                                                f"{spec.help}")
+                editor.setAccessibleDescription(
+                    f"{MANAGED_TEXT}: at most {settings.policy_limit(key)}. {spec.help}"
+                )
             elif key == "server_url":
                 editor.setAccessibleDescription(
-                    f"{MANAGED_TEXT}. {spec.help}" if settings.is_managed(key) else
-                    f"Set it with Connect to server. {spec.help}")
+                    f"{MANAGED_TEXT}. {spec.help}"
+                    if settings.is_managed(key)
+                    else f"Set it with Connect to server. {spec.help}"
+                )
             elif settings.is_managed(key):
                 editor.setEnabled(False)
                 note = QLabel(f"<b>{MANAGED_TEXT}</b>")
@@ -138,8 +144,9 @@ class SettingsDialog(QDialog):
         self.error.hide()
         layout.addWidget(self.error)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setAccessibleName("Save settings")
         self.save_button.setProperty("primary", True)
@@ -157,8 +164,11 @@ class SettingsDialog(QDialog):
         self.connect_button = QPushButton("C&onnect to server\u2026")
         self.connect_button.setAccessibleName("Connect to server")
         self.connect_button.setAutoDefault(False)
-        self.connect_button.setToolTip("The server address is set where you sign in to it"
-                                       if self._can_connect else "Unlock WorkWell first")
+        self.connect_button.setToolTip(
+            "The server address is set where you sign in to it"
+            if self._can_connect
+            else "Unlock WorkWell first"
+        )
         self.connect_button.setEnabled(self._can_connect)
         self.connect_button.clicked.connect(self._go_to_connect)
         row.addWidget(self.connect_button)
@@ -205,8 +215,11 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         """Save what changed; on a bad value say what is wrong and keep the dialog open."""
-        changes = {key: self.value_of(key) for key in self.editors
-                   if self.editable(key) and self.value_of(key) != self.settings.get(key)}
+        changes = {
+            key: self.value_of(key)
+            for key in self.editors
+            if self.editable(key) and self.value_of(key) != self.settings.get(key)
+        }
         for key, value in changes.items():
             try:
                 self.settings.set_user(key, value)

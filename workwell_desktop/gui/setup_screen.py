@@ -49,25 +49,39 @@ class SetupScreen(QStackedWidget):
     def _build_form(self) -> None:
         page, layout = card_page(self)
         layout.addWidget(title_label("Set up WorkWell on this computer"))
-        layout.addWidget(paragraph(
-            "WorkWell keeps client information in an encrypted database on this computer, "
-            "so you can work without a connection."))
+        layout.addWidget(
+            paragraph(
+                "WorkWell keeps client information in an encrypted database on this computer, "
+                "so you can work without a connection."
+            )
+        )
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.fields = FieldSet(self)
         layout.addWidget(self.fields.attach_summary(ErrorSummary()))
-        self.name = self.fields.row(form, "coach_name", "Your &name", line_edit("Your name", 120),
-                                    hint="Recorded against everything you write.")
-        self.role = self.fields.row(form, "coach_role", "Your &role",
-                                    ChoiceRadios(COACH_ROLES, "Your role", vertical=True))
+        self.name = self.fields.row(
+            form,
+            "coach_name",
+            "Your &name",
+            line_edit("Your name", 120),
+            hint="Recorded against everything you write.",
+        )
+        self.role = self.fields.row(
+            form, "coach_role", "Your &role", ChoiceRadios(COACH_ROLES, "Your role", vertical=True)
+        )
         self.role.set_code("coach")
-        self.passphrase = self.fields.row(form, "passphrase", "&Passphrase", self._secret("Passphrase"),
-                                          hint="At least 10 characters: three or four unrelated "
-                                               "words you will remember.")
-        self.confirm = self.fields.row(form, "confirm", "&Confirm passphrase",
-                                       self._secret("Confirm passphrase"))
+        self.passphrase = self.fields.row(
+            form,
+            "passphrase",
+            "&Passphrase",
+            self._secret("Passphrase"),
+            hint="At least 10 characters: three or four unrelated words you will remember.",
+        )
+        self.confirm = self.fields.row(
+            form, "confirm", "&Confirm passphrase", self._secret("Confirm passphrase")
+        )
         self.show_secret = QCheckBox("S&how passphrase")
         self.show_secret.setAccessibleName("Show passphrase")
         self.show_secret.toggled.connect(self._reveal)
@@ -84,8 +98,16 @@ class SetupScreen(QStackedWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(paragraph(f"Data folder: {self.data_dir}", role="hint"))
-        chain_tab_order([self.name, *self.role.buttons.values(), self.passphrase, self.confirm,
-                         self.show_secret, self.create_button])
+        chain_tab_order(
+            [
+                self.name,
+                *self.role.buttons.values(),
+                self.passphrase,
+                self.confirm,
+                self.show_secret,
+                self.create_button,
+            ]
+        )
         self.fields.edited.connect(self._validate)
         for edit in (self.name, self.passphrase, self.confirm):
             edit.returnPressed.connect(self.create)
@@ -128,9 +150,14 @@ class SetupScreen(QStackedWidget):
         data_dir, passphrase = self.data_dir, self.passphrase.text()
         name, role = self.name.text().strip(), self.role.code() or "coach"
         self._creating = run_in_background(
-            self, lambda: Store.create(data_dir, passphrase, name, role), self._created, self._not_created,
-            lock=[self.create_button], busy=busy_button(self.create_button, "Setting up\u2026"),
-            what="setting up")
+            self,
+            lambda: Store.create(data_dir, passphrase, name, role),
+            self._created,
+            self._not_created,
+            lock=[self.create_button],
+            busy=busy_button(self.create_button, "Setting up\u2026"),
+            what="setting up",
+        )
 
     def _not_created(self, problem: Exception) -> None:
         if isinstance(problem, InvalidRecord):
@@ -139,8 +166,9 @@ class SetupScreen(QStackedWidget):
         if isinstance(problem, StoreError | OSError):
             self.problem.setText(f"WorkWell could not be set up. {problem}")
         else:  # logged by the runner
-            self.problem.setText(f"WorkWell could not be set up ({type(problem).__name__}). "
-                                 "Try again, or contact service IT.")
+            self.problem.setText(
+                f"WorkWell could not be set up ({type(problem).__name__}). Try again, or contact service IT."
+            )
         self.problem.show()
 
     def _created(self, store: Store) -> None:
@@ -155,14 +183,16 @@ class SetupScreen(QStackedWidget):
     def _build_done(self) -> None:
         page, layout = card_page(self)
         layout.addWidget(title_label("WorkWell is set up"))
-        layout.addWidget(paragraph(
-            "Your client database is encrypted and ready on this computer."))
+        layout.addWidget(paragraph("Your client database is encrypted and ready on this computer."))
         self.key_place = paragraph("", role="inset")
         self.key_place.setAccessibleName("Where the database key is kept")
         layout.addWidget(self.key_place)
-        layout.addWidget(paragraph(
-            "You will need your passphrase each time you open WorkWell and after it locks "
-            "itself when you have not used it for a while."))
+        layout.addWidget(
+            paragraph(
+                "You will need your passphrase each time you open WorkWell and after it locks "
+                "itself when you have not used it for a while."
+            )
+        )
         buttons = QHBoxLayout()
         self.continue_button = primary_button("&Open the caseload")
         self.continue_button.clicked.connect(lambda: self.finished.emit(self.store))

@@ -61,14 +61,21 @@ class SyncController(QObject):
         self.running, self.state = True, "syncing"
         self.changed.emit()
         # One sync at a time (``running``), on a connection of its own.
-        run_in_background(self, lambda store: engine.sync(store, wipe_on_revoke=False), self._done,
-                          self._failed, store=self.handle, what="sync")
+        run_in_background(
+            self,
+            lambda store: engine.sync(store, wipe_on_revoke=False),
+            self._done,
+            self._failed,
+            store=self.handle,
+            what="sync",
+        )
         return True
 
     def _failed(self, problem: Exception) -> None:
         if not isinstance(problem, engine.SyncError):  # logged by the runner
-            problem = engine.SyncError(f"Sync failed unexpectedly ({type(problem).__name__}). "
-                                       "Your work is saved on this laptop.")
+            problem = engine.SyncError(
+                f"Sync failed unexpectedly ({type(problem).__name__}). Your work is saved on this laptop."
+            )
         self._done(problem)
 
     def _done(self, outcome) -> None:
@@ -98,17 +105,27 @@ class SyncController(QObject):
         last = replica.get_setting(store, "last_sync_at")
         when = f" \u00b7 last synced {_local_time(last)}" if last else ""
         refused = len(replica.rejected_changes(store))
-        refused_text = (f" \u00b7 {refused} change{'' if refused == 1 else 's'} refused by the server: "
-                        "contact IT" if refused else "")
+        refused_text = (
+            f" \u00b7 {refused} change{'' if refused == 1 else 's'} refused by the server: contact IT"
+            if refused
+            else ""
+        )
         held = len(replica.quarantined_changes(store))
-        held_text = (f" \u00b7 {held} change{'' if held == 1 else 's'} from the server could not be "
-                     "applied: contact IT" if held else "")
+        held_text = (
+            f" \u00b7 {held} change{'' if held == 1 else 's'} from the server could not be "
+            "applied: contact IT"
+            if held
+            else ""
+        )
         conflicts = len(replica.open_conflicts(store))
-        to_resolve = f" \u00b7 {conflicts} conflict{'' if conflicts == 1 else 's'} to resolve" \
-            if conflicts else ""
+        to_resolve = (
+            f" \u00b7 {conflicts} conflict{'' if conflicts == 1 else 's'} to resolve" if conflicts else ""
+        )
         words = {
             "not_registered": "Not connected to a server (WorkWell \u25b8 Connect to server)",
-            "idle": "Connected", "syncing": "Syncing\u2026", "up_to_date": "Up to date",
+            "idle": "Connected",
+            "syncing": "Syncing\u2026",
+            "up_to_date": "Up to date",
             "offline": "Offline: work is saved and will sync when back online",
             "error": f"Sync problem: {self.message}",
         }.get(self.state, self.state)
@@ -130,8 +147,10 @@ def _forwarded_notice(setting: str) -> str:
     if not recent or not count.isdigit():
         return ""
     n = int(count)
-    return (f" \u00b7 {n} change{'' if n == 1 else 's'} made offline went to the client's new team "
-            f"at {_local_time(at)}: the client was moved; ask that team if you need the record")
+    return (
+        f" \u00b7 {n} change{'' if n == 1 else 's'} made offline went to the client's new team "
+        f"at {_local_time(at)}: the client was moved; ask that team if you need the record"
+    )
 
 
 def _local_time(iso: str) -> str:

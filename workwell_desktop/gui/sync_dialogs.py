@@ -30,8 +30,13 @@ class RegisterDialog(QDialog):
 
     registered = Signal(object)
 
-    def __init__(self, handle: RecordStore, server_url: str = "", url_managed: bool = False,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        handle: RecordStore,
+        server_url: str = "",
+        url_managed: bool = False,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.handle = handle
         self.ui = Ui_RegisterDialog()  # ui/connect.ui
@@ -65,17 +70,26 @@ class RegisterDialog(QDialog):
             self.message.show_message("Enter your username and password.")
             return
         self.message.show_message(None)
-        run_in_background(self, lambda store: engine.register(store, url, user, password), self._done,
-                          self._failed, store=self.handle, lock=[self.connect_button],
-                          busy=busy_button(self.connect_button, "Connecting\u2026"), what="connecting")
+        run_in_background(
+            self,
+            lambda store: engine.register(store, url, user, password),
+            self._done,
+            self._failed,
+            store=self.handle,
+            lock=[self.connect_button],
+            busy=busy_button(self.connect_button, "Connecting\u2026"),
+            what="connecting",
+        )
 
     def _failed(self, problem: Exception) -> None:
         self.password.clear()
         if isinstance(problem, engine.SyncError):
             self.message.show_message(str(problem))
         else:  # logged by the runner; the coach can try again
-            self.message.show_message(f"Could not connect: something went wrong ({type(problem).__name__}). "
-                                      "Try again, or contact service IT.")
+            self.message.show_message(
+                f"Could not connect: something went wrong ({type(problem).__name__}). "
+                "Try again, or contact service IT."
+            )
 
     def _done(self, outcome) -> None:
         self.password.clear()
@@ -122,8 +136,13 @@ class ConflictsDialog(QDialog):
                 name = store.get(Client, c.client_id).full_name
             except RecordNotFound:
                 name = ""
-            cells = [name, c.field.replace("_", " "), _shown(c.kept_value), _shown(c.other_value),
-                     f"{c.kept_actor} / {c.other_actor}"]
+            cells = [
+                name,
+                c.field.replace("_", " "),
+                _shown(c.kept_value),
+                _shown(c.other_value),
+                f"{c.kept_actor} / {c.other_actor}",
+            ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -135,8 +154,14 @@ class ConflictsDialog(QDialog):
         self.pairs = [(group[0], other) for group in store.possible_duplicates() for other in group[1:]]
         self.duplicates.setRowCount(len(self.pairs))
         for row, (keep, other) in enumerate(self.pairs):
-            for col, text in enumerate([format_nhs_number(keep.nhs_number), keep.full_name, other.full_name,
-                                        f"{keep.coach} / {other.coach}"]):
+            for col, text in enumerate(
+                [
+                    format_nhs_number(keep.nhs_number),
+                    keep.full_name,
+                    other.full_name,
+                    f"{keep.coach} / {other.coach}",
+                ]
+            ):
                 item = QTableWidgetItem(text)
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                 self.duplicates.setItem(row, col, item)

@@ -147,12 +147,17 @@ class _Job(QRunnable):
         self.task._relay.finished.emit(result, problem)
 
 
-def run_in_background(parent: QObject, work: Callable[..., Any],
-                      on_done: Callable[[Any], None] | None = None,
-                      on_error: Callable[[BaseException], None] | None = None, *,
-                      store: RecordStore | Store | None = None,
-                      busy: Callable[[bool], None] | None = None,
-                      lock: Iterable[QWidget] = (), what: str = "") -> Task:
+def run_in_background(
+    parent: QObject,
+    work: Callable[..., Any],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+    *,
+    store: RecordStore | Store | None = None,
+    busy: Callable[[bool], None] | None = None,
+    lock: Iterable[QWidget] = (),
+    what: str = "",
+) -> Task:
     """Run ``work()`` (``work(connection)`` with ``store=``) off the GUI thread.
 
     ``parent``: the widget or object the result is for (nothing is delivered once it is

@@ -42,8 +42,11 @@ class UnlockScreen(QWidget):
     def show_locked(self, coach_name: str, idle: bool) -> None:
         """The lock screen that covers client information after a lock."""
         self.title.setText("WorkWell is locked")
-        reason = ("WorkWell locked itself because it was not used for a while, to keep client "
-                  "information private." if idle else "WorkWell is locked.")
+        reason = (
+            "WorkWell locked itself because it was not used for a while, to keep client information private."
+            if idle
+            else "WorkWell is locked."
+        )
         who = f" {coach_name}, enter" if coach_name else " Enter"
         self.explanation.setText(f"{reason}{who} your passphrase to carry on where you left off.")
         self.clear()
@@ -72,17 +75,24 @@ class UnlockScreen(QWidget):
         # with it: from then on only the GUI thread uses that connection.
         data_dir = self.data_dir
         self._opening = run_in_background(
-            self, lambda: Store.open(data_dir, passphrase), self._opened, self._refused,
-            lock=[self.unlock_button], busy=busy_button(self.unlock_button, "Unlocking\u2026"),
-            what="unlocking")
+            self,
+            lambda: Store.open(data_dir, passphrase),
+            self._opened,
+            self._refused,
+            lock=[self.unlock_button],
+            busy=busy_button(self.unlock_button, "Unlocking\u2026"),
+            what="unlocking",
+        )
 
     def _refused(self, problem: Exception) -> None:
         if isinstance(problem, StoreError):
             # Written for the person at the screen (wrong passphrase, missing key, unreadable file).
             self.show_problem(str(problem))
         else:  # logged by the runner
-            self.show_problem(f"WorkWell could not open the database ({type(problem).__name__}). "
-                              "Try again, or contact service IT.")
+            self.show_problem(
+                f"WorkWell could not open the database ({type(problem).__name__}). "
+                "Try again, or contact service IT."
+            )
 
     def _opened(self, store: Store) -> None:
         self.clear()

@@ -124,8 +124,11 @@ class _KeyboardRules(QObject):
                 if watched.isEnabled():
                     watched.click()
                 return True
-        elif (isinstance(watched, QLineEdit | QPlainTextEdit)
-              and modifiers == Qt.KeyboardModifier.AltModifier and event.key() in _LETTERS_AND_DIGITS):
+        elif (
+            isinstance(watched, QLineEdit | QPlainTextEdit)
+            and modifiers == Qt.KeyboardModifier.AltModifier
+            and event.key() in _LETTERS_AND_DIGITS
+        ):
             return True
         return False
 
@@ -171,8 +174,13 @@ def focus_into(page: QWidget) -> None:
     after a shortcut has shown it (Ctrl+Shift+P showed the plan and left focus behind)."""
     widget, steps = page.nextInFocusChain(), 0
     while widget is not None and widget is not page and steps < 2000:
-        if (page.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled()
-                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None):
+        if (
+            page.isAncestorOf(widget)
+            and widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.focusProxy() is None
+        ):
             widget.setFocus(Qt.FocusReason.ShortcutFocusReason)
             return
         widget, steps = widget.nextInFocusChain(), steps + 1
@@ -226,8 +234,9 @@ class DateField(QWidget):
         # One tab stop per date: the button is for the mouse, Alt+Down for the keyboard.
         self.calendar_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.calendar_button.clicked.connect(self.open_calendar)
-        QShortcut(QKeySequence("Alt+Down"), self.edit, self.open_calendar,
-                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(
+            QKeySequence("Alt+Down"), self.edit, self.open_calendar, context=Qt.ShortcutContext.WidgetShortcut
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -317,8 +326,13 @@ class ChoiceCombo(QComboBox):
 
     LONG = 36  # characters: a list with a longer choice is not sized to its longest
 
-    def __init__(self, choices: dict[str, str], accessible_name: str, prompt: str | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        choices: dict[str, str],
+        accessible_name: str,
+        prompt: str | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         if prompt is not None:
@@ -353,8 +367,13 @@ class ChoiceRadios(QWidget):
 
     changed = Signal()
 
-    def __init__(self, choices: dict[str, str], accessible_name: str, parent: QWidget | None = None,
-                 vertical: bool = False):
+    def __init__(
+        self,
+        choices: dict[str, str],
+        accessible_name: str,
+        parent: QWidget | None = None,
+        vertical: bool = False,
+    ):
         super().__init__(parent)
         self.setAccessibleName(accessible_name)
         self.group = QButtonGroup(self)
@@ -409,8 +428,7 @@ class ChoiceRadios(QWidget):
             radio.setAccessibleDescription(text or self.accessibleName())
 
 
-def scroll_area(content: QWidget | None = None, parent: QWidget | None = None, *,
-                horizontal: bool = True):
+def scroll_area(content: QWidget | None = None, parent: QWidget | None = None, *, horizontal: bool = True):
     """A frameless scroll area for a page or a dialog's fields that is taller than a small screen.
 
     It takes no Tab stop of its own: it only holds other widgets, and as focus moves through
@@ -438,8 +456,11 @@ def available_width(widget: QWidget) -> int:
 
     parent = widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, QScrollArea) and parent.widget() is not None and (
-                parent.widget() is widget or parent.widget().isAncestorOf(widget)):
+        if (
+            isinstance(parent, QScrollArea)
+            and parent.widget() is not None
+            and (parent.widget() is widget or parent.widget().isAncestorOf(widget))
+        ):
             content = parent.widget()
             left = 0 if content is widget else widget.mapTo(content, QPoint(0, 0)).x()
             return parent.viewport().width() - left

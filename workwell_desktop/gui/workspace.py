@@ -106,10 +106,12 @@ class Workspace(QTabWidget):
             return
         if record.has_unsaved_changes():
             answer = QMessageBox.question(
-                self, "Close without saving?",
+                self,
+                "Close without saving?",
                 f"Changes to {record.client.full_name}'s record are not saved. Close it and lose them?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Discard:
                 return
         self.removeTab(index)

@@ -22,14 +22,11 @@ class Problem(Exception):
     """Raised inside parsing; turned into InstrumentDefinitionError with the file name."""
 
 
-
-
 def check_keys(obj: Mapping[str, Any], allowed: Mapping[str, bool], where: str) -> None:
     unknown = sorted(set(obj) - set(allowed))
     if unknown:
         raise Problem(
-            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; "
-            f"allowed: {', '.join(allowed)}"
+            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(allowed)}"
         )
     for key, required in allowed.items():
         if required and key not in obj:
@@ -78,8 +75,7 @@ def an_identifier(value: Any, where: str) -> str:
     text = a_text(value, where)
     if not ID.match(text):
         raise Problem(
-            f"{where}: {text!r} is not a valid id (lower-case letters, digits and _, "
-            "starting with a letter)"
+            f"{where}: {text!r} is not a valid id (lower-case letters, digits and _, starting with a letter)"
         )
     return text
 
@@ -98,7 +94,6 @@ def kind_of(value: Any) -> str:
 
 def fmt(number: float) -> str:
     return f"{number:g}"
-
 
 
 def read_bands(value: Any, where: str, scores: Iterable[float]) -> tuple[Band, ...]:

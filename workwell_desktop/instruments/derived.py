@@ -33,14 +33,16 @@ DERIVED_FIELDS = ("total", "raw", "band", "flags")
 
 @dataclass(frozen=True)
 class Derivation:
-    record: Assessment                 # the record with every derived field worked out again
-    result: ScoreResult | None         # None for an unscored instrument
-    discrepancies: tuple[str, ...]     # derived fields whose stored value disagreed
+    record: Assessment  # the record with every derived field worked out again
+    result: ScoreResult | None  # None for an unscored instrument
+    discrepancies: tuple[str, ...]  # derived fields whose stored value disagreed
 
     def describe(self, stored: Assessment) -> str:
         """'total 3 (answers give 27); band Minimal (answers give Severe)' - no personal data."""
-        return "; ".join(f"{name} {getattr(stored, name)!r} (answers give {getattr(self.record, name)!r})"
-                         for name in self.discrepancies)
+        return "; ".join(
+            f"{name} {getattr(stored, name)!r} (answers give {getattr(self.record, name)!r})"
+            for name in self.discrepancies
+        )
 
 
 def _same(a, b) -> bool:
@@ -51,8 +53,9 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def derive_assessment(record: Assessment, *, use_published_prorating: bool = True,
-                      registry: InstrumentRegistry | None = None) -> Derivation:
+def derive_assessment(
+    record: Assessment, *, use_published_prorating: bool = True, registry: InstrumentRegistry | None = None
+) -> Derivation:
     """Score ``record``'s answers and return it with total, raw, band and flags derived.
 
     Raises ValueError, in words a person can act on, when the instrument is unknown
@@ -64,13 +67,15 @@ def derive_assessment(record: Assessment, *, use_published_prorating: bool = Tru
     result: ScoreResult | None = None
     if instrument.scored:
         result = registry.score(instrument.id, answers, use_published_prorating=use_published_prorating)
-        derived = replace(record, total=result.total, raw=result.raw, band=result.band or "",
-                          flags=result.flag_ids)
+        derived = replace(
+            record, total=result.total, raw=result.raw, band=result.band or "", flags=result.flag_ids
+        )
     else:
         flags = registry.raised_flags(instrument.id, answers)
         derived = replace(record, total=None, raw=None, band="", flags=tuple(f.id for f in flags))
-    differing = tuple(name for name in DERIVED_FIELDS
-                      if not _same(getattr(record, name), getattr(derived, name)))
+    differing = tuple(
+        name for name in DERIVED_FIELDS if not _same(getattr(record, name), getattr(derived, name))
+    )
     return Derivation(derived, result, differing)
 
 
@@ -82,7 +87,11 @@ def score_problems(record: Assessment) -> dict[str, str]:
     except ValueError as refused:
         return {"answers": str(refused)}
     if derivation.discrepancies:
-        return {name: (f"The stored {name} does not match the answers: "
-                       f"{derivation.describe(record)}. Scores are always worked out from the answers.")
-                for name in derivation.discrepancies}
+        return {
+            name: (
+                f"The stored {name} does not match the answers: "
+                f"{derivation.describe(record)}. Scores are always worked out from the answers."
+            )
+            for name in derivation.discrepancies
+        }
     return {}

@@ -79,13 +79,19 @@ class Summed(ScoringKind):
     def reported(self, rule: ScoringRule, raw: int) -> int | float:
         return raw
 
-    def result(self, instrument: Instrument, values: tuple[int | None, ...],
-               common: dict[str, Any]) -> ScoreResult:
+    def result(
+        self, instrument: Instrument, values: tuple[int | None, ...], common: dict[str, Any]
+    ) -> ScoreResult:
         raw = self.raw_total(values)
         total = self.reported(instrument.scoring, raw)
         band = _band_for(instrument.scoring.bands, total)
-        return ScoreResult(total=total, raw=raw, band=band.label if band else None,
-                           band_description=(band.description or None) if band else None, **common)
+        return ScoreResult(
+            total=total,
+            raw=raw,
+            band=band.label if band else None,
+            band_description=(band.description or None) if band else None,
+            **common,
+        )
 
     def score_range(self, instrument: Instrument) -> tuple[float, float]:
         scored = [item for item in instrument.items if item.values]
@@ -93,8 +99,10 @@ class Summed(ScoringKind):
 
     def describe(self, instrument: Instrument, result: ScoreResult) -> tuple[str, str]:
         high = self.score_range(instrument)[1]
-        return (f"{instrument.short_name} score {number_text(result.total)} out of {number_text(high)}",
-                result.band_text())
+        return (
+            f"{instrument.short_name} score {number_text(result.total)} out of {number_text(high)}",
+            result.band_text(),
+        )
 
 
 class SumThenLookup(Summed):
@@ -118,8 +126,10 @@ class SumThenLookup(Summed):
         return (min(values), max(values)) if values else super().score_range(instrument)
 
     def describe(self, instrument: Instrument, result: ScoreResult) -> tuple[str, str]:
-        return (f"{instrument.short_name} metric score {number_text(result.total)} (raw score {result.raw})",
-                result.band_text())
+        return (
+            f"{instrument.short_name} metric score {number_text(result.total)} (raw score {result.raw})",
+            result.band_text(),
+        )
 
 
 class PerItemBands(ScoringKind):
@@ -148,16 +158,18 @@ class PerItemBands(ScoringKind):
             band_sets[name] = c.read_bands(raw_bands, f"scoring.band_sets.{name}", possible)
         return ScoringRule(self.name, band_sets=MappingProxyType(band_sets))
 
-    def result(self, instrument: Instrument, values: tuple[int | None, ...],
-               common: dict[str, Any]) -> ScoreResult:
+    def result(
+        self, instrument: Instrument, values: tuple[int | None, ...], common: dict[str, Any]
+    ) -> ScoreResult:
         subscales = {}
         for item, value in zip(instrument.items, values, strict=True):
             assert value is not None and item.band_set is not None  # no missing items; parse checked
             band = _band_for(instrument.scoring.band_sets[item.band_set], value)
             subscales[item.id] = ItemScore(item.id, item.label, value, band.label if band else None)
         summary = "; ".join(f"{s.label}: {s.band}" for s in subscales.values())
-        return ScoreResult(total=None, raw=None, band=summary, subscales=MappingProxyType(subscales),
-                           **common)
+        return ScoreResult(
+            total=None, raw=None, band=summary, subscales=MappingProxyType(subscales), **common
+        )
 
     def score_range(self, instrument: Instrument) -> tuple[float, float]:
         values = [v for item in instrument.items for v in item.values]
@@ -165,8 +177,10 @@ class PerItemBands(ScoringKind):
 
     def describe(self, instrument: Instrument, result: ScoreResult) -> tuple[str, str]:
         high = self.score_range(instrument)[1]
-        lines = [f"{s.label}: {s.score} out of {number_text(high)} \u2013 {s.band}"
-                 for s in result.subscales.values()]
+        lines = [
+            f"{s.label}: {s.score} out of {number_text(high)} \u2013 {s.band}"
+            for s in result.subscales.values()
+        ]
         return f"{instrument.short_name}: each question on its own", "\n".join(lines)
 
 
@@ -191,10 +205,13 @@ class Unscored(ScoringKind):
         c.check_keys(entry, {"kind": True}, "scoring")
         return ScoringRule(self.name)
 
-    def result(self, instrument: Instrument, values: tuple[int | None, ...],
-               common: dict[str, Any]) -> ScoreResult:
-        raise ValueError(f"{instrument.short_name} ({instrument.id}) is unscored: its answers are "
-                         "recorded as they are given, not scored")
+    def result(
+        self, instrument: Instrument, values: tuple[int | None, ...], common: dict[str, Any]
+    ) -> ScoreResult:
+        raise ValueError(
+            f"{instrument.short_name} ({instrument.id}) is unscored: its answers are "
+            "recorded as they are given, not scored"
+        )
 
     def score_range(self, instrument: Instrument) -> tuple[float, float]:
         return (0, 0)

@@ -174,12 +174,13 @@ def _missing(value: Any, scoring: ScoringRule, item_count: int) -> MissingRule:
         if not SCORING_KINDS[scoring.kind].scored:
             return MissingRule()
         raise Problem(
-            "missing: required for a scored instrument; give {\"max_missing\": 0} when the "
+            'missing: required for a scored instrument; give {"max_missing": 0} when the '
             "published rules allow no unanswered items"
         )
     entry = c.an_object(value, "missing")
-    c.check_keys(entry, {"max_missing": True, "method": False, "rounding": False, "enabled": False},
-                 "missing")
+    c.check_keys(
+        entry, {"max_missing": True, "method": False, "rounding": False, "enabled": False}, "missing"
+    )
     most = c.an_integer(entry["max_missing"], "missing.max_missing")
     if most < 0 or most >= item_count:
         raise Problem(f"missing.max_missing: must be 0-{item_count - 1}, not {most}")
@@ -194,9 +195,9 @@ def _missing(value: Any, scoring: ScoringRule, item_count: int) -> MissingRule:
     if not SCORING_KINDS[scoring.kind].prorates:
         raise Problem(f"missing: a {scoring.kind} instrument cannot have missing items")
     if method != "prorate":
-        raise Problem("missing.method: must be \"prorate\" when max_missing is above 0")
+        raise Problem('missing.method: must be "prorate" when max_missing is above 0')
     if rounding != "half_up":
-        raise Problem("missing.rounding: must be \"half_up\" (the prorated total is whole)")
+        raise Problem('missing.rounding: must be "half_up" (the prorated total is whole)')
     return MissingRule(most, method, rounding, enabled)
 
 
@@ -222,7 +223,7 @@ def _flags(value: Any, items: tuple[Item, ...], scoring: ScoringRule) -> tuple[F
         match = _CONDITION.match(condition)
         if not match:
             raise Problem(
-                f"{at}.condition: {condition!r} is not a comparison such as \">=1\" "
+                f'{at}.condition: {condition!r} is not a comparison such as ">=1" '
                 f"(operators: {' '.join(COMPARISONS)})"
             )
         rule = FlagRule(
@@ -264,8 +265,7 @@ def _parse(data: Any, expected_id: str | None) -> Instrument:
     instrument_id = c.an_identifier(top["id"], "id")
     if expected_id is not None and instrument_id != expected_id:
         raise Problem(
-            f"id: {instrument_id!r} does not match the file name; name the file "
-            f"{instrument_id}.json"
+            f"id: {instrument_id!r} does not match the file name; name the file {instrument_id}.json"
         )
     shared = _options(top["options"], "options") if "options" in top else ()
     sections = _sections(top["sections"]) if "sections" in top else ()

@@ -138,8 +138,9 @@ class ScoringKind:
         """The checked rule from the definition's ``scoring`` object (raises checks.Problem)."""
         raise NotImplementedError
 
-    def result(self, instrument: Instrument, values: tuple[int | None, ...],
-               common: dict[str, Any]) -> ScoreResult:
+    def result(
+        self, instrument: Instrument, values: tuple[int | None, ...], common: dict[str, Any]
+    ) -> ScoreResult:
         """The result of checked answers (``common``: the fields every result has)."""
         raise NotImplementedError
 

@@ -35,12 +35,11 @@ class InstrumentRegistry:
             return self._instruments[instrument_id]
         except (KeyError, TypeError):
             known = ", ".join(sorted(self._instruments))
-            raise ValueError(
-                f"unknown instrument id {instrument_id!r}; known instruments: {known}"
-            ) from None
+            raise ValueError(f"unknown instrument id {instrument_id!r}; known instruments: {known}") from None
 
-    def score(self, instrument_id: str, answers: Sequence[int | None], *,
-              use_published_prorating: bool = False) -> ScoreResult:
+    def score(
+        self, instrument_id: str, answers: Sequence[int | None], *, use_published_prorating: bool = False
+    ) -> ScoreResult:
         """Score answers (one per item, in order; None = unanswered)."""
         self.get(instrument_id)
         return self._scorers[instrument_id](answers, use_published_prorating=use_published_prorating)
@@ -111,8 +110,9 @@ def use_instruments(extra_dirs: Iterable[str | Path] | None = None) -> Instrumen
     return registry
 
 
-def score(instrument_id: str, answers: Sequence[int | None], *,
-          use_published_prorating: bool = False) -> ScoreResult:
+def score(
+    instrument_id: str, answers: Sequence[int | None], *, use_published_prorating: bool = False
+) -> ScoreResult:
     """Score answers for an instrument: ``score("phq9", [0, 1, 2, 3, 0, 1, 2, 3, 0])``.
 
     Strict by default: a prorating rule the service has not switched on (PHQ-9,

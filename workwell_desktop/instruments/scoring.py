@@ -80,8 +80,9 @@ class Scorer:
             raise ValueError("; ".join(problems))
         return tuple(checked)
 
-    def _check_missing(self, values: tuple[int | None, ...],
-                       use_published_prorating: bool) -> tuple[int, ...]:
+    def _check_missing(
+        self, values: tuple[int | None, ...], use_published_prorating: bool
+    ) -> tuple[int, ...]:
         missing = tuple(i + 1 for i, v in enumerate(values) if v is None)
         if not missing:
             return missing
@@ -96,8 +97,10 @@ class Scorer:
         if rule.max_missing == 0:
             problem += "; every item must be answered (the published scoring allows no missing items)"
         elif not rule.enabled and not use_published_prorating:
-            problem += ("; every item must be answered (prorating a score with missing items is "
-                        "not switched on for this service)")
+            problem += (
+                "; every item must be answered (prorating a score with missing items is "
+                "not switched on for this service)"
+            )
         elif len(missing) > rule.max_missing:
             problem += f"; at most {rule.max_missing} may be missing for a prorated score"
         elif not risk:
@@ -136,7 +139,8 @@ class Scorer:
         return instrument.kind.result(instrument, values, common)
 
 
-def score_answers(instrument: Instrument, answers: Sequence[int | None], *,
-                  use_published_prorating: bool = False) -> ScoreResult:
+def score_answers(
+    instrument: Instrument, answers: Sequence[int | None], *, use_published_prorating: bool = False
+) -> ScoreResult:
     """Score ``answers`` (one per item, in order; None = unanswered) for ``instrument``."""
     return Scorer(instrument)(answers, use_published_prorating=use_published_prorating)

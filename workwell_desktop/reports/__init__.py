@@ -7,5 +7,15 @@ from .export import FORMATS, export_publication, export_summary, render  # noqa:
 from .figures import SERVICE, Summary, build_summary, parse_week
 from .publication import Publication, publication
 
-__all__ = ["FORMATS", "SERVICE", "Publication", "Summary", "build_summary", "export_publication",
-           "export_summary", "parse_week", "publication", "render"]
+__all__ = [
+    "FORMATS",
+    "SERVICE",
+    "Publication",
+    "Summary",
+    "build_summary",
+    "export_publication",
+    "export_summary",
+    "parse_week",
+    "publication",
+    "render",
+]

@@ -67,11 +67,11 @@ class Laptop:
 
 @dataclass
 class CoachCoverage:
-    key: str           # the username (or, for a name with no account, that name)
-    name: str          # how it is shown: the account's display name
-    on_server: bool    # a server account of this team
+    key: str  # the username (or, for a name with no account, that name)
+    name: str  # how it is shown: the account's display name
+    on_server: bool  # a server account of this team
     laptops: list[Laptop] = field(default_factory=list)
-    role: str = ""     # the account's role ("" for a name with no account)
+    role: str = ""  # the account's role ("" for a name with no account)
 
     @property
     def data_as_of(self) -> datetime | None:
@@ -90,19 +90,25 @@ class CoachCoverage:
     def problem(self, period_end: datetime) -> str:
         """Why this coach's figures may be incomplete for a period ending then; '' if they are not."""
         if not self.on_server:
-            return (f"{self.name}: clients are recorded under a name that is not a server account, "
-                    "so whether their laptop has synced cannot be checked.")
+            return (
+                f"{self.name}: clients are recorded under a name that is not a server account, "
+                "so whether their laptop has synced cannot be checked."
+            )
         if not self.laptops:
             return f"{self.name}: no laptop has ever synced for this account: none of their work is here."
         never = [laptop for laptop in self.laptops if laptop.last_sync_at is None]
         if never:
-            return (f"{self.name}: a laptop registered {_day(never[0].registered_at)} has never synced: "
-                    "its work is not here.")
+            return (
+                f"{self.name}: a laptop registered {_day(never[0].registered_at)} has never synced: "
+                "its work is not here."
+            )
         as_of = self.data_as_of
         if as_of is not None and as_of < period_end:
             many = " (the oldest of their laptops)" if len(self.laptops) > 1 else ""
-            return (f"{self.name}: not synced since the period ended; data as of {london_text(as_of)}"
-                    f"{many}. Their figures may be incomplete.")
+            return (
+                f"{self.name}: not synced since the period ended; data as of {london_text(as_of)}"
+                f"{many}. Their figures may be incomplete."
+            )
         if self.waiting:
             return f"{self.name}: {self.waiting} changes were still waiting to be sent at their last sync."
         return ""
@@ -118,7 +124,7 @@ class Coverage:
 
     received_at: datetime | None  # when the server last sent it; None: never
     coaches: dict[str, CoachCoverage]
-    display: dict[str, str]       # username -> display name, for every account
+    display: dict[str, str]  # username -> display name, for every account
     usernames_by_name: dict[str, str]  # casefolded display name -> username, when unique
 
     def coach_key(self, recorded: str | None) -> str:
@@ -147,12 +153,16 @@ class Coverage:
     def warnings(self, keys: list[str], period_end: datetime) -> list[str]:
         """Plain-English warnings for these coaches, for a period ending at ``period_end``."""
         if self.received_at is None:
-            return ["This laptop has had no sync coverage from the server (it is not connected, "
-                    "or the server is older): these figures hold only what is on this laptop."]
+            return [
+                "This laptop has had no sync coverage from the server (it is not connected, "
+                "or the server is older): these figures hold only what is on this laptop."
+            ]
         out = []
         if self.received_at < period_end:
-            out.append(f"This laptop last synced {london_text(self.received_at)}, before the period "
-                       "ended: sync now for complete figures.")
+            out.append(
+                f"This laptop last synced {london_text(self.received_at)}, before the period "
+                "ended: sync now for complete figures."
+            )
         for key in keys:
             if key == UNASSIGNED:
                 continue
@@ -196,8 +206,9 @@ def load(store) -> Coverage:
             synced = _moment(device.get("last_sync_at"))
             if this and received is not None:
                 synced = max(synced or received, received)  # this laptop's own work is all here
-            laptops.append(Laptop(device["device_id"], _moment(device.get("registered_at")), synced, waiting,
-                                  this))
+            laptops.append(
+                Laptop(device["device_id"], _moment(device.get("registered_at")), synced, waiting, this)
+            )
         coaches[username] = CoachCoverage(username, name, True, laptops, role)
         display[username] = name
     by_name: dict[str, list[str]] = {}

@@ -33,8 +33,10 @@ CSV_COLUMNS = ("period", "scope", "measure", "value")
 # A cell starting with one of these is run as a formula by spreadsheet programs;
 # a leading apostrophe makes it plain text (as cli/exports.py does for the caseload).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TEAM_NOTICE = ("For the team only: every number is shown and staff are named. Do not publish or share "
-               "this file outside the team; use the publication export for commissioners.")
+TEAM_NOTICE = (
+    "For the team only: every number is shown and staff are named. Do not publish or share "
+    "this file outside the team; use the publication export for commissioners."
+)
 Report = Summary | Publication
 
 
@@ -57,6 +59,7 @@ def measures_in(report: Report) -> list[str]:
 
 # ----- CSV -----------------------------------------------------------------------------
 
+
 def write_csv(report: Report, out) -> int:
     """Tidy CSV (period, scope, measure, value) to a text stream; returns the data rows written."""
     writer = csv.writer(out, lineterminator="\n")
@@ -74,6 +77,7 @@ def csv_bytes(report: Report) -> bytes:
 
 
 # ----- XLSX ----------------------------------------------------------------------------
+
 
 def xlsx_bytes(report: Report) -> bytes:
     """About, the tidy Figures sheet, a sheet per period (the team's trend too), and the
@@ -111,22 +115,30 @@ def _about_sheet(about, report: Report) -> None:
     about.title = "About"
     team = isinstance(report, Summary)
     period = report.week_period if isinstance(report, Summary) else report.period
-    about.append([f"{report.service_name}: WorkWell weekly summary"
-                  + ("" if team else " for commissioners")])
+    about.append([f"{report.service_name}: WorkWell weekly summary" + ("" if team else " for commissioners")])
     about["A1"].font = Font(bold=True, size=14)
     about.append(["Service", _text_cell(report.service_name)])
-    about.append(["Period", f"{period.label}: Monday {period.start:%d %B %Y} to Sunday "
-                            f"{period.end:%d %B %Y}"])
+    about.append(
+        ["Period", f"{period.label}: Monday {period.start:%d %B %Y} to Sunday {period.end:%d %B %Y}"]
+    )
     if isinstance(report, Summary):
-        about.append(["Also", "; ".join(f"{p.label}: {p.start:%d %b %Y} to {p.end:%d %b %Y}"
-                                        for p in report.periods[1:])])
+        about.append(
+            [
+                "Also",
+                "; ".join(f"{p.label}: {p.start:%d %b %Y} to {p.end:%d %b %Y}" for p in report.periods[1:]),
+            ]
+        )
         about.append(["Audience", TEAM_NOTICE])
         everyone = "Every coach's work had reached this laptop after the week ended."
         for warning in report.warnings() or [everyone]:
             about.append(["Coverage", _text_cell(warning)])
         for scope, as_of, waiting in report.as_of_rows():
-            about.append([f"Data as of: {_text_cell(report.scope_name(scope))}",
-                          f"{as_of} (UTC); changes waiting at last sync: {waiting}"])
+            about.append(
+                [
+                    f"Data as of: {_text_cell(report.scope_name(scope))}",
+                    f"{as_of} (UTC); changes waiting at last sync: {waiting}",
+                ]
+            )
     else:
         about.append(["Audience", "Commissioners: service level only, disclosure controlled."])
         about.append(["Disclosure control", METHOD])
@@ -150,8 +162,9 @@ def _team_sheets(book, report: Summary) -> None:
         sheet = book.create_sheet(one.label[:31])
         sheet.append(["Measure", *(_text_cell(report.scope_name(s)) for s in report.scopes)])
         for measure in report.figures[(one.name, report.scopes[0])]:
-            sheet.append([measure_label(measure),
-                          *(_cell(report.value(one.name, s, measure)) for s in report.scopes)])
+            sheet.append(
+                [measure_label(measure), *(_cell(report.value(one.name, s, measure)) for s in report.scopes)]
+            )
             if not is_breakdown(measure):
                 sheet.cell(row=sheet.max_row, column=1).font = bold
         sheet.column_dimensions["A"].width = 52
@@ -193,6 +206,7 @@ def _definitions_sheet(definitions, report: Report) -> None:
 
 # ----- one entry point ---------------------------------------------------------------
 
+
 def render(report: Report, fmt: str, generated_on: date | None = None) -> bytes:
     if fmt == "csv":
         return csv_bytes(report)
@@ -203,15 +217,17 @@ def render(report: Report, fmt: str, generated_on: date | None = None) -> bytes:
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
-def export_summary(store, week: str, fmt: str, out: Path, *, coach: str | None = None,
-                   today: date | None = None) -> Summary:
+def export_summary(
+    store, week: str, fmt: str, out: Path, *, coach: str | None = None, today: date | None = None
+) -> Summary:
     """The team file: work out the summary, write ``out`` and audit the export."""
     from .figures import build_summary
 
     summary = build_summary(store, week, coach=coach, today=today)
     data = render(summary, fmt)
-    store.record_event("export-summary", f"week={summary.week},format={fmt},audience=team,"
-                       f"scopes={len(summary.scopes)}")
+    store.record_event(
+        "export-summary", f"week={summary.week},format={fmt},audience=team,scopes={len(summary.scopes)}"
+    )
     write_private_bytes(Path(out), data)  # 0600: it holds figures about clients
     return summary
 

@@ -26,7 +26,6 @@ one with nothing here, so a coach whose laptop never synced is seen, not missed.
 Corrected records count only in their latest version.
 """
 
-
 from __future__ import annotations
 
 import json
@@ -72,6 +71,7 @@ def week_name(monday: date) -> str:
 
 
 # ----- time zone ---------------------------------------------------------------------
+
 
 def _last_sunday(year: int, month: int) -> date:
     last = date(year, month + 1, 1) - timedelta(days=1)
@@ -125,15 +125,15 @@ def london_date(utc_text: str) -> str:
     return (moment + _uk_rule(moment)).date().isoformat()
 
 
-
 # ----- the summary ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Period:
-    name: str     # '2026-W47' or '2026-W44/2026-W47'
-    label: str    # 'Week 2026-W47', 'Last 4 weeks'
+    name: str  # '2026-W47' or '2026-W44/2026-W47'
+    label: str  # 'Week 2026-W47', 'Last 4 weeks'
     start: date
-    end: date     # the last Sunday, inclusive
+    end: date  # the last Sunday, inclusive
     weeks: int
 
 
@@ -176,8 +176,9 @@ class Summary:
             return []
         from .coverage import period_end_utc
 
-        return self.coverage.warnings([s for s in self.scopes if s != SERVICE],
-                                      period_end_utc(self.week_period.end))
+        return self.coverage.warnings(
+            [s for s in self.scopes if s != SERVICE], period_end_utc(self.week_period.end)
+        )
 
     def as_of_rows(self) -> list[tuple[str, str, str]]:
         """(scope, data as of in UTC ISO or 'not known', changes waiting) per coach."""
@@ -221,8 +222,9 @@ def periods_for(week: str) -> list[Period]:
     periods = [Period(week_name(monday), f"Week {week_name(monday)}", monday, end, 1)]
     for weeks in ROLLING_WEEKS:
         start = monday - timedelta(weeks=weeks - 1)
-        periods.append(Period(f"{week_name(start)}/{week_name(monday)}", f"Last {weeks} weeks",
-                              start, end, weeks))
+        periods.append(
+            Period(f"{week_name(start)}/{week_name(monday)}", f"Last {weeks} weeks", start, end, weeks)
+        )
     return periods
 
 
@@ -232,13 +234,13 @@ def week_period(monday: date) -> Period:
 
 @dataclass
 class _Data:
-    coach: dict[str, str]                  # client id -> coach key
-    clients: dict[str, tuple]              # client id -> (date_of_birth, work_status, main_health_barrier)
-    referrals: dict[str, list[Referral]]   # by client
+    coach: dict[str, str]  # client id -> coach key
+    clients: dict[str, tuple]  # client id -> (date_of_birth, work_status, main_health_barrier)
+    referrals: dict[str, list[Referral]]  # by client
     discharges: dict[str, list[Discharge]]  # by client, standing versions only (not corrected, not undone)
-    journey: dict[str, tuple]              # client id -> (every discharge version, undos, participation
+    journey: dict[str, tuple]  # client id -> (every discharge version, undos, participation
     #                                        decisions): what the status needs besides referrals
-    sessions: list[tuple]    # (client_id, held_on, mode), in held_on order
+    sessions: list[tuple]  # (client_id, held_on, mode), in held_on order
     assessments: list[tuple]  # (client_id, instrument_id, timepoint, completed_on, total, id, answers)
     withdrawals: list[tuple]  # (client_id, london date, scope)
     follow_ups: list[tuple]  # (client_id, suffix, contacted_on, contact_result, work_status, work_outcome,
@@ -281,7 +283,8 @@ def _load(store, coverage: Coverage) -> _Data:
     conn = store.connection
     coach, clients = {}, {}
     for cid, name, dob, work, barrier in conn.execute(
-            "SELECT id, coach, date_of_birth, work_status, main_health_barrier FROM client"):
+        "SELECT id, coach, date_of_birth, work_status, main_health_barrier FROM client"
+    ):
         coach[cid] = coverage.coach_key(name)
         clients[cid] = (dob, work, barrier)
     referrals = _grouped(store, Referral, "SELECT * FROM referral")
@@ -294,21 +297,65 @@ def _load(store, coverage: Coverage) -> _Data:
         journey[cid] = (versions, undos.get(cid, []), participation.get(cid, []))
         if versions:
             discharges[cid] = _standing(versions, undos.get(cid, []))
-    sessions = [r[:3] for r in _current(conn.execute(
-        "SELECT client_id, held_on, mode, id, supersedes, moved FROM contact_session").fetchall(), 3, 4, 5)]
-    assessments = [r[:6] + (r[7],) for r in _current(conn.execute(
-        "SELECT client_id, instrument_id, timepoint, completed_on, total, id, supersedes, answers"
-        " FROM assessment").fetchall(), 5, 6)]
+    sessions = [
+        r[:3]
+        for r in _current(
+            conn.execute(
+                "SELECT client_id, held_on, mode, id, supersedes, moved FROM contact_session"
+            ).fetchall(),
+            3,
+            4,
+            5,
+        )
+    ]
+    assessments = [
+        r[:6] + (r[7],)
+        for r in _current(
+            conn.execute(
+                "SELECT client_id, instrument_id, timepoint, completed_on, total, id, supersedes, answers"
+                " FROM assessment"
+            ).fetchall(),
+            5,
+            6,
+        )
+    ]
     # A corrected consent entry counts only as corrected; one moved away, where it went.
-    withdrawals = [(cid, london_date(at), scope) for cid, at, scope, action, *_ in _current(conn.execute(
-        "SELECT client_id, recorded_at, scope, action, id, supersedes, moved FROM consent_event").fetchall(),
-        4, 5, 6) if action == "withdrawn"]
-    follow_ups = [(cid, timepoint.removeprefix("follow_up_"), *rest) for cid, timepoint, *rest in _current(
-        conn.execute("SELECT client_id, timepoint, contacted_on, contact_result, work_status, work_outcome,"
-                     " recorded_at, id, supersedes FROM follow_up_outcome").fetchall(), 7, 8)]
+    withdrawals = [
+        (cid, london_date(at), scope)
+        for cid, at, scope, action, *_ in _current(
+            conn.execute(
+                "SELECT client_id, recorded_at, scope, action, id, supersedes, moved FROM consent_event"
+            ).fetchall(),
+            4,
+            5,
+            6,
+        )
+        if action == "withdrawn"
+    ]
+    follow_ups = [
+        (cid, timepoint.removeprefix("follow_up_"), *rest)
+        for cid, timepoint, *rest in _current(
+            conn.execute(
+                "SELECT client_id, timepoint, contacted_on, contact_result, work_status, work_outcome,"
+                " recorded_at, id, supersedes FROM follow_up_outcome"
+            ).fetchall(),
+            7,
+            8,
+        )
+    ]
     sessions.sort(key=lambda r: r[1])
-    return _Data(coach, clients, referrals, discharges, journey, sessions, assessments, withdrawals,
-                 [f[:8] for f in follow_ups], session_days=[r[1] for r in sessions])
+    return _Data(
+        coach,
+        clients,
+        referrals,
+        discharges,
+        journey,
+        sessions,
+        assessments,
+        withdrawals,
+        [f[:8] for f in follow_ups],
+        session_days=[r[1] for r in sessions],
+    )
 
 
 def _standing(versions: list[Discharge], undos) -> list[Discharge]:
@@ -341,16 +388,18 @@ def _status(data: _Data, cid: str, end: str) -> str:
     key = (cid, bisect_right(days, end))
     if key not in data.status_at:
         discharges, undos, consents = data.journey.get(cid, ((), (), ()))
-        data.status_at[key] = client_status(data.referrals.get(cid, []), discharges, undos, consents,
-                                            as_of=end)
+        data.status_at[key] = client_status(
+            data.referrals.get(cid, []), discharges, undos, consents, as_of=end
+        )
     return data.status_at[key]
 
 
 def _journey_days(data: _Data, cid: str) -> list[str]:
     """Every date domain.caseload._dated_by compares with the day asked about."""
     discharges, undos, consents = data.journey.get(cid, ((), (), ()))
-    days = [day for r in data.referrals.get(cid, [])
-            for day in (r.received_on, r.triaged_on, r.first_contact_on)]
+    days = [
+        day for r in data.referrals.get(cid, []) for day in (r.received_on, r.triaged_on, r.first_contact_on)
+    ]
     days += [d.discharged_on for d in discharges]
     days += [u.recorded_at for u in undos] + [c.recorded_at for c in consents]
     return sorted(day[:10] for day in days if day)
@@ -389,10 +438,20 @@ def age_band(date_of_birth: str, on: str) -> str:
 
 
 # The WorkWell initial assessment's work_status options -> DWP's grouping.
-_INITIAL_WORK_STATUS = {1: "in_work", 2: "off_sick", 3: "in_work", 4: "out_of_work", 5: "out_of_work",
-                        6: "other"}
-_RECORD_WORK_STATUS = {"in_work": "in_work", "self_employed": "in_work", "in_work_off_sick": "off_sick",
-                       "out_of_work": "out_of_work"}
+_INITIAL_WORK_STATUS = {
+    1: "in_work",
+    2: "off_sick",
+    3: "in_work",
+    4: "out_of_work",
+    5: "out_of_work",
+    6: "other",
+}
+_RECORD_WORK_STATUS = {
+    "in_work": "in_work",
+    "self_employed": "in_work",
+    "in_work_off_sick": "off_sick",
+    "out_of_work": "out_of_work",
+}
 
 
 def _answers(text) -> list:
@@ -433,8 +492,11 @@ def _scores(data: _Data) -> list[tuple[str, str, str, str, str, float]]:
             values = _answers(answers)
             for item, n in ons4.items():
                 answer = values[n] if n < len(values) else None
-                if isinstance(answer, int) and not isinstance(answer, bool) \
-                        and f"ons4_{item}" in OUTCOME_MEASURES:
+                if (
+                    isinstance(answer, int)
+                    and not isinstance(answer, bool)
+                    and f"ons4_{item}" in OUTCOME_MEASURES
+                ):
                     out.append((cid, f"ons4_{item}", day, aid, timepoint, float(answer)))
     return out
 
@@ -534,8 +596,10 @@ def _count_referrals(c: _Counter, data: _Data, window: _Window) -> None:
         if status == "active":
             c.add(coach, "active_caseload")
         elif status in ("awaiting_triage", "awaiting_first_contact"):
-            latest = max((r for r in client_referrals if r.received_on and r.received_on <= window.end),
-                         key=lambda r: (r.received_on, r.id))
+            latest = max(
+                (r for r in client_referrals if r.received_on and r.received_on <= window.end),
+                key=lambda r: (r.received_on, r.id),
+            )
             # A referral keeps only its latest triage decision: one decided after the period
             # but contacted within it was not waiting for a first contact.
             if not (latest.first_contact_on and latest.first_contact_on <= window.end):
@@ -575,7 +639,7 @@ def _count_discharges(c: _Counter, data: _Data, window: _Window) -> None:
 def _count_sessions(c: _Counter, data: _Data, window: _Window) -> None:
     # Sessions are the most numerous records: held in date order, a period is a slice.
     days = data.session_days
-    for cid, _day, mode in data.sessions[bisect_left(days, window.start):bisect_right(days, window.end)]:
+    for cid, _day, mode in data.sessions[bisect_left(days, window.start) : bisect_right(days, window.end)]:
         coach = _coach(data, cid)
         c.add(coach, "sessions")
         c.add(coach, f"sessions:{mode}")
@@ -631,7 +695,8 @@ def _count_outcome_change(c: _Counter, data: _Data, window: _Window, scores) -> 
                 mean = sum(d for d, _ in changes) / len(changes)
                 c.values[scope][f"mean_change:{measure}"] = round(mean, 2)
                 c.values[scope][f"percent_improved:{measure}"] = round(
-                    100 * sum(1 for _, better in changes if better) / len(changes), 1)
+                    100 * sum(1 for _, better in changes if better) / len(changes), 1
+                )
 
 
 def _count_follow_ups(c: _Counter, data: _Data, window: _Window) -> None:
@@ -697,8 +762,9 @@ def _service_name() -> str:
         return "WorkWell service"
 
 
-def build_summary(store, week: str, coach: str | None = None, today: date | None = None,
-                  coverage: Coverage | None = None) -> Summary:
+def build_summary(
+    store, week: str, coach: str | None = None, today: date | None = None, coverage: Coverage | None = None
+) -> Summary:
     """Every figure for ``week`` ('2026-W47') and the rolling 4 and 13 weeks to it, per
     coach and for the service (or for one coach only), with the 13-week trend and each
     coach's coverage. The team view: nothing is hidden (see ``publication``)."""
@@ -717,8 +783,14 @@ def build_summary(store, week: str, coach: str | None = None, today: date | None
     as_of = min(periods[0].end + timedelta(days=1), today + timedelta(days=1))
     entries = caseload(store, today=as_of)
     derived = (_work_status_at_start(data), _scores(data))
-    summary = Summary(week=periods[0].name, periods=periods, scopes=scopes, service_name=_service_name(),
-                      coverage=coverage, made_at=datetime.now(UTC))
+    summary = Summary(
+        week=periods[0].name,
+        periods=periods,
+        scopes=scopes,
+        service_name=_service_name(),
+        coverage=coverage,
+        made_at=datetime.now(UTC),
+    )
     for period in periods:
         by_scope = _period_figures(data, period, scopes, entries, derived)
         for scope in scopes:

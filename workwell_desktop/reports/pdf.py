@@ -42,8 +42,9 @@ def _no_data(title: str, width: float, text: str = NO_DATA):
     drawing = Drawing(width, 56)
     drawing.add(String(0, 42, title, fontName=bold, fontSize=11, fillColor=TEXT))
     drawing.add(Rect(0, 2, width, 30, strokeColor=BORDER, fillColor=None, strokeWidth=0.5))
-    drawing.add(String(width / 2, 13, text, fontName=regular, fontSize=10, fillColor=SECONDARY,
-                       textAnchor="middle"))
+    drawing.add(
+        String(width / 2, 13, text, fontName=regular, fontSize=10, fillColor=SECONDARY, textAnchor="middle")
+    )
     return drawing
 
 
@@ -126,10 +127,12 @@ def trend_chart(title: str, weeks: list[str], series: dict[str, list], width: fl
     chart.valueAxis.valueMax = top + max(1.0, top * 0.1)
     if top <= 10:
         chart.valueAxis.valueStep = 1
-    styles = [(NHS_BLUE, None, "FilledCircle", "solid line, dots"),
-              (TEXT, (4, 2), "FilledSquare", "dashed, squares"),
-              (SECONDARY, (1, 2), "Cross", "dotted, crosses")]
-    for index, (colour, dash, marker, _how) in enumerate(styles[:len(series)]):
+    styles = [
+        (NHS_BLUE, None, "FilledCircle", "solid line, dots"),
+        (TEXT, (4, 2), "FilledSquare", "dashed, squares"),
+        (SECONDARY, (1, 2), "Cross", "dotted, crosses"),
+    ]
+    for index, (colour, dash, marker, _how) in enumerate(styles[: len(series)]):
         line = chart.lines[index]
         line.strokeColor, line.strokeWidth = colour, 1.5
         line.strokeDashArray = dash
@@ -143,8 +146,17 @@ def trend_chart(title: str, weeks: list[str], series: dict[str, list], width: fl
     legend.deltay = 11
     legend.colorNamePairs = [(styles[i][0], f"{name} ({styles[i][3]})") for i, name in enumerate(series)]
     drawing.add(legend)
-    drawing.add(String(width - 4, legend_height + 4, "ISO week", fontName=regular, fontSize=7,
-                       fillColor=SECONDARY, textAnchor="end"))
+    drawing.add(
+        String(
+            width - 4,
+            legend_height + 4,
+            "ISO week",
+            fontName=regular,
+            fontSize=7,
+            fillColor=SECONDARY,
+            textAnchor="end",
+        )
+    )
     return drawing
 
 
@@ -158,19 +170,43 @@ def _styles():
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13.5, textColor=TEXT, spaceAfter=4)
     return {
         "body": body,
-        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=18, leading=22,
-                                textColor=NHS_BLUE, spaceAfter=6),
-        "heading": ParagraphStyle("heading", parent=body, fontName=bold, fontSize=13, leading=17,
-                                  textColor=NHS_BLUE, spaceBefore=10, spaceAfter=4, keepWithNext=1),
-        "notice": ParagraphStyle("notice", parent=body, fontName=bold, backColor=PALE_GREY,
-                                 borderPadding=5, spaceBefore=4, spaceAfter=10),
-        "warning": ParagraphStyle("warning", parent=body, fontSize=9, leading=12, leftIndent=8,
-                                  spaceAfter=2),
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=bold, fontSize=18, leading=22, textColor=NHS_BLUE, spaceAfter=6
+        ),
+        "heading": ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=bold,
+            fontSize=13,
+            leading=17,
+            textColor=NHS_BLUE,
+            spaceBefore=10,
+            spaceAfter=4,
+            keepWithNext=1,
+        ),
+        "notice": ParagraphStyle(
+            "notice",
+            parent=body,
+            fontName=bold,
+            backColor=PALE_GREY,
+            borderPadding=5,
+            spaceBefore=4,
+            spaceAfter=10,
+        ),
+        "warning": ParagraphStyle("warning", parent=body, fontSize=9, leading=12, leftIndent=8, spaceAfter=2),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5, spaceAfter=0),
-        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=bold, fontSize=8.5, leading=10.5,
-                                    spaceAfter=0),
-        "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=8.5, leading=10.5,
-                               textColor=colors.white, spaceAfter=0),
+        "cell_bold": ParagraphStyle(
+            "cell_bold", parent=body, fontName=bold, fontSize=8.5, leading=10.5, spaceAfter=0
+        ),
+        "head": ParagraphStyle(
+            "head",
+            parent=body,
+            fontName=bold,
+            fontSize=8.5,
+            leading=10.5,
+            textColor=colors.white,
+            spaceAfter=0,
+        ),
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor=SECONDARY),
     }
 
@@ -182,14 +218,18 @@ def _table(rows, widths):
     from ..documents.letter import BORDER, NHS_BLUE, PALE_GREY
 
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE_GREY]),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, BORDER),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, 0), NHS_BLUE),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, PALE_GREY]),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, BORDER),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 
@@ -200,22 +240,49 @@ def _breakdown(values, prefix: str) -> list[tuple[str, object]]:
 def _common_charts(values, period_name: str, width: float, scope_text: str) -> list:
     from reportlab.platypus import Spacer
 
-    out = [bar_chart(f"Referrals received by route, {scope_text}, {period_name}",
-                     _breakdown(values, "referrals_received:"), width), Spacer(1, 6)]
-    out.append(bar_chart(f"Work status at first appointment (starts), {scope_text}, {period_name}",
-                         _breakdown(values, "starts_work_status:"), width))
+    out = [
+        bar_chart(
+            f"Referrals received by route, {scope_text}, {period_name}",
+            _breakdown(values, "referrals_received:"),
+            width,
+        ),
+        Spacer(1, 6),
+    ]
+    out.append(
+        bar_chart(
+            f"Work status at first appointment (starts), {scope_text}, {period_name}",
+            _breakdown(values, "starts_work_status:"),
+            width,
+        )
+    )
     out.append(Spacer(1, 6))
-    out.append(bar_chart(f"Main health barrier (starts), {scope_text}, {period_name}",
-                         _breakdown(values, "starts_health_barrier:"), width))
+    out.append(
+        bar_chart(
+            f"Main health barrier (starts), {scope_text}, {period_name}",
+            _breakdown(values, "starts_health_barrier:"),
+            width,
+        )
+    )
     out.append(Spacer(1, 6))
-    out.append(bar_chart(f"Age at first contact (starts), {scope_text}, {period_name}",
-                         _breakdown(values, "starts_age:"), width))
+    out.append(
+        bar_chart(
+            f"Age at first contact (starts), {scope_text}, {period_name}",
+            _breakdown(values, "starts_age:"),
+            width,
+        )
+    )
     out.append(Spacer(1, 6))
-    out.append(bar_chart(f"Work outcome at the 3- and 6-month follow-ups, {scope_text}, {period_name}",
-                         [(f"{months} months: {label}", value)
-                          for suffix, months in FOLLOW_UP_MONTHS.items()
-                          for label, value in _breakdown(values, f"follow_up_work_outcome_{suffix}:")],
-                         width))
+    out.append(
+        bar_chart(
+            f"Work outcome at the 3- and 6-month follow-ups, {scope_text}, {period_name}",
+            [
+                (f"{months} months: {label}", value)
+                for suffix, months in FOLLOW_UP_MONTHS.items()
+                for label, value in _breakdown(values, f"follow_up_work_outcome_{suffix}:")
+            ],
+            width,
+        )
+    )
     return out
 
 
@@ -223,11 +290,21 @@ def _outcome_chart(values, title: str, width: float):
     def percent(value) -> str:
         return f"{value_text(value)}%" if isinstance(value, int | float) else (value_text(value) or "\u2013")
 
-    items = [(f"{name} (n={value_text(values.get(f'outcome_clients:{m}'))},"
-              f" improved {percent(values.get(f'percent_improved:{m}'))})", values.get(f"mean_change:{m}"))
-             for m, name in OUTCOME_NAMES.items() if values.get(f"outcome_clients:{m}") not in (0, None)]
-    return bar_chart(title, items, width,
-                     note="Lower is better for PHQ-9, GAD-7, WSAS and ONS4 anxiety; higher for the others.")
+    items = [
+        (
+            f"{name} (n={value_text(values.get(f'outcome_clients:{m}'))},"
+            f" improved {percent(values.get(f'percent_improved:{m}'))})",
+            values.get(f"mean_change:{m}"),
+        )
+        for m, name in OUTCOME_NAMES.items()
+        if values.get(f"outcome_clients:{m}") not in (0, None)
+    ]
+    return bar_chart(
+        title,
+        items,
+        width,
+        note="Lower is better for PHQ-9, GAD-7, WSAS and ONS4 anxiety; higher for the others.",
+    )
 
 
 def _definitions(story, measures: list[str], styles, width: float) -> None:
@@ -235,10 +312,15 @@ def _definitions(story, measures: list[str], styles, width: float) -> None:
 
     story.append(PageBreak())
     story.append(Paragraph("Definitions", styles["title"]))
-    story.append(Paragraph(escape(
-        "Every figure in this file, as WorkWell Desktop works it out. Weeks run Monday to Sunday "
-        "(Europe/London); 'at end' figures are as they stood at the end of the last Sunday."),
-        styles["body"]))
+    story.append(
+        Paragraph(
+            escape(
+                "Every figure in this file, as WorkWell Desktop works it out. Weeks run Monday to Sunday "
+                "(Europe/London); 'at end' figures are as they stood at the end of the last Sunday."
+            ),
+            styles["body"],
+        )
+    )
     rows = [[Paragraph("Figure", styles["head"]), Paragraph("Definition", styles["head"])]]
     # One row per figure; a breakdown's lines are named in it (the XLSX lists each line).
     grouped: dict[str, list[str]] = {}
@@ -249,13 +331,21 @@ def _definitions(story, measures: list[str], styles, width: float) -> None:
     for key, members in grouped.items():
         figure = figure_of(key) or figure_of(members[0])
         if figure is not None and figure.parts:
-            text = figure.definition + " Lines: " + "; ".join(
-                figure.parts[m.partition(":")[2]] for m in members if ":" in m) + "."
+            text = (
+                figure.definition
+                + " Lines: "
+                + "; ".join(figure.parts[m.partition(":")[2]] for m in members if ":" in m)
+                + "."
+            )
             label = figure.label
         else:
             label, text = describe(key)
-        rows.append([Paragraph(escape(label), styles["cell_bold"]),
-                     Paragraph(escape(text) + f" <font size=7>[{escape(key)}]</font>", styles["cell"])])
+        rows.append(
+            [
+                Paragraph(escape(label), styles["cell_bold"]),
+                Paragraph(escape(text) + f" <font size=7>[{escape(key)}]</font>", styles["cell"]),
+            ]
+        )
     story.append(_table(rows, [width * 0.3, width * 0.7]))
 
 
@@ -278,8 +368,9 @@ def _build(story, report, generated_on: date | None) -> bytes:
         canvas.setFillColor(NHS_BLUE)
         canvas.drawString(18 * mm, A4[1] - 10 * mm, report.service_name)
         canvas.setFont(regular, 8.5)
-        canvas.drawRightString(A4[0] - 18 * mm, A4[1] - 10 * mm,
-                               f"{period.label}: {period.start:%d %b} to {period.end:%d %b %Y}")
+        canvas.drawRightString(
+            A4[0] - 18 * mm, A4[1] - 10 * mm, f"{period.label}: {period.start:%d %b} to {period.end:%d %b %Y}"
+        )
         canvas.setFillColor(SECONDARY)
         canvas.setFont(regular, 8)
         canvas.drawString(18 * mm, 10 * mm, f"{mark} \u2013 made {generated}")
@@ -287,10 +378,16 @@ def _build(story, report, generated_on: date | None) -> bytes:
         canvas.restoreState()
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=18 * mm,
-                            bottomMargin=18 * mm,
-                            title=f"{report.service_name}: WorkWell summary {period.name}",
-                            author="WorkWell Desktop")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"{report.service_name}: WorkWell summary {period.name}",
+        author="WorkWell Desktop",
+    )
     doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
     return buffer.getvalue()
 
@@ -310,8 +407,13 @@ def team_pdf(summary: Summary, generated_on: date | None = None) -> bytes:
     story += _team_charts(summary, main, width)
     for scope in summary.scopes:
         story += _scope_table(summary, scope, styles, width)
-    _definitions(story, [m for m in measures_in(summary) if not m.startswith("trend:")]
-                 + [f"trend:{m}" for m in summary.trend_measures()], styles, width)
+    _definitions(
+        story,
+        [m for m in measures_in(summary) if not m.startswith("trend:")]
+        + [f"trend:{m}" for m in summary.trend_measures()],
+        styles,
+        width,
+    )
     return _build(story, summary, generated_on)
 
 
@@ -324,9 +426,14 @@ def _team_opening(summary: Summary, styles, width: float) -> list:
     week, periods = summary.week_period, summary.periods
     story = [
         Paragraph(escape(f"{summary.service_name}: weekly caseload summary"), styles["title"]),
-        Paragraph(escape(f"Week {summary.week}: Monday {week.start:%d %B %Y} to Sunday {week.end:%d %B %Y}"
-                         f" (Europe/London). Rolling figures: last 4 weeks from {periods[1].start:%d %B %Y},"
-                         f" last 13 weeks from {periods[2].start:%d %B %Y}."), styles["body"]),
+        Paragraph(
+            escape(
+                f"Week {summary.week}: Monday {week.start:%d %B %Y} to Sunday {week.end:%d %B %Y}"
+                f" (Europe/London). Rolling figures: last 4 weeks from {periods[1].start:%d %B %Y},"
+                f" last 13 weeks from {periods[2].start:%d %B %Y}."
+            ),
+            styles["body"],
+        ),
         Paragraph(escape(TEAM_NOTICE), styles["notice"]),
         Paragraph("How current the data is", styles["heading"]),
     ]
@@ -337,11 +444,21 @@ def _team_opening(summary: Summary, styles, width: float) -> list:
         story.append(Paragraph(prefix + escape(warning), styles["warning"]))
     as_of = summary.as_of_rows()
     if as_of:
-        rows = [[Paragraph("Coach", styles["head"]), Paragraph("Data as of (UTC)", styles["head"]),
-                 Paragraph("Changes waiting at last sync", styles["head"])]]
-        rows += [[Paragraph(escape(summary.scope_name(s)), styles["cell"]),
-                  Paragraph(escape(a), styles["cell"]),
-                  Paragraph(escape(w), styles["cell"])] for s, a, w in as_of]
+        rows = [
+            [
+                Paragraph("Coach", styles["head"]),
+                Paragraph("Data as of (UTC)", styles["head"]),
+                Paragraph("Changes waiting at last sync", styles["head"]),
+            ]
+        ]
+        rows += [
+            [
+                Paragraph(escape(summary.scope_name(s)), styles["cell"]),
+                Paragraph(escape(a), styles["cell"]),
+                Paragraph(escape(w), styles["cell"]),
+            ]
+            for s, a, w in as_of
+        ]
         story.append(_table(rows, [width * 0.4, width * 0.3, width * 0.3]))
     story.append(Spacer(1, 8))
     return story
@@ -356,18 +473,33 @@ def _team_charts(summary: Summary, main: str, width: float) -> list:
     scope_text = summary.scope_name(main).lower()
     trend = summary.trend.get(main, [])
     series = {measure_label(m): [v[m] for _, v in trend] for m in summary.trend_measures()}
-    story = [trend_chart(f"Last 13 weeks, {scope_text}: referrals, starts and active caseload",
-                         [w for w, _ in trend], series, width), Spacer(1, 6)]
+    story = [
+        trend_chart(
+            f"Last 13 weeks, {scope_text}: referrals, starts and active caseload",
+            [w for w, _ in trend],
+            series,
+            width,
+        ),
+        Spacer(1, 6),
+    ]
     story += _common_charts(values, f"week {summary.week}", width, scope_text)
     story.append(Spacer(1, 6))
     coaches = [s for s in summary.scopes if s != SERVICE] or [main]
-    story.append(bar_chart(f"Active caseload per coach at the end of week {summary.week}",
-                           [(summary.scope_name(c), summary.value(week.name, c, "active_caseload"))
-                            for c in coaches], width))
+    story.append(
+        bar_chart(
+            f"Active caseload per coach at the end of week {summary.week}",
+            [(summary.scope_name(c), summary.value(week.name, c, "active_caseload")) for c in coaches],
+            width,
+        )
+    )
     story.append(Spacer(1, 6))
-    story.append(_outcome_chart(summary.figures[(periods[2].name, main)],
-                                f"Mean change in outcome measures since baseline, {scope_text}, "
-                                "last 13 weeks", width))
+    story.append(
+        _outcome_chart(
+            summary.figures[(periods[2].name, main)],
+            f"Mean change in outcome measures since baseline, {scope_text}, last 13 weeks",
+            width,
+        )
+    )
     return story
 
 
@@ -377,8 +509,12 @@ def _scope_table(summary: Summary, scope: str, styles, width: float) -> list:
     from reportlab.platypus import CondPageBreak, KeepTogether, Paragraph
 
     periods = summary.periods
-    rows = [[Paragraph(escape(summary.scope_name(scope)), styles["head"]),
-             *(Paragraph(escape(p.label), styles["head"]) for p in periods)]]
+    rows = [
+        [
+            Paragraph(escape(summary.scope_name(scope)), styles["head"]),
+            *(Paragraph(escape(p.label), styles["head"]) for p in periods),
+        ]
+    ]
     for measure in summary.figures[(summary.week_period.name, scope)]:
         cells = [summary.value(p.name, scope, measure) for p in periods]
         if is_breakdown(measure) and all(v in (0, None) for v in cells):
@@ -386,11 +522,15 @@ def _scope_table(summary: Summary, scope: str, styles, width: float) -> list:
         style = styles["cell"] if is_breakdown(measure) else styles["cell_bold"]
         label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
         rows.append([Paragraph(label, style), *(Paragraph(escape(_cell_text(v)), style) for v in cells)])
-    return [CondPageBreak(60 * mm),
-            KeepTogether([Paragraph(escape(summary.scope_name(scope)), styles["heading"])]),
-            _table(rows, [width * 0.55] + [width * 0.15] * 3),
-            Paragraph(escape(f"{DASH_NOTE} Breakdown lines that are 0 in all three periods are left out."),
-                      styles["small"])]
+    return [
+        CondPageBreak(60 * mm),
+        KeepTogether([Paragraph(escape(summary.scope_name(scope)), styles["heading"])]),
+        _table(rows, [width * 0.55] + [width * 0.15] * 3),
+        Paragraph(
+            escape(f"{DASH_NOTE} Breakdown lines that are 0 in all three periods are left out."),
+            styles["small"],
+        ),
+    ]
 
 
 def publication_pdf(report: Publication, generated_on: date | None = None) -> bytes:
@@ -404,10 +544,16 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
     width = A4[0] - 36 * mm
     period, values = report.period, report.values
     story = [
-        Paragraph(escape(f"{report.service_name}: WorkWell weekly figures for commissioners"),
-                  styles["title"]),
-        Paragraph(escape(f"Week {period.name}: Monday {period.start:%d %B %Y} to Sunday {period.end:%d %B %Y}"
-                         " (Europe/London). Service level only."), styles["body"]),
+        Paragraph(
+            escape(f"{report.service_name}: WorkWell weekly figures for commissioners"), styles["title"]
+        ),
+        Paragraph(
+            escape(
+                f"Week {period.name}: Monday {period.start:%d %B %Y} to Sunday {period.end:%d %B %Y}"
+                " (Europe/London). Service level only."
+            ),
+            styles["body"],
+        ),
         Paragraph(escape(METHOD), styles["small"]),
         Paragraph("How complete the data is", styles["heading"]),
         *(Paragraph(escape(sentence), styles["warning"]) for sentence in report.coverage),
@@ -422,14 +568,22 @@ def publication_pdf(report: Publication, generated_on: date | None = None) -> by
         label = ("\u2003" if is_breakdown(measure) else "") + escape(measure_label(measure))
         rows.append([Paragraph(label, style), Paragraph(escape(_cell_text(value)), style)])
     story.append(_table(rows, [width * 0.75, width * 0.25]))
-    story.append(Paragraph(escape("* = 1 to 7. x = not shown, so that a small number elsewhere cannot be "
-                                  f"worked out. {DASH_NOTE} Breakdown lines that are 0 are left out of this "
-                                  "table (they are in the spreadsheet)."), styles["small"]))
+    story.append(
+        Paragraph(
+            escape(
+                "* = 1 to 7. x = not shown, so that a small number elsewhere cannot be "
+                f"worked out. {DASH_NOTE} Breakdown lines that are 0 are left out of this "
+                "table (they are in the spreadsheet)."
+            ),
+            styles["small"],
+        )
+    )
     story.append(PageBreak())
     story += _common_charts(values, f"week {period.name}", width, "whole service")
     story.append(Spacer(1, 6))
-    story.append(_outcome_chart(values, f"Mean change in outcome measures since baseline, week {period.name}",
-                                width))
+    story.append(
+        _outcome_chart(values, f"Mean change in outcome measures since baseline, week {period.name}", width)
+    )
     _definitions(story, measures_in(report), styles, width)
     return _build(story, report, generated_on)
 

@@ -41,16 +41,18 @@ from .figures import SERVICE, Period, Summary, Value
 
 SMALL = "*"
 HIDDEN = "x"
-THRESHOLD = 8         # 1 to 7 are hidden
-BASE = 5              # the rest rounded to the nearest 5
-MIN_POSSIBLE = 3      # a hidden count keeps at least this many possible values
-MIN_FOR_AVERAGE = 8   # people a mean or median is worked out from
+THRESHOLD = 8  # 1 to 7 are hidden
+BASE = 5  # the rest rounded to the nearest 5
+MIN_POSSIBLE = 3  # a hidden count keeps at least this many possible values
+MIN_FOR_AVERAGE = 8  # people a mean or median is worked out from
 MIN_FOR_P90 = 20
 INFINITY = 10**9
-SOURCE = ("NHS Digital, Disclosure control methodology for HES and ECDS (September 2018): "
-          "https://digital.nhs.uk/data-and-information/data-tools-and-services/data-services/"
-          "hospital-episode-statistics/change-to-disclosure-control-methodology-for-hes-and-ecds-from-"
-          "september-2018")
+SOURCE = (
+    "NHS Digital, Disclosure control methodology for HES and ECDS (September 2018): "
+    "https://digital.nhs.uk/data-and-information/data-tools-and-services/data-services/"
+    "hospital-episode-statistics/change-to-disclosure-control-methodology-for-hes-and-ecds-from-"
+    "september-2018"
+)
 METHOD = (
     "Disclosure control: 0 is shown as 0; counts of 1 to 7 are shown as *; every other count is "
     "rounded to the nearest 5, each total rounded from its own true value, so parts may not add up "
@@ -60,7 +62,8 @@ METHOD = (
     "percentile on 20 or more; percentages are worked out from the rounded counts. Each file covers "
     "one ISO week, so successive weekly files cannot be subtracted from one another. No member of "
     f"staff is named. Method: {SOURCE}; see also ONS, Comparison of post-tabular statistical "
-    "disclosure control methods.")
+    "disclosure control methods."
+)
 
 
 def round_to_base(n: int) -> int:
@@ -79,8 +82,9 @@ def interval(published: Value) -> tuple[int, int]:
     return max(THRESHOLD, published - BASE // 2), published + BASE // 2
 
 
-def propagate(cells: dict[str, tuple[int, int]], sums: list[tuple[str, list[str]]],
-              pairs: list[tuple[str, str]]) -> dict[str, tuple[int, int]]:
+def propagate(
+    cells: dict[str, tuple[int, int]], sums: list[tuple[str, list[str]]], pairs: list[tuple[str, str]]
+) -> dict[str, tuple[int, int]]:
     """Narrow every cell's interval by the sums (total = parts) and bounds (a <= b) until
     nothing changes. Sound: the true values always stay inside."""
     box = dict(cells)
@@ -121,8 +125,11 @@ def exposed(published: dict[str, Value]) -> list[str]:
     """The ``*`` cells an attacker can narrow to fewer than MIN_POSSIBLE values."""
     cells = {m: interval(v) for m, v in published.items() if is_count(m)}
     box = propagate(cells, relations(), bounds())
-    return [m for m, v in published.items()
-            if v == SMALL and m in box and box[m][1] - box[m][0] + 1 < MIN_POSSIBLE]
+    return [
+        m
+        for m, v in published.items()
+        if v == SMALL and m in box and box[m][1] - box[m][0] + 1 < MIN_POSSIBLE
+    ]
 
 
 def protect(true: dict[str, Value]) -> dict[str, Value]:
@@ -213,8 +220,10 @@ class Publication:
 def coverage_statement(summary: Summary) -> list[str]:
     """How complete the week's data is, for the service, naming nobody."""
     if summary.coverage is None or summary.coverage.received_at is None:
-        return ["Completeness could not be checked: the laptop that made this file had no sync "
-                "coverage from the server."]
+        return [
+            "Completeness could not be checked: the laptop that made this file had no sync "
+            "coverage from the server."
+        ]
     from .coverage import london_text, period_end_utc
 
     end = period_end_utc(summary.week_period.end)
@@ -222,12 +231,16 @@ def coverage_statement(summary: Summary) -> list[str]:
     behind = [k for k in coaches if summary.coverage.coach(k).problem(end)]
     dates = [summary.coverage.coach(k).data_as_of for k in coaches]
     known = [d for d in dates if d is not None]
-    out = [f"Data as of: the work of {len(coaches) - len(behind)} of {len(coaches)} coaches had reached "
-           "the server after the week ended."]
+    out = [
+        f"Data as of: the work of {len(coaches) - len(behind)} of {len(coaches)} coaches had reached "
+        "the server after the week ended."
+    ]
     if behind:
         oldest = f" (the oldest data as of {london_text(min(known))})" if known else ""
-        out.append(f"{len(behind)} of {len(coaches)} coaches had not synced since the week ended or "
-                   f"could not be checked{oldest}: these figures may be incomplete.")
+        out.append(
+            f"{len(behind)} of {len(coaches)} coaches had not synced since the week ended or "
+            f"could not be checked{oldest}: these figures may be incomplete."
+        )
     return out
 
 

@@ -45,8 +45,9 @@ def _user(session: Session, username: str) -> User:
     return user
 
 
-def create_user(session: Session, username: str, team: str, role: str, password: str,
-                display_name: str = "") -> User:
+def create_user(
+    session: Session, username: str, team: str, role: str, password: str, display_name: str = ""
+) -> User:
     username = username.strip()
     if not username or len(username) > 100 or not sync_service.storable(username):
         raise AdminError("A username is 1 to 100 characters.")
@@ -56,8 +57,13 @@ def create_user(session: Session, username: str, team: str, role: str, password:
         password_hash = auth.hash_password(password, (username, display_name))
     except auth.PasswordTooWeak as e:
         raise AdminError(str(e)) from e
-    user = User(username=username, display_name=display_name.strip() or username, role=role,
-                team_id=_team(session, team).id, password_hash=password_hash)
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        role=role,
+        team_id=_team(session, team).id,
+        password_hash=password_hash,
+    )
     session.add(user)
     try:
         session.commit()
@@ -101,9 +107,17 @@ class DeviceRow:
 
 def list_devices(session: Session) -> list[DeviceRow]:
     rows = session.execute(
-        select(Device.id, Device.name, User.username, Team.name, Device.created_at, Device.last_seen_at,
-               Device.revoked_at)
-        .join(User, User.id == Device.user_id).join(Team, Team.id == User.team_id)
+        select(
+            Device.id,
+            Device.name,
+            User.username,
+            Team.name,
+            Device.created_at,
+            Device.last_seen_at,
+            Device.revoked_at,
+        )
+        .join(User, User.id == Device.user_id)
+        .join(Team, Team.id == User.team_id)
         .order_by(Team.name, User.username, Device.created_at)
     ).all()
     return [DeviceRow(*r) for r in rows]

@@ -48,9 +48,15 @@ class AccessLog:
             await self.app(scope, receive, send_status)
         finally:
             state = scope.get("state") or {}
-            log.info("%s %s %d %.0fms device=%s %s", scope["method"], scope["path"], status[0],
-                     (time.perf_counter() - started) * 1000, state.get("device_id", "-"),
-                     state.get("counts", ""))
+            log.info(
+                "%s %s %d %.0fms device=%s %s",
+                scope["method"],
+                scope["path"],
+                status[0],
+                (time.perf_counter() - started) * 1000,
+                state.get("device_id", "-"),
+                state.get("counts", ""),
+            )
 
 
 def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) -> FastAPI:
@@ -68,8 +74,15 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
-        return json_reply({"detail": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""),
-                                  "type": e.get("type", "")} for e in exc.errors()]}, 422)
+        return json_reply(
+            {
+                "detail": [
+                    {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+                    for e in exc.errors()
+                ]
+            },
+            422,
+        )
 
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> Response:

@@ -90,19 +90,26 @@ def reserve_signin(session: Session, username: str, source: str, now: float | No
     """
     now = time.time() if now is None else now
     if secrets.randbelow(PRUNE_ONE_IN) == 0:  # guesses at made-up usernames must not grow it for ever
-        session.execute(delete(SigninThrottle).where(SigninThrottle.last_attempt_at < now - QUIET_RESET,
-                                                     SigninThrottle.wait_until <= now))
+        session.execute(
+            delete(SigninThrottle).where(
+                SigninThrottle.last_attempt_at < now - QUIET_RESET, SigninThrottle.wait_until <= now
+            )
+        )
     key = (SigninThrottle.username == username) & (SigninThrottle.source == source)
     if session.scalar(select(SigninThrottle.attempts).where(key)) is None:
         try:
             with session.begin_nested():
-                session.add(SigninThrottle(username=username, source=source, attempts=0,
-                                           last_attempt_at=now, wait_until=0.0))
+                session.add(
+                    SigninThrottle(
+                        username=username, source=source, attempts=0, last_attempt_at=now, wait_until=0.0
+                    )
+                )
         except IntegrityError:
             pass  # another worker made it first
     quiet = SigninThrottle.last_attempt_at < now - QUIET_RESET
     counted = session.execute(
-        update(SigninThrottle).where(key, SigninThrottle.wait_until <= now)
+        update(SigninThrottle)
+        .where(key, SigninThrottle.wait_until <= now)
         .values(attempts=case((quiet, 1), else_=SigninThrottle.attempts + 1), last_attempt_at=now)
         .returning(SigninThrottle.attempts)
     ).scalar()
@@ -116,12 +123,14 @@ def reserve_signin(session: Session, username: str, source: str, now: float | No
 
 
 def signin_succeeded(session: Session, username: str, source: str) -> None:
-    session.execute(delete(SigninThrottle).where(SigninThrottle.username == username,
-                                                 SigninThrottle.source == source))
+    session.execute(
+        delete(SigninThrottle).where(SigninThrottle.username == username, SigninThrottle.source == source)
+    )
 
 
-def signin_source(peer: str, forwarded_for: str,
-                  trusted: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> str:
+def signin_source(
+    peer: str, forwarded_for: str, trusted: Iterable[ipaddress.IPv4Network | ipaddress.IPv6Network]
+) -> str:
     """The caller's address: the peer, or behind a trusted proxy the address that proxy saw
     (the last ``X-Forwarded-For`` entry; earlier ones are the caller's own claims)."""
     try:
@@ -139,7 +148,7 @@ def signin_source(peer: str, forwarded_for: str,
 
 def loggable(text: str, limit: int = 100) -> str:
     """Text from the request made safe for one log line (no line breaks or control codes)."""
-    return "".join(c if c.isprintable() and c not in "\"" else "?" for c in text[:limit])
+    return "".join(c if c.isprintable() and c not in '"' else "?" for c in text[:limit])
 
 
 @dataclass(frozen=True)
@@ -173,8 +182,16 @@ def register_device(session: Session, user: User, device_name: str) -> tuple[Dev
 def identify(session: Session, token: str) -> DeviceIdentity | None:
     digest = token_digest(token)
     row = session.execute(
-        select(Device.id, Device.token_hash, Device.revoked_at, User.id, User.username, User.role,
-               User.team_id, Device.last_seen_at)
+        select(
+            Device.id,
+            Device.token_hash,
+            Device.revoked_at,
+            User.id,
+            User.username,
+            User.role,
+            User.team_id,
+            Device.last_seen_at,
+        )
         .join(User, User.id == Device.user_id)
         .where(Device.token_hash == digest)
     ).first()

@@ -54,8 +54,11 @@ def _network(text: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--database-url", help=f"SQLAlchemy URL (or ${ENV_URL}); "
-                        "e.g. postgresql+psycopg://user@host/db. Default: SQLite server.db in --data-dir")
+    common.add_argument(
+        "--database-url",
+        help=f"SQLAlchemy URL (or ${ENV_URL}); "
+        "e.g. postgresql+psycopg://user@host/db. Default: SQLite server.db in --data-dir",
+    )
     common.add_argument("--data-dir", help=f"folder for the SQLite default (default: {default_data_dir()})")
 
     parser = argparse.ArgumentParser(prog="workwell-server", description="WorkWell sync server.")
@@ -63,12 +66,22 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common], help="run the HTTP server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8443)
-    serve.add_argument("--trusted-proxy", action="append", default=[], metavar="IP_OR_CIDR", type=_network,
-                       help="a TLS-terminating proxy whose X-Forwarded-Proto is believed (repeatable)")
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="IP_OR_CIDR",
+        type=_network,
+        help="a TLS-terminating proxy whose X-Forwarded-Proto is believed (repeatable)",
+    )
     serve.add_argument("--ssl-certfile", help="serve HTTPS directly with this certificate (PEM)")
     serve.add_argument("--ssl-keyfile", help="... and this private key (PEM)")
-    serve.add_argument("--workers", type=int, default=1,
-                       help="worker processes (PostgreSQL only; they share the sign-in throttle)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (PostgreSQL only; they share the sign-in throttle)",
+    )
     sub.add_parser("migrate", parents=[common], help="bring the database schema up to date")
 
     adm = sub.add_parser("admin", help="teams, users and devices")
@@ -88,11 +101,16 @@ def _parser() -> argparse.ArgumentParser:
     p = actions.add_parser("move-client", parents=[common], help="give a client to a coach (any team)")
     p.add_argument("client_id")
     p.add_argument("--coach", required=True, metavar="USERNAME")
-    p = actions.add_parser("set-scope", parents=[common],
-                       help="what each laptop holds: caseload (own clients and shares; the default) or team")
+    p = actions.add_parser(
+        "set-scope",
+        parents=[common],
+        help="what each laptop holds: caseload (own clients and shares; the default) or team",
+    )
     p.add_argument("scope", choices=["caseload", "team"])
-    for name, what in (("share-client", "share a client with a colleague (cover during leave)"),
-                       ("unshare-client", "stop sharing a client")):
+    for name, what in (
+        ("share-client", "share a client with a colleague (cover during leave)"),
+        ("unshare-client", "stop sharing a client"),
+    ):
         p = actions.add_parser(name, parents=[common], help=what)
         p.add_argument("client_id")
         p.add_argument("--with", dest="with_user", required=True, metavar="USERNAME")
@@ -106,17 +124,25 @@ def _serve(args: argparse.Namespace, engine) -> int:
 
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # proxy_headers off: RequireTLS alone decides which forwarded headers to believe.
-    options = dict(host=args.host, port=args.port, proxy_headers=False, access_log=False,
-                   ssl_certfile=args.ssl_certfile, ssl_keyfile=args.ssl_keyfile, log_level="info",
-                   timeout_keep_alive=wire.KEEP_ALIVE_SECONDS)
+    options = dict(
+        host=args.host,
+        port=args.port,
+        proxy_headers=False,
+        access_log=False,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        log_level="info",
+        timeout_keep_alive=wire.KEEP_ALIVE_SECONDS,
+    )
     if args.workers > 1:
         if engine.dialect.name == "sqlite":
             raise admin.AdminError("Several workers need PostgreSQL; SQLite serves with one.")
         os.environ["WORKWELL_SERVER_DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
         os.environ["WORKWELL_SERVER_TRUSTED_PROXIES"] = ",".join(args.trusted_proxy)
         engine.dispose()
-        uvicorn.run("workwell_desktop.server.app:app_from_environment", factory=True, workers=args.workers,
-                    **options)
+        uvicorn.run(
+            "workwell_desktop.server.app:app_from_environment", factory=True, workers=args.workers, **options
+        )
     else:
         uvicorn.run(create_app(engine, trusted_proxies=args.trusted_proxy), **options)
     return 0
@@ -127,8 +153,9 @@ def _admin(args: argparse.Namespace, session: Session) -> int:
         team = admin.create_team(session, args.name)
         print(f"Created team {team.name!r}.")
     elif args.action == "create-user":
-        user = admin.create_user(session, args.username, args.team, args.role, read_password(),
-                                 args.display_name)
+        user = admin.create_user(
+            session, args.username, args.team, args.role, read_password(), args.display_name
+        )
         print(f"Created {user.role} {user.username!r} in team {args.team!r}.")
     elif args.action == "reset-password":
         admin.reset_password(session, args.username, read_password())
@@ -142,8 +169,10 @@ def _admin(args: argparse.Namespace, session: Session) -> int:
         print("device_id\tname\tuser\tteam\tregistered\tlast_seen\tstatus")
         for d in admin.list_devices(session):
             seen = d.last_seen_at.isoformat(timespec="minutes") if d.last_seen_at else "never"
-            print(f"{d.device_id}\t{d.name}\t{d.username}\t{d.team}\t{d.created_at.isoformat(timespec='minutes')}"
-                  f"\t{seen}\t{'revoked' if d.revoked_at else 'active'}")
+            print(
+                f"{d.device_id}\t{d.name}\t{d.username}\t{d.team}\t{d.created_at.isoformat(timespec='minutes')}"
+                f"\t{seen}\t{'revoked' if d.revoked_at else 'active'}"
+            )
     elif args.action == "set-scope":
         changed = admin.set_scope(session, args.scope)
         print(f"Scope is now {args.scope!r}; {changed} client(s) sent to or dropped from laptops.")
@@ -151,8 +180,10 @@ def _admin(args: argparse.Namespace, session: Session) -> int:
         stop = args.action == "unshare-client"
         changed = admin.share_client(session, args.client_id, args.with_user, stop=stop)
         verb = "no longer shared with" if stop else "shared with"
-        print(f"Client {args.client_id} {verb} {args.with_user!r}"
-              f"{'' if changed else ' (no change to their laptops)'}.")
+        print(
+            f"Client {args.client_id} {verb} {args.with_user!r}"
+            f"{'' if changed else ' (no change to their laptops)'}."
+        )
     elif args.action == "move-client":
         old, new = admin.move_client(session, args.client_id, args.coach)
         where = f"moved from team {old!r} to {new!r}" if old != new else f"stays in team {new!r}"

@@ -23,8 +23,11 @@ MAX_DEVICES = 1000  # per account, as sync.wire.TeamMember allows
 
 def record_sync(session: Session, device: DeviceIdentity, waiting: int | None) -> None:
     """This device's sync request was answered in full (called in its transaction)."""
-    session.execute(update(Device).where(Device.id == device.device_id)
-                    .values(last_sync_at=utcnow(), waiting_changes=waiting))
+    session.execute(
+        update(Device)
+        .where(Device.id == device.device_id)
+        .values(last_sync_at=utcnow(), waiting_changes=waiting)
+    )
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -40,18 +43,28 @@ def team_coverage(session: Session, team_id: int) -> list[dict]:
     has wiped itself: nothing more can come from it)."""
     members: dict[int, dict] = {}
     for user in session.scalars(select(User).where(User.team_id == team_id).order_by(User.username)):
-        members[user.id] = {"username": user.username, "display_name": user.display_name,
-                            "role": user.role, "devices": []}
+        members[user.id] = {
+            "username": user.username,
+            "display_name": user.display_name,
+            "role": user.role,
+            "devices": [],
+        }
     if not members:
         return []
     devices = session.execute(
         select(Device.id, Device.user_id, Device.created_at, Device.last_sync_at, Device.waiting_changes)
         .where(Device.user_id.in_(list(members)), Device.revoked_at.is_(None))
-        .order_by(Device.created_at, Device.id))
+        .order_by(Device.created_at, Device.id)
+    )
     for device_id, user_id, created, synced, waiting in devices:
-        members[user_id]["devices"].append({
-            "device_id": device_id, "registered_at": _iso(created) or "",
-            "last_sync_at": _iso(synced), "waiting": waiting})
+        members[user_id]["devices"].append(
+            {
+                "device_id": device_id,
+                "registered_at": _iso(created) or "",
+                "last_sync_at": _iso(synced),
+                "waiting": waiting,
+            }
+        )
     for member in members.values():
         if len(member["devices"]) > MAX_DEVICES:
             # Keep within the wire's limit by keeping the least current laptops: a summary

@@ -27,8 +27,9 @@ def make_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               hide_parameters=True)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
         _sqlite_write_locks(engine)
         return engine
     return create_engine(url, pool_size=20, max_overflow=10, pool_pre_ping=True, hide_parameters=True)
@@ -94,14 +95,16 @@ def check_role(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         return
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles"
-                                " WHERE rolname = current_user")).one()
+        row = conn.execute(
+            text("SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).one()
     if row.rolsuper or row.rolbypassrls:
         what = "a superuser" if row.rolsuper else "allowed to bypass row security"
         raise UnsafeRole(
             f"The database role {row.current_user!r} is {what}. Serve as a least-privilege role "
             "(see docs/deployment.md, Server data at rest): run `workwell-server migrate` as the owner, "
-            "then `serve` as a role with only SELECT, INSERT, UPDATE and DELETE on its tables.")
+            "then `serve` as a role with only SELECT, INSERT, UPDATE and DELETE on its tables."
+        )
 
 
 def check_schema(engine: Engine) -> str:

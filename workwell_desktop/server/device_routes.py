@@ -31,10 +31,13 @@ async def register(request: Request) -> Response:
         return json_reply({"detail": errors(e)}, 422)
     if not all(sync_service.storable(v) for v in (body.username, body.password, body.device_name)):
         return json_reply({"detail": "Text contains a NUL character or invalid Unicode."}, 422)
-    source = auth.signin_source((request.client.host if request.client else ""),
-                                request.headers.get("x-forwarded-for", ""), trusted)
-    who = (f"username={auth.loggable(body.username)!r} source={source} "
-           f"device_name={auth.loggable(body.device_name)!r}")
+    source = auth.signin_source(
+        (request.client.host if request.client else ""), request.headers.get("x-forwarded-for", ""), trusted
+    )
+    who = (
+        f"username={auth.loggable(body.username)!r} source={source} "
+        f"device_name={auth.loggable(body.device_name)!r}"
+    )
 
     def work() -> wire.RegisterResponse | float | None:
         with Session(engine) as session:
@@ -48,10 +51,16 @@ async def register(request: Request) -> Response:
             auth.signin_succeeded(session, body.username, source)
             device, token = auth.register_device(session, user, body.device_name)
             # Validated like every reply (the stored role is text; the wire's is one of two).
-            reply = wire.RegisterResponse.model_validate(dict(
-                device_id=device.id, token=token, username=user.username,
-                display_name=user.display_name, role=user.role,
-                team=auth.team_name(session, user.team_id)))
+            reply = wire.RegisterResponse.model_validate(
+                dict(
+                    device_id=device.id,
+                    token=token,
+                    username=user.username,
+                    display_name=user.display_name,
+                    role=user.role,
+                    team=auth.team_name(session, user.team_id),
+                )
+            )
             session.commit()
             return reply
 
@@ -59,8 +68,11 @@ async def register(request: Request) -> Response:
     if isinstance(reply, float):
         seconds = math.ceil(reply)
         log.warning("sign-in refused (too many tries, %ds to wait): %s", seconds, who)
-        raise HTTPException(429, f"Too many unsuccessful sign-ins from here; wait {seconds} seconds "
-                                 "and try again.", headers={"Retry-After": str(seconds)})
+        raise HTTPException(
+            429,
+            f"Too many unsuccessful sign-ins from here; wait {seconds} seconds and try again.",
+            headers={"Retry-After": str(seconds)},
+        )
     if reply is None:
         log.warning("sign-in refused (wrong username or password): %s", who)
         raise HTTPException(401, BAD_CREDENTIALS)

@@ -108,6 +108,8 @@ class Record(Base):
     client_id: Mapped[str] = mapped_column(ForeignKey("client.id"), index=True)
     state: Mapped[str] = mapped_column(Text, default="{}")
     stamps: Mapped[str] = mapped_column(Text, default="{}")
+
+
 class AuditAnchor(Base):
     """The highest audit chain head each device has sent (see wire.AuditAnchor): kept apart
     from the laptop so a chain rewritten or truncated there can be detected."""

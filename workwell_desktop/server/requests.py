@@ -18,8 +18,10 @@ from .auth import DeviceIdentity
 
 def errors(error: ValidationError) -> list[dict[str, Any]]:
     # No "input": the caller's values (possibly personal data) are not echoed or logged.
-    return [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
-            for e in error.errors(include_url=False, include_input=False)]
+    return [
+        {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+        for e in error.errors(include_url=False, include_input=False)
+    ]
 
 
 def json_reply(content: Any, status_code: int = 200) -> Response:
@@ -30,9 +32,13 @@ def bearer(request: Request) -> str:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
-        raise HTTPException(401, "A device token is required: register this device first.",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "A device token is required: register this device first.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return token
+
 
 def identify(request: Request, session: Session | None = None) -> DeviceIdentity:
     """The calling device, looked up in ``session`` when given (the request's one
@@ -45,8 +51,9 @@ def identify(request: Request, session: Session | None = None) -> DeviceIdentity
     else:
         device = auth.identify(session, token)
     if device is None:
-        raise HTTPException(401, "Unknown device token: register this device again.",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "Unknown device token: register this device again.", headers={"WWW-Authenticate": "Bearer"}
+        )
     request.state.device_id = device.device_id
     if device.revoked:
         raise HTTPException(410, wire.DEVICE_REVOKED)

@@ -40,8 +40,7 @@ def in_scope(device, scope: str):
     shared = exists().where(share_.client_id == Feed.client_id, share_.user_id == device.user_id)
     # A drop for the whole team (client moved away) reaches every laptop that may hold it.
     team_drop = exists().where(change.change_id == Feed.change_id, change.op == "drop")
-    return or_(Feed.user_id == device.user_id,
-               and_(Feed.user_id.is_(None), or_(coached, shared, team_drop)))
+    return or_(Feed.user_id == device.user_id, and_(Feed.user_id.is_(None), or_(coached, shared, team_drop)))
 
 
 def sees(session: Session, user_id: int, client_id: str, scope: str | None = None) -> bool:
@@ -59,8 +58,16 @@ def enter(session: Session, team_id: int, client_id: str, user_id: int) -> None:
     """The client enters ``user_id``'s scope: feed them its whole history."""
     from .sync_service import history_of
 
-    rows = [{"team_id": team_id, "client_id": client_id, "change_id": cid, "skip_device_id": None,
-             "user_id": user_id} for cid in history_of(session, client_id)]
+    rows = [
+        {
+            "team_id": team_id,
+            "client_id": client_id,
+            "change_id": cid,
+            "skip_device_id": None,
+            "user_id": user_id,
+        }
+        for cid in history_of(session, client_id)
+    ]
     if rows:
         session.execute(insert(Feed), rows)
 
@@ -91,8 +98,11 @@ def coach_changed(session: Session, client_id: str, old_user_id: int | None, new
 
 def _saw_before(session: Session, user_id: int, client_id: str, old_coach: int | None) -> bool:
     user = session.get(User, user_id)
-    return (user is not None and user.role == "team_lead") or user_id == old_coach or \
-        session.get(ClientShare, (client_id, user_id)) is not None
+    return (
+        (user is not None and user.role == "team_lead")
+        or user_id == old_coach
+        or session.get(ClientShare, (client_id, user_id)) is not None
+    )
 
 
 def share(session: Session, client_id: str, user_id: int) -> bool:

@@ -28,8 +28,8 @@ class SyncEnvelope(wire.SyncRequest):
 
     # Re-declared on purpose (pydantic allows it; mypy sees a narrower base type).
     changes: list[dict[str, Any]] = Field(  # type: ignore[assignment]
-        default_factory=list, max_length=wire.MAX_PUSH)
-
+        default_factory=list, max_length=wire.MAX_PUSH
+    )
 
 
 @router.post(f"{wire.API_PREFIX}/sync")
@@ -45,42 +45,57 @@ async def sync(request: Request) -> Response:
 
     engine = request.app.state.engine
 
-    def work() -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None,
-                        list | None]:
+    def work() -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None, list | None]:
         # One session (one pooled connection, one thread hop) for the whole request,
         # the device lookup included.
         with Session(engine) as session:
             device = identify(request, session)
-            pushed = (sync_service.push(session, device, body.changes, cursor=body.cursor)
-                      if body.changes else sync_service.PushResult())
+            pushed = (
+                sync_service.push(session, device, body.changes, cursor=body.cursor)
+                if body.changes
+                else sync_service.PushResult()
+            )
             auth.touch_device(session, device)
             anchor = sync_service.anchor_audit(session, device, body.audit_head, body.audit_continues)
             page = sync_service.pull(session, device, body.cursor, body.page_size, pushed.accepted)
             coverage.record_sync(session, device, body.waiting)
-            team = (coverage.team_coverage(session, device.team_id)
-                    if device.role == "team_lead" and not page.more else None)
+            team = (
+                coverage.team_coverage(session, device.team_id)
+                if device.role == "team_lead" and not page.more
+                else None
+            )
             session.commit()
             return pushed, page, anchor, team
 
     pushed, page, anchor, team = await run_in_threadpool(work)
-    request.state.counts = (f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
-                            f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
-                            f"pulled={len(page.changes)} more={page.more}")
-    reply = json.dumps({
-        "accepted": pushed.accepted, "forwarded": pushed.forwarded,
-        "rejected": [r.model_dump() for r in pushed.rejected],
-        "changes": page.changes, "cursor": page.cursor, "more": page.more,
-        "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-        "audit_anchor": anchor.model_dump() if anchor else None,
-        **({"coverage": team} if team is not None else {}),
-    }, separators=(",", ":")).encode("utf-8")
+    request.state.counts = (
+        f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
+        f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
+        f"pulled={len(page.changes)} more={page.more}"
+    )
+    reply = json.dumps(
+        {
+            "accepted": pushed.accepted,
+            "forwarded": pushed.forwarded,
+            "rejected": [r.model_dump() for r in pushed.rejected],
+            "changes": page.changes,
+            "cursor": page.cursor,
+            "more": page.more,
+            "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "audit_anchor": anchor.model_dump() if anchor else None,
+            **({"coverage": team} if team is not None else {}),
+        },
+        separators=(",", ":"),
+    ).encode("utf-8")
     # zstd where the laptop reads it, else gzip (sync.encoding); compressed off the event loop.
     chosen = body_encoding.choose(request.headers.get("accept-encoding", ""))
     if chosen == body_encoding.IDENTITY or len(reply) < 256:
         return Response(reply, media_type="application/json")
     packed = await run_in_threadpool(body_encoding.compress, reply, chosen)
-    return Response(packed, media_type="application/json",
-                    headers={"Content-Encoding": chosen, "Vary": "Accept-Encoding"})
+    return Response(
+        packed, media_type="application/json", headers={"Content-Encoding": chosen, "Vary": "Accept-Encoding"}
+    )
+
 
 @router.get(f"{wire.API_PREFIX}/audit-anchor")
 async def audit_anchor(request: Request) -> Response:

@@ -35,8 +35,16 @@ from .models import AuditAnchor, Change, Client, ClientShare, Feed, Record, Team
 
 RECORD_TYPE = re.compile(r"[a-z_]{1,64}")
 SERVER_DEVICE = "server"
-_TEXT_FIELDS = ("change_id", "record_type", "record_id", "client_id", "hlc", "device_id", "actor",
-                "created_at")
+_TEXT_FIELDS = (
+    "change_id",
+    "record_type",
+    "record_id",
+    "client_id",
+    "hlc",
+    "device_id",
+    "actor",
+    "created_at",
+)
 
 
 class BadCursor(ValueError):
@@ -63,6 +71,7 @@ class Page:
 
 
 # --- validation -------------------------------------------------------------------------------
+
 
 def storable(text: str) -> bool:
     # PostgreSQL text cannot hold NUL, and lone surrogates cannot be encoded as UTF-8.
@@ -111,6 +120,7 @@ def validate_change(raw: Any) -> tuple[wire.Change | None, str, str]:
 
 # --- clocks and server-made changes --------------------------------------------------------------
 
+
 def server_stamp(after: str | None) -> str:
     """An HLC stamp later than ``after`` and now, made by the server (moves, coach notes)."""
     return next_stamp(after if is_stamp(after or "") else None, SERVER_DEVICE)
@@ -137,10 +147,18 @@ def _server_change(session: Session, client_id: str, op: str, payload: dict[str,
         fold_state(entry, payload, stamp)
         record.state, record.stamps = json.dumps(entry["state"]), json.dumps(entry["stamps"])
     return {
-        "change_id": uuid.uuid4().hex, "client_id": client_id, "record_type": "client",
-        "record_id": client_id, "op": op, "payload": json.dumps(payload, separators=(",", ":")),
-        "base": json.dumps(base, separators=(",", ":")), "hlc": stamp, "device_id": SERVER_DEVICE,
-        "actor": actor, "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "pushed_by": None,
+        "change_id": uuid.uuid4().hex,
+        "client_id": client_id,
+        "record_type": "client",
+        "record_id": client_id,
+        "op": op,
+        "payload": json.dumps(payload, separators=(",", ":")),
+        "base": json.dumps(base, separators=(",", ":")),
+        "hlc": stamp,
+        "device_id": SERVER_DEVICE,
+        "actor": actor,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "pushed_by": None,
         "received_at": utcnow(),
     }
 
@@ -150,11 +168,13 @@ def lock_teams(session: Session, team_ids: Iterable[int]) -> None:
     ids = sorted(set(team_ids))
     if ids:
         # FOR NO KEY UPDATE: does not block inserts that merely reference the team (users, clients).
-        session.execute(select(Team.id).where(Team.id.in_(ids)).order_by(Team.id)
-                        .with_for_update(key_share=True))
+        session.execute(
+            select(Team.id).where(Team.id.in_(ids)).order_by(Team.id).with_for_update(key_share=True)
+        )
 
 
 # --- reassignment ------------------------------------------------------------------------------
+
 
 def move_client(session: Session, client_id: str, to_team: int, coach_user_id: int | None) -> None:
     """Give a client to another team: the old team gets a ``drop``, the new one the full history.
@@ -163,9 +183,11 @@ def move_client(session: Session, client_id: str, to_team: int, coach_user_id: i
     change of the client it wants included.
     """
     old_team, old_coach = session.execute(
-        select(Client.team_id, Client.coach_user_id).where(Client.id == client_id)).one()
-    session.execute(update(Client).where(Client.id == client_id)
-                    .values(team_id=to_team, coach_user_id=coach_user_id))
+        select(Client.team_id, Client.coach_user_id).where(Client.id == client_id)
+    ).one()
+    session.execute(
+        update(Client).where(Client.id == client_id).values(team_id=to_team, coach_user_id=coach_user_id)
+    )
     if old_team == to_team:
         scope.coach_changed(session, client_id, old_coach, coach_user_id)
         return
@@ -176,20 +198,38 @@ def move_client(session: Session, client_id: str, to_team: int, coach_user_id: i
     session.execute(delete(Feed).where(Feed.client_id == client_id, Feed.team_id.in_([old_team, to_team])))
     drop = _server_change(session, client_id, "drop", {}, SERVER_DEVICE)
     session.execute(insert(Change), [drop])
-    session.execute(insert(Feed), [{"team_id": old_team, "client_id": client_id,
-                                    "change_id": drop["change_id"], "skip_device_id": None}])
+    session.execute(
+        insert(Feed),
+        [
+            {
+                "team_id": old_team,
+                "client_id": client_id,
+                "change_id": drop["change_id"],
+                "skip_device_id": None,
+            }
+        ],
+    )
     history = history_of(session, client_id)
     if history:
-        session.execute(insert(Feed), [{"team_id": to_team, "client_id": client_id, "change_id": cid,
-                                        "skip_device_id": None} for cid in history])
+        session.execute(
+            insert(Feed),
+            [
+                {"team_id": to_team, "client_id": client_id, "change_id": cid, "skip_device_id": None}
+                for cid in history
+            ],
+        )
 
 
 def history_of(session: Session, client_id: str) -> list[str]:
     """Every change of a client but drops, in stamp order (causal order: an edit's stamp is
     after the stamps of everything its laptop had seen)."""
-    return list(session.scalars(
-        select(Change.change_id).where(Change.client_id == client_id, Change.op != "drop")
-        .order_by(Change.hlc, Change.change_id)))
+    return list(
+        session.scalars(
+            select(Change.change_id)
+            .where(Change.client_id == client_id, Change.op != "drop")
+            .order_by(Change.hlc, Change.change_id)
+        )
+    )
 
 
 def admin_move_client(session: Session, client_id: str, username: str) -> tuple[str, str]:
@@ -208,8 +248,17 @@ def admin_move_client(session: Session, client_id: str, username: str) -> tuple[
     lock_teams(session, [old_team, coach.team_id])
     note = _server_change(session, client_id, "update", {"coach": username}, "admin")
     session.execute(insert(Change), [note])
-    session.execute(insert(Feed), [{"team_id": old_team, "client_id": client_id,
-                                    "change_id": note["change_id"], "skip_device_id": None}])
+    session.execute(
+        insert(Feed),
+        [
+            {
+                "team_id": old_team,
+                "client_id": client_id,
+                "change_id": note["change_id"],
+                "skip_device_id": None,
+            }
+        ],
+    )
     move_client(session, client_id, coach.team_id, coach.id)
     teams = select(Team.id, Team.name).where(Team.id.in_([old_team, coach.team_id]))
     names = dict(session.execute(teams).all())
@@ -218,8 +267,10 @@ def admin_move_client(session: Session, client_id: str, username: str) -> tuple[
 
 # --- push --------------------------------------------------------------------------------------
 
-def push(session: Session, device: DeviceIdentity, raw_changes: list[Any], attempts: int = 3,
-         cursor: str = "") -> PushResult:
+
+def push(
+    session: Session, device: DeviceIdentity, raw_changes: list[Any], attempts: int = 3, cursor: str = ""
+) -> PushResult:
     """Store a batch: each good change once, each bad one rejected with a reason. Commits.
 
     ``cursor`` is the device's pull cursor: offline work on a client moved to another team
@@ -262,8 +313,9 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any],
 
     # Every team a change may be fed to is locked up front, in id order (see lock_teams).
     client_ids = sorted({c.client_id for c, _ in candidates})
-    teams = list(session.scalars(select(Client.team_id).where(Client.id.in_(client_ids)))) \
-        if client_ids else []
+    teams = (
+        list(session.scalars(select(Client.team_id).where(Client.id.in_(client_ids)))) if client_ids else []
+    )
     locked = {device.team_id, *teams}
     lock_teams(session, locked)
     ids = [c.change_id for c, _ in candidates]
@@ -286,11 +338,23 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any],
         # Who and which device come from the token, never from what the device wrote.
         row = change.model_dump(exclude={"payload", "base"})
         row.update(device_id=device.device_id, actor=author)
-        book.new_changes.append({**row, "payload": payload, "pushed_by": device.device_id,
-                                 "base": json.dumps(change.base, separators=(",", ":")),
-                                 "received_at": utcnow()})
-        book.new_feed.append({"team_id": book.client_team[change.client_id], "client_id": change.client_id,
-                              "change_id": change.change_id, "skip_device_id": None})
+        book.new_changes.append(
+            {
+                **row,
+                "payload": payload,
+                "pushed_by": device.device_id,
+                "base": json.dumps(change.base, separators=(",", ":")),
+                "received_at": utcnow(),
+            }
+        )
+        book.new_feed.append(
+            {
+                "team_id": book.client_team[change.client_id],
+                "client_id": change.client_id,
+                "change_id": change.change_id,
+                "skip_device_id": None,
+            }
+        )
         if change.record_type == "client" and "coach" in change.payload and change.op == "update":
             book.coach_changes[change.client_id] = book.coach_ids[change.change_id]
     book.flush()
@@ -307,40 +371,60 @@ class _Ledger:
     """What one push needs to judge its changes: the records, clients and references they
     name (read once), and the rows to write (written once, at the end)."""
 
-    def __init__(self, session: Session, batch: list[tuple[wire.Change, str]], device: DeviceIdentity,
-                 seen_seq: int):
+    def __init__(
+        self, session: Session, batch: list[tuple[wire.Change, str]], device: DeviceIdentity, seen_seq: int
+    ):
         self.session = session
         self.forwarded: set[str] = set()
         # Clients this device's team gave up after the device's last pull: its offline
         # work on them has not seen the move, and is passed on to the new team.
-        moved = (select(Feed.client_id).join(Change, Change.change_id == Feed.change_id)
-                 .where(Feed.team_id == device.team_id, Feed.seq > seen_seq, Change.op == "drop",
-                        Feed.client_id.in_(sorted({c.client_id for c, _ in batch}))))
+        moved = (
+            select(Feed.client_id)
+            .join(Change, Change.change_id == Feed.change_id)
+            .where(
+                Feed.team_id == device.team_id,
+                Feed.seq > seen_seq,
+                Change.op == "drop",
+                Feed.client_id.in_(sorted({c.client_id for c, _ in batch})),
+            )
+        )
         self.moved_since_pull = set(session.scalars(moved)) if batch else set()
         named = {c.record_id for c, _ in batch}
         for c, _ in batch:
             named.update(target for _, target in change_checks.references(c.payload, c.record_type))
         self.records: dict[str, dict[str, Any]] = {}
         for chunk in _chunks(sorted(named)):
-            for r in session.execute(select(Record.id, Record.record_type, Record.client_id, Record.state,
-                                            Record.stamps).where(Record.id.in_(chunk))):
-                self.records[r.id] = {"record_type": r.record_type, "client_id": r.client_id,
-                                      "state": json.loads(r.state), "stamps": json.loads(r.stamps),
-                                      "new": False, "dirty": False}
+            for r in session.execute(
+                select(Record.id, Record.record_type, Record.client_id, Record.state, Record.stamps).where(
+                    Record.id.in_(chunk)
+                )
+            ):
+                self.records[r.id] = {
+                    "record_type": r.record_type,
+                    "client_id": r.client_id,
+                    "state": json.loads(r.state),
+                    "stamps": json.loads(r.stamps),
+                    "new": False,
+                    "dirty": False,
+                }
         client_ids = sorted({c.client_id for c, _ in batch})
-        self.client_team = dict(session.execute(
-            select(Client.id, Client.team_id).where(Client.id.in_(client_ids))).all()) if client_ids else {}
+        self.client_team = (
+            dict(session.execute(select(Client.id, Client.team_id).where(Client.id.in_(client_ids))).all())
+            if client_ids
+            else {}
+        )
         self.new_clients: list[dict] = []
         self.new_changes: list[dict] = []
         self.new_feed: list[dict] = []
-        self.coach_ids: dict[str, int] = {}       # change_id -> the coach a lead named
-        self.coach_changes: dict[str, int] = {}   # client_id -> new coach user id
+        self.coach_ids: dict[str, int] = {}  # change_id -> the coach a lead named
+        self.coach_changes: dict[str, int] = {}  # client_id -> new coach user id
 
     def admit(self, change: wire.Change, device: DeviceIdentity, today) -> str:
-        """"" when ``change`` may be stored, else the reason it may not (in plain words)."""
+        """ "" when ``change`` may be stored, else the reason it may not (in plain words)."""
         bound = self.records.get(change.record_id)
-        if bound is not None and (bound["client_id"] != change.client_id
-                                  or bound["record_type"] != change.record_type):
+        if bound is not None and (
+            bound["client_id"] != change.client_id or bound["record_type"] != change.record_type
+        ):
             return "record_id already belongs to another record or client; it cannot be reused"
         team = self.client_team.get(change.client_id)
         if change.record_type == "client":
@@ -360,8 +444,9 @@ class _Ledger:
         current = bound["state"] if bound is not None else None
         if bound is not None and not cls.mutable:
             current = {}  # a fact: it exists, that is all a create needs to know
-        errors = change_checks.check_change(change.record_type, change.op, change.record_id,
-                                            change.client_id, change.payload, current, today)
+        errors = change_checks.check_change(
+            change.record_type, change.op, change.record_id, change.client_id, change.payload, current, today
+        )
         if errors:
             return "invalid record: " + change_checks.summary(errors)
         for name, target in change_checks.references(change.payload, change.record_type):
@@ -379,8 +464,9 @@ class _Ledger:
             # Only the same person: a merge shows one client's history under the other's.
             merged_with = self.session.get(Record, merged_into)
             mine = {**(bound["state"] if bound else {}), **change.payload}
-            if merged_with is None or \
-                    json.loads(merged_with.state).get("nhs_number") != mine.get("nhs_number"):
+            if merged_with is None or json.loads(merged_with.state).get("nhs_number") != mine.get(
+                "nhs_number"
+            ):
                 return "merged_into must name a client with the same NHS number"
         if change.record_type == "client" and change.op == "update" and "coach" in change.payload:
             return self._coach_change(change, device)
@@ -391,8 +477,10 @@ class _Ledger:
         # IT across teams (``admin move-client``). Never as a side effect of a data field.
         name = change.payload["coach"]
         coach = self.session.execute(
-            select(User.id).where(User.team_id == device.team_id,
-                                  or_(User.username == name, User.display_name == name))).first()
+            select(User.id).where(
+                User.team_id == device.team_id, or_(User.username == name, User.display_name == name)
+            )
+        ).first()
         if device.role != "team_lead":
             # A coach may only relabel their own client with their own account (a laptop
             # registering stamps its clients with the username): that moves nothing.
@@ -406,16 +494,27 @@ class _Ledger:
 
     def new_client(self, client_id: str, device: DeviceIdentity) -> None:
         self.client_team[client_id] = device.team_id
-        self.new_clients.append({"id": client_id, "team_id": device.team_id,
-                                 "coach_user_id": device.user_id, "created_at": utcnow()})
+        self.new_clients.append(
+            {
+                "id": client_id,
+                "team_id": device.team_id,
+                "coach_user_id": device.user_id,
+                "created_at": utcnow(),
+            }
+        )
 
     def bind(self, change: wire.Change) -> None:
         cls = change_checks.record_class(change.record_type)
         record = self.records.get(change.record_id)
         if record is None:
             record = self.records[change.record_id] = {
-                "record_type": change.record_type, "client_id": change.client_id, "state": {}, "stamps": {},
-                "new": True, "dirty": True}
+                "record_type": change.record_type,
+                "client_id": change.client_id,
+                "state": {},
+                "stamps": {},
+                "new": True,
+                "dirty": True,
+            }
         if cls is not None and cls.mutable:
             row, _ = change_checks.check_payload(cls, change.payload)
             fold_state(record, row, change.hlc)
@@ -424,15 +523,26 @@ class _Ledger:
         session = self.session
         if self.new_clients:
             session.execute(insert(Client), self.new_clients)
-        new = [{"id": rid, "record_type": r["record_type"], "client_id": r["client_id"],
-                "state": json.dumps(r["state"]), "stamps": json.dumps(r["stamps"])}
-               for rid, r in self.records.items() if r["new"]]
+        new = [
+            {
+                "id": rid,
+                "record_type": r["record_type"],
+                "client_id": r["client_id"],
+                "state": json.dumps(r["state"]),
+                "stamps": json.dumps(r["stamps"]),
+            }
+            for rid, r in self.records.items()
+            if r["new"]
+        ]
         if new:
             session.execute(insert(Record), new)
         for rid, r in self.records.items():
             if r["dirty"] and not r["new"]:
-                session.execute(update(Record).where(Record.id == rid).values(
-                    state=json.dumps(r["state"]), stamps=json.dumps(r["stamps"])))
+                session.execute(
+                    update(Record)
+                    .where(Record.id == rid)
+                    .values(state=json.dumps(r["state"]), stamps=json.dumps(r["stamps"]))
+                )
         if self.new_changes:
             session.execute(insert(Change), self.new_changes)
         if self.new_feed:
@@ -453,13 +563,18 @@ def fold_state(record: dict[str, Any], row: dict[str, Any], stamp: str) -> None:
 
 def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 # --- audit anchors ------------------------------------------------------------------------------
 
-def anchor_audit(session: Session, device: DeviceIdentity, head: wire.AuditAnchor | None,
-                 continues: wire.AuditAnchor | None = None) -> wire.AuditAnchor | None:
+
+def anchor_audit(
+    session: Session,
+    device: DeviceIdentity,
+    head: wire.AuditAnchor | None,
+    continues: wire.AuditAnchor | None = None,
+) -> wire.AuditAnchor | None:
     """Keep the device's audit chain head when it moves forward; return the one now held.
 
     The first head is taken as sent. After that the anchor moves only forward, and only
@@ -467,12 +582,12 @@ def anchor_audit(session: Session, device: DeviceIdentity, head: wire.AuditAncho
     truncated chain cannot lower it and a rewritten one cannot replace it. Does not commit.
     """
     held = session.get(AuditAnchor, device.device_id)
-    follows = held is None or (continues is not None and continues.seq == held.seq
-                               and continues.hash == held.hash)
+    follows = held is None or (
+        continues is not None and continues.seq == held.seq and continues.hash == held.hash
+    )
     if head is not None and follows and (held is None or head.seq > held.seq):
         if held is None:
-            held = AuditAnchor(device_id=device.device_id, seq=head.seq, hash=head.hash,
-                               anchored_at=utcnow())
+            held = AuditAnchor(device_id=device.device_id, seq=head.seq, hash=head.hash, anchored_at=utcnow())
             session.add(held)
         else:
             held.seq, held.hash, held.anchored_at = head.seq, head.hash, utcnow()
@@ -483,8 +598,9 @@ def anchor_audit(session: Session, device: DeviceIdentity, head: wire.AuditAncho
 def audit_anchor_of(held: AuditAnchor | None) -> wire.AuditAnchor | None:
     if held is None:
         return None
-    return wire.AuditAnchor(seq=held.seq, hash=held.hash,
-                            anchored_at=held.anchored_at.isoformat(timespec="seconds"))
+    return wire.AuditAnchor(
+        seq=held.seq, hash=held.hash, anchored_at=held.anchored_at.isoformat(timespec="seconds")
+    )
 
 
 def device_anchor(session: Session, device: DeviceIdentity) -> wire.AuditAnchor | None:
@@ -493,16 +609,18 @@ def device_anchor(session: Session, device: DeviceIdentity) -> wire.AuditAnchor 
 
 # --- pull --------------------------------------------------------------------------------------
 
+
 def parse_cursor(cursor: str) -> int:
     if cursor == "":
         return 0
     if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > 18:
-        raise BadCursor("invalid cursor: send the cursor of the last page applied, or \"\" to restore")
+        raise BadCursor('invalid cursor: send the cursor of the last page applied, or "" to restore')
     return int(cursor)
 
 
-def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int,
-         just_pushed: Iterable[str] = ()) -> Page:
+def pull(
+    session: Session, device: DeviceIdentity, cursor: str, page_size: int, just_pushed: Iterable[str] = ()
+) -> Page:
     """The next page of changes this device may read, after ``cursor``, in server order.
 
     ``just_pushed``: changes this device sent in the same request; it holds them, so they
@@ -514,8 +632,20 @@ def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int,
     head = session.scalar(select(func.max(Feed.seq)).where(Feed.team_id == device.team_id)) or 0
     visible = scope.in_scope(device, scope.current(session))
     rows = session.execute(
-        select(Feed.seq, Change.change_id, Change.record_type, Change.record_id, Change.client_id, Change.op,
-               Change.payload, Change.base, Change.hlc, Change.device_id, Change.actor, Change.created_at)
+        select(
+            Feed.seq,
+            Change.change_id,
+            Change.record_type,
+            Change.record_id,
+            Change.client_id,
+            Change.op,
+            Change.payload,
+            Change.base,
+            Change.hlc,
+            Change.device_id,
+            Change.actor,
+            Change.created_at,
+        )
         .join(Change, Change.change_id == Feed.change_id)
         # Its own changes too: a laptop restored from a backup, or a copied data folder,
         # gets back everything in its scope (it skips the change ids it already holds).
@@ -530,14 +660,25 @@ def pull(session: Session, device: DeviceIdentity, cursor: str, page_size: int,
     for index, r in enumerate(rows):
         size += len(r.payload) + len(r.base) + 200  # the envelope's ids and stamps
         if size > wire.PAGE_BYTES and index + 1 < len(rows):
-            rows, more = rows[:index + 1], True
+            rows, more = rows[: index + 1], True
             break
     last = rows[-1].seq if rows else after
     next_cursor = last if more else max(last, head, after)
-    changes = [{
-        "change_id": r.change_id, "record_type": r.record_type, "record_id": r.record_id,
-        "client_id": r.client_id, "op": r.op, "payload": json.loads(r.payload),
-        "base": json.loads(r.base), "hlc": r.hlc,
-        "device_id": r.device_id, "actor": r.actor, "created_at": r.created_at,
-    } for r in rows if r.change_id not in skip]
+    changes = [
+        {
+            "change_id": r.change_id,
+            "record_type": r.record_type,
+            "record_id": r.record_id,
+            "client_id": r.client_id,
+            "op": r.op,
+            "payload": json.loads(r.payload),
+            "base": json.loads(r.base),
+            "hlc": r.hlc,
+            "device_id": r.device_id,
+            "actor": r.actor,
+            "created_at": r.created_at,
+        }
+        for r in rows
+        if r.change_id not in skip
+    ]
     return Page(changes=changes, cursor=str(next_cursor), more=more)

@@ -14,8 +14,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from workwell_desktop.sync import encoding as body_encoding
 from workwell_desktop.sync import wire
 
-TLS_REQUIRED = ("TLS is required: connect with https://, or put the server behind a TLS-terminating "
-                "proxy listed with --trusted-proxy. Plain HTTP is accepted only from this machine.")
+TLS_REQUIRED = (
+    "TLS is required: connect with https://, or put the server behind a TLS-terminating "
+    "proxy listed with --trusted-proxy. Plain HTTP is accepted only from this machine."
+)
 UNPROTECTED_PATHS = frozenset({"/health"})  # carries no data; load balancers probe it over plain HTTP
 
 
@@ -58,8 +60,11 @@ class RequireTLS:
 
 
 def _too_large() -> HTTPException:
-    return HTTPException(413, f"Request body too large: the limit is {wire.MAX_BODY_BYTES} bytes "
-                              "after decompression. Send fewer changes per request.")
+    return HTTPException(
+        413,
+        f"Request body too large: the limit is {wire.MAX_BODY_BYTES} bytes "
+        "after decompression. Send fewer changes per request.",
+    )
 
 
 def _no_constants(name: str) -> Any:
@@ -71,8 +76,9 @@ async def read_json(request: Request) -> Any:
     both as sent and after decompression (``sync.encoding``)."""
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
     if not body_encoding.supported(encoding):
-        raise HTTPException(415, f"Content-Encoding must be one of {body_encoding.accept_encoding()}, "
-                                 "or absent.")
+        raise HTTPException(
+            415, f"Content-Encoding must be one of {body_encoding.accept_encoding()}, or absent."
+        )
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > wire.MAX_BODY_BYTES:
         raise _too_large()
@@ -87,8 +93,9 @@ async def read_json(request: Request) -> Any:
     except body_encoding.TooLarge:
         raise _too_large() from None
     except body_encoding.BadBody as e:
-        raise HTTPException(400, f"Request body is not valid {encoding} (truncated, trailing data "
-                                 "or corrupt).") from e
+        raise HTTPException(
+            400, f"Request body is not valid {encoding} (truncated, trailing data or corrupt)."
+        ) from e
     try:
         return json.loads(body, parse_constant=_no_constants)
     except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors

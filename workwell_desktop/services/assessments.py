@@ -65,8 +65,10 @@ def load_safety_guidance(path: Path | None = None) -> SafetyGuidance:
 # prompt must still open, with the national crisis lines, and say what is wrong.
 FALLBACK_GUIDANCE = {
     "title": "Safety check: the client gave a risk answer",
-    "intro": ("Stop the questions and check the client is safe now, following your service's risk "
-              "and safeguarding procedure. Record what you did."),
+    "intro": (
+        "Stop the questions and check the client is safe now, following your service's risk "
+        "and safeguarding procedure. Record what you did."
+    ),
     "actions": [
         {"id": "asked_immediate_risk", "label": "Asked about immediate risk"},
         {"id": "called_999", "label": "Immediate danger: called 999"},
@@ -96,7 +98,8 @@ def safety_guidance_for_prompt() -> tuple[SafetyGuidance, str]:
 
         logging.getLogger(__name__).error("safety wording file unreadable; national fallback shown")
         return SafetyGuidance.from_dict(FALLBACK_GUIDANCE), (
-            f"{broken} The standard NHS crisis wording is shown instead: tell your service IT team today.")
+            f"{broken} The standard NHS crisis wording is shown instead: tell your service IT team today."
+        )
 
 
 def now_iso() -> str:
@@ -107,8 +110,10 @@ def prorated_text(missing_items: Sequence[int]) -> str:
     """How every display and export says a score was prorated."""
     items = ", ".join(str(n) for n in missing_items)
     plural = "s" if len(missing_items) != 1 else ""
-    return (f"Prorated: item{plural} {items} not answered; the answered items' average stands in "
-            f"for {'them' if plural else 'it'} (published rule, for outcome reporting).")
+    return (
+        f"Prorated: item{plural} {items} not answered; the answered items' average stands in "
+        f"for {'them' if plural else 'it'} (published rule, for outcome reporting)."
+    )
 
 
 def missing_items_of(assessment: Assessment) -> tuple[int, ...]:
@@ -120,8 +125,10 @@ def missing_items_of(assessment: Assessment) -> tuple[int, ...]:
 
 # ----- building and saving --------------------------------------------------------
 
-def _unscored_problems(instrument: Instrument, answers: Sequence[int | None],
-                       responses: Mapping[str, str]) -> str | None:
+
+def _unscored_problems(
+    instrument: Instrument, answers: Sequence[int | None], responses: Mapping[str, str]
+) -> str | None:
     name = instrument.short_name
     if len(answers) != len(instrument.items):
         return f"{name} has {len(instrument.items)} questions; got {len(answers)} answers."
@@ -137,12 +144,20 @@ def _unscored_problems(instrument: Instrument, answers: Sequence[int | None],
     return None
 
 
-def build_assessment(client_id: str, instrument_id: str, answers: Sequence[int | None], *,
-                     timepoint: str, completed_on: str, completed_by: str,
-                     responses: Mapping[str, str] | None = None,
-                     safety_action: SafetyAction | None = None,
-                     supersedes: str = "", correction_reason: str = "", record_id: str = "",
-                     ) -> tuple[Assessment, ScoreResult | None]:
+def build_assessment(
+    client_id: str,
+    instrument_id: str,
+    answers: Sequence[int | None],
+    *,
+    timepoint: str,
+    completed_on: str,
+    completed_by: str,
+    responses: Mapping[str, str] | None = None,
+    safety_action: SafetyAction | None = None,
+    supersedes: str = "",
+    correction_reason: str = "",
+    record_id: str = "",
+) -> tuple[Assessment, ScoreResult | None]:
     """The assessment record for these answers, scored by ``instruments.derived``.
 
     ``record_id`` is the id chosen when the assessment began, so the risk events
@@ -209,9 +224,18 @@ def _with_risk_events(store, record: Assessment) -> list:
         original = store.get(Assessment, record.supersedes)
         given |= {(f.item_id, f.id) for f in raised_flags(original.instrument_id, list(original.answers))}
     new_answers = [
-        RiskEvent(client_id=record.client_id, kind="answer", instrument_id=record.instrument_id,
-                  item_id=flag.item_id, item_number=flag.item_number, answer=flag.answer, flag_id=flag.id,
-                  assessment_id=record.id, recorded_by=store.coach_name, recorded_at=now_iso())
+        RiskEvent(
+            client_id=record.client_id,
+            kind="answer",
+            instrument_id=record.instrument_id,
+            item_id=flag.item_id,
+            item_number=flag.item_number,
+            answer=flag.answer,
+            flag_id=flag.id,
+            assessment_id=record.id,
+            recorded_by=store.coach_name,
+            recorded_at=now_iso(),
+        )
         for flag in raised_flags(record.instrument_id, list(record.answers))
         if (flag.item_id, flag.id) not in given
     ]
@@ -223,10 +247,19 @@ def _with_risk_events(store, record: Assessment) -> list:
     return [record, *new_answers, action_event(store, record.client_id, closes, record.safety, record.id)]
 
 
-def record_assessment(store, client_id: str, instrument_id: str, answers: Sequence[int | None], *,
-                      timepoint: str, completed_on: str | None = None, completed_by: str | None = None,
-                      responses: Mapping[str, str] | None = None,
-                      safety_action: SafetyAction | None = None, record_id: str = "") -> Assessment:
+def record_assessment(
+    store,
+    client_id: str,
+    instrument_id: str,
+    answers: Sequence[int | None],
+    *,
+    timepoint: str,
+    completed_on: str | None = None,
+    completed_by: str | None = None,
+    responses: Mapping[str, str] | None = None,
+    safety_action: SafetyAction | None = None,
+    record_id: str = "",
+) -> Assessment:
     """Score and save a completed assessment in one transaction; returns it as stored.
 
     A risk answer needs ``safety_action`` (what the coach did), or nothing is saved;
@@ -234,18 +267,31 @@ def record_assessment(store, client_id: str, instrument_id: str, answers: Sequen
     in the same transaction.
     """
     record, _result = build_assessment(
-        client_id, instrument_id, answers, timepoint=timepoint,
+        client_id,
+        instrument_id,
+        answers,
+        timepoint=timepoint,
         completed_on=completed_on or date.today().isoformat(),
-        completed_by=completed_by or store.coach_name, responses=responses, safety_action=safety_action,
-        record_id=record_id)
+        completed_by=completed_by or store.coach_name,
+        responses=responses,
+        safety_action=safety_action,
+        record_id=record_id,
+    )
     return store.add_together(_with_risk_events(store, record))[0]
 
 
-def correct_assessment(store, original_id: str, answers: Sequence[int | None], reason: str, *,
-                       responses: Mapping[str, str] | None = None,
-                       safety_action: SafetyAction | None = None,
-                       timepoint: str | None = None, completed_on: str | None = None,
-                       record_id: str = "") -> Assessment:
+def correct_assessment(
+    store,
+    original_id: str,
+    answers: Sequence[int | None],
+    reason: str,
+    *,
+    responses: Mapping[str, str] | None = None,
+    safety_action: SafetyAction | None = None,
+    timepoint: str | None = None,
+    completed_on: str | None = None,
+    record_id: str = "",
+) -> Assessment:
     """Save a corrected version that supersedes ``original_id``; the reason is required.
 
     The original is kept unchanged. What the coach did after a risk answer stays with
@@ -254,25 +300,34 @@ def correct_assessment(store, original_id: str, answers: Sequence[int | None], r
     original: Assessment = store.get(Assessment, original_id)
     later = [a for a in store.for_client(Assessment, original.client_id) if a.supersedes == original.id]
     if later:
-        raise InvalidRecord({"supersedes": "This assessment has already been corrected: "
-                                           "correct the latest version instead."})
+        raise InvalidRecord(
+            {"supersedes": "This assessment has already been corrected: correct the latest version instead."}
+        )
     record, _result = build_assessment(
-        original.client_id, original.instrument_id, answers,
-        timepoint=timepoint or original.timepoint, completed_on=completed_on or original.completed_on,
-        completed_by=store.coach_name, responses=responses,
-        safety_action=safety_action or original.safety, supersedes=original.id, correction_reason=reason,
-        record_id=record_id)
+        original.client_id,
+        original.instrument_id,
+        answers,
+        timepoint=timepoint or original.timepoint,
+        completed_on=completed_on or original.completed_on,
+        completed_by=store.coach_name,
+        responses=responses,
+        safety_action=safety_action or original.safety,
+        supersedes=original.id,
+        correction_reason=reason,
+        record_id=record_id,
+    )
     return store.add_together(_with_risk_events(store, record))[0]
 
 
 # ----- reading: what the Assessments tab shows ---------------------------------------
 
+
 @dataclass(frozen=True)
 class AssessmentOverview:
-    assessments: tuple[Assessment, ...]      # current versions, newest first
-    every_version: tuple[Assessment, ...]    # corrections and what they replaced, as saved
+    assessments: tuple[Assessment, ...]  # current versions, newest first
+    every_version: tuple[Assessment, ...]  # corrections and what they replaced, as saved
     trends: tuple[MeasureTrend, ...]
-    follow_ups: tuple[FollowUp, ...]         # empty until the client is discharged
+    follow_ups: tuple[FollowUp, ...]  # empty until the client is discharged
     discharged_on: str = ""
 
 
@@ -304,12 +359,20 @@ def measure_trends(assessments: Sequence[Assessment]) -> list[MeasureTrend]:
         done = by_measure[instrument_id]
         if instrument.kind.per_item:
             for position, item in enumerate(instrument.items):
-                trends.append(trend(
-                    f"{instrument.id}:{item.id}", f"{instrument.short_name} {item.label.lower()}", done,
-                    _answer_at(position), lowest, highest))
+                trends.append(
+                    trend(
+                        f"{instrument.id}:{item.id}",
+                        f"{instrument.short_name} {item.label.lower()}",
+                        done,
+                        _answer_at(position),
+                        lowest,
+                        highest,
+                    )
+                )
         else:
-            trends.append(trend(instrument.id, instrument.short_name, done, lambda a: a.total,
-                                lowest, highest))
+            trends.append(
+                trend(instrument.id, instrument.short_name, done, lambda a: a.total, lowest, highest)
+            )
     return trends
 
 
@@ -331,12 +394,17 @@ def assessment_overview(store, client_id: str, today: date | None = None) -> Ass
     due = now.follow_ups
     newest_first = sorted(enumerate(shown), key=lambda p: (p[1].completed_on, p[0]), reverse=True)
     return AssessmentOverview(
-        tuple(a for _i, a in newest_first), tuple(every), tuple(measure_trends(shown)), tuple(due),
-        latest.discharged_on if latest else "")
+        tuple(a for _i, a in newest_first),
+        tuple(every),
+        tuple(measure_trends(shown)),
+        tuple(due),
+        latest.discharged_on if latest else "",
+    )
 
 
 def baseline_of(assessments: Sequence[Assessment], instrument_id: str) -> Assessment | None:
     """The earliest current baseline of one measure."""
-    baselines = [a for a in current(assessments) if a.instrument_id == instrument_id
-                 and a.timepoint == "baseline"]
+    baselines = [
+        a for a in current(assessments) if a.instrument_id == instrument_id and a.timepoint == "baseline"
+    ]
     return min(baselines, key=lambda a: a.completed_on, default=None)

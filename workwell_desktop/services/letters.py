@@ -87,16 +87,20 @@ def disclosure_context(store, client_id: str) -> DisclosureContext:
         if isinstance(answer, str) and answer.strip():
             recorded.append(answer)
     return DisclosureContext(
-        lexicon=load_lexicon(), recorded_conditions=recorded,
-        client=ClientIdentifiers(client.nhs_number, client.date_of_birth, client.postcode, client.phone,
-                                 client.email),
-        employer=client.employer)
+        lexicon=load_lexicon(),
+        recorded_conditions=recorded,
+        client=ClientIdentifiers(
+            client.nhs_number, client.date_of_birth, client.postcode, client.phone, client.email
+        ),
+        employer=client.employer,
+    )
 
 
 def draft_findings(store, client_id: str, draft: LetterDraft, today: date | None = None) -> list[Finding]:
     """What the draft would disclose (as the builder shows it, and as issuing refuses it)."""
-    return letter_findings(for_client(store, client_id, draft), disclosure_context(store, client_id),
-                           today=today)
+    return letter_findings(
+        for_client(store, client_id, draft), disclosure_context(store, client_id), today=today
+    )
 
 
 def agreement_hash(store, client_id: str, draft: LetterDraft) -> str:
@@ -123,9 +127,13 @@ def new_draft(store, client_id: str, catalogue: AdjustmentCatalogue | None = Non
     coach, and the functional effects and fit-note options of their latest fit note."""
     catalogue = catalogue or load_catalogue()
     client = store.get(Client, client_id)
-    draft = LetterDraft(client_name=client.full_name, client_first_name=client.given_name,
-                        employer_name=client.employer, coach_name=store.coach_name,
-                        coach_role=coach_role_label(store))
+    draft = LetterDraft(
+        client_name=client.full_name,
+        client_first_name=client.given_name,
+        employer_name=client.employer,
+        coach_name=store.coach_name,
+        coach_role=coach_role_label(store),
+    )
     notes = sorted(store.for_client(FitNote, client_id), key=lambda n: n.issued_on)
     if notes:
         latest = notes[-1]
@@ -134,7 +142,8 @@ def new_draft(store, client_id: str, catalogue: AdjustmentCatalogue | None = Non
             template = catalogue.get(code)
             if template:
                 draft.adjustments.append(
-                    LetterAdjustment(code, template.title, template.wording_for(client.given_name)))
+                    LetterAdjustment(code, template.title, template.wording_for(client.given_name))
+                )
     return draft
 
 
@@ -144,8 +153,9 @@ def for_client(store, client_id: str, draft: LetterDraft) -> LetterDraft:
     return replace(draft, client_name=client.full_name, client_first_name=client.given_name)
 
 
-def issue_letter(store, client_id: str, draft: LetterDraft, *, supersedes: str = "",
-                 today: date | None = None) -> EmployerLetter:
+def issue_letter(
+    store, client_id: str, draft: LetterDraft, *, supersedes: str = "", today: date | None = None
+) -> EmployerLetter:
     """Issue and keep the letter; returns it as stored.
 
     Raises ConsentRequired when participation or consent to share with the employer is not
@@ -159,8 +169,10 @@ def issue_letter(store, client_id: str, draft: LetterDraft, *, supersedes: str =
     draft = for_client(store, client_id, draft)
     errors = draft.validate(today)
     if draft.client_agreed and draft.agreed_text_hash != agreed_text_hash(draft):
-        errors["client_agreed"] = ("The letter has changed since the client agreed it. Show them the "
-                                   "final wording and record their agreement again.")
+        errors["client_agreed"] = (
+            "The letter has changed since the client agreed it. Show them the "
+            "final wording and record their agreement again."
+        )
     if supersedes:
         earlier = store.get(EmployerLetter, supersedes)
         if earlier.client_id != client_id:
@@ -170,17 +182,26 @@ def issue_letter(store, client_id: str, draft: LetterDraft, *, supersedes: str =
     findings = letter_findings(draft, disclosure_context(store, client_id), today=today)
     if findings:
         raise DisclosureRefused(findings)
-    taken = {r["reference"] for r in store.rows(
-        "SELECT reference FROM employer_letter WHERE issued_on = ?", (today.isoformat(),))}
+    taken = {
+        r["reference"]
+        for r in store.rows("SELECT reference FROM employer_letter WHERE issued_on = ?", (today.isoformat(),))
+    }
     reference = new_reference(today, taken)
     pdf = render_letter(draft, reference, today)
-    recipient = ", ".join(part for part in (draft.recipient_name.strip(), draft.recipient_role.strip())
-                          if part)
+    recipient = ", ".join(
+        part for part in (draft.recipient_name.strip(), draft.recipient_role.strip()) if part
+    )
     letter = EmployerLetter(
-        client_id=client_id, reference=reference, issued_on=today.isoformat(), issued_by=store.coach_name,
-        employer=draft.employer_name.strip(), recipient=recipient,
+        client_id=client_id,
+        reference=reference,
+        issued_on=today.isoformat(),
+        issued_by=store.coach_name,
+        employer=draft.employer_name.strip(),
+        recipient=recipient,
         content=json.dumps(draft.content(), ensure_ascii=False, separators=(",", ":")),
-        pdf=encoded_pdf(pdf), pdf_sha256=pdf_sha256(pdf), supersedes=supersedes,
+        pdf=encoded_pdf(pdf),
+        pdf_sha256=pdf_sha256(pdf),
+        supersedes=supersedes,
     )
     # Consent may have been withdrawn (on this laptop or by a sync) while the letter was prepared.
     require_employer_consent(store.for_client(ConsentEvent, client_id))
@@ -193,8 +214,9 @@ def export_problem(store, letter_id: str) -> str | None:
     return sharing_problem(store.for_client(ConsentEvent, letter.client_id), EMPLOYER_SCOPE)
 
 
-def export_letter(store, letter_id: str, path: Path, password: str | None = None, *,
-                  lawful_reason: str = "") -> Path:
+def export_letter(
+    store, letter_id: str, path: Path, password: str | None = None, *, lawful_reason: str = ""
+) -> Path:
     """Write an issued letter's PDF to ``path`` (optionally password-protected) and audit it.
 
     The one consent gate decides: current participation and consent to share with the
@@ -207,15 +229,18 @@ def export_letter(store, letter_id: str, path: Path, password: str | None = None
     """
     letter = store.get(EmployerLetter, letter_id)
     try:
-        basis = check_sharing(store.for_client(ConsentEvent, letter.client_id), EMPLOYER_SCOPE,
-                              lawful_reason=lawful_reason)
+        basis = check_sharing(
+            store.for_client(ConsentEvent, letter.client_id), EMPLOYER_SCOPE, lawful_reason=lawful_reason
+        )
     except SharingRefused as refused:
-        raise ConsentRequired(f"{refused} Export it only with a recorded lawful reason "
-                              f"({', '.join(LAWFUL_REASONS)}).") from None
+        raise ConsentRequired(
+            f"{refused} Export it only with a recorded lawful reason ({', '.join(LAWFUL_REASONS)})."
+        ) from None
     if lawful_reason != "subject_access":
         try:
-            findings = letter_findings(letter.draft(), disclosure_context(store, letter.client_id),
-                                       reference=letter.reference)
+            findings = letter_findings(
+                letter.draft(), disclosure_context(store, letter.client_id), reference=letter.reference
+            )
         except (ValueError, KeyError, TypeError):
             findings = []  # content unreadable: the PDF is what was issued and agreed
         if findings:
@@ -230,8 +255,9 @@ def export_letter(store, letter_id: str, path: Path, password: str | None = None
         data = protect_pdf(data, password)
     path = Path(path)
     # Audited before the file exists: no export goes unrecorded.
-    store.record_event("export-letter", f"letter={letter.id},basis={basis},"
-                                        f"protected={'yes' if password else 'no'}")
+    store.record_event(
+        "export-letter", f"letter={letter.id},basis={basis},protected={'yes' if password else 'no'}"
+    )
     write_private_bytes(path, data)  # atomic, 0600: it holds client information
     return path
 

@@ -74,30 +74,45 @@ def referral_sharing_problem(store, version: PlanReferral, earlier: PlanReferral
     """
     if not version.shares_information:
         return None
-    if earlier is not None and earlier.shares_information and \
-            earlier.service_name.strip().casefold() == version.service_name.strip().casefold():
+    if (
+        earlier is not None
+        and earlier.shares_information
+        and earlier.service_name.strip().casefold() == version.service_name.strip().casefold()
+    ):
         return None  # already made to this service: nothing new leaves
     try:
-        check_sharing(store.for_client(ConsentEvent, version.client_id), "share_service",
-                      version.service_name, lawful_reason=version.sharing_reason)
+        check_sharing(
+            store.for_client(ConsentEvent, version.client_id),
+            "share_service",
+            version.service_name,
+            lawful_reason=version.sharing_reason,
+        )
     except SharingRefused as refused:
-        return (f"{refused} Record their consent to share with {version.service_name.strip()} first, or "
-                "choose the lawful reason for sharing without it.")
+        return (
+            f"{refused} Record their consent to share with {version.service_name.strip()} first, or "
+            "choose the lawful reason for sharing without it."
+        )
     return None
 
 
 def _check_referral(store, version: PlanEntry, earlier: PlanEntry | None = None) -> None:
     if isinstance(version, PlanReferral):
-        problem = referral_sharing_problem(store, version, earlier if isinstance(earlier, PlanReferral)
-                                           else None)
+        problem = referral_sharing_problem(
+            store, version, earlier if isinstance(earlier, PlanReferral) else None
+        )
         if problem:
             raise InvalidRecord({"status": problem})
 
 
 def add_entry(store, entry: Entry) -> Entry:
     """Save the first version of a goal, action, referral or the plan's settings."""
-    stamped = replace(entry, recorded_by=store.coach_name, recorded_at=now_iso(),
-                      supersedes="", item_id=entry.item_id or entry.id)
+    stamped = replace(
+        entry,
+        recorded_by=store.coach_name,
+        recorded_at=now_iso(),
+        supersedes="",
+        item_id=entry.item_id or entry.id,
+    )
     _check_referral(store, stamped)
     return store.add(stamped)
 
@@ -115,11 +130,22 @@ def change_entry(store, shown: Entry, **changes) -> Entry:
     if all(getattr(shown, k) == val for k, val in changes.items()):
         raise InvalidRecord({"changes": "Nothing has changed."})
     if shown.id in replaced_ids(store.for_client(cls, shown.client_id)):
-        raise InvalidRecord({"supersedes": "This was changed since you opened it (perhaps on another "
-                                           "laptop). Close it and look again."})
-    version = replace(shown, id=new_id(), item_id=shown.item_id, supersedes=shown.id,
-                      also_supersedes=_other_heads(store, shown), recorded_by=store.coach_name,
-                      recorded_at=now_iso(), **changes)
+        raise InvalidRecord(
+            {
+                "supersedes": "This was changed since you opened it (perhaps on another "
+                "laptop). Close it and look again."
+            }
+        )
+    version = replace(
+        shown,
+        id=new_id(),
+        item_id=shown.item_id,
+        supersedes=shown.id,
+        also_supersedes=_other_heads(store, shown),
+        recorded_by=store.coach_name,
+        recorded_at=now_iso(),
+        **changes,
+    )
     _check_referral(store, version, shown)
     return store.add(version)
 
@@ -130,6 +156,8 @@ def _other_heads(store, shown: PlanEntry) -> tuple[str, ...]:
     versions = [r for r in store.for_client(type(shown), shown.client_id) if r.item_id == shown.item_id]
     replaced = replaced_ids(versions)
     return tuple(sorted(r.id for r in versions if r.id not in replaced and r.id != shown.id))
+
+
 def _plan_owns_the_review(store, client_id: str) -> None:
     """The next review is the plan's alone (issue #19): once the plan has been saved, a
     date left on the client's details from before is cleared so it never comes back."""
@@ -150,43 +178,73 @@ def save_settings(store, client_id: str, **values) -> PlanSettings:
     return saved
 
 
-def record_review(store, client_id: str, reviewed_on: str, next_review_on: str, note: str,
-                  support_tier: str | None = None) -> tuple[PlanSettings, PlanNote]:
+def record_review(
+    store, client_id: str, reviewed_on: str, next_review_on: str, note: str, support_tier: str | None = None
+) -> tuple[PlanSettings, PlanNote]:
     """A plan review held: the review note and the new review dates saved together."""
     shown = current_settings(store.for_client(PlanSettings, client_id))
     stamp = now_iso()
     tier = support_tier or (shown.support_tier if shown else "")
     settings = PlanSettings(
-        client_id=client_id, support_tier=tier, next_review_on=next_review_on,
-        last_reviewed_on=reviewed_on, recorded_by=store.coach_name, recorded_at=stamp)
+        client_id=client_id,
+        support_tier=tier,
+        next_review_on=next_review_on,
+        last_reviewed_on=reviewed_on,
+        recorded_by=store.coach_name,
+        recorded_at=stamp,
+    )
     if shown is not None:
         if shown.id in replaced_ids(store.for_client(PlanSettings, client_id)):
             raise InvalidRecord({"supersedes": "The plan was changed since you opened it. Look again."})
-        settings = replace(settings, item_id=shown.item_id, supersedes=shown.id,
-                           also_supersedes=_other_heads(store, shown))
-    review = PlanNote(client_id=client_id, written_on=reviewed_on, kind="review", text=note.strip(),
-                      recorded_by=store.coach_name, recorded_at=stamp)
+        settings = replace(
+            settings, item_id=shown.item_id, supersedes=shown.id, also_supersedes=_other_heads(store, shown)
+        )
+    review = PlanNote(
+        client_id=client_id,
+        written_on=reviewed_on,
+        kind="review",
+        text=note.strip(),
+        recorded_by=store.coach_name,
+        recorded_at=stamp,
+    )
     saved = store.add_together([settings, review])
     _plan_owns_the_review(store, client_id)
     return saved[0], saved[1]
 
 
-def add_note(store, client_id: str, text: str, written_on: str | None = None,
-             kind: str = "progress") -> PlanNote:
-    return store.add(PlanNote(client_id=client_id, written_on=written_on or date.today().isoformat(),
-                              kind=kind, text=text.strip(), recorded_by=store.coach_name,
-                              recorded_at=now_iso()))
+def add_note(
+    store, client_id: str, text: str, written_on: str | None = None, kind: str = "progress"
+) -> PlanNote:
+    return store.add(
+        PlanNote(
+            client_id=client_id,
+            written_on=written_on or date.today().isoformat(),
+            kind=kind,
+            text=text.strip(),
+            recorded_by=store.coach_name,
+            recorded_at=now_iso(),
+        )
+    )
 
 
 def correct_note(store, original: PlanNote, text: str, reason: str) -> PlanNote:
     """A corrected note that supersedes the original, which is kept."""
-    return store.add(PlanNote(client_id=original.client_id, written_on=original.written_on,
-                              kind=original.kind, text=text.strip(), recorded_by=store.coach_name,
-                              recorded_at=now_iso(), supersedes=original.id,
-                              correction_reason=reason.strip()))
+    return store.add(
+        PlanNote(
+            client_id=original.client_id,
+            written_on=original.written_on,
+            kind=original.kind,
+            text=text.strip(),
+            recorded_by=store.coach_name,
+            recorded_at=now_iso(),
+            supersedes=original.id,
+            correction_reason=reason.strip(),
+        )
+    )
 
 
 # ----- reading: what the Plan tab shows ------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PlanView:
@@ -195,11 +253,11 @@ class PlanView:
     goals: tuple[VersionedItem, ...]
     actions: tuple[VersionedItem, ...]
     referrals: tuple[VersionedItem, ...]
-    notes: tuple[PlanNote, ...]          # current notes, newest first
-    history: tuple                        # HistoryEntry, newest first
-    next_review_on: str                   # the one next review (domain.episodes.next_review)
+    notes: tuple[PlanNote, ...]  # current notes, newest first
+    history: tuple  # HistoryEntry, newest first
+    next_review_on: str  # the one next review (domain.episodes.next_review)
     today: str
-    status: str = ""                      # the episode's stage (domain.episodes)
+    status: str = ""  # the episode's stage (domain.episodes)
 
     @property
     def overdue_actions(self) -> list[PlanAction]:
@@ -230,7 +288,14 @@ def load_plan(store, client_id: str, today: date | None = None, client: Client |
     status = load_journey(store, client_id, today).status
     next_review = next_review_on(status, settings.next_review_on if settings else "", client.next_review_on)
     return PlanView(
-        client_id, settings, tuple(versioned_items(goals)), tuple(versioned_items(actions)),
-        tuple(versioned_items(referrals)), tuple(current_notes(notes)),
+        client_id,
+        settings,
+        tuple(versioned_items(goals)),
+        tuple(versioned_items(actions)),
+        tuple(versioned_items(referrals)),
+        tuple(current_notes(notes)),
         tuple(plan_history([*settings_versions, *goals, *actions, *referrals], notes)),
-        next_review, (today or date.today()).isoformat(), status)
+        next_review,
+        (today or date.today()).isoformat(),
+        status,
+    )

@@ -31,8 +31,9 @@ def _reader(store):
     return getattr(store, "store", store)
 
 
-def record_risk_answer(store, client_id: str, instrument: Instrument, item_id: str, answer: int,
-                       assessment_id: str) -> list[RiskEvent]:
+def record_risk_answer(
+    store, client_id: str, instrument: Instrument, item_id: str, answer: int, assessment_id: str
+) -> list[RiskEvent]:
     """Write a risk answer at once (one event per flag rule the answer raises).
 
     Called the moment the answer is given, before the safety prompt opens: nothing
@@ -41,32 +42,57 @@ def record_risk_answer(store, client_id: str, instrument: Instrument, item_id: s
     """
     item = instrument.item(item_id)
     events = [
-        RiskEvent(client_id=client_id, kind="answer", instrument_id=instrument.id, item_id=item_id,
-                  item_number=item.number, answer=answer, flag_id=rule.id, assessment_id=assessment_id,
-                  recorded_by=store.coach_name, recorded_at=utc_now_iso())
-        for rule in instrument.flags if rule.item == item_id and rule.applies_to(answer)
+        RiskEvent(
+            client_id=client_id,
+            kind="answer",
+            instrument_id=instrument.id,
+            item_id=item_id,
+            item_number=item.number,
+            answer=answer,
+            flag_id=rule.id,
+            assessment_id=assessment_id,
+            recorded_by=store.coach_name,
+            recorded_at=utc_now_iso(),
+        )
+        for rule in instrument.flags
+        if rule.item == item_id and rule.applies_to(answer)
     ]
     return store.add_together(events) if events else []
 
 
 def record_later(store, client_id: str, answer_ids: Sequence[str], assessment_id: str = "") -> RiskEvent:
     """The coach chose 'Later' on the safety prompt: recorded, and the task stays open."""
-    return store.add(RiskEvent(client_id=client_id, kind="later", assessment_id=assessment_id,
-                               closes=tuple(answer_ids), recorded_by=store.coach_name,
-                               recorded_at=utc_now_iso()))
+    return store.add(
+        RiskEvent(
+            client_id=client_id,
+            kind="later",
+            assessment_id=assessment_id,
+            closes=tuple(answer_ids),
+            recorded_by=store.coach_name,
+            recorded_at=utc_now_iso(),
+        )
+    )
 
 
-def action_event(store, client_id: str, answer_ids: Sequence[str], action: SafetyAction,
-                 assessment_id: str = "") -> RiskEvent:
+def action_event(
+    store, client_id: str, answer_ids: Sequence[str], action: SafetyAction, assessment_id: str = ""
+) -> RiskEvent:
     """The (unsaved) event recording what the coach did about these risk answers."""
-    return RiskEvent(client_id=client_id, kind="action", assessment_id=assessment_id,
-                     closes=tuple(answer_ids), actions=tuple(action.actions), note=action.note.strip(),
-                     recorded_by=action.recorded_by or store.coach_name,
-                     recorded_at=action.recorded_at or utc_now_iso())
+    return RiskEvent(
+        client_id=client_id,
+        kind="action",
+        assessment_id=assessment_id,
+        closes=tuple(answer_ids),
+        actions=tuple(action.actions),
+        note=action.note.strip(),
+        recorded_by=action.recorded_by or store.coach_name,
+        recorded_at=action.recorded_at or utc_now_iso(),
+    )
 
 
-def record_safety_action(store, client_id: str, answer_ids: Sequence[str], action: SafetyAction,
-                         assessment_id: str = "") -> RiskEvent:
+def record_safety_action(
+    store, client_id: str, answer_ids: Sequence[str], action: SafetyAction, assessment_id: str = ""
+) -> RiskEvent:
     """Save what the coach did: this closes the safety task for ``answer_ids``.
 
     Raises InvalidRecord (``safety_actions``, ``safety_note``) when a tick or the note
@@ -82,14 +108,19 @@ def risk_events(store, client_id: str) -> list[RiskEvent]:
 def client_safety_tasks(store, client_id: str) -> list[SafetyTask]:
     """A client's open safety tasks, oldest first."""
     reader = _reader(store)
-    return open_safety_tasks(reader.for_client(RiskEvent, client_id),
-                             reader.for_client(Assessment, client_id))
+    return open_safety_tasks(
+        reader.for_client(RiskEvent, client_id), reader.for_client(Assessment, client_id)
+    )
 
 
 def open_answer_ids(events: Iterable[RiskEvent], assessment_id: str) -> list[str]:
     """The risk answers given in one assessment that no action has closed yet."""
-    return [i for task in open_safety_tasks(events) if task.assessment_id == assessment_id
-            for i in task.answer_event_ids]
+    return [
+        i
+        for task in open_safety_tasks(events)
+        if task.assessment_id == assessment_id
+        for i in task.answer_event_ids
+    ]
 
 
 def risk_statuses(store, today: date | None = None, recent_days: int | None = None) -> dict[str, RiskStatus]:
@@ -102,16 +133,24 @@ def risk_statuses(store, today: date | None = None, recent_days: int | None = No
     events = reader.all(RiskEvent)
     # Only flagged assessments and corrections (which may replace a flagged one) matter:
     # the caseload reloads after every save, so the unflagged majority is not read.
-    flagged = [from_row(Assessment, row) for row in reader.rows(
-        "SELECT * FROM assessment WHERE flags != '[]' OR supersedes != '' ORDER BY rowid")]
+    flagged = [
+        from_row(Assessment, row)
+        for row in reader.rows(
+            "SELECT * FROM assessment WHERE flags != '[]' OR supersedes != '' ORDER BY rowid"
+        )
+    ]
     return risk_status_by_client(events, flagged, today, recent_days)
 
 
 def client_risk_status(store, client_id: str, today: date | None = None) -> RiskStatus:
     """One client's risk marker (for the record header)."""
     reader = _reader(store)
-    statuses = risk_status_by_client(reader.for_client(RiskEvent, client_id),
-                                     reader.for_client(Assessment, client_id), today, risk_marker_days())
+    statuses = risk_status_by_client(
+        reader.for_client(RiskEvent, client_id),
+        reader.for_client(Assessment, client_id),
+        today,
+        risk_marker_days(),
+    )
     return statuses.get(client_id, RiskStatus())
 
 

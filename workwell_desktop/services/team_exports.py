@@ -17,7 +17,8 @@ TEAM_LEAD = "team_lead"
 
 LEAVES_THE_STORE_WARNING = (
     "This file leaves WorkWell's encrypted store: anyone who has it can read it. Keep it only as "
-    "long as you need it, share it only in the way your service allows, and delete it after.")
+    "long as you need it, share it only in the way your service allows, and delete it after."
+)
 
 
 class TeamExportRefused(Exception):
@@ -39,11 +40,15 @@ def team_export_problem(store) -> str | None:
     if role == TEAM_LEAD:
         return None
     if not role:
-        return ("Team exports are for team leads, and this laptop is not registered with the WorkWell "
-                "server, so its role cannot be checked. Register it with a team lead's account first "
-                "(workwell-admin register, or Settings in the app).")
-    return ("Team exports are for team leads only: this laptop is registered with a coach's account. "
-            "Ask your team lead for the summary.")
+        return (
+            "Team exports are for team leads, and this laptop is not registered with the WorkWell "
+            "server, so its role cannot be checked. Register it with a team lead's account first "
+            "(workwell-admin register, or Settings in the app)."
+        )
+    return (
+        "Team exports are for team leads only: this laptop is registered with a coach's account. "
+        "Ask your team lead for the summary."
+    )
 
 
 def require_team_lead(store, what: str) -> None:

@@ -15,7 +15,16 @@ from .errors import (
 )
 
 __all__ = [
-    "Store", "is_initialised", "StoreError", "NotInitialised", "AlreadyInitialised",
-    "WrongPassphrase", "KeyMissing", "DatabaseUnreadable", "WeakPassphrase",
-    "InvalidRecord", "ImmutableRecord", "RecordNotFound",
+    "Store",
+    "is_initialised",
+    "StoreError",
+    "NotInitialised",
+    "AlreadyInitialised",
+    "WrongPassphrase",
+    "KeyMissing",
+    "DatabaseUnreadable",
+    "WeakPassphrase",
+    "InvalidRecord",
+    "ImmutableRecord",
+    "RecordNotFound",
 ]

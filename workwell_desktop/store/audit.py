@@ -69,6 +69,7 @@ def _key_for(conn) -> bytearray:
 
 # ----- hashes ------------------------------------------------------------------------------------
 
+
 def _record_types() -> set[str]:
     from ..domain.registry import RECORD_TYPES
 
@@ -94,31 +95,54 @@ def record_version(cur, record_type: str, record_id: str) -> tuple[str, str]:
     return str(row.get("client_id", row["id"])), row_hash(row)
 
 
-def entry_seal(key: bytes | bytearray, seq: int, at: str, actor: str, action: str, record_type: str,
-               record_id: str, detail: str, client_id: str, record_hash: str, prev_hash: str) -> str:
-    body = json.dumps([seq, at, actor, action, record_type, record_id, detail, client_id, record_hash,
-                       prev_hash], separators=(",", ":"), ensure_ascii=False)
+def entry_seal(
+    key: bytes | bytearray,
+    seq: int,
+    at: str,
+    actor: str,
+    action: str,
+    record_type: str,
+    record_id: str,
+    detail: str,
+    client_id: str,
+    record_hash: str,
+    prev_hash: str,
+) -> str:
+    body = json.dumps(
+        [seq, at, actor, action, record_type, record_id, detail, client_id, record_hash, prev_hash],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def legacy_entry_hash(seq: int, at: str, actor: str, action: str, record_type: str,
-                      record_id: str, detail: str, prev_hash: str) -> str:
+def legacy_entry_hash(
+    seq: int, at: str, actor: str, action: str, record_type: str, record_id: str, detail: str, prev_hash: str
+) -> str:
     """The unkeyed SHA-256 of chains written before CHAIN_FORMAT (read only, to upgrade them)."""
-    body = json.dumps([seq, at, actor, action, record_type, record_id, detail, prev_hash],
-                      separators=(",", ":"), ensure_ascii=False)
+    body = json.dumps(
+        [seq, at, actor, action, record_type, record_id, detail, prev_hash],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 # ----- writing -----------------------------------------------------------------------------------
 
+
 def _head(cur) -> tuple[int, str]:
-    head = dict(cur.execute(
-        "SELECT key, value FROM meta WHERE key IN ('audit_head_seq', 'audit_head_hash')").fetchall())
+    head = dict(
+        cur.execute(
+            "SELECT key, value FROM meta WHERE key IN ('audit_head_seq', 'audit_head_hash')"
+        ).fetchall()
+    )
     return int(head.get("audit_head_seq", 0)), head.get("audit_head_hash", GENESIS)
 
 
-def append(cur, actor: str, action: str, record_type: str = "", record_id: str = "",
-           detail: str = "") -> None:
+def append(
+    cur, actor: str, action: str, record_type: str = "", record_id: str = "", detail: str = ""
+) -> None:
     """Add one entry inside the caller's transaction, after the record was written."""
     key = _key_for(cur.connection)
     last_seq, prev = _head(cur)
@@ -144,6 +168,7 @@ def head(conn) -> tuple[int, str]:
 
 # ----- upgrading an old chain --------------------------------------------------------------------
 
+
 def upgrade_chain(conn) -> bool:
     """Re-seal a chain written before CHAIN_FORMAT with the keyed HMAC, and give each record's
     latest entry the hash of the record as it is now. Returns True when it upgraded.
@@ -158,8 +183,10 @@ def upgrade_chain(conn) -> bool:
     key = _key_for(conn)
     cur.execute("BEGIN IMMEDIATE")
     try:
-        rows = cur.execute("SELECT seq, at, actor, action, record_type, record_id, detail, prev_hash, hash"
-                           " FROM audit ORDER BY seq").fetchall()
+        rows = cur.execute(
+            "SELECT seq, at, actor, action, record_type, record_id, detail, prev_hash, hash"
+            " FROM audit ORDER BY seq"
+        ).fetchall()
         problems = _legacy_problems(cur, rows)
         latest: dict[tuple[str, str], int] = {}
         for seq, _at, _actor, _action, rtype, rid, *_ in rows:
@@ -171,15 +198,21 @@ def upgrade_chain(conn) -> bool:
             if latest.get((rtype, rid)) != seq:
                 version = ""  # an earlier version: its hash is not known any more
             seal = entry_seal(key, seq, at, actor, action, rtype, rid, detail, client_id, version, prev)
-            cur.execute("UPDATE audit SET client_id = ?, record_hash = ?, prev_hash = ?, hash = ?"
-                        " WHERE seq = ?", (client_id, version, prev, seal, seq))
+            cur.execute(
+                "UPDATE audit SET client_id = ?, record_hash = ?, prev_hash = ?, hash = ? WHERE seq = ?",
+                (client_id, version, prev, seal, seq),
+            )
             prev = seal
         last = rows[-1][0] if rows else 0
-        cur.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                        [("audit_head_seq", str(last)), ("audit_head_hash", prev),
-                         ("audit_chain", CHAIN_FORMAT)])
-        detail = "earlier chain intact" if not problems else \
-            "earlier chain had problems: " + "; ".join(problems)[:1500]
+        cur.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [("audit_head_seq", str(last)), ("audit_head_hash", prev), ("audit_chain", CHAIN_FORMAT)],
+        )
+        detail = (
+            "earlier chain intact"
+            if not problems
+            else "earlier chain had problems: " + "; ".join(problems)[:1500]
+        )
         append(cur, "WorkWell", "audit-chain-upgraded", detail=detail)
     except BaseException:
         cur.execute("ROLLBACK")
@@ -205,6 +238,7 @@ def _legacy_problems(cur, rows) -> list[str]:
 
 # ----- checking ----------------------------------------------------------------------------------
 
+
 def verify(conn, anchor: tuple[int, str] | None = None) -> list[str]:
     """Every break found, in plain words; an empty list means the trail and records agree.
 
@@ -219,7 +253,8 @@ def verify(conn, anchor: tuple[int, str] | None = None) -> list[str]:
     dropped: dict[str, int] = {}  # client id -> seq of its latest drop
     rows = conn.execute(
         "SELECT seq, at, actor, action, record_type, record_id, detail, client_id, record_hash, prev_hash,"
-        " hash FROM audit ORDER BY seq")
+        " hash FROM audit ORDER BY seq"
+    )
     for seq, at, actor, action, rtype, rid, detail, client_id, version, prev_hash, seal in rows:
         if seq != expected_seq:
             problems.append(f"entries {expected_seq} to {seq - 1} are missing (deleted)")
@@ -236,8 +271,10 @@ def verify(conn, anchor: tuple[int, str] | None = None) -> list[str]:
     last = expected_seq - 1
     head_seq, head_seal = head(conn)
     if head_seq != last or head_seal != prev:
-        problems.append(f"the trail ends at entry {last} but should end at entry {head_seq}"
-                        " (entries removed from the end)")
+        problems.append(
+            f"the trail ends at entry {last} but should end at entry {head_seq}"
+            " (entries removed from the end)"
+        )
     problems += _record_problems(conn, latest, dropped)
     if anchor is not None:
         problems += _anchor_problems(anchor, seals, last)
@@ -259,15 +296,18 @@ def _record_problems(conn, latest, dropped) -> list[str]:
             if entry is None:
                 problems.append(f"{label} has no audit entry: it was added outside the app")
             elif entry[3] and entry[3] != row_hash(row):
-                problems.append(f"{label} differs from the version recorded in audit entry {entry[0]}: "
-                                "it was changed outside the app")
+                problems.append(
+                    f"{label} differs from the version recorded in audit entry {entry[0]}: "
+                    "it was changed outside the app"
+                )
     for (rtype, rid), (seq, action, client_id, version) in sorted(latest.items(), key=lambda i: i[1][0]):
         if (rtype, rid) in seen or not version or action == "drop":
             continue
         if dropped.get(client_id, 0) > seq or dropped.get(rid, 0) > seq:
             continue  # the client moved to another team: their records left with them
-        problems.append(f"{rtype.replace('_', ' ')} {rid} (audit entry {seq}) is missing: it was deleted "
-                        "outside the app")
+        problems.append(
+            f"{rtype.replace('_', ' ')} {rid} (audit entry {seq}) is missing: it was deleted outside the app"
+        )
     return problems
 
 
@@ -276,9 +316,13 @@ def _anchor_problems(anchor: tuple[int, str], seals: dict[int, str], last: int) 
     if seq == 0:
         return []
     if seq > last:
-        return [f"the server's anchor for this laptop is at entry {seq}, but the trail here ends at "
-                f"entry {last} (entries removed from the end since the last sync)"]
+        return [
+            f"the server's anchor for this laptop is at entry {seq}, but the trail here ends at "
+            f"entry {last} (entries removed from the end since the last sync)"
+        ]
     if seals.get(seq) != seal:
-        return [f"entry {seq} is not the one anchored at the server at the last sync: the trail has "
-                "been rewritten since"]
+        return [
+            f"entry {seq} is not the one anchored at the server at the last sync: the trail has "
+            "been rewritten since"
+        ]
     return []

@@ -21,7 +21,7 @@ class CaseloadEntry:
     nhs_number: str
     postcode: str
     date_of_birth: str
-    status: str          # a key of domain.caseload.CLIENT_STATUSES
+    status: str  # a key of domain.caseload.CLIENT_STATUSES
     next_review_on: str  # "" when none is set
     last_contact_on: str  # latest session, or first contact; "" when none yet
     coach: str
@@ -75,8 +75,11 @@ SELECT client_id, next_review_on FROM (
 _JOURNEY_READS = (
     ("SELECT * FROM discharge_undo", DischargeUndo),
     ("SELECT * FROM follow_up_outcome", FollowUpOutcome),
-    ("SELECT id, client_id, scope, service_name, action, method, recorded_by, recorded_at,"
-     " supersedes, moved FROM consent_event WHERE scope = 'participation'", ConsentEvent),
+    (
+        "SELECT id, client_id, scope, service_name, action, method, recorded_by, recorded_at,"
+        " supersedes, moved FROM consent_event WHERE scope = 'participation'",
+        ConsentEvent,
+    ),
     ("SELECT id, client_id, timepoint, completed_on, supersedes FROM assessment", Assessment),
 )
 
@@ -94,16 +97,22 @@ def caseload(store, today: date | None = None) -> list[CaseloadEntry]:
     overdue_actions = dict(conn.execute(_OVERDUE_ACTIONS, (today_iso,)).fetchall())
     plan_reviews = dict(conn.execute(_PLAN_NEXT_REVIEW).fetchall())
     grouped: dict[type, dict[str, list]] = {}
-    for sql, cls in (("SELECT * FROM referral", Referral), ("SELECT * FROM discharge", Discharge),
-                     *_JOURNEY_READS):
+    for sql, cls in (
+        ("SELECT * FROM referral", Referral),
+        ("SELECT * FROM discharge", Discharge),
+        *_JOURNEY_READS,
+    ):
         into = grouped.setdefault(cls, defaultdict(list))
         # Text-only columns need no conversion: build the records directly (several
         # times faster than from_row at 5,000 clients); the discharge has a flag.
         # (Columns another version added are left out, as from_row does.)
         names = set(cls.field_names())
         for row in store.rows(sql):
-            record = from_row(cls, row) if cls is Discharge else \
-                cls(**{k: v for k, v in row.items() if k in names})
+            record = (
+                from_row(cls, row)
+                if cls is Discharge
+                else cls(**{k: v for k, v in row.items() if k in names})
+            )
             into[row["client_id"]].append(record)
     referrals = grouped[Referral]
     cur = conn.execute(
@@ -121,15 +130,33 @@ def caseload(store, today: date | None = None) -> list[CaseloadEntry]:
         first_contacts = [r.first_contact_on for r in client_referrals if r.first_contact_on]
         last_contact = max([d for d in (last_session, *first_contacts) if d], default="")
         g = grouped
-        status = journey(client_referrals, g[Discharge].get(cid, []), g[DischargeUndo].get(cid, []),
-                         g[ConsentEvent].get(cid, []), g[FollowUpOutcome].get(cid, []),
-                         g[Assessment].get(cid, []), today=today).status
+        status = journey(
+            client_referrals,
+            g[Discharge].get(cid, []),
+            g[DischargeUndo].get(cid, []),
+            g[ConsentEvent].get(cid, []),
+            g[FollowUpOutcome].get(cid, []),
+            g[Assessment].get(cid, []),
+            today=today,
+        ).status
         review = next_review(status, plan_reviews.get(cid, ""), review)
         late = overdue(status, review, overdue_actions.get(cid, 0), today_iso)
-        entries.append(CaseloadEntry(
-            cid, given, family, nhs, postcode, dob, status, review, last_contact, coach,
-            late.actions, late.review,
-        ))
+        entries.append(
+            CaseloadEntry(
+                cid,
+                given,
+                family,
+                nhs,
+                postcode,
+                dob,
+                status,
+                review,
+                last_contact,
+                coach,
+                late.actions,
+                late.review,
+            )
+        )
     return _with_risk(store, entries, today)
 
 
@@ -140,5 +167,9 @@ def _with_risk(store, entries: list[CaseloadEntry], today: date | None) -> list[
     from ..services.safety import risk_statuses
 
     risk = risk_statuses(store, today)
-    return [replace(e, open_safety_tasks=risk[e.client_id].open_tasks, risk_on=risk[e.client_id].last_risk_on)
-            if e.client_id in risk else e for e in entries]
+    return [
+        replace(e, open_safety_tasks=risk[e.client_id].open_tasks, risk_on=risk[e.client_id].last_risk_on)
+        if e.client_id in risk
+        else e
+        for e in entries
+    ]

@@ -55,8 +55,11 @@ def _database_handle(conn, db_path: Path) -> int | None:
     """The ``sqlite3*`` inside a sqlcipher3 connection: the first field after the Python
     object header (pysqlite's layout), confirmed by asking SQLite for its file name."""
     # Only for the exact type whose layout this reads (a subclass or another driver: the pragma).
-    if _KEY_FUNCTIONS is None or sys.implementation.name != "cpython" \
-            or type(conn) is not sqlcipher3.Connection:
+    if (
+        _KEY_FUNCTIONS is None
+        or sys.implementation.name != "cpython"
+        or type(conn) is not sqlcipher3.Connection
+    ):
         return None
     handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
     if not handle:
@@ -80,7 +83,7 @@ def _apply_key(conn, db_path: Path, key: bytes | bytearray) -> None:
                 raise sqlcipher3.DatabaseError("sqlite3_key failed")
             del buffer
         else:  # no C entry point: the pragma (its text is a Python string we cannot wipe)
-            conn.execute(f"PRAGMA key = \"{literal.decode('ascii')}\"")
+            conn.execute(f'PRAGMA key = "{literal.decode("ascii")}"')
     finally:
         literal[:] = bytes(len(literal))
 

@@ -101,8 +101,14 @@ class Store:
 
     # ----- opening -------------------------------------------------------
     @classmethod
-    def create(cls, data_dir: Path, passphrase: str, coach_name: str,
-               coach_role: str = "coach", key_store_kind: str | None = None) -> Store:
+    def create(
+        cls,
+        data_dir: Path,
+        passphrase: str,
+        coach_name: str,
+        coach_role: str = "coach",
+        key_store_kind: str | None = None,
+    ) -> Store:
         """Set up a new encrypted database protected by ``passphrase``."""
         data_dir = Path(data_dir)
         if is_initialised(data_dir):
@@ -126,14 +132,21 @@ class Store:
             scrub(key)
             raise
         with _transaction(conn) as cur:
-            cur.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
-                ("device_id", uuid.uuid4().hex), ("coach_name", coach_name.strip()),
-                ("coach_role", coach_role), ("created_at", _now()),
-            ])
+            cur.executemany(
+                "INSERT INTO meta (key, value) VALUES (?, ?)",
+                [
+                    ("device_id", uuid.uuid4().hex),
+                    ("coach_name", coach_name.strip()),
+                    ("coach_role", coach_role),
+                    ("created_at", _now()),
+                ],
+            )
             audit.append(cur, coach_name.strip(), "create-database")
         # Written last: its presence is what marks the folder as set up.
-        write_private_file(data_dir / SETTINGS_FILE, json.dumps(
-            {"format": 1, "install_id": install_id, "key_store": kind}, indent=2))
+        write_private_file(
+            data_dir / SETTINGS_FILE,
+            json.dumps({"format": 1, "install_id": install_id, "key_store": kind}, indent=2),
+        )
         log.info("created database (key store: %s)", kind)
         return cls(conn, data_dir, key_store, key)
 
@@ -247,6 +260,7 @@ class Store:
             errors.update(self._conflicts(record, batch_ids))
             if isinstance(record, Assessment):
                 from ..instruments.derived import score_problems  # the instruments load on first use
+
                 # A stored score is never trusted: refused unless the answers give it.
                 errors.update(score_problems(record))
             prepared.append(record)
@@ -326,21 +340,40 @@ class Store:
         mutable = type(record).mutable
         # The values of each field this edit saw (every concurrent one): it supersedes
         # exactly those (see store.causal and sync.wire.Change.base).
-        base = causal.base_of(cur, record.record_type, record.id, payload) \
-            if mutable and op == "update" else {}
+        base = (
+            causal.base_of(cur, record.record_type, record.id, payload) if mutable and op == "update" else {}
+        )
         cur.execute(
             "INSERT INTO change_log (change_id, record_type, record_id, client_id, op, payload,"
             " base, hlc, device_id, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uuid.uuid4().hex, record.record_type, record.id, client_id_of(record), op,
-             json.dumps(payload, separators=(",", ":")), json.dumps(base, separators=(",", ":")),
-             stamp, self.device_id, self.coach_name, _now()),
+            (
+                uuid.uuid4().hex,
+                record.record_type,
+                record.id,
+                client_id_of(record),
+                op,
+                json.dumps(payload, separators=(",", ":")),
+                json.dumps(base, separators=(",", ":")),
+                stamp,
+                self.device_id,
+                self.coach_name,
+                _now(),
+            ),
         )
         if mutable:  # facts once made never merge field by field
             for name in payload:
-                causal.receive(cur, record.record_type, record.id, client_id_of(record), name, stamp,
-                               fields[name], self.coach_name, set(base.get(name, ())))
-        audit.append(cur, self.coach_name, op, record.record_type, record.id,
-                     ",".join(sorted(payload)))
+                causal.receive(
+                    cur,
+                    record.record_type,
+                    record.id,
+                    client_id_of(record),
+                    name,
+                    stamp,
+                    fields[name],
+                    self.coach_name,
+                    set(base.get(name, ())),
+                )
+        audit.append(cur, self.coach_name, op, record.record_type, record.id, ",".join(sorted(payload)))
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:
@@ -359,7 +392,8 @@ class Store:
         into this one (the same person entered twice: both histories are kept)."""
         rows = self._fetch(
             f"SELECT * FROM {record_cls.record_type} WHERE client_id = ? OR client_id IN"
-            " (SELECT id FROM client WHERE merged_into = ?) ORDER BY rowid", (client_id, client_id)
+            " (SELECT id FROM client WHERE merged_into = ?) ORDER BY rowid",
+            (client_id, client_id),
         )
         return [from_row(record_cls, r) for r in rows]
 
@@ -377,7 +411,8 @@ class Store:
         laptops. Each group oldest first; a coach merges them (``merge_clients``)."""
         rows = self._fetch(
             "SELECT * FROM client WHERE merged_into = '' AND nhs_number IN (SELECT nhs_number FROM client"
-            " WHERE merged_into = '' GROUP BY nhs_number HAVING count(*) > 1) ORDER BY nhs_number, rowid")
+            " WHERE merged_into = '' GROUP BY nhs_number HAVING count(*) > 1) ORDER BY nhs_number, rowid"
+        )
         groups: dict[str, list[Client]] = {}
         for row in rows:
             groups.setdefault(row["nhs_number"], []).append(from_row(Client, row))
@@ -462,8 +497,14 @@ def wipe_data_folder(data_dir: Path) -> None:
     if settings_path.exists():
         settings = json.loads(settings_path.read_text(encoding="utf-8"))
         key_store_for(settings.get("key_store", "file"), data_dir, settings.get("install_id", "")).delete()
-    for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", f"{DB_FILE}-journal",
-                 SETTINGS_FILE, "key.json"):
+    for name in (
+        DB_FILE,
+        f"{DB_FILE}-wal",
+        f"{DB_FILE}-shm",
+        f"{DB_FILE}-journal",
+        SETTINGS_FILE,
+        "key.json",
+    ):
         (data_dir / name).unlink(missing_ok=True)
     shutil.rmtree(data_dir / "backups", ignore_errors=True)
     log.warning("device revoked: local database and key wiped")

@@ -17,8 +17,10 @@ def adopt_account(store, username: str, display_name: str, role: str) -> int:
     many clients were re-stamped (each is an ordinary update, so it syncs)."""
     typed = store.coach_name
     with store._write() as cur:
-        cur.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                        [("coach_name", display_name.strip() or username), ("coach_role", role)])
+        cur.executemany(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            [("coach_name", display_name.strip() or username), ("coach_role", role)],
+        )
     restamped = 0
     for row in store.rows("SELECT id FROM client WHERE coach = ? OR coach = ''", (typed,)):
         store.update(Client, row["id"], coach=username)

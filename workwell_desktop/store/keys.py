@@ -98,9 +98,13 @@ def _bounded(doc: dict) -> KdfParams:
     n, r, p = doc["n"], doc["r"], doc["p"]
     if not all(type(v) is int for v in (n, r, p)):
         raise ValueError("kdf parameters must be whole numbers")
-    if not (SCRYPT_N_RANGE[0] <= n <= SCRYPT_N_RANGE[1] and n & (n - 1) == 0
-            and SCRYPT_R_RANGE[0] <= r <= SCRYPT_R_RANGE[1] and SCRYPT_P_RANGE[0] <= p <= SCRYPT_P_RANGE[1]
-            and 128 * r * n <= SCRYPT_MAX_MEMORY):
+    if not (
+        SCRYPT_N_RANGE[0] <= n <= SCRYPT_N_RANGE[1]
+        and n & (n - 1) == 0
+        and SCRYPT_R_RANGE[0] <= r <= SCRYPT_R_RANGE[1]
+        and SCRYPT_P_RANGE[0] <= p <= SCRYPT_P_RANGE[1]
+        and 128 * r * n <= SCRYPT_MAX_MEMORY
+    ):
         raise ValueError("kdf parameters out of bounds")
     return KdfParams(n, r, p)
 
@@ -124,8 +128,16 @@ def wrap_key(key: bytes | bytearray, passphrase: str, params: KdfParams | None =
         scrub(kek)
     b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
     return json.dumps(
-        {"format": 1, "kdf": "scrypt", "n": params.n, "r": params.r, "p": params.p,
-         "salt": b64(salt), "nonce": b64(nonce), "sealed_key": b64(sealed)}
+        {
+            "format": 1,
+            "kdf": "scrypt",
+            "n": params.n,
+            "r": params.r,
+            "p": params.p,
+            "salt": b64(salt),
+            "nonce": b64(nonce),
+            "sealed_key": b64(sealed),
+        }
     )
 
 
@@ -142,8 +154,9 @@ def unwrap_key(wrapped: str, passphrase: str) -> bytearray:
     try:
         doc = json.loads(wrapped)
         params = _bounded(doc)
-        salt, nonce, sealed = (base64.b64decode(doc[k], validate=True)
-                               for k in ("salt", "nonce", "sealed_key"))
+        salt, nonce, sealed = (
+            base64.b64decode(doc[k], validate=True) for k in ("salt", "nonce", "sealed_key")
+        )
         if not (16 <= len(salt) <= 64 and len(nonce) == 12 and len(sealed) == KEY_BYTES + 16):
             raise ValueError("wrong sizes")
     except (ValueError, KeyError, TypeError, AttributeError):

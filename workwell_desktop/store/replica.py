@@ -59,7 +59,9 @@ def unsent_changes(store, limit: int) -> list[dict]:
     rows = store.rows(
         "SELECT change_id, record_type, record_id, client_id, op, payload, base, hlc, device_id,"
         " actor, created_at FROM change_log WHERE sent_at IS NULL AND rejected_reason IS NULL"
-        " ORDER BY seq LIMIT ?", (limit,))
+        " ORDER BY seq LIMIT ?",
+        (limit,),
+    )
     for row in rows:
         row["payload"] = json.loads(row["payload"])
         row["base"] = json.loads(row["base"])
@@ -78,26 +80,32 @@ def mark_sent(store, change_ids: list[str]) -> int:
     pruned = 0
     with store._write() as cur:
         for cid in change_ids:
-            row = cur.execute("SELECT length(payload) FROM change_log WHERE change_id = ?"
-                              " AND sent_at IS NULL", (cid,)).fetchone()
+            row = cur.execute(
+                "SELECT length(payload) FROM change_log WHERE change_id = ? AND sent_at IS NULL", (cid,)
+            ).fetchone()
             if row is None:
                 continue
             pruned += row[0]
-            cur.execute("UPDATE change_log SET sent_at = ?, payload = '{}' WHERE change_id = ?",
-                        (_now(), cid))
+            cur.execute(
+                "UPDATE change_log SET sent_at = ?, payload = '{}' WHERE change_id = ?", (_now(), cid)
+            )
     return pruned
 
 
 def mark_rejected(store, rejections: list[tuple[str, str]]) -> None:
     """Keep a rejected change with the server's reason, for the coach and IT to see."""
     with store._write() as cur:
-        cur.executemany("UPDATE change_log SET rejected_reason = ? WHERE change_id = ?",
-                        [(reason, cid) for cid, reason in rejections])
+        cur.executemany(
+            "UPDATE change_log SET rejected_reason = ? WHERE change_id = ?",
+            [(reason, cid) for cid, reason in rejections],
+        )
 
 
 def rejected_changes(store) -> list[dict]:
-    return store.rows("SELECT change_id, record_type, record_id, rejected_reason FROM change_log"
-                      " WHERE rejected_reason IS NOT NULL ORDER BY seq")
+    return store.rows(
+        "SELECT change_id, record_type, record_id, rejected_reason FROM change_log"
+        " WHERE rejected_reason IS NOT NULL ORDER BY seq"
+    )
 
 
 def get_setting(store, key: str, default: str = "") -> str:
@@ -119,8 +127,9 @@ def renew_device_id(store) -> str:
     return device_id
 
 
-def apply_remote(store, changes: list[dict], cursor: str, server_time: str = "",
-                 malformed: Sequence[tuple[dict, str]] = ()) -> int:
+def apply_remote(
+    store, changes: list[dict], cursor: str, server_time: str = "", malformed: Sequence[tuple[dict, str]] = ()
+) -> int:
     """Apply one pulled page and move the cursor, atomically. Returns conflicts found.
 
     Each change is checked first (``_incoming_problem``: the same domain rules the
@@ -159,8 +168,14 @@ def _known(cur, change: dict) -> bool:
     change_id = change["change_id"]
     if cur.execute("SELECT 1 FROM received_change WHERE change_id = ?", (change_id,)).fetchone():
         return True
-    return cur.execute("SELECT 1 FROM change_log WHERE change_id = ? AND client_id NOT IN"
-                       " (SELECT client_id FROM dropped_client)", (change_id,)).fetchone() is not None
+    return (
+        cur.execute(
+            "SELECT 1 FROM change_log WHERE change_id = ? AND client_id NOT IN"
+            " (SELECT client_id FROM dropped_client)",
+            (change_id,),
+        ).fetchone()
+        is not None
+    )
 
 
 def _apply_checked(cur, store, change: dict, server_millis: int | None, today: date) -> tuple[bool, int]:
@@ -178,16 +193,24 @@ def _apply_checked(cur, store, change: dict, server_millis: int | None, today: d
         _quarantine(cur, change, f"could not be applied here ({type(exc).__name__})")
         return False, 0
     cur.execute("RELEASE incoming")
-    cur.execute("INSERT OR IGNORE INTO received_change (change_id, applied_at, client_id) VALUES (?, ?, ?)",
-                (change["change_id"], _now(), change["client_id"]))
+    cur.execute(
+        "INSERT OR IGNORE INTO received_change (change_id, applied_at, client_id) VALUES (?, ?, ?)",
+        (change["change_id"], _now(), change["client_id"]),
+    )
     cur.execute("DELETE FROM quarantined_change WHERE change_id = ?", (change["change_id"],))
     return True, conflicts
 
 
 # The database refusing a change's content (a constraint, a value of the wrong kind), or
 # a shape the checks did not foresee. Anything else (disk, interruption) aborts the page.
-_UNAPPLICABLE = (sqlcipher3.IntegrityError, sqlcipher3.InterfaceError, ValueError, TypeError, KeyError,
-                InvalidRecord)  # InvalidRecord: an assessment whose answers cannot be scored
+_UNAPPLICABLE = (
+    sqlcipher3.IntegrityError,
+    sqlcipher3.InterfaceError,
+    ValueError,
+    TypeError,
+    KeyError,
+    InvalidRecord,
+)  # InvalidRecord: an assessment whose answers cannot be scored
 
 
 def _server_clock(server_time: str) -> tuple[int | None, date]:
@@ -202,7 +225,7 @@ def _server_clock(server_time: str) -> tuple[int | None, date]:
 
 
 def _incoming_problem(cur, change: dict, server_millis: int | None, today: date) -> str:
-    """"" when ``change`` may be applied here, else why not (field names only, never values)."""
+    """ "" when ``change`` may be applied here, else why not (field names only, never values)."""
     rtype, rid, op, client_id = change["record_type"], change["record_id"], change["op"], change["client_id"]
     stamp = change.get("hlc", "")
     if not is_stamp(stamp):
@@ -264,6 +287,7 @@ def _current_row(cur, rtype: str, rid: str) -> dict | None:
 
 def _quarantine(cur, change: dict, reason: str) -> None:
     """Keep a change this laptop will not apply, with the reason; tell IT without personal data."""
+
     def text(name: str) -> str:
         value = change.get(name) if isinstance(change, dict) else None
         return value[:64] if isinstance(value, str) else ""
@@ -273,9 +297,11 @@ def _quarantine(cur, change: dict, reason: str) -> None:
         body = json.dumps(change, separators=(",", ":"))
     except (TypeError, ValueError):
         body = "{}"
-    cur.execute("INSERT OR REPLACE INTO quarantined_change (change_id, record_type, record_id, client_id,"
-                " reason, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (change_id, text("record_type"), text("record_id"), text("client_id"), reason, body, _now()))
+    cur.execute(
+        "INSERT OR REPLACE INTO quarantined_change (change_id, record_type, record_id, client_id,"
+        " reason, body, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (change_id, text("record_type"), text("record_id"), text("client_id"), reason, body, _now()),
+    )
     log.warning("quarantined change %s (%s): %s", change_id, text("record_type") or "?", reason)
 
 
@@ -296,21 +322,29 @@ def _retry_quarantined(cur, store, server_millis: int | None, today: date, limit
 
 def _is_change(change) -> bool:
     names = ("change_id", "record_type", "record_id", "client_id", "op", "hlc")
-    return (isinstance(change, dict) and all(isinstance(change.get(n), str) for n in names)
-            and isinstance(change.get("payload"), dict))
+    return (
+        isinstance(change, dict)
+        and all(isinstance(change.get(n), str) for n in names)
+        and isinstance(change.get("payload"), dict)
+    )
 
 
 def quarantined_changes(store) -> list[dict]:
     """Changes from the server this laptop could not apply, with why (for IT and the status bar)."""
-    return store.rows("SELECT change_id, record_type, record_id, reason, received_at FROM quarantined_change"
-                      " ORDER BY received_at")
+    return store.rows(
+        "SELECT change_id, record_type, record_id, reason, received_at FROM quarantined_change"
+        " ORDER BY received_at"
+    )
 
 
 def replay_deferred(store) -> int:
     """Apply changes kept from a newer version once this version knows their record
     type (after an upgrade); returns how many were applied."""
-    known = [r for r in store.rows("SELECT change_id, record_type, body FROM deferred_change")
-             if r["record_type"] in RECORD_TYPES]
+    known = [
+        r
+        for r in store.rows("SELECT change_id, record_type, body FROM deferred_change")
+        if r["record_type"] in RECORD_TYPES
+    ]
     if not known:
         return 0
     with store._write() as cur:
@@ -329,8 +363,10 @@ def _apply_one(cur, store, change: dict) -> int:
         return 0
     cls = RECORD_TYPES.get(rtype)
     if cls is None:
-        cur.execute("INSERT OR IGNORE INTO deferred_change (change_id, record_type, body) VALUES (?, ?, ?)",
-                    (change["change_id"], rtype, json.dumps(change)))
+        cur.execute(
+            "INSERT OR IGNORE INTO deferred_change (change_id, record_type, body) VALUES (?, ?, ?)",
+            (change["change_id"], rtype, json.dumps(change)),
+        )
         return 0
     # Row form (booleans 0/1, lists as JSON text), as the checks above saw it.
     change = {**change, "payload": change_checks.check_payload(cls, change["payload"])[0]}
@@ -343,13 +379,24 @@ def _apply_one(cur, store, change: dict) -> int:
         if isinstance(record, Assessment):
             record = _rescored(cur, record, change)
         row = to_row(record)
-        cur.execute(f"INSERT INTO {rtype} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                    tuple(row.values()))
+        cur.execute(
+            f"INSERT INTO {rtype} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+            tuple(row.values()),
+        )
         fields = list(change["payload"])
         if cls.mutable:
             for name in fields:
-                causal.receive(cur, rtype, rid, change["client_id"], name, change["hlc"], row[name],
-                               change.get("actor", ""), set())
+                causal.receive(
+                    cur,
+                    rtype,
+                    rid,
+                    change["client_id"],
+                    name,
+                    change["hlc"],
+                    row[name],
+                    change.get("actor", ""),
+                    set(),
+                )
     elif not cls.mutable:
         return 0  # a fact already here: creates are idempotent
     else:
@@ -372,13 +419,24 @@ def _rescored(cur, record: Assessment, change: dict) -> Assessment:
         derivation = derive_assessment(record)
     except ValueError as refused:
         raise InvalidRecord(
-            {"answers": f"An assessment from another device could not be scored: {refused}"}) from None
+            {"answers": f"An assessment from another device could not be scored: {refused}"}
+        ) from None
     if derivation.discrepancies:
         fields = ",".join(derivation.discrepancies)
-        audit.append(cur, change.get("actor", ""), "rescored", record.record_type, record.id,
-                     f"stored values disagreed with the answers: {fields}")
-        log.warning("assessment %s from device %s re-scored: stored %s disagreed with the answers",
-                    record.id, change.get("device_id", "?"), fields)
+        audit.append(
+            cur,
+            change.get("actor", ""),
+            "rescored",
+            record.record_type,
+            record.id,
+            f"stored values disagreed with the answers: {fields}",
+        )
+        log.warning(
+            "assessment %s from device %s re-scored: stored %s disagreed with the answers",
+            record.id,
+            change.get("device_id", "?"),
+            fields,
+        )
     return derivation.record
 
 
@@ -386,21 +444,37 @@ def _merge_fields(cur, cls, rid: str, change: dict) -> tuple[list[str], int]:
     """Each field of an incoming edit through the causal merge (see store.causal)."""
     rtype, stamp, base = cls.record_type, change["hlc"], change.get("base", {})
     names = [d[1] for d in cur.execute(f"PRAGMA table_info({rtype})").fetchall()]
-    current = dict(zip(names, cur.execute(f"SELECT * FROM {rtype} WHERE id = ?", (rid,)).fetchone(),
-                       strict=True))
+    current = dict(
+        zip(names, cur.execute(f"SELECT * FROM {rtype} WHERE id = ?", (rid,)).fetchone(), strict=True)
+    )
     incoming = to_row(from_row(cls, {**current, **change["payload"]}))
     applied, conflicts = [], 0
     for field in change["payload"]:
         if field not in current or field == "id":
             continue
-        before = cur.execute("SELECT count(*) FROM conflict WHERE record_type = ? AND record_id = ?"
-                             " AND field = ? AND resolved_at IS NULL", (rtype, rid, field)).fetchone()[0]
-        shown = causal.receive(cur, rtype, rid, change["client_id"], field, stamp, incoming[field],
-                               change.get("actor", ""), causal.parents(base, field))
+        before = cur.execute(
+            "SELECT count(*) FROM conflict WHERE record_type = ? AND record_id = ?"
+            " AND field = ? AND resolved_at IS NULL",
+            (rtype, rid, field),
+        ).fetchone()[0]
+        shown = causal.receive(
+            cur,
+            rtype,
+            rid,
+            change["client_id"],
+            field,
+            stamp,
+            incoming[field],
+            change.get("actor", ""),
+            causal.parents(base, field),
+        )
         if shown is None:
             continue  # already here, or superseded by an edit this laptop holds
-        after = cur.execute("SELECT count(*) FROM conflict WHERE record_type = ? AND record_id = ?"
-                            " AND field = ? AND resolved_at IS NULL", (rtype, rid, field)).fetchone()[0]
+        after = cur.execute(
+            "SELECT count(*) FROM conflict WHERE record_type = ? AND record_id = ?"
+            " AND field = ? AND resolved_at IS NULL",
+            (rtype, rid, field),
+        ).fetchone()[0]
         conflicts += max(0, after - before)
         if shown.value != current[field]:
             cur.execute(f"UPDATE {rtype} SET {field} = ? WHERE id = ?", (shown.value, rid))
@@ -411,10 +485,16 @@ def _merge_fields(cur, cls, rid: str, change: dict) -> tuple[list[str], int]:
 def _drop_client(cur, client_id: str) -> None:
     for cls in RECORD_TYPES.values():
         if cls is not Client:
-            ids = [r[0] for r in cur.execute(f"SELECT id FROM {cls.record_type} WHERE client_id = ?",
-                                             (client_id,)).fetchall()]
-            cur.executemany("DELETE FROM field_clock WHERE record_type = ? AND record_id = ?",
-                            [(cls.record_type, i) for i in ids])
+            ids = [
+                r[0]
+                for r in cur.execute(
+                    f"SELECT id FROM {cls.record_type} WHERE client_id = ?", (client_id,)
+                ).fetchall()
+            ]
+            cur.executemany(
+                "DELETE FROM field_clock WHERE record_type = ? AND record_id = ?",
+                [(cls.record_type, i) for i in ids],
+            )
             causal.forget(cur, cls.record_type, ids)
             cur.execute(f"DELETE FROM {cls.record_type} WHERE client_id = ?", (client_id,))
     cur.execute("DELETE FROM field_clock WHERE record_type = 'client' AND record_id = ?", (client_id,))
@@ -423,20 +503,27 @@ def _drop_client(cur, client_id: str) -> None:
     cur.execute("DELETE FROM client WHERE id = ?", (client_id,))
     cur.execute("DELETE FROM received_change WHERE client_id = ?", (client_id,))
     cur.execute("DELETE FROM quarantined_change WHERE client_id = ?", (client_id,))
-    cur.execute("INSERT OR REPLACE INTO dropped_client (client_id, dropped_at) VALUES (?, ?)",
-                (client_id, _now()))
+    cur.execute(
+        "INSERT OR REPLACE INTO dropped_client (client_id, dropped_at) VALUES (?, ?)", (client_id, _now())
+    )
 
 
 def open_conflicts(store, client_id: str | None = None) -> list[OpenConflict]:
-    sql = ("SELECT id, record_type, record_id, client_id, field, kept_value, kept_actor, other_value,"
-           " other_actor, detected_at FROM conflict WHERE resolved_at IS NULL")
+    sql = (
+        "SELECT id, record_type, record_id, client_id, field, kept_value, kept_actor, other_value,"
+        " other_actor, detected_at FROM conflict WHERE resolved_at IS NULL"
+    )
     params: tuple = ()
     if client_id:
         sql += " AND client_id = ?"
         params = (client_id,)
     rows = store.rows(sql + " ORDER BY detected_at", params)
-    return [OpenConflict(**{**r, "kept_value": json.loads(r["kept_value"]),
-                            "other_value": json.loads(r["other_value"])}) for r in rows]
+    return [
+        OpenConflict(
+            **{**r, "kept_value": json.loads(r["kept_value"]), "other_value": json.loads(r["other_value"])}
+        )
+        for r in rows
+    ]
 
 
 def resolve_conflict(store, conflict_id: str, keep_other: bool) -> None:
@@ -449,7 +536,8 @@ def resolve_conflict(store, conflict_id: str, keep_other: bool) -> None:
     record = store.get(cls, row["record_id"])
     with store._write() as cur:
         if to_row(record)[row["field"]] != value:
-            cur.execute(f"UPDATE {cls.record_type} SET {row['field']} = ? WHERE id = ?",
-                        (value, row["record_id"]))
+            cur.execute(
+                f"UPDATE {cls.record_type} SET {row['field']} = ? WHERE id = ?", (value, row["record_id"])
+            )
         # Written even when the value stays: the decision is what settles other devices.
         store._record_change(cur, record, "update", {row["field"]: value})

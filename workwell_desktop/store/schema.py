@@ -9,7 +9,10 @@ fixture database under tests/store/fixtures that the tests upgrade.
 from __future__ import annotations
 
 MIGRATIONS: list[tuple[int, str, str]] = [
-    (1, "client record, consent log, change log and audit trail", """
+    (
+        1,
+        "client record, consent log, change log and audit trail",
+        """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE client (
@@ -79,8 +82,12 @@ CREATE TABLE audit (
     record_type TEXT NOT NULL, record_id TEXT NOT NULL, detail TEXT NOT NULL,
     prev_hash TEXT NOT NULL, hash TEXT NOT NULL
 );
-"""),
-    (2, "per-field clocks, so sync can merge edits field by field", """
+""",
+    ),
+    (
+        2,
+        "per-field clocks, so sync can merge edits field by field",
+        """
 -- The hybrid-logical-clock stamp of the last change to each field of each record.
 -- Sync compares an incoming change's stamp with these to keep the later edit and
 -- to spot two different edits of one field (a conflict for the coach to resolve).
@@ -94,8 +101,12 @@ INSERT INTO field_clock (record_type, record_id, field, hlc)
     FROM change_log AS c, json_each(c.payload) AS j
     WHERE c.record_type IN ('client', 'referral')
     GROUP BY c.record_type, c.record_id, j.key;
-"""),
-    (3, "sync: each change's client and base stamps, received changes, conflicts", """
+""",
+    ),
+    (
+        3,
+        "sync: each change's client and base stamps, received changes, conflicts",
+        """
 ALTER TABLE change_log ADD COLUMN client_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE change_log ADD COLUMN base TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE change_log ADD COLUMN rejected_reason TEXT;
@@ -129,8 +140,12 @@ CREATE TABLE conflict (
     detected_at TEXT NOT NULL, resolved_at TEXT, resolved_by TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX conflict_open ON conflict (resolved_at, client_id);
-"""),
-    (4, "employer letters: issued once, kept with the exact PDF sent", """
+""",
+    ),
+    (
+        4,
+        "employer letters: issued once, kept with the exact PDF sent",
+        """
 -- Immutable like sessions: a correction is a new letter naming the one it supersedes.
 -- content is the agreed letter as JSON; pdf is the PDF as base64 text, because records
 -- travel to other devices as JSON in the change log.
@@ -142,8 +157,12 @@ CREATE TABLE employer_letter (
 );
 CREATE INDEX employer_letter_client ON employer_letter (client_id);
 CREATE INDEX employer_letter_reference ON employer_letter (reference);
-"""),
-    (5, "assessments and the personalised plan, every version kept", """
+""",
+    ),
+    (
+        5,
+        "assessments and the personalised plan, every version kept",
+        """
 -- Completed assessments are facts once made: a correction is a new row naming the
 -- one it supersedes, with the reason. answers and flags are JSON lists; responses
 -- (free-text answers by item id) and safety_action are JSON text. total has no
@@ -208,8 +227,12 @@ CREATE TABLE plan_note (
     supersedes TEXT NOT NULL, correction_reason TEXT NOT NULL
 );
 CREATE INDEX plan_note_client ON plan_note (client_id);
-"""),
-    (6, "release 0.2: sync quarantine and causal merge; risk events; the journey; audit proof; coverage", """
+""",
+    ),
+    (
+        6,
+        "release 0.2: sync quarantine and causal merge; risk events; the journey; audit proof; coverage",
+        """
 -- Never applied, never dropped: shown to IT (log, status bar) and retried after each
 -- page, so a change that arrived before what it builds on is applied once it can be.
 CREATE TABLE quarantined_change (
@@ -315,8 +338,12 @@ CREATE INDEX follow_up_outcome_client ON follow_up_outcome (client_id);
 
 -- Team reporting: the client's main health barrier.
 ALTER TABLE client ADD COLUMN main_health_barrier TEXT NOT NULL DEFAULT '';
-"""),
-    (7, "letters off the wire: an issued letter's PDF hash; pruned change payloads", """
+""",
+    ),
+    (
+        7,
+        "letters off the wire: an issued letter's PDF hash; pruned change payloads",
+        """
 -- The SHA-256 of the exact PDF issued. Letters sync without their PDF: a laptop renders
 -- it again from the letter's content and trusts it only when it matches (documents.letter).
 -- '' for letters issued before: they keep (and synced) the PDF itself.
@@ -324,7 +351,8 @@ ALTER TABLE employer_letter ADD COLUMN pdf_sha256 TEXT NOT NULL DEFAULT '';
 -- Acknowledged changes keep their ids and stamps, not their payloads (replica.mark_sent);
 -- the space comes back at the next Store.compact (VACUUM).
 UPDATE change_log SET payload = '{}' WHERE sent_at IS NOT NULL;
-"""),
+""",
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

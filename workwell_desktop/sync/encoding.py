@@ -94,7 +94,8 @@ def decompress(data: bytes, encoding: str, limit: int) -> bytes:
             if declared > limit:
                 raise TooLarge(f"body over {limit} bytes after decompression")
             return zstandard.ZstdDecompressor(max_window_size=_MAX_WINDOW).decompress(
-                data, max_output_size=limit)
+                data, max_output_size=limit
+            )
         except zstandard.ZstdError as e:
             # Unknown size and more than max_output_size also lands here: either way refused.
             raise BadBody("not valid zstd, or over the size limit") from e

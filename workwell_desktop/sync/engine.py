@@ -93,8 +93,12 @@ def _read_changes(raw_changes: list[Any]) -> tuple[list[dict], list[tuple[dict, 
             good.append(Change.model_validate(raw).model_dump())
         except ValidationError as e:
             where = sorted({str(err["loc"][0]) for err in e.errors(include_url=False) if err["loc"]})
-            malformed.append((raw if isinstance(raw, dict) else {"value": repr(raw)[:200]},
-                              "unreadable change: " + (", ".join(where) or "not an object")))
+            malformed.append(
+                (
+                    raw if isinstance(raw, dict) else {"value": repr(raw)[:200]},
+                    "unreadable change: " + (", ".join(where) or "not an object"),
+                )
+            )
     return good, malformed
 
 
@@ -115,9 +119,15 @@ def is_registered(store) -> bool:
     return bool(replica.get_setting(store, "sync_token"))
 
 
-def register(store, server_url: str, username: str, password: str,
-             device_name: str | None = None, http: httpx.Client | None = None,
-             policy: ConnectionPolicy | None = None) -> RegisterResponse:
+def register(
+    store,
+    server_url: str,
+    username: str,
+    password: str,
+    device_name: str | None = None,
+    http: httpx.Client | None = None,
+    policy: ConnectionPolicy | None = None,
+) -> RegisterResponse:
     """Register this laptop with the server under a coach's account.
 
     The address must pass the URL policy (``server_address``) and, where the
@@ -125,18 +135,23 @@ def register(store, server_url: str, username: str, password: str,
     policy = policy if policy is not None else server_address.current_policy()
     address = _address_for(server_url, "The server address")
     if policy.server_url and address.url != _address_for(policy.server_url, "The policy's address").url:
-        raise SyncError(f"Your organisation has set the WorkWell server to {policy.server_url}; "
-                        "this laptop can only connect there. Nothing was sent.")
+        raise SyncError(
+            f"Your organisation has set the WorkWell server to {policy.server_url}; "
+            "this laptop can only connect there. Nothing was sent."
+        )
     server_url = address.url
-    body = RegisterRequest(username=username, password=password,
-                           device_name=device_name or platform.node() or "WorkWell laptop")
+    body = RegisterRequest(
+        username=username, password=password, device_name=device_name or platform.node() or "WorkWell laptop"
+    )
     with _client(http, policy, address) as client:
         try:
             response = client.post(f"{server_url}{API_PREFIX}/devices", json=body.model_dump())
         except httpx.TransportError as exc:
             _refuse_untrusted_certificate(exc, server_url)
-            raise Offline(f"Could not reach the server at {server_url}: check the address and "
-                          "your connection, then try again.") from exc
+            raise Offline(
+                f"Could not reach the server at {server_url}: check the address and "
+                "your connection, then try again."
+            ) from exc
     if response.status_code == 401:
         raise SyncError("The server did not accept that username and password.")
     _raise_for_status(response)
@@ -149,9 +164,13 @@ def register(store, server_url: str, username: str, password: str,
     # whole scope (each change applies once, by id).
     replica.set_settings(store, sync_home=_home(store), sync_cursor="")
     replica.set_settings(
-        store, server_url=server_url, sync_token=registered.token,
-        server_device_id=registered.device_id, sync_username=registered.username,
-        sync_display_name=registered.display_name, sync_role=registered.role,
+        store,
+        server_url=server_url,
+        sync_token=registered.token,
+        server_device_id=registered.device_id,
+        sync_username=registered.username,
+        sync_display_name=registered.display_name,
+        sync_role=registered.role,
         sync_team=registered.team,
     )
     adopt_account(store, registered.username, registered.display_name, registered.role)
@@ -159,8 +178,12 @@ def register(store, server_url: str, username: str, password: str,
     return registered
 
 
-def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
-         policy: ConnectionPolicy | None = None) -> SyncReport:
+def sync(
+    store,
+    http: httpx.Client | None = None,
+    wipe_on_revoke: bool = True,
+    policy: ConnectionPolicy | None = None,
+) -> SyncReport:
     """Push everything unsent and pull everything new; one request when nothing is.
 
     A revoked device wipes its data and key here unless ``wipe_on_revoke`` is False
@@ -181,7 +204,8 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
         raise CopiedDataFolder(
             "This WorkWell data was copied from another laptop or folder, so it will not sync "
             "as the original. Nothing here is lost: connect it to the server again (WorkWell \u25b8 "
-            "Connect to server) and its unsent work will sync as a new laptop.")
+            "Connect to server) and its unsent work will sync as a new laptop."
+        )
     policy = policy if policy is not None else server_address.current_policy()
     registered_url = replica.get_setting(store, "server_url")
     # The organisation's address wins: re-deploying with a new SERVER_URL moves every laptop.
@@ -197,9 +221,14 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
 
     def request_body(batch: list[dict], cursor: str) -> bytes:
         # The change-log rows are validated into wire Changes here, as the server will.
-        request = SyncRequest.model_validate({
-            "cursor": cursor, "changes": batch, "page_size": wire.MAX_PAGE,
-            "waiting": max(0, store.pending_change_count() - len(batch))})
+        request = SyncRequest.model_validate(
+            {
+                "cursor": cursor,
+                "changes": batch,
+                "page_size": wire.MAX_PAGE,
+                "waiting": max(0, store.pending_change_count() - len(batch)),
+            }
+        )
         if anchoring:
             seq, seal = store.audit_head()  # anchored at the server: see store.audit
             request.audit_head = AuditAnchor(seq=seq, hash=seal)
@@ -215,8 +244,13 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
         while True:
             if pending is None:
                 batch, more_waiting = next_batch(store, budget)
-                response = _post(client, url, request_body(batch, replica.get_setting(store, "sync_cursor")),
-                                 wire_format, server_url)
+                response = _post(
+                    client,
+                    url,
+                    request_body(batch, replica.get_setting(store, "sync_cursor")),
+                    wire_format,
+                    server_url,
+                )
             else:  # the next page, asked for while the last one was applied
                 batch, more_waiting = [], False
                 response, pending = pending.result(), None
@@ -241,15 +275,18 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
                     store.wipe()
                 raise DeviceRevoked(
                     "Service IT has revoked this laptop's access. Its WorkWell data and key "
-                    "have been removed from this laptop. Contact your team lead.")
+                    "have been removed from this laptop. Contact your team lead."
+                )
             if response.status_code == 401 and moving:
                 raise NotRegistered(
                     f"Your organisation has moved the WorkWell server to {server_url}, which does "
                     "not know this laptop. Connect again (WorkWell \u25b8 Connect to server) with "
-                    "your username and password. Your work is saved on this laptop.")
+                    "your username and password. Your work is saved on this laptop."
+                )
             if response.status_code == 401:
-                raise SyncError("The server no longer accepts this laptop's registration. "
-                                "Ask IT to register it again.")
+                raise SyncError(
+                    "The server no longer accepts this laptop's registration. Ask IT to register it again."
+                )
             _raise_for_status(response)
             result = _Reply.model_validate_json(response.content)
             _remember_anchor(store, result.audit_anchor)
@@ -271,11 +308,13 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
             report.pushed += len(result.accepted)
             report.rejected += len(result.rejected)
             if result.more and not more_waiting:  # nothing of ours left to send: next page now
-                pending = ahead.submit(_post, client, url, request_body([], result.cursor), wire_format,
-                                       server_url)
+                pending = ahead.submit(
+                    _post, client, url, request_body([], result.cursor), wire_format, server_url
+                )
             changes, malformed = _read_changes(result.changes)
-            report.conflicts += replica.apply_remote(store, changes, result.cursor, result.server_time,
-                                                     malformed)
+            report.conflicts += replica.apply_remote(
+                store, changes, result.cursor, result.server_time, malformed
+            )
             report.pulled += len(result.changes)
             if result.coverage is not None:
                 save_coverage(store, result.coverage, result.server_time)
@@ -288,9 +327,15 @@ def sync(store, http: httpx.Client | None = None, wipe_on_revoke: bool = True,
     report.quarantined = len(replica.quarantined_changes(store))
     if pruned > COMPACT_SHARE * store.file_size():
         store.compact()  # the pruned payloads' space back: after a big push, not every sync
-    log.info("sync done: pushed %d, pulled %d, rejected %d, conflicts %d, quarantined %d, requests %d",
-             report.pushed, report.pulled, report.rejected, report.conflicts, report.quarantined,
-             report.requests)
+    log.info(
+        "sync done: pushed %d, pulled %d, rejected %d, conflicts %d, quarantined %d, requests %d",
+        report.pushed,
+        report.pulled,
+        report.rejected,
+        report.conflicts,
+        report.quarantined,
+        report.requests,
+    )
     return report
 
 
@@ -309,12 +354,17 @@ class _WireFormat:
         return True
 
     def headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json",
-                "Content-Encoding": self.encoding, "Accept-Encoding": body_encoding.accept_encoding()}
+        return {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/json",
+            "Content-Encoding": self.encoding,
+            "Accept-Encoding": body_encoding.accept_encoding(),
+        }
 
 
-def _post(client: httpx.Client, url: str, body: bytes, wire_format: _WireFormat,
-          server_url: str) -> httpx.Response:
+def _post(
+    client: httpx.Client, url: str, body: bytes, wire_format: _WireFormat, server_url: str
+) -> httpx.Response:
     """POST one sync request; the response with its body decoded here, never more than
     ``wire.MAX_RESPONSE_BYTES`` as sent or decoded (a server's decompression bomb is refused)."""
     data = body_encoding.compress(body, wire_format.encoding)
@@ -324,21 +374,30 @@ def _post(client: httpx.Client, url: str, body: bytes, wire_format: _WireFormat,
             for chunk in response.iter_raw():
                 size += len(chunk)
                 if size > wire.MAX_RESPONSE_BYTES:
-                    raise SyncError("The server sent more than this laptop accepts in one reply; "
-                                    "nothing from it was applied. Tell service IT.")
+                    raise SyncError(
+                        "The server sent more than this laptop accepts in one reply; "
+                        "nothing from it was applied. Tell service IT."
+                    )
                 raw.append(chunk)
     except httpx.TransportError as exc:
         _refuse_untrusted_certificate(exc, server_url)
-        raise Offline("No connection to the WorkWell server. Your work is saved on this "
-                      "laptop and will sync when you are back online.") from exc
+        raise Offline(
+            "No connection to the WorkWell server. Your work is saved on this "
+            "laptop and will sync when you are back online."
+        ) from exc
     encoding = response.headers.get("content-encoding", body_encoding.IDENTITY)
     try:
         content = body_encoding.decompress(b"".join(raw), encoding, wire.MAX_RESPONSE_BYTES)
     except (body_encoding.TooLarge, body_encoding.BadBody):
-        raise SyncError("The server's reply could not be read (damaged, or larger than this laptop "
-                        "accepts); nothing from it was applied. Sync will try again later.") from None
-    headers = [(k, v) for k, v in response.headers.multi_items()
-               if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
+        raise SyncError(
+            "The server's reply could not be read (damaged, or larger than this laptop "
+            "accepts); nothing from it was applied. Sync will try again later."
+        ) from None
+    headers = [
+        (k, v)
+        for k, v in response.headers.multi_items()
+        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
     return httpx.Response(response.status_code, headers=headers, content=content, request=response.request)
 
 
@@ -355,8 +414,12 @@ def _remember_anchor(store, anchor: AuditAnchor | None) -> None:
     """Keep the server's anchor for verify-audit when offline (a weaker check: this copy
     lives in the same file; verify-audit asks the server when it can)."""
     if anchor is not None:
-        replica.set_settings(store, audit_anchor_seq=str(anchor.seq), audit_anchor_hash=anchor.hash,
-                             audit_anchor_at=anchor.anchored_at)
+        replica.set_settings(
+            store,
+            audit_anchor_seq=str(anchor.seq),
+            audit_anchor_hash=anchor.hash,
+            audit_anchor_at=anchor.anchored_at,
+        )
 
 
 def fetch_audit_anchor(store, http: httpx.Client | None = None) -> tuple[AuditAnchor | None, str]:
@@ -370,10 +433,12 @@ def fetch_audit_anchor(store, http: httpx.Client | None = None) -> tuple[AuditAn
         raise NotRegistered("This laptop is not registered with a WorkWell server.")
     server_url = replica.get_setting(store, "server_url")
     try:
-        with _client(http, server_address.current_policy(),
-                     _address_for(server_url, "The server address")) as client:
-            response = client.get(f"{server_url}{API_PREFIX}/audit-anchor",
-                                  headers={"Authorization": f"Bearer {token}"})
+        with _client(
+            http, server_address.current_policy(), _address_for(server_url, "The server address")
+        ) as client:
+            response = client.get(
+                f"{server_url}{API_PREFIX}/audit-anchor", headers={"Authorization": f"Bearer {token}"}
+            )
         _raise_for_status(response)
         body = response.json().get("audit_anchor")
         return (AuditAnchor.model_validate(body) if body else None), "server"
@@ -381,8 +446,11 @@ def fetch_audit_anchor(store, http: httpx.Client | None = None) -> tuple[AuditAn
         seq = replica.get_setting(store, "audit_anchor_seq")
         if not seq:
             return None, "last sync"
-        return AuditAnchor(seq=int(seq), hash=replica.get_setting(store, "audit_anchor_hash"),
-                           anchored_at=replica.get_setting(store, "audit_anchor_at")), "last sync"
+        return AuditAnchor(
+            seq=int(seq),
+            hash=replica.get_setting(store, "audit_anchor_hash"),
+            anchored_at=replica.get_setting(store, "audit_anchor_at"),
+        ), "last sync"
 
 
 # Room for the request's own fields around the changes, as a share of the body limit.
@@ -421,7 +489,8 @@ def _refuse_untrusted_certificate(exc: Exception, server_url: str) -> None:
         if isinstance(cause, ssl.SSLCertVerificationError):
             raise SyncError(
                 f"The server at {server_url} did not prove it is your WorkWell service: its "
-                "certificate was not accepted. Nothing was sent. Tell service IT.") from None
+                "certificate was not accepted. Nothing was sent. Tell service IT."
+            ) from None
         cause = cause.__cause__ or cause.__context__
 
 
@@ -467,8 +536,12 @@ def _detail(response: httpx.Response) -> str:
 
 def _raise_for_status(response: httpx.Response) -> None:
     if response.status_code >= 500:
-        raise SyncError(f"The WorkWell server had a problem ({response.status_code}). Your work is "
-                        "saved on this laptop; sync will try again later.")
+        raise SyncError(
+            f"The WorkWell server had a problem ({response.status_code}). Your work is "
+            "saved on this laptop; sync will try again later."
+        )
     if response.status_code >= 400:
-        raise SyncError(f"The server refused the sync ({response.status_code}: {_detail(response)}). "
-                        "Your work is saved on this laptop; contact IT if this persists.")
+        raise SyncError(
+            f"The server refused the sync ({response.status_code}: {_detail(response)}). "
+            "Your work is saved on this laptop; contact IT if this persists."
+        )

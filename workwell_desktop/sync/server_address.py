@@ -81,17 +81,21 @@ def parse_server_address(text: object, what: str = "The server address") -> Serv
     value = text.strip()
     if not value:
         raise UnsafeAddress(f"Enter {what.lower().removeprefix('the ')}, {example} (ask IT).")
-    if any(c.isspace() or ord(c) < 0x20 or c == "\\" or ord(c) > 0x7e for c in value):
-        raise UnsafeAddress(f"{what} {value!r} contains spaces or characters that do not belong in "
-                            f"a web address; type it exactly as IT gave it, {example}.")
+    if any(c.isspace() or ord(c) < 0x20 or c == "\\" or ord(c) > 0x7E for c in value):
+        raise UnsafeAddress(
+            f"{what} {value!r} contains spaces or characters that do not belong in "
+            f"a web address; type it exactly as IT gave it, {example}."
+        )
     parts = urlsplit(value)
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http") or not value.lower().startswith(f"{scheme}://"):
         raise UnsafeAddress(f"{what} must start with https://, {example}.")
     if "@" in parts.netloc:
-        raise UnsafeAddress(f"{what} must not contain a user name or password (the part before '@'): "
-                            "enter only the server's address and sign in with your username and "
-                            "password below.")
+        raise UnsafeAddress(
+            f"{what} must not contain a user name or password (the part before '@'): "
+            "enter only the server's address and sign in with your username and "
+            "password below."
+        )
     host = (parts.hostname or "").lower().rstrip(".")
     if not host or not (_is_ip(host) or _HOST_NAME.match(host)):
         raise UnsafeAddress(f"{what} {value!r} is not a web address {example}.")
@@ -103,8 +107,12 @@ def parse_server_address(text: object, what: str = "The server address") -> Serv
     # The address part must be exactly the host and port we understood: nothing a browser or
     # httpx could read differently (such as "[::1].evil.example").
     shown_host = f"[{host}]" if ":" in host else host
-    if parts.netloc.lower().rstrip(".") not in (shown_host, f"{shown_host}:{explicit_port}",
-                                                 f"{shown_host}.", f"{shown_host}.:{explicit_port}"):
+    if parts.netloc.lower().rstrip(".") not in (
+        shown_host,
+        f"{shown_host}:{explicit_port}",
+        f"{shown_host}.",
+        f"{shown_host}.:{explicit_port}",
+    ):
         raise UnsafeAddress(f"{what} {value!r} is not a web address {example}.")
     if parts.query or parts.fragment or "?" in value or "#" in value:
         raise UnsafeAddress(f"{what} {value!r} must not have a '?' or '#' part; {example}.")
@@ -113,7 +121,8 @@ def parse_server_address(text: object, what: str = "The server address") -> Serv
         raise UnsafeAddress(
             f"{what} {value!r} must start with https://: your password and this laptop's key "
             "would otherwise cross the network unprotected. Plain http:// is only for a server "
-            "on this computer (127.0.0.1 or localhost).")
+            "on this computer (127.0.0.1 or localhost)."
+        )
     return address
 
 
@@ -128,7 +137,8 @@ def check_before_sending(address: ServerAddress) -> None:
     if not found or not all(_literal_loopback(str(info[4][0])) for info in found):
         raise UnsafeAddress(
             f"{address.host} does not lead only to this computer, so plain http:// is not safe: "
-            "use the https:// address IT gave you.")
+            "use the https:// address IT gave you."
+        )
 
 
 @dataclass(frozen=True)
@@ -161,7 +171,7 @@ def http_client(policy: ConnectionPolicy, address: ServerAddress, timeout: httpx
             raise UnsafeAddress(
                 f"The organisation's certificate file {policy.server_ca_file} could not be read "
                 f"({getattr(exc, 'strerror', None) or exc}), so the server cannot be checked. "
-                "Nothing was sent; contact service IT.") from None
+                "Nothing was sent; contact service IT."
+            ) from None
     proxy = policy.proxy_url if policy.proxy_url and not address.is_local else None
-    return httpx.Client(timeout=timeout, trust_env=False, proxy=proxy, verify=verify,
-                        follow_redirects=False)
+    return httpx.Client(timeout=timeout, trust_env=False, proxy=proxy, verify=verify, follow_redirects=False)

@@ -28,8 +28,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 API_PREFIX = "/api/v1"
-MAX_PUSH = 500          # changes per request
-MAX_PAGE = 20_000       # changes per pulled page, at most; PAGE_BYTES usually ends it first
+MAX_PUSH = 500  # changes per request
+MAX_PAGE = 20_000  # changes per pulled page, at most; PAGE_BYTES usually ends it first
 # A pulled page ends after the change that takes its payloads past this (uncompressed):
 # a few MB, so a first restore is a handful of round trips, each well inside the timeouts.
 PAGE_BYTES = 3_000_000

@@ -39,8 +39,9 @@ def available_area(widget: QWidget) -> QRect:
     return screen.availableGeometry()
 
 
-def fit_to_screen(dialog: QDialog, scroll: QScrollArea, preferred_width: int, *,
-                  grow_only: bool = False) -> None:
+def fit_to_screen(
+    dialog: QDialog, scroll: QScrollArea, preferred_width: int, *, grow_only: bool = False
+) -> None:
     """Resize ``dialog`` to show all of its scrolled content at ``preferred_width``
     where the screen allows, else as much as fits (the rest scrolls). Call after the
     content is built, and again when it changes (``grow_only``: never shrink while the
@@ -53,8 +54,11 @@ def fit_to_screen(dialog: QDialog, scroll: QScrollArea, preferred_width: int, *,
     margins = outer.contentsMargins()
     inner = width - margins.left() - margins.right() - scroll.verticalScrollBar().sizeHint().width()
     content_layout = content.layout()
-    needed = (content_layout.totalHeightForWidth(inner) if content_layout.hasHeightForWidth()
-              else content.sizeHint().height())
+    needed = (
+        content_layout.totalHeightForWidth(inner)
+        if content_layout.hasHeightForWidth()
+        else content.sizeHint().height()
+    )
     chrome = dialog.sizeHint().height() - scroll.sizeHint().height()
     height = min(max(needed + chrome, dialog.minimumSizeHint().height()), area.height() - _FRAME_ALLOWANCE)
     if grow_only:

@@ -106,15 +106,24 @@ class AssessmentRunner(QDialog):
 
     saved = Signal(object)
 
-    def __init__(self, source: RecordStore, client_id: str, instrument_id: str, timepoint: str = "baseline",
-                 parent: QWidget | None = None, *, correcting: Assessment | None = None,
-                 guidance: SafetyGuidance | None = None):
+    def __init__(
+        self,
+        source: RecordStore,
+        client_id: str,
+        instrument_id: str,
+        timepoint: str = "baseline",
+        parent: QWidget | None = None,
+        *,
+        correcting: Assessment | None = None,
+        guidance: SafetyGuidance | None = None,
+    ):
         super().__init__(parent)
         self.source = source
         self.client_id = client_id
         self.instrument: Instrument = get_instrument(instrument_id)
-        self.guidance, self.guidance_problem = ((guidance, "") if guidance
-                                                else service.safety_guidance_for_prompt())
+        self.guidance, self.guidance_problem = (
+            (guidance, "") if guidance else service.safety_guidance_for_prompt()
+        )
         self.correcting = correcting
         self.timepoint = correcting.timepoint if correcting else timepoint
         items = self.instrument.items
@@ -152,9 +161,15 @@ class AssessmentRunner(QDialog):
         outer.setContentsMargins(20, 16, 20, 16)
         outer.setSpacing(10)
         heading = title_label(self.instrument.title, 1.3)
-        who = paragraph(f"With {client.full_name}" + (
-            f" \u00b7 correcting the assessment of {dates.for_reading(correcting.completed_on)}"
-            if correcting else ""), role="hint")
+        who = paragraph(
+            f"With {client.full_name}"
+            + (
+                f" \u00b7 correcting the assessment of {dates.for_reading(correcting.completed_on)}"
+                if correcting
+                else ""
+            ),
+            role="hint",
+        )
         # The risk banner stays above the scrolled page: always in sight once shown.
         self.risk_banner = QWidget()
         banner = QHBoxLayout(self.risk_banner)
@@ -284,14 +299,18 @@ class AssessmentRunner(QDialog):
             self.text_answer.setPlainText(self.texts.get(item.id, ""))
             self.text_answer.blockSignals(False)
             self.text_answer.setAccessibleName(f"Answer to: {item.label}")
-            self.key_hint.setText("Type the answer in the client's words. Enter for the next question "
-                                  "(Shift+Enter for a new line), Alt+Left to go back.")
+            self.key_hint.setText(
+                "Type the answer in the client's words. Enter for the next question "
+                "(Shift+Enter for a new line), Alt+Left to go back."
+            )
             self.text_answer.setFocus()
         else:
             self._build_options(item)
             optional = "" if self._answer_required(item) else " This question can be left unanswered."
-            self.key_hint.setText(f"Press {_key_range(item.values)} to answer, Enter for the next question, "
-                                  f"Backspace to go back.{optional}")
+            self.key_hint.setText(
+                f"Press {_key_range(item.values)} to answer, Enter for the next question, "
+                f"Backspace to go back.{optional}"
+            )
         if self.isVisible():  # a question with more options: make room rather than scroll
             fit_to_screen(self, self.scroll, self.preferred_width, grow_only=True)
         self.back_button.setEnabled(self.index > 0)
@@ -421,7 +440,8 @@ class AssessmentRunner(QDialog):
                 self.next_item()
             return
         if (key == Qt.Key.Key_Backspace and plain_key) or (
-                key == Qt.Key.Key_Left and mods == Qt.KeyboardModifier.AltModifier):
+            key == Qt.Key.Key_Left and mods == Qt.KeyboardModifier.AltModifier
+        ):
             if not isinstance(self.focusWidget(), QPlainTextEdit):
                 self.previous_item()
                 return
@@ -430,18 +450,24 @@ class AssessmentRunner(QDialog):
     # ----- the risk answer ------------------------------------------------
     def _write_risk_answer(self, item_id: str, value: int) -> None:
         """On record now, before anything else can happen to this assessment."""
-        already = any(e.item_id == item_id and e.answer == value for e in self.risk_events
-                      if e.kind == "answer" and e.id not in self._closed_answer_ids())
+        already = any(
+            e.item_id == item_id and e.answer == value
+            for e in self.risk_events
+            if e.kind == "answer" and e.id not in self._closed_answer_ids()
+        )
         if already:
             return  # the same answer given again (a number key pressed twice)
         try:
             self.risk_events += safety_service.record_risk_answer(
-                self.source, self.client_id, self.instrument, item_id, value, self.assessment_id)
+                self.source, self.client_id, self.instrument, item_id, value, self.assessment_id
+            )
             self.risk_message = ""
         except (InvalidRecord, StoreError) as failed:
             log.warning("risk answer not recorded: %s", type(failed).__name__)
-            self.risk_message = (f"The risk answer could not be recorded ({failed}). Tell your team lead "
-                                 "today and record what you did in a session note.")
+            self.risk_message = (
+                f"The risk answer could not be recorded ({failed}). Tell your team lead "
+                "today and record what you did in a session note."
+            )
         self._update_risk_banner()
 
     def _closed_answer_ids(self) -> set[str]:
@@ -463,18 +489,22 @@ class AssessmentRunner(QDialog):
     def _update_risk_banner(self) -> None:
         at_risk = bool(self.risk_messages())
         if at_risk and self.safety is None:
-            self.risk_text.setText("A risk answer was given. Record what you did before completing "
-                                   "the assessment.")
+            self.risk_text.setText(
+                "A risk answer was given. Record what you did before completing the assessment."
+            )
             self.safety_button.setText("Record &safety actions\u2026")
         elif at_risk:
-            self.risk_text.setText("A risk answer was given. What you did is recorded and will be saved "
-                                   "with the assessment.")
+            self.risk_text.setText(
+                "A risk answer was given. What you did is recorded and will be saved with the assessment."
+            )
             self.safety_button.setText("Change &safety record\u2026")
         elif self.open_answer_ids():
             # The answer was changed, but the risk answer given stays on record as an
             # open safety task until what was done is recorded.
-            self.risk_text.setText("A risk answer was given earlier in this assessment. It stays on the "
-                                   "client's record as an open safety task until you record what you did.")
+            self.risk_text.setText(
+                "A risk answer was given earlier in this assessment. It stays on the "
+                "client's record as an open safety task until you record what you did."
+            )
             self.safety_button.setText("Record &safety actions\u2026")
         if self.risk_message:
             self.risk_text.setText(self.risk_message)
@@ -485,9 +515,16 @@ class AssessmentRunner(QDialog):
             return self.safety_prompt
         messages = self.risk_messages() or [
             "A risk answer was given earlier in this assessment and then changed. It is on record: "
-            "record what you did about it."]
-        prompt = SafetyPrompt(self.guidance, messages, self.source.coach_name, self,
-                              existing=self.safety, problem=self.guidance_problem)
+            "record what you did about it."
+        ]
+        prompt = SafetyPrompt(
+            self.guidance,
+            messages,
+            self.source.coach_name,
+            self,
+            existing=self.safety,
+            problem=self.guidance_problem,
+        )
         prompt.recorded.connect(self._safety_recorded)
         prompt.finished.connect(self._safety_closed)
         self.safety_prompt = prompt
@@ -499,12 +536,17 @@ class AssessmentRunner(QDialog):
         answers = self.open_answer_ids()
         if answers:
             try:
-                self.risk_events.append(safety_service.record_safety_action(
-                    self.source, self.client_id, answers, action, self.assessment_id))
+                self.risk_events.append(
+                    safety_service.record_safety_action(
+                        self.source, self.client_id, answers, action, self.assessment_id
+                    )
+                )
             except (InvalidRecord, StoreError) as failed:
                 log.warning("safety action not recorded: %s", type(failed).__name__)
-                self.risk_message = (f"What you did could not be recorded yet ({failed}); it will be saved "
-                                     "with the assessment.")
+                self.risk_message = (
+                    f"What you did could not be recorded yet ({failed}); it will be saved "
+                    "with the assessment."
+                )
         self._update_risk_banner()
         if self.stack.currentIndex() == RESULTS:
             self._show_safety_summary()
@@ -514,8 +556,9 @@ class AssessmentRunner(QDialog):
         if result != QDialog.DialogCode.Accepted and answers and self.safety is None:
             # "Later" (or Esc): recorded as such; the safety task stays open.
             try:
-                self.risk_events.append(safety_service.record_later(
-                    self.source, self.client_id, answers, self.assessment_id))
+                self.risk_events.append(
+                    safety_service.record_later(self.source, self.client_id, answers, self.assessment_id)
+                )
             except (InvalidRecord, StoreError) as failed:
                 log.warning("'later' not recorded: %s", type(failed).__name__)
         if self.stack.currentIndex() == RESULTS:
@@ -598,8 +641,14 @@ class AssessmentRunner(QDialog):
         self.result = None
         try:
             _record, self.result = service.build_assessment(
-                self.client_id, self.instrument.id, self.answers, timepoint=self.timepoint,
-                completed_on=dates.today_iso(), completed_by=self.source.coach_name, responses=self.texts)
+                self.client_id,
+                self.instrument.id,
+                self.answers,
+                timepoint=self.timepoint,
+                completed_on=dates.today_iso(),
+                completed_by=self.source.coach_name,
+                responses=self.texts,
+            )
         except InvalidRecord as refused:
             self.item_message.show_message(" ".join(refused.errors.values()))
             return
@@ -632,26 +681,33 @@ class AssessmentRunner(QDialog):
         if result.prorated:
             self.score_label.setText(self.score_label.text() + " (prorated)")
             self.band_label.setText(
-                self.band_label.text() + "\n" + service.prorated_text(result.missing_items))
+                self.band_label.text() + "\n" + service.prorated_text(result.missing_items)
+            )
         self.change_label.setText(self._change_text())
         self.change_label.setVisible(bool(self.change_label.text()))
         if result.flags:
-            self.flags_label.setText("Risk answer: " + " ".join(f"question {f.item_number} answered "
-                                                                 f"{f.answer}." for f in result.flags))
+            self.flags_label.setText(
+                "Risk answer: "
+                + " ".join(f"question {f.item_number} answered {f.answer}." for f in result.flags)
+            )
         self.flags_label.setVisible(bool(result.flags))
-        self.answers_label.setText("Answers: " + ", ".join(
-            f"{i}: {DASH if a is None else a}" for i, a in enumerate(self.answers, 1)))
+        self.answers_label.setText(
+            "Answers: " + ", ".join(f"{i}: {DASH if a is None else a}" for i, a in enumerate(self.answers, 1))
+        )
 
     def _change_text(self) -> str:
-        baseline = service.baseline_of([a for a in self._earlier
-                                        if not self.correcting or a.id != self.correcting.id],
-                                       self.instrument.id)
+        baseline = service.baseline_of(
+            [a for a in self._earlier if not self.correcting or a.id != self.correcting.id],
+            self.instrument.id,
+        )
         result = self.result
         if baseline is None or result is None or result.total is None or baseline.total is None:
             return ""
         change = round(result.total - baseline.total, 2)
-        return (f"Since the baseline on {dates.for_reading(baseline.completed_on)}: "
-                f"{number_text(baseline.total)} \u2192 {number_text(result.total)} ({change_text(change)})")
+        return (
+            f"Since the baseline on {dates.for_reading(baseline.completed_on)}: "
+            f"{number_text(baseline.total)} \u2192 {number_text(result.total)} ({change_text(change)})"
+        )
 
     def _unscored_summary(self) -> str:
         lines = []
@@ -672,8 +728,9 @@ class AssessmentRunner(QDialog):
         else:
             self.safety_summary.hide()
         if needed and self.safety is None:
-            self.save_message.show_message("A risk answer was given: record what you did (Record safety "
-                                           "actions) before saving.")
+            self.save_message.show_message(
+                "A risk answer was given: record what you did (Record safety actions) before saving."
+            )
         else:
             self.save_message.show_message(None)
 
@@ -699,14 +756,27 @@ class AssessmentRunner(QDialog):
         try:
             if self.correcting is not None:
                 self.record = service.correct_assessment(
-                    self.source, self.correcting.id, self.answers, reason, responses=self.texts,
-                    safety_action=self.safety, completed_on=self.completed_on.iso(),
-                    record_id=self.assessment_id)
+                    self.source,
+                    self.correcting.id,
+                    self.answers,
+                    reason,
+                    responses=self.texts,
+                    safety_action=self.safety,
+                    completed_on=self.completed_on.iso(),
+                    record_id=self.assessment_id,
+                )
             else:
                 self.record = service.record_assessment(
-                    self.source, self.client_id, self.instrument.id, self.answers,
-                    timepoint=self.timepoint_combo.code(), completed_on=self.completed_on.iso(),
-                    responses=self.texts, safety_action=self.safety, record_id=self.assessment_id)
+                    self.source,
+                    self.client_id,
+                    self.instrument.id,
+                    self.answers,
+                    timepoint=self.timepoint_combo.code(),
+                    completed_on=self.completed_on.iso(),
+                    responses=self.texts,
+                    safety_action=self.safety,
+                    record_id=self.assessment_id,
+                )
         except InvalidRecord as refused:
             errors = refused.errors
             self.date_message.show_message(errors.get("completed_on"))
@@ -727,13 +797,21 @@ class AssessmentRunner(QDialog):
 
     def reject(self) -> None:
         if not self._saved and self.has_answers() and self.correcting is None:
-            risk = (" The risk answer the client gave is kept on their record as an open safety task "
-                    "until you record what you did.") if self.open_answer_ids() else ""
+            risk = (
+                (
+                    " The risk answer the client gave is kept on their record as an open safety task "
+                    "until you record what you did."
+                )
+                if self.open_answer_ids()
+                else ""
+            )
             answer = QMessageBox.question(
-                self, "Stop this assessment?",
+                self,
+                "Stop this assessment?",
                 f"The answers have not been saved. Close and lose them?{risk}",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Discard:
                 return
         super().reject()

@@ -24,9 +24,16 @@ from .fit import fit_to_screen, scrolling_body
 class SafetyPrompt(QDialog):
     recorded = Signal(object)  # SafetyAction
 
-    def __init__(self, guidance: SafetyGuidance, flag_messages: list[str], coach_name: str,
-                 parent: QWidget | None = None, existing: SafetyAction | None = None,
-                 later_text: str = "&Later", problem: str = ""):
+    def __init__(
+        self,
+        guidance: SafetyGuidance,
+        flag_messages: list[str],
+        coach_name: str,
+        parent: QWidget | None = None,
+        existing: SafetyAction | None = None,
+        later_text: str = "&Later",
+        problem: str = "",
+    ):
         super().__init__(parent)
         self.guidance, self.coach_name = guidance, coach_name
         self.action: SafetyAction | None = None
@@ -55,8 +62,10 @@ class SafetyPrompt(QDialog):
             layout.addWidget(paragraph(guidance.intro))
 
         if guidance.crisis_lines:
-            lines = "\n".join(f"{line.name}: {line.number}" + (f" \u2013 {line.when}" if line.when else "")
-                              for line in guidance.crisis_lines)
+            lines = "\n".join(
+                f"{line.name}: {line.number}" + (f" \u2013 {line.when}" if line.when else "")
+                for line in guidance.crisis_lines
+            )
             crisis = paragraph(lines, role="inset")
             crisis.setAccessibleName("Crisis lines")
             crisis.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -102,8 +111,9 @@ class SafetyPrompt(QDialog):
         self.record_button.setDefault(True)
         self.record_button.clicked.connect(self.record)
         self.later_button = button(later_text, "Later: close and record before completing")
-        self.later_button.setToolTip("Close this for now. The assessment cannot be completed until "
-                                     "you record what you did.")
+        self.later_button.setToolTip(
+            "Close this for now. The assessment cannot be completed until you record what you did."
+        )
         self.later_button.clicked.connect(self.reject)
         bar.addWidget(self.record_button)
         bar.addWidget(self.later_button)
@@ -127,8 +137,10 @@ class SafetyPrompt(QDialog):
     def current(self) -> SafetyAction:
         return SafetyAction(
             actions=tuple(code for code, box in self.checks.items() if box.isChecked()),
-            note=self.note.toPlainText().strip(), recorded_by=self.coach_name,
-            recorded_at=dates.utc_now_iso())
+            note=self.note.toPlainText().strip(),
+            recorded_by=self.coach_name,
+            recorded_at=dates.utc_now_iso(),
+        )
 
     def record(self) -> None:
         action = self.current()
@@ -137,7 +149,8 @@ class SafetyPrompt(QDialog):
         self.note_message.show_message(problems.get("safety_note"))
         set_flag(self.note, "invalid", "safety_note" in problems)
         self.note.setAccessibleDescription(
-            f"Error: {problems['safety_note']}" if "safety_note" in problems else "")
+            f"Error: {problems['safety_note']}" if "safety_note" in problems else ""
+        )
         if problems:
             if "safety_actions" in problems:
                 first = next(iter(self.checks.values()))

@@ -44,8 +44,12 @@ from .runner import AssessmentRunner
 from .safety_prompt import SafetyPrompt
 from .trend_chart import TrendChart
 
-_FOLLOW_UP_COLOUR = {"overdue": ERROR_RED, "due": WARNING_TEXT, "done": SUCCESS_GREEN,
-                     "upcoming": SECONDARY_TEXT}
+_FOLLOW_UP_COLOUR = {
+    "overdue": ERROR_RED,
+    "due": WARNING_TEXT,
+    "done": SUCCESS_GREEN,
+    "upcoming": SECONDARY_TEXT,
+}
 
 
 def measure_name(instrument_id: str) -> str:
@@ -74,8 +78,10 @@ def task_text(task: SafetyTask) -> str:
     """'PHQ-9 question 9 answered 2, 1 Dec 2026 14:02 UTC: you chose Later.'"""
     when = task.since.replace("T", " ")[:16] + (" UTC" if "T" in task.since else "")
     if task.from_assessment:
-        what = (f"{measure_name(task.instrument_id)} with a risk answer and no safety record "
-                "(from another device)")
+        what = (
+            f"{measure_name(task.instrument_id)} with a risk answer and no safety record "
+            "(from another device)"
+        )
     else:
         what = f"{measure_name(task.instrument_id)} question {task.item_number} answered {task.answer}"
     later = " The coach chose Later." if task.chose_later else ""
@@ -119,8 +125,15 @@ class AssessmentsTab(QWidget):
 
     saved = Signal(object)  # an Assessment saved from this tab
 
-    def __init__(self, source: RecordStore, client_id: str, parent: QWidget | None = None, *,
-                 today: date | None = None, reload_on_save: bool = True):
+    def __init__(
+        self,
+        source: RecordStore,
+        client_id: str,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        reload_on_save: bool = True,
+    ):
         super().__init__(parent)
         self.setAccessibleName("Assessments")
         self.source, self.client_id, self._today = source, client_id, today
@@ -140,9 +153,13 @@ class AssessmentsTab(QWidget):
         # Open safety tasks first: a risk answer nobody has recorded an action for.
         self.safety_card, safety_layout = section_card("Open safety tasks")
         self.safety_card.setAccessibleName("Open safety tasks")
-        safety_layout.addWidget(paragraph(
-            "A risk answer was given and what was done has not been recorded yet. Record it now: "
-            "the task stays open, and the client is marked on the caseload, until you do.", role="hint"))
+        safety_layout.addWidget(
+            paragraph(
+                "A risk answer was given and what was done has not been recorded yet. Record it now: "
+                "the task stays open, and the client is marked on the caseload, until you do.",
+                role="hint",
+            )
+        )
         self.safety_rows = QVBoxLayout()
         safety_layout.addLayout(self.safety_rows)
         self.safety_prompt: SafetyPrompt | None = None
@@ -151,8 +168,10 @@ class AssessmentsTab(QWidget):
 
         start, start_layout = section_card("Start an assessment")
         row = QHBoxLayout()
-        measures = {i.id: i.short_name for i in sorted(
-            list_instruments(), key=lambda i: (not i.scored, service.measure_order(i.id)))}
+        measures = {
+            i.id: i.short_name
+            for i in sorted(list_instruments(), key=lambda i: (not i.scored, service.measure_order(i.id)))
+        }
         self.measure = ChoiceCombo(measures, "Measure")
         self.timepoint = ChoiceCombo(TIMEPOINTS, "Timepoint")
         measure_label, timepoint_label_widget = QLabel("Meas&ure"), QLabel("Time&point")
@@ -161,14 +180,23 @@ class AssessmentsTab(QWidget):
         self.start_button = primary_button("St&art\u2026", "Start the assessment")
         self.start_button.setToolTip("Run the chosen measure with the client (Ctrl+Shift+A)")
         self.start_button.clicked.connect(lambda: self.start_assessment())
-        for widget in (measure_label, self.measure, timepoint_label_widget, self.timepoint,
-                       self.start_button):
+        for widget in (
+            measure_label,
+            self.measure,
+            timepoint_label_widget,
+            self.timepoint,
+            self.start_button,
+        ):
             row.addWidget(widget)
         row.addStretch(1)
         start_layout.addLayout(row)
-        start_layout.addWidget(paragraph(
-            "One question at a time: number keys answer, Enter moves on, Backspace goes back. "
-            "A risk answer opens the safety prompt at once.", role="hint"))
+        start_layout.addWidget(
+            paragraph(
+                "One question at a time: number keys answer, Enter moves on, Backspace goes back. "
+                "A risk answer opens the safety prompt at once.",
+                role="hint",
+            )
+        )
         self.measure.currentIndexChanged.connect(self._suggest_timepoint)
         layout.addWidget(start)
 
@@ -186,12 +214,19 @@ class AssessmentsTab(QWidget):
         layout.addWidget(change)
 
         done, done_layout = section_card("Completed assessments (newest first)")
-        done_layout.addWidget(paragraph("A completed assessment is never changed: a correction is saved "
-                                        "as a new version, with the reason, and replaces it here.",
-                                        role="hint"))
+        done_layout.addWidget(
+            paragraph(
+                "A completed assessment is never changed: a correction is saved "
+                "as a new version, with the reason, and replaces it here.",
+                role="hint",
+            )
+        )
         self.model = RecordTableModel(COLUMNS, self)
-        self.table = record_table(self.model, "Completed assessments",
-                                  "No assessments completed yet. Choose a measure and press Start.")
+        self.table = record_table(
+            self.model,
+            "Completed assessments",
+            "No assessments completed yet. Choose a measure and press Start.",
+        )
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 6)
         self.table.setAccessibleDescription("Press Enter on a row to see it in full below.")
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_detail())
@@ -250,19 +285,24 @@ class AssessmentsTab(QWidget):
     def record_safety_task(self, task: SafetyTask) -> SafetyPrompt:
         """The safety prompt for an open task; a recorded action closes it."""
         if task.from_assessment:
-            messages = [f"{measure_name(task.instrument_id)} has a risk answer with no record of what "
-                        "was done."]
+            messages = [
+                f"{measure_name(task.instrument_id)} has a risk answer with no record of what was done."
+            ]
         else:
             try:
-                rule = next(r for r in get_instrument(task.instrument_id).flags
-                            if r.applies_to(task.answer) and get_instrument(task.instrument_id).item(
-                                r.item).number == task.item_number)
+                rule = next(
+                    r
+                    for r in get_instrument(task.instrument_id).flags
+                    if r.applies_to(task.answer)
+                    and get_instrument(task.instrument_id).item(r.item).number == task.item_number
+                )
                 messages = [rule.message]
             except (ValueError, StopIteration, KeyError, TypeError):
                 messages = [task_text(task)]
         guidance, problem = service.safety_guidance_for_prompt()
-        prompt = SafetyPrompt(guidance, messages, self.source.coach_name, self.window(),
-                              later_text="&Close", problem=problem)
+        prompt = SafetyPrompt(
+            guidance, messages, self.source.coach_name, self.window(), later_text="&Close", problem=problem
+        )
         prompt.recorded.connect(lambda action, t=task: self._task_recorded(t, action))
         self.safety_prompt = prompt
         prompt.open()
@@ -270,8 +310,9 @@ class AssessmentsTab(QWidget):
 
     def _task_recorded(self, task: SafetyTask, action) -> None:
         try:
-            safety_service.record_safety_action(self.source, self.client_id, task.answer_event_ids, action,
-                                                task.assessment_id)
+            safety_service.record_safety_action(
+                self.source, self.client_id, task.answer_event_ids, action, task.assessment_id
+            )
         except (InvalidRecord, StoreError) as failed:
             self.safety_card.setVisible(True)
             self.safety_rows.addWidget(paragraph(f"Not saved: {failed}", role="error"))
@@ -288,18 +329,27 @@ class AssessmentsTab(QWidget):
         self.follow_up_card.setVisible(bool(overview.follow_ups))
         for follow in overview.follow_ups:
             status = FOLLOW_UP_STATUSES[follow.status]
-            when = (f"done {dates.for_reading(follow.done_on)}" if follow.status == "done"
-                    else f"due {dates.for_reading(follow.due_on)}")
+            when = (
+                f"done {dates.for_reading(follow.done_on)}"
+                if follow.status == "done"
+                else f"due {dates.for_reading(follow.due_on)}"
+            )
             label = QLabel(f"{follow.label}: {when} \u2013 {status}")
             label.setAccessibleName(label.text())
             colour = _FOLLOW_UP_COLOUR.get(follow.status)
-            label.setStyleSheet(f"color: {colour}; font-weight: bold;" if follow.status in ("due", "overdue")
-                                else f"color: {colour};")
+            label.setStyleSheet(
+                f"color: {colour}; font-weight: bold;"
+                if follow.status in ("due", "overdue")
+                else f"color: {colour};"
+            )
             self.follow_up_labels.addWidget(label)
         if overview.follow_ups:
-            hint = paragraph(f"Discharged {dates.for_reading(overview.discharged_on)}. Follow-ups are due "
-                             "3 and 6 months later; any measure completed at the follow-up timepoint "
-                             "counts.", role="hint")
+            hint = paragraph(
+                f"Discharged {dates.for_reading(overview.discharged_on)}. Follow-ups are due "
+                "3 and 6 months later; any measure completed at the follow-up timepoint "
+                "counts.",
+                role="hint",
+            )
             self.follow_up_labels.addWidget(hint)
 
     def _show_trends(self) -> None:
@@ -337,8 +387,10 @@ class AssessmentsTab(QWidget):
         if chosen is None:
             self.detail.hide()
             return
-        lines = [f"{measure_name(chosen.instrument_id)}, {timepoint_label(chosen.timepoint).lower()}, "
-                 f"{dates.for_reading(chosen.completed_on)}, by {chosen.completed_by}."]
+        lines = [
+            f"{measure_name(chosen.instrument_id)}, {timepoint_label(chosen.timepoint).lower()}, "
+            f"{dates.for_reading(chosen.completed_on)}, by {chosen.completed_by}."
+        ]
         if chosen.total is not None or chosen.band:
             lines.append(f"Score {score_text(chosen)}" + (f": {chosen.band}" if chosen.band else "") + ".")
             if missing := service.missing_items_of(chosen):
@@ -351,27 +403,37 @@ class AssessmentsTab(QWidget):
         safety = chosen.safety
         if safety is not None:
             guidance, _problem = service.safety_guidance_for_prompt()
-            lines.append("After the risk answer: " + "; ".join(guidance.label_for(a) for a in safety.actions)
-                         + f". {safety.note}")
+            lines.append(
+                "After the risk answer: "
+                + "; ".join(guidance.label_for(a) for a in safety.actions)
+                + f". {safety.note}"
+            )
         if chosen.supersedes:
             lines.append(f"Corrected: {chosen.correction_reason}")
         self.detail.setText("\n".join(lines))
         self.detail.show()
 
     # ----- running ----------------------------------------------------------
-    def start_assessment(self, instrument_id: str | None = None,
-                         timepoint: str | None = None) -> AssessmentRunner:
+    def start_assessment(
+        self, instrument_id: str | None = None, timepoint: str | None = None
+    ) -> AssessmentRunner:
         """Open the runner (window-modal, not blocking) for the chosen measure and timepoint."""
-        runner = AssessmentRunner(self.source, self.client_id, instrument_id or self.measure.code(),
-                                  timepoint or self.timepoint.code(), self.window())
+        runner = AssessmentRunner(
+            self.source,
+            self.client_id,
+            instrument_id or self.measure.code(),
+            timepoint or self.timepoint.code(),
+            self.window(),
+        )
         return self._open(runner)
 
     def correct_selected(self) -> AssessmentRunner | None:
         chosen = self.selected() or (self.overview.assessments[0] if self.overview.assessments else None)
         if chosen is None:
             return None
-        runner = AssessmentRunner(self.source, self.client_id, chosen.instrument_id,
-                                  parent=self.window(), correcting=chosen)
+        runner = AssessmentRunner(
+            self.source, self.client_id, chosen.instrument_id, parent=self.window(), correcting=chosen
+        )
         return self._open(runner)
 
     def _open(self, runner: AssessmentRunner) -> AssessmentRunner:

@@ -18,7 +18,7 @@ def short_timepoint(code: str) -> str:
     if code in SHORT_TIMEPOINTS:
         return SHORT_TIMEPOINTS[code]
     if code.startswith("follow_up_") and code.endswith("m"):
-        return f"+{code[len('follow_up_'):-1]}m"
+        return f"+{code[len('follow_up_') : -1]}m"
     return code[:6]
 
 
@@ -34,8 +34,10 @@ class TrendChart(QWidget):
     def set_trend(self, trend: MeasureTrend) -> None:
         self.trend = trend
         self.setAccessibleName(f"{trend.name} chart")
-        points = "; ".join(f"{timepoint_label(p.timepoint)} {dates.for_reading(p.completed_on)}: "
-                           f"{number_text(p.value)}" for p in trend.points)
+        points = "; ".join(
+            f"{timepoint_label(p.timepoint)} {dates.for_reading(p.completed_on)}: {number_text(p.value)}"
+            for p in trend.points
+        )
         self.setAccessibleDescription(f"{trend.name} over time. {points or 'No scores yet.'}")
         self.setToolTip(self.accessibleDescription())
         self.updateGeometry()
@@ -73,8 +75,11 @@ class TrendChart(QWidget):
         painter.setPen(QColor(SECONDARY_TEXT))
         for value in (low, high):
             y = plot.bottom() - (value - low) / (high - low) * plot.height()
-            painter.drawText(QRectF(0, y - metrics.height() / 2, left - 4, metrics.height()),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, number_text(value))
+            painter.drawText(
+                QRectF(0, y - metrics.height() / 2, left - 4, metrics.height()),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                number_text(value),
+            )
             painter.setPen(QPen(QColor("#D8DDE0"), 1))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.setPen(QColor(SECONDARY_TEXT))
@@ -106,13 +111,19 @@ class TrendChart(QWidget):
             width = metrics.horizontalAdvance(text) + 4
             above = y - label_height - 4 >= 0
             box_x = min(max(x - width / 2, 0), self.width() - width)
-            painter.drawText(QRectF(box_x, y - label_height - 4 if above else y + 4, width, label_height),
-                             Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(
+                QRectF(box_x, y - label_height - 4 if above else y + 4, width, label_height),
+                Qt.AlignmentFlag.AlignCenter,
+                text,
+            )
             tick = short_timepoint(point.timepoint)
             tick_width = metrics.horizontalAdvance(tick) + 4
             if count == 1 or index in (0, count - 1) or step > tick_width + 4:
                 tick_x = min(max(x - tick_width / 2, 0), self.width() - tick_width)
                 painter.setPen(QColor(SECONDARY_TEXT))
-                painter.drawText(QRectF(tick_x, plot.bottom() + 4, tick_width, label_height),
-                                 Qt.AlignmentFlag.AlignCenter, tick)
+                painter.drawText(
+                    QRectF(tick_x, plot.bottom() + 4, tick_width, label_height),
+                    Qt.AlignmentFlag.AlignCenter,
+                    tick,
+                )
         painter.end()

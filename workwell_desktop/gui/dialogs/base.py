@@ -36,8 +36,9 @@ class RecordDialog(QDialog):
     save_text = "&Save"
     width_in_chars = 84  # wide enough that messages under fields wrap onto one or two lines
 
-    def __init__(self, handle: RecordStore, title: str, parent: QWidget | None = None,
-                 intro: str | None = None):
+    def __init__(
+        self, handle: RecordStore, title: str, parent: QWidget | None = None, intro: str | None = None
+    ):
         super().__init__(parent)
         self.handle = handle
         self.setWindowTitle(f"{title} \u2013 WorkWell")
@@ -139,8 +140,12 @@ class RecordDialog(QDialog):
         card, layout = section_card("Why it is being corrected")
         form = new_form_layout()
         self.reason_edit = self.fields.row(
-            form, "correction_reason", "Wh&y", note_edit("Reason for the correction", 2),
-            hint=f"Kept in the history with the original {what}, which is not changed.")
+            form,
+            "correction_reason",
+            "Wh&y",
+            note_edit("Reason for the correction", 2),
+            hint=f"Kept in the history with the original {what}, which is not changed.",
+        )
         layout.addLayout(form)
         self.body.addWidget(card)
 
@@ -150,8 +155,11 @@ class RecordDialog(QDialog):
     def correction_changes(self) -> dict:
         """The corrected fields as typed that differ from the record being corrected."""
         typed = self.typed()
-        return {n: getattr(typed, n) for n in self.corrected_fields
-                if getattr(typed, n) != getattr(self.correcting, n)}
+        return {
+            n: getattr(typed, n)
+            for n in self.corrected_fields
+            if getattr(typed, n) != getattr(self.correcting, n)
+        }
 
     def correction_errors(self) -> dict[str, str]:
         if self.correcting is None:
@@ -207,10 +215,12 @@ class RecordDialog(QDialog):
     def reject(self) -> None:
         if self.is_dirty():
             answer = QMessageBox.question(
-                self, "Discard what you typed?",
+                self,
+                "Discard what you typed?",
                 "You have not saved this. Close it and lose what you typed?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Discard:
                 return
         super().reject()

@@ -17,12 +17,23 @@ from .base import RecordDialog
 class FitNoteDialog(RecordDialog):
     save_text = "&Save fit note"
 
-    def __init__(self, handle: RecordStore, client_id: str, client_name: str,
-                 parent: QWidget | None = None, correcting: FitNote | None = None):
+    def __init__(
+        self,
+        handle: RecordStore,
+        client_id: str,
+        client_name: str,
+        parent: QWidget | None = None,
+        correcting: FitNote | None = None,
+    ):
         self.correcting = correcting
-        super().__init__(handle, "Correct a fit note" if correcting else "Add a fit note", parent,
-                         intro=f"A fit note for {client_name}." if not correcting else
-                         f"A corrected version of a fit note for {client_name}.")
+        super().__init__(
+            handle,
+            "Correct a fit note" if correcting else "Add a fit note",
+            parent,
+            intro=f"A fit note for {client_name}."
+            if not correcting
+            else f"A corrected version of a fit note for {client_name}.",
+        )
         self.client_id = client_id
         if correcting:
             self.save_text = "&Save correction"
@@ -36,15 +47,28 @@ class FitNoteDialog(RecordDialog):
         self.valid_from = f.row(form, "valid_from", "Runs &from", DateField("Runs from"))
         self.valid_to = f.row(form, "valid_to", "Runs &to", DateField("Runs to"))
         self.status = f.row(form, "status", "&Assessment", ChoiceRadios(FIT_NOTE_STATUSES, "Assessment"))
-        self.options = f.row(form, "options", "&Options", OptionChecks(FIT_NOTE_OPTIONS, "Fit note options"),
-                             hint="Tick what the fit note says would help.")
-        self.functional_effects = f.row(form, "functional_effects", "&Effects on work",
-                                        note_edit("Effects of their condition on work", 3),
-                                        hint="As written on the fit note. Optional.")
-        self.condition = f.row(form, "condition", "&Condition",
-                               note_edit("The condition written on the fit note", 2),
-                               hint="As written on the fit note. Optional. Never printed in a letter: "
-                                    "letters are checked so they do not mention it by accident.")
+        self.options = f.row(
+            form,
+            "options",
+            "&Options",
+            OptionChecks(FIT_NOTE_OPTIONS, "Fit note options"),
+            hint="Tick what the fit note says would help.",
+        )
+        self.functional_effects = f.row(
+            form,
+            "functional_effects",
+            "&Effects on work",
+            note_edit("Effects of their condition on work", 3),
+            hint="As written on the fit note. Optional.",
+        )
+        self.condition = f.row(
+            form,
+            "condition",
+            "&Condition",
+            note_edit("The condition written on the fit note", 2),
+            hint="As written on the fit note. Optional. Never printed in a letter: "
+            "letters are checked so they do not mention it by accident.",
+        )
         layout.addLayout(form)
         self.body.addWidget(card)
         with f.loading():
@@ -59,9 +83,20 @@ class FitNoteDialog(RecordDialog):
         self.status.changed.connect(self._status_changed)
         self._status_changed()
         first = [self.reason_edit] if correcting else []
-        chain_tab_order([*first, self.issued_on.edit, self.valid_from.edit, self.valid_to.edit,
-                         *self.status.buttons.values(), *self.options.boxes.values(),
-                         self.functional_effects, self.condition, self.save_button, self.cancel_button])
+        chain_tab_order(
+            [
+                *first,
+                self.issued_on.edit,
+                self.valid_from.edit,
+                self.valid_to.edit,
+                *self.status.buttons.values(),
+                *self.options.boxes.values(),
+                self.functional_effects,
+                self.condition,
+                self.save_button,
+                self.cancel_button,
+            ]
+        )
         self.ready()
         (self.reason_edit if correcting else self.issued_on).setFocus()
 
@@ -74,8 +109,11 @@ class FitNoteDialog(RecordDialog):
     def _note(self) -> FitNote:
         may_be_fit = self.status.code() == "may_be_fit"
         return FitNote(
-            client_id=self.client_id, issued_on=self.issued_on.iso(), valid_from=self.valid_from.iso(),
-            valid_to=self.valid_to.iso(), status=self.status.code(),
+            client_id=self.client_id,
+            issued_on=self.issued_on.iso(),
+            valid_from=self.valid_from.iso(),
+            valid_to=self.valid_to.iso(),
+            status=self.status.code(),
             options=self.options.codes() if may_be_fit else (),
             functional_effects=self.functional_effects.toPlainText().strip(),
             condition=self.condition.toPlainText().strip(),
@@ -83,19 +121,37 @@ class FitNoteDialog(RecordDialog):
 
     def snapshot(self) -> object:
         n = self._note()
-        return (n.issued_on, n.valid_from, n.valid_to, n.status, n.options, n.functional_effects,
-                n.condition, self.correction_reason())
+        return (
+            n.issued_on,
+            n.valid_from,
+            n.valid_to,
+            n.status,
+            n.options,
+            n.functional_effects,
+            n.condition,
+            self.correction_reason(),
+        )
 
-    corrected_fields = ("issued_on", "valid_from", "valid_to", "status", "options", "functional_effects",
-                        "condition")
+    corrected_fields = (
+        "issued_on",
+        "valid_from",
+        "valid_to",
+        "status",
+        "options",
+        "functional_effects",
+        "condition",
+    )
 
     def typed(self) -> FitNote:
         return self._note()
 
     def current_errors(self) -> dict[str, str]:
         errors = self._note().validate()
-        errors.update(date_problems({"issued_on": self.issued_on, "valid_from": self.valid_from,
-                                     "valid_to": self.valid_to}))
+        errors.update(
+            date_problems(
+                {"issued_on": self.issued_on, "valid_from": self.valid_from, "valid_to": self.valid_to}
+            )
+        )
         return errors
 
     def write(self) -> None:

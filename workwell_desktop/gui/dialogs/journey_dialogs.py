@@ -32,19 +32,32 @@ from .base import RecordDialog
 class UndoDischargeDialog(RecordDialog):
     save_text = "&Undo discharge"
 
-    def __init__(self, handle: RecordStore, client_id: str, client_name: str, discharged_on: str,
-                 parent: QWidget | None = None):
-        super().__init__(handle, "Undo the discharge", parent,
-                         intro=f"Reopen support for {client_name}, discharged "
-                               f"{dates.for_reading(discharged_on)}. The discharge stays in the history; "
-                               "plan actions it closed open again.")
+    def __init__(
+        self,
+        handle: RecordStore,
+        client_id: str,
+        client_name: str,
+        discharged_on: str,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(
+            handle,
+            "Undo the discharge",
+            parent,
+            intro=f"Reopen support for {client_name}, discharged "
+            f"{dates.for_reading(discharged_on)}. The discharge stays in the history; "
+            "plan actions it closed open again.",
+        )
         self.client_id = client_id
         card, layout = section_card("Why")
         form = new_form_layout()
-        self.reason = self.fields.row(form, "reason", "&Reason",
-                                      note_edit("Reason for undoing the discharge", 3),
-                                      hint="For example: discharged in error, or the client came back "
-                                           "within days.")
+        self.reason = self.fields.row(
+            form,
+            "reason",
+            "&Reason",
+            note_edit("Reason for undoing the discharge", 3),
+            hint="For example: discharged in error, or the client came back within days.",
+        )
         layout.addLayout(form)
         self.body.addWidget(card)
         chain_tab_order([self.reason, self.save_button, self.cancel_button])
@@ -68,13 +81,24 @@ class FollowUpDialog(RecordDialog):
 
     save_text = "&Save follow-up"
 
-    def __init__(self, handle: RecordStore, client_id: str, client_name: str, timepoint: str,
-                 discharged_on: str, parent: QWidget | None = None,
-                 correcting: FollowUpOutcome | None = None):
+    def __init__(
+        self,
+        handle: RecordStore,
+        client_id: str,
+        client_name: str,
+        timepoint: str,
+        discharged_on: str,
+        parent: QWidget | None = None,
+        correcting: FollowUpOutcome | None = None,
+    ):
         self.correcting = correcting
-        super().__init__(handle, "Correct a follow-up" if correcting else "Record a follow-up", parent,
-                         intro=f"{client_name}, discharged {dates.for_reading(discharged_on)}: how they are "
-                               "doing with work now.")
+        super().__init__(
+            handle,
+            "Correct a follow-up" if correcting else "Record a follow-up",
+            parent,
+            intro=f"{client_name}, discharged {dates.for_reading(discharged_on)}: how they are "
+            "doing with work now.",
+        )
         self.client_id, self.discharged_on = client_id, discharged_on
         if correcting:
             self.save_button.setText("&Save correction")
@@ -82,19 +106,31 @@ class FollowUpDialog(RecordDialog):
         card, layout = section_card("The follow-up")
         form = new_form_layout()
         f = self.fields
-        self.timepoint = f.row(form, "timepoint", "Follow-&up",
-                               ChoiceRadios(FOLLOW_UP_TIMEPOINTS, "Follow-up"))
+        self.timepoint = f.row(
+            form, "timepoint", "Follow-&up", ChoiceRadios(FOLLOW_UP_TIMEPOINTS, "Follow-up")
+        )
         self.contacted_on = f.row(form, "contacted_on", "&Date", DateField("Date of the follow-up contact"))
         self.contacted_on.set_latest(dates.today_iso())
-        self.contact_result = f.row(form, "contact_result", "&Contact",
-                                    ChoiceRadios(FOLLOW_UP_CONTACT_RESULTS, "How the contact went",
-                                                 vertical=True))
-        self.work_status = f.row(form, "work_status", "Work &status now",
-                                 ChoiceCombo(WORK_STATUSES, "Work status now",
-                                             prompt="Choose their work status"))
-        self.work_outcome = f.row(form, "work_outcome", "Work &outcome",
-                                  ChoiceCombo(WORK_OUTCOMES, "Work outcome since discharge",
-                                              prompt="Choose the outcome since discharge"))
+        self.contact_result = f.row(
+            form,
+            "contact_result",
+            "&Contact",
+            ChoiceRadios(FOLLOW_UP_CONTACT_RESULTS, "How the contact went", vertical=True),
+        )
+        self.work_status = f.row(
+            form,
+            "work_status",
+            "Work &status now",
+            ChoiceCombo(WORK_STATUSES, "Work status now", prompt="Choose their work status"),
+        )
+        self.work_outcome = f.row(
+            form,
+            "work_outcome",
+            "Work &outcome",
+            ChoiceCombo(
+                WORK_OUTCOMES, "Work outcome since discharge", prompt="Choose the outcome since discharge"
+            ),
+        )
         self.note = f.row(form, "note", "&Note", note_edit("Follow-up note"), hint="Optional.")
         layout.addLayout(form)
         self.body.addWidget(card)
@@ -112,9 +148,19 @@ class FollowUpDialog(RecordDialog):
         self.contact_result.changed.connect(self._result_changed)
         self._result_changed()
         first = [self.reason_edit] if correcting else []
-        chain_tab_order([*first, *self.timepoint.buttons.values(), self.contacted_on.edit,
-                         *self.contact_result.buttons.values(), self.work_status, self.work_outcome,
-                         self.note, self.save_button, self.cancel_button])
+        chain_tab_order(
+            [
+                *first,
+                *self.timepoint.buttons.values(),
+                self.contacted_on.edit,
+                *self.contact_result.buttons.values(),
+                self.work_status,
+                self.work_outcome,
+                self.note,
+                self.save_button,
+                self.cancel_button,
+            ]
+        )
         self.ready()
         (self.reason_edit if correcting else self.contacted_on).setFocus()
 
@@ -126,16 +172,29 @@ class FollowUpDialog(RecordDialog):
     def _outcome(self) -> FollowUpOutcome:
         reached = self.contact_result.code() == "reached"
         return FollowUpOutcome(
-            client_id=self.client_id, discharge_id="shown", timepoint=self.timepoint.code(),
-            contacted_on=self.contacted_on.iso(), contact_result=self.contact_result.code(),
+            client_id=self.client_id,
+            discharge_id="shown",
+            timepoint=self.timepoint.code(),
+            contacted_on=self.contacted_on.iso(),
+            contact_result=self.contact_result.code(),
             work_status=self.work_status.code() if reached else "",
             work_outcome=self.work_outcome.code() if reached else "",
-            note=self.note.toPlainText().strip(), recorded_by="shown", recorded_at="shown")
+            note=self.note.toPlainText().strip(),
+            recorded_by="shown",
+            recorded_at="shown",
+        )
 
     def snapshot(self) -> object:
         o = self._outcome()
-        return (o.timepoint, o.contacted_on, o.contact_result, o.work_status, o.work_outcome, o.note,
-                self.correction_reason())
+        return (
+            o.timepoint,
+            o.contacted_on,
+            o.contact_result,
+            o.work_status,
+            o.work_outcome,
+            o.note,
+            self.correction_reason(),
+        )
 
     corrected_fields = ("contacted_on", "contact_result", "work_status", "work_outcome", "note")
 
@@ -151,9 +210,16 @@ class FollowUpDialog(RecordDialog):
 
     def write(self) -> None:
         o = self._outcome()
-        journey.record_follow_up(self.handle, self.client_id, timepoint=o.timepoint,
-                                 contacted_on=o.contacted_on, contact_result=o.contact_result,
-                                 work_status=o.work_status, work_outcome=o.work_outcome, note=o.note)
+        journey.record_follow_up(
+            self.handle,
+            self.client_id,
+            timepoint=o.timepoint,
+            contacted_on=o.contacted_on,
+            contact_result=o.contact_result,
+            work_status=o.work_status,
+            work_outcome=o.work_outcome,
+            note=o.note,
+        )
 
 
 class MoveRecordDialog(RecordDialog):
@@ -162,25 +228,40 @@ class MoveRecordDialog(RecordDialog):
     save_text = "&Move"
     MAX_SHOWN = 30
 
-    def __init__(self, handle: RecordStore, record: Record, what: str, client_name: str,
-                 parent: QWidget | None = None):
-        super().__init__(handle, f"Move this {what} to another client", parent,
-                         intro=f"Entered on {client_name} by mistake? Choose the client it belongs to. Both "
-                               "records' histories will say it was moved, and why; neither names the other.")
+    def __init__(
+        self, handle: RecordStore, record: Record, what: str, client_name: str, parent: QWidget | None = None
+    ):
+        super().__init__(
+            handle,
+            f"Move this {what} to another client",
+            parent,
+            intro=f"Entered on {client_name} by mistake? Choose the client it belongs to. Both "
+            "records' histories will say it was moved, and why; neither names the other.",
+        )
         self.record, self.what = record, what
         self.entries = [e for e in handle.store.caseload() if e.client_id != record.client_id]
         self.keys = [search_key(e) for e in self.entries]
         card, layout = section_card("The right client")
         form = new_form_layout()
         f = self.fields
-        self.search = f.row(form, "search", "&Find", line_edit("Find the right client", 80),
-                            hint="Type part of their name, NHS number or postcode.")
+        self.search = f.row(
+            form,
+            "search",
+            "&Find",
+            line_edit("Find the right client", 80),
+            hint="Type part of their name, NHS number or postcode.",
+        )
         self.choices = QListWidget()
         self.choices.setAccessibleName("Matching clients")
         self.choices.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         f.row(form, "client_id", "&Client", self.choices)
-        self.reason = f.row(form, "correction_reason", "&Reason", note_edit("Reason for moving it", 2),
-                            hint="For example: logged against the wrong Jane.")
+        self.reason = f.row(
+            form,
+            "correction_reason",
+            "&Reason",
+            note_edit("Reason for moving it", 2),
+            hint="For example: logged against the wrong Jane.",
+        )
         layout.addLayout(form)
         self.body.addWidget(card)
         self.count = paragraph("", role="hint")
@@ -196,10 +277,12 @@ class MoveRecordDialog(RecordDialog):
         query = self.search.text().strip()
         found = [e for e, k in zip(self.entries, self.keys, strict=True) if query and matches(k, query)]
         self.choices.clear()
-        for entry in found[:self.MAX_SHOWN]:
-            item = QListWidgetItem(f"{entry.family_name}, {entry.given_name} \u00b7 NHS "
-                                   f"{format_nhs_number(entry.nhs_number)} \u00b7 born "
-                                   f"{dates.for_reading(entry.date_of_birth)} \u00b7 {entry.postcode}")
+        for entry in found[: self.MAX_SHOWN]:
+            item = QListWidgetItem(
+                f"{entry.family_name}, {entry.given_name} \u00b7 NHS "
+                f"{format_nhs_number(entry.nhs_number)} \u00b7 born "
+                f"{dates.for_reading(entry.date_of_birth)} \u00b7 {entry.postcode}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, entry.client_id)
             self.choices.addItem(item)
         more = len(found) - self.MAX_SHOWN

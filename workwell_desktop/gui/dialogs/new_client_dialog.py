@@ -19,9 +19,12 @@ class NewClientDialog(RecordDialog):
     client_added = Signal(str)
 
     def __init__(self, handle: RecordStore, parent: QWidget | None = None):
-        super().__init__(handle, "New client", parent,
-                         intro="Add a client from a referral. Everything here can be changed later "
-                               "in their record.")
+        super().__init__(
+            handle,
+            "New client",
+            parent,
+            intro="Add a client from a referral. Everything here can be changed later in their record.",
+        )
         self._client_id = new_id()  # fixed, so the referral points at this client
         self.client_form = ClientForm()
         self.referral_fields = ReferralFields("Referral")
@@ -32,8 +35,14 @@ class NewClientDialog(RecordDialog):
             for name, field in part.fields.items():
                 self.fields.fields[name] = field
             part.edited.connect(self._part_edited)
-        chain_tab_order([*self.client_form.tab_order(), *self.referral_fields.tab_order(),
-                         self.save_button, self.cancel_button])
+        chain_tab_order(
+            [
+                *self.client_form.tab_order(),
+                *self.referral_fields.tab_order(),
+                self.save_button,
+                self.cancel_button,
+            ]
+        )
         self.ready()
         self.client_form.given_name.setFocus()
 

@@ -14,12 +14,23 @@ from .base import RecordDialog
 class ReferralDialog(RecordDialog):
     save_text = "&Save referral"
 
-    def __init__(self, handle: RecordStore, client_id: str, client_name: str,
-                 parent: QWidget | None = None, re_referral: bool = False):
-        super().__init__(handle, "Re-referral" if re_referral else "Add a referral", parent,
-                         intro=f"A re-referral for {client_name}: it opens a new episode of support; the "
-                               "earlier one stays readable on the Referral and triage tab." if re_referral
-                         else f"A new referral for {client_name}.")
+    def __init__(
+        self,
+        handle: RecordStore,
+        client_id: str,
+        client_name: str,
+        parent: QWidget | None = None,
+        re_referral: bool = False,
+    ):
+        super().__init__(
+            handle,
+            "Re-referral" if re_referral else "Add a referral",
+            parent,
+            intro=f"A re-referral for {client_name}: it opens a new episode of support; the "
+            "earlier one stays readable on the Referral and triage tab."
+            if re_referral
+            else f"A new referral for {client_name}.",
+        )
         self.client_id = client_id
         self.referral_fields = ReferralFields("Referral")
         self.body.addWidget(self.referral_fields)

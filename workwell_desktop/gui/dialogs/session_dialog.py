@@ -23,12 +23,23 @@ VENUE_HINT = {
 class SessionDialog(RecordDialog):
     save_text = "&Save session"
 
-    def __init__(self, handle: RecordStore, client_id: str, client_name: str,
-                 parent: QWidget | None = None, correcting: ContactSession | None = None):
+    def __init__(
+        self,
+        handle: RecordStore,
+        client_id: str,
+        client_name: str,
+        parent: QWidget | None = None,
+        correcting: ContactSession | None = None,
+    ):
         self.correcting = correcting
-        super().__init__(handle, "Correct a session" if correcting else "New session", parent,
-                         intro=f"A contact with {client_name}." if not correcting else
-                         f"A corrected version of a session with {client_name}.")
+        super().__init__(
+            handle,
+            "Correct a session" if correcting else "New session",
+            parent,
+            intro=f"A contact with {client_name}."
+            if not correcting
+            else f"A corrected version of a session with {client_name}.",
+        )
         self.client_id = client_id
         if correcting:
             self.save_text = "&Save correction"
@@ -47,8 +58,13 @@ class SessionDialog(RecordDialog):
         self.duration.setSuffix(" minutes")
         self.duration.setAccessibleName("Duration in minutes")
         f.row(form, "duration_minutes", "D&uration", self.duration)
-        self.note = f.row(form, "note", "&Note", note_edit("Session note", 5),
-                          hint="What you talked about and agreed. It cannot be edited once saved.")
+        self.note = f.row(
+            form,
+            "note",
+            "&Note",
+            note_edit("Session note", 5),
+            hint="What you talked about and agreed. It cannot be edited once saved.",
+        )
         layout.addLayout(form)
         self.body.addWidget(card)
         with f.loading():
@@ -61,8 +77,18 @@ class SessionDialog(RecordDialog):
                 self.note.setPlainText(shown.note)
         self.mode.changed.connect(self._mode_changed)
         first = [self.reason_edit] if correcting else []
-        chain_tab_order([*first, self.held_on.edit, *self.mode.buttons.values(), self.venue, self.duration,
-                         self.note, self.save_button, self.cancel_button])
+        chain_tab_order(
+            [
+                *first,
+                self.held_on.edit,
+                *self.mode.buttons.values(),
+                self.venue,
+                self.duration,
+                self.note,
+                self.save_button,
+                self.cancel_button,
+            ]
+        )
         self.ready()
         (self.reason_edit if correcting else self.held_on).setFocus()
 
@@ -72,9 +98,13 @@ class SessionDialog(RecordDialog):
 
     def _session(self) -> ContactSession:
         return ContactSession(
-            client_id=self.client_id, held_on=self.held_on.iso(), mode=self.mode.code(),
-            venue=self.venue.text().strip(), duration_minutes=self.duration.value(),
-            note=self.note.toPlainText().strip(), recorded_by=self.handle.coach_name,
+            client_id=self.client_id,
+            held_on=self.held_on.iso(),
+            mode=self.mode.code(),
+            venue=self.venue.text().strip(),
+            duration_minutes=self.duration.value(),
+            note=self.note.toPlainText().strip(),
+            recorded_by=self.handle.coach_name,
         )
 
     def snapshot(self) -> object:

@@ -40,7 +40,8 @@ class AdjustmentPicker(QWidget):
             wording = QPlainTextEdit(template.wording_for(first_name))
             wording.setAccessibleName(f"Wording for {template.title}")
             wording.setAccessibleDescription(
-                "What the employer reads about this adjustment. Edit it with the client.")
+                "What the employer reads about this adjustment. Edit it with the client."
+            )
             wording.setTabChangesFocus(True)
             lines = wording.fontMetrics().lineSpacing()
             wording.setFixedHeight(lines * 4 + 14)
@@ -62,8 +63,11 @@ class AdjustmentPicker(QWidget):
 
     def chosen(self) -> list[LetterAdjustment]:
         """The ticked adjustments with their wording, in catalogue order."""
-        return [LetterAdjustment(code, c.template.title, c.wording.toPlainText().strip())
-                for code, c in self.choices.items() if c.box.isChecked()]
+        return [
+            LetterAdjustment(code, c.template.title, c.wording.toPlainText().strip())
+            for code, c in self.choices.items()
+            if c.box.isChecked()
+        ]
 
     def set_chosen(self, adjustments: list[LetterAdjustment]) -> None:
         """Tick these (keeping their wording); untick the rest. Unknown codes are ignored."""

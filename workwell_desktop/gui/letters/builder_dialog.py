@@ -88,8 +88,13 @@ class LetterBuilderDialog(QDialog):
 
     issued = Signal(str)
 
-    def __init__(self, handle: RecordStore, client_id: str, parent: QWidget | None = None,
-                 based_on: EmployerLetter | None = None):
+    def __init__(
+        self,
+        handle: RecordStore,
+        client_id: str,
+        parent: QWidget | None = None,
+        based_on: EmployerLetter | None = None,
+    ):
         super().__init__(parent)
         self.handle, self.client_id = handle, client_id
         self._issuing: Task | None = None
@@ -150,9 +155,13 @@ class LetterBuilderDialog(QDialog):
         self.disclosure_banner.hide()
         outer.addWidget(self.disclosure_banner)
         if based_on is not None:
-            outer.addWidget(paragraph(
-                f"This letter corrects {based_on.reference}. The earlier letter is kept; the client must "
-                "see and agree this one before it is issued.", role="inset"))
+            outer.addWidget(
+                paragraph(
+                    f"This letter corrects {based_on.reference}. The earlier letter is kept; the client must "
+                    "see and agree this one before it is issued.",
+                    role="inset",
+                )
+            )
 
         form_page = QWidget()
         column = QVBoxLayout(form_page)
@@ -180,8 +189,11 @@ class LetterBuilderDialog(QDialog):
         heading.setBuddy(self.preview)
         preview_layout.addWidget(heading)
         preview_layout.addWidget(self.preview, 1)
-        preview_layout.addWidget(hint_label(
-            "The reference and the PDF are made when you issue the letter. Show the client this preview."))
+        preview_layout.addWidget(
+            hint_label(
+                "The reference and the PDF are made when you issue the letter. Show the client this preview."
+            )
+        )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -198,8 +210,10 @@ class LetterBuilderDialog(QDialog):
         self.cancel_button = button("Cancel")
         self.cancel_button.clicked.connect(self.reject)
         self.issue_button = primary_button("&Issue letter", "Issue letter")
-        self.issue_button.setToolTip("Save the letter and its PDF in the client's record (Enter, or "
-                                     "Ctrl+Enter in a box of several lines)")
+        self.issue_button.setToolTip(
+            "Save the letter and its PDF in the client's record (Enter, or "
+            "Ctrl+Enter in a box of several lines)"
+        )
         self.issue_button.clicked.connect(self.issue)
         # Enter issues (the default button); in a multi-line box Enter is a new line, so
         # Ctrl+Enter issues from anywhere.
@@ -219,11 +233,26 @@ class LetterBuilderDialog(QDialog):
         self.schedule.changed.connect(lambda: self._content_changed("phased_return"))
         self.share_condition.toggled.connect(self._share_toggled)
         self.agreed.toggled.connect(self._agreed_toggled)
-        chain_tab_order([self.employer_name, self.employer_address, self.recipient_name, self.recipient_role,
-                         self.functional_effects, self.share_condition, self.condition,
-                         *self._adjustment_widgets(), *self.schedule.input_widgets(),
-                         self.review_on.edit, self.coach_name, self.coach_role, self.agreed,
-                         self.preview, self.cancel_button, self.issue_button])
+        chain_tab_order(
+            [
+                self.employer_name,
+                self.employer_address,
+                self.recipient_name,
+                self.recipient_role,
+                self.functional_effects,
+                self.share_condition,
+                self.condition,
+                *self._adjustment_widgets(),
+                *self.schedule.input_widgets(),
+                self.review_on.edit,
+                self.coach_name,
+                self.coach_role,
+                self.agreed,
+                self.preview,
+                self.cancel_button,
+                self.issue_button,
+            ]
+        )
 
     def _adjustment_widgets(self) -> list[QWidget]:
         widgets: list[QWidget] = []
@@ -243,32 +272,53 @@ class LetterBuilderDialog(QDialog):
         card, form = self._card("Who the letter is to")
         self.employer_name = self.fields.row(form, "employer_name", "&Employer", line_edit("Employer", 200))
         self.employer_address = self.fields.row(
-            form, "employer_address", "Employer a&ddress", note_edit("Employer address", 4),
-            "One line per address line. Leave blank if the client will hand the letter over.")
-        self.recipient_name = self.fields.row(form, "recipient_name", "&Addressed to",
-                                              line_edit("Addressed to", 200, "For example the line manager"))
-        self.recipient_role = self.fields.row(form, "recipient_role", "Their &role",
-                                              line_edit("Their role", 200, "For example Operations Manager"))
+            form,
+            "employer_address",
+            "Employer a&ddress",
+            note_edit("Employer address", 4),
+            "One line per address line. Leave blank if the client will hand the letter over.",
+        )
+        self.recipient_name = self.fields.row(
+            form,
+            "recipient_name",
+            "&Addressed to",
+            line_edit("Addressed to", 200, "For example the line manager"),
+        )
+        self.recipient_role = self.fields.row(
+            form,
+            "recipient_role",
+            "Their &role",
+            line_edit("Their role", 200, "For example Operations Manager"),
+        )
         return card
 
     def _effects_card(self) -> QWidget:
         card, form = self._card(f"How {self.client.given_name}'s health affects their work")
         self.functional_effects = self.fields.row(
-            form, "functional_effects", "&Functional effects", note_edit("Functional effects", 5),
-            "What they can and cannot do at the moment, as a fit note says it. Always printed.")
+            form,
+            "functional_effects",
+            "&Functional effects",
+            note_edit("Functional effects", 5),
+            "What they can and cannot do at the moment, as a fit note says it. Always printed.",
+        )
         self.share_condition = QCheckBox("The client has chosen to share their health &condition")
         self.share_condition.setAccessibleName("The client has chosen to share their health condition")
         form.addRow(self.share_condition)
         self.condition = self.fields.row(
-            form, "condition", "Condition &wording", line_edit("Condition wording", 300),
-            "Printed only when the box above is ticked. Use the words the client agreed.")
+            form,
+            "condition",
+            "Condition &wording",
+            line_edit("Condition wording", 300),
+            "Printed only when the box above is ticked. Use the words the client agreed.",
+        )
         self.condition.setEnabled(False)
         return card
 
     def _adjustments_card(self) -> QWidget:
         card, layout = section_card("Recommended adjustments")
-        layout.addWidget(hint_label(
-            "Tick each adjustment to recommend, then edit its wording with the client."))
+        layout.addWidget(
+            hint_label("Tick each adjustment to recommend, then edit its wording with the client.")
+        )
         self.adjustments = AdjustmentPicker(self.catalogue, self.client.given_name)
         self.adjustments_message = FieldMessage()
         layout.addWidget(self.adjustments_message)
@@ -277,8 +327,9 @@ class LetterBuilderDialog(QDialog):
 
     def _schedule_card(self) -> QWidget:
         card, layout = section_card("Suggested phased return")
-        layout.addWidget(hint_label("Start from a preset and adjust each week. Leave empty if there is no "
-                                    "phased return."))
+        layout.addWidget(
+            hint_label("Start from a preset and adjust each week. Leave empty if there is no phased return.")
+        )
         self.schedule = PhasedReturnEditor(self.catalogue.presets)
         self.schedule_message = FieldMessage()
         layout.addWidget(self.schedule)
@@ -287,8 +338,9 @@ class LetterBuilderDialog(QDialog):
 
     def _sign_off_card(self) -> QWidget:
         card, form = self._card("Review and sign-off")
-        self.review_on = self.fields.row(form, "review_on", "Re&view by", DateField("Review by"),
-                                         dates.TYPING_HINT)
+        self.review_on = self.fields.row(
+            form, "review_on", "Re&view by", DateField("Review by"), dates.TYPING_HINT
+        )
         self.coach_name = self.fields.row(form, "coach_name", "Your &name", line_edit("Your name", 200))
         self.coach_role = self.fields.row(form, "coach_role", "Your r&ole", line_edit("Your role", 200))
         return card
@@ -331,8 +383,9 @@ class LetterBuilderDialog(QDialog):
 
     def _wording(self) -> LetterDraft:
         """The letter without the agreement: what Escape would throw away."""
-        return replace(self.draft(), client_agreed=False, agreed_recorded_by="", agreed_at="",
-                       agreed_text_hash="")
+        return replace(
+            self.draft(), client_agreed=False, agreed_recorded_by="", agreed_at="", agreed_text_hash=""
+        )
 
     def is_dirty(self) -> bool:
         return self.issued_letter is None and self._wording() != self._initial
@@ -341,34 +394,40 @@ class LetterBuilderDialog(QDialog):
         """Escape or Cancel: ask first when the letter was changed (nothing is kept)."""
         if self.is_dirty():
             answer = QMessageBox.question(
-                self, "Discard this letter?",
+                self,
+                "Discard this letter?",
                 "The letter has not been issued. Close it and lose your changes?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Discard:
                 return
         super().reject()
 
     def draft(self) -> LetterDraft:
         """The letter as the form stands (the condition is dropped unless shared)."""
-        return for_client(self.store, self.client_id, LetterDraft(
-            employer_name=self.employer_name.text().strip(),
-            employer_address=self.employer_address.toPlainText(),
-            recipient_name=self.recipient_name.text().strip(),
-            recipient_role=self.recipient_role.text().strip(),
-            functional_effects=self.functional_effects.toPlainText().strip(),
-            adjustments=self.adjustments.chosen(),
-            phased_return=self.schedule.weeks(),
-            review_on=self.review_on.iso(),
-            share_condition=self.share_condition.isChecked(),
-            condition=self.condition.text().strip(),
-            coach_name=self.coach_name.text().strip(),
-            coach_role=self.coach_role.text().strip(),
-            client_agreed=self.agreed.isChecked(),
-            agreed_recorded_by=self.store.coach_name if self.agreed.isChecked() else "",
-            agreed_at=self._agreed_at if self.agreed.isChecked() else "",
-            agreed_text_hash=self._agreed_hash if self.agreed.isChecked() else "",
-        ))
+        return for_client(
+            self.store,
+            self.client_id,
+            LetterDraft(
+                employer_name=self.employer_name.text().strip(),
+                employer_address=self.employer_address.toPlainText(),
+                recipient_name=self.recipient_name.text().strip(),
+                recipient_role=self.recipient_role.text().strip(),
+                functional_effects=self.functional_effects.toPlainText().strip(),
+                adjustments=self.adjustments.chosen(),
+                phased_return=self.schedule.weeks(),
+                review_on=self.review_on.iso(),
+                share_condition=self.share_condition.isChecked(),
+                condition=self.condition.text().strip(),
+                coach_name=self.coach_name.text().strip(),
+                coach_role=self.coach_role.text().strip(),
+                client_agreed=self.agreed.isChecked(),
+                agreed_recorded_by=self.store.coach_name if self.agreed.isChecked() else "",
+                agreed_at=self._agreed_at if self.agreed.isChecked() else "",
+                agreed_text_hash=self._agreed_hash if self.agreed.isChecked() else "",
+            ),
+        )
 
     def errors(self) -> dict[str, str]:
         errors = self.draft().validate()
@@ -402,8 +461,9 @@ class LetterBuilderDialog(QDialog):
             self._touched_parts.add(part)
         if self.agreed.isChecked():
             self.agreed.setChecked(False)
-            self.agreed_note.setText("The letter changed after the client agreed it: check it with them "
-                                     "again, then tick the box.")
+            self.agreed_note.setText(
+                "The letter changed after the client agreed it: check it with them again, then tick the box."
+            )
         self._validate()
         self._preview_timer.start()
 
@@ -411,8 +471,9 @@ class LetterBuilderDialog(QDialog):
         if on:
             self._agreed_at = dates.utc_now_iso()
             self._agreed_hash = agreement_hash(self.store, self.client_id, self.draft())
-            self.agreed_note.setText(f"Recorded by {self.store.coach_name} at "
-                                     f"{dates.moment_for_reading(self._agreed_at)}.")
+            self.agreed_note.setText(
+                f"Recorded by {self.store.coach_name} at {dates.moment_for_reading(self._agreed_at)}."
+            )
             self.fields.touch_all()
             self._touched_parts.update(_PART_NAMES)
         elif not self._loading and not self.agreed_note.text().startswith("The letter changed"):
@@ -438,8 +499,10 @@ class LetterBuilderDialog(QDialog):
             errors["consent"] = self.consent_banner.text()
         self.fields.show(errors)
         self.adjustments.show_errors(errors)
-        shown = {name: errors.get(name) if name in self._touched_parts else None
-                 for name in ("adjustments", "phased_return", "client_agreed")}
+        shown = {
+            name: errors.get(name) if name in self._touched_parts else None
+            for name in ("adjustments", "phased_return", "client_agreed")
+        }
         self.adjustments_message.show_message(shown["adjustments"])
         self.schedule_message.show_message(shown["phased_return"])
         self.agreed_message.show_message(shown["client_agreed"] if self.agreed.isChecked() else None)
@@ -451,11 +514,13 @@ class LetterBuilderDialog(QDialog):
         elif errors:
             errors.pop("consent", None)
             names = [self.fields.label_for(n).lower() for n in self.fields.fields if n in errors]
-            names += [_PART_NAMES.get(n, "adjustment wording") for n in errors
-                      if n not in self.fields.fields]
+            names += [_PART_NAMES.get(n, "adjustment wording") for n in errors if n not in self.fields.fields]
             names = list(dict.fromkeys(names))
-            self.summary.setText("To issue, check: " + ", ".join(names[:4])
-                                 + (f" and {len(names) - 4} more." if len(names) > 4 else "."))
+            self.summary.setText(
+                "To issue, check: "
+                + ", ".join(names[:4])
+                + (f" and {len(names) - 4} more." if len(names) > 4 else ".")
+            )
         else:
             self.summary.setText("Ready to issue.")
         # Guidance, not an error: problems show in the error summary once Issue is pressed.
@@ -504,18 +569,26 @@ class LetterBuilderDialog(QDialog):
             return
         if self._awaiting_triage():
             answer = QMessageBox.question(
-                self, "Issue a letter before triage?",
+                self,
+                "Issue a letter before triage?",
                 f"{self.client.full_name}'s referral has not been triaged yet, so WorkWell has not "
                 "accepted them for support. Issue the letter to their employer anyway?",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         client_id, draft, supersedes = self.client_id, self.draft(), self.supersedes
         self._issuing = run_in_background(
-            self, lambda store: issue_letter(store, client_id, draft, supersedes=supersedes),
-            self._issued, self._not_issued, store=self.handle, lock=[self.issue_button],
-            busy=busy_button(self.issue_button, "Issuing\u2026"), what="issuing a letter")
+            self,
+            lambda store: issue_letter(store, client_id, draft, supersedes=supersedes),
+            self._issued,
+            self._not_issued,
+            store=self.handle,
+            lock=[self.issue_button],
+            busy=busy_button(self.issue_button, "Issuing\u2026"),
+            what="issuing a letter",
+        )
 
     def _not_issued(self, problem: Exception) -> None:
         if isinstance(problem, ConsentRequired):
@@ -533,8 +606,10 @@ class LetterBuilderDialog(QDialog):
             self.summary.setText(f"The letter was not issued: {problem}")
             return
         else:  # logged by the runner
-            self.summary.setText(f"The letter was not issued: something went wrong "
-                                 f"({type(problem).__name__}). Try again, or contact service IT.")
+            self.summary.setText(
+                f"The letter was not issued: something went wrong "
+                f"({type(problem).__name__}). Try again, or contact service IT."
+            )
             return
         self._validate()  # also sets the Issue button as the form now stands
 

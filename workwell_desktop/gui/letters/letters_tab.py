@@ -65,12 +65,15 @@ class ExportLetterDialog(QDialog):
         layout.addWidget(title_label(f"Export letter {letter.reference} as a PDF", 1.2))
         layout.addWidget(paragraph(NOT_ENCRYPTED_WARNING, role="warning"))
         self.consent_note = consent_note
-        self.reason = ChoiceCombo(LAWFUL_REASONS, "Lawful reason to export without consent",
-                                  prompt="Choose the lawful reason")
+        self.reason = ChoiceCombo(
+            LAWFUL_REASONS, "Lawful reason to export without consent", prompt="Choose the lawful reason"
+        )
         if consent_note:
-            note = paragraph(f"{consent_note} It can be exported only for a recorded lawful reason, "
-                             "which is kept in the audit trail. Do not send it to the employer.",
-                             role="warning")
+            note = paragraph(
+                f"{consent_note} It can be exported only for a recorded lawful reason, "
+                "which is kept in the audit trail. Do not send it to the employer.",
+                role="warning",
+            )
             note.setAccessibleName("Consent")
             layout.addWidget(note)
             reason_label = QLabel("&Reason")
@@ -158,10 +161,13 @@ class LettersTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
-        layout.addWidget(hint_label(
-            "Letters to the client's employer recommending workplace adjustments. A letter can be prepared "
-            "only while the client takes part and consents to share information with their employer, and "
-            "says only what they agreed. Issued letters are kept as they were sent."))
+        layout.addWidget(
+            hint_label(
+                "Letters to the client's employer recommending workplace adjustments. A letter can be "
+                "prepared only while the client takes part and consents to share information with their "
+                "employer, and says only what they agreed. Issued letters are kept as they were sent."
+            )
+        )
         self.consent_notice = paragraph("", role="warning")
         self.consent_notice.setAccessibleName("Why a letter cannot be prepared")
         self.consent_notice.hide()
@@ -186,13 +192,16 @@ class LettersTab(QWidget):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
-        self.model = RecordTableModel([
-            Column("Issued", lambda letter: dates.for_reading(letter.issued_on), width_chars=12),
-            Column("Employer", lambda letter: letter.employer, width_chars=28),
-            Column("Reference", lambda letter: letter.reference, width_chars=21),
-            Column("Issued by", lambda letter: letter.issued_by, width_chars=18),
-            Column("Status", self._status_of, colour=self._status_colour),
-        ], self)
+        self.model = RecordTableModel(
+            [
+                Column("Issued", lambda letter: dates.for_reading(letter.issued_on), width_chars=12),
+                Column("Employer", lambda letter: letter.employer, width_chars=28),
+                Column("Reference", lambda letter: letter.reference, width_chars=21),
+                Column("Issued by", lambda letter: letter.issued_by, width_chars=18),
+                Column("Status", self._status_of, colour=self._status_colour),
+            ],
+            self,
+        )
         self.table = record_table(self.model, "Issued employer letters")
         self.empty = paragraph("No letters have been issued for this client.", role="inset")
         self.detail = QTextBrowser()
@@ -253,7 +262,8 @@ class LettersTab(QWidget):
             if letter.id == letter_id:
                 self.table.selectionModel().select(
                     self.model.index(row, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
                 self.table.setCurrentIndex(self.model.index(row, 0))
                 return
 
@@ -270,12 +280,14 @@ class LettersTab(QWidget):
             return
         try:
             text = letter_text(letter.draft(), load_service(), load_wording())
-            self.detail.setHtml(letter_html(text, load_service().service_name, letter.reference,
-                                            letter.issued_on))
+            self.detail.setHtml(
+                letter_html(text, load_service().service_name, letter.reference, letter.issued_on)
+            )
         except Exception:  # a damaged record must not stop the rest of the tab
             log.exception("could not show an employer letter")
             self.detail.setHtml(
-                "<p>This letter's content cannot be shown; its PDF can still be exported.</p>")
+                "<p>This letter's content cannot be shown; its PDF can still be exported.</p>"
+            )
 
     # ----- actions --------------------------------------------------------
     def open_builder(self, based_on: EmployerLetter | None = None) -> LetterBuilderDialog | None:
@@ -302,8 +314,10 @@ class LettersTab(QWidget):
         self._select(letter_id)
         letter = self.selected_letter()
         if letter is not None:
-            self.status.setText(f"Letter {letter.reference} issued and kept in the record. Use Export PDF "
-                                "to save a copy to send.")
+            self.status.setText(
+                f"Letter {letter.reference} issued and kept in the record. Use Export PDF "
+                "to save a copy to send."
+            )
         self.letter_issued.emit(letter_id)
 
     def export_selected(self) -> None:
@@ -315,31 +329,39 @@ class LettersTab(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         suggested = str(Path.home() / suggested_file_name(letter))
-        path, _filter = QFileDialog.getSaveFileName(self, "Save the letter as", suggested,
-                                                    "PDF files (*.pdf)")
+        path, _filter = QFileDialog.getSaveFileName(
+            self, "Save the letter as", suggested, "PDF files (*.pdf)"
+        )
         if not path:
             return
         if not path.lower().endswith(".pdf"):
             path += ".pdf"
         self.export_to(letter, Path(path), dialog.chosen_password(), dialog.chosen_reason())
 
-    def export_to(self, letter: EmployerLetter, path: Path, password: str | None = None,
-                  lawful_reason: str = "") -> None:
+    def export_to(
+        self, letter: EmployerLetter, path: Path, password: str | None = None, lawful_reason: str = ""
+    ) -> None:
         """Export in the background (pypdf's encryption takes a moment); ``letter_exported``
         is emitted when the file is written, and the status line says what happened."""
         run_in_background(
-            self, lambda store: export_letter(store, letter.id, path, password, lawful_reason=lawful_reason),
-            lambda _path: self._exported(letter, path, password), self._not_exported, store=self.handle,
-            lock=[self.export_button], busy=busy_button(self.export_button, "Exporting\u2026"),
-            what="exporting a letter")
+            self,
+            lambda store: export_letter(store, letter.id, path, password, lawful_reason=lawful_reason),
+            lambda _path: self._exported(letter, path, password),
+            self._not_exported,
+            store=self.handle,
+            lock=[self.export_button],
+            busy=busy_button(self.export_button, "Exporting\u2026"),
+            what="exporting a letter",
+        )
 
     def _not_exported(self, problem: Exception) -> None:
         self.status.setProperty("role", "error")
         if isinstance(problem, OSError | StoreError | SharingRefused | LetterNotReady):
             self.status.setText(f"The letter was not exported: {problem}")
         else:  # logged by the runner
-            self.status.setText(f"The letter was not exported: something went wrong "
-                                f"({type(problem).__name__}).")
+            self.status.setText(
+                f"The letter was not exported: something went wrong ({type(problem).__name__})."
+            )
 
     def _exported(self, letter: EmployerLetter, path: Path, password: str | None) -> None:
         self.status.setProperty("role", "success")

@@ -35,20 +35,30 @@ def letter_html(text: LetterText, service_name: str, reference: str, issued_on: 
         parts.append(f"<h4 style='color:{_BLUE}'>{escape(section.heading)}</h4>")
         parts += [_p(p) for p in section.paragraphs]
         if section.adjustments:
-            items = "".join(f"<li><b>{escape(a.title)}</b><br>{escape(a.wording)}</li>"
-                            for a in section.adjustments)
+            items = "".join(
+                f"<li><b>{escape(a.title)}</b><br>{escape(a.wording)}</li>" for a in section.adjustments
+            )
             parts.append(f"<ol>{items}</ol>")
         if section.schedule:
             rows = "".join(
                 f"<tr><td>{w.week}</td><td>{w.days}</td><td>{hours_text(w.hours_per_day)}</td>"
-                f"<td>{hours_text(w.total_hours)}</td></tr>" for w in section.schedule)
-            parts.append("<table border='1' cellspacing='0' cellpadding='4'>"
-                         "<tr><th>Week</th><th>Days per week</th><th>Hours per day</th>"
-                         "<th>Total hours</th></tr>"
-                         f"{rows}</table>")
+                f"<td>{hours_text(w.total_hours)}</td></tr>"
+                for w in section.schedule
+            )
+            parts.append(
+                "<table border='1' cellspacing='0' cellpadding='4'>"
+                "<tr><th>Week</th><th>Days per week</th><th>Hours per day</th>"
+                "<th>Total hours</th></tr>"
+                f"{rows}</table>"
+            )
         parts += [_p(p) for p in section.after]
     parts += [_p(p) for p in text.closing]
     parts.append(_p(text.sign_off + ","))
-    parts.append("<p><b>" + escape(text.signature_lines[0]) + "</b><br>"
-                 + "<br>".join(escape(line) for line in text.signature_lines[1:]) + "</p>")
+    parts.append(
+        "<p><b>"
+        + escape(text.signature_lines[0])
+        + "</b><br>"
+        + "<br>".join(escape(line) for line in text.signature_lines[1:])
+        + "</p>"
+    )
     return "".join(parts)

@@ -156,8 +156,9 @@ class PhasedReturnEditor(QWidget):
 
     # ----- values ---------------------------------------------------------
     def weeks(self) -> list[PhaseWeek]:
-        return [PhaseWeek(n, r.days.value(), round(r.hours.value(), 2))
-                for n, r in enumerate(self.rows, start=1)]
+        return [
+            PhaseWeek(n, r.days.value(), round(r.hours.value(), 2)) for n, r in enumerate(self.rows, start=1)
+        ]
 
     def set_weeks(self, weeks: list[PhaseWeek]) -> None:
         self._take_all()

@@ -3,5 +3,12 @@
 from .dialogs import ActionDialog, GoalDialog, NoteDialog, ReferralDialog, ReviewDialog, SettingsDialog
 from .tab import PlanTab
 
-__all__ = ["ActionDialog", "GoalDialog", "NoteDialog", "PlanTab", "ReferralDialog", "ReviewDialog",
-           "SettingsDialog"]
+__all__ = [
+    "ActionDialog",
+    "GoalDialog",
+    "NoteDialog",
+    "PlanTab",
+    "ReferralDialog",
+    "ReviewDialog",
+    "SettingsDialog",
+]

@@ -56,8 +56,12 @@ def _stretch(table: QTableView, column: int) -> QTableView:
 
 
 def _status_colour(status: str) -> str | None:
-    return {"done": SUCCESS_GREEN, "achieved": SUCCESS_GREEN, "made": SUCCESS_GREEN,
-            "dropped": SECONDARY_TEXT}.get(status)
+    return {
+        "done": SUCCESS_GREEN,
+        "achieved": SUCCESS_GREEN,
+        "made": SUCCESS_GREEN,
+        "dropped": SECONDARY_TEXT,
+    }.get(status)
 
 
 def _change_value(field: str, value: str) -> str:
@@ -90,9 +94,16 @@ class PlanTab(QWidget):
 
     changed = Signal()
 
-    def __init__(self, source: RecordStore, client_id: str, parent: QWidget | None = None, *,
-                 today: date | None = None, directory: ServiceDirectory | None = None,
-                 reload_on_save: bool = True):
+    def __init__(
+        self,
+        source: RecordStore,
+        client_id: str,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+        directory: ServiceDirectory | None = None,
+        reload_on_save: bool = True,
+    ):
         super().__init__(parent)
         self.setAccessibleName("Plan")
         self.source, self.client_id, self._today = source, client_id, today
@@ -157,12 +168,19 @@ class PlanTab(QWidget):
     def _build_goals_page(self) -> None:
         page = self._page("G&oals and actions")
         goals_card, goals = section_card("Goals, in the client's own words")
-        self.goal_model = RecordTableModel((
-            Column("Goal", lambda i: _one_line(i.current.text)),
-            Column("Status", lambda i: GOAL_STATUSES.get(i.current.status, i.current.status),
-                   colour=lambda i: _status_colour(i.current.status), width_chars=16),
-            Column("Since", lambda i: dates.moment_for_reading(i.current.recorded_at), width_chars=20),
-        ), self)
+        self.goal_model = RecordTableModel(
+            (
+                Column("Goal", lambda i: _one_line(i.current.text)),
+                Column(
+                    "Status",
+                    lambda i: GOAL_STATUSES.get(i.current.status, i.current.status),
+                    colour=lambda i: _status_colour(i.current.status),
+                    width_chars=16,
+                ),
+                Column("Since", lambda i: dates.moment_for_reading(i.current.recorded_at), width_chars=20),
+            ),
+            self,
+        )
         self.goal_table = _stretch(record_table(self.goal_model, "Goals"), 0)
         self.goal_table.activated.connect(lambda _index: self.change_goal())
         goals.addWidget(self.goal_table)
@@ -174,18 +192,30 @@ class PlanTab(QWidget):
         page.addWidget(goals_card, 2)
 
         actions_card, actions = section_card("Actions")
-        self.action_model = RecordTableModel((
-            Column("Action", lambda i: _one_line(i.current.text)),
-            Column("For goal", lambda i: _one_line(self.view.goal_text(i.current.goal_id)), width_chars=22,
-                   preview=True),
-            Column("Who", lambda i: i.current.owner_text(), width_chars=14),
-            Column("Due", self._due_text, colour=self._due_colour, width_chars=20),
-            Column("Status", lambda i: ACTION_STATUSES.get(i.current.status, i.current.status),
-                   colour=lambda i: _status_colour(i.current.status), width_chars=9),
-        ), self)
+        self.action_model = RecordTableModel(
+            (
+                Column("Action", lambda i: _one_line(i.current.text)),
+                Column(
+                    "For goal",
+                    lambda i: _one_line(self.view.goal_text(i.current.goal_id)),
+                    width_chars=22,
+                    preview=True,
+                ),
+                Column("Who", lambda i: i.current.owner_text(), width_chars=14),
+                Column("Due", self._due_text, colour=self._due_colour, width_chars=20),
+                Column(
+                    "Status",
+                    lambda i: ACTION_STATUSES.get(i.current.status, i.current.status),
+                    colour=lambda i: _status_colour(i.current.status),
+                    width_chars=9,
+                ),
+            ),
+            self,
+        )
         self.action_table = _stretch(record_table(self.action_model, "Actions"), 0)
-        self.action_table.setAccessibleDescription("Overdue actions say so in the Due column. "
-                                                   "Press Enter to change the chosen action.")
+        self.action_table.setAccessibleDescription(
+            "Overdue actions say so in the Due column. Press Enter to change the chosen action."
+        )
         self.action_table.activated.connect(lambda _index: self.change_action())
         actions.addWidget(self.action_table)
         self.overdue_label = paragraph("", role="error")
@@ -201,22 +231,34 @@ class PlanTab(QWidget):
 
     def _build_referrals_page(self) -> None:
         page = self._page("Referrals and sign&posting")
-        self.referral_model = RecordTableModel((
-            Column("Support area", lambda i: SUPPORT_AREAS.get(i.current.support_area, ""), width_chars=26),
-            Column("Service", lambda i: i.current.service_name, width_chars=34),
-            Column("Kind", lambda i: REFERRAL_KINDS.get(i.current.kind, "").split(" (")[0], width_chars=12),
-            Column("Status", lambda i: REFERRAL_STATUSES.get(i.current.status, i.current.status),
-                   colour=lambda i: _status_colour(i.current.status), width_chars=14),
-            Column("Made on", lambda i: dates.for_reading(i.current.made_on), width_chars=12),
-            Column("Contact", lambda i: i.current.service_contact),
-        ), self)
+        self.referral_model = RecordTableModel(
+            (
+                Column(
+                    "Support area", lambda i: SUPPORT_AREAS.get(i.current.support_area, ""), width_chars=26
+                ),
+                Column("Service", lambda i: i.current.service_name, width_chars=34),
+                Column(
+                    "Kind", lambda i: REFERRAL_KINDS.get(i.current.kind, "").split(" (")[0], width_chars=12
+                ),
+                Column(
+                    "Status",
+                    lambda i: REFERRAL_STATUSES.get(i.current.status, i.current.status),
+                    colour=lambda i: _status_colour(i.current.status),
+                    width_chars=14,
+                ),
+                Column("Made on", lambda i: dates.for_reading(i.current.made_on), width_chars=12),
+                Column("Contact", lambda i: i.current.service_contact),
+            ),
+            self,
+        )
         self.referral_table = record_table(self.referral_model, "Referrals and signposting")
         self.referral_table.activated.connect(lambda _index: self.change_referral())
         page.addWidget(self.referral_table, 1)
         self.directory_note = paragraph("", role="hint")
         page.addWidget(self.directory_note)
-        self.add_referral_button = button("&Add referral or signposting\u2026",
-                                          "Add a referral or signposting")
+        self.add_referral_button = button(
+            "&Add referral or signposting\u2026", "Add a referral or signposting"
+        )
         self.change_referral_button = button("C&hange\u2026", "Change the chosen referral or signposting")
         self.add_referral_button.clicked.connect(lambda: self.add_referral())
         self.change_referral_button.clicked.connect(lambda: self.change_referral())
@@ -224,13 +266,19 @@ class PlanTab(QWidget):
 
     def _build_notes_page(self) -> None:
         page = self._page("Progress &notes")
-        self.note_model = RecordTableModel((
-            Column("Date", lambda n: dates.for_reading(n.written_on), width_chars=12),
-            Column("Kind", lambda n: NOTE_KINDS.get(n.kind, n.kind)
-                   + (" (corrected)" if n.supersedes else ""), width_chars=22),
-            Column("By", lambda n: n.recorded_by, width_chars=16),
-            Column("Note", lambda n: _one_line(n.text)),
-        ), self)
+        self.note_model = RecordTableModel(
+            (
+                Column("Date", lambda n: dates.for_reading(n.written_on), width_chars=12),
+                Column(
+                    "Kind",
+                    lambda n: NOTE_KINDS.get(n.kind, n.kind) + (" (corrected)" if n.supersedes else ""),
+                    width_chars=22,
+                ),
+                Column("By", lambda n: n.recorded_by, width_chars=16),
+                Column("Note", lambda n: _one_line(n.text)),
+            ),
+            self,
+        )
         self.note_table = record_table(self.note_model, "Progress notes")
         page.addWidget(self.note_table, 1)
         self.add_note_button = button("&Add note\u2026", "Add a progress note")
@@ -241,15 +289,25 @@ class PlanTab(QWidget):
 
     def _build_history_page(self) -> None:
         page = self._page("Histor&y")
-        page.addWidget(paragraph("Every change to the plan, newest first. Nothing is overwritten: each "
-                                 "change is kept with who made it and when.", role="hint"))
-        self.history_model = RecordTableModel((
-            Column("When", lambda h: dates.moment_for_reading(h.recorded_at), width_chars=18),
-            Column("Who", lambda h: h.recorded_by, width_chars=14),
-            Column("What", lambda h: f"{KIND_LABELS.get(h.kind, h.kind)} {h.event.lower()}", width_chars=20),
-            Column("Entry", lambda h: _one_line(h.title)[:60], width_chars=28, preview=True),
-            Column("Change", history_text, colour=lambda h: ERROR_RED if h.parallel else None),
-        ), self)
+        page.addWidget(
+            paragraph(
+                "Every change to the plan, newest first. Nothing is overwritten: each "
+                "change is kept with who made it and when.",
+                role="hint",
+            )
+        )
+        self.history_model = RecordTableModel(
+            (
+                Column("When", lambda h: dates.moment_for_reading(h.recorded_at), width_chars=18),
+                Column("Who", lambda h: h.recorded_by, width_chars=14),
+                Column(
+                    "What", lambda h: f"{KIND_LABELS.get(h.kind, h.kind)} {h.event.lower()}", width_chars=20
+                ),
+                Column("Entry", lambda h: _one_line(h.title)[:60], width_chars=28, preview=True),
+                Column("Change", history_text, colour=lambda h: ERROR_RED if h.parallel else None),
+            ),
+            self,
+        )
         self.history_table = record_table(self.history_model, "Plan history")
         page.addWidget(self.history_table, 1)
 
@@ -267,17 +325,26 @@ class PlanTab(QWidget):
         self.view = view = service.load_plan(self.source, self.client_id, self.today())
         settings = view.settings
         tier = SUPPORT_TIERS.get(settings.support_tier, "") if settings else ""
-        review = dates.for_reading(view.next_review_on) if view.next_review_on else \
-            "none (support has ended)" if not is_supported(view.status) else "not set"
+        review = (
+            dates.for_reading(view.next_review_on)
+            if view.next_review_on
+            else "none (support has ended)"
+            if not is_supported(view.status)
+            else "not set"
+        )
         if view.review_overdue:
             review += " (overdue)"
-        last = dates.for_reading(settings.last_reviewed_on) if settings and settings.last_reviewed_on \
+        last = (
+            dates.for_reading(settings.last_reviewed_on)
+            if settings and settings.last_reviewed_on
             else "none yet"
+        )
         self.tier_label.setText(f"Support tier: {tier or 'not chosen yet'}")
         self.review_label.setText(f"Next review: {review}  \u00b7  Last review: {last}")
         set_role(self.review_label, "error" if view.review_overdue else "")
         self.review_label.setAccessibleDescription(
-            "The next review is overdue." if view.review_overdue else "")
+            "The next review is overdue." if view.review_overdue else ""
+        )
         self.goal_model.set_rows(view.goals)
         self.action_model.set_rows(sorted(view.actions, key=self._action_order))
         overdue = len(view.overdue_actions)
@@ -292,7 +359,8 @@ class PlanTab(QWidget):
             directory = self.directory
             self.directory_note.setText(
                 f"Services come from the local directory ({len(directory.services)} services"
-                + (", example data: the service replaces it)" if directory.example_data else ")"))
+                + (", example data: the service replaces it)" if directory.example_data else ")")
+            )
         except ValueError as broken:
             self.directory_note.setText(f"The services directory could not be read: {broken}")
         for b in (self.change_goal_button,):
@@ -331,8 +399,9 @@ class PlanTab(QWidget):
         self.changed.emit()
 
     def _goal_texts(self) -> dict[str, str]:
-        return {g.item_id: _one_line(g.current.text) for g in self.view.goals
-                if g.current.status != "dropped"}
+        return {
+            g.item_id: _one_line(g.current.text) for g in self.view.goals if g.current.status != "dropped"
+        }
 
     def add_goal(self) -> QDialog:
         return self._open(GoalDialog(self.source, self.client_id, parent=self.window()))
@@ -350,8 +419,9 @@ class PlanTab(QWidget):
         item = self._chosen(self.action_table, self.action_model)
         if item is None:
             return None
-        return self._open(ActionDialog(self.source, self.client_id, self._goal_texts(), item.current,
-                                       self.window()))
+        return self._open(
+            ActionDialog(self.source, self.client_id, self._goal_texts(), item.current, self.window())
+        )
 
     def mark_done(self) -> None:
         item = self._chosen(self.action_table, self.action_model)
@@ -372,12 +442,20 @@ class PlanTab(QWidget):
         item = self._chosen(self.referral_table, self.referral_model)
         if item is None:
             return None
-        return self._open(ReferralDialog(self.source, self.client_id, self.directory, item.current,
-                                         self.window()))
+        return self._open(
+            ReferralDialog(self.source, self.client_id, self.directory, item.current, self.window())
+        )
 
     def change_settings(self) -> QDialog:
-        return self._open(SettingsDialog(self.source, self.client_id, self.view.settings, self.window(),
-                                         next_review_on=self.view.next_review_on))
+        return self._open(
+            SettingsDialog(
+                self.source,
+                self.client_id,
+                self.view.settings,
+                self.window(),
+                next_review_on=self.view.next_review_on,
+            )
+        )
 
     def record_review(self) -> QDialog:
         return self._open(ReviewDialog(self.source, self.client_id, self.view.settings, self.window()))
@@ -389,5 +467,8 @@ class PlanTab(QWidget):
         index = self.note_table.currentIndex()
         if not index.isValid():
             return None
-        return self._open(NoteDialog(self.source, self.client_id, self.window(),
-                                     correcting=self.note_model.row_object(index.row())))
+        return self._open(
+            NoteDialog(
+                self.source, self.client_id, self.window(), correcting=self.note_model.row_object(index.row())
+            )
+        )

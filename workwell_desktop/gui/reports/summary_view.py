@@ -82,11 +82,16 @@ class SummaryView(QWidget):
         for back in range(WEEKS_OFFERED):
             start = monday - timedelta(weeks=back)
             end = start + timedelta(days=6)
-            self.week_box.addItem(f"{week_name(start)}: {start:%d %b} to {end:%d %b %Y}"
-                                  + (" (this week, so far)" if back == 0 else ""), week_name(start))
+            self.week_box.addItem(
+                f"{week_name(start)}: {start:%d %b} to {end:%d %b %Y}"
+                + (" (this week, so far)" if back == 0 else ""),
+                week_name(start),
+            )
         self.week_box.setCurrentIndex(1)  # the last complete week
-        self.team_note = hint_label("The team view: every number, per coach. Keep it and the team file "
-                                    "inside the team; give commissioners the publication.")
+        self.team_note = hint_label(
+            "The team view: every number, per coach. Keep it and the team file "
+            "inside the team; give commissioners the publication."
+        )
         self.coverage = QLabel("")
         self.coverage.setWordWrap(True)
         self.coverage.setTextFormat(Qt.TextFormat.PlainText)
@@ -106,8 +111,11 @@ class SummaryView(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.buttons = {(audience, fmt): getattr(self.ui, f"{audience}_{fmt}")
-                        for audience in AUDIENCES for fmt in ("pdf", "csv", "xlsx")}
+        self.buttons = {
+            (audience, fmt): getattr(self.ui, f"{audience}_{fmt}")
+            for audience in AUDIENCES
+            for fmt in ("pdf", "csv", "xlsx")
+        }
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # busy: the work has no meaningful steps
         self.progress.setAccessibleName("Working")
@@ -135,7 +143,8 @@ class SummaryView(QWidget):
         self.scope_box.currentIndexChanged.connect(self._fill_table)
         for (audience, fmt), widget in self.buttons.items():
             widget.clicked.connect(
-                lambda _checked=False, a=audience, f=fmt: self.choose_file_and_export(f, a))
+                lambda _checked=False, a=audience, f=fmt: self.choose_file_and_export(f, a)
+            )
 
     # ----- data ---------------------------------------------------------------------------
     @property
@@ -150,9 +159,15 @@ class SummaryView(QWidget):
         """Work the figures out again in the background (the database may have changed);
         ``refreshed`` is emitted when they are on show."""
         week, today = self.week, self._today
-        run_in_background(self, lambda store: build_summary(store, week, today=today),
-                          lambda summary: self._computed(summary, week), self._not_computed,
-                          store=self.handle, busy=self._busy, what="summary")
+        run_in_background(
+            self,
+            lambda store: build_summary(store, week, today=today),
+            lambda summary: self._computed(summary, week),
+            self._not_computed,
+            store=self.handle,
+            busy=self._busy,
+            what="summary",
+        )
 
     def _busy(self, on: bool) -> None:
         self.progress.setVisible(on)
@@ -177,8 +192,9 @@ class SummaryView(QWidget):
         if summary is None:
             return
         warnings = summary.warnings()
-        lines = [f"\u26a0 {w}" for w in warnings] or ["Every coach's work had reached this laptop after the "
-                                                      "week ended."]
+        lines = [f"\u26a0 {w}" for w in warnings] or [
+            "Every coach's work had reached this laptop after the week ended."
+        ]
         self.coverage.setText("\n".join(lines))
         self.coverage.setProperty("warning", bool(warnings))
         self.coverage.setFont(relative_font(self.coverage, bold=bool(warnings)))
@@ -217,8 +233,9 @@ class SummaryView(QWidget):
     def choose_file_and_export(self, fmt: str, audience: str = "team") -> None:
         kind = "publication" if audience == "publication" else "team"
         suggested = str(Path.home() / f"workwell-{kind}-{self.week}.{fmt}")
-        path, _ = QFileDialog.getSaveFileName(self, f"Export the {_AUDIENCE_TEXT[audience]} as {fmt.upper()}",
-                                              suggested, _FILTERS[fmt])
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export the {_AUDIENCE_TEXT[audience]} as {fmt.upper()}", suggested, _FILTERS[fmt]
+        )
         if path:
             self.export_to(fmt, Path(path), audience)
 
@@ -233,17 +250,24 @@ class SummaryView(QWidget):
             return
         week, today, out = self.week, self._today, Path(out)
         self.status.setText(f"Exporting {out.name}\u2026")
-        run_in_background(self, lambda store: _export(store, week, fmt, out, audience, today),
-                          lambda message: self._export_done(str(out), message),
-                          lambda problem: self._export_failed(out, problem), store=self.handle,
-                          busy=self.progress.setVisible, lock=self.buttons.values(), what="summary export")
+        run_in_background(
+            self,
+            lambda store: _export(store, week, fmt, out, audience, today),
+            lambda message: self._export_done(str(out), message),
+            lambda problem: self._export_failed(out, problem),
+            store=self.handle,
+            busy=self.progress.setVisible,
+            lock=self.buttons.values(),
+            what="summary export",
+        )
 
     def _export_failed(self, out: Path, problem: Exception) -> None:
         if isinstance(problem, OSError):
             self._export_done("", f"Could not save {out.name}: {problem.strerror or problem}.")
         else:  # logged by the runner
-            self._export_done("", f"The export failed unexpectedly ({type(problem).__name__}). "
-                                  "Nothing was saved.")
+            self._export_done(
+                "", f"The export failed unexpectedly ({type(problem).__name__}). Nothing was saved."
+            )
 
     def _export_done(self, path: str, message: str) -> None:
         self.status.setText(message)

@@ -4,6 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-01-01
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -73,8 +74,9 @@ def upgrade() -> None:
     op.create_index("ix_change_client_id", "change", ["client_id"])
     op.create_table(
         "feed",
-        sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-                  primary_key=True, autoincrement=True),
+        sa.Column(
+            "seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True, autoincrement=True
+        ),
         sa.Column("team_id", sa.Integer(), sa.ForeignKey("team.id"), nullable=False),
         sa.Column("client_id", sa.String(64), nullable=False),
         sa.Column("change_id", sa.String(64), sa.ForeignKey("change.change_id"), nullable=False),

@@ -9,6 +9,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01
 """
+
 import json
 from collections.abc import Sequence
 
@@ -46,32 +47,59 @@ def upgrade() -> None:
     # A server upgraded in place keeps the scope its devices already hold (the whole
     # team); a new server starts with each coach's own caseload (server.scope).
     if conn_has_rows():
-        op.bulk_insert(sa.table("server_setting", sa.column("key"), sa.column("value")),
-                       [{"key": "scope", "value": "team"}])
+        op.bulk_insert(
+            sa.table("server_setting", sa.column("key"), sa.column("value")),
+            [{"key": "scope", "value": "team"}],
+        )
     conn = op.get_bind()
-    rows = conn.execute(sa.text(
-        "SELECT record_id, record_type, client_id, payload, hlc FROM change"
-        " WHERE op != 'drop' ORDER BY received_at, hlc")).all()
+    rows = conn.execute(
+        sa.text(
+            "SELECT record_id, record_type, client_id, payload, hlc FROM change"
+            " WHERE op != 'drop' ORDER BY received_at, hlc"
+        )
+    ).all()
     records: dict[str, dict] = {}
     for record_id, record_type, client_id, payload, hlc in rows:
-        record = records.setdefault(record_id, {"id": record_id, "record_type": record_type,
-                                                "client_id": client_id, "state": {}, "stamps": {},
-                                                "mutable": record_type in ("client", "referral")})
+        record = records.setdefault(
+            record_id,
+            {
+                "id": record_id,
+                "record_type": record_type,
+                "client_id": client_id,
+                "state": {},
+                "stamps": {},
+                "mutable": record_type in ("client", "referral"),
+            },
+        )
         if not record["mutable"]:
             continue
         try:
             fields = json.loads(payload)
         except ValueError:
             continue
-        for name, value in (fields.items() if isinstance(fields, dict) else ()):
+        for name, value in fields.items() if isinstance(fields, dict) else ():
             if hlc > record["stamps"].get(name, ""):
                 record["state"][name], record["stamps"][name] = value, hlc
-    table = sa.table("record", sa.column("id"), sa.column("record_type"), sa.column("client_id"),
-                     sa.column("state"), sa.column("stamps"))
-    batch = [{"id": r["id"], "record_type": r["record_type"], "client_id": r["client_id"],
-              "state": json.dumps(r["state"]), "stamps": json.dumps(r["stamps"])} for r in records.values()]
+    table = sa.table(
+        "record",
+        sa.column("id"),
+        sa.column("record_type"),
+        sa.column("client_id"),
+        sa.column("state"),
+        sa.column("stamps"),
+    )
+    batch = [
+        {
+            "id": r["id"],
+            "record_type": r["record_type"],
+            "client_id": r["client_id"],
+            "state": json.dumps(r["state"]),
+            "stamps": json.dumps(r["stamps"]),
+        }
+        for r in records.values()
+    ]
     for start in range(0, len(batch), 1000):
-        op.bulk_insert(table, batch[start:start + 1000])
+        op.bulk_insert(table, batch[start : start + 1000])
 
 
 def conn_has_rows() -> bool:
