@@ -26,13 +26,15 @@ run: $(STAMP) $(FORMS)
 
 test: $(STAMP) $(FORMS)
 	bash packaging/debian-deps.sh test
-	$(VENV)/bin/ruff check workwell_desktop tests bench
-	$(VENV)/bin/mypy
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# ruff, then mypy over the non-GUI packages (their list is [tool.mypy] files in pyproject.toml).
+# ruff (lint, then the formatter as a check: it changes nothing here), then mypy over the
+# non-GUI packages (their list is [tool.mypy] files in pyproject.toml).
+LINTED := workwell_desktop tests bench packaging
 lint: $(STAMP)
-	$(VENV)/bin/ruff check workwell_desktop tests bench
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check --quiet $(LINTED)
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
