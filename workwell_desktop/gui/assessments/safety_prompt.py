@@ -77,7 +77,9 @@ class SafetyPrompt(QDialog):
         layout.addWidget(done)
         self.checks: dict[str, QCheckBox] = {}
         for choice in guidance.actions:
-            box = QCheckBox(choice.label)
+            # The service's wording is plain text: "A&E" is an ampersand, not an access key
+            # (it showed as "AE" with the E underlined, and took Alt+E from the detail below).
+            box = QCheckBox(choice.label.replace("&", "&&"))
             box.setAccessibleName(choice.label)
             if choice.detail:
                 box.setAccessibleDescription(choice.detail)
@@ -85,7 +87,7 @@ class SafetyPrompt(QDialog):
             row.setSpacing(2)
             row.addWidget(box)
             if choice.detail:
-                detail = paragraph(choice.detail, role="hint")
+                detail = paragraph(choice.detail.replace("&", "&&"), role="hint")
                 detail.setBuddy(box)
                 indented = QHBoxLayout()
                 indented.setContentsMargins(28, 0, 0, 0)

@@ -120,7 +120,7 @@ class FollowUpDialog(RecordDialog):
         self.work_status = f.row(
             form,
             "work_status",
-            "Work &status now",
+            "Work s&tatus now",
             ChoiceCombo(WORK_STATUSES, "Work status now", prompt="Choose their work status"),
         )
         self.work_outcome = f.row(
