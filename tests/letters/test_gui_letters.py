@@ -132,12 +132,21 @@ def test_full_flow_issue_then_listed_and_exported(qtbot, handle, store, consente
     assert "not protected by WorkWell's encryption" in " ".join(
         w.text() for w in dialog.findChildren(type(tab.status))
     )
-    assert not dialog.export_button.isEnabled()  # protected by default: a password is needed
+    # Protected by default: a password is needed. The button stays enabled; pressing it says why.
+    assert dialog.export_button.isEnabled() and not dialog.fields.summary.isVisible()
     dialog.password.setText("short")
-    assert not dialog.export_button.isEnabled() and dialog.message.isVisible()
+    dialog.export_button.click()
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.isVisible()
+    summary = dialog.fields.summary
+    assert summary.isVisible() and dialog.focusWidget() is summary
+    assert [e.accessibleName() for e in summary.entries] == [
+        "Choose a password of at least 8 characters, or untick password protection."
+    ]
+    summary.entries[0].activated.emit()  # the entry goes to its field
+    assert dialog.focusWidget() is dialog.password
     dialog.password.setText("tea-and-biscuits")
     dialog.again.setText("tea-and-biscuits")
-    assert dialog.export_button.isEnabled()
+    assert dialog.problems() == {}
     save_render(dialog, "export")
 
     target = tmp_path / "sent.pdf"
@@ -251,9 +260,11 @@ def test_export_after_withdrawal_asks_for_the_lawful_reason(qtbot, handle, store
     dialog = ExportLetterDialog(letter, export_problem(store, letter.id))
     qtbot.addWidget(dialog)
     dialog.protect.setChecked(False)
-    assert not dialog.export_button.isEnabled()
+    assert list(dialog.problems()) == ["lawful_reason"]
     dialog.reason.set_code("subject_access")
-    assert dialog.export_button.isEnabled()
+    assert dialog.problems() == {}
+    dialog.export_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.chosen_reason() == "subject_access"
     dialog.resize(640, 480)
     save_render(dialog, "export-after-withdrawal")

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -37,10 +36,12 @@ from ...services.letters import (
 )
 from ...store import Store, StoreError
 from .. import dates
+from ..client_form import new_form_layout
+from ..form_fields import ErrorSummary, FieldSet
 from ..record_store import RecordStore
 from ..record_table import Column, RecordTableModel, record_table
 from ..tasks import busy_button, run_in_background
-from ..widgets import ChoiceCombo, FieldMessage, button, hint_label, paragraph, primary_button, title_label
+from ..widgets import ChoiceCombo, button, hint_label, paragraph, primary_button, title_label
 from .builder_dialog import LetterBuilderDialog
 from .preview import letter_html
 
@@ -63,6 +64,10 @@ class ExportLetterDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(title_label(f"Export letter {letter.reference} as a PDF", 1.2))
+        # Like every other form (form_fields): the button stays enabled, and pressing it with a
+        # problem shows the error summary linked to the field, not a greyed-out button.
+        self.fields = FieldSet(self)
+        layout.addWidget(self.fields.attach_summary(ErrorSummary()))
         layout.addWidget(paragraph(NOT_ENCRYPTED_WARNING, role="warning"))
         self.consent_note = consent_note
         self.reason = ChoiceCombo(
@@ -76,65 +81,64 @@ class ExportLetterDialog(QDialog):
             )
             note.setAccessibleName("Consent")
             layout.addWidget(note)
-            reason_label = QLabel("&Reason")
-            reason_label.setBuddy(self.reason)
-            row = QFormLayout()
-            row.addRow(reason_label, self.reason)
+            row = new_form_layout()
+            self.fields.row(row, "lawful_reason", "&Reason", self.reason)
             layout.addLayout(row)
-            self.reason.currentIndexChanged.connect(self._check)
         else:
             self.reason.hide()
         self.protect = QCheckBox("&Protect the PDF with a password (for sending by email)")
         self.protect.setAccessibleName("Protect the PDF with a password")
         self.protect.setChecked(True)
         layout.addWidget(self.protect)
-        form = QFormLayout()
+        form = new_form_layout()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setAccessibleName("Password for the PDF")
         self.again = QLineEdit()
         self.again.setEchoMode(QLineEdit.EchoMode.Password)
         self.again.setAccessibleName("Type the password again")
-        for label_text, edit in (("Pass&word", self.password), ("Type it &again", self.again)):
-            label = QLabel(label_text)
-            label.setBuddy(edit)
-            form.addRow(label, edit)
+        hint = f"At least {MIN_PASSWORD} characters. {PASSWORD_ADVICE}"
+        self.fields.row(form, "password", "Pass&word", self.password, hint=hint)
+        self.fields.row(form, "again", "Type it &again", self.again)
         layout.addLayout(form)
-        layout.addWidget(hint_label(f"At least {MIN_PASSWORD} characters. {PASSWORD_ADVICE}"))
-        self.message = FieldMessage()
-        layout.addWidget(self.message)
         bar = QHBoxLayout()
         bar.addStretch(1)
         self.cancel_button = button("Cancel")
         self.cancel_button.clicked.connect(self.reject)
         self.export_button = primary_button("&Choose where to save\u2026", "Choose where to save")
-        self.export_button.clicked.connect(self.accept)
+        self.export_button.clicked.connect(self.submit)
         bar.addWidget(self.cancel_button)
         bar.addWidget(self.export_button)
         layout.addLayout(bar)
-        for signal in (self.protect.toggled, self.password.textChanged, self.again.textChanged):
-            signal.connect(self._check)
+        self.protect.toggled.connect(self._check)
+        self.fields.edited.connect(self._check)
         self._check()
 
-    def problem(self) -> str | None:
+    def problems(self) -> dict[str, str]:
+        problems = {}
         if self.consent_note and not self.reason.code():
-            return "Choose the lawful reason for exporting without consent, or cancel."
+            problems["lawful_reason"] = "Choose the lawful reason for exporting without consent, or cancel."
         if not self.protect.isChecked():
-            return None
+            return problems
         if len(self.password.text()) < MIN_PASSWORD:
-            return f"Choose a password of at least {MIN_PASSWORD} characters, or untick password protection."
-        if self.again.text() != self.password.text():
-            return "The two passwords are not the same."
-        return None
+            problems["password"] = (
+                f"Choose a password of at least {MIN_PASSWORD} characters, or untick password protection."
+            )
+        elif self.again.text() != self.password.text():
+            problems["again"] = "The two passwords are not the same."
+        return problems
 
     def _check(self) -> None:
         self.password.setEnabled(self.protect.isChecked())
         self.again.setEnabled(self.protect.isChecked())
-        problem = self.problem()
-        # Say nothing until something is typed: an empty form is not a mistake yet.
-        typed = bool(self.password.text() or self.again.text() or self.reason.code())
-        self.message.show_message(problem if typed else None)
-        self.export_button.setEnabled(problem is None)
+        self.fields.show(self.problems())
+
+    def submit(self) -> None:
+        problems = self.problems()
+        if problems:
+            self.fields.reveal(problems)
+            return
+        self.accept()
 
     def chosen_password(self) -> str | None:
         return self.password.text() if self.protect.isChecked() else None
