@@ -514,3 +514,31 @@ def test_focus_returns_to_the_button_after_its_dialog_closes(qtbot, window, clie
     qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
     _activate(qtbot, window)
     assert QApplication.focusWidget() is record.consent_button
+
+
+def test_escape_in_connect_and_settings_asks_only_when_typing_would_be_lost(qtbot, window, message_boxes):
+    message_boxes.answer = message_boxes.answer.Cancel
+    dialog = window.connect_to_server()
+    _activate(qtbot, dialog)
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and message_boxes.asked == []
+    dialog = window.connect_to_server()
+    _activate(qtbot, dialog)
+    qtbot.keyClicks(dialog.username, "alex.coach")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and len(message_boxes.asked) == 1  # asked, and kept on Cancel
+    dialog.done(0)
+
+    settings = _shown(SettingsDialog(window.settings, window, can_connect=True))
+    _activate(qtbot, settings)
+    qtbot.keyClick(settings.focusWidget() or settings, Qt.Key.Key_Escape)
+    assert not settings.isVisible() and len(message_boxes.asked) == 1
+    settings = _shown(SettingsDialog(window.settings, window, can_connect=True))
+    _activate(qtbot, settings)
+    minutes = settings.editors["idle_lock_minutes"]
+    minutes.setValue(minutes.value() - 1)
+    qtbot.keyClick(minutes, Qt.Key.Key_Escape)
+    assert settings.isVisible() and len(message_boxes.asked) == 2
+    message_boxes.answer = message_boxes.answer.Discard
+    qtbot.keyClick(minutes, Qt.Key.Key_Escape)
+    assert not settings.isVisible() and window.settings.idle_lock_minutes() == minutes.value() + 1

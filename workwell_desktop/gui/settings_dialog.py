@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..settings import SPECS, SettingError, Settings
-from .widgets import WrappingLabel
+from .widgets import WrappingLabel, may_discard
 
 MANAGED_TEXT = "Managed by your organisation"
 
@@ -213,14 +213,24 @@ class SettingsDialog(QDialog):
         editor = self.editors[key]
         return editor.value() if isinstance(editor, QSpinBox) else editor.text()
 
-    def save(self) -> None:
-        """Save what changed; on a bad value say what is wrong and keep the dialog open."""
-        changes = {
+    def changes(self) -> dict[str, Any]:
+        return {
             key: self.value_of(key)
             for key in self.editors
             if self.editable(key) and self.value_of(key) != self.settings.get(key)
         }
-        for key, value in changes.items():
+
+    def reject(self) -> None:
+        """Escape or Cancel: ask first only when a changed setting would be lost."""
+        if self.changes() and not may_discard(
+            self, "Discard your changes?", "Close Settings without saving?"
+        ):
+            return
+        super().reject()
+
+    def save(self) -> None:
+        """Save what changed; on a bad value say what is wrong and keep the dialog open."""
+        for key, value in self.changes().items():
             try:
                 self.settings.set_user(key, value)
             except (SettingError, OSError) as problem:

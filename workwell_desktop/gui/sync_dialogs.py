@@ -22,6 +22,7 @@ from .forms.ui_conflicts import Ui_ConflictsDialog
 from .forms.ui_connect import Ui_RegisterDialog
 from .record_store import RecordStore
 from .tasks import busy_button, run_in_background
+from .widgets import may_discard
 
 
 class RegisterDialog(QDialog):
@@ -51,10 +52,21 @@ class RegisterDialog(QDialog):
             self.url.setToolTip("Managed by your organisation")
         self.cancel.clicked.connect(self.reject)
         self.connect_button.clicked.connect(self.submit)
+        self._initial = self.typed()
         # Wide enough for a whole server address and a two-line message, never wider than the
         # screen (at 2x display scale 72 characters are wider than a 1280x720 laptop).
         room = (self.screen() or QApplication.primaryScreen()).availableGeometry().width() - 40
         self.setMinimumWidth(min(self.fontMetrics().averageCharWidth() * 72, room))
+
+    def typed(self) -> tuple[str, str, str]:
+        return (self.url.text(), self.username.text(), self.password.text())
+
+    def reject(self) -> None:
+        """Escape or Cancel: ask first only when something typed would be lost."""
+        if self.result() != QDialog.DialogCode.Accepted and self.typed() != self._initial:
+            if not may_discard(self):
+                return
+        super().reject()
 
     def submit(self) -> None:
         if not self.connect_button.isEnabled():

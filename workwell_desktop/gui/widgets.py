@@ -31,6 +31,25 @@ def plain(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 
+def may_discard(
+    parent: QWidget,
+    title: str = "Discard what you typed?",
+    text: str = "You have not saved this. Close it and lose what you typed?",
+) -> bool:
+    """Escape or Cancel with something typed: the one question every form asks before losing
+    it (Cancel is the default, so a second Escape keeps the typing). True to close."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Discard
+
+
 def access_key(text: str) -> str | None:
     """The access key (Alt+letter) a widget's text gives: 'Add &goal…' -> 'G'; '&&' is an ampersand."""
     i = 0

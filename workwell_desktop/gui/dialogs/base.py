@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 from ...store import InvalidRecord, StoreError
 from ..form_fields import ErrorSummary, FieldSet
 from ..record_store import RecordStore
-from ..widgets import button, paragraph, primary_button, scroll_area, title_label
+from ..widgets import button, may_discard, paragraph, primary_button, scroll_area, title_label
 
 log = logging.getLogger(__name__)
 
@@ -213,14 +212,6 @@ class RecordDialog(QDialog):
         self.summary.show()
 
     def reject(self) -> None:
-        if self.is_dirty():
-            answer = QMessageBox.question(
-                self,
-                "Discard what you typed?",
-                "You have not saved this. Close it and lose what you typed?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if self.is_dirty() and not may_discard(self):
+            return
         super().reject()

@@ -56,6 +56,7 @@ from ..widgets import (
     chain_tab_order,
     hint_label,
     line_edit,
+    may_discard,
     note_edit,
     paragraph,
     primary_button,
@@ -392,16 +393,10 @@ class LetterBuilderDialog(QDialog):
 
     def reject(self) -> None:
         """Escape or Cancel: ask first when the letter was changed (nothing is kept)."""
-        if self.is_dirty():
-            answer = QMessageBox.question(
-                self,
-                "Discard this letter?",
-                "The letter has not been issued. Close it and lose your changes?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
+        if self.is_dirty() and not may_discard(
+            self, "Discard this letter?", "The letter has not been issued. Close it and lose your changes?"
+        ):
+            return
         super().reject()
 
     def draft(self) -> LetterDraft:
