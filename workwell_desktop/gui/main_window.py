@@ -32,7 +32,7 @@ from .status_area import StatusArea
 from .sync_controller import SyncController
 from .sync_dialogs import ConflictsDialog, RegisterDialog
 from .unlock_screen import UnlockScreen
-from .widgets import size_to_current_page
+from .widgets import may_discard, size_to_current_page
 from .workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -352,14 +352,9 @@ class MainWindow(QMainWindow):
             if (d.isVisible() or d in self._hidden_dialogs) and getattr(d, "is_dirty", lambda: False)()
         ]
         if unsaved or unsaved_dialogs:  # asked even while locked: typing is kept across a lock
-            answer = QMessageBox.question(
-                self,
-                "Quit without saving?",
-                "Some changes are not saved yet. Quit and lose them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
+            if not may_discard(
+                self, "Quit without saving?", "Some changes are not saved yet. Quit and lose them?"
+            ):
                 event.ignore()
                 return
         self.idle_lock.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ..domain.episodes import STAGES, episodes_of
 from ..domain.journey_records import DischargeUndo
@@ -30,6 +30,7 @@ from .widgets import (
     DateField,
     button,
     chain_tab_order,
+    may_discard,
     note_edit,
     paragraph,
     primary_button,
@@ -185,14 +186,11 @@ class ReferralTab(QWidget):
         if self.current and chosen.id == self.current.id:
             return
         if self.is_dirty():
-            answer = QMessageBox.question(
+            if not may_discard(
                 self,
                 "Discard the triage you typed?",
                 "The triage for the other referral is not saved. Discard it?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
+            ):
                 return
         self._load(chosen)
 

@@ -10,7 +10,7 @@ from .caseload_panel import CaseloadPanel
 from .client_record import ClientRecord
 from .dialogs.new_client_dialog import NewClientDialog
 from .record_store import RecordStore
-from .widgets import size_to_current_page
+from .widgets import may_discard, size_to_current_page
 
 
 class Workspace(QTabWidget):
@@ -105,14 +105,11 @@ class Workspace(QTabWidget):
         if not isinstance(record, ClientRecord):
             return
         if record.has_unsaved_changes():
-            answer = QMessageBox.question(
+            if not may_discard(
                 self,
                 "Close without saving?",
                 f"Changes to {record.client.full_name}'s record are not saved. Close it and lose them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
+            ):
                 return
         self.removeTab(index)
         self.handle.saved.disconnect(record._saved)

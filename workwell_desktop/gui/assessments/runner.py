@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QRadioButton,
@@ -58,6 +57,7 @@ from ..widgets import (
     FieldMessage,
     button,
     hint_label,
+    may_discard,
     note_edit,
     paragraph,
     primary_button,
@@ -805,13 +805,8 @@ class AssessmentRunner(QDialog):
                 if self.open_answer_ids()
                 else ""
             )
-            answer = QMessageBox.question(
-                self,
-                "Stop this assessment?",
-                f"The answers have not been saved. Close and lose them?{risk}",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
+            if not may_discard(
+                self, "Stop this assessment?", f"The answers have not been saved. Close and lose them?{risk}"
+            ):
                 return
         super().reject()
