@@ -9,7 +9,7 @@ import pytest
 
 # The one store fixture (store, data_dir, passphrase, handle), the one message-box stub,
 # and synchronous background work: tests/support/.
-pytest_plugins = ["support.store", "support.dialogs", "support.tasks"]
+pytest_plugins = ["support.store", "support.dialogs", "support.tasks", "support.live_server"]
 
 
 @pytest.fixture(autouse=True)

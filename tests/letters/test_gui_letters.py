@@ -370,7 +370,13 @@ def test_issue_with_problems_shows_the_error_summary_and_issues_nothing(qtbot, h
     assert builder.agreed.hasFocus()
 
 
-def test_a_client_awaiting_triage_is_asked_about_before_issuing(qtbot, handle, store, consented, monkeypatch):
+def titles(message_boxes) -> list[str]:
+    return [asked.split(": ", 1)[0] for asked in message_boxes.asked]
+
+
+def test_a_client_awaiting_triage_is_asked_about_before_issuing(
+    qtbot, handle, store, consented, message_boxes
+):
     from PySide6.QtWidgets import QMessageBox
 
     from workwell_desktop.domain.records import Referral
@@ -378,32 +384,26 @@ def test_a_client_awaiting_triage_is_asked_about_before_issuing(qtbot, handle, s
     store.add(
         Referral(client_id=consented.id, route="self", received_on=date.today().isoformat(), referrer="Self")
     )
-    asked = []
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel
-    )
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
     builder = active_builder(qtbot, handle, consented.id)
     fill_builder(qtbot, builder)
     builder.agreed.setChecked(True)
     builder.issue()
-    assert asked == ["Issue a letter before triage?"] and builder.isVisible()
+    assert titles(message_boxes) == ["Issue a letter before triage?"] and builder.isVisible()
     assert store.for_client(EmployerLetter, consented.id) == []
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    message_boxes.answer = QMessageBox.StandardButton.Yes
     with qtbot.waitSignal(builder.issued, timeout=5000):
         builder.issue()
 
 
-def test_escape_asks_before_losing_a_changed_letter(qtbot, handle, store, consented, monkeypatch):
+def test_escape_asks_before_losing_a_changed_letter(qtbot, handle, store, consented, message_boxes):
     from PySide6.QtWidgets import QMessageBox
 
-    asked = []
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda *a, **k: asked.append(a[1]) or QMessageBox.StandardButton.Cancel
-    )
+    message_boxes.answer = QMessageBox.StandardButton.Cancel
     builder = active_builder(qtbot, handle, consented.id)
     qtbot.keyClicks(builder.recipient_name, "Jo Barker")
     qtbot.keyClick(builder.recipient_name, Qt.Key.Key_Escape)
-    assert asked == ["Discard this letter?"] and builder.isVisible()
+    assert titles(message_boxes) == ["Discard this letter?"] and builder.isVisible()
     fresh = active_builder(qtbot, handle, consented.id)
     qtbot.keyClick(fresh.recipient_name, Qt.Key.Key_Escape)  # nothing changed: closes, no question
-    assert not fresh.isVisible() and len(asked) == 1
+    assert not fresh.isVisible() and len(message_boxes.asked) == 1

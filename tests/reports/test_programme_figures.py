@@ -156,3 +156,33 @@ def test_corrections_moves_and_undos_count_as_the_record_stands(team):
     statuses = [e.status for e in team.caseload()]
     assert now.value("2026-W49", "service", "active_caseload") == statuses.count("active")
     assert {e.client_id: e.status for e in team.caseload()}[ids["A4"]] == "active"
+
+
+def test_a_merged_duplicate_is_one_client_and_its_sessions_still_count(team):
+    """The same person entered on two laptops and merged: the caseload list shows one client,
+    so the figures count one; the session held under the duplicate was still held."""
+    from summary_team import session
+
+    kept = add_client(team, ALEX, "2026-11-16", "gp", "accepted", "2026-11-16", "2026-11-17")
+    duplicate = add_client(team, BEA, "2026-11-16", "gp", "accepted", "2026-11-16", "2026-11-18")
+    before = build_summary(team, W47, today=date(2026, 12, 1))
+    session(team, kept, "2026-11-18")
+    session(team, duplicate, "2026-11-19")
+    # Two laptops entered the person; sync brings the second in (the store refuses to make
+    # a duplicate itself, so the test writes the number as sync would have left it).
+    with team.connection:
+        team.connection.execute(
+            "UPDATE client SET nhs_number = ? WHERE id = ?", (team.get(Client, kept).nhs_number, duplicate)
+        )
+    team.merge_clients(kept, duplicate)
+    after = build_summary(team, W47, today=date(2026, 12, 1))
+    statuses = [e.status for e in team.caseload()]
+    assert after.value(W47, "service", "active_caseload") == statuses.count("active")
+    assert (
+        after.value(W47, "service", "active_caseload") == before.value(W47, "service", "active_caseload") - 1
+    )
+    assert (
+        after.value(W47, "service", "referrals_received")
+        == before.value(W47, "service", "referrals_received") - 1
+    )
+    assert after.value(W47, "service", "sessions") == before.value(W47, "service", "sessions") + 2

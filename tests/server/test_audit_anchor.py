@@ -4,16 +4,13 @@ on PostgreSQL and SQLite: a chain rewritten or cut short after a sync is caught 
 from __future__ import annotations
 
 import pytest
-import test_desktop_sync as desktop
 from server_helpers import PASSWORD
-from test_desktop_sync import PASSPHRASE, add_client
+from support.live_server import PASSPHRASE, add_client
 
 from workwell_desktop.domain.records import ConsentEvent
 from workwell_desktop.store import Store, audit
 from workwell_desktop.store.connection import connect
 from workwell_desktop.sync import engine
-
-live, laptop = desktop.live, desktop.laptop  # the live server and registered laptops, as there
 
 
 def _consent(store, client, action, day):

@@ -10,7 +10,7 @@ import json
 import random
 
 import httpx
-from test_desktop_sync import add_client, laptop, live  # noqa: F401 (fixtures)
+from support.live_server import add_client
 
 from workwell_desktop.domain.plans import PlanAction, versioned_items
 from workwell_desktop.domain.records import Client, ContactSession, Referral

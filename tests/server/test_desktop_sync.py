@@ -4,81 +4,16 @@ scoping, revocation and reassignment."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import httpx
 import pytest
-import uvicorn
 from server_helpers import PASSWORD
 from sqlalchemy.orm import Session
+from support.live_server import PASSPHRASE, add_client, everything
 
-from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Referral
+from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession
 from workwell_desktop.server import admin
 from workwell_desktop.store import Store, replica
 from workwell_desktop.sync import engine
-
-PASSPHRASE = "correct horse battery staple"
-
-
-@pytest.fixture
-def live(two_teams):
-    """The server app listening on a loopback port, for real HTTP with gzip."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(two_teams.app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    two_teams.base_url = f"http://127.0.0.1:{port}"
-    yield two_teams
-    server.should_exit = True
-    thread.join(5)
-
-
-@pytest.fixture
-def laptop(live, tmp_path, monkeypatch):
-    """``laptop("ann")``: a registered desktop database for that coach."""
-    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
-    made = []
-
-    def make(username: str) -> Store:
-        store = Store.create(tmp_path / f"{username}-{len(made)}", PASSPHRASE, f"{username.title()} Coach")
-        engine.register(store, live.base_url, username, PASSWORD, "test laptop")
-        made.append(store)
-        return store
-
-    yield make
-    for store in made:
-        store.close()
-
-
-def add_client(store: Store, nhs: str = "9434765919", **kw) -> Client:
-    fields = dict(
-        given_name="Wren",
-        family_name="Ashdown",
-        date_of_birth="1975-06-01",
-        nhs_number=nhs,
-        postcode="CA2 4HH",
-        phone="07700900001",
-    )
-    fields.update(kw)
-    client = Client(**fields)
-    store.add_together([client, Referral(client_id=client.id, route="gp", received_on="2026-11-01")])
-    return store.get(Client, client.id)
-
-
-def everything(store: Store) -> dict:
-    """Every record on the device, for comparing two devices."""
-    return {
-        name: sorted(store.rows(f"SELECT * FROM {name}"), key=lambda r: r["id"])
-        for name in ("client", "referral", "contact_session", "consent_event")
-    }
 
 
 def test_two_laptops_working_offline_converge(laptop):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from test_desktop_sync import add_client, laptop, live  # noqa: F401 (fixtures)
+from support.live_server import add_client
 
 from workwell_desktop.domain.records import Client, ContactSession
 from workwell_desktop.sync import engine
@@ -71,7 +71,7 @@ def test_a_coach_sees_and_merges_a_possible_duplicate_in_the_app(
     from pathlib import Path
 
     from server_helpers import PASSWORD
-    from test_desktop_sync import PASSPHRASE
+    from support.live_server import PASSPHRASE
 
     from workwell_desktop.gui.app import build_window
     from workwell_desktop.store import Store

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_desktop_sync import add_client, laptop, live  # noqa: F401  (fixtures)
+from support.live_server import add_client
 
 from workwell_desktop.domain.caseload import current
 from workwell_desktop.domain.consent import consent_state

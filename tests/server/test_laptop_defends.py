@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
-from test_desktop_sync import add_client, everything, laptop, live  # noqa: F401 (fixtures)
+from support.live_server import add_client, everything
 
 from workwell_desktop.domain.clock import next_stamp
 from workwell_desktop.domain.records import ContactSession

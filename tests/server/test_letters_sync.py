@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_desktop_sync import add_client, laptop, live  # noqa: F401 (fixtures)
+from support.live_server import add_client
 
 from workwell_desktop.documents.letter import LetterNotVerified, issued_pdf, render_letter
 from workwell_desktop.domain.letters import EmployerLetter

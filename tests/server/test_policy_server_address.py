@@ -4,39 +4,24 @@ the same service (it knows the device token) is followed; the laptop keeps its i
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 
 import pytest
-import uvicorn
-from test_desktop_sync import add_client, laptop, live  # noqa: F401  (fixtures)
+from support.live_server import add_client, serving
 
 from workwell_desktop.store import replica
 from workwell_desktop.sync import engine
 
 
 @pytest.fixture
-def second_address(live):  # noqa: F811
+def second_address(live):
     """The same service (same app, same database) listening at a second address."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(live.app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with serving(live.app) as base_url:
+        yield base_url
 
 
 def test_a_new_policy_address_moves_a_registered_laptop_at_its_next_sync(
     laptop, live, second_address, monkeypatch, tmp_path
-):  # noqa: F811
+):
     ann = laptop("ann")
     add_client(ann)
     device = replica.get_setting(ann, "server_device_id")

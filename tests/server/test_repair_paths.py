@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from sqlalchemy.orm import Session
-from test_desktop_sync import PASSPHRASE, add_client, everything, laptop, live  # noqa: F401 (fixtures)
+from support.live_server import PASSPHRASE, add_client, everything
 
 from workwell_desktop.domain.records import Client, ContactSession
 from workwell_desktop.server import admin

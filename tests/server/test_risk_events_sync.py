@@ -4,7 +4,7 @@ recorded on one closes it everywhere. A mis-scored assessment arriving is re-sco
 
 from __future__ import annotations
 
-from test_desktop_sync import add_client, laptop, live  # noqa: F401  (fixtures)
+from support.live_server import add_client
 
 from workwell_desktop.domain.assessments import Assessment, SafetyAction
 from workwell_desktop.instruments import get_instrument

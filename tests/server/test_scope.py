@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from sqlalchemy.orm import Session
-from test_desktop_sync import add_client, laptop, live  # noqa: F401 (fixtures)
+from support.live_server import add_client
 
 from workwell_desktop.domain.records import Client, ContactSession
 from workwell_desktop.server import admin, db, scope

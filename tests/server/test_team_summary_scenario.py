@@ -30,15 +30,12 @@ contacted: reached at 6 months on 20 Nov, in work but off sick, returned to work
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from datetime import UTC, date, datetime
 
 import pytest
-import uvicorn
 from server_helpers import PASSWORD
 from sqlalchemy.orm import Session
+from support.live_server import serving
 from support.report_clients import PASSPHRASE, client, session
 
 from workwell_desktop.domain.assessments import Assessment
@@ -69,20 +66,9 @@ def team(server):
     ):
         with Session(server.engine) as s:
             admin.create_user(s, name, "A", role, PASSWORD, shown)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    web = uvicorn.Server(uvicorn.Config(server.app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=web.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not web.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    server.base_url = f"http://127.0.0.1:{port}"
-    yield server
-    web.should_exit = True
-    thread.join(5)
+    with serving(server.app) as base_url:
+        server.base_url = base_url
+        yield server
 
 
 def initial_assessment(store, cid, day, work_answer):

@@ -3,7 +3,7 @@ of large changes waiting never sends a body the server must refuse (413) again a
 
 from __future__ import annotations
 
-from test_desktop_sync import add_client, laptop, live  # noqa: F401 (fixtures)
+from support.live_server import add_client
 
 from workwell_desktop.domain.records import ContactSession
 from workwell_desktop.sync import engine, wire

@@ -13,8 +13,9 @@ from dataclasses import dataclass, fields
 
 from .journey_records import MOVE_DIRECTIONS
 
-# Bookkeeping fields: never listed as "what changed".
-_BOOKKEEPING = frozenset(
+# Bookkeeping fields: never listed as "what changed", and never changed by a correction
+# (services.journey adds what a correction may not change besides).
+BOOKKEEPING = frozenset(
     {
         "id",
         "client_id",
@@ -50,7 +51,7 @@ def changed_fields(before, after) -> tuple[Change, ...]:
     return tuple(
         Change(f.name, getattr(before, f.name), getattr(after, f.name))
         for f in fields(after)
-        if f.name not in _BOOKKEEPING and getattr(before, f.name) != getattr(after, f.name)
+        if f.name not in BOOKKEEPING and getattr(before, f.name) != getattr(after, f.name)
     )
 
 

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QStackedWidget, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLineEdit, QStackedWidget, QWidget
 
 from ..domain.vocabulary import COACH_ROLES
 from ..store import InvalidRecord, Store, StoreError
 from ..store.keys import check_passphrase_strength
 from .form_fields import ErrorSummary, FieldSet
+from .forms import finish
+from .forms.ui_setup import Ui_SetupForm
 from .tasks import Task, busy_button, run_in_background
-from .widgets import (
-    ChoiceRadios,
-    card_page,
-    chain_tab_order,
-    line_edit,
-    paragraph,
-    primary_button,
-    title_label,
-)
+from .widgets import ChoiceRadios, card_page, chain_tab_order, line_edit
 
 PASSPHRASE_WARNING = (
     "Your passphrase protects client information on this computer. Nobody can recover "
@@ -40,27 +34,26 @@ class SetupScreen(QStackedWidget):
         self.data_dir = Path(data_dir)
         self.store: Store | None = None
         self._creating: Task | None = None
-        self._build_form()
-        self._build_done()
+        self._build()
         self.setCurrentIndex(0)
         self._validate()
 
     # ----- step 1 --------------------------------------------------------
-    def _build_form(self) -> None:
-        page, layout = card_page(self)
-        layout.addWidget(title_label("Set up WorkWell on this computer"))
-        layout.addWidget(
-            paragraph(
-                "WorkWell keeps client information in an encrypted database on this computer, "
-                "so you can work without a connection."
-            )
-        )
-        form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+    def _build(self) -> None:
+        """ui/setup.ui lays out both steps' cards; the fields are added here because FieldSet
+        (gui/form_fields.py) builds them with their hints, messages and error summary."""
+        holder = QWidget()
+        self.ui = Ui_SetupForm()
+        self.ui.setupUi(holder)
+        finish(holder)
+        ui = self.ui
+        self.problem, self.create_button, self.show_secret = ui.problem, ui.create_button, ui.show_secret
+        self.key_place, self.continue_button = ui.key_place, ui.continue_button
+        ui.warning.setText(PASSPHRASE_WARNING)
+        ui.folder.setText(f"Data folder: {self.data_dir}")
+        form = ui.fields
         self.fields = FieldSet(self)
-        layout.addWidget(self.fields.attach_summary(ErrorSummary()))
+        ui.summary_place.addWidget(self.fields.attach_summary(ErrorSummary()))
         self.name = self.fields.row(
             form,
             "coach_name",
@@ -82,22 +75,11 @@ class SetupScreen(QStackedWidget):
         self.confirm = self.fields.row(
             form, "confirm", "&Confirm passphrase", self._secret("Confirm passphrase")
         )
-        self.show_secret = QCheckBox("S&how passphrase")
-        self.show_secret.setAccessibleName("Show passphrase")
-        self.show_secret.toggled.connect(self._reveal)
+        # Show passphrase is row 0 in the .ui; FieldSet appends, so move it below the fields.
+        form.takeRow(0)
         form.addRow("", self.show_secret)
-        layout.addLayout(form)
-        layout.addWidget(paragraph(PASSPHRASE_WARNING, role="warning"))
-        self.problem = paragraph("", role="error-summary")
-        self.problem.hide()
-        layout.addWidget(self.problem)
-        buttons = QHBoxLayout()
-        self.create_button = primary_button("&Set up WorkWell")
+        self.show_secret.toggled.connect(self._reveal)
         self.create_button.clicked.connect(self.create)
-        buttons.addWidget(self.create_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        layout.addWidget(paragraph(f"Data folder: {self.data_dir}", role="hint"))
         chain_tab_order(
             [
                 self.name,
@@ -111,7 +93,12 @@ class SetupScreen(QStackedWidget):
         self.fields.edited.connect(self._validate)
         for edit in (self.name, self.passphrase, self.confirm):
             edit.returnPressed.connect(self.create)
-        self.addWidget(page)
+        self.continue_button.clicked.connect(lambda: self.finished.emit(self.store))
+        # Each step's content goes on its own pale page, as Unlock's does.
+        for step in (ui.form_step, ui.done_step):
+            page, layout = card_page(self)
+            layout.addWidget(step)
+            self.addWidget(page)
 
     def _secret(self, name: str) -> QLineEdit:
         edit = line_edit(name, 200)
@@ -178,25 +165,3 @@ class SetupScreen(QStackedWidget):
         self.key_place.setText(f"The database key is kept in {self.store.key_store.description}.")
         self.setCurrentIndex(1)
         self.continue_button.setFocus()
-
-    # ----- step 2 --------------------------------------------------------
-    def _build_done(self) -> None:
-        page, layout = card_page(self)
-        layout.addWidget(title_label("WorkWell is set up"))
-        layout.addWidget(paragraph("Your client database is encrypted and ready on this computer."))
-        self.key_place = paragraph("", role="inset")
-        self.key_place.setAccessibleName("Where the database key is kept")
-        layout.addWidget(self.key_place)
-        layout.addWidget(
-            paragraph(
-                "You will need your passphrase each time you open WorkWell and after it locks "
-                "itself when you have not used it for a while."
-            )
-        )
-        buttons = QHBoxLayout()
-        self.continue_button = primary_button("&Open the caseload")
-        self.continue_button.clicked.connect(lambda: self.finished.emit(self.store))
-        buttons.addWidget(self.continue_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.addWidget(page)

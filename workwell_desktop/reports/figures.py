@@ -282,15 +282,36 @@ def _load(store, coverage: Coverage) -> _Data:
 
     conn = store.connection
     coach, clients = {}, {}
+    # The same person entered twice and merged is one client, as on the caseload list
+    # (store.caseload): the kept client alone is counted, its status from its own journey;
+    # what was done under the duplicate (sessions, assessments, withdrawals, follow-ups)
+    # still happened, so it counts under the kept client.
+    shown_as = dict(
+        conn.execute(
+            "SELECT id, merged_into FROM client WHERE merged_into != ''"
+            " AND merged_into IN (SELECT id FROM client)"
+        ).fetchall()
+    )
     for cid, name, dob, work, barrier in conn.execute(
         "SELECT id, coach, date_of_birth, work_status, main_health_barrier FROM client"
     ):
+        if cid in shown_as:
+            continue
         coach[cid] = coverage.coach_key(name)
         clients[cid] = (dob, work, barrier)
-    referrals = _grouped(store, Referral, "SELECT * FROM referral")
-    every_discharge = _grouped(store, Discharge, "SELECT * FROM discharge")
-    undos = _grouped(store, DischargeUndo, "SELECT * FROM discharge_undo")
-    participation = _grouped(store, ConsentEvent, "SELECT * FROM consent_event WHERE scope = 'participation'")
+
+    def kept(rows: list) -> list:
+        return [(shown_as.get(r[0], r[0]), *r[1:]) for r in rows]
+
+    def own(grouped: dict[str, list]) -> dict[str, list]:
+        return {cid: records for cid, records in grouped.items() if cid not in shown_as}
+
+    referrals = own(_grouped(store, Referral, "SELECT * FROM referral"))
+    every_discharge = own(_grouped(store, Discharge, "SELECT * FROM discharge"))
+    undos = own(_grouped(store, DischargeUndo, "SELECT * FROM discharge_undo"))
+    participation = own(
+        _grouped(store, ConsentEvent, "SELECT * FROM consent_event WHERE scope = 'participation'")
+    )
     discharges, journey = {}, {}
     for cid in every_discharge.keys() | undos.keys() | participation.keys():
         versions = every_discharge.get(cid, [])
@@ -300,9 +321,11 @@ def _load(store, coverage: Coverage) -> _Data:
     sessions = [
         r[:3]
         for r in _current(
-            conn.execute(
-                "SELECT client_id, held_on, mode, id, supersedes, moved FROM contact_session"
-            ).fetchall(),
+            kept(
+                conn.execute(
+                    "SELECT client_id, held_on, mode, id, supersedes, moved FROM contact_session"
+                ).fetchall()
+            ),
             3,
             4,
             5,
@@ -311,10 +334,12 @@ def _load(store, coverage: Coverage) -> _Data:
     assessments = [
         r[:6] + (r[7],)
         for r in _current(
-            conn.execute(
-                "SELECT client_id, instrument_id, timepoint, completed_on, total, id, supersedes, answers"
-                " FROM assessment"
-            ).fetchall(),
+            kept(
+                conn.execute(
+                    "SELECT client_id, instrument_id, timepoint, completed_on, total, id, supersedes, answers"
+                    " FROM assessment"
+                ).fetchall()
+            ),
             5,
             6,
         )
@@ -323,9 +348,11 @@ def _load(store, coverage: Coverage) -> _Data:
     withdrawals = [
         (cid, london_date(at), scope)
         for cid, at, scope, action, *_ in _current(
-            conn.execute(
-                "SELECT client_id, recorded_at, scope, action, id, supersedes, moved FROM consent_event"
-            ).fetchall(),
+            kept(
+                conn.execute(
+                    "SELECT client_id, recorded_at, scope, action, id, supersedes, moved FROM consent_event"
+                ).fetchall()
+            ),
             4,
             5,
             6,
@@ -335,10 +362,12 @@ def _load(store, coverage: Coverage) -> _Data:
     follow_ups = [
         (cid, timepoint.removeprefix("follow_up_"), *rest)
         for cid, timepoint, *rest in _current(
-            conn.execute(
-                "SELECT client_id, timepoint, contacted_on, contact_result, work_status, work_outcome,"
-                " recorded_at, id, supersedes FROM follow_up_outcome"
-            ).fetchall(),
+            kept(
+                conn.execute(
+                    "SELECT client_id, timepoint, contacted_on, contact_result, work_status, work_outcome,"
+                    " recorded_at, id, supersedes FROM follow_up_outcome"
+                ).fetchall()
+            ),
             7,
             8,
         )

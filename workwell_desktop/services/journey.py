@@ -15,6 +15,7 @@ from dataclasses import fields, replace
 from datetime import UTC, date, datetime
 
 from ..domain.assessments import Assessment
+from ..domain.corrections import BOOKKEEPING
 from ..domain.episodes import WITHDREW, Journey, journey
 from ..domain.journey_records import (
     FOLLOW_UP_TIMEPOINTS,
@@ -40,20 +41,7 @@ from ..store.errors import InvalidRecord
 CORRECTABLE = (ContactSession, FitNote, Discharge, ConsentEvent, FollowUpOutcome)
 CLOSED_AT_DISCHARGE = "closed_at_discharge"
 # Fields a correction may not change: who the record is about, and its bookkeeping.
-_FIXED = frozenset(
-    {
-        "id",
-        "client_id",
-        "supersedes",
-        "correction_reason",
-        "corrected_at",
-        "moved",
-        "recorded_by",
-        "recorded_at",
-        "referral_id",
-        "discharge_id",
-    }
-)
+_FIXED = BOOKKEEPING | {"discharge_id"}
 
 
 def now_iso() -> str:
