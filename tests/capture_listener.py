@@ -45,12 +45,14 @@ class CaptureListener:
                         if not chunk:
                             break
                         data += chunk
+                        # Kept before replying: the client acts on the reply at once, and a
+                        # test asking saw() then must find what was sent (it raced before).
+                        self.received += chunk
                         if self.reply is not None and request_complete(data):
                             conn.sendall(self.reply)
                             break
                 except OSError:
                     pass
-                self.received += data
 
     def saw(self, secret: str | bytes) -> bool:
         needle = secret.encode() if isinstance(secret, str) else secret
