@@ -10,6 +10,7 @@ from workwell_desktop.cli import main
 from workwell_desktop.cli.demo import demo_clients
 from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Discharge, FitNote
 from workwell_desktop.domain.validation import age_on, check_postcode, parse_date
+from workwell_desktop.services.letters import letter_pdf
 from workwell_desktop.store import Store
 
 
@@ -139,6 +140,6 @@ def test_history_gives_each_client_a_year_of_work(initialised, open_store):
         assert len(of(PlanSettings)) == 1 and len(of(PlanGoal)) == 2 and of(PlanAction)
         assert len(of(FitNote)) == 1
         (letter,) = of(EmployerLetter)
-        assert letter.pdf_bytes().startswith(b"%PDF-")
+        assert letter_pdf(store, letter).startswith(b"%PDF-")
     assert store.verify_audit() == []
     store.close()

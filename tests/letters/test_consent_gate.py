@@ -6,7 +6,7 @@ import pytest
 from letters_support import make_draft, record_consent
 
 from workwell_desktop.domain.letters import ConsentRequired, EmployerLetter
-from workwell_desktop.services.letters import consent_problem, issue_letter
+from workwell_desktop.services.letters import consent_problem, issue_letter, letter_pdf
 
 
 def letters(store, client):
@@ -104,7 +104,7 @@ def test_export_after_withdrawal_needs_a_lawful_reason_and_audits_it(store, clie
     with pytest.raises(ConsentRequired, match="not a recorded lawful reason"):
         export_letter(store, letter.id, out, lawful_reason="the employer asked nicely")
     export_letter(store, letter.id, out, lawful_reason="subject_access")
-    assert out.read_bytes() == letter.pdf_bytes()
+    assert out.read_bytes() == letter_pdf(store, letter)
     [entry] = [a for a in store.audit_trail() if a["action"] == "export-letter"]
     assert entry["detail"] == f"letter={letter.id},basis=reason:subject_access,protected=no"
 

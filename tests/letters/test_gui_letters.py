@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 from workwell_desktop.domain.letters import EmployerLetter
 from workwell_desktop.gui import style
 from workwell_desktop.gui.letters import ExportLetterDialog, LetterBuilderDialog, LettersTab
+from workwell_desktop.services.letters import letter_pdf
 
 
 @pytest.fixture(autouse=True)
@@ -120,7 +121,7 @@ def test_full_flow_issue_then_listed_and_exported(qtbot, handle, store, consente
     assert tab.model.rowCount() == 1
     assert tab.selected_letter().reference == letters[0].reference
     assert letters[0].reference in tab.status.text()
-    text = flat(" ".join(pdf_pages(letters[0].pdf_bytes())))
+    text = flat(" ".join(pdf_pages(letter_pdf(store, letters[0]))))
     assert "A short break every hour, sitting down." in text
     assert "1 3 3.5 10.5" in text  # the edited first week of the schedule
     save_render(tab, "tab")

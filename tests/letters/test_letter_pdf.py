@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from workwell_desktop.documents.catalogue import load_catalogue
 from workwell_desktop.documents.letter import protect_pdf, render_letter
 from workwell_desktop.domain.letters import LetterAdjustment, LetterNotReady, hours_text
-from workwell_desktop.services.letters import issue_letter
+from workwell_desktop.services.letters import issue_letter, letter_pdf
 
 CONDITION = "fibromyalgia"
 
@@ -21,7 +21,7 @@ def test_pdf_holds_the_edited_wording_and_the_schedule(store, consented):
         "more_breaks", "More or longer breaks", "A ten-minute break every ninety minutes, away from the oven."
     )
     letter = issue_letter(store, consented.id, agreed(draft))
-    text = flat(" ".join(pdf_pages(letter.pdf_bytes())))
+    text = flat(" ".join(pdf_pages(letter_pdf(store, letter))))
     for item in draft.adjustments:
         assert flat(item.title) in text
         assert flat(item.wording) in text
@@ -46,16 +46,16 @@ def _all_text_and_metadata(pdf: bytes) -> str:
 def test_undisclosed_condition_appears_nowhere(store, consented):
     draft = make_draft(share_condition=False, condition=CONDITION)
     letter = issue_letter(store, consented.id, draft)
-    assert CONDITION not in _all_text_and_metadata(letter.pdf_bytes()).casefold()
+    assert CONDITION not in _all_text_and_metadata(letter_pdf(store, letter)).casefold()
     assert CONDITION not in letter.content.casefold()  # not kept in the record either
     assert letter.draft().condition == ""
 
 
 def test_disclosed_condition_is_printed_but_not_in_the_metadata(store, consented):
     letter = issue_letter(store, consented.id, make_draft(share_condition=True, condition=CONDITION))
-    pages = " ".join(pdf_pages(letter.pdf_bytes()))
+    pages = " ".join(pdf_pages(letter_pdf(store, letter)))
     assert "chosen to tell you about their health condition: fibromyalgia" in flat(pages)
-    meta = " ".join(str(v) for v in PdfReader(io.BytesIO(letter.pdf_bytes())).metadata.values())
+    meta = " ".join(str(v) for v in PdfReader(io.BytesIO(letter_pdf(store, letter))).metadata.values())
     assert CONDITION not in meta.casefold()
     assert letter.draft().condition == CONDITION
 
@@ -74,7 +74,7 @@ def test_condition_typed_into_always_printed_wording_is_caught(store, consented)
 
 def test_never_the_nhs_number_or_date_of_birth(store, consented):
     letter = issue_letter(store, consented.id, make_draft())
-    everything = _all_text_and_metadata(letter.pdf_bytes())
+    everything = _all_text_and_metadata(letter_pdf(store, letter))
     for identifier in (NHS_NUMBER, "943 476 5919", "1984-05-17", "17 May 1984", "17/05/1984", "CA1 1AB"):
         assert identifier not in everything
     assert NHS_NUMBER not in letter.content
@@ -99,7 +99,7 @@ def test_long_letter_lays_out_across_pages(store):
     )
     record_consent(store, client.id, "given")
     letter = issue_letter(store, client.id, agreed(long_letter_draft(), client.full_name, client.given_name))
-    pages = pdf_pages(letter.pdf_bytes())
+    pages = pdf_pages(letter_pdf(store, letter))
     total = len(pages)
     assert total >= 2
     for number, page in enumerate(pages, start=1):
@@ -137,7 +137,7 @@ def test_a_schedule_split_across_pages_repeats_its_header():
 
 def test_password_protected_pdf_needs_the_password(store, consented):
     letter = issue_letter(store, consented.id, make_draft())
-    locked = protect_pdf(letter.pdf_bytes(), "tea-and-biscuits")
+    locked = protect_pdf(letter_pdf(store, letter), "tea-and-biscuits")
     reader = PdfReader(io.BytesIO(locked))
     assert reader.is_encrypted
     assert not reader.decrypt("wrong password")
@@ -148,7 +148,7 @@ def test_password_protected_pdf_needs_the_password(store, consented):
 
 def test_metadata_names_the_letter(store, consented):
     letter = issue_letter(store, consented.id, make_draft())
-    meta = PdfReader(io.BytesIO(letter.pdf_bytes())).metadata
+    meta = PdfReader(io.BytesIO(letter_pdf(store, letter))).metadata
     assert meta.title == f"Workplace adjustments letter {letter.reference}"
     # The service, never the coach: a coach's name or role could itself say too much.
     assert meta.author == "North Cumbria WorkWell Service"
@@ -158,7 +158,7 @@ def test_metadata_names_the_letter(store, consented):
 
 def test_names_with_markup_characters_print_as_typed(store, consented):
     draft = make_draft(employer_name="Bell & Sons <Carlisle>", recipient_name="Siobhán O'Neill")
-    text = flat(" ".join(pdf_pages(issue_letter(store, consented.id, draft).pdf_bytes())))
+    text = flat(" ".join(pdf_pages(letter_pdf(store, issue_letter(store, consented.id, draft)))))
     assert "Bell & Sons <Carlisle>" in text
     assert "Dear Siobhán O'Neill," in text
 

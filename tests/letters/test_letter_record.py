@@ -12,7 +12,7 @@ from letters_support import PASSPHRASE, agreed, make_draft, record_consent
 from workwell_desktop.domain.letters import MAX_PDF_BYTES, EmployerLetter, LetterNotReady
 from workwell_desktop.domain.records import FitNote
 from workwell_desktop.domain.registry import RECORD_TYPES
-from workwell_desktop.services.letters import export_letter, issue_letter, letters_for, new_draft
+from workwell_desktop.services.letters import export_letter, issue_letter, letter_pdf, letters_for, new_draft
 from workwell_desktop.store import ImmutableRecord, InvalidRecord, RecordNotFound, Store
 
 
@@ -30,13 +30,13 @@ def test_an_issued_letter_cannot_be_edited(store, consented):
 
 def test_round_trips_through_the_database_byte_identical(store, consented, tmp_path):
     letter = issue_letter(store, consented.id, make_draft())
-    original = letter.pdf_bytes()
+    original = letter_pdf(store, letter)
     data_dir = store.data_dir
     store.close()
     reopened = Store.open(data_dir, PASSPHRASE)
     try:
         again = reopened.get(EmployerLetter, letter.id)
-        assert again.pdf_bytes() == original
+        assert letter_pdf(reopened, again) == original
         assert again == letter
         assert again.draft() == letter.draft()
     finally:
@@ -50,7 +50,7 @@ def test_issue_goes_through_the_change_log_and_audit(store, consented):
     payload = json.loads(change[0]["payload"])
     # The letter travels as its content and the issued PDF's hash; the PDF stays here.
     assert "pdf" not in payload
-    assert payload["pdf_sha256"] == hashlib.sha256(letter.pdf_bytes()).hexdigest()
+    assert payload["pdf_sha256"] == hashlib.sha256(letter_pdf(store, letter)).hexdigest()
     assert len(change[0]["payload"].encode()) < 10_000
     audit = [a for a in store.audit_trail() if a["record_type"] == "employer_letter"]
     assert audit[0]["record_id"] == letter.id and "pdf_sha256" in audit[0]["detail"]
@@ -107,7 +107,7 @@ def test_a_correction_supersedes_the_earlier_letter(store, consented):
 def test_export_writes_the_pdf_and_audits_it(store, consented, tmp_path):
     letter = issue_letter(store, consented.id, make_draft())
     out = export_letter(store, letter.id, tmp_path / "letter.pdf")
-    assert out.read_bytes() == letter.pdf_bytes()
+    assert hashlib.sha256(out.read_bytes()).hexdigest() == letter.pdf_sha256
     events = [a for a in store.audit_trail() if a["action"] == "export-letter"]
     assert events[-1]["detail"] == f"letter={letter.id},basis=consent,protected=no"
     with pytest.raises(RecordNotFound):

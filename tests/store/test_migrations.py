@@ -40,10 +40,15 @@ def test_upgrading_a_released_database_keeps_every_record(fixture, tmp_path):
     assert names == ["Ada", "Bram"]
     assert len([e for e in store.all(ConsentEvent) if e.scope == "participation"]) == 2
     assert store.verify_audit() == []
-    # per-field clocks were filled in from the change log for mutable records
+    # every edited field of a mutable record keeps a stamp for the merge: its heads (from
+    # schema 6), or the per-field clock filled in from the change log (before; migration 2)
     bram = store.client_by_nhs_number("9990000026")
-    clocks = store.rows("SELECT field, hlc FROM field_clock WHERE record_id = ?", (bram.id,))
-    assert {r["field"] for r in clocks} >= {"employer", "family_name"}
+    stamps = store.rows(
+        "SELECT field FROM field_head WHERE record_id = ? UNION SELECT field FROM field_clock"
+        " WHERE record_id = ?",
+        (bram.id, bram.id),
+    )
+    assert {r["field"] for r in stamps} >= {"employer", "family_name"}
     # and the database is still usable
     store.add(
         Client(
@@ -82,3 +87,78 @@ def test_failed_migration_leaves_the_database_at_its_old_version(tmp_path, monke
     store = Store.open(data, FIXTURE_PASSPHRASE)  # the real migration still applies cleanly
     assert store.rows("PRAGMA user_version")[0]["user_version"] == LATEST_VERSION
     store.close()
+
+
+# The PDF of the letter issued in the schema-v7 fixture (make_fixture.py printed it).
+V7_LETTER_SHA256 = "ddc5d20e89693547d8c25928a6f3fb4b0bfab7f38f9f7aac63d526d7b5e763bd"
+
+
+def test_upgrading_v7_keeps_the_issued_letter_pdf_apart_and_exports_it_byte_for_byte(tmp_path, monkeypatch):
+    import hashlib
+
+    import workwell_desktop.documents.letter as letter_pdfs
+    from workwell_desktop.domain.letters import EmployerLetter
+    from workwell_desktop.services.letters import export_letter
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "schema-v7", data)
+    # This version renders letters differently (a reportlab or font upgrade): the kept
+    # bytes, not a new rendering, are what is exported.
+    monkeypatch.setattr(letter_pdfs, "render_letter", lambda *a, **k: b"%PDF-1.4 rendered by a newer version")
+    store = Store.open(data, FIXTURE_PASSPHRASE)
+    try:
+        (letter,) = store.all(EmployerLetter)
+        assert letter.pdf == "" and letter.pdf_sha256 == V7_LETTER_SHA256
+        (kept,) = store.rows("SELECT sha256 FROM issued_pdf")
+        assert kept["sha256"] == V7_LETTER_SHA256
+        out = export_letter(store, letter.id, tmp_path / "letter.pdf")
+        assert hashlib.sha256(out.read_bytes()).hexdigest() == V7_LETTER_SHA256
+        # The move is audited: the record still matches its latest entry.
+        assert store.verify_audit() == []
+        assert [a["action"] for a in store.audit_trail() if a["record_id"] == letter.id][
+            -1
+        ] == "keep-pdf-apart"
+    finally:
+        store.close()
+    # Done once: a later unlock finds nothing to move and the letter still exports.
+    again = Store.open(data, FIXTURE_PASSPHRASE)
+    try:
+        actions = [a["action"] for a in again.audit_trail()]
+        assert actions.count("keep-pdf-apart") == 1
+        out = export_letter(again, letter.id, tmp_path / "again.pdf")
+        assert hashlib.sha256(out.read_bytes()).hexdigest() == V7_LETTER_SHA256
+    finally:
+        again.close()
+
+
+def test_upgrading_v7_keeps_acknowledged_changes_as_ids_only(tmp_path, monkeypatch):
+    import json
+
+    import workwell_desktop.store.connection as connection
+    from workwell_desktop.store import issued_pdfs, replica
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "schema-v7", data)
+    with monkeypatch.context() as at_v7:  # the v7 laptop syncs: half its changes acknowledged
+        at_v7.setattr(connection, "MIGRATIONS", MIGRATIONS[:7])
+        at_v7.setattr(connection, "LATEST_VERSION", 7)
+        at_v7.setattr(issued_pdfs, "keep_legacy_apart", lambda store: 0)  # not in v7 yet
+        old = Store.open(data, FIXTURE_PASSPHRASE)
+        changes = old.changes()
+        sent = changes[: len(changes) // 2]
+        with old.connection:
+            old.connection.executemany(
+                "UPDATE change_log SET sent_at = '2026-11-06T09:00:00', payload = '{}' WHERE change_id = ?",
+                [(c["change_id"],) for c in sent],
+            )
+        old.close()
+    store = Store.open(data, FIXTURE_PASSPHRASE)
+    try:
+        assert [c["change_id"] for c in store.changes()] == [c["change_id"] for c in changes[len(sent) :]]
+        assert store.pending_change_count() == len(changes) - len(sent)
+        # Sent back by the server, the acknowledged ones are known by id and change nothing.
+        echoed = [{**c, "payload": {}, "base": json.loads(c["base"])} for c in sent]
+        assert replica.apply_remote(store, echoed, "1") == 0
+        assert replica.quarantined_changes(store) == [] and store.verify_audit() == []
+    finally:
+        store.close()

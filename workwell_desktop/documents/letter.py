@@ -15,7 +15,6 @@ it, and never in the document properties.
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import logging
 import secrets
@@ -44,7 +43,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..domain.letters import EmployerLetter, LetterDraft, hours_text
+from ..domain.letters import EmployerLetter, LetterDraft, hours_text, pdf_sha256
 from ..paths import resource_path
 from .catalogue import LetterWording, ServiceDetails, load_service, load_wording
 from .disclosure import pdf_metadata
@@ -428,21 +427,15 @@ class LetterNotVerified(ValueError):
     """A letter synced without its PDF whose rendering here is not the PDF that was issued."""
 
 
-def pdf_sha256(pdf: bytes) -> str:
-    return hashlib.sha256(pdf).hexdigest()
-
-
 def issued_pdf(letter: EmployerLetter) -> bytes:
-    """The exact PDF that was issued: kept with the record on the laptop that issued it,
-    rendered again from the letter's content everywhere else (letters sync without their
-    PDF) and returned only when it matches the issued PDF's hash.
+    """The letter rendered again from its content, returned only when it is the exact PDF
+    that was issued (its SHA-256): how a laptop that does not hold the PDF shows a letter
+    (letters sync without their PDF; the issuing laptop keeps it, store.issued_pdfs).
 
-    Raises LetterNotVerified when it does not (the content was altered, or this laptop's
+    Raises LetterNotVerified when it is not (the content was altered, or this laptop's
     letter wording, service details, fonts or reportlab differ from the issuing laptop's):
     such a letter is not trusted, so it is never shown or exported as the one issued.
     """
-    if letter.pdf:
-        return letter.pdf_bytes()  # checked against pdf_sha256 by EmployerLetter.validate
     try:
         rendered = render_letter(letter.draft(), letter.reference, date.fromisoformat(letter.issued_on))
     except (ValueError, KeyError, TypeError) as damaged:

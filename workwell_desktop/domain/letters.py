@@ -256,6 +256,11 @@ class LetterDraft:
         return cls(**values)
 
 
+def pdf_sha256(pdf: bytes) -> str:
+    """What names an issued PDF everywhere: the SHA-256 of its exact bytes, as hex."""
+    return hashlib.sha256(pdf).hexdigest()
+
+
 def new_reference(on: date, taken: Iterable[str] = ()) -> str:
     """A reference to quote on the phone: WW-YYYYMMDD-XXXX, not one already used."""
     used = set(taken)
@@ -280,10 +285,11 @@ class EmployerLetter(Record):
     employer: str = ""
     recipient: str = ""
     content: str = ""  # LetterDraft.content() as JSON
-    # The PDF as base64 text, on the laptop that issued the letter (or received it from
-    # a version that still sent PDFs). Never in the change log: another laptop renders it
-    # again from ``content`` (documents.letter.issued_pdf, deterministic output) and
-    # trusts it only if it matches ``pdf_sha256``, the SHA-256 of the exact PDF issued.
+    # The PDF as base64 text, as a letter is issued (or received from a version that still
+    # sent PDFs). Never in the change log, nor in the stored row: the store keeps it apart,
+    # compressed (store.issued_pdfs), and the row only its ``pdf_sha256``. Another laptop
+    # renders it again from ``content`` (documents.letter.issued_pdf, deterministic output)
+    # and trusts it only if it matches ``pdf_sha256``, the SHA-256 of the exact PDF issued.
     pdf: str = ""
     supersedes: str = ""
     pdf_sha256: str = ""
@@ -295,7 +301,7 @@ class EmployerLetter(Record):
         return LetterDraft.from_content(json.loads(self.content))
 
     def pdf_bytes(self) -> bytes:
-        """The PDF kept with the record ("" when it is rendered again: see ``pdf_sha256``)."""
+        """The PDF this record carries (b"" once stored: see services.letters.letter_pdf)."""
         return base64.b64decode(self.pdf.encode("ascii"), validate=True)
 
     def validate(self, today: date | None = None) -> Errors:
@@ -347,6 +353,6 @@ class EmployerLetter(Record):
             return {"pdf": "The letter's PDF is missing or damaged."}
         if len(data) > MAX_PDF_BYTES:
             return {"pdf": "The letter's PDF is too large to keep and sync: shorten the wording."}
-        if self.pdf_sha256 and hashlib.sha256(data).hexdigest() != self.pdf_sha256:
+        if self.pdf_sha256 and pdf_sha256(data) != self.pdf_sha256:
             return {"pdf": "The letter's PDF does not match the PDF that was issued."}
         return {}

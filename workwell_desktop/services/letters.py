@@ -9,6 +9,7 @@ audited export, because a file on disk is not protected by the encrypted databas
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,6 @@ from ..documents.letter import (
     LetterNotVerified,
     encoded_pdf,
     issued_pdf,
-    pdf_sha256,
     protect_pdf,
     render_letter,
 )
@@ -42,11 +42,15 @@ from ..domain.letters import (
     LetterNotReady,
     employer_consent_problem,
     new_reference,
+    pdf_sha256,
     require_employer_consent,
 )
 from ..domain.records import Client, ConsentEvent, FitNote
 from ..domain.vocabulary import COACH_ROLES
 from ..hardening import write_private_bytes
+from ..store import issued_pdfs
+
+log = logging.getLogger(__name__)
 
 # The initial assessment's answer naming the client's health conditions.
 HEALTH_CONDITIONS_ITEM = "health_conditions"
@@ -246,7 +250,7 @@ def export_letter(
         if findings:
             raise DisclosureRefused(findings)
     try:
-        data = issued_pdf(letter)
+        data = letter_pdf(store, letter)
     except LetterNotVerified:
         # Synced without its PDF and not reproducible here: never passed off as the one issued.
         store.record_event("letter-not-verified", f"letter={letter.id}")
@@ -260,6 +264,20 @@ def export_letter(
     )
     write_private_bytes(path, data)  # atomic, 0600: it holds client information
     return path
+
+
+def letter_pdf(store, letter: EmployerLetter) -> bytes:
+    """The exact PDF that was issued: the copy this laptop keeps (the issuing laptop's,
+    store.issued_pdfs), else rendered again and checked against its hash (documents.letter.
+    issued_pdf). A kept copy that no longer matches its hash is not used either.
+
+    Raises LetterNotVerified when neither gives the issued PDF."""
+    try:
+        kept = issued_pdfs.kept(store, letter.pdf_sha256)
+    except issued_pdfs.KeptPdfDamaged as damaged:
+        log.error("letter %s: %s", letter.id, damaged)
+        kept = None
+    return kept if kept is not None else issued_pdf(letter)
 
 
 def suggested_file_name(letter: EmployerLetter) -> str:

@@ -112,9 +112,10 @@ def receive(
         [(rtype, rid, field, h.hlc, json.dumps(h.value), h.actor) for h in kept],
     )
     shown = max(kept, key=lambda h: h.hlc)
+    # field_clock is not written: the heads say everything (it is read only for a field
+    # last edited before schema 6, and its row goes once the field has heads; migration 8).
     cur.execute(
-        "INSERT OR REPLACE INTO field_clock (record_type, record_id, field, hlc) VALUES (?, ?, ?, ?)",
-        (rtype, rid, field, shown.hlc),
+        "DELETE FROM field_clock WHERE record_type = ? AND record_id = ? AND field = ?", (rtype, rid, field)
     )
     _settle_conflicts(cur, rtype, rid, client_id, field, kept, shown, actor)
     return shown

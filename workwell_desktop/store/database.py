@@ -25,7 +25,7 @@ from ..domain.clock import next_stamp
 from ..domain.records import AnyRecord, Client, Record, client_id_of
 from ..domain.registry import RECORD_TYPES
 from ..hardening import private_folder, tighten_data_folder
-from . import audit, causal
+from . import audit, causal, issued_pdfs
 from .connection import connect, migrate
 from .errors import (
     AlreadyInitialised,
@@ -180,6 +180,8 @@ class Store:
                 log.warning("could not upgrade the key's protection (%s)", type(exc).__name__)
         if audit.upgrade_chain(conn):
             log.info("audit trail re-sealed with the keyed chain")
+        if issued_pdfs.keep_legacy_apart(store):
+            store.compact()  # once, after the upgrade: the PDFs' old space back
         from .replica import replay_deferred
 
         if replayed := replay_deferred(store):
@@ -267,7 +269,9 @@ class Store:
         if errors:
             raise InvalidRecord(errors)
         with self._write() as cur:
-            for record in prepared:
+            for index, record in enumerate(prepared):
+                # An issued letter's PDF is kept apart, compressed, in this transaction.
+                record = prepared[index] = issued_pdfs.kept_apart(cur, record)
                 row = to_row(record)
                 cur.execute(
                     f"INSERT INTO {record.record_type} ({', '.join(row)})"

@@ -29,7 +29,7 @@ from ..domain.assessments import Assessment
 from ..domain.clock import is_stamp, next_stamp, stamp_problem
 from ..domain.records import Client
 from ..domain.registry import RECORD_TYPES
-from . import audit, causal
+from . import audit, causal, issued_pdfs
 from .errors import InvalidRecord
 from .rows import from_row, to_row
 
@@ -69,27 +69,32 @@ def unsent_changes(store, limit: int) -> list[dict]:
 
 
 def mark_sent(store, change_ids: list[str]) -> int:
-    """Acknowledged by the server: sent, and its payload pruned (the record itself is in
-    its table, and the server holds the change). The row stays with its id, client, stamp
-    and base: the repair paths need only those (``_known`` skips our own changes coming
-    back by id; a copied folder's unsent work is never pruned; conflicts read field_clock
-    and field_value, not the change log). Without this the laptop that wrote the records
-    kept every value twice (#15).
+    """Acknowledged by the server: the change leaves the change log and only its id and
+    client stay, as for a change received from the server (the record itself is in its
+    table, and the server holds the change). Our own changes coming back are known by
+    that id (``_known``); a dropped client's ids are forgotten with it, so its whole
+    record comes back if it returns. A copied folder's unsent work is never touched.
+    Without this the laptop that wrote the records kept every change twice (#15).
 
-    Returns the payload bytes pruned (the sync engine compacts the file after many)."""
-    pruned = 0
+    Returns the bytes of change-log rows removed (the sync engine compacts after many)."""
+    removed = 0
+    now = _now()
     with store._write() as cur:
         for cid in change_ids:
             row = cur.execute(
-                "SELECT length(payload) FROM change_log WHERE change_id = ? AND sent_at IS NULL", (cid,)
+                "SELECT client_id, length(payload) + length(base) + 200 FROM change_log"
+                " WHERE change_id = ? AND sent_at IS NULL",
+                (cid,),
             ).fetchone()
             if row is None:
                 continue
-            pruned += row[0]
+            removed += row[1]
             cur.execute(
-                "UPDATE change_log SET sent_at = ?, payload = '{}' WHERE change_id = ?", (_now(), cid)
+                "INSERT OR IGNORE INTO received_change (change_id, applied_at, client_id) VALUES (?, ?, ?)",
+                (cid, now, row[0]),
             )
-    return pruned
+            cur.execute("DELETE FROM change_log WHERE change_id = ?", (cid,))
+    return removed
 
 
 def mark_rejected(store, rejections: list[tuple[str, str]]) -> None:
@@ -378,6 +383,7 @@ def _apply_one(cur, store, change: dict) -> int:
         record = from_row(cls, {"id": rid, **change["payload"]})
         if isinstance(record, Assessment):
             record = _rescored(cur, record, change)
+        record = issued_pdfs.kept_apart(cur, record)  # a letter from a version that sent PDFs
         row = to_row(record)
         cur.execute(
             f"INSERT INTO {rtype} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",

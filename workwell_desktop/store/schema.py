@@ -353,6 +353,28 @@ ALTER TABLE employer_letter ADD COLUMN pdf_sha256 TEXT NOT NULL DEFAULT '';
 UPDATE change_log SET payload = '{}' WHERE sent_at IS NOT NULL;
 """,
     ),
+    (
+        8,
+        "issued letter PDFs kept apart and compressed; acknowledged changes kept as ids only",
+        """
+-- The exact PDF of each letter issued here (store.issued_pdfs), by its SHA-256: zstd
+-- against a dictionary that is itself a PDF of this table (dictionary: its sha256; ''
+-- for a dictionary). Letter rows keep pdf_sha256 and pdf ''; those saved before move
+-- here at the first unlock (issued_pdfs.keep_legacy_apart, audited: it needs the key).
+CREATE TABLE issued_pdf (sha256 TEXT PRIMARY KEY, dictionary TEXT NOT NULL, body BLOB NOT NULL);
+-- An acknowledged change needs only its id here (our own changes coming back are known
+-- by it), as a received one does: the change log keeps only what is still to send (and
+-- what the server refused), in seq order already, so its index on sent_at goes too.
+INSERT OR IGNORE INTO received_change (change_id, applied_at, client_id)
+    SELECT change_id, sent_at, client_id FROM change_log WHERE sent_at IS NOT NULL;
+DELETE FROM change_log WHERE sent_at IS NOT NULL;
+DROP INDEX change_log_unsent;
+-- field_head holds every field's stamps since schema 6: field_clock is read only for a
+-- field edited before then and never since, so it keeps only those.
+DELETE FROM field_clock WHERE EXISTS (SELECT 1 FROM field_head AS h WHERE h.record_type =
+    field_clock.record_type AND h.record_id = field_clock.record_id AND h.field = field_clock.field);
+""",
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]
