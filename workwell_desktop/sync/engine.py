@@ -42,7 +42,7 @@ from .wire import (
 log = logging.getLogger(__name__)
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-# VACUUM after a sync that pruned payloads of at least this share of the database file.
+# VACUUM after a sync that removed acknowledged changes of at least this share of the file.
 COMPACT_SHARE = 0.1
 
 
@@ -216,7 +216,7 @@ def sync(
     url = f"{server_url}{API_PREFIX}/sync"
     wire_format = _WireFormat(token)
     budget = None  # bytes per request: the server's limit, halved after any 413
-    pruned = 0  # payload bytes of acknowledged changes dropped from the change log
+    removed = 0  # bytes of acknowledged changes taken out of the change log
     anchoring = True  # a server from before audit anchors refuses the fields: then sync without
 
     def request_body(batch: list[dict], cursor: str) -> bytes:
@@ -295,7 +295,7 @@ def sync(
                 store.record_event("server-address-changed", "by organisation policy")
                 log.info("server address changed by policy; device identity accepted there")
                 moving = False
-            pruned += replica.mark_sent(store, result.accepted)
+            removed += replica.mark_sent(store, result.accepted)
             if result.forwarded:
                 report.forwarded += len(result.forwarded)
                 store.record_event("sync-forwarded", f"changes={len(result.forwarded)}")
@@ -325,8 +325,8 @@ def sync(
     if report.forwarded:  # the status bar tells the coach (gui.sync_controller)
         replica.set_settings(store, forwarded_notice=f"{report.forwarded}|{report.finished_at}")
     report.quarantined = len(replica.quarantined_changes(store))
-    if pruned > COMPACT_SHARE * store.file_size():
-        store.compact()  # the pruned payloads' space back: after a big push, not every sync
+    if removed > COMPACT_SHARE * store.file_size():
+        store.compact()  # their space back: after a big push, not every sync
     log.info(
         "sync done: pushed %d, pulled %d, rejected %d, conflicts %d, quarantined %d, requests %d",
         report.pushed,

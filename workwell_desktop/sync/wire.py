@@ -15,6 +15,10 @@ changes visible to this device after the cursor (about ``PAGE_BYTES``, at most
 it applies this one.
 The client marks changes sent only when acknowledged, and stores the new cursor
 only after the page is applied, so an interruption anywhere just repeats a step.
+A laptop names the create of a record by the record's own id (a record is created
+once; store.database), so the two ids of a create cost one on the wire: random ids
+were most of a first restore's compressed bytes (#15). Any unique string is a valid
+``change_id``; nothing may derive meaning from one.
 
 Registration: POST /api/v1/devices  RegisterRequest -> RegisterResponse.
 A revoked device gets HTTP 410 with ``{"detail": "device_revoked"}`` and must wipe
