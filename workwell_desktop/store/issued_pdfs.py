@@ -98,12 +98,14 @@ def kept_apart(cur, record):
 
 def keep_legacy_apart(store) -> int:
     """Letters whose row still holds the PDF (saved by schema 7 and before) keep it here
-    instead, each re-audited as it now stands; returns how many. Run at unlock."""
-    held = store.rows("SELECT id FROM employer_letter WHERE pdf != ''")
-    if not held:
+    instead, each re-audited as it now stands; returns how many. Run at unlock: a lookup
+    of the one meta row migration 8 leaves when there is something to move."""
+    if not store.rows("SELECT 1 FROM meta WHERE key = 'letter_pdfs_to_move'"):
         return 0
+    held = store.rows("SELECT id FROM employer_letter WHERE pdf != ''")
     moved = 0
     with store._write() as cur:
+        cur.execute("DELETE FROM meta WHERE key = 'letter_pdfs_to_move'")
         for letter_id in (r["id"] for r in held):
             pdf, sha = cur.execute(
                 "SELECT pdf, pdf_sha256 FROM employer_letter WHERE id = ?", (letter_id,)

@@ -362,6 +362,8 @@ UPDATE change_log SET payload = '{}' WHERE sent_at IS NOT NULL;
 -- for a dictionary). Letter rows keep pdf_sha256 and pdf ''; those saved before move
 -- here at the first unlock (issued_pdfs.keep_legacy_apart, audited: it needs the key).
 CREATE TABLE issued_pdf (sha256 TEXT PRIMARY KEY, dictionary TEXT NOT NULL, body BLOB NOT NULL);
+INSERT INTO meta (key, value) SELECT 'letter_pdfs_to_move', '1'
+    WHERE EXISTS (SELECT 1 FROM employer_letter WHERE pdf != '');
 -- An acknowledged change needs only its id here (our own changes coming back are known
 -- by it), as a received one does: the change log keeps only what is still to send (and
 -- what the server refused), in seq order already, so its index on sent_at goes too.
