@@ -10,9 +10,10 @@ passwords. Three tests, all of which must pass:
    starts there; 3 is 10^8). zxcvbn knows keyboard patterns (qwertyuiop), repeats
    (aaaa), dates, sequences, common words and names, and l33t substitutions.
 
-A stolen laptop's key file can be attacked offline at the attacker's pace: scrypt makes
-each guess cost about 0.3 s of one core, so 10^10 guesses is about a century of a
-thousand cores — enough for words a person remembers, not enough for "Password1!".
+A stolen laptop's key file can be attacked offline at the attacker's pace: Argon2id
+(store/keys.py) makes each guess cost about 0.2 s of one core and 64 MiB, so 10^10
+guesses is about 60 years of one core (three weeks of a thousand) — enough for words a
+person remembers, not enough for "Password1!".
 zxcvbn: https://github.com/dwolfhub/zxcvbn-python (Dropbox's estimator, ported).
 """
 

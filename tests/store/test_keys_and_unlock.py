@@ -105,7 +105,7 @@ def test_weak_passphrase_refused_before_anything_is_written(data_dir):
 
 def test_key_file_holds_only_the_wrapped_key(store, data_dir):
     doc = json.loads((data_dir / "key.json").read_text())
-    assert doc["kdf"] == "scrypt" and set(doc) >= {"salt", "nonce", "sealed_key"}
+    assert doc["kdf"] == "argon2id" and set(doc) >= {"salt", "nonce", "sealed_key"}
     assert (data_dir / "key.json").stat().st_mode & 0o077 == 0
 
 

@@ -234,7 +234,7 @@ class Store:
         self.record_event("change-passphrase")
 
     def _rewrap(self, passphrase: str, what: str) -> None:
-        # The key is wrapped afresh (new salt, current scrypt cost) and saved atomically:
+        # The key is wrapped afresh (new salt, Argon2id at current cost) and saved atomically:
         # a crash leaves the old wrap or the new one, both of which open the database.
         if self._key is None:
             raise NotInitialised("The database is locked.")
