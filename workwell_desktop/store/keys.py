@@ -21,15 +21,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import keyring
-import keyring.errors
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ..hardening import write_private_bytes
-from .errors import KeyMissing, WeakPassphrase, WrongPassphrase
+from .errors import KeyMissing, KeyNotSaved, WeakPassphrase, WrongPassphrase
 
 KEYRING_SERVICE = "WorkWell Desktop"
 MIN_PASSPHRASE_LENGTH = 10
@@ -243,6 +241,8 @@ def write_private_file(path: Path, text: str) -> None:
     write_private_bytes(path, text.encode("utf-8"))
 
 
+# keyring is imported in the functions that use it: it finds its backends as it loads
+# (about 35 ms of every start), and a laptop whose key is in key.json never needs it.
 @dataclass
 class KeyringKeyStore:
     """Wrapped key in the OS credential store, under this database's install id."""
@@ -252,10 +252,15 @@ class KeyringKeyStore:
 
     @property
     def description(self) -> str:
+        import keyring
+
         backend = keyring.get_keyring()
         return f"the system credential store ({getattr(backend, 'name', type(backend).__name__)})"
 
     def load(self) -> str:
+        import keyring
+        import keyring.errors
+
         try:
             wrapped = keyring.get_password(KEYRING_SERVICE, self._account)
         except keyring.errors.KeyringError:
@@ -269,9 +274,21 @@ class KeyringKeyStore:
         return wrapped
 
     def save(self, wrapped: str) -> None:
-        keyring.set_password(KEYRING_SERVICE, self._account, wrapped)
+        import keyring
+        import keyring.errors
+
+        try:
+            keyring.set_password(KEYRING_SERVICE, self._account, wrapped)
+        except keyring.errors.KeyringError as refused:
+            raise KeyNotSaved(
+                f"The system credential store did not accept the database key ({type(refused).__name__}). "
+                "The key kept before is unchanged; try again, and if this goes on, contact service IT."
+            ) from None
 
     def delete(self) -> None:
+        import keyring
+        import keyring.errors
+
         try:
             keyring.delete_password(KEYRING_SERVICE, self._account)
         except keyring.errors.PasswordDeleteError:
@@ -311,6 +328,8 @@ class KeyFileKeyStore:
 
 def keyring_usable() -> bool:
     """A real credential store: not the fail/null backends, never a plaintext one."""
+    import keyring
+
     backend = keyring.get_keyring()
     try:
         priority = float(backend.priority)
