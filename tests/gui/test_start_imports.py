@@ -27,6 +27,7 @@ NOT_AT_START = (
     "fastapi",
     "sqlalchemy",
     "uvicorn",
+    "workwell_desktop.gui.client_record",  # the record screens: with the first record opened
 )
 SHOW_AND_LIST = """
 import json, sys
