@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 
@@ -44,7 +45,7 @@ def test_concurrent_pushers_and_a_puller(two_teams):
         nonlocal cursor
         with Session(two_teams.engine) as s:
             page = sync_service.pull(s, reader, cursor, 7)
-        received.extend(c["change_id"] for c in page.changes)
+        received.extend(json.loads(c)["change_id"] for c in page.changes)
         cursor = page.cursor
         return page.more
 

@@ -11,16 +11,15 @@ import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Float, Integer, String, case, delete, select, update
+from sqlalchemy import Float, Integer, String, bindparam, case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..passphrase_strength import problem as strength_problem
-from .models import Base, Device, Team, User, utcnow
+from .models import Base, Device, Team, User
 
 MIN_PASSWORD_LENGTH = 12
 _hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile
@@ -161,7 +160,11 @@ class DeviceIdentity:
     role: str
     team_id: int
     revoked: bool
-    last_seen_at: datetime | None = None
+    display_name: str = ""  # written as the actor of what the device pushes
+
+    @property
+    def author(self) -> str:
+        return self.display_name or self.username
 
 
 def authenticate_user(session: Session, username: str, password: str) -> User | None:
@@ -179,36 +182,32 @@ def register_device(session: Session, user: User, device_name: str) -> tuple[Dev
     return device, token
 
 
+# Built once (Core, with a bound parameter): it runs on every request.
+_IDENTIFY = (
+    select(
+        Device.id,
+        Device.token_hash,
+        Device.revoked_at,
+        User.id,
+        User.username,
+        User.role,
+        User.team_id,
+        User.display_name,
+    )
+    .join(User, User.id == Device.user_id)
+    .where(Device.token_hash == bindparam("digest"))
+)
+
+
 def identify(session: Session, token: str) -> DeviceIdentity | None:
+    """The device holding ``token``, read afresh on every request: never cached, so a
+    revocation made by another process (the admin CLI) takes effect at the next request."""
     digest = token_digest(token)
-    row = session.execute(
-        select(
-            Device.id,
-            Device.token_hash,
-            Device.revoked_at,
-            User.id,
-            User.username,
-            User.role,
-            User.team_id,
-            Device.last_seen_at,
-        )
-        .join(User, User.id == Device.user_id)
-        .where(Device.token_hash == digest)
-    ).first()
+    row = session.connection().execute(_IDENTIFY, {"digest": digest}).first()
     # The lookup is by digest; compare again in constant time as a belt-and-braces check.
     if row is None or not hmac.compare_digest(row[1], digest):
         return None
-    return DeviceIdentity(row[0], row[3], row[4], row[5], row[6], row[2] is not None, row[7])
-
-
-def touch_device(session: Session, device: DeviceIdentity) -> None:
-    """Record when the device last synced, to the minute (saves a write on most syncs)."""
-    now = utcnow()
-    seen = device.last_seen_at
-    if seen is not None and seen.tzinfo is None:  # SQLite returns naive UTC
-        seen = seen.replace(tzinfo=UTC)
-    if seen is None or now - seen > timedelta(minutes=1):
-        session.execute(update(Device).where(Device.id == device.device_id).values(last_seen_at=now))
+    return DeviceIdentity(row[0], row[3], row[4], row[5], row[6], row[2] is not None, row[7] or "")
 
 
 def team_name(session: Session, team_id: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from .auth import DeviceIdentity
@@ -21,12 +21,20 @@ from .models import Device, User, utcnow
 MAX_DEVICES = 1000  # per account, as sync.wire.TeamMember allows
 
 
+_RECORD_SYNC = (
+    update(Device)
+    .where(Device.id == bindparam("device"))
+    .values(
+        last_sync_at=bindparam("now"), last_seen_at=bindparam("now"), waiting_changes=bindparam("waiting")
+    )
+)
+
+
 def record_sync(session: Session, device: DeviceIdentity, waiting: int | None) -> None:
-    """This device's sync request was answered in full (called in its transaction)."""
-    session.execute(
-        update(Device)
-        .where(Device.id == device.device_id)
-        .values(last_sync_at=utcnow(), waiting_changes=waiting)
+    """This device's sync request was answered in full (called in its transaction): one
+    write, which also says when the device was last seen."""
+    session.connection().execute(
+        _RECORD_SYNC, {"device": device.device_id, "now": utcnow(), "waiting": waiting}
     )
 
 

@@ -26,21 +26,31 @@ DEFAULT_SCOPE = "caseload"
 
 
 def current(session: Session) -> str:
-    value = session.scalar(select(ServerSetting.value).where(ServerSetting.key == "scope"))
-    return value if value in SCOPES else DEFAULT_SCOPE
+    return valid(session.scalar(select(ServerSetting.value).where(ServerSetting.key == "scope")))
 
 
-def in_scope(device, scope: str):
-    """A condition on ``Feed`` rows of the device's team: the rows this device may read."""
-    if scope == "team" or device.role == "team_lead":
-        return or_(Feed.user_id.is_(None), Feed.user_id == device.user_id)
+def valid(setting: str | None) -> str:
+    """The scope a stored setting names (the default when unset or not a scope)."""
+    return setting if setting in SCOPES else DEFAULT_SCOPE
+
+
+def sees_whole_team(device, scope: str) -> bool:
+    """Whether the device reads every client of its team (a team lead, or the team scope)."""
+    return scope == "team" or device.role == "team_lead"
+
+
+def readable_by(user, whole_team: bool):
+    """A condition on ``Feed`` rows of the device's team: the rows ``user`` (an id or a bound
+    parameter) may read, when they see the whole team or only their caseload and shares."""
+    if whole_team:
+        return or_(Feed.user_id.is_(None), Feed.user_id == user)
     # Aliases: the pull joins Change itself, and these must not correlate with it.
     client, share_, change = aliased(Client), aliased(ClientShare), aliased(Change)
-    coached = exists().where(client.id == Feed.client_id, client.coach_user_id == device.user_id)
-    shared = exists().where(share_.client_id == Feed.client_id, share_.user_id == device.user_id)
+    coached = exists().where(client.id == Feed.client_id, client.coach_user_id == user)
+    shared = exists().where(share_.client_id == Feed.client_id, share_.user_id == user)
     # A drop for the whole team (client moved away) reaches every laptop that may hold it.
     team_drop = exists().where(change.change_id == Feed.change_id, change.op == "drop")
-    return or_(Feed.user_id == device.user_id, and_(Feed.user_id.is_(None), or_(coached, shared, team_drop)))
+    return or_(Feed.user_id == user, and_(Feed.user_id.is_(None), or_(coached, shared, team_drop)))
 
 
 def sees(session: Session, user_id: int, client_id: str, scope: str | None = None) -> bool:

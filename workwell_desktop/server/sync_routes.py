@@ -15,7 +15,7 @@ from starlette.responses import Response
 from workwell_desktop.sync import encoding as body_encoding
 from workwell_desktop.sync import wire
 
-from . import auth, coverage, sync_service
+from . import coverage, sync_service
 from .requests import bearer, errors, identify, json_reply
 from .transport import read_json
 
@@ -45,27 +45,35 @@ async def sync(request: Request) -> Response:
 
     engine = request.app.state.engine
 
+    def answer(
+        session: Session,
+    ) -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None, list | None]:
+        device = identify(request, session)
+        standing = sync_service.standing(session, device)
+        pushed = (
+            sync_service.push_uncommitted(session, device, body.changes, cursor=body.cursor)
+            if body.changes
+            else sync_service.PushResult()
+        )
+        anchor = sync_service.anchor_audit(
+            session, device, body.audit_head, body.audit_continues, standing.anchor
+        )
+        page = sync_service.pull(
+            session, device, body.cursor, body.page_size, pushed.accepted, standing.scope
+        )
+        coverage.record_sync(session, device, body.waiting)
+        team = (
+            coverage.team_coverage(session, device.team_id)
+            if device.role == "team_lead" and not page.more
+            else None
+        )
+        return pushed, page, anchor, team
+
     def work() -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None, list | None]:
-        # One session (one pooled connection, one thread hop) for the whole request,
-        # the device lookup included.
+        # One session, one transaction and one thread hop for the whole request, the device
+        # lookup included; run again from the start if a concurrent push overtook it.
         with Session(engine) as session:
-            device = identify(request, session)
-            pushed = (
-                sync_service.push(session, device, body.changes, cursor=body.cursor)
-                if body.changes
-                else sync_service.PushResult()
-            )
-            auth.touch_device(session, device)
-            anchor = sync_service.anchor_audit(session, device, body.audit_head, body.audit_continues)
-            page = sync_service.pull(session, device, body.cursor, body.page_size, pushed.accepted)
-            coverage.record_sync(session, device, body.waiting)
-            team = (
-                coverage.team_coverage(session, device.team_id)
-                if device.role == "team_lead" and not page.more
-                else None
-            )
-            session.commit()
-            return pushed, page, anchor, team
+            return sync_service.retrying(session, lambda: answer(session))
 
     pushed, page, anchor, team = await run_in_threadpool(work)
     request.state.counts = (
@@ -73,12 +81,11 @@ async def sync(request: Request) -> Response:
         f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
         f"pulled={len(page.changes)} more={page.more}"
     )
-    reply = json.dumps(
+    envelope = json.dumps(
         {
             "accepted": pushed.accepted,
             "forwarded": pushed.forwarded,
             "rejected": [r.model_dump() for r in pushed.rejected],
-            "changes": page.changes,
             "cursor": page.cursor,
             "more": page.more,
             "server_time": datetime.now(UTC).isoformat(timespec="milliseconds"),
@@ -86,7 +93,9 @@ async def sync(request: Request) -> Response:
             **({"coverage": team} if team is not None else {}),
         },
         separators=(",", ":"),
-    ).encode("utf-8")
+    )
+    # The page's changes are JSON text already (sync_service.Page): spliced in, not re-encoded.
+    reply = f'{envelope[:-1]},"changes":[{",".join(page.changes)}]}}'.encode()
     # zstd where the laptop reads it, else gzip (sync.encoding); compressed off the event loop.
     chosen = body_encoding.choose(request.headers.get("accept-encoding", ""))
     if chosen == body_encoding.IDENTITY or len(reply) < 256:
