@@ -22,9 +22,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
 # Words an attacker would try first against this service.
 SERVICE_WORDS = ("workwell", "nhs", "cumbria", "coach", "health", "wellbeing", "password", "passphrase")
 MIN_GUESSES_LOG10 = 10.0
@@ -34,8 +31,12 @@ _ESTIMATE_CHARS = 72
 EXPLAIN = "Use three or four unrelated words that you will remember, with spaces between them."
 
 
+# zxcvbn is imported in the functions that use it: its word lists are a large import, needed
+# only when a passphrase or password is checked (not to unlock, not to sync).
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -69,6 +70,8 @@ def problem(
             f"This {what} is mostly your name, words about the service or numbers, which are "
             f"tried first. {EXPLAIN}"
         )
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(secret[:_ESTIMATE_CHARS], user_inputs=[*SERVICE_WORDS, *words])
     if float(estimate["guesses_log10"]) >= MIN_GUESSES_LOG10:
         return None
