@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -67,8 +66,8 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
     app = FastAPI(title="WorkWell sync server", version=head, docs_url=None, redoc_url=None)
     app.state.engine = engine
     app.state.trusted = trusted
-    # Level 9: a coach's link is the bottleneck, not the server's CPU (under 1 ms for a typical page).
-    app.add_middleware(GZipMiddleware, minimum_size=256, compresslevel=9)
+    # No compression middleware: the sync reply, the one large body, is compressed by its
+    # route (zstd or gzip, sync.encoding); the others are a few hundred bytes.
     app.add_middleware(RequireTLS, trusted_proxies=tuple(trusted_proxies))
     app.add_middleware(AccessLog)
 

@@ -69,18 +69,41 @@ async def sync(request: Request) -> Response:
         )
         return pushed, page, anchor, team
 
-    def work() -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None, list | None]:
-        # One session, one transaction and one thread hop for the whole request, the device
-        # lookup included; run again from the start if a concurrent push overtook it.
-        with Session(engine) as session:
-            return sync_service.retrying(session, lambda: answer(session))
+    chosen = body_encoding.choose(request.headers.get("accept-encoding", ""))
 
-    pushed, page, anchor, team = await run_in_threadpool(work)
-    request.state.counts = (
-        f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
-        f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
-        f"pulled={len(page.changes)} more={page.more}"
+    def work() -> tuple[bytes, str]:
+        # One session, one transaction and one thread hop for the whole request, the device
+        # lookup and the reply's encoding included; run again from the start if a concurrent
+        # push overtook it.
+        with Session(engine) as session:
+            pushed, page, anchor, team = sync_service.retrying(session, lambda: answer(session))
+        request.state.counts = (
+            f"pushed={len(body.changes)} accepted={len(pushed.accepted)} "
+            f"rejected={len(pushed.rejected)} moved={pushed.moved_clients} "
+            f"pulled={len(page.changes)} more={page.more}"
+        )
+        reply = _reply(pushed, page, anchor, team)
+        if chosen == body_encoding.IDENTITY or len(reply) < 256:
+            return reply, body_encoding.IDENTITY
+        # zstd where the laptop reads it, else gzip (sync.encoding).
+        return body_encoding.compress(reply, chosen), chosen
+
+    content, encoding = await run_in_threadpool(work)
+    if encoding == body_encoding.IDENTITY:
+        return Response(content, media_type="application/json")
+    return Response(
+        content,
+        media_type="application/json",
+        headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"},
     )
+
+
+def _reply(
+    pushed: sync_service.PushResult,
+    page: sync_service.Page,
+    anchor: wire.AuditAnchor | None,
+    team: list | None,
+) -> bytes:
     envelope = json.dumps(
         {
             "accepted": pushed.accepted,
@@ -95,15 +118,7 @@ async def sync(request: Request) -> Response:
         separators=(",", ":"),
     )
     # The page's changes are JSON text already (sync_service.Page): spliced in, not re-encoded.
-    reply = f'{envelope[:-1]},"changes":[{",".join(page.changes)}]}}'.encode()
-    # zstd where the laptop reads it, else gzip (sync.encoding); compressed off the event loop.
-    chosen = body_encoding.choose(request.headers.get("accept-encoding", ""))
-    if chosen == body_encoding.IDENTITY or len(reply) < 256:
-        return Response(reply, media_type="application/json")
-    packed = await run_in_threadpool(body_encoding.compress, reply, chosen)
-    return Response(
-        packed, media_type="application/json", headers={"Content-Encoding": chosen, "Vary": "Accept-Encoding"}
-    )
+    return f'{envelope[:-1]},"changes":[{",".join(page.changes)}]}}'.encode()
 
 
 @router.get(f"{wire.API_PREFIX}/audit-anchor")

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import operator
 import re
 import time
 import uuid
@@ -178,9 +177,21 @@ def lock_teams(session: Session, team_ids: Iterable[int]) -> None:
 
 
 # FOR NO KEY UPDATE: does not block inserts that merely reference the team (users, clients).
+# Rows are locked in the order the statement returns them, so always by id.
 _LOCK_TEAMS = (
     select(Team.id)
     .where(Team.id.in_(bindparam("ids", expanding=True)))
+    .order_by(Team.id)
+    .with_for_update(key_share=True)
+)
+_LOCK_TEAMS_OF = (
+    select(Team.id)
+    .where(
+        or_(
+            Team.id == bindparam("team"),
+            Team.id.in_(select(Client.team_id).where(Client.id.in_(bindparam("ids", expanding=True)))),
+        )
+    )
     .order_by(Team.id)
     .with_for_update(key_share=True)
 )
@@ -340,12 +351,11 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any],
     if not candidates:
         return result
 
-    # Every team a change may be fed to is locked up front, in id order (see lock_teams).
+    # Every team a change may be fed to is locked up front, in id order (see lock_teams): the
+    # device's own and those its clients belong to, found and locked in one statement.
     client_ids = sorted({c.client_id for c, _ in candidates})
     core = session.connection()
-    teams = core.execute(_CLIENT_TEAMS, {"ids": client_ids}).all()
-    locked = {device.team_id, *(team for _, team in teams)}
-    lock_teams(session, locked)
+    locked = set(core.execute(_LOCK_TEAMS_OF, {"team": device.team_id, "ids": client_ids}).scalars())
     ids = [c.change_id for c, _ in candidates]
     known = set(core.execute(_KNOWN, {"ids": ids}).scalars())
     fresh = [(c, p) for c, p in candidates if c.change_id not in known]  # a replay: acknowledged again
@@ -727,42 +737,50 @@ def pull(
         )
         .all()
     )
-    head = found[0].head if found else None
-    rows = [r for r in found if r.seq is not None]
+    head = found[0][0] if found else None
+    rows = [r for r in found if r[1] is not None]  # (head, seq, payload, base, *envelope)
     more = len(rows) > page_size
     rows = rows[:page_size]
     # Sized by bytes too: the page ends after the change that takes it past PAGE_BYTES.
     size = 0
-    for index, r in enumerate(rows):
-        size += len(r.payload) + len(r.base) + 200  # the envelope's ids and stamps
+    for index, (_, _, payload, base, *_) in enumerate(rows):
+        size += len(payload) + len(base) + 200  # the envelope's ids and stamps
         if size > wire.PAGE_BYTES and index + 1 < len(rows):
             rows, more = rows[: index + 1], True
             break
-    last = rows[-1].seq if rows else after
+    last = rows[-1][1] if rows else after
     next_cursor = last if more else max(last, head or 0, after)
-    return Page(
-        changes=[_change_json(r) for r in rows if r.change_id not in skip], cursor=str(next_cursor), more=more
-    )
+    changes = [
+        # The payload and base are spliced in as stored: they are JSON the server wrote itself
+        # (``validate_change``, ``_server_change``), so parsing and writing them again for
+        # every page would only cost time.
+        f'{_ENCODE(dict(zip(_ENVELOPE, envelope, strict=True)))[:-1]},"payload":{payload},"base":{base}}}'
+        for _, _, payload, base, *envelope in rows
+        if envelope[0] not in skip
+    ]
+    return Page(changes=changes, cursor=str(next_cursor), more=more)
+
+
+# What a change carries on the wire besides its payload and base (wire.Change).
+_ENVELOPE = (
+    "change_id",
+    "record_type",
+    "record_id",
+    "client_id",
+    "op",
+    "hlc",
+    "device_id",
+    "actor",
+    "created_at",
+)
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
 
 @functools.cache
 def _pull_statement(whole_team: bool) -> Select:
     """The page after a cursor and the team's head, built once per kind of reader."""
     page = (
-        select(
-            Feed.seq,
-            Change.change_id,
-            Change.record_type,
-            Change.record_id,
-            Change.client_id,
-            Change.op,
-            Change.payload,
-            Change.base,
-            Change.hlc,
-            Change.device_id,
-            Change.actor,
-            Change.created_at,
-        )
+        select(Feed.seq, Change.payload, Change.base, *(getattr(Change, name) for name in _ENVELOPE))
         .join(Change, Change.change_id == Feed.change_id)
         # Its own changes too: a laptop restored from a backup, or a copied data folder,
         # gets back everything in its scope (it skips the change ids it already holds).
@@ -781,26 +799,3 @@ def _pull_statement(whole_team: bool) -> Select:
     # in between, which would never be sent.) The head's row is there even when no change is.
     head = select(func.max(Feed.seq).label("head")).where(Feed.team_id == bindparam("team")).subquery()
     return select(head.c.head, page).select_from(head.outerjoin(page, true())).order_by(page.c.seq)
-
-
-def _change_json(row: Any) -> str:
-    """One change of a page as JSON text. The payload and base are spliced in as stored:
-    they are JSON the server wrote itself (``validate_change``, ``_server_change``), so
-    parsing and writing them again for every page would only cost time."""
-    envelope = _ENCODE(dict(zip(_ENVELOPE, _envelope_of(row), strict=True)))
-    return f'{envelope[:-1]},"payload":{row.payload},"base":{row.base}}}'
-
-
-_ENVELOPE = (
-    "change_id",
-    "record_type",
-    "record_id",
-    "client_id",
-    "op",
-    "hlc",
-    "device_id",
-    "actor",
-    "created_at",
-)
-_envelope_of = operator.attrgetter(*_ENVELOPE)
-_ENCODE = json.JSONEncoder(separators=(",", ":")).encode

@@ -1,0 +1,88 @@
+"""What one sync costs the database, counted (not timed): the statements it runs and its one
+transaction. A change that adds a query to every sync, or splits the request in two
+transactions again, fails here (#15: each statement is CPU on the server and a round trip)."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+
+import pytest
+from sqlalchemy import event
+
+
+@contextlib.contextmanager
+def counted(engine):
+    seen = {"statements": 0, "commits": 0}
+
+    def on_execute(_conn, _cursor, statement, *_rest):
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE (server.db)
+            seen["statements"] += 1
+
+    def on_commit(*_args):
+        seen["commits"] += 1
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "commit", on_commit)
+
+
+def test_an_empty_sync_is_four_statements_and_one_commit(two_teams):
+    ann = two_teams.device("ann")
+    ann.sync()
+    with counted(two_teams.engine) as seen:
+        ann.sync()
+    # the device, its standing (scope, audit anchor), the page with the team's head, coverage
+    assert seen == {"statements": 4, "commits": 1}
+
+
+def test_a_push_and_pull_is_one_transaction_of_a_dozen_statements(two_teams):
+    ann = two_teams.device("ann")
+    client = uuid.uuid4().hex
+    ann.sync([ann.change(client)])
+    sessions = [ann.change(client, "contact_session") for _ in range(3)]
+    with counted(two_teams.engine) as seen:
+        reply = ann.sync(sessions)
+    assert sorted(reply["accepted"]) == sorted(c["change_id"] for c in sessions)
+    # device, standing, team locks, known ids, moves since the pull, records, clients
+    # again under the lock, three inserts (records, changes, feed), the page, coverage
+    assert seen["commits"] == 1
+    assert seen["statements"] <= 12, seen
+
+
+def test_an_anchor_moved_by_a_concurrent_sync_is_judged_again_not_overwritten(two_teams):
+    """Two syncs of one laptop at once: the later writer must not put back an older head."""
+    from sqlalchemy.orm import Session
+
+    from workwell_desktop.server import auth, sync_service
+    from workwell_desktop.sync import wire
+
+    ann = two_teams.device("ann")
+
+    def head(seq: int) -> wire.AuditAnchor:
+        return wire.AuditAnchor(seq=seq, hash=f"{seq:064x}")
+
+    with Session(two_teams.engine) as s:
+        device = auth.identify(s, ann.token)
+        sync_service.anchor_audit(s, device, head(5), None, None)
+        s.commit()
+        held = sync_service.standing(s, device).anchor  # what a slower sync read first
+        s.commit()
+        sync_service.anchor_audit(s, device, head(9), head(5), held)  # a faster one moves it
+        s.commit()
+        with pytest.raises(sync_service._Overtaken):
+            sync_service.anchor_audit(s, device, head(7), head(5), held)
+        s.rollback()
+        assert sync_service.standing(s, device).anchor.seq == 9
+        # Judged again from what is held now, the slower sync's head is behind: kept at 9.
+        again = sync_service.retrying(
+            s,
+            lambda: sync_service.anchor_audit(
+                s, device, head(7), head(5), sync_service.standing(s, device).anchor
+            ),
+        )
+        assert again.seq == 9
