@@ -3,7 +3,7 @@
 Each command imports what only it uses at the top of its handler (as the letter and sync
 commands do), so a command does not pay for another's modules at start: ``workwell-admin
 sync`` loads no demo data, CSV import, PDF or spreadsheet library, and ``init`` no sync
-client (tests/cli/test_start_imports.py).
+client (tests/cli/test_cli_start_imports.py).
 """
 
 from __future__ import annotations
