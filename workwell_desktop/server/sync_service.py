@@ -432,17 +432,21 @@ class _Ledger:
     ):
         self.session = session
         self.forwarded: set[str] = set()
-        # Clients this device's team gave up after the device's last pull: its offline
-        # work on them has not seen the move, and is passed on to the new team.
         core = session.connection()
         client_ids = sorted({c.client_id for c, _ in batch})
+        # Read again now the teams are locked: a client moved in between shows here.
+        self.client_team = dict(core.execute(_CLIENT_TEAMS, {"ids": client_ids}).all()) if client_ids else {}
+        # Clients this device's team gave up after the device's last pull: its offline
+        # work on them has not seen the move, and is passed on to the new team. Only a
+        # client now in another team can be one (usually none: no query then).
+        elsewhere = sorted(cid for cid, team in self.client_team.items() if team != device.team_id)
         self.moved_since_pull = (
             set(
                 core.execute(
-                    _MOVED_SINCE_PULL, {"team": device.team_id, "seen": seen_seq, "ids": client_ids}
+                    _MOVED_SINCE_PULL, {"team": device.team_id, "seen": seen_seq, "ids": elsewhere}
                 ).scalars()
             )
-            if client_ids
+            if elsewhere
             else set()
         )
         named = {c.record_id for c, _ in batch}
@@ -459,8 +463,6 @@ class _Ledger:
                     "new": False,
                     "dirty": False,
                 }
-        # Read again now the teams are locked: a client moved in between shows here.
-        self.client_team = dict(core.execute(_CLIENT_TEAMS, {"ids": client_ids}).all()) if client_ids else {}
         self.new_clients: list[dict] = []
         self.new_changes: list[dict] = []
         self.new_feed: list[dict] = []
