@@ -11,8 +11,8 @@ passwords. Three tests, all of which must pass:
    (aaaa), dates, sequences, common words and names, and l33t substitutions.
 
 A stolen laptop's key file can be attacked offline at the attacker's pace: Argon2id
-(store/keys.py) makes each guess cost about 0.2 s of one core and 64 MiB, so 10^10
-guesses is about 60 years of one core (three weeks of a thousand) — enough for words a
+(store/keys.py) makes each guess cost about 0.16 s of one core and 64 MiB, so 10^10
+guesses is about 50 years of one core (nearly three weeks of a thousand) — enough for words a
 person remembers, not enough for "Password1!".
 zxcvbn: https://github.com/dwolfhub/zxcvbn-python (Dropbox's estimator, ported).
 """

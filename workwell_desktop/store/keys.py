@@ -37,10 +37,12 @@ MIN_PASSPHRASE_LENGTH = 10
 # OWASP Password Storage Cheat Sheet's first choice, and this is about five times its
 # minimum (m=19 MiB, t=2, p=1) in memory x passes
 # (https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#argon2id).
-# The four lanes run on four threads, so an unlock takes about 0.1 s of a two-core laptop's
-# time, where scrypt at OWASP's minimum (N=2^17, r=8, p=1, what wrapped the key before)
-# took 0.4 s and was most of the unlock. A guess still costs an attacker about 0.2 s of CPU
-# and 64 MiB. Older wraps (scrypt) are read and re-made with this at the next unlock.
+# The four lanes run on four threads, so an unlock spends 0.1-0.2 s on it on a two-core
+# laptop, where scrypt at OWASP's minimum (N=2^17, r=8, p=1, what wrapped the key before)
+# took 0.4 s and was most of the unlock. The price: a guess costs an attacker about 0.16 s of
+# one core and 64 MiB, where scrypt cost 0.4 s and 128 MiB. Older wraps (scrypt) are read and
+# re-made with this at the next unlock.
+
 # What a key.json may ask for: room for a stronger future setting, never enough to exhaust
 # memory or hang the unlock (a crafted file with m=2^40 or t=10^6 is refused, not run).
 ARGON2_TIME_RANGE = (1, 10)
