@@ -32,16 +32,17 @@ def restore_umask():
 
 @pytest.fixture(autouse=True)
 def quick_key_wrapping(monkeypatch):
-    """Hundreds of tests set up and unlock databases: wrap their keys at scrypt N=2^14 (the
-    lowest a key.json may hold) instead of 2^17, which would add minutes to the suite.
-    Only the test process is changed; tests/store/test_hardened_keys.py uses ``real_kdf``."""
+    """Hundreds of tests set up and unlock databases: wrap their keys with Argon2id at one
+    pass over 8 MiB (the least a key.json may hold) instead of three over 64 MiB, which
+    would add minutes to the suite. Only the test process is changed;
+    tests/store/test_hardened_keys.py uses ``real_kdf``."""
     from workwell_desktop.store import keys
 
-    monkeypatch.setattr(keys, "CURRENT_KDF", keys.KdfParams(2**14, 8, 1))
+    monkeypatch.setattr(keys, "CURRENT_KDF", keys.Argon2idParams(1, keys.ARGON2_MEMORY_KIB_RANGE[0], 1))
 
 
 @pytest.fixture
 def real_kdf(monkeypatch):
     from workwell_desktop.store import keys
 
-    monkeypatch.setattr(keys, "CURRENT_KDF", keys.KdfParams(keys.SCRYPT_N, keys.SCRYPT_R, keys.SCRYPT_P))
+    monkeypatch.setattr(keys, "CURRENT_KDF", keys.RFC_9106_LOW_MEMORY)

@@ -10,9 +10,10 @@ passwords. Three tests, all of which must pass:
    starts there; 3 is 10^8). zxcvbn knows keyboard patterns (qwertyuiop), repeats
    (aaaa), dates, sequences, common words and names, and l33t substitutions.
 
-A stolen laptop's key file can be attacked offline at the attacker's pace: scrypt makes
-each guess cost about 0.3 s of one core, so 10^10 guesses is about a century of a
-thousand cores — enough for words a person remembers, not enough for "Password1!".
+A stolen laptop's key file can be attacked offline at the attacker's pace: Argon2id
+(store/keys.py) makes each guess cost about 0.16 s of one core and 64 MiB, so 10^10
+guesses is about 50 years of one core (nearly three weeks of a thousand) — enough for words a
+person remembers, not enough for "Password1!".
 zxcvbn: https://github.com/dwolfhub/zxcvbn-python (Dropbox's estimator, ported).
 """
 
@@ -20,9 +21,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 # Words an attacker would try first against this service.
 SERVICE_WORDS = ("workwell", "nhs", "cumbria", "coach", "health", "wellbeing", "password", "passphrase")
@@ -33,8 +31,12 @@ _ESTIMATE_CHARS = 72
 EXPLAIN = "Use three or four unrelated words that you will remember, with spaces between them."
 
 
+# zxcvbn is imported in the functions that use it: its word lists are a large import, needed
+# only when a passphrase or password is checked (not to unlock, not to sync).
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -68,6 +70,8 @@ def problem(
             f"This {what} is mostly your name, words about the service or numbers, which are "
             f"tried first. {EXPLAIN}"
         )
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(secret[:_ESTIMATE_CHARS], user_inputs=[*SERVICE_WORDS, *words])
     if float(estimate["guesses_log10"]) >= MIN_GUESSES_LOG10:
         return None

@@ -241,7 +241,7 @@ def run(scale: float, shots: Path | None, only: str | None) -> dict:
     from workwell_desktop.gui.app import build_window, prepare_application, show_main_window
     from workwell_desktop.store import Store, keys
 
-    keys.CURRENT_KDF = keys.KdfParams(2**14, 8, 1)  # as the test-suite does: unlocking quickly
+    keys.CURRENT_KDF = keys.Argon2idParams(1, keys.ARGON2_MEMORY_KIB_RANGE[0], 1)  # as the test-suite does
     prepare_application(app)
     probe = Probe(app, shots, only)
     today = date.today()

@@ -5,6 +5,7 @@ HAZ-062 (key left in memory after lock) and HAZ-063 (cheap offline attack on a s
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import re
@@ -83,56 +84,125 @@ def test_close_zeroes_the_store_key_buffer(store):
 
 
 # ----- the key file's passphrase protection -------------------------------------------------
-def test_a_new_key_is_wrapped_at_owasp_scrypt_cost(real_kdf, data_dir):
+def test_a_new_key_is_wrapped_with_argon2id_at_rfc_9106_low_memory_cost(real_kdf, data_dir):
     Store.create(data_dir, PASSPHRASE, "Alex Coach").close()
     doc = json.loads((data_dir / "key.json").read_text())
-    assert (doc["n"], doc["r"], doc["p"]) == (2**17, 8, 1)
+    assert (doc["kdf"], doc["t"], doc["m"], doc["p"]) == ("argon2id", 3, 64 * 1024, 4)
+    assert len(base64.b64decode(doc["salt"])) == 16
+    Store.open(data_dir, PASSPHRASE).close()
+    assert json.loads((data_dir / "key.json").read_text()) == doc  # current: not re-made
 
 
-def test_an_older_weaker_wrap_is_upgraded_at_the_next_unlock(real_kdf, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("fixture", "made_with"),
+    [("schema-v5", {"kdf": "scrypt", "n": 2**15}), ("schema-v6", {"kdf": "scrypt", "n": 2**17})],
+)
+def test_an_older_scrypt_wrap_still_unlocks_and_is_rewrapped_with_argon2id(
+    real_kdf, tmp_path, monkeypatch, fixture, made_with
+):
+    """Released versions wrapped the key with scrypt (N=2^15, then OWASP's 2^17): the first
+    unlock that proves the passphrase re-makes the wrap with Argon2id, atomically."""
     monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
-    folder = tmp_path / "v5"
-    shutil.copytree(FIXTURES / "schema-v5", folder)
+    folder = tmp_path / fixture
+    shutil.copytree(FIXTURES / fixture, folder)
     key_file = folder / "key.json"
-    assert json.loads(key_file.read_text())["n"] == 2**15  # what the released version wrote
-    old_key_file = key_file.read_text()
+    old = json.loads(key_file.read_text())
+    assert {k: old[k] for k in made_with} == made_with  # what the released version wrote
     fixture_passphrase = "fixture passphrase for tests"
+    with pytest.raises(WrongPassphrase):  # a wrong passphrase changes nothing
+        Store.open(folder, "not the fixture passphrase")
+    assert json.loads(key_file.read_text()) == old
     store = Store.open(folder, fixture_passphrase)
     store.close()
     upgraded = json.loads(key_file.read_text())
-    assert (upgraded["n"], upgraded["r"]) == (2**17, 8)
-    assert upgraded["salt"] != json.loads(old_key_file)["salt"]
+    assert (upgraded["kdf"], upgraded["t"], upgraded["m"], upgraded["p"]) == ("argon2id", 3, 64 * 1024, 4)
+    assert "n" not in upgraded and upgraded["salt"] != old["salt"]
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert not [p.name for p in folder.iterdir() if p.name.startswith("key.json") and p != key_file]
     Store.open(folder, fixture_passphrase).close()  # and it still opens
     with pytest.raises(WrongPassphrase):
         Store.open(folder, "not the fixture passphrase")
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"n": 2**40},
-        {"n": 2**21},
-        {"n": 3 * 2**15},
-        {"n": 2**10},
-        {"r": 10**6},
-        {"p": 64},
-        {"n": "32768"},
-        {"n": 2**20, "r": 32},
-        {"kdf": "md5"},
-        {"salt": "AAAA"},
-        {"nonce": ""},
-    ],
-)
-def test_kdf_parameters_from_key_json_are_bounded(store, data_dir, change):
-    """A crafted key.json must not make the unlock exhaust memory or run for hours."""
+def test_a_scrypt_wrap_is_kept_when_the_rewrap_cannot_be_saved(real_kdf, tmp_path, monkeypatch):
+    """The old wrap still opens the database: a failed save is tried again next unlock."""
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    folder = tmp_path / "v6"
+    shutil.copytree(FIXTURES / "schema-v6", folder)
+    old = (folder / "key.json").read_text()
+
+    def disk_full(self, wrapped):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(KeyFileKeyStore, "save", disk_full)
+    Store.open(folder, "fixture passphrase for tests").close()
+    assert (folder / "key.json").read_text() == old
+    monkeypatch.undo()
+    monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+    Store.open(folder, "fixture passphrase for tests").close()
+    assert json.loads((folder / "key.json").read_text())["kdf"] == "argon2id"
+
+
+def test_a_weaker_argon2id_wrap_is_upgraded_at_the_next_unlock(real_kdf, store, data_dir, monkeypatch):
     store.close()
+    from workwell_desktop.store import keys
+
+    with monkeypatch.context() as m:  # a wrap made by a version whose cost was lower
+        m.setattr(keys, "CURRENT_KDF", keys.Argon2idParams(2, 32 * 1024, 1))
+        older = Store.open(data_dir, PASSPHRASE)
+        older.change_passphrase(PASSPHRASE, "kettle river blue moon")
+        older.close()
+    assert json.loads((data_dir / "key.json").read_text())["t"] == 2
+    Store.open(data_dir, "kettle river blue moon").close()
+    assert json.loads((data_dir / "key.json").read_text())["t"] == 3
+
+
+ARGON2_CHANGES = [
+    {"m": 2**40},
+    {"m": 1024 * 1024},
+    {"m": 4 * 1024},
+    {"t": 10**6},
+    {"t": 0},
+    {"t": 8, "m": 512 * 1024},  # each in bounds, together too long an unlock
+    {"p": 64},
+    {"p": 0},
+    {"m": "65536"},
+    {"t": 3.0},
+    {"kdf": "md5"},
+    {"kdf": "argon2i"},
+    {"salt": "AAAA"},
+    {"nonce": ""},
+]
+SCRYPT_CHANGES = [
+    {"n": 2**40},
+    {"n": 2**21},
+    {"n": 3 * 2**15},
+    {"n": 2**10},
+    {"r": 10**6},
+    {"p": 64},
+    {"n": "32768"},
+    {"n": 2**20, "r": 32},
+]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "change"),
+    [(None, c) for c in ARGON2_CHANGES] + [("schema-v6", c) for c in SCRYPT_CHANGES],
+)
+def test_kdf_parameters_from_key_json_are_bounded(store, data_dir, tmp_path, monkeypatch, fixture, change):
+    """A crafted key.json must not make the unlock exhaust memory or run for hours: an
+    Argon2id wrap (as made now) or a scrypt one (as made before)."""
+    store.close()
+    if fixture:
+        monkeypatch.setenv("WORKWELL_KEY_STORE", "file")
+        data_dir = tmp_path / fixture
+        shutil.copytree(FIXTURES / fixture, data_dir)
     doc = json.loads((data_dir / "key.json").read_text())
     doc.update(change)
     (data_dir / "key.json").write_text(json.dumps(doc))
     with pytest.raises(KeyMissing, match="damaged"):
         Store.open(data_dir, PASSPHRASE)
-    if set(change) <= {"n", "r", "p", "kdf"}:
+    if set(change) <= {"t", "m", "n", "r", "p", "kdf"}:
         with pytest.raises(KeyMissing):
             kdf_params(json.dumps(doc))
 

@@ -4,6 +4,7 @@ import hashlib
 import json
 
 import keyring
+import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
@@ -12,6 +13,7 @@ from workwell_desktop.store import (
     AlreadyInitialised,
     DatabaseUnreadable,
     KeyMissing,
+    KeyNotSaved,
     NotInitialised,
     Store,
     WeakPassphrase,
@@ -105,7 +107,7 @@ def test_weak_passphrase_refused_before_anything_is_written(data_dir):
 
 def test_key_file_holds_only_the_wrapped_key(store, data_dir):
     doc = json.loads((data_dir / "key.json").read_text())
-    assert doc["kdf"] == "scrypt" and set(doc) >= {"salt", "nonce", "sealed_key"}
+    assert doc["kdf"] == "argon2id" and set(doc) >= {"salt", "nonce", "sealed_key"}
     assert (data_dir / "key.json").stat().st_mode & 0o077 == 0
 
 
@@ -181,3 +183,29 @@ def test_plaintext_keyring_is_never_used(monkeypatch):
         assert not keyring_usable()
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_credential_store_that_refuses_the_key_is_reported_and_nothing_is_lost(
+    memory_keyring, tmp_path, monkeypatch
+):
+    from workwell_desktop.store import keys
+
+    with monkeypatch.context() as m:  # a wrap made at a lower cost: the next unlock re-makes it
+        m.setattr(keys, "CURRENT_KDF", keys.Argon2idParams(1, keys.ARGON2_MEMORY_KIB_RANGE[0], 1))
+        Store.create(tmp_path / "d", PASSPHRASE, "Alex").close()
+    monkeypatch.setattr(keys, "CURRENT_KDF", keys.Argon2idParams(2, keys.ARGON2_MEMORY_KIB_RANGE[0], 1))
+    [old] = memory_keyring.items.values()
+
+    def refuse(service, username, password):
+        raise keyring.errors.PasswordSetError("locked")
+
+    monkeypatch.setattr(memory_keyring, "set_password", refuse)
+    store = Store.open(tmp_path / "d", PASSPHRASE)  # unlocks; the re-wrap waits for next time
+    with pytest.raises(KeyNotSaved, match="credential store did not accept"):
+        store.change_passphrase(PASSPHRASE, "kettle river blue moon")
+    store.close()
+    assert list(memory_keyring.items.values()) == [old]
+    Store.open(tmp_path / "d", PASSPHRASE).close()  # the passphrase kept before still opens it
+    with pytest.raises(KeyNotSaved):
+        Store.create(tmp_path / "new", PASSPHRASE, "Alex")
+    assert not (tmp_path / "new" / "workwell.json").exists()

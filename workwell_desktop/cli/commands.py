@@ -1,4 +1,10 @@
-"""What each ``workwell-admin`` command does, and how the passphrase is asked for."""
+"""What each ``workwell-admin`` command does, and how the passphrase is asked for.
+
+Each command imports what only it uses at the top of its handler (as the letter and sync
+commands do), so a command does not pay for another's modules at start: ``workwell-admin
+sync`` loads no demo data, CSV import, PDF or spreadsheet library, and ``init`` no sync
+client (tests/cli/test_cli_start_imports.py).
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from .. import logs
-from ..domain.caseload import CLIENT_STATUSES
 from ..store import NotInitialised, Store, is_initialised
 from ..store.keys import require_strong
-from .demo import add_demo_caseload
-from .exports import write_caseload_csv
-from .imports import UnusableFile, import_referrals, read_referral_csv
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,9 @@ def init(args, data_dir: Path) -> int:
 
 
 def demo_data(args, data_dir: Path) -> int:
+    from ..domain.caseload import CLIENT_STATUSES
+    from .demo import add_demo_caseload
+
     store = unlock(data_dir)
     try:
         real = store.rows("SELECT count(*) AS n FROM client WHERE nhs_number NOT LIKE '999%'")[0]["n"]
@@ -153,6 +158,8 @@ def demo_data(args, data_dir: Path) -> int:
 
 
 def import_csv(args, data_dir: Path) -> int:
+    from .imports import UnusableFile, import_referrals, read_referral_csv
+
     try:
         rows, warnings = read_referral_csv(Path(args.file))
     except UnusableFile as exc:
@@ -191,6 +198,7 @@ def caseload(args, data_dir: Path) -> int:
     from ..domain.consent import participation_ended
     from ..domain.records import ConsentEvent
     from ..services.team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
+    from .exports import write_caseload_csv
 
     store = unlock(data_dir)
     try:

@@ -17,8 +17,6 @@ import getpass
 import sys
 from pathlib import Path
 
-from ..store import replica
-from ..sync import engine
 from . import commands
 
 
@@ -29,6 +27,8 @@ def _password() -> str:
 
 
 def register(args, data_dir: Path) -> int:
+    from ..sync import engine
+
     store = commands.unlock(data_dir)
     try:
         result = engine.register(store, args.server, args.username, _password(), args.device_name)
@@ -43,6 +43,9 @@ def register(args, data_dir: Path) -> int:
 
 
 def sync(args, data_dir: Path) -> int:
+    from ..store import replica
+    from ..sync import engine
+
     store = commands.unlock(data_dir)
     try:
         report = engine.sync(store)

@@ -20,34 +20,27 @@ import logging
 import secrets
 from datetime import date
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+# reportlab's colours and units only here: its fonts, canvas and platypus (about 0.1 s to
+# load) are imported in the functions that draw, so the app and `workwell-admin sync` start
+# without them; a letter rendered loads them (as reports/pdf.py does).
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Frame,
-    KeepTogether,
-    NextPageTemplate,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from ..domain.letters import EmployerLetter, LetterDraft, hours_text, pdf_sha256
 from ..paths import resource_path
 from .catalogue import LetterWording, ServiceDetails, load_service, load_wording
 from .disclosure import pdf_metadata
 from .letter_text import LetterText, Section, letter_text, long_date
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen import canvas
+    from reportlab.platypus import Table
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +64,9 @@ ACCESS_TO_WORK_ADDRESS = "gov.uk/access-to-work"
 def _fonts() -> tuple[str, str]:
     """A sans serif with the glyphs of every European name (Łukasz, Siobhán, Nguyễn):
     reportlab's built-in Helvetica prints a black box for letters outside Latin-1."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     folder = resource_path("letters", "fonts")
     try:
         pdfmetrics.registerFont(TTFont("WorkWellSans", str(folder / "LiberationSans-Regular.ttf")))
@@ -90,6 +86,8 @@ def _fonts() -> tuple[str, str]:
 
 @lru_cache(maxsize=1)
 def _styles() -> dict[str, ParagraphStyle]:
+    from reportlab.lib.styles import ParagraphStyle
+
     regular, bold = _fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=11, leading=15, textColor=TEXT, spaceAfter=6)
     return {
@@ -161,6 +159,8 @@ class _Furniture:
         self._footer(pdf)
 
     def later_page(self, pdf: canvas.Canvas, _doc) -> None:
+        from reportlab.pdfbase import pdfmetrics
+
         pdf.saveState()
         pdf.setFillColor(NHS_BLUE)
         pdf.rect(0, PAGE_HEIGHT - LATER_BAND, PAGE_WIDTH, LATER_BAND, stroke=0, fill=1)
@@ -187,6 +187,8 @@ class _Furniture:
 
 
 def _numbered_canvas(font: str):
+    from reportlab.pdfgen import canvas
+
     class NumberedCanvas(canvas.Canvas):
         """Holds pages back until the end, so each can say "Page X of Y"."""
 
@@ -219,6 +221,8 @@ def _top_block(
     issued_on: date,
     styles: dict[str, ParagraphStyle],
 ) -> Table:
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     recipient = [Paragraph(f"<b>{_markup(text.recipient_lines[0])}</b>", styles["recipient"])]
     recipient += [Paragraph(_markup(line), styles["recipient"]) for line in text.recipient_lines[1:]]
     sender_lines = [f"<b>{_markup(service.address[0])}</b>"] + [_markup(a) for a in service.address[1:]]
@@ -251,6 +255,8 @@ def _top_block(
 def _adjustment_items(section: Section, styles: dict[str, ParagraphStyle]) -> list[Table]:
     """One small table per adjustment: the number hangs in the margin, and an item is
     never split between pages."""
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     width = PAGE_WIDTH - 2 * MARGIN
     items = []
     for number, adjustment in enumerate(section.adjustments, start=1):
@@ -280,6 +286,8 @@ def _adjustment_items(section: Section, styles: dict[str, ParagraphStyle]) -> li
 
 
 def _schedule_table(section: Section, styles: dict[str, ParagraphStyle]) -> Table:
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
     cell, head = styles["cell"], styles["head_cell"]
     rows = [[Paragraph(title, head) for title in ("Week", "Days per week", "Hours per day", "Total hours")]]
     rows += [
@@ -307,6 +315,8 @@ def _schedule_table(section: Section, styles: dict[str, ParagraphStyle]) -> Tabl
 
 
 def _section(section: Section, styles: dict[str, ParagraphStyle], linked: bool = False) -> list:
+    from reportlab.platypus import CondPageBreak, Paragraph, Spacer
+
     # A heading starts a new page rather than sit at the foot of one with a line or two
     # under it; a list or table starts only where its introduction and first few items
     # fit, and otherwise flows on (a table repeats its header row on the next page).
@@ -322,6 +332,8 @@ def _section(section: Section, styles: dict[str, ParagraphStyle], linked: bool =
 
 
 def _story(text: LetterText, service: ServiceDetails, reference: str, issued_on: date) -> list:
+    from reportlab.platypus import KeepTogether, NextPageTemplate, Paragraph, Spacer
+
     styles = _styles()
     story: list = [
         NextPageTemplate("later"),
@@ -367,6 +379,8 @@ def render_letter(
     wording: LetterWording | None = None,
 ) -> bytes:
     """The letter as PDF bytes. ``draft`` should be valid (see LetterDraft.validate)."""
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
     service = service or load_service()
     wording = wording or load_wording()
     text = letter_text(draft, service, wording)

@@ -1,16 +1,26 @@
-"""The unlocked workspace: the caseload tab and a closable tab per open client record."""
+"""The unlocked workspace: the caseload tab and a closable tab per open client record.
+
+A client record's screens (letters, assessments, plan: most of the app's code) are imported
+when the first record opens, like the team summary when it is first shown, so the app
+reaches its unlock screen without them.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QTabBar, QTabWidget, QWidget
 
 from ..store import RecordNotFound
 from .caseload_panel import CaseloadPanel
-from .client_record import ClientRecord
 from .dialogs.new_client_dialog import NewClientDialog
 from .record_store import RecordStore
 from .widgets import may_discard, size_to_current_page
+
+if TYPE_CHECKING:
+    from .client_record import ClientRecord
+    from .reports import SummaryView
 
 
 class Workspace(QTabWidget):
@@ -24,6 +34,7 @@ class Workspace(QTabWidget):
         self.setMovable(False)
         size_to_current_page(self)
         self.caseload = CaseloadPanel()
+        self.summary: SummaryView | None = None  # the team lead's, while shown
         self.addTab(self.caseload, "Caseload")
         self.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)
         self.tabBar().setTabButton(0, QTabBar.ButtonPosition.LeftSide, None)
@@ -50,7 +61,7 @@ class Workspace(QTabWidget):
         """The team lead's weekly summary, as a second fixed tab."""
         from .reports import SummaryView
 
-        current = getattr(self, "summary", None)
+        current = self.summary
         if shown and current is None:
             self.summary = SummaryView(self.handle)
             self.insertTab(1, self.summary, "Team summary")
@@ -76,18 +87,24 @@ class Workspace(QTabWidget):
         self.caseload.focus_search()
 
     # ----- client records ----------------------------------------------------
+    def _is_record(self, widget: QWidget | None) -> bool:
+        """Every tab but the two fixed ones is a client record."""
+        return widget is not None and widget is not self.caseload and widget is not self.summary
+
     def records(self) -> list[ClientRecord]:
-        return [w for i in range(self.count()) if isinstance(w := self.widget(i), ClientRecord)]
+        return [w for i in range(self.count()) if self._is_record(w := self.widget(i))]
 
     def current_record(self) -> ClientRecord | None:
         widget = self.currentWidget()
-        return widget if isinstance(widget, ClientRecord) else None
+        return widget if self._is_record(widget) else None
 
     def open_client(self, client_id: str) -> ClientRecord | None:
         for record in self.records():
             if record.client_id == client_id:
                 self.setCurrentWidget(record)
                 return record
+        from .client_record import ClientRecord
+
         try:
             record = ClientRecord(self.handle, client_id)
         except RecordNotFound as missing:
@@ -102,7 +119,7 @@ class Workspace(QTabWidget):
 
     def close_record(self, index: int) -> None:
         record = self.widget(index)
-        if not isinstance(record, ClientRecord):
+        if not self._is_record(record):
             return
         if record.has_unsaved_changes():
             if not may_discard(

@@ -17,7 +17,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import keyring.errors
 import sqlcipher3
 
 from ..domain.assessments import Assessment
@@ -31,6 +30,7 @@ from .errors import (
     AlreadyInitialised,
     ImmutableRecord,
     InvalidRecord,
+    KeyNotSaved,
     NotInitialised,
     RecordNotFound,
 )
@@ -176,7 +176,7 @@ class Store:
         if kdf_params(wrapped).weaker_than_current:
             try:  # transparently, at the unlock that proves the passphrase
                 store._rewrap(passphrase, "upgraded the key's passphrase protection to current strength")
-            except (OSError, keyring.errors.KeyringError) as exc:  # the old wrap still works: try next time
+            except (OSError, KeyNotSaved) as exc:  # the old wrap still works: try next time
                 log.warning("could not upgrade the key's protection (%s)", type(exc).__name__)
         if audit.upgrade_chain(conn):
             log.info("audit trail re-sealed with the keyed chain")
@@ -236,7 +236,7 @@ class Store:
         self.record_event("change-passphrase")
 
     def _rewrap(self, passphrase: str, what: str) -> None:
-        # The key is wrapped afresh (new salt, current scrypt cost) and saved atomically:
+        # The key is wrapped afresh (new salt, Argon2id at current cost) and saved atomically:
         # a crash leaves the old wrap or the new one, both of which open the database.
         if self._key is None:
             raise NotInitialised("The database is locked.")

@@ -27,6 +27,10 @@ class DatabaseUnreadable(StoreError):
     pass
 
 
+class KeyNotSaved(StoreError):
+    """The system credential store refused the wrapped key: the one kept before still stands."""
+
+
 class WeakPassphrase(StoreError):
     pass
 
