@@ -169,3 +169,57 @@ def test_a_letter_received_with_its_pdf_from_an_older_version_keeps_it_apart(
     out = export_letter(store, letter.id, tmp_path / "letter.pdf")
     assert out.read_bytes() == pdf
     assert store.verify_audit() == []
+
+
+def _truncate(store, sha: str) -> None:
+    with store.connection:
+        store.connection.execute(
+            "UPDATE issued_pdf SET body = substr(body, 1, length(body) / 2) WHERE sha256 = ?", (sha,)
+        )
+
+
+def test_a_dictionary_zstd_cannot_read_is_skipped_and_issuing_goes_on(store, consented):
+    """Review of #15: a truncated body raised zstd's own error, which escaped the 'damaged,
+    skip it' path, so every later letter failed to issue."""
+    first = issue_letter(store, consented.id, make_draft())
+    _truncate(store, first.pdf_sha256)
+    second = issue_letter(store, consented.id, make_draft())
+    assert _sha(letter_pdf(store, second)) == second.pdf_sha256
+
+
+def test_a_letter_whose_dictionary_zstd_cannot_read_exports_a_verified_rendering(store, consented, tmp_path):
+    first = issue_letter(store, consented.id, make_draft())
+    second = issue_letter(store, consented.id, make_draft())
+    _truncate(store, first.pdf_sha256)
+    out = export_letter(store, second.id, tmp_path / "second.pdf")
+    assert _sha(out.read_bytes()) == second.pdf_sha256
+
+
+def test_keeping_a_pdf_again_repairs_a_damaged_copy_under_its_hash(store, consented):
+    """Review of #15: a row already under the hash was trusted unread, so good bytes were
+    dropped in favour of a damaged copy."""
+    from workwell_desktop.store import issued_pdfs
+
+    letter = issue_letter(store, consented.id, make_draft())
+    good = letter_pdf(store, letter)
+    _truncate(store, letter.pdf_sha256)
+    with store._write() as cur:
+        assert issued_pdfs.keep(cur, good) == letter.pdf_sha256
+    assert issued_pdfs.kept(store, letter.pdf_sha256) == good
+
+
+def test_a_pre_8_letter_whose_pdf_is_not_even_base64_does_not_stop_the_unlock(store, consented):
+    """Review of #15: one undecodable PDF text raised at every unlock: the coach lost the
+    whole caseload over one letter. It is left as it is, for IT, and the others move."""
+    damaged = issue_letter(store, consented.id, make_draft())
+    with store.connection:
+        store.connection.execute("UPDATE employer_letter SET pdf = 'not base64!' WHERE id = ?", (damaged.id,))
+        store.connection.execute("INSERT INTO meta (key, value) VALUES ('letter_pdfs_to_move', '1')")
+    data_dir = store.data_dir
+    store.close()
+    reopened = Store.open(data_dir, PASSPHRASE)
+    try:
+        (row,) = reopened.rows("SELECT pdf FROM employer_letter WHERE id = ?", (damaged.id,))
+        assert row["pdf"] == "not base64!"
+    finally:
+        reopened.close()

@@ -43,7 +43,17 @@ def keep(cur, pdf: bytes) -> str:
     import zstandard  # loaded on first use: unlocking does not need it
 
     sha = pdf_sha256(pdf)
-    if cur.execute("SELECT 1 FROM issued_pdf WHERE sha256 = ?", (sha,)).fetchone():
+    held = cur.execute("SELECT dictionary, body FROM issued_pdf WHERE sha256 = ?", (sha,)).fetchone()
+    if held is not None:
+        try:
+            if pdf_sha256(_read(cur, sha, held[0], held[1])) == sha:
+                return sha  # already kept, and intact
+        except KeptPdfDamaged as damaged:
+            log.error("%s", damaged)
+        # A damaged copy under this hash: these good bytes replace it, kept whole (a
+        # dictionary that others may be built on must stay the bytes it was).
+        cur.execute("UPDATE issued_pdf SET dictionary = '', body = ? WHERE sha256 = ?", (_whole(pdf), sha))
+        log.error("a damaged kept PDF %s was replaced by the issued bytes", sha[:12])
         return sha
     best: tuple[bytes, str] | None = None
     for dictionary, whole in cur.execute(
@@ -62,10 +72,15 @@ def keep(cur, pdf: bytes) -> str:
             "INSERT INTO issued_pdf (sha256, dictionary, body) VALUES (?, ?, ?)", (sha, best[1], best[0])
         )
         return sha
-    body = zstandard.ZstdCompressor(level=LEVEL).compress(pdf)
-    cur.execute("INSERT INTO issued_pdf (sha256, dictionary, body) VALUES (?, '', ?)", (sha, body))
+    cur.execute("INSERT INTO issued_pdf (sha256, dictionary, body) VALUES (?, '', ?)", (sha, _whole(pdf)))
     log.info("kept an issued PDF as a new compression dictionary")
     return sha
+
+
+def _whole(pdf: bytes) -> bytes:
+    import zstandard
+
+    return zstandard.ZstdCompressor(level=LEVEL).compress(pdf)
 
 
 def kept(store, sha256: str) -> bytes | None:
@@ -77,7 +92,7 @@ def kept(store, sha256: str) -> bytes | None:
     rows = store.rows("SELECT dictionary, body FROM issued_pdf WHERE sha256 = ?", (sha256,))
     if not rows:
         return None
-    pdf = _read(store, sha256, rows[0]["dictionary"], rows[0]["body"])
+    pdf = _read(store.connection, sha256, rows[0]["dictionary"], rows[0]["body"])
     if pdf_sha256(pdf) != sha256:
         raise KeptPdfDamaged(f"the kept PDF {sha256[:12]} no longer matches its hash")
     return pdf
@@ -110,9 +125,15 @@ def keep_legacy_apart(store) -> int:
             pdf, sha = cur.execute(
                 "SELECT pdf, pdf_sha256 FROM employer_letter WHERE id = ?", (letter_id,)
             ).fetchone()
-            data = base64.b64decode(pdf.encode("ascii"), validate=True)
-            if sha and pdf_sha256(data) != sha:
-                continue  # not the PDF issued: left exactly as it is, for IT (verify-audit)
+            try:
+                data = base64.b64decode(pdf.encode("ascii"), validate=True)
+            except (ValueError, UnicodeEncodeError):  # binascii.Error is a ValueError
+                data = None
+            if data is None or (sha and pdf_sha256(data) != sha):
+                # Not the PDF issued (or not a PDF at all): left exactly as it is, for IT
+                # (verify-audit), and never a reason the coach cannot unlock.
+                log.error("letter %s: its PDF is damaged and was not moved", letter_id)
+                continue
             cur.execute(
                 "UPDATE employer_letter SET pdf = '', pdf_sha256 = ? WHERE id = ?",
                 (keep(cur, data), letter_id),
@@ -123,22 +144,32 @@ def keep_legacy_apart(store) -> int:
     return moved
 
 
-def _read(store, sha256: str, dictionary: str, body: bytes) -> bytes:
+def _read(cur, sha256: str, dictionary: str, body: bytes) -> bytes:
+    """The bytes kept under ``sha256`` (not yet checked against it); KeptPdfDamaged when
+    they cannot be decompressed at all (a truncated or corrupted body or dictionary)."""
     import zstandard
 
-    if not dictionary:
-        return zstandard.ZstdDecompressor().decompress(body)
-    rows = store.rows("SELECT body FROM issued_pdf WHERE sha256 = ? AND dictionary = ''", (dictionary,))
-    if not rows:
-        raise KeptPdfDamaged(f"the dictionary of the kept PDF {sha256[:12]} is missing")
-    against = _zstd_dictionary(dictionary, rows[0]["body"])
-    return zstandard.ZstdDecompressor(dict_data=against).decompress(body)
+    try:
+        if not dictionary:
+            return zstandard.ZstdDecompressor().decompress(body)
+        row = cur.execute(
+            "SELECT body FROM issued_pdf WHERE sha256 = ? AND dictionary = ''", (dictionary,)
+        ).fetchone()
+        if row is None:
+            raise KeptPdfDamaged(f"the dictionary of the kept PDF {sha256[:12]} is missing")
+        against = _zstd_dictionary(dictionary, row[0])
+        return zstandard.ZstdDecompressor(dict_data=against).decompress(body)
+    except zstandard.ZstdError as e:
+        raise KeptPdfDamaged(f"the kept PDF {sha256[:12]} cannot be read back ({e})") from None
 
 
 def _zstd_dictionary(sha256: str, body: bytes):
     import zstandard
 
-    whole = zstandard.ZstdDecompressor().decompress(body)
+    try:
+        whole = zstandard.ZstdDecompressor().decompress(body)
+    except zstandard.ZstdError as e:
+        raise KeptPdfDamaged(f"the dictionary PDF {sha256[:12]} cannot be read back ({e})") from None
     if pdf_sha256(whole) != sha256:
         raise KeptPdfDamaged(f"the dictionary PDF {sha256[:12]} no longer matches its hash")
     return zstandard.ZstdCompressionDict(whole, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
