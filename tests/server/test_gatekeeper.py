@@ -215,3 +215,26 @@ def test_a_coach_may_relabel_only_their_own_client_with_their_own_account(two_te
     assert "team lead" in reasons(bob.sync([taken]))[taken["change_id"]]
     with Session(two_teams.engine) as s:
         assert s.get(User, s.get(Client, client_id).coach_user_id).username == "ann"
+
+
+def test_a_change_id_another_change_already_has_is_refused_not_acknowledged(two_teams):
+    """Review of #15 (a create is named by its record's id): a known id was acknowledged as a
+    replay whatever it carried, so a change stored under that id by any device of any team
+    made a later, different change look sent while the server never stored it."""
+    ann, bob, cat = two_teams.device("ann"), two_teams.device("bob"), two_teams.device("cat")
+    future = uuid.uuid4().hex
+    squatter = make_change(uuid.uuid4().hex, device_id=cat.id)
+    squatter["change_id"] = future
+    assert cat.sync([squatter])["accepted"] == [future]
+    create = make_change(future, device_id=ann.id)
+    create["change_id"] = future
+    reply = ann.sync([create])
+    assert reply["accepted"] == []
+    assert [r["reason"] for r in reply["rejected"]] == [
+        "change_id already names another change on the server"
+    ]
+    # The same change sent again (an acknowledgement lost on the way) is still a replay.
+    again = make_change(uuid.uuid4().hex, device_id=ann.id)
+    assert ann.sync([again])["accepted"] == [again["change_id"]]
+    assert ann.sync([again])["accepted"] == [again["change_id"]]
+    assert sum(c["change_id"] == again["change_id"] for c in bob.pull_all()) == 1

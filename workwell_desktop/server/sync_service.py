@@ -357,8 +357,17 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any],
     core = session.connection()
     locked = set(core.execute(_LOCK_TEAMS_OF, {"team": device.team_id, "ids": client_ids}).scalars())
     ids = [c.change_id for c, _ in candidates]
-    known = set(core.execute(_KNOWN, {"ids": ids}).scalars())
-    fresh = [(c, p) for c, p in candidates if c.change_id not in known]  # a replay: acknowledged again
+    known = {row[0]: tuple(row[1:]) for row in core.execute(_KNOWN, {"ids": ids})}
+    fresh = []
+    for c, p in candidates:
+        held = known.get(c.change_id)
+        if held is None:
+            fresh.append((c, p))
+        elif held != (c.record_type, c.record_id, c.client_id, c.op, c.hlc):
+            # Not a replay: another change (any device, any team) already has this id. Acknowledging
+            # it would make the laptop forget a change the server never stored.
+            verdicts[c.change_id] = "change_id already names another change on the server"
+        # else a replay of what is stored: acknowledged again
     book = _Ledger(session, fresh, device, seen_seq)
     if not set(book.client_team.values()) <= locked:
         raise _ClientMoved()
@@ -407,7 +416,11 @@ def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any],
 
 # The hot path's statements, built once (Core, bound parameters): a sync runs them all.
 _CLIENT_TEAMS = select(Client.id, Client.team_id).where(Client.id.in_(bindparam("ids", expanding=True)))
-_KNOWN = select(Change.change_id).where(Change.change_id.in_(bindparam("ids", expanding=True)))
+# What identifies a stored change, to tell a replay (acknowledged again) from another change
+# that reuses its id (refused).
+_KNOWN = select(
+    Change.change_id, Change.record_type, Change.record_id, Change.client_id, Change.op, Change.hlc
+).where(Change.change_id.in_(bindparam("ids", expanding=True)))
 _MOVED_SINCE_PULL = (
     select(Feed.client_id)
     .join(Change, Change.change_id == Feed.change_id)
