@@ -157,6 +157,22 @@ def test_a_weaker_argon2id_wrap_is_upgraded_at_the_next_unlock(real_kdf, store, 
     assert json.loads((data_dir / "key.json").read_text())["t"] == 3
 
 
+def test_a_stronger_argon2id_wrap_is_not_remade_weaker(real_kdf, store, data_dir, monkeypatch):
+    """Review of #15: t=1 with 512 MiB (RFC 9106's first profile, 2.7 times the work of the
+    current t=3, 64 MiB) was judged weaker field by field and re-made at the current cost."""
+    store.close()
+    from workwell_desktop.store import keys
+
+    with monkeypatch.context() as m:
+        m.setattr(keys, "CURRENT_KDF", keys.Argon2idParams(1, 512 * 1024, 4))
+        stronger = Store.open(data_dir, PASSPHRASE)
+        stronger.change_passphrase(PASSPHRASE, "kettle river blue moon")
+        stronger.close()
+    Store.open(data_dir, "kettle river blue moon").close()
+    kept = json.loads((data_dir / "key.json").read_text())
+    assert (kept["t"], kept["m"]) == (1, 512 * 1024)
+
+
 ARGON2_CHANGES = [
     {"m": 2**40},
     {"m": 1024 * 1024},
