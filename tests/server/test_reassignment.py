@@ -120,3 +120,31 @@ def test_admin_move_within_team(two_teams):
     with Session(two_teams.engine) as s:
         assert admin.move_client(s, client_id, "bob") == ("A", "A")
     assert [c["payload"] for c in bob.pull_all()] == [{"coach": "bob"}]
+
+
+def test_a_device_cannot_claim_an_old_cursor_to_write_to_a_client_that_left_its_team(two_teams):
+    """Offline work on a client moved away is forwarded only when the device had not been
+    sent the move. That was judged by the cursor the device sent, so a laptop (or a device
+    registered for the purpose) sending "" could write to any client that ever left its team."""
+    from server_helpers import make_change
+
+    ann = two_teams.device("ann")
+    client = uuid.uuid4().hex
+    assert ann.sync([ann.change(client)])["accepted"]
+    ann.cursor = ann.sync()["cursor"]
+    with Session(two_teams.engine) as s:
+        admin.move_client(s, client, "cat")  # to team B
+        s.commit()
+    # Offline work made before the move reached ann's laptop is still forwarded.
+    offline = make_change(client, "contact_session", device_id=ann.id)
+    reply = ann.sync([offline])
+    assert reply["forwarded"] == [offline["change_id"]]
+    ann.cursor = reply["cursor"]  # the page with the move has now been sent
+    for cursor in ("", "0"):
+        late = make_change(client, "contact_session", device_id=ann.id)
+        reply = ann.sync([late], cursor=cursor)
+        assert reply["accepted"] == [] and "another team" in reply["rejected"][0]["reason"]
+    # A device registered afterwards has never been sent anything: nothing is forwarded for it.
+    fresh = two_teams.device("bob")
+    reply = fresh.sync([make_change(client, "contact_session", device_id=fresh.id)], cursor="")
+    assert reply["accepted"] == [] and "another team" in reply["rejected"][0]["reason"]

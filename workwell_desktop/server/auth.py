@@ -161,6 +161,7 @@ class DeviceIdentity:
     team_id: int
     revoked: bool
     display_name: str = ""  # written as the actor of what the device pushes
+    served_cursor: int | None = None  # the cursor of its last answered sync (coverage.record_sync)
 
     @property
     def author(self) -> str:
@@ -193,6 +194,7 @@ _IDENTIFY = (
         User.role,
         User.team_id,
         User.display_name,
+        Device.served_cursor,
     )
     .join(User, User.id == Device.user_id)
     .where(Device.token_hash == bindparam("digest"))
@@ -207,7 +209,7 @@ def identify(session: Session, token: str) -> DeviceIdentity | None:
     # The lookup is by digest; compare again in constant time as a belt-and-braces check.
     if row is None or not hmac.compare_digest(row[1], digest):
         return None
-    return DeviceIdentity(row[0], row[3], row[4], row[5], row[6], row[2] is not None, row[7] or "")
+    return DeviceIdentity(row[0], row[3], row[4], row[5], row[6], row[2] is not None, row[7] or "", row[8])
 
 
 def team_name(session: Session, team_id: int) -> str:

@@ -25,16 +25,20 @@ _RECORD_SYNC = (
     update(Device)
     .where(Device.id == bindparam("device"))
     .values(
-        last_sync_at=bindparam("now"), last_seen_at=bindparam("now"), waiting_changes=bindparam("waiting")
+        last_sync_at=bindparam("now"),
+        last_seen_at=bindparam("now"),
+        waiting_changes=bindparam("waiting"),
+        served_cursor=bindparam("cursor"),
     )
 )
 
 
-def record_sync(session: Session, device: DeviceIdentity, waiting: int | None) -> None:
+def record_sync(session: Session, device: DeviceIdentity, waiting: int | None, cursor: str) -> None:
     """This device's sync request was answered in full (called in its transaction): one
-    write, which also says when the device was last seen."""
+    write, which also says when the device was last seen and the cursor it was answered with."""
     session.connection().execute(
-        _RECORD_SYNC, {"device": device.device_id, "now": utcnow(), "waiting": waiting}
+        _RECORD_SYNC,
+        {"device": device.device_id, "now": utcnow(), "waiting": waiting, "cursor": int(cursor)},
     )
 
 

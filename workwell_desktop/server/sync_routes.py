@@ -61,7 +61,7 @@ async def sync(request: Request) -> Response:
         page = sync_service.pull(
             session, device, body.cursor, body.page_size, pushed.accepted, standing.scope
         )
-        coverage.record_sync(session, device, body.waiting)
+        coverage.record_sync(session, device, body.waiting, page.cursor)
         team = (
             coverage.team_coverage(session, device.team_id)
             if device.role == "team_lead" and not page.more

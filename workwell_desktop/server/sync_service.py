@@ -306,7 +306,15 @@ def push_uncommitted(
     session: Session, device: DeviceIdentity, raw_changes: list[Any], cursor: str = ""
 ) -> PushResult:
     """``push`` inside the caller's transaction: run it through ``retrying``."""
-    return _push_once(session, device, raw_changes, parse_cursor(cursor))
+    return _push_once(session, device, raw_changes, _pulled_to(device, parse_cursor(cursor)))
+
+
+def _pulled_to(device: DeviceIdentity, claimed: int) -> int | None:
+    """How far the device has pulled, to judge what it had seen when it worked offline: the
+    cursor the server last answered it with (what it was sent), never less than the cursor it
+    sends. Not the sent cursor alone: an old one (or "") would let a device write to any client
+    that ever left its team. None (nothing is forwarded) until the server has answered it once."""
+    return None if device.served_cursor is None else max(claimed, device.served_cursor)
 
 
 T = TypeVar("T")
@@ -329,7 +337,9 @@ def retrying(session: Session, work: Callable[[], T], attempts: int = 3) -> T:
     raise AssertionError("unreachable")
 
 
-def _push_once(session: Session, device: DeviceIdentity, raw_changes: list[Any], seen_seq: int) -> PushResult:
+def _push_once(
+    session: Session, device: DeviceIdentity, raw_changes: list[Any], seen_seq: int | None
+) -> PushResult:
     result = PushResult()
     verdicts: dict[str, str] = {}  # change_id -> "" accepted, or the rejection reason
     candidates: list[tuple[wire.Change, str]] = []
@@ -441,7 +451,11 @@ class _Ledger:
     name (read once), and the rows to write (written once, at the end)."""
 
     def __init__(
-        self, session: Session, batch: list[tuple[wire.Change, str]], device: DeviceIdentity, seen_seq: int
+        self,
+        session: Session,
+        batch: list[tuple[wire.Change, str]],
+        device: DeviceIdentity,
+        seen_seq: int | None,
     ):
         self.session = session
         self.forwarded: set[str] = set()
@@ -459,7 +473,7 @@ class _Ledger:
                     _MOVED_SINCE_PULL, {"team": device.team_id, "seen": seen_seq, "ids": elsewhere}
                 ).scalars()
             )
-            if elsewhere
+            if elsewhere and seen_seq is not None
             else set()
         )
         named = {c.record_id for c, _ in batch}
