@@ -34,9 +34,10 @@ def valid(setting: str | None) -> str:
     return setting if setting in SCOPES else DEFAULT_SCOPE
 
 
-def sees_whole_team(device, scope: str) -> bool:
-    """Whether the device reads every client of its team (a team lead, or the team scope)."""
-    return scope == "team" or device.role == "team_lead"
+def sees_whole_team(account, scope: str) -> bool:
+    """Whether an account (a device's, or a User) reads every client of its team: a team
+    lead, or the team scope."""
+    return scope == "team" or account.role == "team_lead"
 
 
 def readable_by(user, whole_team: bool):
@@ -59,7 +60,7 @@ def sees(session: Session, user_id: int, client_id: str, scope: str | None = Non
     client = session.get(Client, client_id)
     if user is None or client is None or user.team_id != client.team_id:
         return False
-    if (scope or current(session)) == "team" or user.role == "team_lead" or client.coach_user_id == user_id:
+    if sees_whole_team(user, scope or current(session)) or client.coach_user_id == user_id:
         return True
     return session.get(ClientShare, (client_id, user_id)) is not None
 

@@ -71,7 +71,7 @@ class _ClientMoved(_Overtaken):
 
 @dataclass
 class Page:
-    changes: list[str]  # each change as its JSON text (``_change_json``)
+    changes: list[str]  # each change as its JSON text, spliced into the reply (``pull``)
     cursor: str
     more: bool
 
@@ -176,24 +176,20 @@ def lock_teams(session: Session, team_ids: Iterable[int]) -> None:
         session.connection().execute(_LOCK_TEAMS, {"ids": ids})
 
 
-# FOR NO KEY UPDATE: does not block inserts that merely reference the team (users, clients).
-# Rows are locked in the order the statement returns them, so always by id.
-_LOCK_TEAMS = (
-    select(Team.id)
-    .where(Team.id.in_(bindparam("ids", expanding=True)))
-    .order_by(Team.id)
-    .with_for_update(key_share=True)
-)
-_LOCK_TEAMS_OF = (
-    select(Team.id)
-    .where(
-        or_(
-            Team.id == bindparam("team"),
-            Team.id.in_(select(Client.team_id).where(Client.id.in_(bindparam("ids", expanding=True)))),
-        )
+def _locking_teams(which) -> Select:
+    """The feed locks of the teams ``which`` selects. Rows are locked in the order the
+    statement returns them, so always by id; FOR NO KEY UPDATE does not block inserts that
+    merely reference the team (users, clients)."""
+    return select(Team.id).where(which).order_by(Team.id).with_for_update(key_share=True)
+
+
+_LOCK_TEAMS = _locking_teams(Team.id.in_(bindparam("ids", expanding=True)))
+# A push's: the device's own team and the teams its clients belong to.
+_LOCK_TEAMS_OF = _locking_teams(
+    or_(
+        Team.id == bindparam("team"),
+        Team.id.in_(select(Client.team_id).where(Client.id.in_(bindparam("ids", expanding=True)))),
     )
-    .order_by(Team.id)
-    .with_for_update(key_share=True)
 )
 
 
@@ -321,10 +317,11 @@ T = TypeVar("T")
 
 
 def retrying(session: Session, work: Callable[[], T], attempts: int = 3) -> T:
-    """Run ``work`` in one transaction and commit it, again from the start when a push
-    in it met a concurrent one: another request stored the same change or created the same
-    client at the same moment (IntegrityError), or a client of the batch changed team
-    between reading and locking. A retry sees the other's committed rows as known."""
+    """Run ``work`` in one transaction and commit it, again from the start when a concurrent
+    request overtook it: another stored the same change or created the same client at the
+    same moment (IntegrityError), a client of the batch changed team between reading and
+    locking, or another sync of the device moved its audit anchor first (``_Overtaken``).
+    A retry sees the other's committed rows."""
     for attempt in range(attempts):
         try:
             result = work()
