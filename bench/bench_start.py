@@ -25,12 +25,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -137,43 +135,12 @@ def import_ms(statement: str, env: dict[str, str], runs: int) -> tuple[float, fl
     return statistics.median(float(f[0]) for f in figures), statistics.median(float(f[1]) for f in figures)
 
 
-def start_server(folder: Path) -> tuple[object, int]:
-    import uvicorn
-    from sqlalchemy.orm import Session
-
-    from workwell_desktop.server import admin, db
-    from workwell_desktop.server.app import create_app
-    from workwell_desktop.sync import wire
-
-    engine = db.make_engine(f"sqlite:///{folder / 'server.db'}")
-    db.migrate(engine)
-    with Session(engine) as s:
-        admin.create_team(s, "North Cumbria")
-    with Session(engine) as s:
-        admin.create_user(s, "ann", "North Cumbria", "coach", PASSWORD, "Ann")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            timeout_keep_alive=wire.KEEP_ALIVE_SECONDS,
-        )
-    )
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, port
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    import local_server
     from rural_link import RuralLink
 
     from workwell_desktop.cli.demo import add_demo_caseload
@@ -184,7 +151,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="ww-bench-start-"))
     env = child_env(tmp / "pycache")
     print(f"package measured: {PACKAGE_ROOT}")
-    server, port = start_server(tmp)
+    server, port = local_server.start(tmp, ("ann",), PASSWORD)
     data = tmp / "laptop"
     store = Store.create(data, PASSPHRASE, "Ann")
     engine.register(store, f"http://127.0.0.1:{port}", "ann", PASSWORD)

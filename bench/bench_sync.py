@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -28,16 +26,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, not an installed copy
 os.environ["WORKWELL_KEY_STORE"] = "file"
 
-import uvicorn  # noqa: E402
+import local_server  # noqa: E402
 from rural_link import RuralLink  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
 
 from workwell_desktop.cli.demo import add_demo_caseload  # noqa: E402
 from workwell_desktop.domain.records import Client, ContactSession  # noqa: E402
-from workwell_desktop.server import admin, db  # noqa: E402
-from workwell_desktop.server.app import create_app  # noqa: E402
 from workwell_desktop.store import Store, replica  # noqa: E402
-from workwell_desktop.sync import engine, wire  # noqa: E402
+from workwell_desktop.sync import engine  # noqa: E402
 
 PASSPHRASE = "bench passphrase for sync"
 PASSWORD = "bench password long enough"
@@ -65,30 +60,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=500)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="ww-bench-sync-"))
-    server_engine = db.make_engine(f"sqlite:///{tmp / 'server.db'}")
-    db.migrate(server_engine)
-    with Session(server_engine) as s:
-        admin.create_team(s, "North Cumbria")
-        # Bob restores Ann's caseload: the team scope (caseload scope would send him none of it).
-        admin.set_scope(s, "team")
-    for user in ("ann", "bob"):
-        with Session(server_engine) as s:
-            admin.create_user(s, user, "North Cumbria", "coach", PASSWORD, user.title())
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(server_engine),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            timeout_keep_alive=wire.KEEP_ALIVE_SECONDS,
-        )
-    )
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
+    # Bob restores Ann's caseload: the team scope (caseload scope would send him none of it).
+    server, port = local_server.start(tmp, ("ann", "bob"), PASSWORD, scope="team")
     direct = f"http://127.0.0.1:{port}"
 
     ann = Store.create(tmp / "ann", PASSPHRASE, "Ann")
