@@ -21,7 +21,7 @@ MAY_IMPORT = {
     "documents": {"domain", "paths"},
     "store": {"domain", "instruments", "hardening", "passphrase_strength"},
     "services": {"domain", "instruments", "documents", "store", "hardening", "paths"},
-    "sync": {"domain", "store", "settings"},
+    "sync": {"domain", "store", "settings", "hardening"},
     "reports": {"domain", "instruments", "documents", "store", "hardening", "paths"},
     "server": {"domain", "sync", "hardening", "passphrase_strength"},
     "cli": {

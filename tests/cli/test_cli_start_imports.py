@@ -70,3 +70,32 @@ def test_help_loads_no_sync_client(tmp_path):
     code, _err, loaded = run_and_list("--help")
     assert code == 0
     assert sorted(loaded & {*NEVER_FOR_SYNC, "httpx", "pydantic", "keyring"}) == []
+
+
+def test_the_entry_point_itself_loads_no_database_or_sync_client():
+    """``cli.main`` starts a sync's early connection before the command's imports, so the
+    package it lives in must stay light (sync.early_connect)."""
+    code = "import sys, workwell_desktop.cli; print(sorted(sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    loaded = {name.split(".")[0] for name in json.loads(done.stdout.replace("'", '"'))}
+    assert sorted(loaded & {"sqlcipher3", "httpx", "httpcore", "pydantic", "platformdirs"}) == []
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        (["--data-dir", "/d", "sync"], "/d"),
+        (["--data-dir=/d", "sync"], "/d"),
+        (["sync"], "/from-env"),
+        (["--data-dir", "/d", "init"], None),
+        (["--data-dir"], None),
+        (["--data", "/d", "sync"], None),  # argparse's abbreviation: only the head start is lost
+        ([], None),
+    ],
+)
+def test_the_early_connection_reads_a_sync_command_line(words, expected, monkeypatch):
+    from workwell_desktop.cli import _sync_data_dir
+
+    monkeypatch.setenv("WORKWELL_DATA_DIR", "/from-env")
+    found = _sync_data_dir(words)
+    assert (None if found is None else str(found)) == expected

@@ -145,10 +145,11 @@ def test_a_revoked_laptop_wipes_itself(laptop, live):
     with Session(live.engine) as session:
         assert admin.revoke_device(session, device_id)
     data_dir = ann.data_dir
+    assert (data_dir / "connect-hint.json").exists()  # sync.early_connect's
     with pytest.raises(engine.DeviceRevoked, match="revoked"):
         engine.sync(ann)
     assert not (data_dir / "workwell.db").exists() and not (data_dir / "key.json").exists()
-    assert not (data_dir / "workwell.json").exists()
+    assert not (data_dir / "workwell.json").exists() and not (data_dir / "connect-hint.json").exists()
 
 
 def test_reassignment_removes_the_client_from_the_old_team(laptop, live):

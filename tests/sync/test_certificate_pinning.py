@@ -158,3 +158,34 @@ def test_an_unreadable_ca_file_is_refused_before_connecting(store, pki, tmp_path
             policy=ConnectionPolicy(server_ca_file=str(tmp_path / "missing.pem")),
         )
     assert not server.received
+
+
+@pytest.mark.parametrize("which", ["ours", "other"])
+def test_an_early_connection_gets_the_same_certificate_check(store, pki, which, monkeypatch):
+    """``workwell-admin sync`` may hand httpcore a connection opened before the unlock
+    (sync.early_connect); TLS and the pinned CA are checked on it as on any other."""
+    import httpcore
+
+    from workwell_desktop.store import replica
+    from workwell_desktop.sync import early_connect
+
+    server, ours, other = pki
+    replica.set_settings(store, sync_token="device-token-7", server_url=f"https://127.0.0.1:{server.port}")
+    asked = []
+
+    def refuse(self, host, port, *args, **kwargs):
+        asked.append((host, port))
+        raise httpcore.ConnectError("only the early connection may be used in this test")
+
+    monkeypatch.setattr(httpcore.SyncBackend, "connect_tcp", refuse)
+    early = early_connect.EarlyConnection("127.0.0.1", server.port)
+    policy = ConnectionPolicy(server_ca_file=str(ours if which == "ours" else other))
+    if which == "ours":
+        with pytest.raises(engine.SyncError, match="no longer accepts"):
+            engine.sync(store, policy=policy, early=early)
+        assert b"device-token-7" in server.received  # it arrived, inside TLS
+    else:
+        with pytest.raises(engine.SyncError, match="did not prove it is your WorkWell service"):
+            engine.sync(store, policy=policy, early=early)
+        assert not server.received
+    assert asked == []  # the early connection was the one used

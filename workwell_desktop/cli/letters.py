@@ -11,7 +11,7 @@
     names one of domain.consent.LAWFUL_REASONS (``subject_access``: the client's own
     copy), which is audited with it. Exit 1 when there is no letter with that id.
 
-Wire in with ``add_letter_commands(sub)`` in ``build_parser()``; each handler takes
+Wire in with ``add_letter_commands(sub)`` in ``cli.dispatch.build_parser()``; each handler takes
 ``(args, store)`` and the registered adapter opens and closes the store as the other
 commands do.
 """

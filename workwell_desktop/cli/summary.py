@@ -16,7 +16,7 @@
     audited refusal otherwise: see workwell_desktop.services.team_exports).
     Figure definitions: ``workwell_desktop/reports/definitions.py``.
 
-Wire in with ``add_summary_command(sub)`` in ``build_parser()``; the handler takes
+Wire in with ``add_summary_command(sub)`` in ``cli.dispatch.build_parser()``; the handler takes
 ``(args, store)`` and the registered adapter opens and closes the store as the
 other commands do.
 """

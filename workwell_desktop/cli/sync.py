@@ -48,7 +48,8 @@ def sync(args, data_dir: Path) -> int:
 
     store = commands.unlock(data_dir)
     try:
-        report = engine.sync(store)
+        # main() began opening the connection before the imports (sync.early_connect)
+        report = engine.sync(store, early=args.early_connection)
         conflicts = len(replica.open_conflicts(store))
     except engine.DeviceRevoked as problem:
         print(f"workwell-admin: {problem}", file=sys.stderr)

@@ -511,6 +511,7 @@ def wipe_data_folder(data_dir: Path) -> None:
         f"{DB_FILE}-journal",
         SETTINGS_FILE,
         "key.json",
+        "connect-hint.json",  # sync.early_connect: where the last sync connected
     ):
         (data_dir / name).unlink(missing_ok=True)
     shutil.rmtree(data_dir / "backups", ignore_errors=True)

@@ -26,6 +26,7 @@ from ..store.coverage import save_coverage
 from ..store.identity import adopt_account
 from . import encoding as body_encoding
 from . import server_address, wire
+from .early_connect import EarlyConnection
 from .server_address import ConnectionPolicy, ServerAddress, UnsafeAddress
 from .wire import (
     API_PREFIX,
@@ -143,7 +144,7 @@ def register(
     body = RegisterRequest(
         username=username, password=password, device_name=device_name or platform.node() or "WorkWell laptop"
     )
-    with _client(http, policy, address) as client:
+    with _client(http, policy, address, store.data_dir) as client:
         try:
             response = client.post(f"{server_url}{API_PREFIX}/devices", json=body.model_dump())
         except httpx.TransportError as exc:
@@ -183,8 +184,12 @@ def sync(
     http: httpx.Client | None = None,
     wipe_on_revoke: bool = True,
     policy: ConnectionPolicy | None = None,
+    early: EarlyConnection | None = None,
 ) -> SyncReport:
     """Push everything unsent and pull everything new; one request when nothing is.
+
+    ``early``: a connection ``early_connect.start`` began opening before the unlock; it is
+    used only if it goes where this sync's checked address does, and closed otherwise.
 
     A revoked device wipes its data and key here unless ``wipe_on_revoke`` is False
     (the GUI closes its own connection first, then wipes).
@@ -239,7 +244,10 @@ def sync(
     # One request in flight ahead: while a page is applied (a database transaction on this
     # thread) the next page is already crossing the link. The thread only does HTTP; the
     # cursor stored here still moves only in the transaction that applies its page.
-    with _client(http, policy, address) as client, ThreadPoolExecutor(1, "sync-prefetch") as ahead:
+    with (
+        _client(http, policy, address, store.data_dir, early) as client,
+        ThreadPoolExecutor(1, "sync-prefetch") as ahead,
+    ):
         pending: Future | None = None
         while True:
             if pending is None:
@@ -434,7 +442,10 @@ def fetch_audit_anchor(store, http: httpx.Client | None = None) -> tuple[AuditAn
     server_url = replica.get_setting(store, "server_url")
     try:
         with _client(
-            http, server_address.current_policy(), _address_for(server_url, "The server address")
+            http,
+            server_address.current_policy(),
+            _address_for(server_url, "The server address"),
+            store.data_dir,
         ) as client:
             response = client.get(
                 f"{server_url}{API_PREFIX}/audit-anchor", headers={"Authorization": f"Bearer {token}"}
@@ -503,25 +514,37 @@ def _address_for(url: str | None, what: str) -> ServerAddress:
 
 class _client:
     """Use the caller's httpx client (tests, benchmarks) or a short-lived one made by the
-    URL policy. Either way the address is checked again just before the first byte."""
+    URL policy, whose first connection may be one opened early (``early_connect``). Either
+    way the address is checked again just before the first byte."""
 
-    def __init__(self, http: httpx.Client | None, policy: ConnectionPolicy, address: ServerAddress):
+    def __init__(
+        self,
+        http: httpx.Client | None,
+        policy: ConnectionPolicy,
+        address: ServerAddress,
+        data_dir: Path,
+        early: EarlyConnection | None = None,
+    ):
         self._given = http
         self._own: httpx.Client | None = None
         self._policy, self._address = policy, address
+        self._network = server_address.HandOver(data_dir, early, address)
 
     def __enter__(self) -> httpx.Client:
         try:
             server_address.check_before_sending(self._address)
             if self._given is not None:
+                self._network.close()
                 return self._given
-            own = server_address.http_client(self._policy, self._address, TIMEOUT)
+            own = server_address.http_client(self._policy, self._address, TIMEOUT, self._network)
         except UnsafeAddress as refused:
+            self._network.close()
             raise SyncError(f"{refused} Nothing was sent.") from None
         self._own = own
         return own
 
     def __exit__(self, *exc) -> None:
+        self._network.close()
         if self._own is not None:
             self._own.close()
 

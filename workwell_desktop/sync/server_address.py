@@ -28,9 +28,17 @@ import re
 import socket
 import ssl
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
+
+# httpcore's socket stream: what its own SyncBackend makes of a socket it has connected.
+from httpcore._backends.sync import SyncStream
+
+from . import early_connect
+from .early_connect import EarlyConnection
 
 _LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 _HOST_NAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*$")
@@ -161,8 +169,53 @@ def current_policy() -> ConnectionPolicy:
     return ConnectionPolicy.from_settings(load_settings())
 
 
-def http_client(policy: ConnectionPolicy, address: ServerAddress, timeout: httpx.Timeout) -> httpx.Client:
-    """A client that ignores proxy variables from the environment; proxy and CA only from policy."""
+def _peer_is_loopback(sock) -> bool:
+    try:
+        peer = sock.getpeername()
+    except OSError:
+        return False
+    return isinstance(peer, tuple) and _literal_loopback(str(peer[0]))
+
+
+class HandOver(httpcore.SyncBackend):
+    """httpcore's network backend for a client of ``http_client``: its first connection is
+    the early one (``early_connect``) when that goes to the very host and port httpcore asks
+    for and, for plain http, to this computer; others httpcore opens itself, and each of those
+    becomes the next hint. The checks above have all run before httpcore asks."""
+
+    def __init__(self, data_dir: Path, early: EarlyConnection | None, address: ServerAddress):
+        self._data_dir = Path(data_dir)
+        self._early = early
+        self._loopback_only = address.scheme == "http"
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        early, self._early = self._early, None
+        sock = early.take(host, port) if early is not None and local_address is None else None
+        if sock is not None and self._loopback_only and not _peer_is_loopback(sock):
+            sock.close()
+            sock = None
+        if sock is not None:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            return SyncStream(sock)
+        stream = super().connect_tcp(host, port, timeout, local_address, socket_options)
+        early_connect.remember(self._data_dir, host, port)
+        return stream
+
+    def close(self) -> None:
+        """Close an early connection that no request took."""
+        early, self._early = self._early, None
+        if early is not None:
+            early.close()
+
+
+def http_client(
+    policy: ConnectionPolicy, address: ServerAddress, timeout: httpx.Timeout, network: HandOver | None = None
+) -> httpx.Client:
+    """A client that ignores proxy variables from the environment; proxy and CA only from policy.
+
+    ``network``: opens its connections (a sync's, with its early connection); httpcore's own
+    backend when None."""
     verify: ssl.SSLContext | bool = True
     if policy.server_ca_file:
         try:
@@ -174,4 +227,9 @@ def http_client(policy: ConnectionPolicy, address: ServerAddress, timeout: httpx
                 "Nothing was sent; contact service IT."
             ) from None
     proxy = policy.proxy_url if policy.proxy_url and not address.is_local else None
-    return httpx.Client(timeout=timeout, trust_env=False, proxy=proxy, verify=verify, follow_redirects=False)
+    transport = httpx.HTTPTransport(verify=verify, proxy=proxy, trust_env=False)
+    if network is not None:
+        # httpx does not take a network backend; its connection pool (httpcore's, which does)
+        # is built by the transport. tests/sync/test_early_connect.py fails if this stops working.
+        transport._pool._network_backend = network
+    return httpx.Client(timeout=timeout, trust_env=False, transport=transport, follow_redirects=False)
