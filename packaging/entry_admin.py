@@ -1,8 +1,6 @@
 """Bundle entry point for ``workwell-admin`` (the headless jobs: init, demo data, exports)."""
 
-import sys
-
-from workwell_desktop.cli import main
+from workwell_desktop.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -1,7 +1,5 @@
 """``python -m workwell_desktop.cli``: the same as ``workwell-admin``."""
 
-import sys
+from . import run
 
-from . import main
-
-sys.exit(main())
+run()
