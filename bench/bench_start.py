@@ -169,7 +169,7 @@ def main() -> None:
     runs = args.runs
     show("interpreter start (python -c pass)", process_ms([sys.executable, "-c", "pass"], env, runs))
     show(
-        "import workwell_desktop.cli.dispatch (--help)",
+        "imports of workwell-admin --help",
         import_ms("import workwell_desktop.cli.dispatch", env, runs),
     )
     show("imports of workwell-admin sync", import_ms(SYNC_LOADS, env, runs))
