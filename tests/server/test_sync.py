@@ -157,3 +157,21 @@ def test_server_fields_are_kept_exactly(two_teams):
     )
     assert ann.sync([change])["accepted"] == [change["change_id"]]
     assert bob.pull_all() == [ann.relayed(change)]
+
+
+def test_the_envelope_keeps_an_awkward_name_exactly(two_teams):
+    """The page writes each change's envelope itself (sync_service.pull): a coach's name with
+    quotes, a backslash or letters beyond ASCII must reach the other laptops unchanged."""
+    from server_helpers import PASSWORD
+    from sqlalchemy.orm import Session
+
+    from workwell_desktop.server import admin
+
+    name = 'Siân "Sian" O\'Brien \\ 🙂'
+    with Session(two_teams.engine) as s:
+        admin.create_user(s, "sian", "A", "coach", PASSWORD, name)
+    sian, bob = two_teams.device("sian"), two_teams.device("bob")
+    change = sian.change(uuid.uuid4().hex)
+    assert sian.sync([change])["accepted"] == [change["change_id"]]
+    (got,) = bob.pull_all()
+    assert got == {**change, "device_id": sian.id, "actor": name}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Float, Integer, String, bindparam, case, delete, select, update
+from sqlalchemy import Float, Integer, Row, Select, String, bindparam, case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -183,8 +183,9 @@ def register_device(session: Session, user: User, device_name: str) -> tuple[Dev
     return device, token
 
 
-# Built once (Core, with a bound parameter): it runs on every request.
-_IDENTIFY = (
+# Built once (Core, with a bound parameter): it runs on every request. Callers that read
+# more about the device in the same statement add columns after these (``lookup``).
+IDENTIFY = (
     select(
         Device.id,
         Device.token_hash,
@@ -199,17 +200,30 @@ _IDENTIFY = (
     .join(User, User.id == Device.user_id)
     .where(Device.token_hash == bindparam("digest"))
 )
+IDENTITY_COLUMNS = 9
 
 
-def identify(session: Session, token: str) -> DeviceIdentity | None:
-    """The device holding ``token``, read afresh on every request: never cached, so a
-    revocation made by another process (the admin CLI) takes effect at the next request."""
+def lookup(session: Session, token: str, statement: Select = IDENTIFY) -> Row | None:
+    """The row of ``statement`` (``IDENTIFY``, perhaps with columns added) for the device
+    holding ``token``, read afresh on every request: never cached, so a revocation made by
+    another process (the admin CLI) takes effect at the next request."""
     digest = token_digest(token)
-    row = session.connection().execute(_IDENTIFY, {"digest": digest}).first()
+    row = session.connection().execute(statement, {"digest": digest}).first()
     # The lookup is by digest; compare again in constant time as a belt-and-braces check.
     if row is None or not hmac.compare_digest(row[1], digest):
         return None
+    return row
+
+
+def identity(row: Row) -> DeviceIdentity:
+    """The device a ``lookup`` row names."""
     return DeviceIdentity(row[0], row[3], row[4], row[5], row[6], row[2] is not None, row[7] or "", row[8])
+
+
+def identify(session: Session, token: str) -> DeviceIdentity | None:
+    """The device holding ``token`` (``lookup``), or None."""
+    row = lookup(session, token)
+    return None if row is None else identity(row)
 
 
 def team_name(session: Session, team_id: int) -> str:

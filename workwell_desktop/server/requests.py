@@ -40,16 +40,18 @@ def bearer(request: Request) -> str:
     return token
 
 
-def identify(request: Request, session: Session | None = None) -> DeviceIdentity:
-    """The calling device, looked up in ``session`` when given (the request's one
-    session), else in a session of its own; 401 unknown, 410 revoked. Never cached:
-    a revocation (made by another process, the admin CLI) takes effect at once."""
+def identify(request: Request) -> DeviceIdentity:
+    """The calling device, looked up in a session of its own; 401 unknown, 410 revoked.
+    Never cached: a revocation (made by another process, the admin CLI) takes effect at
+    once. (The sync looks its caller up in its own transaction: ``sync_service.caller``.)"""
     token = bearer(request)
-    if session is None:
-        with Session(request.app.state.engine) as own:
-            device = auth.identify(own, token)
-    else:
-        device = auth.identify(session, token)
+    with Session(request.app.state.engine) as session:
+        return admitted(request, auth.identify(session, token))
+
+
+def admitted(request: Request, device: DeviceIdentity | None) -> DeviceIdentity:
+    """``device`` (looked up from the request's token) when it may call: 401 when no device
+    holds the token, 410 when it has been revoked."""
     if device is None:
         raise HTTPException(
             401, "Unknown device token: register this device again.", headers={"WWW-Authenticate": "Bearer"}

@@ -16,7 +16,7 @@ from workwell_desktop.sync import encoding as body_encoding
 from workwell_desktop.sync import wire
 
 from . import coverage, sync_service
-from .requests import bearer, errors, identify, json_reply
+from .requests import admitted, bearer, errors, identify, json_reply
 from .transport import read_json
 
 router = APIRouter()
@@ -48,8 +48,9 @@ async def sync(request: Request) -> Response:
     def answer(
         session: Session,
     ) -> tuple[sync_service.PushResult, sync_service.Page, wire.AuditAnchor | None, list | None]:
-        device = identify(request, session)
-        standing = sync_service.standing(session, device)
+        # Who is calling and their standing (scope, audit anchor): one statement.
+        found, standing = sync_service.caller(session, bearer(request))
+        device = admitted(request, found)
         pushed = (
             sync_service.push_uncommitted(session, device, body.changes, cursor=body.cursor)
             if body.changes

@@ -1,0 +1,78 @@
+"""PostgreSQL restarted under the server (or its connections cut by a failover or a firewall):
+syncs go on without an error reaching the laptop, and without a ping before every request
+(#15: a ping is a round trip on every sync). A busy connection that was cut is found out by
+its first statement, and the sync runs again on a fresh one; an idle one is pinged first."""
+
+from __future__ import annotations
+
+import uuid
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from workwell_desktop.server import db
+
+pytestmark = pytest.mark.parametrize("backend", ["postgresql"])  # SQLite has no connections to cut
+
+
+def cut_server_connections(database_url: str) -> int:
+    """What a PostgreSQL restart does to the server's pooled connections."""
+    libpq = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq, autocommit=True) as admin:
+        cut = admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    return cut[0] if cut else 0
+
+
+def pings(engine) -> list[int]:
+    """Counts the pool's pings (they go to the driver directly, past SQLAlchemy's events)."""
+    seen: list[int] = []
+    original = engine.dialect.do_ping
+
+    def counting(dbapi_connection):
+        seen.append(1)
+        return original(dbapi_connection)
+
+    engine.dialect.do_ping = counting
+    return seen
+
+
+def test_a_sync_on_a_connection_cut_while_busy_is_run_again_on_a_fresh_one(two_teams):
+    ann = two_teams.device("ann")
+    client = uuid.uuid4().hex
+    ann.sync([ann.change(client)])
+    seen = pings(two_teams.engine)
+    assert cut_server_connections(two_teams.url) >= 1
+
+    change = ann.change(client, "contact_session")
+    reply = ann.sync([change])  # 200, not a 500 the laptop would have to retry
+
+    assert reply["accepted"] == [change["change_id"]]
+    assert seen == []  # used a moment ago: not pinged, found out by its first statement
+    assert two_teams.count("change") == 2
+
+
+def test_a_connection_idle_for_a_while_is_pinged_and_replaced_when_cut(two_teams, monkeypatch):
+    ann = two_teams.device("ann")
+    ann.sync()
+    seen = pings(two_teams.engine)
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)  # every pooled connection is "idle"
+    cut_server_connections(two_teams.url)
+
+    # The audit anchor read is not retried by the route: only the ping can save it.
+    r = two_teams.api.get("/api/v1/audit-anchor", headers=ann.auth)
+
+    assert r.status_code == 200, r.text
+    assert seen, "the idle connection was handed out without a ping"
+
+
+def test_a_connection_in_steady_use_is_not_pinged(two_teams):
+    ann = two_teams.device("ann")
+    ann.sync()
+    seen = pings(two_teams.engine)
+    for _ in range(5):
+        ann.sync()
+    assert seen == []
