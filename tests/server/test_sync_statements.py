@@ -87,3 +87,23 @@ def test_an_anchor_moved_by_a_concurrent_sync_is_judged_again_not_overwritten(tw
             lambda: sync_service.anchor_audit(s, device, head(7), head(5), held_now(s)),
         )
         assert again.seq == 9
+
+
+def test_a_key_broken_in_batched_writes_is_an_integrity_error_the_push_can_retry(two_teams):
+    """On PostgreSQL the batch's statements go in one round trip and an error arrives at its
+    end, from the driver: it must still be SQLAlchemy's IntegrityError, the one
+    sync_service.retrying runs a push again on (a concurrent push stored the same change)."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.orm import Session
+
+    from workwell_desktop.server import db
+    from workwell_desktop.server.models import Team
+
+    with Session(two_teams.engine) as s:
+        core = s.connection()
+        with pytest.raises(IntegrityError), db.batched_writes(core):
+            core.execute(insert(Team), [{"name": "C"}, {"name": "D"}])
+            core.execute(insert(Team), [{"name": "A"}, {"name": "E"}])  # team A exists
+        s.rollback()
+        assert two_teams.count("team") == 2  # nothing of the batch was kept

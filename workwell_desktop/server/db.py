@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -66,6 +68,26 @@ def _ping_when_idle(engine: Engine) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as e:  # any failure: the pool discards it and connects afresh
             raise DisconnectionError() from e
+
+
+@contextlib.contextmanager
+def batched_writes(connection: Connection) -> Iterator[None]:
+    """The statements run in this block go to PostgreSQL in one round trip (psycopg's
+    pipeline mode) instead of one each; on SQLite nothing changes. Only for statements that
+    read nothing back (inserts, updates whose row count is not asked): a query's rows are
+    not there until the block ends. A unique key broken in it is raised at the end of the
+    block, as SQLAlchemy's IntegrityError (``sync_service.retrying`` runs the push again).
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if connection.dialect.driver != "psycopg" or dbapi_connection is None:
+        yield
+        return
+    driver = connection.dialect.loaded_dbapi
+    try:
+        with dbapi_connection.pipeline():
+            yield
+    except driver.IntegrityError as e:
+        raise IntegrityError("batched writes", None, e) from e
 
 
 def _sqlite_write_locks(engine: Engine) -> None:

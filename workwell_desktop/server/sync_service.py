@@ -30,7 +30,7 @@ from workwell_desktop.domain import change_checks
 from workwell_desktop.domain.clock import is_stamp, next_stamp, stamp_problem
 from workwell_desktop.sync import wire
 
-from . import auth, scope
+from . import auth, db, scope
 from .auth import DeviceIdentity
 from .models import (
     AuditAnchor,
@@ -616,8 +616,6 @@ class _Ledger:
 
     def flush(self) -> None:
         session, core = self.session, self.session.connection()
-        if self.new_clients:
-            core.execute(insert(Client), self.new_clients)
         new = [
             {
                 "id": rid,
@@ -629,25 +627,32 @@ class _Ledger:
             for rid, r in self.records.items()
             if r["new"]
         ]
-        if new:
-            core.execute(insert(Record), new)
         changed = [
             {"rid": rid, "new_state": json.dumps(r["state"]), "new_stamps": json.dumps(r["stamps"])}
             for rid, r in self.records.items()
             if r["dirty"] and not r["new"]
         ]
-        if changed:  # one statement for the batch (executemany), not one per record
-            core.execute(_UPDATE_RECORD, changed)
-        if self.new_changes:
-            core.execute(insert(Change), self.new_changes)
-        if self.new_feed:
-            core.execute(insert(Feed), self.new_feed)
+        # One statement per table for the batch (executemany), and the tables' statements in
+        # one round trip (db.batched_writes): they read nothing back.
+        with db.batched_writes(core):
+            if self.new_clients:
+                core.execute(insert(Client), self.new_clients)
+            if new:
+                core.execute(insert(Record), new)
+            if changed:
+                core.execute(_UPDATE_RECORD, changed)
+            if self.new_changes:
+                core.execute(insert(Change), self.new_changes)
+            if self.new_feed:
+                core.execute(_INSERT_FEED, self.new_feed)
         for client_id, coach_id in self.coach_changes.items():
             old_coach = session.scalar(select(Client.coach_user_id).where(Client.id == client_id))
             session.execute(update(Client).where(Client.id == client_id).values(coach_user_id=coach_id))
             scope.coach_changed(session, client_id, old_coach, coach_id)
 
 
+# inline(): the feed's seq is not read back (no RETURNING), so the insert rides the batch.
+_INSERT_FEED = insert(Feed).inline()
 _UPDATE_RECORD = (
     update(Record)
     .where(Record.id == bindparam("rid"))
