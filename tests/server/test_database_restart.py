@@ -76,3 +76,54 @@ def test_a_connection_in_steady_use_is_not_pinged(two_teams):
     for _ in range(5):
         ann.sync()
     assert seen == []
+
+
+def test_a_connection_cut_as_the_batched_writes_end_runs_the_sync_again(two_teams):
+    """The push's writes go in one pipeline (db.batched_writes): a cut that surfaces at its
+    end comes from the driver, and must still reach retrying as a cut connection."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from workwell_desktop.server import sync_service
+    from workwell_desktop.server.models import Team
+
+    attempts: list[int] = []
+
+    def work(session: Session) -> list[str]:
+        core = session.connection()
+        attempts.append(1)
+        with db.batched_writes(core):
+            # The first attempt's backend is ended by its own insert, as a restart would.
+            cut = "WHERE pg_terminate_backend(pg_backend_pid())" if len(attempts) == 1 else ""
+            core.exec_driver_sql(
+                f"INSERT INTO team (name, created_at) SELECT %(name)s, now() {cut}",
+                [{"name": "C"}, {"name": "D"}],
+            )
+        return list(session.scalars(select(Team.name).order_by(Team.name)))
+
+    with Session(two_teams.engine) as s:
+        assert sync_service.retrying(s, lambda: work(s)) == ["A", "B", "C", "D"]
+    assert len(attempts) == 2
+
+
+def test_a_statement_ended_by_a_restart_runs_the_sync_again(two_teams):
+    """A restart ends each backend with admin_shutdown, which the driver reports before it
+    has seen the socket close (so SQLAlchemy does not call it a disconnect yet)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from workwell_desktop.server import sync_service
+    from workwell_desktop.server.models import Team
+
+    attempts: list[int] = []
+
+    def work(session: Session) -> list[str]:
+        core = session.connection()
+        attempts.append(1)
+        if len(attempts) == 1:
+            core.exec_driver_sql("SELECT pg_terminate_backend(pg_backend_pid())")
+        return list(session.scalars(select(Team.name).order_by(Team.name)))
+
+    with Session(two_teams.engine) as s:
+        assert sync_service.retrying(s, lambda: work(s)) == ["A", "B"]
+    assert len(attempts) == 2

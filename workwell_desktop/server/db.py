@@ -12,7 +12,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError, IntegrityError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -75,19 +75,32 @@ def batched_writes(connection: Connection) -> Iterator[None]:
     """The statements run in this block go to PostgreSQL in one round trip (psycopg's
     pipeline mode) instead of one each; on SQLite nothing changes. Only for statements that
     read nothing back (inserts, updates whose row count is not asked): a query's rows are
-    not there until the block ends. A unique key broken in it is raised at the end of the
-    block, as SQLAlchemy's IntegrityError (``sync_service.retrying`` runs the push again).
+    not there until the block ends. An error the database reports at the end of the block
+    comes from the driver, past SQLAlchemy: it is raised as SQLAlchemy's own (a unique key
+    broken: IntegrityError; the connection cut: an error with ``connection_invalidated``,
+    the connection invalidated), the errors ``sync_service.retrying`` runs a sync again on.
     """
     dbapi_connection = connection.connection.dbapi_connection
     if connection.dialect.driver != "psycopg" or dbapi_connection is None:
         yield
         return
-    driver = connection.dialect.loaded_dbapi
+    dialect = connection.dialect
     try:
         with dbapi_connection.pipeline():
             yield
-    except driver.IntegrityError as e:
-        raise IntegrityError("batched writes", None, e) from e
+    except dialect.loaded_dbapi.Error as e:
+        cut = dialect.is_disconnect(e, dbapi_connection, None)
+        if cut:
+            connection.invalidate(e)
+        raise DBAPIError.instance(
+            "batched writes",
+            None,
+            e,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=cut,
+            dialect=dialect,
+        ) from e
 
 
 def _sqlite_write_locks(engine: Engine) -> None:
