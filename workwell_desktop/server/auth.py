@@ -200,7 +200,7 @@ IDENTIFY = (
     .join(User, User.id == Device.user_id)
     .where(Device.token_hash == bindparam("digest"))
 )
-IDENTITY_COLUMNS = 9
+IDENTITY_COLUMNS = len(IDENTIFY.selected_columns)  # where added columns start
 
 
 def lookup(session: Session, token: str, statement: Select = IDENTIFY) -> Row | None:

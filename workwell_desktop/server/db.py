@@ -38,6 +38,7 @@ def make_engine(database_url: str) -> Engine:
         return engine
     engine = create_engine(url, pool_size=20, max_overflow=10, hide_parameters=True)
     _ping_when_idle(engine)
+    _server_gone_is_a_disconnect(engine)
     return engine
 
 
@@ -70,6 +71,27 @@ def _ping_when_idle(engine: Engine) -> None:
             raise DisconnectionError() from e
 
 
+# PostgreSQL ending the session: admin_shutdown (a restart), crash_shutdown, cannot_connect_now.
+# psycopg reports it before it has seen the socket close, so SQLAlchemy's psycopg dialect
+# (which asks only whether the connection is closed or broken) does not call it a disconnect.
+_SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
+
+
+def _server_gone(error: BaseException) -> bool:
+    return getattr(error, "sqlstate", None) in _SERVER_GONE
+
+
+def _server_gone_is_a_disconnect(engine: Engine) -> None:
+    """Count those errors as a cut connection where SQLAlchemy judges every database error
+    (its handle_error event): the connection is invalidated at once, the pool recycled, and
+    the error says ``connection_invalidated`` (``sync_service.retrying`` runs a sync again)."""
+
+    @event.listens_for(engine, "handle_error")
+    def _handle_error(context):
+        if not context.is_disconnect and _server_gone(context.original_exception):
+            context.is_disconnect = True
+
+
 @contextlib.contextmanager
 def batched_writes(connection: Connection) -> Iterator[None]:
     """The statements run in this block go to PostgreSQL in one round trip (psycopg's
@@ -89,7 +111,7 @@ def batched_writes(connection: Connection) -> Iterator[None]:
         with dbapi_connection.pipeline():
             yield
     except dialect.loaded_dbapi.Error as e:
-        cut = dialect.is_disconnect(e, dbapi_connection, None)
+        cut = dialect.is_disconnect(e, dbapi_connection, None) or _server_gone(e)
         if cut:
             connection.invalidate(e)
         raise DBAPIError.instance(

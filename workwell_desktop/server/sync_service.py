@@ -349,27 +349,10 @@ def retrying(session: Session, work: Callable[[], T], attempts: int = 3) -> T:
             if attempt == attempts - 1:
                 raise
         except DBAPIError as e:
-            cut = _cut(e)
-            try:
-                session.rollback()
-            except DBAPIError as during:  # the rollback found the connection gone
-                if not (cut or during.connection_invalidated):
-                    raise
-                cut = True
-                session.rollback()  # invalidated now: ends the transaction without a round trip
-            if not cut or attempt == attempts - 1:
+            session.rollback()
+            if not e.connection_invalidated or attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
-
-
-# PostgreSQL ending the session (admin_shutdown: a restart; crash_shutdown; cannot_connect_now).
-# The driver reports it before it has seen the socket close, so SQLAlchemy does not count it
-# as a cut connection yet.
-_SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
-
-
-def _cut(error: DBAPIError) -> bool:
-    return error.connection_invalidated or getattr(error.orig, "sqlstate", None) in _SERVER_GONE
 
 
 def _push_once(
