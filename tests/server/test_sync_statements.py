@@ -49,7 +49,7 @@ def test_a_push_and_pull_is_one_transaction_of_a_dozen_statements(two_teams):
     with counted(two_teams.engine) as seen:
         reply = ann.sync(sessions)
     assert sorted(reply["accepted"]) == sorted(c["change_id"] for c in sessions)
-    # The writes go in one batch (db.batched_writes), where nothing may read rows back.
+    # Each table's rows go in one INSERT (server.driver), reading nothing back.
     assert not [s for s in seen["texts"] if "RETURNING" in s.upper()], seen["texts"]
     # device with its standing, team locks, known ids, clients again under the lock, records,
     # three inserts (records, changes, feed), the page, coverage
@@ -92,21 +92,20 @@ def test_an_anchor_moved_by_a_concurrent_sync_is_judged_again_not_overwritten(tw
         assert again.seq == 9
 
 
-def test_a_key_broken_in_batched_writes_is_an_integrity_error_the_push_can_retry(two_teams):
-    """On PostgreSQL the batch's statements go in one round trip and an error arrives at its
-    end, from the driver: it must still be SQLAlchemy's IntegrityError, the one
-    sync_service.retrying runs a push again on (a concurrent push stored the same change)."""
-    from sqlalchemy import insert
+def test_a_key_broken_in_a_driver_statement_is_an_integrity_error_the_push_can_retry(two_teams):
+    """The hot statements run on the driver's cursor (server.driver): a broken key must still
+    be SQLAlchemy's IntegrityError, the one sync_service.retrying runs a push again on (a
+    concurrent push stored the same change), and none of the statement's rows is kept."""
     from sqlalchemy.exc import IntegrityError
     from sqlalchemy.orm import Session
 
-    from workwell_desktop.server import db
-    from workwell_desktop.server.models import Team
+    from workwell_desktop.server import driver
+    from workwell_desktop.server.models import Team, utcnow
 
     with Session(two_teams.engine) as s:
         core = s.connection()
-        with pytest.raises(IntegrityError), db.batched_writes(core):
-            core.execute(insert(Team), [{"name": "C"}, {"name": "D"}])
-            core.execute(insert(Team), [{"name": "A"}, {"name": "E"}])  # team A exists
+        with pytest.raises(IntegrityError):
+            rows = [{"name": name, "created_at": utcnow()} for name in ("C", "A", "E")]  # A exists
+            driver.insert_rows(core, Team, rows)
         s.rollback()
-        assert two_teams.count("team") == 2  # nothing of the batch was kept
+        assert two_teams.count("team") == 2

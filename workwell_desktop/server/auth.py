@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Float, Integer, Row, Select, String, bindparam, case, delete, select, update
+from sqlalchemy import Float, Integer, String, bindparam, case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ..passphrase_strength import problem as strength_problem
+from . import driver
 from .models import Base, Device, Team, User
 
 MIN_PASSWORD_LENGTH = 12
@@ -201,21 +202,23 @@ IDENTIFY = (
     .where(Device.token_hash == bindparam("digest"))
 )
 IDENTITY_COLUMNS = len(IDENTIFY.selected_columns)  # where added columns start
+_IDENTIFY = driver.Statement(IDENTIFY)
 
 
-def lookup(session: Session, token: str, statement: Select = IDENTIFY) -> Row | None:
+def lookup(session: Session, token: str, statement: driver.Statement = _IDENTIFY) -> tuple | None:
     """The row of ``statement`` (``IDENTIFY``, perhaps with columns added) for the device
     holding ``token``, read afresh on every request: never cached, so a revocation made by
     another process (the admin CLI) takes effect at the next request."""
     digest = token_digest(token)
-    row = session.connection().execute(statement, {"digest": digest}).first()
+    found = statement.rows(session.connection(), {"digest": digest})
+    row = found[0] if found else None
     # The lookup is by digest; compare again in constant time as a belt-and-braces check.
     if row is None or not hmac.compare_digest(row[1], digest):
         return None
     return row
 
 
-def identity(row: Row) -> DeviceIdentity:
+def identity(row: tuple) -> DeviceIdentity:
     """The device a ``lookup`` row names."""
     return DeviceIdentity(row[0], row[3], row[4], row[5], row[6], row[2] is not None, row[7] or "", row[8])
 

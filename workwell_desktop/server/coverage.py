@@ -15,13 +15,14 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from . import driver
 from .auth import DeviceIdentity
 from .models import Device, User, utcnow
 
 MAX_DEVICES = 1000  # per account, as sync.wire.TeamMember allows
 
 
-_RECORD_SYNC = (
+_RECORD_SYNC = driver.Statement(
     update(Device)
     .where(Device.id == bindparam("device"))
     .values(
@@ -36,8 +37,8 @@ _RECORD_SYNC = (
 def record_sync(session: Session, device: DeviceIdentity, waiting: int | None, cursor: str) -> None:
     """This device's sync request was answered in full (called in its transaction): one
     write, which also says when the device was last seen and the cursor it was answered with."""
-    session.connection().execute(
-        _RECORD_SYNC,
+    _RECORD_SYNC.run(
+        session.connection(),
         {"device": device.device_id, "now": utcnow(), "waiting": waiting, "cursor": int(cursor)},
     )
 

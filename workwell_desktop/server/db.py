@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import DisconnectionError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
@@ -77,7 +75,7 @@ def _ping_when_idle(engine: Engine) -> None:
 _SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
 
 
-def _server_gone(error: BaseException) -> bool:
+def server_gone(error: BaseException) -> bool:
     return getattr(error, "sqlstate", None) in _SERVER_GONE
 
 
@@ -88,41 +86,8 @@ def _server_gone_is_a_disconnect(engine: Engine) -> None:
 
     @event.listens_for(engine, "handle_error")
     def _handle_error(context):
-        if not context.is_disconnect and _server_gone(context.original_exception):
+        if not context.is_disconnect and server_gone(context.original_exception):
             context.is_disconnect = True
-
-
-@contextlib.contextmanager
-def batched_writes(connection: Connection) -> Iterator[None]:
-    """The statements run in this block go to PostgreSQL in one round trip (psycopg's
-    pipeline mode) instead of one each; on SQLite nothing changes. Only for statements that
-    read nothing back (inserts, updates whose row count is not asked): a query's rows are
-    not there until the block ends. An error the database reports at the end of the block
-    comes from the driver, past SQLAlchemy: it is raised as SQLAlchemy's own (a unique key
-    broken: IntegrityError; the connection cut: an error with ``connection_invalidated``,
-    the connection invalidated), the errors ``sync_service.retrying`` runs a sync again on.
-    """
-    dbapi_connection = connection.connection.dbapi_connection
-    if connection.dialect.driver != "psycopg" or dbapi_connection is None:
-        yield
-        return
-    dialect = connection.dialect
-    try:
-        with dbapi_connection.pipeline():
-            yield
-    except dialect.loaded_dbapi.Error as e:
-        cut = dialect.is_disconnect(e, dbapi_connection, None) or _server_gone(e)
-        if cut:
-            connection.invalidate(e)
-        raise DBAPIError.instance(
-            "batched writes",
-            None,
-            e,
-            dialect.loaded_dbapi.Error,
-            hide_parameters=True,
-            connection_invalidated=cut,
-            dialect=dialect,
-        ) from e
 
 
 def _sqlite_write_locks(engine: Engine) -> None:

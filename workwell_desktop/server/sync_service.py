@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
-from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, true, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, true, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ from workwell_desktop.domain import change_checks
 from workwell_desktop.domain.clock import is_stamp, next_stamp, stamp_problem
 from workwell_desktop.sync import wire
 
-from . import auth, db, scope
+from . import auth, driver, scope
 from .auth import DeviceIdentity
 from .models import (
     AuditAnchor,
@@ -185,22 +185,22 @@ def lock_teams(session: Session, team_ids: Iterable[int]) -> None:
     """Take the feed lock of each team, always in id order so two movers cannot deadlock."""
     ids = sorted(set(team_ids))
     if ids:
-        session.connection().execute(_LOCK_TEAMS, {"ids": ids})
+        _LOCK_TEAMS.rows(session.connection(), {"ids": ids})
 
 
-def _locking_teams(which) -> Select:
+def _locking_teams(which) -> driver.Statement:
     """The feed locks of the teams ``which`` selects. Rows are locked in the order the
     statement returns them, so always by id; FOR NO KEY UPDATE does not block inserts that
     merely reference the team (users, clients)."""
-    return select(Team.id).where(which).order_by(Team.id).with_for_update(key_share=True)
+    return driver.Statement(select(Team.id).where(which).order_by(Team.id).with_for_update(key_share=True))
 
 
-_LOCK_TEAMS = _locking_teams(Team.id.in_(bindparam("ids", expanding=True)))
+_LOCK_TEAMS = _locking_teams(driver.listed(Team.id, bindparam("ids")))
 # A push's: the device's own team and the teams its clients belong to.
 _LOCK_TEAMS_OF = _locking_teams(
     or_(
         Team.id == bindparam("team"),
-        Team.id.in_(select(Client.team_id).where(Client.id.in_(bindparam("ids", expanding=True)))),
+        Team.id.in_(select(Client.team_id).where(driver.listed(Client.id, bindparam("ids")))),
     )
 )
 
@@ -383,9 +383,9 @@ def _push_once(
     # device's own and those its clients belong to, found and locked in one statement.
     client_ids = sorted({c.client_id for c, _ in candidates})
     core = session.connection()
-    locked = set(core.execute(_LOCK_TEAMS_OF, {"team": device.team_id, "ids": client_ids}).scalars())
+    locked = {team for (team,) in _LOCK_TEAMS_OF.rows(core, {"team": device.team_id, "ids": client_ids})}
     ids = [c.change_id for c, _ in candidates]
-    known = {row[0]: tuple(row[1:]) for row in core.execute(_KNOWN, {"ids": ids})}
+    known = {row[0]: row[1:] for row in _KNOWN.rows(core, {"ids": ids})}
     fresh = []
     for c, p in candidates:
         held = known.get(c.change_id)
@@ -442,25 +442,32 @@ def _push_once(
     return result
 
 
-# The hot path's statements, built once (Core, bound parameters): a sync runs them all.
-_CLIENT_TEAMS = select(Client.id, Client.team_id).where(Client.id.in_(bindparam("ids", expanding=True)))
+# The hot path's statements, built once (Core, bound parameters) and run on the driver's
+# cursor (server.driver): a sync runs them all.
+_CLIENT_TEAMS = driver.Statement(
+    select(Client.id, Client.team_id).where(driver.listed(Client.id, bindparam("ids")))
+)
 # What identifies a stored change, to tell a replay (acknowledged again) from another change
 # that reuses its id (refused).
-_KNOWN = select(
-    Change.change_id, Change.record_type, Change.record_id, Change.client_id, Change.op, Change.hlc
-).where(Change.change_id.in_(bindparam("ids", expanding=True)))
-_MOVED_SINCE_PULL = (
+_KNOWN = driver.Statement(
+    select(
+        Change.change_id, Change.record_type, Change.record_id, Change.client_id, Change.op, Change.hlc
+    ).where(driver.listed(Change.change_id, bindparam("ids")))
+)
+_MOVED_SINCE_PULL = driver.Statement(
     select(Feed.client_id)
     .join(Change, Change.change_id == Feed.change_id)
     .where(
         Feed.team_id == bindparam("team"),
         Feed.seq > bindparam("seen"),
         Change.op == "drop",
-        Feed.client_id.in_(bindparam("ids", expanding=True)),
+        driver.listed(Feed.client_id, bindparam("ids")),
     )
 )
-_RECORDS = select(Record.id, Record.record_type, Record.client_id, Record.state, Record.stamps).where(
-    Record.id.in_(bindparam("ids", expanding=True))
+_RECORDS = driver.Statement(
+    select(Record.id, Record.record_type, Record.client_id, Record.state, Record.stamps).where(
+        driver.listed(Record.id, bindparam("ids"))
+    )
 )
 
 
@@ -480,34 +487,37 @@ class _Ledger:
         core = session.connection()
         client_ids = sorted({c.client_id for c, _ in batch})
         # Read again now the teams are locked: a client moved in between shows here.
-        self.client_team = dict(core.execute(_CLIENT_TEAMS, {"ids": client_ids}).all()) if client_ids else {}
+        self.client_team = dict(_CLIENT_TEAMS.rows(core, {"ids": client_ids})) if client_ids else {}
         # Clients this device's team gave up after the device's last pull: its offline
         # work on them has not seen the move, and is passed on to the new team. Only a
         # client now in another team can be one (usually none: no query then).
         elsewhere = sorted(cid for cid, team in self.client_team.items() if team != device.team_id)
         self.moved_since_pull = (
-            set(
-                core.execute(
-                    _MOVED_SINCE_PULL, {"team": device.team_id, "seen": seen_seq, "ids": elsewhere}
-                ).scalars()
-            )
+            {
+                client_id
+                for (client_id,) in _MOVED_SINCE_PULL.rows(
+                    core, {"team": device.team_id, "seen": seen_seq, "ids": elsewhere}
+                )
+            }
             if elsewhere and seen_seq is not None
             else set()
         )
         named = {c.record_id for c, _ in batch}
         for c, _ in batch:
             named.update(target for _, target in change_checks.references(c.payload, c.record_type))
-        self.records: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(named)):
-            for r in core.execute(_RECORDS, {"ids": chunk}):
-                self.records[r.id] = {
-                    "record_type": r.record_type,
-                    "client_id": r.client_id,
-                    "state": json.loads(r.state),
-                    "stamps": json.loads(r.stamps),
-                    "new": False,
-                    "dirty": False,
-                }
+        self.records: dict[str, dict[str, Any]] = {
+            record_id: {
+                "record_type": record_type,
+                "client_id": client_id,
+                "state": json.loads(state),
+                "stamps": json.loads(stamps),
+                "new": False,
+                "dirty": False,
+            }
+            for record_id, record_type, client_id, state, stamps in _RECORDS.rows(
+                core, {"ids": sorted(named)}
+            )
+        }
         self.new_clients: list[dict] = []
         self.new_changes: list[dict] = []
         self.new_feed: list[dict] = []
@@ -628,36 +638,20 @@ class _Ledger:
             if r["new"]
         ]
         changed = [
-            {"rid": rid, "new_state": json.dumps(r["state"]), "new_stamps": json.dumps(r["stamps"])}
+            {"id": rid, "state": json.dumps(r["state"]), "stamps": json.dumps(r["stamps"])}
             for rid, r in self.records.items()
             if r["dirty"] and not r["new"]
         ]
-        # One statement per table for the batch (executemany), and the tables' statements in
-        # one round trip (db.batched_writes): they read nothing back.
-        with db.batched_writes(core):
-            if self.new_clients:
-                core.execute(insert(Client), self.new_clients)
-            if new:
-                core.execute(insert(Record), new)
-            if changed:
-                core.execute(_UPDATE_RECORD, changed)
-            if self.new_changes:
-                core.execute(insert(Change), self.new_changes)
-            if self.new_feed:
-                core.execute(_INSERT_FEED, self.new_feed)
+        # One statement per table for the batch, its rows in one VALUES list (server.driver).
+        driver.insert_rows(core, Client, self.new_clients)
+        driver.insert_rows(core, Record, new)
+        driver.update_rows(core, Record, "id", changed)
+        driver.insert_rows(core, Change, self.new_changes)
+        driver.insert_rows(core, Feed, self.new_feed)
         for client_id, coach_id in self.coach_changes.items():
             old_coach = session.scalar(select(Client.coach_user_id).where(Client.id == client_id))
             session.execute(update(Client).where(Client.id == client_id).values(coach_user_id=coach_id))
             scope.coach_changed(session, client_id, old_coach, coach_id)
-
-
-# inline(): the feed's seq is not read back (no RETURNING), so the insert rides the batch.
-_INSERT_FEED = insert(Feed).inline()
-_UPDATE_RECORD = (
-    update(Record)
-    .where(Record.id == bindparam("rid"))
-    .values(state=bindparam("new_state"), stamps=bindparam("new_stamps"))
-)
 
 
 def fold_state(record: dict[str, Any], row: dict[str, Any], stamp: str) -> None:
@@ -666,11 +660,6 @@ def fold_state(record: dict[str, Any], row: dict[str, Any], stamp: str) -> None:
         if stamp > record["stamps"].get(name, ""):
             record["state"][name], record["stamps"][name] = value, stamp
             record["dirty"] = True
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 # --- audit anchors ------------------------------------------------------------------------------
@@ -687,12 +676,14 @@ class Standing:
 
 # The device lookup (auth.IDENTIFY) with the scope and the device's anchor added: one
 # statement where a sync would otherwise run two.
-_CALLER = auth.IDENTIFY.add_columns(
-    select(ServerSetting.value).where(ServerSetting.key == "scope").scalar_subquery(),
-    AuditAnchor.seq,
-    AuditAnchor.hash,
-    AuditAnchor.anchored_at,
-).outerjoin(AuditAnchor, AuditAnchor.device_id == Device.id)
+_CALLER = driver.Statement(
+    auth.IDENTIFY.add_columns(
+        select(ServerSetting.value).where(ServerSetting.key == "scope").scalar_subquery(),
+        AuditAnchor.seq,
+        AuditAnchor.hash,
+        AuditAnchor.anchored_at,
+    ).outerjoin(AuditAnchor, AuditAnchor.device_id == Device.id)
+)
 
 
 def caller(session: Session, token: str) -> tuple[DeviceIdentity | None, Standing]:
@@ -727,22 +718,27 @@ def anchor_audit(
     if head is None or not follows or (held is not None and head.seq <= held.seq):
         return held
     now = utcnow()
-    values = {"seq": head.seq, "hash": head.hash, "anchored_at": now}
+    values = {"device_id": device.device_id, "seq": head.seq, "hash": head.hash, "anchored_at": now}
     if held is None:  # two first syncs at once: the second fails on the key and runs again
-        session.execute(insert(AuditAnchor).values(device_id=device.device_id, **values))
+        driver.insert_rows(session.connection(), AuditAnchor, [values])
     else:
-        moved = session.execute(
-            update(AuditAnchor)
-            .where(
-                AuditAnchor.device_id == device.device_id,
-                AuditAnchor.seq == held.seq,
-                AuditAnchor.hash == held.hash,
-            )
-            .values(**values)
+        moved = _MOVE_ANCHOR.run(
+            session.connection(), {**values, "held_seq": held.seq, "held_hash": held.hash}
         )
-        if moved.rowcount != 1:  # type: ignore[attr-defined]
+        if moved != 1:
             raise _Overtaken()  # another sync of this device moved it first: judge again
     return _wire_anchor(head.seq, head.hash, now)
+
+
+_MOVE_ANCHOR = driver.Statement(
+    update(AuditAnchor)
+    .where(
+        AuditAnchor.device_id == bindparam("device_id"),
+        AuditAnchor.seq == bindparam("held_seq"),
+        AuditAnchor.hash == bindparam("held_hash"),
+    )
+    .values(seq=bindparam("seq"), hash=bindparam("hash"), anchored_at=bindparam("anchored_at"))
+)
 
 
 def _wire_anchor(seq: int, hash_: str, anchored_at: datetime) -> wire.AuditAnchor:
@@ -782,13 +778,9 @@ def pull(
     skip = set(just_pushed)
     after = parse_cursor(cursor)
     wide = scope.sees_whole_team(device, scope_setting or scope.current(session))
-    found = (
-        session.connection()
-        .execute(
-            _pull_statement(wide),
-            {"team": device.team_id, "after": after, "user": device.user_id, "limit": page_size + 1},
-        )
-        .all()
+    found = _pull_statement(wide).rows(
+        session.connection(),
+        {"team": device.team_id, "after": after, "user": device.user_id, "limit": page_size + 1},
     )
     head = found[0][0] if found else None
     rows = [r for r in found if r[1] is not None]  # (head, seq, payload, base, *envelope)
@@ -832,7 +824,7 @@ _json_string = json.encoder.encode_basestring_ascii
 
 
 @functools.cache
-def _pull_statement(whole_team: bool) -> Select:
+def _pull_statement(whole_team: bool) -> driver.Statement:
     """The page after a cursor and the team's head, built once per kind of reader."""
     page = (
         select(Feed.seq, Change.payload, Change.base, *(getattr(Change, name) for name in _ENVELOPE))
@@ -853,4 +845,6 @@ def _pull_statement(whole_team: bool) -> Select:
     # or out of the device's scope. (Read apart, a head read later could pass rows committed
     # in between, which would never be sent.) The head's row is there even when no change is.
     head = select(func.max(Feed.seq).label("head")).where(Feed.team_id == bindparam("team")).subquery()
-    return select(head.c.head, page).select_from(head.outerjoin(page, true())).order_by(page.c.seq)
+    return driver.Statement(
+        select(head.c.head, page).select_from(head.outerjoin(page, true())).order_by(page.c.seq)
+    )

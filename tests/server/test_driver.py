@@ -1,0 +1,114 @@
+"""The sync's hot statements on the driver's cursor (server.driver), on both databases: they
+read and write what SQLAlchemy would, values converted by their column types, lists of any
+length in one SQL text, many rows in one statement."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.orm import Session
+
+from workwell_desktop.server import driver
+from workwell_desktop.server.models import Client, Record, Team
+
+CLIENTS = driver.Statement(
+    select(Client.id, Client.team_id, Client.created_at)
+    .where(driver.listed(Client.id, bindparam("ids")))
+    .order_by(Client.id)
+)
+
+
+@contextlib.contextmanager
+def texts(engine):
+    seen: list[str] = []
+
+    def on_execute(_conn, _cursor, statement, *_rest):
+        if not statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+
+
+def clients(n: int, team: int, when: datetime) -> list[dict]:
+    return [
+        {"id": f"{i:04d}-{uuid.uuid4().hex[:8]}", "team_id": team, "coach_user_id": None, "created_at": when}
+        for i in range(n)
+    ]
+
+
+def test_rows_written_by_the_driver_read_back_the_same_through_sqlalchemy(two_teams):
+    when = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
+    rows = clients(3, 1, when)
+    with Session(two_teams.engine) as s:
+        driver.insert_rows(s.connection(), Client, rows)
+        s.commit()
+        stored = s.get(Client, rows[0]["id"])
+        assert stored is not None and stored.team_id == 1
+        # SQLite hands back naive UTC: the same moment either way
+        assert stored.created_at.replace(tzinfo=UTC) == when
+        read = CLIENTS.rows(s.connection(), {"ids": [r["id"] for r in rows]})
+    assert [r[0] for r in read] == sorted(r["id"] for r in rows)
+    assert all(isinstance(r[2], datetime) and r[2].replace(tzinfo=UTC) == when for r in read)
+
+
+def test_a_list_of_any_length_is_one_sql_text(two_teams):
+    rows = clients(600, 2, datetime.now(UTC))
+    with Session(two_teams.engine) as s:
+        core = s.connection()
+        driver.insert_rows(core, Client, rows)
+        ids = [r["id"] for r in rows]
+        with texts(two_teams.engine) as seen:
+            assert CLIENTS.rows(core, {"ids": []}) == []
+            assert [r[0] for r in CLIENTS.rows(core, {"ids": ids[:1]})] == ids[:1]
+            assert [r[0] for r in CLIENTS.rows(core, {"ids": ids + ["no such client"]})] == sorted(ids)
+        assert len(seen) == 3 and len(set(seen)) == 1, seen  # so PostgreSQL prepares it once
+
+
+def test_many_rows_go_in_few_statements_and_all_arrive(two_teams, monkeypatch):
+    monkeypatch.setattr(driver, "MAX_VALUES", 40)  # 10 rows of 4 columns a statement
+    rows = clients(25, 1, datetime.now(UTC))
+    with Session(two_teams.engine) as s, texts(two_teams.engine) as seen:
+        driver.insert_rows(s.connection(), Client, rows)
+        s.commit()
+    assert len(seen) == 3
+    assert two_teams.count("client") == 25
+
+
+def test_update_rows_sets_only_the_rows_named(two_teams):
+    rows = clients(3, 1, datetime.now(UTC))
+    records = [
+        {"id": f"r{i}", "record_type": "contact_session", "client_id": c["id"], "state": "{}", "stamps": "{}"}
+        for i, c in enumerate(rows)
+    ]
+    with Session(two_teams.engine) as s, texts(two_teams.engine) as seen:
+        core = s.connection()
+        driver.insert_rows(core, Client, rows)
+        driver.insert_rows(core, Record, records)
+        changed = [
+            {"id": "r0", "state": '{"note":"it\'s 100% done"}', "stamps": '{"note":"a"}'},
+            {"id": "r2", "state": '{"note":"two"}', "stamps": '{"note":"b"}'},
+        ]
+        driver.update_rows(core, Record, "id", changed)
+        s.commit()
+    with Session(two_teams.engine) as s:
+        states = dict(s.execute(select(Record.id, Record.state)).all())
+    assert states == {"r0": '{"note":"it\'s 100% done"}', "r1": "{}", "r2": '{"note":"two"}'}
+    assert len(seen) == 3  # one statement each, the two updates together
+
+
+def test_a_statement_returns_the_rows_changed(two_teams):
+    rename = driver.Statement(
+        Team.__table__.update().where(Team.id == bindparam("team")).values(name=bindparam("name"))
+    )
+    with Session(two_teams.engine) as s:
+        assert rename.run(s.connection(), {"team": 1, "name": "North"}) == 1
+        assert rename.run(s.connection(), {"team": 99, "name": "Nowhere"}) == 0
+        s.commit()
+        assert s.get(Team, 1).name == "North"

@@ -1,0 +1,246 @@
+"""The sync's hot-path statements, run on the database driver's own cursor.
+
+Every sync runs about ten statements. Through SQLAlchemy each costs some 80 µs of CPU
+beyond the driver's own work (its cache key, execution context and result object), and
+its inserts of several rows go through psycopg's ``executemany``, whose pipeline polls a
+writable socket until PostgreSQL answers: a busy wait (#15). Here SQLAlchemy still writes
+the SQL, once per dialect, from the same Core statements; the driver runs it.
+
+What SQLAlchemy would otherwise do for these statements is done here too:
+- values are converted by their column types (SQLite keeps dates as text);
+- an error is raised as SQLAlchemy's own (a broken key is an ``IntegrityError``), and a
+  connection found cut is invalidated and the error says so (``connection_invalidated``),
+  the errors ``sync_service.retrying`` runs a sync again on.
+
+Lists are passed whole (``listed``): one SQL text whatever their length, so PostgreSQL
+prepares it once (psycopg prepares a statement after its fifth run).
+Only PostgreSQL through psycopg and SQLite (3.33 or later: ``update_rows``) are served.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import ClauseElement, ColumnElement, Executable
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.types import Boolean
+
+from . import db
+from .models import Base
+
+# The most values one statement carries (SQLite allows 32,766, PostgreSQL 65,535).
+MAX_VALUES = 30_000
+
+
+class _Listed(ColumnElement[bool]):
+    """``column IN`` the list bound as ``param``, with one SQL text for any length."""
+
+    inherit_cache = True
+    type = Boolean()
+
+    def __init__(self, column: ColumnElement | QueryableAttribute, param: BindParameter):
+        self.column = column.expression if isinstance(column, QueryableAttribute) else column
+        self.param = param
+
+    def get_children(self, **_kw: Any) -> Sequence[ClauseElement]:
+        return (self.column, self.param)
+
+
+@compiles(_Listed, "postgresql")
+def _listed_postgresql(element: _Listed, compiler, **kw) -> str:
+    # psycopg sends a Python list as an array.
+    return f"{compiler.process(element.column, **kw)} = ANY({compiler.process(element.param, **kw)})"
+
+
+@compiles(_Listed, "sqlite")
+def _listed_sqlite(element: _Listed, compiler, **kw) -> str:
+    # SQLite has no arrays: the list is sent as JSON text (``_bind``).
+    column, param = compiler.process(element.column, **kw), compiler.process(element.param, **kw)
+    return f"{column} IN (SELECT value FROM json_each({param}))"
+
+
+def listed(column: ColumnElement | QueryableAttribute, param: BindParameter) -> ColumnElement[bool]:
+    """``column`` is one of the list passed as ``param`` (a bind parameter with no value)."""
+    return _Listed(column, param)
+
+
+class _Compiled:
+    def __init__(self, statement: ClauseElement, dialect: Dialect):
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        self.sql = compiled.string
+        # qmark (SQLite) takes a tuple in order; pyformat (psycopg) the mapping as given.
+        self.order = tuple(compiled.positiontup or ()) if dialect.paramstyle == "qmark" else None
+        self.binds = {
+            name: processor
+            for name, bind in compiled.binds.items()
+            if (processor := _bind(bind.type, dialect)) is not None
+        }
+        # Values written into the statement itself (``key == "scope"``) are bound too.
+        self.fixed = {
+            name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required
+        }
+        columns = getattr(statement, "selected_columns", ())
+        processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+        self.results = processors if any(processors) else None
+
+    def parameters(self, params: Mapping[str, Any]) -> Any:
+        if self.fixed:
+            params = {**self.fixed, **params}
+        if self.binds:
+            params = {k: (self.binds[k](v) if k in self.binds else v) for k, v in params.items()}
+        return params if self.order is None else tuple(params[name] for name in self.order)
+
+
+def _bind(type_, dialect: Dialect) -> Callable[[Any], Any] | None:
+    processor = type_.dialect_impl(dialect).bind_processor(dialect)
+    if dialect.name != "sqlite":
+        return processor
+    base = processor or (lambda v: v)
+    # A list goes to SQLite as JSON text (``listed``); anything else as its type says.
+    return lambda v: json.dumps(v) if isinstance(v, list) else base(v)
+
+
+class Statement:
+    """A Core statement run on the driver's cursor; compiled once per dialect."""
+
+    def __init__(self, statement: Executable):
+        self.statement = statement
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _for(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)  # type: ignore[arg-type]
+        return found
+
+    def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple]:
+        """Every row of the result, each a tuple of its columns' values."""
+        compiled = self._for(connection.dialect)
+        with cursor(connection) as cur:
+            _execute(connection, cur, compiled.sql, compiled.parameters(params))
+            found = cur.fetchall()
+        if compiled.results is None:
+            return found
+        procs = compiled.results
+        return [tuple(p(v) if p else v for p, v in zip(procs, row, strict=True)) for row in found]
+
+    def run(self, connection: Connection, params: Mapping[str, Any]) -> int:
+        """Run a statement that returns no rows; the number of rows it changed."""
+        compiled = self._for(connection.dialect)
+        with cursor(connection) as cur:
+            _execute(connection, cur, compiled.sql, compiled.parameters(params))
+            return cur.rowcount
+
+
+def insert_rows(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Insert ``rows`` into ``model``'s table, each with the same keys (every column without
+    a database default), in one statement, or a few when very many."""
+    if not rows:
+        return
+    columns, table = tuple(rows[0]), cast(Table, model.__table__)
+    dialect = connection.dialect
+    convert = [_bind(table.c[name].type, dialect) for name in columns]
+    per_statement = max(1, MAX_VALUES // len(columns))
+    with cursor(connection) as cur:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values: list[Any] = []
+            for row in chunk:
+                for name, conv in zip(columns, convert, strict=True):
+                    values.append(conv(row[name]) if conv else row[name])
+            _execute(connection, cur, _insert_sql(dialect, table.name, columns, len(chunk)), values)
+
+
+def update_rows(connection: Connection, model: type[Base], key: str, rows: list[dict[str, Any]]) -> None:
+    """Set each row's columns (the keys of ``rows`` besides ``key``) where ``key`` matches,
+    in one statement (a VALUES list joined to the table), or a few when very many."""
+    if not rows:
+        return
+    columns, table = tuple(rows[0]), cast(Table, model.__table__)
+    dialect = connection.dialect
+    convert = [_bind(table.c[name].type, dialect) for name in columns]
+    per_statement = max(1, MAX_VALUES // len(columns))
+    with cursor(connection) as cur:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = [
+                conv(row[name]) if conv else row[name]
+                for row in chunk
+                for name, conv in zip(columns, convert, strict=True)
+            ]
+            _execute(connection, cur, _update_sql(dialect, table.name, key, columns, len(chunk)), values)
+
+
+def _placeholder(dialect: Dialect) -> str:
+    if dialect.paramstyle == "qmark":
+        return "?"
+    if dialect.paramstyle in ("format", "pyformat"):
+        return "%s"
+    raise NotImplementedError(f"driver statements do not know paramstyle {dialect.paramstyle}")
+
+
+def _values(dialect: Dialect, width: int, count: int) -> str:
+    row = "(" + ", ".join([_placeholder(dialect)] * width) + ")"
+    return ", ".join([row] * count)
+
+
+@functools.lru_cache(maxsize=256)
+def _insert_sql(dialect: Dialect, table: str, columns: tuple[str, ...], count: int) -> str:
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    return f"INSERT INTO {quote(table)} ({names}) VALUES {_values(dialect, len(columns), count)}"
+
+
+@functools.lru_cache(maxsize=256)
+def _update_sql(dialect: Dialect, table: str, key: str, columns: tuple[str, ...], count: int) -> str:
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c) for c in columns)
+    sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
+    return (
+        f"WITH v ({names}) AS (VALUES {_values(dialect, len(columns), count)}) "
+        f"UPDATE {quote(table)} SET {sets} FROM v WHERE {quote(table)}.{quote(key)} = v.{quote(key)}"
+    )
+
+
+def _execute(connection: Connection, cur: Any, sql: str, params: Any) -> None:
+    # SQLAlchemy's cursor events still see each statement (the statement-count tests listen).
+    connection.dispatch.before_cursor_execute(connection, cur, sql, params, None, False)
+    cur.execute(sql, params)
+    connection.dispatch.after_cursor_execute(connection, cur, sql, params, None, False)
+
+
+@contextlib.contextmanager
+def cursor(connection: Connection) -> Iterator[Any]:
+    """The driver's cursor on ``connection`` (in its transaction), its errors raised as
+    SQLAlchemy's: a cut connection is invalidated, and the error says so."""
+    dbapi_connection = connection.connection.dbapi_connection
+    dialect = connection.dialect
+    cur = dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        yield cur
+    except dialect.loaded_dbapi.Error as e:
+        cut = dialect.is_disconnect(e, dbapi_connection, cur) or db.server_gone(e)
+        if cut:
+            connection.invalidate(e)
+        raise DBAPIError.instance(
+            "driver statement",
+            None,
+            e,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=cut,
+            dialect=dialect,
+        ) from e
+    finally:
+        with contextlib.suppress(Exception):
+            cur.close()
