@@ -32,7 +32,6 @@ class SyncEnvelope(wire.SyncRequest):
     )
 
 
-@router.post(f"{wire.API_PREFIX}/sync")
 async def sync(request: Request) -> Response:
     bearer(request)  # no token at all: refused before the body is read
     try:
@@ -97,6 +96,12 @@ async def sync(request: Request) -> Response:
         media_type="application/json",
         headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"},
     )
+
+
+# A plain Starlette route: the sync takes the request as it is (its body is validated
+# change by change, below), so FastAPI's dependency solving would only cost CPU on every
+# sync (#15). Its errors (HTTPException) are answered by the app's handlers as any route's.
+router.add_route(f"{wire.API_PREFIX}/sync", sync, methods=["POST"])
 
 
 def _reply(
