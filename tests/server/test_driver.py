@@ -112,3 +112,17 @@ def test_a_statement_returns_the_rows_changed(two_teams):
         assert rename.run(s.connection(), {"team": 99, "name": "Nowhere"}) == 0
         s.commit()
         assert s.get(Team, 1).name == "North"
+
+
+def test_a_key_that_is_not_a_column_never_reaches_the_sql(two_teams):
+    """Column names come from the rows' keys: one that is not a column of the table is
+    refused before any SQL is written (no identifier is ever taken from a request)."""
+    import pytest
+
+    row = {"id": "x", "team_id": 1, "coach_user_id": None, "created_at": datetime.now(UTC)}
+    with Session(two_teams.engine) as s, texts(two_teams.engine) as seen:
+        with pytest.raises(KeyError):
+            driver.insert_rows(s.connection(), Client, [{**row, 'id") VALUES (1); DROP TABLE team; --': 1}])
+        with pytest.raises(KeyError):
+            driver.update_rows(s.connection(), Client, "id", [{"id": "x", "nope": 1}])
+    assert seen == []

@@ -144,41 +144,45 @@ class Statement:
 
 def insert_rows(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
     """Insert ``rows`` into ``model``'s table, each with the same keys (every column without
-    a database default), in one statement, or a few when very many."""
-    if not rows:
-        return
-    columns, table = tuple(rows[0]), cast(Table, model.__table__)
-    dialect = connection.dialect
-    convert = [_bind(table.c[name].type, dialect) for name in columns]
-    per_statement = max(1, MAX_VALUES // len(columns))
-    with cursor(connection) as cur:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            values: list[Any] = []
-            for row in chunk:
-                for name, conv in zip(columns, convert, strict=True):
-                    values.append(conv(row[name]) if conv else row[name])
-            _execute(connection, cur, _insert_sql(dialect, table.name, columns, len(chunk)), values)
+    a database default), in one statement, or a few when very many. Each key must name a
+    column of the table (else KeyError, before any SQL is written): names are quoted too."""
+    _write(connection, model, rows, lambda d, table, columns, n: _insert_sql(d, table, columns, n))
 
 
 def update_rows(connection: Connection, model: type[Base], key: str, rows: list[dict[str, Any]]) -> None:
     """Set each row's columns (the keys of ``rows`` besides ``key``) where ``key`` matches,
     in one statement (a VALUES list joined to the table), or a few when very many."""
+    _write(connection, model, rows, lambda d, table, columns, n: _update_sql(d, table, key, columns, n))
+
+
+def _write(connection: Connection, model: type[Base], rows: list[dict[str, Any]], sql: Callable) -> None:
     if not rows:
         return
     columns, table = tuple(rows[0]), cast(Table, model.__table__)
     dialect = connection.dialect
-    convert = [_bind(table.c[name].type, dialect) for name in columns]
+    convert = _converters(dialect, table, columns)
     per_statement = max(1, MAX_VALUES // len(columns))
     with cursor(connection) as cur:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            values = [
-                conv(row[name]) if conv else row[name]
-                for row in chunk
-                for name, conv in zip(columns, convert, strict=True)
-            ]
-            _execute(connection, cur, _update_sql(dialect, table.name, key, columns, len(chunk)), values)
+            if convert is None:  # PostgreSQL: psycopg takes every value as it is
+                values = [row[name] for row in chunk for name in columns]
+            else:
+                values = [
+                    conv(row[name]) if conv else row[name]
+                    for row in chunk
+                    for name, conv in zip(columns, convert, strict=True)
+                ]
+            _execute(connection, cur, sql(dialect, table.name, columns, len(chunk)), values)
+
+
+@functools.lru_cache(maxsize=256)
+def _converters(
+    dialect: Dialect, table: Table, columns: tuple[str, ...]
+) -> tuple[Callable[[Any], Any] | None, ...] | None:
+    """Each column's value conversion, None when no column needs one."""
+    convert = tuple(_bind(table.c[name].type, dialect) for name in columns)
+    return convert if any(convert) else None
 
 
 def _placeholder(dialect: Dialect) -> str:
