@@ -95,7 +95,7 @@ def test_update_rows_sets_only_the_rows_named(two_teams):
             {"id": "r0", "state": '{"note":"it\'s 100% done"}', "stamps": '{"note":"a"}'},
             {"id": "r2", "state": '{"note":"two"}', "stamps": '{"note":"b"}'},
         ]
-        driver.update_rows(core, Record, "id", changed)
+        driver.write(core, driver.Rows(Record, changed, key="id"))
         s.commit()
     with Session(two_teams.engine) as s:
         states = dict(s.execute(select(Record.id, Record.state)).all())
@@ -124,5 +124,51 @@ def test_a_key_that_is_not_a_column_never_reaches_the_sql(two_teams):
         with pytest.raises(KeyError):
             driver.insert_rows(s.connection(), Client, [{**row, 'id") VALUES (1); DROP TABLE team; --': 1}])
         with pytest.raises(KeyError):
-            driver.update_rows(s.connection(), Client, "id", [{"id": "x", "nope": 1}])
+            driver.write(s.connection(), driver.Rows(Client, [{"id": "x", "nope": 1}], key="id"))
     assert seen == []
+
+
+def test_a_push_s_tables_are_written_together_and_their_keys_still_checked(two_teams, monkeypatch):
+    """Clients, records, updates and the rows that reference them: on PostgreSQL one statement
+    (the foreign keys checked when it ends), on SQLite one a table; the same rows either way,
+    and a record naming no client is still refused."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    def batches(tag: str, client_of_record: str | None = None) -> list[driver.Rows]:
+        client = {"id": f"c{tag}", "team_id": 1, "coach_user_id": None, "created_at": datetime.now(UTC)}
+        record = {
+            "id": f"r{tag}",
+            "record_type": "contact_session",
+            "client_id": client_of_record or client["id"],
+            "state": "{}",
+            "stamps": "{}",
+        }
+        return [
+            driver.Rows(Client, [client]),
+            driver.Rows(Record, [record]),
+            driver.Rows(Record, [{"id": "r-old", "state": f'{{"v":"{tag}"}}'}], key="id"),
+        ]
+
+    with Session(two_teams.engine) as s:
+        driver.write(s.connection(), driver.Rows(Client, clients(1, 1, datetime.now(UTC))))
+        first = s.execute(select(Client.id)).scalar_one()
+        old = {"id": "r-old", "record_type": "note", "client_id": first, "state": "{}", "stamps": "{}"}
+        driver.insert_rows(s.connection(), Record, [old])
+        s.commit()
+    one_statement = two_teams.engine.dialect.name == "postgresql"
+    for tag, limit in (("a", driver.MAX_VALUES), ("b", 4)):  # b: too many values for one statement
+        monkeypatch.setattr(driver, "MAX_VALUES", limit)
+        with Session(two_teams.engine) as s, texts(two_teams.engine) as seen:
+            driver.write(s.connection(), *batches(tag))
+            s.commit()
+        assert len(seen) == (1 if one_statement and tag == "a" else 3), seen
+    with Session(two_teams.engine) as s:
+        assert s.get(Record, "rb").client_id == "cb"
+        assert s.get(Record, "r-old").state == '{"v":"b"}'
+    monkeypatch.setattr(driver, "MAX_VALUES", 30_000)
+    with Session(two_teams.engine) as s:
+        with pytest.raises(IntegrityError):
+            driver.write(s.connection(), *batches("c", client_of_record="no such client"))
+        s.rollback()
+    assert two_teams.count("record") == 3

@@ -23,6 +23,7 @@ import contextlib
 import functools
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table
@@ -142,38 +143,72 @@ class Statement:
             return cur.rowcount
 
 
-def insert_rows(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` into ``model``'s table, each with the same keys (every column without
-    a database default), in one statement, or a few when very many. Each key must name a
-    column of the table (else KeyError, before any SQL is written): names are quoted too."""
-    _write(connection, model, rows, lambda d, table, columns, n: _insert_sql(d, table, columns, n))
+@dataclass(frozen=True)
+class Rows:
+    """Rows to write to ``model``'s table, each with the same keys (every column without a
+    database default), each key a column of the table (else KeyError, before any SQL is
+    written; names are quoted too). Inserted, or with ``key``: set where that column matches."""
+
+    model: type[Base]
+    rows: list[dict[str, Any]]
+    key: str | None = None
 
 
-def update_rows(connection: Connection, model: type[Base], key: str, rows: list[dict[str, Any]]) -> None:
-    """Set each row's columns (the keys of ``rows`` besides ``key``) where ``key`` matches,
-    in one statement (a VALUES list joined to the table), or a few when very many."""
-    _write(connection, model, rows, lambda d, table, columns, n: _update_sql(d, table, key, columns, n))
-
-
-def _write(connection: Connection, model: type[Base], rows: list[dict[str, Any]], sql: Callable) -> None:
-    if not rows:
+def write(connection: Connection, *batches: Rows) -> None:
+    """Every batch's rows, each batch's in one VALUES list. On PostgreSQL all the batches go
+    in one statement (one round trip: each but the last a data-modifying WITH; the foreign
+    keys are checked when the whole statement ends); on SQLite, or past ``MAX_VALUES``
+    values, one statement a batch, or a few when very many."""
+    batches = tuple(b for b in batches if b.rows)
+    if not batches:
         return
-    columns, table = tuple(rows[0]), cast(Table, model.__table__)
     dialect = connection.dialect
-    convert = _converters(dialect, table, columns)
-    per_statement = max(1, MAX_VALUES // len(columns))
+    planned = [(batch.rows, _Shape.of(dialect, batch)) for batch in batches]
     with cursor(connection) as cur:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            if convert is None:  # PostgreSQL: psycopg takes every value as it is
-                values = [row[name] for row in chunk for name in columns]
-            else:
-                values = [
-                    conv(row[name]) if conv else row[name]
-                    for row in chunk
-                    for name, conv in zip(columns, convert, strict=True)
-                ]
-            _execute(connection, cur, sql(dialect, table.name, columns, len(chunk)), values)
+        if dialect.name == "postgresql" and sum(len(rows) * s.width for rows, s in planned) <= MAX_VALUES:
+            sql = _together(dialect, tuple((shape, len(rows)) for rows, shape in planned))
+            _execute(connection, cur, sql, [v for rows, shape in planned for v in shape.values(rows)])
+            return
+        for rows, shape in planned:
+            per_statement = max(1, MAX_VALUES // shape.width)
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                _execute(connection, cur, shape.sql(dialect, len(chunk)), shape.values(chunk))
+
+
+def insert_rows(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """``write`` of one table's new rows."""
+    write(connection, Rows(model, rows))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    table: Table
+    columns: tuple[str, ...]
+    key: str | None
+    convert: tuple[Callable[[Any], Any] | None, ...] | None  # None: every value as it is
+
+    @staticmethod
+    def of(dialect: Dialect, batch: Rows) -> _Shape:
+        table = cast(Table, batch.model.__table__)
+        columns = tuple(batch.rows[0])
+        return _Shape(table, columns, batch.key, _converters(dialect, table, columns))
+
+    @property
+    def width(self) -> int:
+        return len(self.columns)
+
+    def values(self, rows: list[dict[str, Any]]) -> list[Any]:
+        if self.convert is None:  # PostgreSQL: psycopg takes every value as it is
+            return [row[name] for row in rows for name in self.columns]
+        return [
+            conv(row[name]) if conv else row[name]
+            for row in rows
+            for name, conv in zip(self.columns, self.convert, strict=True)
+        ]
+
+    def sql(self, dialect: Dialect, count: int) -> str:
+        return _statement(dialect, self.table.name, self.columns, self.key, count)
 
 
 @functools.lru_cache(maxsize=256)
@@ -183,6 +218,15 @@ def _converters(
     """Each column's value conversion, None when no column needs one."""
     convert = tuple(_bind(table.c[name].type, dialect) for name in columns)
     return convert if any(convert) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _together(dialect: Dialect, shapes: tuple[tuple[_Shape, int], ...]) -> str:
+    parts = [shape.sql(dialect, count) for shape, count in shapes]
+    if len(parts) == 1:
+        return parts[0]
+    clauses = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1]))
+    return f"WITH {clauses} {parts[-1]}"
 
 
 def _placeholder(dialect: Dialect) -> str:
@@ -198,22 +242,18 @@ def _values(dialect: Dialect, width: int, count: int) -> str:
     return ", ".join([row] * count)
 
 
-@functools.lru_cache(maxsize=256)
-def _insert_sql(dialect: Dialect, table: str, columns: tuple[str, ...], count: int) -> str:
+@functools.lru_cache(maxsize=512)
+def _statement(dialect: Dialect, table: str, columns: tuple[str, ...], key: str | None, count: int) -> str:
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
-    return f"INSERT INTO {quote(table)} ({names}) VALUES {_values(dialect, len(columns), count)}"
-
-
-@functools.lru_cache(maxsize=256)
-def _update_sql(dialect: Dialect, table: str, key: str, columns: tuple[str, ...], count: int) -> str:
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(c) for c in columns)
+    values = _values(dialect, len(columns), count)
+    if key is None:
+        return f"INSERT INTO {quote(table)} ({names}) VALUES {values}"
     sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
-    return (
-        f"WITH v ({names}) AS (VALUES {_values(dialect, len(columns), count)}) "
-        f"UPDATE {quote(table)} SET {sets} FROM v WHERE {quote(table)}.{quote(key)} = v.{quote(key)}"
-    )
+    match = f"{quote(table)}.{quote(key)} = v.{quote(key)}"
+    if dialect.name == "sqlite":  # no column list on a FROM alias: the VALUES list is named first
+        return f"WITH v ({names}) AS (VALUES {values}) UPDATE {quote(table)} SET {sets} FROM v WHERE {match}"
+    return f"UPDATE {quote(table)} SET {sets} FROM (VALUES {values}) AS v ({names}) WHERE {match}"
 
 
 def _execute(connection: Connection, cur: Any, sql: str, params: Any) -> None:
