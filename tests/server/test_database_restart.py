@@ -55,6 +55,25 @@ def test_a_sync_on_a_connection_cut_while_busy_is_run_again_on_a_fresh_one(two_t
     assert two_teams.count("change") == 2
 
 
+def test_after_a_restart_every_pooled_connection_is_replaced_not_tried_in_turn(two_teams):
+    """A restart cuts every pooled connection. The first one found cut must recycle the pool
+    (as SQLAlchemy does for its own statements), or the sync's retries meet the next dead
+    connection, and the next, and fail: the hot statements run on the driver's cursor, so
+    their errors must go through SQLAlchemy's handling too (server.driver)."""
+    ann = two_teams.device("ann")
+    ann.sync()
+    held = [two_teams.engine.connect() for _ in range(5)]  # five pooled, recently used
+    for c in held:
+        c.exec_driver_sql("SELECT 1")
+    for c in held:
+        c.close()
+    assert cut_server_connections(two_teams.url) >= 5
+
+    reply = ann.sync([ann.change(uuid.uuid4().hex)])
+
+    assert len(reply["accepted"]) == 1
+
+
 def test_a_connection_idle_for_a_while_is_pinged_and_replaced_when_cut(two_teams, monkeypatch):
     ann = two_teams.device("ann")
     ann.sync()

@@ -8,6 +8,7 @@ import contextlib
 import uuid
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
@@ -117,7 +118,6 @@ def test_a_statement_returns_the_rows_changed(two_teams):
 def test_a_key_that_is_not_a_column_never_reaches_the_sql(two_teams):
     """Column names come from the rows' keys: one that is not a column of the table is
     refused before any SQL is written (no identifier is ever taken from a request)."""
-    import pytest
 
     row = {"id": "x", "team_id": 1, "coach_user_id": None, "created_at": datetime.now(UTC)}
     with Session(two_teams.engine) as s, texts(two_teams.engine) as seen:
@@ -132,7 +132,6 @@ def test_a_push_s_tables_are_written_together_and_their_keys_still_checked(two_t
     """Clients, records, updates and the rows that reference them: on PostgreSQL one statement
     (the foreign keys checked when it ends), on SQLite one a table; the same rows either way,
     and a record naming no client is still refused."""
-    import pytest
     from sqlalchemy.exc import IntegrityError
 
     def batches(tag: str, client_of_record: str | None = None) -> list[driver.Rows]:
@@ -172,3 +171,38 @@ def test_a_push_s_tables_are_written_together_and_their_keys_still_checked(two_t
             driver.write(s.connection(), *batches("c", client_of_record="no such client"))
         s.rollback()
     assert two_teams.count("record") == 3
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the plan checked is SQLite's
+def test_sqlite_looks_a_list_up_by_the_index_not_a_scan(two_teams):
+    """``listed`` must compile to a plain condition: SQLite given ``... IN (...) = 1`` scans
+    the whole table (the change table grows for ever), under the write lock."""
+    from workwell_desktop.server import sync_service
+
+    with two_teams.engine.connect() as c:
+        for statement in (sync_service._KNOWN, sync_service._RECORDS, sync_service._CLIENT_TEAMS):
+            sql = statement.statement.compile(dialect=c.dialect).string
+            plan = c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, ('["x"]',)).all()
+            steps = " | ".join(row[-1] for row in plan)
+            assert "SEARCH" in steps and "SCAN change" not in steps and "SCAN record" not in steps, steps
+
+
+def test_an_update_may_set_a_column_to_null_on_both_databases(two_teams):
+    rows = clients(1, 1, datetime.now(UTC))
+    rows[0]["coach_user_id"] = 1
+    with Session(two_teams.engine) as s:
+        driver.write(s.connection(), driver.Rows(Client, rows))
+        # every value of the column NULL: PostgreSQL would type the VALUES list as text
+        driver.write(
+            s.connection(), driver.Rows(Client, [{"id": rows[0]["id"], "coach_user_id": None}], key="id")
+        )
+        s.commit()
+        assert s.get(Client, rows[0]["id"]).coach_user_id is None
+
+
+def test_rows_that_differ_in_their_keys_are_refused(two_teams):
+
+    rows = clients(2, 1, datetime.now(UTC))
+    rows[1]["extra"] = "x"
+    with Session(two_teams.engine) as s, pytest.raises(ValueError, match="differ in their keys"):
+        driver.write(s.connection(), driver.Rows(Client, rows))

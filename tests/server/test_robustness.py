@@ -172,3 +172,19 @@ def test_random_junk_never_causes_a_server_error(two_teams, ann):
 def test_wrong_method_and_path(two_teams):
     assert two_teams.api.get(SYNC).status_code == 405
     assert two_teams.api.post("/api/v1/nothing").status_code == 404
+
+
+def test_a_reference_postgresql_cannot_hold_is_refused_with_a_reason_not_a_server_error(two_teams, ann):
+    """A NUL in a field naming another record (``supersedes``) made the record lookup fail
+    on PostgreSQL: a 500 for the whole sync, which the laptop would retry for ever."""
+    client = uuid.uuid4().hex
+    ann.sync([ann.change(client)])
+    bad = ann.change(client, "plan_note", supersedes="ab\u0000cd")
+    good = ann.change(client, "contact_session")
+
+    r = two_teams.api.post(SYNC, json={"cursor": "", "changes": [bad, good]}, headers=ann.auth)
+
+    assert r.status_code == 200, r.text
+    reply = r.json()
+    assert reply["accepted"] == [good["change_id"]]
+    assert [x["change_id"] for x in reply["rejected"]] == [bad["change_id"]]

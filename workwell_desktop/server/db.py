@@ -75,7 +75,7 @@ def _ping_when_idle(engine: Engine) -> None:
 _SERVER_GONE = frozenset({"57P01", "57P02", "57P03"})
 
 
-def server_gone(error: BaseException) -> bool:
+def _server_gone(error: BaseException) -> bool:
     return getattr(error, "sqlstate", None) in _SERVER_GONE
 
 
@@ -86,7 +86,7 @@ def _server_gone_is_a_disconnect(engine: Engine) -> None:
 
     @event.listens_for(engine, "handle_error")
     def _handle_error(context):
-        if not context.is_disconnect and server_gone(context.original_exception):
+        if not context.is_disconnect and _server_gone(context.original_exception):
             context.is_disconnect = True
 
 

@@ -8,13 +8,15 @@ the SQL, once per dialect, from the same Core statements; the driver runs it.
 
 What SQLAlchemy would otherwise do for these statements is done here too:
 - values are converted by their column types (SQLite keeps dates as text);
-- an error is raised as SQLAlchemy's own (a broken key is an ``IntegrityError``), and a
-  connection found cut is invalidated and the error says so (``connection_invalidated``),
-  the errors ``sync_service.retrying`` runs a sync again on.
+- a driver error goes through SQLAlchemy's own handling (``_run``): raised as its exception
+  (a broken key is an ``IntegrityError``), the ``handle_error`` hooks run (db.py's among
+  them), and on a cut connection the pool is recycled and the error says
+  ``connection_invalidated``, the errors ``sync_service.retrying`` runs a sync again on;
+- its cursor events fire (without an execution context: none is made).
 
 Lists are passed whole (``listed``): one SQL text whatever their length, so PostgreSQL
 prepares it once (psycopg prepares a statement after its fifth run).
-Only PostgreSQL through psycopg and SQLite (3.33 or later: ``update_rows``) are served.
+Only PostgreSQL through psycopg and SQLite (3.33 or later: ``UPDATE ... FROM``) are served.
 """
 
 from __future__ import annotations
@@ -22,13 +24,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import ClauseElement, ColumnElement, Executable
@@ -36,7 +37,6 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.types import Boolean
 
-from . import db
 from .models import Base
 
 # The most values one statement carries (SQLite allows 32,766, PostgreSQL 65,535).
@@ -48,6 +48,9 @@ class _Listed(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # A condition in itself, as a comparison is: else SQLite, which has no boolean type, is
+    # given ``... = 1``, and then cannot use the column's index (a scan of the whole table).
+    _is_implicitly_boolean = True
 
     def __init__(self, column: ColumnElement | QueryableAttribute, param: BindParameter):
         self.column = column.expression if isinstance(column, QueryableAttribute) else column
@@ -95,8 +98,8 @@ class _Compiled:
         self.results = processors if any(processors) else None
 
     def parameters(self, params: Mapping[str, Any]) -> Any:
-        if self.fixed:
-            params = {**self.fixed, **params}
+        if self.fixed:  # the statement's own values always win
+            params = {**params, **self.fixed}
         if self.binds:
             params = {k: (self.binds[k](v) if k in self.binds else v) for k, v in params.items()}
         return params if self.order is None else tuple(params[name] for name in self.order)
@@ -127,9 +130,7 @@ class Statement:
     def rows(self, connection: Connection, params: Mapping[str, Any]) -> list[tuple]:
         """Every row of the result, each a tuple of its columns' values."""
         compiled = self._for(connection.dialect)
-        with cursor(connection) as cur:
-            _execute(connection, cur, compiled.sql, compiled.parameters(params))
-            found = cur.fetchall()
+        found = _run(connection, compiled.sql, compiled.parameters(params), fetch=True)
         if compiled.results is None:
             return found
         procs = compiled.results
@@ -138,9 +139,7 @@ class Statement:
     def run(self, connection: Connection, params: Mapping[str, Any]) -> int:
         """Run a statement that returns no rows; the number of rows it changed."""
         compiled = self._for(connection.dialect)
-        with cursor(connection) as cur:
-            _execute(connection, cur, compiled.sql, compiled.parameters(params))
-            return cur.rowcount
+        return _run(connection, compiled.sql, compiled.parameters(params))
 
 
 @dataclass(frozen=True)
@@ -164,16 +163,24 @@ def write(connection: Connection, *batches: Rows) -> None:
         return
     dialect = connection.dialect
     planned = [(batch.rows, _Shape.of(dialect, batch)) for batch in batches]
-    with cursor(connection) as cur:
-        if dialect.name == "postgresql" and sum(len(rows) * s.width for rows, s in planned) <= MAX_VALUES:
-            sql = _together(dialect, tuple((shape, len(rows)) for rows, shape in planned))
-            _execute(connection, cur, sql, [v for rows, shape in planned for v in shape.values(rows)])
-            return
-        for rows, shape in planned:
-            per_statement = max(1, MAX_VALUES // shape.width)
-            for start in range(0, len(rows), per_statement):
-                chunk = rows[start : start + per_statement]
-                _execute(connection, cur, shape.sql(dialect, len(chunk)), shape.values(chunk))
+    if dialect.name == "postgresql" and sum(len(rows) * s.width for rows, s in planned) <= MAX_VALUES:
+        sql = _together(dialect, tuple((shape, len(rows)) for rows, shape in planned))
+        _run_write(connection, sql, [v for rows, shape in planned for v in shape.values(rows)])
+        return
+    for rows, shape in planned:
+        per_statement = max(1, MAX_VALUES // shape.width)
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            _run_write(connection, shape.sql(dialect, len(chunk)), shape.values(chunk))
+
+
+# A write of more values than this is not prepared on PostgreSQL: a prepared statement of a
+# few hundred rows holds megabytes of the backend's memory, for each pooled connection.
+PREPARE_AT_MOST = 200
+
+
+def _run_write(connection: Connection, sql: str, values: list[Any]) -> None:
+    _run(connection, sql, values, prepare=None if len(values) <= PREPARE_AT_MOST else False)
 
 
 def insert_rows(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
@@ -199,6 +206,8 @@ class _Shape:
         return len(self.columns)
 
     def values(self, rows: list[dict[str, Any]]) -> list[Any]:
+        if any(len(row) != len(self.columns) for row in rows):  # a missing key is a KeyError
+            raise ValueError(f"rows for {self.table.name} differ in their keys")
         if self.convert is None:  # PostgreSQL: psycopg takes every value as it is
             return [row[name] for row in rows for name in self.columns]
         return [
@@ -208,7 +217,7 @@ class _Shape:
         ]
 
     def sql(self, dialect: Dialect, count: int) -> str:
-        return _statement(dialect, self.table.name, self.columns, self.key, count)
+        return _statement(dialect, self.table, self.columns, self.key, count)
 
 
 @functools.lru_cache(maxsize=256)
@@ -243,48 +252,46 @@ def _values(dialect: Dialect, width: int, count: int) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _statement(dialect: Dialect, table: str, columns: tuple[str, ...], key: str | None, count: int) -> str:
+def _statement(dialect: Dialect, table: Table, columns: tuple[str, ...], key: str | None, count: int) -> str:
     quote = dialect.identifier_preparer.quote
+    name = quote(table.name)
     names = ", ".join(quote(c) for c in columns)
     values = _values(dialect, len(columns), count)
     if key is None:
-        return f"INSERT INTO {quote(table)} ({names}) VALUES {values}"
-    sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
-    match = f"{quote(table)}.{quote(key)} = v.{quote(key)}"
+        return f"INSERT INTO {name} ({names}) VALUES {values}"
+    match = f"{name}.{quote(key)} = v.{quote(key)}"
     if dialect.name == "sqlite":  # no column list on a FROM alias: the VALUES list is named first
-        return f"WITH v ({names}) AS (VALUES {values}) UPDATE {quote(table)} SET {sets} FROM v WHERE {match}"
-    return f"UPDATE {quote(table)} SET {sets} FROM (VALUES {values}) AS v ({names}) WHERE {match}"
+        sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
+        return f"WITH v ({names}) AS (VALUES {values}) UPDATE {name} SET {sets} FROM v WHERE {match}"
+    # PostgreSQL types a VALUES list from its values: a column all NULL would be text, so each
+    # value is cast to its column's type.
+    typed = dialect.type_compiler_instance.process
+    sets = ", ".join(
+        f"{quote(c)} = CAST(v.{quote(c)} AS {typed(table.c[c].type)})" for c in columns if c != key
+    )
+    return f"UPDATE {name} SET {sets} FROM (VALUES {values}) AS v ({names}) WHERE {match}"
 
 
-def _execute(connection: Connection, cur: Any, sql: str, params: Any) -> None:
-    # SQLAlchemy's cursor events still see each statement (the statement-count tests listen).
-    connection.dispatch.before_cursor_execute(connection, cur, sql, params, None, False)
-    cur.execute(sql, params)
-    connection.dispatch.after_cursor_execute(connection, cur, sql, params, None, False)
-
-
-@contextlib.contextmanager
-def cursor(connection: Connection) -> Iterator[Any]:
-    """The driver's cursor on ``connection`` (in its transaction), its errors raised as
-    SQLAlchemy's: a cut connection is invalidated, and the error says so."""
+def _run(
+    connection: Connection, sql: str, params: Any, fetch: bool = False, prepare: bool | None = None
+) -> Any:
+    """Run ``sql`` on the driver's cursor in the connection's transaction: its rows when
+    ``fetch``, else the number of rows it changed. ``prepare``: psycopg's (None: after a few
+    runs of the same text; False: never)."""
     dbapi_connection = connection.connection.dbapi_connection
-    dialect = connection.dialect
     cur = dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        yield cur
-    except dialect.loaded_dbapi.Error as e:
-        cut = dialect.is_disconnect(e, dbapi_connection, cur) or db.server_gone(e)
-        if cut:
-            connection.invalidate(e)
-        raise DBAPIError.instance(
-            "driver statement",
-            None,
-            e,
-            dialect.loaded_dbapi.Error,
-            hide_parameters=True,
-            connection_invalidated=cut,
-            dialect=dialect,
-        ) from e
+        connection.dispatch.before_cursor_execute(connection, cur, sql, params, None, False)
+        if prepare is None or connection.dialect.driver != "psycopg":
+            cur.execute(sql, params)
+        else:
+            cur.execute(sql, params, prepare=prepare)  # type: ignore[call-arg]  # psycopg's
+        connection.dispatch.after_cursor_execute(connection, cur, sql, params, None, False)
+        return cur.fetchall() if fetch else cur.rowcount
+    except connection.dialect.loaded_dbapi.Error as e:
+        # SQLAlchemy's own handling, as for any statement it runs itself (it raises).
+        connection._handle_dbapi_exception(e, sql, params, cur, None)
+        raise  # not reached
     finally:
         with contextlib.suppress(Exception):
             cur.close()

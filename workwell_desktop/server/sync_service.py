@@ -504,7 +504,10 @@ class _Ledger:
         )
         named = {c.record_id for c, _ in batch}
         for c, _ in batch:
-            named.update(target for _, target in change_checks.references(c.payload, c.record_type))
+            # A reference PostgreSQL cannot even hold (a NUL) names no record: not looked up,
+            # so the change is refused with a reason (``admit``) instead of failing the sync.
+            refs = change_checks.references(c.payload, c.record_type)
+            named.update(target for _, target in refs if storable(target))
         self.records: dict[str, dict[str, Any]] = {
             record_id: {
                 "record_type": record_type,
