@@ -188,3 +188,16 @@ def test_a_reference_postgresql_cannot_hold_is_refused_with_a_reason_not_a_serve
     reply = r.json()
     assert reply["accepted"] == [good["change_id"]]
     assert [x["change_id"] for x in reply["rejected"]] == [bad["change_id"]]
+
+
+@pytest.mark.parametrize("field", ["coach", "merged_into"])
+def test_a_client_field_postgresql_cannot_hold_is_refused_with_a_reason(two_teams, ann, field):
+    """The same fault's siblings: a coach's name and a merge target are looked up too."""
+    client = uuid.uuid4().hex
+    ann.sync([ann.change(client)])
+    bad = ann.change(client, "client", record_id=client, op="update", **{field: "ab\u0000cd"})
+
+    r = two_teams.api.post(SYNC, json={"cursor": "", "changes": [bad]}, headers=ann.auth)
+
+    assert r.status_code == 200, r.text
+    assert [x["change_id"] for x in r.json()["rejected"]] == [bad["change_id"]]

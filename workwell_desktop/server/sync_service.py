@@ -566,7 +566,12 @@ class _Ledger:
         merged_into = change.payload.get("merged_into") if change.record_type == "client" else None
         if merged_into:
             # A merge joins two clients of one team; never a way to reach another team's client.
-            target_team = self.session.scalar(select(Client.team_id).where(Client.id == merged_into))
+            # (A name PostgreSQL cannot even hold, a NUL, names no client: not looked up.)
+            target_team = (
+                self.session.scalar(select(Client.team_id).where(Client.id == merged_into))
+                if storable(merged_into)
+                else None
+            )
             if target_team is None or target_team != self.client_team.get(change.client_id):
                 return "merged_into must name another client of the same team"
             # Only the same person: a merge shows one client's history under the other's.
@@ -584,11 +589,16 @@ class _Ledger:
         # A client changes hands only by an authorised act: a team lead within the team here,
         # IT across teams (``admin move-client``). Never as a side effect of a data field.
         name = change.payload["coach"]
-        coach = self.session.execute(
-            select(User.id).where(
-                User.team_id == device.team_id, or_(User.username == name, User.display_name == name)
-            )
-        ).first()
+        # A name PostgreSQL cannot even hold (a NUL) is no coach's: not looked up.
+        coach = (
+            self.session.execute(
+                select(User.id).where(
+                    User.team_id == device.team_id, or_(User.username == name, User.display_name == name)
+                )
+            ).first()
+            if storable(name)
+            else None
+        )
         if device.role != "team_lead":
             # A coach may only relabel their own client with their own account (a laptop
             # registering stamps its clients with the username): that moves nothing.
