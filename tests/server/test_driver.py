@@ -48,7 +48,7 @@ def test_rows_written_by_the_driver_read_back_the_same_through_sqlalchemy(two_te
     when = datetime(2026, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)
     rows = clients(3, 1, when)
     with Session(two_teams.engine) as s:
-        driver.insert_rows(s.connection(), Client, rows)
+        driver.write(s.connection(), driver.Rows(Client, rows))
         s.commit()
         stored = s.get(Client, rows[0]["id"])
         assert stored is not None and stored.team_id == 1
@@ -63,7 +63,7 @@ def test_a_list_of_any_length_is_one_sql_text(two_teams):
     rows = clients(600, 2, datetime.now(UTC))
     with Session(two_teams.engine) as s:
         core = s.connection()
-        driver.insert_rows(core, Client, rows)
+        driver.write(core, driver.Rows(Client, rows))
         ids = [r["id"] for r in rows]
         with texts(two_teams.engine) as seen:
             assert CLIENTS.rows(core, {"ids": []}) == []
@@ -76,7 +76,7 @@ def test_many_rows_go_in_few_statements_and_all_arrive(two_teams, monkeypatch):
     monkeypatch.setattr(driver, "MAX_VALUES", 40)  # 10 rows of 4 columns a statement
     rows = clients(25, 1, datetime.now(UTC))
     with Session(two_teams.engine) as s, texts(two_teams.engine) as seen:
-        driver.insert_rows(s.connection(), Client, rows)
+        driver.write(s.connection(), driver.Rows(Client, rows))
         s.commit()
     assert len(seen) == 3
     assert two_teams.count("client") == 25
@@ -90,8 +90,8 @@ def test_update_rows_sets_only_the_rows_named(two_teams):
     ]
     with Session(two_teams.engine) as s, texts(two_teams.engine) as seen:
         core = s.connection()
-        driver.insert_rows(core, Client, rows)
-        driver.insert_rows(core, Record, records)
+        driver.write(core, driver.Rows(Client, rows))
+        driver.write(core, driver.Rows(Record, records))
         changed = [
             {"id": "r0", "state": '{"note":"it\'s 100% done"}', "stamps": '{"note":"a"}'},
             {"id": "r2", "state": '{"note":"two"}', "stamps": '{"note":"b"}'},
@@ -122,7 +122,9 @@ def test_a_key_that_is_not_a_column_never_reaches_the_sql(two_teams):
     row = {"id": "x", "team_id": 1, "coach_user_id": None, "created_at": datetime.now(UTC)}
     with Session(two_teams.engine) as s, texts(two_teams.engine) as seen:
         with pytest.raises(KeyError):
-            driver.insert_rows(s.connection(), Client, [{**row, 'id") VALUES (1); DROP TABLE team; --': 1}])
+            driver.write(
+                s.connection(), driver.Rows(Client, [{**row, 'id") VALUES (1); DROP TABLE team; --': 1}])
+            )
         with pytest.raises(KeyError):
             driver.write(s.connection(), driver.Rows(Client, [{"id": "x", "nope": 1}], key="id"))
     assert seen == []
@@ -153,7 +155,7 @@ def test_a_push_s_tables_are_written_together_and_their_keys_still_checked(two_t
         driver.write(s.connection(), driver.Rows(Client, clients(1, 1, datetime.now(UTC))))
         first = s.execute(select(Client.id)).scalar_one()
         old = {"id": "r-old", "record_type": "note", "client_id": first, "state": "{}", "stamps": "{}"}
-        driver.insert_rows(s.connection(), Record, [old])
+        driver.write(s.connection(), driver.Rows(Record, [old]))
         s.commit()
     one_statement = two_teams.engine.dialect.name == "postgresql"
     for tag, limit in (("a", driver.MAX_VALUES), ("b", 4)):  # b: too many values for one statement

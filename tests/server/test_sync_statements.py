@@ -108,6 +108,6 @@ def test_a_key_broken_in_a_driver_statement_is_an_integrity_error_the_push_can_r
         core = s.connection()
         with pytest.raises(IntegrityError):
             rows = [{"name": name, "created_at": utcnow()} for name in ("C", "A", "E")]  # A exists
-            driver.insert_rows(core, Team, rows)
+            driver.write(core, driver.Rows(Team, rows))
         s.rollback()
         assert two_teams.count("team") == 2

@@ -183,11 +183,6 @@ def _run_write(connection: Connection, sql: str, values: list[Any]) -> None:
     _run(connection, sql, values, prepare=None if len(values) <= PREPARE_AT_MOST else False)
 
 
-def insert_rows(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
-    """``write`` of one table's new rows."""
-    write(connection, Rows(model, rows))
-
-
 @dataclass(frozen=True)
 class _Shape:
     table: Table

@@ -737,7 +737,7 @@ def anchor_audit(
     now = utcnow()
     values = {"device_id": device.device_id, "seq": head.seq, "hash": head.hash, "anchored_at": now}
     if held is None:  # two first syncs at once: the second fails on the key and runs again
-        driver.insert_rows(session.connection(), AuditAnchor, [values])
+        driver.write(session.connection(), driver.Rows(AuditAnchor, [values]))
     else:
         moved = _MOVE_ANCHOR.run(
             session.connection(), {**values, "held_seq": held.seq, "held_hash": held.hash}
