@@ -89,8 +89,8 @@ def create_app(database_url: str | Engine, trusted_proxies: Iterable[str] = ()) 
         log.error("internal error: %s", type(exc).__name__)
         return json_reply({"detail": "Internal server error; the request can be retried."}, 500)
 
+    sync_routes.install(app)  # first: the sync is matched before every other route
     app.include_router(device_routes.router)
-    app.include_router(sync_routes.router)
 
     @app.get("/health")
     def health() -> Response:

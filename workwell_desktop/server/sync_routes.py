@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, FastAPI, HTTPException, Request
 from pydantic import Field, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -98,10 +98,16 @@ async def sync(request: Request) -> Response:
     )
 
 
-# A plain Starlette route: the sync takes the request as it is (its body is validated
-# change by change, below), so FastAPI's dependency solving would only cost CPU on every
-# sync (#15). Its errors (HTTPException) are answered by the app's handlers as any route's.
-router.add_route(f"{wire.API_PREFIX}/sync", sync, methods=["POST"])
+def install(app: FastAPI) -> None:
+    """The sync and the audit anchor, on ``app``.
+
+    The sync is a plain Starlette route: it takes the request as it is (its body is
+    validated change by change, below), so FastAPI's dependency solving would only cost CPU
+    on every sync. And it is the app's own route, matched before any included router's:
+    every request is matched route by route, and the sync is nearly all of them (#15). Its
+    errors (HTTPException) are answered by the app's handlers as any route's."""
+    app.add_route(f"{wire.API_PREFIX}/sync", sync, methods=["POST"])
+    app.include_router(router)
 
 
 def _reply(
