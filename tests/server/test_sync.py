@@ -175,3 +175,36 @@ def test_the_envelope_keeps_an_awkward_name_exactly(two_teams):
     assert sian.sync([change])["accepted"] == [change["change_id"]]
     (got,) = bob.pull_all()
     assert got == {**change, "device_id": sian.id, "actor": name}
+
+
+def test_a_page_with_one_awkward_name_keeps_every_envelope_exactly(two_teams):
+    """A page whose envelopes are all plain ASCII is only quoted, not escaped (#15); one
+    awkward name on the page takes the whole page back to escaping, and both read back."""
+    from server_helpers import PASSWORD
+    from sqlalchemy.orm import Session
+
+    from workwell_desktop.server import admin
+
+    name = "Zoë\x7f Hart"
+    with Session(two_teams.engine) as s:
+        admin.create_user(s, "zoe", "A", "coach", PASSWORD, name)
+    zoe, ann, bob = two_teams.device("zoe"), two_teams.device("ann"), two_teams.device("bob")
+    plain = ann.change(uuid.uuid4().hex)
+    awkward = zoe.change(uuid.uuid4().hex)
+    assert ann.sync([plain])["accepted"] and zoe.sync([awkward])["accepted"]
+    assert bob.pull_all() == [ann.relayed(plain), {**awkward, "device_id": zoe.id, "actor": name}]
+
+
+def test_a_plain_envelope_is_written_as_json_dumps_writes_it():
+    import json
+    import string
+
+    from workwell_desktop.server.sync_service import _ENVELOPE, _wire_changes
+
+    printable = "".join(c for c in string.printable if c.isprintable() and c not in '"\\')
+    for awkward in ("", '"', "\\", "\x7f", "\x1f", "\n", "é", "🙂", "\u2028"):
+        fields = [f"{name}:{printable}{awkward}" for name in _ENVELOPE]
+        (text,) = _wire_changes([(*fields, '{"a":1}', "{}")])
+        expected = {**dict(zip(_ENVELOPE, fields, strict=True)), "payload": {"a": 1}, "base": {}}
+        assert json.loads(text) == expected
+        assert text == json.dumps(expected, separators=(",", ":"))
