@@ -14,8 +14,9 @@ What SQLAlchemy would otherwise do for these statements is done here too:
   ``connection_invalidated``, the errors ``sync_service.retrying`` runs a sync again on;
 - its cursor events fire (without an execution context: none is made).
 
-Lists are passed whole (``listed``): one SQL text whatever their length, so PostgreSQL
-prepares it once (psycopg prepares a statement after its fifth run).
+Lists are passed whole (``listed``), and so are the columns a write sends to PostgreSQL
+(``write``): one SQL text whatever their length, so PostgreSQL prepares it once (psycopg
+prepares a statement after its fifth run).
 Only PostgreSQL through psycopg and SQLite (3.33 or later: ``UPDATE ... FROM``) are served.
 """
 
@@ -26,6 +27,7 @@ import functools
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table
@@ -39,7 +41,8 @@ from sqlalchemy.types import Boolean
 
 from .models import Base
 
-# The most values one statement carries (SQLite allows 32,766, PostgreSQL 65,535).
+# The most values one SQLite statement carries (it allows 32,766). PostgreSQL's writes carry
+# one array a column, whatever the number of rows (``write``).
 MAX_VALUES = 30_000
 
 
@@ -154,33 +157,30 @@ class Rows:
 
 
 def write(connection: Connection, *batches: Rows) -> None:
-    """Every batch's rows, each batch's in one VALUES list. On PostgreSQL all the batches go
-    in one statement (one round trip: each but the last a data-modifying WITH; the foreign
-    keys are checked when the whole statement ends); on SQLite, or past ``MAX_VALUES``
-    values, one statement a batch, or a few when very many."""
+    """Every batch's rows.
+
+    On PostgreSQL all the batches go in one statement, one round trip: each batch but the
+    last is a data-modifying WITH, and the foreign keys are checked when the whole statement
+    ends. Each batch's rows go as one JSON array, read as rows by PostgreSQL
+    (``json_to_recordset``), so the SQL text is the same whatever the number of rows:
+    psycopg parses it once and PostgreSQL plans it once. A VALUES list's text (and its plan)
+    changed with every count of rows, psycopg parsed again any statement of over 50 values,
+    and adapting each value cost more CPU than json.dumps writing them all (#15). On SQLite
+    each batch's rows go in one VALUES list, a few when past ``MAX_VALUES`` values."""
     batches = tuple(b for b in batches if b.rows)
     if not batches:
         return
     dialect = connection.dialect
     planned = [(batch.rows, _Shape.of(dialect, batch)) for batch in batches]
-    if dialect.name == "postgresql" and sum(len(rows) * s.width for rows, s in planned) <= MAX_VALUES:
-        sql = _together(dialect, tuple((shape, len(rows)) for rows, shape in planned))
-        _run_write(connection, sql, [v for rows, shape in planned for v in shape.values(rows)])
+    if dialect.name == "postgresql":
+        sql = _together(dialect, tuple(shape for _, shape in planned))
+        _run(connection, sql, [shape.json_of(rows) for rows, shape in planned])
         return
     for rows, shape in planned:
         per_statement = max(1, MAX_VALUES // shape.width)
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            _run_write(connection, shape.sql(dialect, len(chunk)), shape.values(chunk))
-
-
-# A write of more values than this is not prepared on PostgreSQL: a prepared statement of a
-# few hundred rows holds megabytes of the backend's memory, for each pooled connection.
-PREPARE_AT_MOST = 200
-
-
-def _run_write(connection: Connection, sql: str, values: list[Any]) -> None:
-    _run(connection, sql, values, prepare=None if len(values) <= PREPARE_AT_MOST else False)
+            _run(connection, shape.sql(dialect, len(chunk)), shape.values(chunk))
 
 
 @dataclass(frozen=True)
@@ -211,6 +211,15 @@ class _Shape:
             for name, conv in zip(self.columns, self.convert, strict=True)
         ]
 
+    def json_of(self, rows: list[dict[str, Any]]) -> str:
+        """The rows as a JSON array of objects (PostgreSQL's ``json_to_recordset``): dates as
+        ISO 8601, which PostgreSQL reads back exactly; ASCII, so text that UTF-8 cannot hold
+        (a lone surrogate) is refused by PostgreSQL as any bad value is, not by the encoder."""
+        names = set(self.columns)
+        if any(row.keys() != names for row in rows):
+            raise ValueError(f"rows for {self.table.name} differ in their keys")
+        return json.dumps(rows, default=_iso, separators=(",", ":"))
+
     def sql(self, dialect: Dialect, count: int) -> str:
         return _statement(dialect, self.table, self.columns, self.key, count)
 
@@ -225,8 +234,8 @@ def _converters(
 
 
 @functools.lru_cache(maxsize=256)
-def _together(dialect: Dialect, shapes: tuple[tuple[_Shape, int], ...]) -> str:
-    parts = [shape.sql(dialect, count) for shape, count in shapes]
+def _together(dialect: Dialect, shapes: tuple[_Shape, ...]) -> str:
+    parts = [_from_json(dialect, shape.table, shape.columns, shape.key) for shape in shapes]
     if len(parts) == 1:
         return parts[0]
     clauses = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1]))
@@ -246,6 +255,27 @@ def _values(dialect: Dialect, width: int, count: int) -> str:
     return ", ".join([row] * count)
 
 
+def _iso(value: Any) -> str:
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not written by the driver")
+
+
+def _from_json(dialect: Dialect, table: Table, columns: tuple[str, ...], key: str | None) -> str:
+    """PostgreSQL: the rows from one JSON array, each object's values read as their columns'
+    types (so a column all NULL is still typed)."""
+    quote, typed = dialect.identifier_preparer.quote, dialect.type_compiler_instance.process
+    name = quote(table.name)
+    names = ", ".join(quote(c) for c in columns)
+    types = ", ".join(f"{quote(c)} {typed(table.c[c].type)}" for c in columns)
+    rows = f"json_to_recordset({_placeholder(dialect)}) AS v ({types})"
+    if key is None:
+        selected = ", ".join(f"v.{quote(c)}" for c in columns)
+        return f"INSERT INTO {name} ({names}) SELECT {selected} FROM {rows}"
+    sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
+    return f"UPDATE {name} SET {sets} FROM {rows} WHERE {name}.{quote(key)} = v.{quote(key)}"
+
+
 @functools.lru_cache(maxsize=512)
 def _statement(dialect: Dialect, table: Table, columns: tuple[str, ...], key: str | None, count: int) -> str:
     quote = dialect.identifier_preparer.quote
@@ -254,33 +284,20 @@ def _statement(dialect: Dialect, table: Table, columns: tuple[str, ...], key: st
     values = _values(dialect, len(columns), count)
     if key is None:
         return f"INSERT INTO {name} ({names}) VALUES {values}"
+    # No column list on a FROM alias in SQLite: the VALUES list is named first.
+    sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
     match = f"{name}.{quote(key)} = v.{quote(key)}"
-    if dialect.name == "sqlite":  # no column list on a FROM alias: the VALUES list is named first
-        sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
-        return f"WITH v ({names}) AS (VALUES {values}) UPDATE {name} SET {sets} FROM v WHERE {match}"
-    # PostgreSQL types a VALUES list from its values: a column all NULL would be text, so each
-    # value is cast to its column's type.
-    typed = dialect.type_compiler_instance.process
-    sets = ", ".join(
-        f"{quote(c)} = CAST(v.{quote(c)} AS {typed(table.c[c].type)})" for c in columns if c != key
-    )
-    return f"UPDATE {name} SET {sets} FROM (VALUES {values}) AS v ({names}) WHERE {match}"
+    return f"WITH v ({names}) AS (VALUES {values}) UPDATE {name} SET {sets} FROM v WHERE {match}"
 
 
-def _run(
-    connection: Connection, sql: str, params: Any, fetch: bool = False, prepare: bool | None = None
-) -> Any:
+def _run(connection: Connection, sql: str, params: Any, fetch: bool = False) -> Any:
     """Run ``sql`` on the driver's cursor in the connection's transaction: its rows when
-    ``fetch``, else the number of rows it changed. ``prepare``: psycopg's (None: after a few
-    runs of the same text; False: never)."""
+    ``fetch``, else the number of rows it changed."""
     dbapi_connection = connection.connection.dbapi_connection
     cur = dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         connection.dispatch.before_cursor_execute(connection, cur, sql, params, None, False)
-        if prepare is None or connection.dialect.driver != "psycopg":
-            cur.execute(sql, params)
-        else:
-            cur.execute(sql, params, prepare=prepare)  # type: ignore[call-arg]  # psycopg's
+        cur.execute(sql, params)
         connection.dispatch.after_cursor_execute(connection, cur, sql, params, None, False)
         return cur.fetchall() if fetch else cur.rowcount
     except connection.dialect.loaded_dbapi.Error as e:
