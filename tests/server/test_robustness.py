@@ -40,6 +40,15 @@ def test_malformed_json(ann):
         assert post(ann, body).status_code in (400, 422), body[:20]
 
 
+def test_a_body_not_in_utf8_is_refused_with_its_reason(ann):
+    # JSON between systems is UTF-8 (RFC 8259, 8.1): UTF-16, or a byte-order mark, is refused.
+    for body in ('{"cursor": ""}'.encode("utf-16"), b'\xef\xbb\xbf{"cursor": ""}'):
+        r = post(ann, body)
+        assert r.status_code == 400, body[:8]
+        assert r.json()["detail"] == "Request body is not valid JSON."
+    assert post(ann, b'{"cursor": ""}').status_code == 200
+
+
 def test_wrong_types(ann):
     for body in (
         {"cursor": 5},

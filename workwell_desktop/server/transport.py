@@ -71,6 +71,11 @@ def _no_constants(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# One decoder for every body (json.loads with an option builds a new one each call); UTF-8,
+# as JSON between systems must be (RFC 8259, section 8.1).
+_JSON = json.JSONDecoder(parse_constant=_no_constants)
+
+
 async def read_json(request: Request) -> Any:
     """The request body as JSON: zstd, gzip or plain, capped at ``wire.MAX_BODY_BYTES`` (413)
     both as sent and after decompression (``sync.encoding``)."""
@@ -97,6 +102,6 @@ async def read_json(request: Request) -> Any:
             400, f"Request body is not valid {encoding} (truncated, trailing data or corrupt)."
         ) from e
     try:
-        return json.loads(body, parse_constant=_no_constants)
+        return _JSON.decode(body.decode())
     except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
         raise HTTPException(400, "Request body is not valid JSON.") from e
