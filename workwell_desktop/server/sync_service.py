@@ -655,8 +655,8 @@ class _Ledger:
             for rid, r in self.records.items()
             if r["dirty"] and not r["new"]
         ]
-        # Each table's rows in one VALUES list, every table's in one round trip on PostgreSQL
-        # (server.driver): they read nothing back.
+        # Every table's rows in one statement, one round trip, on PostgreSQL (server.driver):
+        # they read nothing back.
         driver.write(
             core,
             driver.Rows(Client, self.new_clients),
