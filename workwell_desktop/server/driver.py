@@ -180,7 +180,7 @@ def write(connection: Connection, *batches: Rows) -> None:
         per_statement = max(1, MAX_VALUES // shape.width)
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            _run(connection, shape.sql(dialect, len(chunk)), shape.values(chunk))
+            _run(connection, shape.sql(dialect, len(chunk)), shape.values(dialect, chunk))
 
 
 @dataclass(frozen=True)
@@ -188,36 +188,38 @@ class _Shape:
     table: Table
     columns: tuple[str, ...]
     key: str | None
-    convert: tuple[Callable[[Any], Any] | None, ...] | None  # None: every value as it is
 
     @staticmethod
     def of(dialect: Dialect, batch: Rows) -> _Shape:
-        table = cast(Table, batch.model.__table__)
-        columns = tuple(batch.rows[0])
-        return _Shape(table, columns, batch.key, _converters(dialect, table, columns))
+        return _Shape(cast(Table, batch.model.__table__), tuple(batch.rows[0]), batch.key)
 
     @property
     def width(self) -> int:
         return len(self.columns)
 
-    def values(self, rows: list[dict[str, Any]]) -> list[Any]:
-        if any(len(row) != len(self.columns) for row in rows):  # a missing key is a KeyError
+    def check(self, rows: list[dict[str, Any]]) -> None:
+        """Every row has exactly the first row's keys, the columns the statement names."""
+        names = set(self.columns)
+        if any(row.keys() != names for row in rows):
             raise ValueError(f"rows for {self.table.name} differ in their keys")
-        if self.convert is None:  # PostgreSQL: psycopg takes every value as it is
+
+    def values(self, dialect: Dialect, rows: list[dict[str, Any]]) -> list[Any]:
+        """SQLite: the rows' values in column order, each as the column's type binds it."""
+        self.check(rows)
+        convert = _converters(dialect, self.table, self.columns)
+        if convert is None:  # no column needs converting
             return [row[name] for row in rows for name in self.columns]
         return [
             conv(row[name]) if conv else row[name]
             for row in rows
-            for name, conv in zip(self.columns, self.convert, strict=True)
+            for name, conv in zip(self.columns, convert, strict=True)
         ]
 
     def json_of(self, rows: list[dict[str, Any]]) -> str:
         """The rows as a JSON array of objects (PostgreSQL's ``json_to_recordset``): dates as
         ISO 8601, which PostgreSQL reads back exactly; ASCII, so text that UTF-8 cannot hold
         (a lone surrogate) is refused by PostgreSQL as any bad value is, not by the encoder."""
-        names = set(self.columns)
-        if any(row.keys() != names for row in rows):
-            raise ValueError(f"rows for {self.table.name} differ in their keys")
+        self.check(rows)
         return json.dumps(rows, default=_iso, separators=(",", ":"))
 
     def sql(self, dialect: Dialect, count: int) -> str:
@@ -272,6 +274,13 @@ def _from_json(dialect: Dialect, table: Table, columns: tuple[str, ...], key: st
     if key is None:
         selected = ", ".join(f"v.{quote(c)}" for c in columns)
         return f"INSERT INTO {name} ({names}) SELECT {selected} FROM {rows}"
+    return _update_from(dialect, table, columns, key, rows)
+
+
+def _update_from(dialect: Dialect, table: Table, columns: tuple[str, ...], key: str, rows: str) -> str:
+    """Set each row named by ``key`` to the values of its row ``v`` in ``rows``."""
+    quote = dialect.identifier_preparer.quote
+    name = quote(table.name)
     sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
     return f"UPDATE {name} SET {sets} FROM {rows} WHERE {name}.{quote(key)} = v.{quote(key)}"
 
@@ -285,9 +294,7 @@ def _statement(dialect: Dialect, table: Table, columns: tuple[str, ...], key: st
     if key is None:
         return f"INSERT INTO {name} ({names}) VALUES {values}"
     # No column list on a FROM alias in SQLite: the VALUES list is named first.
-    sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns if c != key)
-    match = f"{name}.{quote(key)} = v.{quote(key)}"
-    return f"WITH v ({names}) AS (VALUES {values}) UPDATE {name} SET {sets} FROM v WHERE {match}"
+    return f"WITH v ({names}) AS (VALUES {values}) " + _update_from(dialect, table, columns, key, "v")
 
 
 def _run(connection: Connection, sql: str, params: Any, fetch: bool = False) -> Any:
