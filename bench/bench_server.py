@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -236,10 +237,21 @@ def app_role_url(database_url: str) -> str:
     return make_url(database_url).set(username=role).render_as_string(hide_password=False)
 
 
-def start_server(database_url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(
+    database_url: str,
+    port: int,
+    workers: int,
+    log: Path,
+    wrapper: Sequence[str] = (),
+    tree: Path = ROOT,
+    wait_seconds: float = 30,
+) -> subprocess.Popen:
+    """``serve`` from ``tree``'s package (``python -c`` puts its folder first on the path),
+    run under ``wrapper`` if any (``server_instructions``: valgrind); back once it is healthy."""
     env = {**os.environ, "WORKWELL_SERVER_DATABASE_URL": database_url}
     proc = subprocess.Popen(
         [
+            *wrapper,
             sys.executable,
             "-c",
             "from workwell_desktop.server.cli import main; main()",
@@ -252,19 +264,19 @@ def start_server(database_url: str, port: int, workers: int, log: Path) -> subpr
             str(workers),
         ],
         env=env,
-        cwd=ROOT,
+        cwd=tree,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + wait_seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
                 return proc
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
-    raise SystemExit("the server did not start within 30 s")
+    raise SystemExit(f"the server did not start within {wait_seconds:.0f} s; see {log}")
 
 
 def register_all(base: str, usernames: list[str]) -> list[dict]:
@@ -284,6 +296,29 @@ def register_all(base: str, usernames: list[str]) -> list[dict]:
 # --- load --------------------------------------------------------------------------------------
 
 
+def as_laptop(device: dict, seed: object) -> None:
+    """What the load keeps for a registered device: its cursor, clock, random numbers (from
+    ``seed``) and five clients of its own, none yet sent."""
+    device.update(
+        cursor="",
+        clock=Clock(device["device_id"]),
+        rng=random.Random(seed),
+        clients=[uuid.uuid4().hex for _ in range(5)],
+        known=set(),
+    )
+
+
+def next_batch(device: dict) -> list[dict]:
+    """One sync's push: 1 to 5 changes to the device's clients, each client created first."""
+    rng, batch = device["rng"], []
+    for _ in range(rng.randint(1, 5)):
+        client_id = rng.choice(device["clients"])
+        new = client_id not in device["known"]
+        device["known"].add(client_id)
+        batch.append(change(device["clock"], rng, client_id, "client" if new else "contact_session"))
+    return batch
+
+
 async def sustained_load(base: str, devices: list[dict], seconds: float, concurrency: int) -> dict:
     latencies: list[float] = []
     stats: dict = {"pushed": 0, "pulled": 0, "errors": 0, "error_kinds": {}}
@@ -292,26 +327,13 @@ async def sustained_load(base: str, devices: list[dict], seconds: float, concurr
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
         queue: asyncio.Queue[dict] = asyncio.Queue()
         for d in devices:
-            rng = random.Random(d["device_id"])
-            d.update(
-                cursor="",
-                clock=Clock(d["device_id"]),
-                rng=rng,
-                clients=[uuid.uuid4().hex for _ in range(5)],
-                known=set(),
-            )
+            as_laptop(d, d["device_id"])
             queue.put_nowait(d)
 
         async def worker() -> None:
             while time.monotonic() < deadline:
                 d = await queue.get()  # one sync at a time per device, as on a laptop
-                rng = d["rng"]
-                batch = []
-                for _ in range(rng.randint(1, 5)):
-                    client_id = rng.choice(d["clients"])
-                    new = client_id not in d["known"]
-                    d["known"].add(client_id)
-                    batch.append(change(d["clock"], rng, client_id, "client" if new else "contact_session"))
+                batch = next_batch(d)
                 started = time.perf_counter()
                 try:
                     more, body = True, {"cursor": d["cursor"], "changes": batch}
@@ -375,13 +397,7 @@ async def fixed_rate(base: str, devices: list[dict], rate: float, seconds: float
 
         async def one(d: dict, planned: float) -> None:
             nonlocal errors
-            rng = d["rng"]
-            batch = []
-            for _ in range(rng.randint(1, 5)):
-                client_id = rng.choice(d["clients"])
-                new = client_id not in d["known"]
-                d["known"].add(client_id)
-                batch.append(change(d["clock"], rng, client_id, "client" if new else "contact_session"))
+            batch = next_batch(d)
             try:
                 more, body = True, {"cursor": d["cursor"], "changes": batch}
                 while more:

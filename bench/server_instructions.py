@@ -19,52 +19,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import re
 import subprocess
-import sys
 import tempfile
-import time
-import uuid
 from pathlib import Path
 
 import bench_server as load
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def counted_server(tree: Path, database_url: str, port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "WORKWELL_SERVER_DATABASE_URL": database_url, "PYTHONPATH": str(tree)}
-    proc = subprocess.Popen(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            "--instr-atstart=no",
-            f"--callgrind-out-file={log.with_suffix('.callgrind')}",
-            sys.executable,
-            "-c",
-            "from workwell_desktop.server.cli import main; main()",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        cwd=tree,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 600  # everything runs about 50 times slower under valgrind
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(1)
-    proc.kill()
-    raise SystemExit(f"the server did not start under valgrind; see {log}")
 
 
 def main() -> None:
@@ -86,23 +49,20 @@ def main() -> None:
             plain.terminate()
             plain.wait()
 
-        proc = counted_server(args.tree.resolve(), app_url, port, log)
-        rng = random.Random(7)
-        for d in devices:
-            d.update(cursor="", clock=load.Clock(d["device_id"]), known=set())
-            d["clients"] = [uuid.uuid4().hex for _ in range(5)]
+        callgrind = (
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={log.with_suffix('.callgrind')}",
+        )
+        # Everything runs about 50 times slower under valgrind.
+        proc = load.start_server(app_url, port, 1, log, callgrind, args.tree.resolve(), wait_seconds=600)
+        for i, d in enumerate(devices):
+            load.as_laptop(d, i)  # the same numbers every run
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as http:
 
             def sync(d: dict) -> None:
-                batch = []
-                for _ in range(rng.randint(1, 5)):
-                    client_id = rng.choice(d["clients"])
-                    new = client_id not in d["known"]
-                    d["known"].add(client_id)
-                    batch.append(
-                        load.change(d["clock"], rng, client_id, "client" if new else "contact_session")
-                    )
-                more, body = True, {"cursor": d["cursor"], "changes": batch}
+                more, body = True, {"cursor": d["cursor"], "changes": load.next_batch(d)}
                 while more:
                     r = http.post(
                         "/api/v1/sync",
