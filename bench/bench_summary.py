@@ -25,7 +25,9 @@ from pathlib import Path
 from workwell_desktop.domain.assessments import Assessment
 from workwell_desktop.domain.records import Client, ConsentEvent, ContactSession, Discharge, Referral
 from workwell_desktop.instruments.derived import derive_assessment
-from workwell_desktop.reports import build_summary, publication, render
+from workwell_desktop.reports.export import render
+from workwell_desktop.reports.figures import build_summary
+from workwell_desktop.reports.publication import publication
 from workwell_desktop.store import Store
 from workwell_desktop.store.rows import to_row
 

@@ -14,7 +14,7 @@ from workwell_desktop.gui.caseload_panel import CaseloadPanel
 from workwell_desktop.gui.client_record import ClientRecord
 from workwell_desktop.gui.database_handle import DatabaseHandle
 from workwell_desktop.instruments import get_instrument
-from workwell_desktop.reports import build_summary
+from workwell_desktop.reports.figures import build_summary
 from workwell_desktop.services import safety
 
 ACTION = SafetyAction(("asked_immediate_risk",), "Asked; safe; plan agreed.")

@@ -29,7 +29,8 @@ print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 
-def run_and_list(*argv: str, passphrase: str = "") -> tuple[int, str, set[str]]:
+def run_and_list(*argv: str, passphrase: str = "") -> tuple[int, str, set[str], set[str]]:
+    """Exit code, standard error, the top-level packages loaded and every module loaded."""
     env = {**os.environ, "WORKWELL_PASSPHRASE": passphrase, "WORKWELL_KEY_STORE": "file"}
     done = subprocess.run(
         [sys.executable, "-c", RUN_AND_LIST, *argv],
@@ -40,7 +41,8 @@ def run_and_list(*argv: str, passphrase: str = "") -> tuple[int, str, set[str]]:
         timeout=120,
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    return result["code"], done.stderr, {name.split(".")[0] for name in result["modules"]}
+    modules = set(result["modules"])
+    return result["code"], done.stderr, {name.split(".")[0] for name in modules}, modules
 
 
 def closed_port() -> int:
@@ -60,14 +62,23 @@ def registered(data_dir, passphrase):
 
 
 def test_sync_loads_no_pdf_spreadsheet_gui_or_server_library(registered, passphrase):
-    code, err, loaded = run_and_list("--data-dir", str(registered), "sync", passphrase=passphrase)
+    code, err, loaded, _modules = run_and_list("--data-dir", str(registered), "sync", passphrase=passphrase)
     assert code == 2 and "No connection to the WorkWell server" in err  # unlocked, then tried
     assert sorted(loaded & set(NEVER_FOR_SYNC)) == []
     assert "keyring" not in loaded  # the key is in key.json: the credential store is never asked
 
 
+def test_sync_loads_none_of_the_team_summary_but_its_definitions(registered, passphrase):
+    """The summary command is registered on the same parser as sync; only the names its
+    options offer (reports.definitions) may load, not the figures or the exporters."""
+    code, _err, _loaded, modules = run_and_list("--data-dir", str(registered), "sync", passphrase=passphrase)
+    assert code == 2
+    reports = sorted(name for name in modules if name.startswith("workwell_desktop.reports"))
+    assert reports == ["workwell_desktop.reports", "workwell_desktop.reports.definitions"]
+
+
 def test_help_loads_no_sync_client(tmp_path):
-    code, _err, loaded = run_and_list("--help")
+    code, _err, loaded, _modules = run_and_list("--help")
     assert code == 0
     assert sorted(loaded & {*NEVER_FOR_SYNC, "httpx", "pydantic", "keyring"}) == []
 

@@ -11,7 +11,7 @@ from workwell_desktop.domain.caseload import client_status
 from workwell_desktop.domain.records import Client, Referral
 from workwell_desktop.instruments import get_instrument
 from workwell_desktop.instruments.derived import derive_assessment
-from workwell_desktop.reports import build_summary
+from workwell_desktop.reports.figures import build_summary
 from workwell_desktop.store import Store
 
 W47 = "2026-W47"

@@ -11,10 +11,10 @@ import pytest
 from attacker import findings
 from summary_team import add_client, session
 
-from workwell_desktop.reports import build_summary, publication, render
 from workwell_desktop.reports.definitions import OUTCOME_NAMES, figures, is_count, measure_order
-from workwell_desktop.reports.figures import SERVICE, Summary, periods_for
-from workwell_desktop.reports.publication import HIDDEN, SMALL
+from workwell_desktop.reports.export import render
+from workwell_desktop.reports.figures import SERVICE, Summary, build_summary, periods_for
+from workwell_desktop.reports.publication import HIDDEN, SMALL, publication
 
 HEADER = "period,scope,measure,value\n"
 

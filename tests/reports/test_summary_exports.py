@@ -15,8 +15,9 @@ from summary_team import ALEX, BEA, PASSPHRASE, RENDERS
 
 from workwell_desktop.cli.summary import add_summary_command
 from workwell_desktop.domain.records import Client
-from workwell_desktop.reports import build_summary, publication, render
-from workwell_desktop.reports.export import measures_in
+from workwell_desktop.reports.export import measures_in, render
+from workwell_desktop.reports.figures import build_summary
+from workwell_desktop.reports.publication import publication
 from workwell_desktop.store import Store
 
 W47 = "2026-W47"

@@ -5,8 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 from summary_team import ALEX, BEA
 
-from workwell_desktop.reports import build_summary, parse_week
-from workwell_desktop.reports.figures import _uk_rule, london_date, p90
+from workwell_desktop.reports.figures import _uk_rule, build_summary, london_date, p90, parse_week
 
 W47, W43 = "2026-W47", "2026-W43"
 TODAY = date(2026, 11, 23)

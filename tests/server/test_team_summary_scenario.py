@@ -41,8 +41,9 @@ from support.report_clients import PASSPHRASE, client, session
 from workwell_desktop.domain.assessments import Assessment
 from workwell_desktop.domain.records import ConsentEvent, Referral
 from workwell_desktop.instruments import get_instrument
-from workwell_desktop.reports import build_summary, publication, render
-from workwell_desktop.reports.export import measures_in
+from workwell_desktop.reports.export import measures_in, render
+from workwell_desktop.reports.figures import build_summary
+from workwell_desktop.reports.publication import publication
 from workwell_desktop.server import admin
 from workwell_desktop.server import coverage as server_coverage
 from workwell_desktop.server.models import Device

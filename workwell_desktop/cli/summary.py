@@ -26,9 +26,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..reports.coverage import load
-from ..reports.export import AUDIENCES, FORMATS, export_publication, export_summary
-from ..reports.figures import parse_week
+from ..reports.definitions import AUDIENCES, FORMATS
 from ..services.team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
 from ..store import Store
 from .commands import with_store
@@ -43,6 +41,12 @@ def _fail(message: str) -> int:
 
 def write_summary(args, store: Store) -> int:
     """Write the summary to ``args.out``; 1 for a wrong week, an unknown coach or a folder."""
+    # Here, not at the top: cli.dispatch registers this command for every workwell-admin
+    # run, sync included, and the exporters bring in the PDF writer (#15).
+    from ..reports.coverage import load
+    from ..reports.export import export_publication, export_summary
+    from ..reports.figures import parse_week
+
     try:
         require_team_lead(store, "summary")
     except TeamExportRefused as refused:

@@ -28,6 +28,13 @@ from ..domain.vocabulary import (
     WORK_STATUSES,
 )
 
+# The files a summary is written as, and who it is for: "team" shows every number and names
+# staff; "publication" is the commissioners' disclosure-controlled file (``publication``).
+# Here, not in ``export``, so that ``workwell-admin`` can offer them without loading the
+# exporters (the sync command shares its parser and must start fast, #15).
+FORMATS = ("pdf", "csv", "xlsx")
+AUDIENCES = ("team", "publication")
+
 # Outcome measures: an instrument's total, or one ONS4 item, and whether lower is better.
 OUTCOME_MEASURES = {
     "phq9": True,

@@ -22,13 +22,11 @@ from pathlib import Path
 
 from ..hardening import write_private_bytes
 from . import pdf
-from .definitions import describe, measure_label
+from .definitions import FORMATS, describe, measure_label
 from .figures import Summary
 from .labels import is_breakdown
 from .publication import METHOD, Publication, publication
 
-FORMATS = ("pdf", "csv", "xlsx")
-AUDIENCES = ("team", "publication")
 CSV_COLUMNS = ("period", "scope", "measure", "value")
 # A cell starting with one of these is run as a formula by spreadsheet programs;
 # a leading apostrophe makes it plain text (as cli/exports.py does for the caseload).

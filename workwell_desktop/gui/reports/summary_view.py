@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...reports.definitions import measure_definition
-from ...reports.export import AUDIENCES, export_publication, export_summary
+from ...reports.definitions import AUDIENCES, measure_definition
+from ...reports.export import export_publication, export_summary
 from ...reports.figures import SERVICE, Summary, build_summary, week_name
 from ...reports.labels import is_breakdown, measure_label, value_text
 from ...store import Store
