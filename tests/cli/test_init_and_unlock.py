@@ -84,29 +84,33 @@ def test_no_passphrase_at_all(initialised, monkeypatch):
 
 def test_wrong_passphrase_is_a_message_not_a_traceback(initialised, monkeypatch):
     monkeypatch.setenv("WORKWELL_PASSPHRASE", "not the right passphrase")
-    for command in (["verify-audit"], ["caseload"], ["demo-data", "--clients", "1"]):
+    # sync opens the store on a thread while it imports its engine (commands.start_unlock)
+    for command in (["verify-audit"], ["caseload"], ["demo-data", "--clients", "1"], ["sync"]):
         result = initialised(*command)
         assert result.code == 2
         assert "passphrase is not right" in result.err
         assert "Traceback" not in result.err and result.out == ""
 
 
-def test_not_initialised(admin, data_dir):
-    result = admin("caseload")
+@pytest.mark.parametrize("command", ["caseload", "sync"])
+def test_not_initialised(admin, data_dir, command):
+    result = admin(command)
     assert result.code == 2
     assert "There is no WorkWell database" in result.err and "workwell-admin init" in result.err
     assert not data_dir.exists()  # asking does not create the folder
 
 
-def test_missing_key_file(initialised, data_dir):
+@pytest.mark.parametrize("command", ["verify-audit", "sync"])
+def test_missing_key_file(initialised, data_dir, command):
     (data_dir / "key.json").unlink()
-    result = initialised("verify-audit")
+    result = initialised(command)
     assert result.code == 2 and "key file" in result.err and "Traceback" not in result.err
 
 
-def test_unreadable_database(initialised, data_dir):
+@pytest.mark.parametrize("command", ["verify-audit", "sync"])
+def test_unreadable_database(initialised, data_dir, command):
     (data_dir / "workwell.db").write_bytes(os.urandom(8192))
-    result = initialised("verify-audit")
+    result = initialised(command)
     assert result.code == 2 and "could not be opened" in result.err and "Traceback" not in result.err
 
 

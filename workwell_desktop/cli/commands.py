@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from .. import logs
@@ -65,11 +66,25 @@ def configure_logging(data_dir: Path) -> None:
 
 def unlock(data_dir: Path) -> Store:
     """The unlocked store; says so before asking for a passphrase when there is none."""
+    return start_unlock(data_dir).result()
+
+
+def start_unlock(data_dir: Path) -> Future[Store]:
+    """``unlock``, with the passphrase read here and the store opened on a thread of its own:
+    its ``result()`` is the store, or raises what ``Store.open`` raised.
+
+    ``sync`` imports its engine meanwhile. The Argon2id key unwrap (about 130 ms) runs in
+    argon2-cffi's C code without the GIL, so the two overlap on a second core: about 90 ms
+    off every sync's start (#15; bench/bench_start.py)."""
     if not is_initialised(data_dir):
         raise NotInitialised(
             f"There is no WorkWell database in {data_dir}. Set one up first with: workwell-admin init"
         )
-    return Store.open(data_dir, read_passphrase())
+    passphrase = read_passphrase()  # here: a prompt belongs to the main thread
+    pool = ThreadPoolExecutor(1, thread_name_prefix="unlock")
+    opening = pool.submit(Store.open, data_dir, passphrase)
+    pool.shutdown(wait=False)  # no more work for it; its thread ends with the unlock
+    return opening
 
 
 def with_store(handler):

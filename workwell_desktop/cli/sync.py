@@ -43,10 +43,11 @@ def register(args, data_dir: Path) -> int:
 
 
 def sync(args, data_dir: Path) -> int:
+    unlocking = commands.start_unlock(data_dir)  # the key unwrap runs during these imports
     from ..store import replica
     from ..sync import engine
 
-    store = commands.unlock(data_dir)
+    store = unlocking.result()
     try:
         # main() began opening the connection before the imports (sync.early_connect)
         report = engine.sync(store, early=args.early_connection)
