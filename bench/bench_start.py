@@ -69,13 +69,14 @@ def show(label: str, ms: float | tuple[float, float], target: str = "") -> None:
     print(line + (f"   target {target}" if target else ""))
 
 
-def child_env(cache: Path) -> dict[str, str]:
+def child_env(cache: Path, passphrase: str = PASSPHRASE) -> dict[str, str]:
+    """The environment of a measured child: this checkout, a private bytecode cache."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.update(
         PYTHONPYCACHEPREFIX=str(cache),
         PYTHONPATH=str(PACKAGE_ROOT),
         QT_QPA_PLATFORM="offscreen",
-        WORKWELL_PASSPHRASE=PASSPHRASE,
+        WORKWELL_PASSPHRASE=passphrase,
     )
     return env
 

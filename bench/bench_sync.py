@@ -1,7 +1,7 @@
 """Desktop sync over an emulated rural link (1 Mbit/s, 300 ms round trip), end to end:
 the real desktop store and sync engine against the real server on loopback.
 
-    .venv/bin/python bench/bench_sync.py [--clients 500]
+    .venv/bin/python bench/bench_sync.py [--clients 500] [--runs 5]
 
 Prints, for a first restore of a caseload with a year of history (``demo-data --history``:
 about 20 records per client, one issued letter each), a day's work of 200 changes pushed
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout, n
 os.environ["WORKWELL_KEY_STORE"] = "file"
 
 import local_server  # noqa: E402
+from bench_start import child_env, process_ms  # noqa: E402
 from rural_link import RuralLink  # noqa: E402
 
 from workwell_desktop.cli.demo import add_demo_caseload  # noqa: E402
@@ -58,6 +58,7 @@ class _timed_pages:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=5, help="of the empty sync from process start")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="ww-bench-sync-"))
     # Bob restores Ann's caseload: the team scope (caseload scope would send him none of it).
@@ -158,20 +159,15 @@ def main() -> None:
         bob = Store.open(tmp / "bob", PASSPHRASE)
         replica.set_settings(bob, server_url=link.url)
         bob.close()
-        # As an installed app runs: with compiled bytecode (this machine's environment may set
-        # PYTHONDONTWRITEBYTECODE, which would compile the package from source every run), so
-        # one run warms a private bytecode cache before the measured one.
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env.update(WORKWELL_PASSPHRASE=PASSPHRASE, PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+        # As an installed app runs, the median of --runs (bench_start.process_ms).
+        env = child_env(tmp / "pycache", PASSPHRASE)
         command = [sys.executable, "-m", "workwell_desktop.cli", "--data-dir", str(tmp / "bob"), "sync"]
-        subprocess.run(command, env=env, capture_output=True)
         link.reset_counters()
-        start = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        wall, cpu = process_ms(command, env, args.runs)
         print(
-            f"empty sync, process start to exit (workwell-admin sync): "
-            f"{time.perf_counter() - start:5.2f} s  exit {done.returncode}  {link.requests} round trip(s)"
-            "   (target < 0.8 s)"
+            f"empty sync, process start to exit (workwell-admin sync): {wall / 1000:5.2f} s  "
+            f"(CPU {cpu / 1000:4.2f} s, median of {args.runs})  "
+            f"{link.requests / (args.runs + 1):.0f} round trip(s) each   (target < 0.8 s)"
         )
     server.should_exit = True
 
