@@ -171,3 +171,33 @@ def test_the_installed_entry_point(tmp_path):
         )
         assert run.returncode == code, run.stderr
         assert "Traceback" not in run.stderr
+
+
+def test_a_sync_that_stops_while_unlocking_still_closes_the_store(initialised, monkeypatch):
+    """sync opens the store on a thread while it imports its engine (commands.start_unlock);
+    when the imports fail (a broken install, or Ctrl-C) the store is closed once it is open,
+    so its key does not stay in memory."""
+    import threading
+
+    import workwell_desktop.sync
+    from workwell_desktop.store import Store
+
+    opened, closed = [], threading.Event()
+    real_open, real_close = Store.open.__func__, Store.close
+
+    def open_on(cls, *args):
+        opened.append(threading.current_thread() is threading.main_thread())
+        return real_open(cls, *args)
+
+    def close(self):
+        real_close(self)
+        closed.set()
+
+    monkeypatch.setattr(Store, "open", classmethod(open_on))
+    monkeypatch.setattr(Store, "close", close)
+    monkeypatch.delattr(workwell_desktop.sync, "engine", raising=False)
+    monkeypatch.setitem(sys.modules, "workwell_desktop.sync.engine", None)  # the import fails
+    result = initialised("sync")
+    assert result.code == 2 and "something unexpected went wrong" in result.err
+    assert opened == [False]  # opened on the unlock thread
+    assert closed.wait(10), "the store opened for the sync was never closed"

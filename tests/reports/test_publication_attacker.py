@@ -172,9 +172,7 @@ def test_nothing_in_any_of_300_random_weeks():
 
 def test_rounding_alone_would_give_small_numbers_away(monkeypatch):
     """The attack the audit exists for: without it, the random weeks above leak."""
-    import importlib
-
-    method = importlib.import_module("workwell_desktop.reports.publication")  # the package shadows it
+    import workwell_desktop.reports.publication as method
 
     monkeypatch.setattr(method, "exposed", lambda published: [])
     with pytest.raises(AssertionError, match="can only be"):

@@ -66,25 +66,38 @@ def configure_logging(data_dir: Path) -> None:
 
 def unlock(data_dir: Path) -> Store:
     """The unlocked store; says so before asking for a passphrase when there is none."""
-    return start_unlock(data_dir).result()
+    _require_initialised(data_dir)
+    return Store.open(data_dir, read_passphrase())
 
 
 def start_unlock(data_dir: Path) -> Future[Store]:
     """``unlock``, with the passphrase read here and the store opened on a thread of its own:
-    its ``result()`` is the store, or raises what ``Store.open`` raised.
+    its ``result()`` is the store, or raises what ``Store.open`` raised. A caller that stops
+    before taking the result passes the future to ``close_when_open``.
 
-    ``sync`` imports its engine meanwhile. The Argon2id key unwrap (about 130 ms) runs in
-    argon2-cffi's C code without the GIL, so the two overlap on a second core: about 90 ms
-    off every sync's start (#15; bench/bench_start.py)."""
-    if not is_initialised(data_dir):
-        raise NotInitialised(
-            f"There is no WorkWell database in {data_dir}. Set one up first with: workwell-admin init"
-        )
+    ``sync`` imports its engine meanwhile: the Argon2id key unwrap (about 130 ms) runs in
+    argon2-cffi's C code without the GIL, so the imports go on during it (#15;
+    bench/bench_start.py). The thread is not a daemon: an exit waits for the open to end,
+    rather than cutting it off in a migration."""
+    _require_initialised(data_dir)
     passphrase = read_passphrase()  # here: a prompt belongs to the main thread
     pool = ThreadPoolExecutor(1, thread_name_prefix="unlock")
     opening = pool.submit(Store.open, data_dir, passphrase)
     pool.shutdown(wait=False)  # no more work for it; its thread ends with the unlock
     return opening
+
+
+def close_when_open(opening: Future[Store]) -> None:
+    """Close the store ``start_unlock`` is opening as soon as it is open (now, if it is): the
+    command stopped before using it, and its key must not stay in memory."""
+    opening.add_done_callback(lambda done: done.exception() is None and done.result().close())
+
+
+def _require_initialised(data_dir: Path) -> None:
+    if not is_initialised(data_dir):
+        raise NotInitialised(
+            f"There is no WorkWell database in {data_dir}. Set one up first with: workwell-admin init"
+        )
 
 
 def with_store(handler):

@@ -42,7 +42,7 @@ def _fail(message: str) -> int:
 def write_summary(args, store: Store) -> int:
     """Write the summary to ``args.out``; 1 for a wrong week, an unknown coach or a folder."""
     # Here, not at the top: cli.dispatch registers this command for every workwell-admin
-    # run, sync included, and the exporters bring in the PDF writer (#15).
+    # run, sync included, and the figures and exporters are some 75 ms of imports (#15).
     from ..reports.coverage import load
     from ..reports.export import export_publication, export_summary
     from ..reports.figures import parse_week

@@ -44,10 +44,14 @@ def register(args, data_dir: Path) -> int:
 
 def sync(args, data_dir: Path) -> int:
     unlocking = commands.start_unlock(data_dir)  # the key unwrap runs during these imports
-    from ..store import replica
-    from ..sync import engine
+    try:
+        from ..store import replica
+        from ..sync import engine
 
-    store = unlocking.result()
+        store = unlocking.result()
+    except BaseException:  # Ctrl-C, or a broken install: the store is closed once it opens
+        commands.close_when_open(unlocking)
+        raise
     try:
         # main() began opening the connection before the imports (sync.early_connect)
         report = engine.sync(store, early=args.early_connection)

@@ -4,6 +4,6 @@ disclosure-controlled publication (``publication``) and the CSV / XLSX / PDF exp
 (``export``). No Qt.
 
 Import from the module itself (``from workwell_desktop.reports.figures import build_summary``):
-the package loads nothing, so a command that needs only ``definitions`` does not pay for
-reportlab's PDF writer (#15).
+the package loads nothing, so a command that needs only ``definitions`` (the command line's
+choices) does not load the figures, the publication and the exporters (#15).
 """
