@@ -171,7 +171,7 @@ def write(connection: Connection, *batches: Rows) -> None:
     if not batches:
         return
     dialect = connection.dialect
-    planned = [(batch.rows, _Shape.of(dialect, batch)) for batch in batches]
+    planned = [(batch.rows, _Shape.of(batch)) for batch in batches]
     if dialect.name == "postgresql":
         sql = _together(dialect, tuple(shape for _, shape in planned))
         _run(connection, sql, [shape.json_of(rows) for rows, shape in planned])
@@ -190,7 +190,7 @@ class _Shape:
     key: str | None
 
     @staticmethod
-    def of(dialect: Dialect, batch: Rows) -> _Shape:
+    def of(batch: Rows) -> _Shape:
         return _Shape(cast(Table, batch.model.__table__), tuple(batch.rows[0]), batch.key)
 
     @property
