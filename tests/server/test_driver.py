@@ -196,9 +196,9 @@ def test_sqlite_looks_a_list_up_by_the_index_not_a_scan(two_teams):
     from workwell_desktop.server import sync_service
 
     with two_teams.engine.connect() as c:
-        for statement in (sync_service._KNOWN, sync_service._RECORDS, sync_service._CLIENT_TEAMS):
+        for statement in (sync_service._HELD, sync_service._MOVED_SINCE_PULL):
             sql = statement.statement.compile(dialect=c.dialect).string
-            plan = c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, ('["x"]',)).all()
+            plan = c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, ('["x"]',) * sql.count("?")).all()
             steps = " | ".join(row[-1] for row in plan)
             assert "SEARCH" in steps and "SCAN change" not in steps and "SCAN record" not in steps, steps
 

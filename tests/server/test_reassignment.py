@@ -148,3 +148,26 @@ def test_a_device_cannot_claim_an_old_cursor_to_write_to_a_client_that_left_its_
     fresh = two_teams.device("bob")
     reply = fresh.sync([make_change(client, "contact_session", device_id=fresh.id)], cursor="")
     assert reply["accepted"] == [] and "another team" in reply["rejected"][0]["reason"]
+
+
+def test_a_replay_after_its_client_moved_away_is_acknowledged_and_stores_nothing(two_teams):
+    """The acknowledgement was lost, then the client moved to another team and the laptop
+    was sent the move: replayed, the batch is acknowledged again (else the laptop would keep
+    sending it for ever), stores nothing and forwards nothing; new work beside it is stored.
+    The push reads a replay's client and records too (sync_service._HELD), and must not
+    judge the replay by them."""
+    ann = two_teams.device("ann")
+    client = uuid.uuid4().hex
+    batch = [ann.change(client), ann.change(client, "referral", route="gp")]
+    first = ann.sync(batch)
+    assert len(first["accepted"]) == 2
+    with Session(two_teams.engine) as s:
+        admin.move_client(s, client, "cat")  # to team B
+        s.commit()
+    ann.cursor = ann.sync()["cursor"]  # the drop has reached the laptop
+    changes = two_teams.count("change")
+    new = ann.change(uuid.uuid4().hex)
+    reply = ann.sync([*batch, new])
+    assert reply["accepted"] == [*first["accepted"], new["change_id"]]
+    assert reply["rejected"] == [] and reply["forwarded"] == []
+    assert two_teams.count("change") == changes + 1
