@@ -200,7 +200,10 @@ def test_sqlite_looks_a_list_up_by_the_index_not_a_scan(two_teams):
             sql = statement.statement.compile(dialect=c.dialect).string
             plan = c.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, ('["x"]',) * sql.count("?")).all()
             steps = " | ".join(row[-1] for row in plan)
-            assert "SEARCH" in steps and "SCAN change" not in steps and "SCAN record" not in steps, steps
+            assert "SEARCH" in steps, steps
+            assert not [
+                t for t in ("SCAN change", "SCAN record", "SCAN client", "SCAN feed") if t in steps
+            ], steps
 
 
 def test_an_update_may_set_a_column_to_null_on_both_databases(two_teams):

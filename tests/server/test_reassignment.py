@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from workwell_desktop.server import admin
+from workwell_desktop.server import admin, sync_service
 from workwell_desktop.server.cli import main
 
 
@@ -161,13 +161,60 @@ def test_a_replay_after_its_client_moved_away_is_acknowledged_and_stores_nothing
     batch = [ann.change(client), ann.change(client, "referral", route="gp")]
     first = ann.sync(batch)
     assert len(first["accepted"]) == 2
-    with Session(two_teams.engine) as s:
-        admin.move_client(s, client, "cat")  # to team B
-        s.commit()
-    ann.cursor = ann.sync()["cursor"]  # the drop has reached the laptop
+    moved_to_cat_and_pulled(two_teams, ann, client)
     changes = two_teams.count("change")
     new = ann.change(uuid.uuid4().hex)
     reply = ann.sync([*batch, new])
     assert reply["accepted"] == [*first["accepted"], new["change_id"]]
     assert reply["rejected"] == [] and reply["forwarded"] == []
     assert two_teams.count("change") == changes + 1
+
+
+class _LockReadStaleOnce:
+    """The push's team lock, its first run locking the device's own team only: as when a
+    client's move committed while the push waited for the lock (READ COMMITTED). The
+    push must see it in what it reads under the lock (``_ClientMoved``) and run again."""
+
+    def __init__(self, real):
+        self.real, self.calls = real, 0
+
+    def rows(self, core, params):
+        self.calls += 1
+        return self.real.rows(core, {**params, "ids": []} if self.calls == 1 else params)
+
+
+def moved_to_cat_and_pulled(two_teams, ann, client):
+    with Session(two_teams.engine) as s:
+        admin.move_client(s, client, "cat")  # to team B
+        s.commit()
+    ann.cursor = ann.sync()["cursor"]  # the drop has reached the laptop
+
+
+def test_a_replay_whose_client_moved_during_the_lock_is_run_again_and_acknowledged(two_teams, monkeypatch):
+    ann = two_teams.device("ann")
+    client = uuid.uuid4().hex
+    batch = [ann.change(client), ann.change(client, "referral", route="gp")]
+    assert len(ann.sync(batch)["accepted"]) == 2
+    moved_to_cat_and_pulled(two_teams, ann, client)
+    stale = _LockReadStaleOnce(sync_service._LOCK_TEAMS_OF)
+    monkeypatch.setattr(sync_service, "_LOCK_TEAMS_OF", stale)
+    changes = two_teams.count("change")
+    new = ann.change(uuid.uuid4().hex)
+    reply = ann.sync([*batch, new])
+    assert stale.calls == 2  # run again: the replay's client is in a team it had not locked
+    assert reply["accepted"] == [c["change_id"] for c in (*batch, new)] and reply["rejected"] == []
+    assert two_teams.count("change") == changes + 1
+
+
+def test_a_new_change_whose_client_moved_during_the_lock_is_refused_after_running_again(
+    two_teams, monkeypatch
+):
+    ann = two_teams.device("ann")
+    client = uuid.uuid4().hex
+    assert ann.sync([ann.change(client)])["accepted"]
+    moved_to_cat_and_pulled(two_teams, ann, client)
+    stale = _LockReadStaleOnce(sync_service._LOCK_TEAMS_OF)
+    monkeypatch.setattr(sync_service, "_LOCK_TEAMS_OF", stale)
+    reply = ann.sync([ann.change(client, "referral", route="gp")])
+    assert stale.calls == 2
+    assert reply["accepted"] == [] and "another team" in reply["rejected"][0]["reason"]
