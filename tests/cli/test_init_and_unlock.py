@@ -201,3 +201,63 @@ def test_a_sync_that_stops_while_unlocking_still_closes_the_store(initialised, m
     assert result.code == 2 and "something unexpected went wrong" in result.err
     assert opened == [False]  # opened on the unlock thread
     assert closed.wait(10), "the store opened for the sync was never closed"
+
+
+# The store opens slowly (as in a migration); a file says when the open has begun.
+_SLOW_OPEN = """
+import sys, time
+from pathlib import Path
+from workwell_desktop.store import Store
+opening, began = Store.open.__func__, Path(sys.argv[-1])
+def slow(cls, data_dir, passphrase):
+    began.write_text("opening")
+    time.sleep(2)
+    return opening(cls, data_dir, passphrase)
+Store.open = classmethod(slow)
+sys.argv = sys.argv[:-1]
+from workwell_desktop.cli import run
+run()
+"""
+
+
+def test_ctrl_c_while_the_store_opens_is_one_line_however_often_pressed(initialised, data_dir, tmp_path):
+    """A coach presses Ctrl-C during ``sync``'s unlock, and again while the process waits for
+    the open to end (it is never cut off): "stopped.", exit 130, no traceback; the store
+    still opens afterwards."""
+    import signal
+    import time
+
+    began = tmp_path / "began"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_OPEN, "--data-dir", str(data_dir), "sync", str(began)],
+        env=_subprocess_env(tmp_path, PASSPHRASE),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not began.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert began.exists(), proc.communicate(timeout=30)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert (proc.returncode, err) == (130, "workwell-admin: stopped.\n")
+    assert initialised("verify-audit").code == 0
+
+
+def test_ctrl_c_before_the_command_began_is_one_line_too(monkeypatch, capsys):
+    """Ctrl-C in the imports, before the commands' own handling: no traceback either."""
+    import workwell_desktop.cli as cli
+
+    def interrupted(argv=None):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        cli.run()
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err == "workwell-admin: stopped.\n"

@@ -95,11 +95,13 @@ Exit codes
     CSV file is missing, is not UTF-8 CSV or lacks required columns (they are
     named), or the command line is wrong. The message says what to do; there is
     never a traceback. Unexpected faults are recorded in the data folder's log.
+130 stopped by Ctrl-C ("stopped."; nothing half-written: an unlock under way ends first).
 """
 
 from __future__ import annotations
 
 import gc
+import signal
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -134,10 +136,28 @@ def run() -> NoReturn:
     then exit. Frozen first, the garbage collector does not walk every object the imported
     libraries made while the interpreter shuts down; for a sync that was 50-150 ms of each
     run (bench/bench_start.py). The store is closed and the logs flushed by then, and the
-    system takes the memory back. Tests call ``main``: they go on after it."""
-    code = main()
+    system takes the memory back. Tests call ``main``: they go on after it.
+
+    Ctrl-C is answered with "stopped." and exit 130 wherever it lands, in the imports too.
+    Only the first one stops the command (``_stop_once``): the process then only waits for
+    an unlock still opening the store (``commands.start_unlock``: not a daemon, so a
+    migration is never cut off), and a second Ctrl-C there printed a traceback from the
+    interpreter's shutdown, or cut off the stopping itself."""
+    signal.signal(signal.SIGINT, _stop_once)
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("workwell-admin: stopped.", file=sys.stderr)
+        code = 130
     gc.freeze()
     sys.exit(code)
+
+
+def _stop_once(_signum, _frame) -> None:
+    """Ctrl-C: stop the command (KeyboardInterrupt, as Python's own handler), and from now on
+    ignore Ctrl-C while the process stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def _sync_data_dir(words: list[str]) -> Path | None:
