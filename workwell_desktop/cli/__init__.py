@@ -110,7 +110,8 @@ from ..hardening import harden_process
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the exit code (see the module docstring).
+    """Run one command; returns the exit code (see the module docstring). Ctrl-C leaves as
+    KeyboardInterrupt, answered by ``run``, the one place that answers it.
 
     For ``sync``, the TCP connection to the server starts opening first, before the imports
     and the unlock (``sync.early_connect``): over a slow link it is a whole round trip."""

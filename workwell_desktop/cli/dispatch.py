@@ -114,8 +114,6 @@ def run(argv: list[str], early: EarlyConnection | None) -> int:
         return 1
     except OSError as exc:
         return _fail(f"{exc.strerror or exc}: {exc.filename or data_dir}", 2)
-    except KeyboardInterrupt:
-        return _fail("stopped.", 130)
     except Exception as exc:  # a bug: keep the traceback for IT, out of the person's way
         log.exception("%s: unexpected %s", args.command, type(exc).__name__)
         return _fail(
