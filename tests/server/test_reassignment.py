@@ -150,6 +150,28 @@ def test_a_device_cannot_claim_an_old_cursor_to_write_to_a_client_that_left_its_
     assert reply["accepted"] == [] and "another team" in reply["rejected"][0]["reason"]
 
 
+def test_re_reading_from_the_start_does_not_lower_what_the_device_was_sent(two_teams):
+    """The served cursor was overwritten by each sync's page: a device that had been sent
+    the move could ask for cursor "" with one change a page, lower it below the move and
+    then write into the client that left its team as "offline work"."""
+    from server_helpers import make_change
+
+    ann = two_teams.device("ann")
+    client = uuid.uuid4().hex
+    stays = uuid.uuid4().hex
+    assert ann.sync([ann.change(stays), ann.change(client)])["accepted"]
+    ann.pull_all()
+    with Session(two_teams.engine) as s:
+        admin.move_client(s, client, "cat")  # to team B
+        s.commit()
+    ann.pull_all()  # the move has been sent
+    assert ann.sync(cursor="", page_size=1)["more"]  # re-reading from the start, a page of one
+    late = make_change(client, "contact_session", device_id=ann.id)
+    reply = ann.sync([late], cursor="")
+    assert reply["forwarded"] == [] and reply["accepted"] == []
+    assert "another team" in reply["rejected"][0]["reason"]
+
+
 def test_a_replay_after_its_client_moved_away_is_acknowledged_and_stores_nothing(two_teams):
     """The acknowledgement was lost, then the client moved to another team and the laptop
     was sent the move: replayed, the batch is acknowledged again (else the laptop would keep

@@ -162,7 +162,7 @@ class DeviceIdentity:
     team_id: int
     revoked: bool
     display_name: str = ""  # written as the actor of what the device pushes
-    served_cursor: int | None = None  # the cursor of its last answered sync (coverage.record_sync)
+    served_cursor: int | None = None  # the highest cursor it was answered with (coverage.record_sync)
 
     @property
     def author(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, case, select, update
 from sqlalchemy.orm import Session
 
 from . import driver
@@ -29,14 +29,22 @@ _RECORD_SYNC = driver.Statement(
         last_sync_at=bindparam("now"),
         last_seen_at=bindparam("now"),
         waiting_changes=bindparam("waiting"),
-        served_cursor=bindparam("cursor"),
+        # Only ever up: the highest cursor the device has been answered with, so a device
+        # re-reading from "" a page at a time cannot lower what it was sent (the push's
+        # _pulled_to judges offline work on a client that left the team by it). NULL (never
+        # answered) compares unknown and takes the new cursor.
+        served_cursor=case(
+            (Device.served_cursor > bindparam("cursor"), Device.served_cursor),
+            else_=bindparam("cursor"),
+        ),
     )
 )
 
 
 def record_sync(session: Session, device: DeviceIdentity, waiting: int | None, cursor: str) -> None:
     """This device's sync request was answered in full (called in its transaction): one
-    write, which also says when the device was last seen and the cursor it was answered with."""
+    write, which also says when the device was last seen and the highest cursor it has been
+    answered with."""
     _RECORD_SYNC.run(
         session.connection(),
         {"device": device.device_id, "now": utcnow(), "waiting": waiting, "cursor": int(cursor)},
