@@ -61,6 +61,25 @@ def test_a_merge_cannot_reach_another_team(two_teams):
     assert reply["accepted"] == [] and "same NHS number" in reply["rejected"][0]["reason"]
 
 
+def test_two_opposite_merges_never_both_land(two_teams):
+    """A into B on one laptop and B into A on another, both offline: both were accepted, and
+    every laptop then hid both clients (risk markers and all). The second is refused, in
+    separate pushes and within one batch, and so is merging into a client merged itself."""
+    ann, bob = two_teams.device("ann"), two_teams.device("bob")
+    a, b, c, d = (uuid.uuid4().hex for _ in range(4))
+    same = {"nhs_number": "9990000018"}
+    assert len(ann.sync([ann.change(x, **same) for x in (a, b, c, d)])["accepted"]) == 4
+    assert ann.sync([ann.change(a, op="update", merged_into=b)])["accepted"]
+    reply = bob.sync([bob.change(b, op="update", merged_into=a)])
+    assert reply["accepted"] == [] and "merged itself" in reply["rejected"][0]["reason"]
+    reply = bob.sync([bob.change(c, op="update", merged_into=a)])  # into a merged client
+    assert reply["accepted"] == [] and "merged itself" in reply["rejected"][0]["reason"]
+    both = [bob.change(c, op="update", merged_into=d), bob.change(d, op="update", merged_into=c)]
+    reply = bob.sync(both)
+    assert reply["accepted"] == [both[0]["change_id"]]
+    assert "merged itself" in reply["rejected"][0]["reason"]
+
+
 def test_a_coach_sees_and_merges_a_possible_duplicate_in_the_app(
     laptop,
     live,

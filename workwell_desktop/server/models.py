@@ -61,8 +61,9 @@ class Device(Base):
     # had waiting then (NULL: it did not say). Relayed to team leads (server/coverage.py).
     last_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     waiting_changes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # The highest cursor the device's syncs were answered with (0006; only ever rises): what it
-    # has been sent, whatever it claims later (sync_service: offline work forwarded after a client moved away).
+    # The highest cursor the device's syncs were answered with (0006; only ever rises): what
+    # it has been sent, whatever it claims later (sync_service: offline work forwarded after
+    # a client moved away).
     served_cursor: Mapped[int | None] = mapped_column(SeqType, nullable=True)
 
 

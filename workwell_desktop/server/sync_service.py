@@ -643,13 +643,23 @@ class _Ledger:
             )
             if target_team is None or target_team != self.client_team.get(change.client_id):
                 return "merged_into must name another client of the same team"
+            # Read as this batch has left it (an earlier change of the batch may have merged it).
+            held_target = self.records.get(merged_into)
+            if held_target is not None:
+                kept: dict[str, Any] | None = held_target["state"]
+            else:
+                stored_target = self.session.get(Record, merged_into)
+                kept = json.loads(stored_target.state) if stored_target is not None else None
             # Only the same person: a merge shows one client's history under the other's.
-            merged_with = self.session.get(Record, merged_into)
             mine = {**(bound["state"] if bound else {}), **change.payload}
-            if merged_with is None or json.loads(merged_with.state).get("nhs_number") != mine.get(
-                "nhs_number"
-            ):
+            if kept is None or kept.get("nhs_number") != mine.get("nhs_number"):
                 return "merged_into must name a client with the same NHS number"
+            # Never into a client that is itself merged: A into B then B into A would hide both
+            # (and every risk marker of the person) on every laptop. Pushes of a team are
+            # serialised by its lock, so no cycle can form; a chain (into a client others were
+            # merged into) is followed by the laptops (store.merges).
+            if kept.get("merged_into"):
+                return "merged_into must name a client that has not been merged itself"
         if change.record_type == "client" and change.op == "update" and "coach" in change.payload:
             return self._coach_change(change, device)
         return ""
