@@ -98,3 +98,42 @@ def test_the_caseload_leaves_out_people_who_withdrew_from_taking_part(team_lead,
     assert names == ["Stays"]
     assert "1 person who withdrew" in result.err
     assert _audit(open_store)[-1]["detail"] == "rows=1,left_out=1"
+
+
+def test_a_withdrawal_under_a_merged_duplicate_leaves_the_person_out(team_lead, open_store):
+    """The export grouped consent by each record's own client: the person stayed in the team
+    file when they had withdrawn under the duplicate that was merged into them."""
+    store = open_store()
+    try:
+        ids = []
+        for number in range(2):
+            client = store.add(
+                Client(
+                    given_name="Wren",
+                    family_name="Person",
+                    date_of_birth="1980-01-01",
+                    nhs_number=("9434765919", "9990000026")[number],
+                    postcode="CA1 1AB",
+                    phone="07700900001",
+                )
+            )
+            ids.append(client.id)
+        with store.connection:  # as a sync from another laptop leaves it
+            store.connection.execute("UPDATE client SET nhs_number = '9434765919' WHERE id = ?", (ids[1],))
+        store.add(
+            ConsentEvent(
+                client_id=ids[1],
+                scope="participation",
+                action="withdrawn",
+                method="verbal",
+                recorded_by="Alex",
+                recorded_at="2026-11-01T10:00:00Z",
+            )
+        )
+        store.merge_clients(ids[0], ids[1])
+    finally:
+        store.close()
+    result = team_lead("caseload")
+    assert result.code == 0, result.err
+    assert list(csv.DictReader(io.StringIO(result.out))) == []
+    assert _audit(open_store)[-1]["detail"] == "rows=0,left_out=1"

@@ -153,8 +153,11 @@ def test_a_stored_letter_that_would_disclose_is_not_exported_to_the_employer(sto
     )
     with pytest.raises(DisclosureRefused, match="epilepsy"):
         export_letter(store, old.id, tmp_path / "x.pdf")
-    # The client's own copy (a subject access request) is theirs to have.
+    # The client's own copy (a subject access request) is theirs to have, and is audited as
+    # that: with consent current it used to pass unchecked and be audited as "consent".
     export_letter(store, old.id, tmp_path / "x.pdf", lawful_reason="subject_access")
+    [entry] = [e for e in store.audit_trail() if e["action"] == "export-letter"]
+    assert entry["detail"].endswith("basis=reason:subject_access,protected=no")
 
 
 # ----- a referral made to a named service -------------------------------------------------------
@@ -216,3 +219,63 @@ def test_withdrawing_participation_stops_referrals_too(store, client):
     record_consent(store, client.id, "withdrawn", scope="participation")
     with pytest.raises(InvalidRecord, match="take part"):
         plans.add_entry(store, _referral(client))
+
+
+# ----- the same person entered twice, merged ----------------------------------------------------
+
+
+def _merged_pair(store):
+    """The person entered twice (a second laptop's record synced in), then merged: the kept
+    client and the duplicate, each with consent to share with the employer."""
+    from letters_support import add_client
+
+    from workwell_desktop.domain.records import Client
+
+    kept = add_client(store)
+    duplicate = add_client(store, nhs_number="9990000026")
+    with store.connection:  # as a sync leaves it: the store refuses to make a duplicate itself
+        store.connection.execute(
+            "UPDATE client SET nhs_number = ? WHERE id = ?", (kept.nhs_number, duplicate.id)
+        )
+    for who in (kept, duplicate):
+        record_consent(store, who.id, "given")
+    return kept, store.get(Client, duplicate.id)
+
+
+def test_a_letter_issued_under_a_merged_duplicate_follows_the_persons_consent(store, tmp_path):
+    """The export judged a letter by the consent recorded under its own client: one issued
+    under the duplicate went to the employer after the person withdrew under the kept one."""
+    from workwell_desktop.services.letters import export_letter, export_problem
+
+    kept, duplicate = _merged_pair(store)
+    letter = issue_letter(store, duplicate.id, make_draft())
+    store.merge_clients(kept.id, duplicate.id)
+    record_consent(store, kept.id, "withdrawn")
+    assert "withdrew" in export_problem(store, letter.id)
+    with pytest.raises(ConsentRequired, match="withdrew"):
+        export_letter(store, letter.id, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_letter_under_a_merged_duplicate_is_checked_against_the_persons_fit_notes(store, tmp_path):
+    from letters_support import agreed
+
+    from workwell_desktop.domain.records import FitNote
+    from workwell_desktop.services.letters import DisclosureRefused, draft_findings
+
+    kept, duplicate = _merged_pair(store)
+    store.merge_clients(kept.id, duplicate.id)
+    store.add(
+        FitNote(
+            client_id=kept.id,
+            issued_on="2026-01-05",
+            valid_from="2026-01-05",
+            valid_to="2026-02-05",
+            status="not_fit",
+            condition="Sarcoidosis",
+        )
+    )
+    draft = agreed(make_draft(functional_effects="Sam's sarcoidosis tires them."))
+    assert draft_findings(store, duplicate.id, draft)
+    with pytest.raises(DisclosureRefused):
+        issue_letter(store, duplicate.id, draft)

@@ -226,6 +226,7 @@ def caseload(args, data_dir: Path) -> int:
     from ..domain.consent import participation_ended
     from ..domain.records import ConsentEvent
     from ..services.team_exports import LEAVES_THE_STORE_WARNING, TeamExportRefused, require_team_lead
+    from ..store import merges
     from .exports import write_caseload_csv
 
     store = unlock(data_dir)
@@ -234,10 +235,13 @@ def caseload(args, data_dir: Path) -> int:
             require_team_lead(store, "caseload")
         except TeamExportRefused as refused:
             raise CommandError(f"not exported: {refused}", 1) from None
+        # People who withdrew (or refused) taking part leave nothing more, named, in a team
+        # file: judged on the whole person's consent (a withdrawal recorded under a merged
+        # duplicate counts for the client it is shown as).
+        shown_as = merges.shown_as(store.connection)
         events: dict[str, list] = {}
         for event in store.all(ConsentEvent):
-            events.setdefault(event.client_id, []).append(event)
-        # People who withdrew (or refused) taking part leave nothing more, named, in a team file.
+            events.setdefault(shown_as.get(event.client_id, event.client_id), []).append(event)
         left_out = {cid for cid, evs in events.items() if participation_ended(evs)}
         entries = [e for e in store.caseload() if e.client_id not in left_out]
         # Audited before anything leaves the database: no export goes unrecorded.

@@ -286,12 +286,9 @@ def _load(store, coverage: Coverage) -> _Data:
     # (store.caseload): the kept client alone is counted, its status from its own journey;
     # what was done under the duplicate (sessions, assessments, withdrawals, follow-ups)
     # still happened, so it counts under the kept client.
-    shown_as = dict(
-        conn.execute(
-            "SELECT id, merged_into FROM client WHERE merged_into != ''"
-            " AND merged_into IN (SELECT id FROM client)"
-        ).fetchall()
-    )
+    from ..store import merges
+
+    shown_as = merges.shown_as(conn)
     for cid, name, dob, work, barrier in conn.execute(
         "SELECT id, coach, date_of_birth, work_status, main_health_barrier FROM client"
     ):

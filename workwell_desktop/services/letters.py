@@ -232,15 +232,25 @@ def export_letter(
     LetterNotVerified for a synced letter whose rendering here is not the PDF issued.
     """
     letter = store.get(EmployerLetter, letter_id)
+    # The client's own copy, because they asked for it, is theirs whatever they agreed with
+    # the employer: audited as that, never as "consent" (with consent current the consent
+    # would otherwise be the basis, and an undisclosed condition would pass as a letter the
+    # employer may have).
+    own_copy = lawful_reason == "subject_access"
     try:
-        basis = check_sharing(
-            store.for_client(ConsentEvent, letter.client_id), EMPLOYER_SCOPE, lawful_reason=lawful_reason
+        basis = (
+            "reason:subject_access"
+            if own_copy
+            else check_sharing(
+                store.for_client(ConsentEvent, letter.client_id), EMPLOYER_SCOPE, lawful_reason=lawful_reason
+            )
         )
     except SharingRefused as refused:
         raise ConsentRequired(
             f"{refused} Export it only with a recorded lawful reason ({', '.join(LAWFUL_REASONS)})."
         ) from None
-    if lawful_reason != "subject_access":
+    # Only the client's own copy may show what the client already knows about themselves.
+    if not own_copy:
         try:
             findings = letter_findings(
                 letter.draft(), disclosure_context(store, letter.client_id), reference=letter.reference

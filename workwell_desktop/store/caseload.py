@@ -10,6 +10,7 @@ from ..domain.assessments import Assessment
 from ..domain.episodes import journey, next_review, overdue
 from ..domain.journey_records import DischargeUndo, FollowUpOutcome
 from ..domain.records import ConsentEvent, Discharge, Referral
+from . import merges
 from .rows import from_row
 
 
@@ -119,13 +120,15 @@ def caseload(store, today: date | None = None) -> list[CaseloadEntry]:
         "SELECT c.id, c.given_name, c.family_name, c.nhs_number, c.postcode, c.date_of_birth,"
         " c.next_review_on, c.coach, (SELECT max(held_on) FROM contact_session s"
         " WHERE s.client_id = c.id) FROM client c"
-        # A client merged into another is shown (with its history) under that one.
-        " WHERE c.merged_into = '' OR c.merged_into NOT IN (SELECT id FROM client)"
         " ORDER BY c.family_name COLLATE NOCASE,"
         " c.given_name COLLATE NOCASE"
     )
     entries = []
+    # A client merged into another is shown (with its history) under that one (store.merges).
+    merged_away = merges.shown_as(conn)
     for cid, given, family, nhs, postcode, dob, review, coach, last_session in cur.fetchall():
+        if cid in merged_away:
+            continue
         client_referrals = referrals.get(cid, [])
         first_contacts = [r.first_contact_on for r in client_referrals if r.first_contact_on]
         last_contact = max([d for d in (last_session, *first_contacts) if d], default="")

@@ -24,7 +24,7 @@ from ..domain.clock import next_stamp
 from ..domain.records import AnyRecord, Client, Record, client_id_of
 from ..domain.registry import RECORD_TYPES
 from ..hardening import private_folder, tighten_data_folder
-from . import audit, causal, issued_pdfs
+from . import audit, causal, issued_pdfs, merges
 from .connection import connect, migrate
 from .errors import (
     AlreadyInitialised,
@@ -395,12 +395,15 @@ class Store:
         return from_row(record_cls, row[0])
 
     def for_client(self, record_cls: type[AnyRecord], client_id: str) -> list[AnyRecord]:
-        """A client's records of one type, oldest first, with those of any client merged
-        into this one (the same person entered twice: both histories are kept)."""
+        """A person's records of one type, oldest first: the client's own and those of every
+        client that is the same person, merged (both histories are kept; ``merges``).
+        ``client_id`` may be the client shown or a duplicate merged into it: either way the
+        whole person's consent, risk and history is read."""
+        ids = merges.person(self._conn, client_id)
         rows = self._fetch(
-            f"SELECT * FROM {record_cls.record_type} WHERE client_id = ? OR client_id IN"
-            " (SELECT id FROM client WHERE merged_into = ?) ORDER BY rowid",
-            (client_id, client_id),
+            f"SELECT * FROM {record_cls.record_type} WHERE client_id IN"
+            f" ({', '.join('?' * len(ids))}) ORDER BY rowid",
+            tuple(ids),
         )
         return [from_row(record_cls, r) for r in rows]
 
@@ -411,7 +414,11 @@ class Store:
         from ..domain.validation import normalise_nhs_number
 
         rows = self._fetch("SELECT * FROM client WHERE nhs_number = ?", (normalise_nhs_number(nhs_number),))
-        return from_row(Client, rows[0]) if rows else None
+        if not rows:
+            return None
+        # A duplicate merged away is answered with the client the person is shown as.
+        shown = merges.shown_as(self._conn)
+        return self.get(Client, shown.get(rows[0]["id"], rows[0]["id"]))
 
     def possible_duplicates(self) -> list[list[Client]]:
         """Clients sharing an NHS number, not merged: the same person entered on two
@@ -429,7 +436,7 @@ class Store:
         """Merge a possible duplicate into the client kept: nothing is deleted; the duplicate
         and its history show under the kept client on every laptop (the merge syncs)."""
         keep, duplicate = self.get(Client, keep_id), self.get(Client, duplicate_id)
-        if keep.merged_into or keep.id == duplicate.id:
+        if keep.id in merges.shown_as(self._conn) or keep.id == duplicate.id:
             raise InvalidRecord({"merged_into": "Choose a client who has not been merged already."})
         if keep.nhs_number != duplicate.nhs_number:
             raise InvalidRecord({"merged_into": "Only clients with the same NHS number can be merged."})
