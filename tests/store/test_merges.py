@@ -100,3 +100,22 @@ def test_a_chain_of_merges_shows_every_record_under_the_last(laptops):
         assert store.client_by_nhs_number("9434765919").id == z
         with pytest.raises(Exception, match="merged already"):
             store.merge_clients(y, x)  # into a client shown under another
+
+
+def test_a_risk_answer_under_a_merged_duplicate_marks_the_person(laptops):
+    """The risk marker was grouped by each event's own client: a PHQ-9 item 9 answer given
+    under the duplicate vanished from the caseload list and the record header of the person."""
+    from workwell_desktop.instruments import get_instrument
+    from workwell_desktop.services import safety
+
+    ann, bob, cat = laptops
+    x, y, _ = the_same_person_on_each(laptops)
+    safety.record_risk_answer(bob, y, get_instrument("phq9"), "q9", 3, "run-1")
+    ann.merge_clients(x, y)
+    everywhere(laptops)
+    for store in laptops:
+        [entry] = [e for e in store.caseload() if e.client_id == x]
+        assert entry.risk_marked and entry.open_safety_tasks == 1
+        for either in (x, y):
+            status = safety.client_risk_status(store, either)
+            assert status.open_tasks == 1 and status.last_risk_on

@@ -24,6 +24,7 @@ from ..domain.risk import (
     utc_now_iso,
 )
 from ..instruments import Instrument
+from ..store import merges
 
 
 def _reader(store):
@@ -139,19 +140,41 @@ def risk_statuses(store, today: date | None = None, recent_days: int | None = No
             "SELECT * FROM assessment WHERE flags != '[]' OR supersedes != '' ORDER BY rowid"
         )
     ]
-    return risk_status_by_client(events, flagged, today, recent_days)
+    return _per_person(reader, risk_status_by_client(events, flagged, today, recent_days))
 
 
 def client_risk_status(store, client_id: str, today: date | None = None) -> RiskStatus:
-    """One client's risk marker (for the record header)."""
+    """One client's risk marker (for the record header): the whole person's, when
+    ``client_id`` is merged with another record of them."""
     reader = _reader(store)
-    statuses = risk_status_by_client(
-        reader.for_client(RiskEvent, client_id),
-        reader.for_client(Assessment, client_id),
-        today,
-        risk_marker_days(),
+    statuses = _per_person(
+        reader,
+        risk_status_by_client(
+            reader.for_client(RiskEvent, client_id),
+            reader.for_client(Assessment, client_id),
+            today,
+            risk_marker_days(),
+        ),
     )
-    return statuses.get(client_id, RiskStatus())
+    return statuses.get(merges.shown_as(reader.connection).get(client_id, client_id), RiskStatus())
+
+
+def _per_person(reader, statuses: dict[str, RiskStatus]) -> dict[str, RiskStatus]:
+    """Each marker under the client it is shown as (store.merges): a risk answer given under
+    a merged duplicate marks the person, on the caseload list and in the record header."""
+    shown = merges.shown_as(reader.connection)
+    person: dict[str, RiskStatus] = {}
+    for client_id, status in statuses.items():
+        kept = shown.get(client_id, client_id)
+        before = person.get(kept)
+        person[kept] = (
+            status
+            if before is None
+            else RiskStatus(
+                before.open_tasks + status.open_tasks, max(before.last_risk_on, status.last_risk_on)
+            )
+        )
+    return person
 
 
 def risk_marker_days() -> int:
