@@ -221,6 +221,33 @@ def test_sharing_allows_only_the_condition_the_client_chose_to_share(store, cons
     assert "\u201cepilepsy\u201d" in _refused_after_first(store, consented.id, other)
 
 
+def test_sharing_one_word_of_a_recorded_condition_does_not_let_the_rest_through(store, consented):
+    """Every term of a recorded fit-note condition carried one label, and a shared condition
+    exempted by label: sharing "fatigue" of "Cancer related fatigue" let the whole phrase
+    (and the lexicon's "cancer" inside it) into the employer's letter."""
+    from workwell_desktop.domain.records import FitNote
+
+    store.add(
+        FitNote(
+            client_id=consented.id,
+            issued_on="2026-01-05",
+            valid_from="2026-01-05",
+            valid_to="2026-02-05",
+            status="not_fit",
+            condition="Cancer related fatigue",
+        )
+    )
+    for effects, words in (
+        ("Sam has cancer related fatigue and tires quickly.", "cancer related fatigue"),
+        ("Sam's cancer means fatigue by the afternoon.", "cancer"),
+    ):
+        draft = make_draft(share_condition=True, condition="Fatigue", functional_effects=effects)
+        assert f"\u201c{words}\u201d" in _refused_after_first(store, consented.id, draft)
+    # What the client chose to share still prints.
+    shared = make_draft(share_condition=True, condition="Fatigue", functional_effects="Sam tires: fatigue.")
+    assert issue_letter(store, consented.id, agreed(shared)).reference
+
+
 def _refused_after_first(store, client_id, draft) -> str:
     with pytest.raises(DisclosureRefused) as refused:
         issue_letter(store, client_id, agreed(draft))

@@ -120,6 +120,9 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     return _lexicon_from(str(path), mtime)
 
 
+RECORDED_LABEL = "recorded for this client: "
+
+
 def recorded_condition_terms(texts: Iterable[str]) -> list[Term]:
     """Terms from conditions written in the record: each phrase, and its distinctive words."""
     terms: list[Term] = []
@@ -128,7 +131,7 @@ def recorded_condition_terms(texts: Iterable[str]) -> list[Term]:
             segment = segment.strip(" .()-")
             if not segment:
                 continue
-            label = f"recorded for this client: {segment}"
+            label = RECORDED_LABEL + segment
             letters = re.sub(r"[^\w]", "", segment)
             if letters.isupper() and 2 <= len(letters) <= 6:
                 terms.append(Term(segment, label, capitals_only=True))  # "MS", "COPD"
@@ -225,8 +228,7 @@ def letter_findings(
     )
     findings = [f for f in find_conditions(printed, terms) if not _employers_own_name(f, context)]
     if draft.share_condition and draft.condition.strip():
-        shared = {f.condition for f in find_conditions([("shared", draft.condition)], terms)}
-        findings = [f for f in findings if f.condition not in shared]
+        findings = [f for f in findings if not _shared_by_client(f, draft.condition, context)]
     # Identifiers: the typed fields only (the service's own phone and postcode are meant to
     # print), and in the employer's address only the client's own (its postcode is the employer's).
     typed = [
@@ -236,6 +238,22 @@ def letter_findings(
     address = find_identifiers([(EMPLOYER_ADDRESS, draft.employer_address)], context.client, today)
     findings += [f for f in address if f.what.startswith("the client's")]
     return _unique(findings)
+
+
+def _shared_by_client(finding: Finding, shared: str, context: DisclosureContext) -> bool:
+    """Whether the client chose to share what ``finding`` names: its very words are in the
+    condition they shared, or it names a lexicon condition the shared words name too
+    ("depressive" when they shared "Depression"). Never by a recorded condition's label: all
+    the terms of one recorded phrase share it, so sharing "fatigue" of "Cancer related
+    fatigue" let the whole phrase (and "cancer" inside it) through."""
+    words = re.escape(normalise(finding.words).strip())
+    if words and re.search(rf"(?<!\w){words}(?!\w)", normalise(shared)):
+        return True
+    if finding.condition.startswith(RECORDED_LABEL):
+        return False
+    return finding.condition in {
+        f.condition for f in find_conditions([("shared", shared)], context.lexicon.terms)
+    }
 
 
 def _employers_own_name(finding: Finding, context: DisclosureContext) -> bool:
