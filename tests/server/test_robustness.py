@@ -210,3 +210,20 @@ def test_a_client_field_postgresql_cannot_hold_is_refused_with_a_reason(two_team
 
     assert r.status_code == 200, r.text
     assert [x["change_id"] for x in r.json()["rejected"]] == [bad["change_id"]]
+
+
+@pytest.mark.parametrize(
+    "record_type, field",
+    [("contact_session", "supersedes"), ("assessment", "answers"), ("plan_goal", "also_supersedes")],
+)
+def test_a_deeply_nested_list_in_a_field_is_refused_not_the_batch(two_teams, ann, record_type, field):
+    """A field holding JSON text nested 30,000 deep raised RecursionError in the checks: a
+    500 for the whole batch, and the same change would stop every laptop's pull for good."""
+    client = uuid.uuid4().hex
+    assert ann.sync([ann.change(client)])["accepted"]
+    nested = ann.change(client, record_type)
+    nested["payload"] = {**nested["payload"], field: "[" * 30_000}
+    good = ann.change(client, "contact_session", duration_minutes=20)
+    reply = ann.sync([nested, good])
+    assert reply["accepted"] == [good["change_id"]]
+    assert [r["change_id"] for r in reply["rejected"]] == [nested["change_id"]]

@@ -478,3 +478,36 @@ def _nhs(n: int) -> str:
         if check is not None and check != 10:
             return f"{first9}{check}"
         i += 1
+
+
+@pytest.mark.parametrize("field", ["supersedes", "answers", "responses"])
+def test_a_relayed_field_nested_too_deeply_is_quarantined_and_the_page_goes_on(two_devices, field):
+    """JSON text nested 30,000 deep raised RecursionError out of apply_remote: the page was
+    never applied and the cursor never moved, so every sync stopped at the same change."""
+    from workwell_desktop.domain.assessments import Assessment
+
+    a, b = two_devices
+    c = new_client(a)
+    relay(a, b)
+    from workwell_desktop.instruments.derived import derive_assessment
+
+    record = Assessment(
+        client_id=c.id,
+        instrument_id="phq9",
+        instrument_version="1.0",
+        timepoint="baseline",
+        completed_on="2026-11-20",
+        completed_by="Alex Coach",
+        answers=(0,) * 9,
+    )
+    a.add(derive_assessment(record).record)
+    [change] = replica.unsent_changes(a, 10)
+    bad = {
+        **change,
+        "payload": {**change["payload"], field: "[" * 30_000 if field != "responses" else '{"a":' * 30_000},
+    }
+    good = {**change, "change_id": "good-1", "record_id": "rec-good", "payload": dict(change["payload"])}
+    good["payload"].pop("id", None)
+    replica.apply_remote(b, [bad, good], "7")
+    assert [q["change_id"] for q in replica.quarantined_changes(b)] == [change["change_id"]]
+    assert b.connection.execute("SELECT value FROM meta WHERE key = 'sync_cursor'").fetchone()[0] == "7"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
+from . import json_text
 from . import validation as v
 from .records import Record, _collect
 
@@ -172,7 +173,7 @@ class SafetyAction:
         if not text:
             return None
         try:
-            data = json.loads(text)
+            data = json_text.loads(text)
         except ValueError:
             return cls(note=text)
         if not isinstance(data, dict):
@@ -216,7 +217,7 @@ class Assessment(Record):
     @property
     def response_texts(self) -> dict[str, str]:
         try:
-            data = json.loads(self.responses) if self.responses else {}
+            data = json_text.loads(self.responses) if self.responses else {}
         except ValueError:
             return {}
         return {str(k): str(t) for k, t in data.items()} if isinstance(data, dict) else {}
@@ -240,7 +241,7 @@ class Assessment(Record):
             )
         if self.responses:
             try:
-                parsed = json.loads(self.responses)
+                parsed = json_text.loads(self.responses)
             except ValueError:
                 parsed = None
             if not isinstance(parsed, dict):

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from . import json_text
 from .records import Client, Record
 from .registry import RECORD_TYPES
 
@@ -37,9 +38,9 @@ def references(payload: dict[str, Any], record_type: str = "") -> list[tuple[str
         value = payload.get(name)
         if isinstance(value, str) and value.startswith("["):
             try:
-                value = json.loads(value)
+                value = json_text.loads(value)
             except ValueError:
-                continue
+                pass  # not a list: the text itself names the record, and is checked as that
         for target in value if isinstance(value, list) else [value]:
             if isinstance(target, str) and target:
                 found.append((name, target))
@@ -61,7 +62,7 @@ def _is_int(value: Any) -> bool:
 def _check_list(value: Any, item_type: str) -> str | None:
     if isinstance(value, str):
         try:
-            value = json.loads(value or "[]")
+            value = json_text.loads(value or "[]")
         except ValueError:
             return "must be a list"
     if not isinstance(value, list):
@@ -148,7 +149,7 @@ def build_record(cls: type[Record], record_id: str, row: dict[str, Any]) -> Reco
         if type_name == "bool":
             value = bool(value)
         elif type_name.startswith("tuple"):
-            value = tuple(json.loads(value or "[]")) if isinstance(value, str) else tuple(value)
+            value = tuple(json_text.loads(value or "[]")) if isinstance(value, str) else tuple(value)
         values[name] = value
     return cls(**values)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import re
 import secrets
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
+from . import json_text
 from . import validation as v
 from .consent import SharingRefused, sharing_problem
 from .records import ConsentEvent, Errors, Record
@@ -298,7 +298,7 @@ class EmployerLetter(Record):
     local_fields: ClassVar[tuple[str, ...]] = ("pdf",)
 
     def draft(self) -> LetterDraft:
-        return LetterDraft.from_content(json.loads(self.content))
+        return LetterDraft.from_content(json_text.loads(self.content))
 
     def pdf_bytes(self) -> bytes:
         """The PDF this record carries (b"" once stored: see services.letters.letter_pdf)."""
@@ -326,7 +326,7 @@ class EmployerLetter(Record):
 
     def _content_errors(self) -> Errors:
         try:
-            body = json.loads(self.content)
+            body = json_text.loads(self.content)
             draft = LetterDraft.from_content(body)
         except (TypeError, ValueError, KeyError, AttributeError):
             return {"content": "The letter's content is missing or damaged."}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 
+from ..domain import json_text
 from ..domain.records import AnyRecord, Record
 
 
@@ -31,7 +32,7 @@ def from_row(cls: type[AnyRecord], row: dict) -> AnyRecord:
         if type_name == "bool":
             value = bool(value)
         elif type_name.startswith("tuple"):
-            value = tuple(json.loads(value or "[]"))
+            value = tuple(json_text.loads(value or "[]"))
         values[f.name] = value
     return cls(**values)
 
