@@ -85,3 +85,27 @@ def test_encoding_round_trips_and_limits():
     assert encoding.choose("gzip, zstd;q=0") == "gzip"
     assert encoding.choose("br") == "identity"
     assert encoding.choose("zstd, gzip") == "zstd"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        _reply(accepted="Wren Ashdown 9434765919"),  # JSON, but not a sync reply
+        b"[" * 30_000,  # nested too deep to read
+        b"<html>Wren Ashdown 9434765919</html>",  # a proxy's page
+    ],
+    ids=["wrong-shape", "too-deep", "not-json"],
+)
+def test_a_reply_that_is_not_a_sync_reply_is_a_sync_error_that_quotes_nothing(registered, body):
+    """pydantic's ValidationError escaped as a traceback quoting the values it could not read."""
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=httpx.ByteStream(body))
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(serve)) as http,
+        pytest.raises(engine.SyncError, match="not a WorkWell sync reply") as raised,
+    ):
+        engine.sync(registered, http=http)
+    assert "Wren" not in str(raised.value) and "9434765919" not in str(raised.value)
+    assert replica.get_setting(registered, "sync_cursor") == ""

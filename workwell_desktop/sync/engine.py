@@ -16,10 +16,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from ..store import replica
 from ..store.coverage import save_coverage
@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 # VACUUM after a sync that removed acknowledged changes of at least this share of the file.
 COMPACT_SHARE = 0.1
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class SyncError(Exception):
@@ -156,7 +159,7 @@ def register(
     if response.status_code == 401:
         raise SyncError("The server did not accept that username and password.")
     _raise_for_status(response)
-    registered = RegisterResponse.model_validate(response.json())
+    registered = _read_reply(RegisterResponse, response)
     home = replica.get_setting(store, "sync_home")
     if home and home != _home(store):
         # A copy starting its own life: its edits need their own clock identity too.
@@ -296,7 +299,7 @@ def sync(
                     "The server no longer accepts this laptop's registration. Ask IT to register it again."
                 )
             _raise_for_status(response)
-            result = _Reply.model_validate_json(response.content)
+            result = _read_reply(_Reply, response)
             _remember_anchor(store, result.audit_anchor)
             if moving:  # the new address knows this device: the same service
                 replica.set_settings(store, server_url=server_url)
@@ -555,6 +558,19 @@ def _detail(response: httpx.Response) -> str:
     except (json.JSONDecodeError, AttributeError, ValueError):
         return ""
     return detail if isinstance(detail, str) else json.dumps(detail)
+
+
+def _read_reply(model: type[M], response: httpx.Response) -> M:
+    """A 2xx reply read as ``model``. One that is not (a proxy's page, a faulty or hostile
+    server) is a SyncError in plain words: pydantic's own message quotes the values it
+    could not read, which may be a client's details, and was raised as a traceback."""
+    try:
+        return model.model_validate_json(response.content)
+    except (ValidationError, ValueError, RecursionError):
+        raise SyncError(
+            "The server's reply was not a WorkWell sync reply. Your work is saved on this "
+            "laptop; sync will try again later. Contact IT if this persists."
+        ) from None
 
 
 def _raise_for_status(response: httpx.Response) -> None:
