@@ -511,3 +511,31 @@ def test_a_relayed_field_nested_too_deeply_is_quarantined_and_the_page_goes_on(t
     replica.apply_remote(b, [bad, good], "7")
     assert [q["change_id"] for q in replica.quarantined_changes(b)] == [change["change_id"]]
     assert b.connection.execute("SELECT value FROM meta WHERE key = 'sync_cursor'").fetchone()[0] == "7"
+
+
+def test_a_relayed_create_of_a_record_held_here_meets_the_record_rules(two_devices):
+    """A create of a record the laptop already holds was only shape-checked, then merged field
+    by field: it could move a referral to another client, or bring NHS number "123", a birth
+    date in 2999 or a client merged into themselves."""
+    a, b = two_devices
+    c = new_client(a)
+    other = new_client(a, nhs_number="9990000026")
+    changes = replica.unsent_changes(a, 100)
+    relay(a, b)
+    [client_create] = [x for x in changes if x["record_type"] == "client" and x["record_id"] == c.id]
+    [referral_create] = [x for x in changes if x["record_type"] == "referral" and x["client_id"] == c.id]
+    hostile = [
+        {**referral_create, "payload": {**referral_create["payload"], "client_id": other.id}},
+        {**client_create, "payload": {**client_create["payload"], "nhs_number": "123"}},
+        {**client_create, "payload": {**client_create["payload"], "date_of_birth": "2999-01-01"}},
+        {**client_create, "payload": {**client_create["payload"], "merged_into": c.id}},
+    ]
+    hostile = [
+        {**x, "change_id": f"hostile-{n}", "hlc": f"00999999999999{n}-000000-x"}
+        for n, x in enumerate(hostile)
+    ]
+    replica.apply_remote(b, hostile, "9")
+    assert sorted(q["change_id"] for q in replica.quarantined_changes(b)) == [x["change_id"] for x in hostile]
+    assert [r.id for r in b.for_client(Referral, c.id)] == [referral_create["record_id"]]
+    held = b.get(Client, c.id)
+    assert (held.nhs_number, held.date_of_birth, held.merged_into) == (c.nhs_number, c.date_of_birth, "")

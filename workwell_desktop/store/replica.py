@@ -248,17 +248,30 @@ def _incoming_problem(cur, change: dict, server_millis: int | None, today: date)
     if row is not None and cls is not Client and row["client_id"] != client_id:
         return "record belongs to another client here"
     if row is not None and op == "create":
-        # Already here: a fact's create is idempotent; a mutable record's is merged field by field.
-        _, errors = change_checks.check_payload(cls, change["payload"])
+        # Already here: a fact's create is idempotent, so it is judged as the create it is; a
+        # mutable record's is merged field by field, so its fields are judged as an update of
+        # the record held. (Only its shape was checked: a relayed create could move a referral
+        # to another client, or bring NHS number "123" or a client merged into themselves.)
+        as_update = cls.mutable
+        errors = change_checks.check_change(
+            rtype,
+            "update" if as_update else "create",
+            rid,
+            client_id,
+            change["payload"],
+            row if as_update else None,
+            today,
+        )
     else:
+        as_update = op == "update"
         errors = change_checks.check_change(rtype, op, rid, client_id, change["payload"], row, today)
-        if op == "update":
-            # The server judged the update against the record as it held it; here the record
-            # may also carry this laptop's own edits not yet sent (which the server will judge
-            # in turn). So only problems with the fields the update itself brings hold it back:
-            # a cross-field rule broken by a local edit must not make this laptop diverge.
-            brought = {*change["payload"], "change", "client_id"}
-            errors = {k: m for k, m in errors.items() if k in brought}
+    if as_update:
+        # The server judged the update against the record as it held it; here the record
+        # may also carry this laptop's own edits not yet sent (which the server will judge
+        # in turn). So only problems with the fields the update itself brings hold it back:
+        # a cross-field rule broken by a local edit must not make this laptop diverge.
+        brought = {*change["payload"], "change", "client_id"}
+        errors = {k: m for k, m in errors.items() if k in brought}
     if errors:
         # The checks' own words for the change as a whole; for fields only their names,
         # because a field's message can quote its value.
