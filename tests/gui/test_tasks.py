@@ -122,3 +122,41 @@ def _alive(widget) -> bool:
     import shiboken6
 
     return shiboken6.isValid(widget)
+
+
+def test_what_the_log_file_keeps_of_a_failure_names_no_one(qtbot, tmp_path):
+    """A letter refused for disclosure was logged with its traceback, and the message quoted
+    the condition it found; any exception's message may quote a client. The log file keeps
+    the frames and the exception's type only."""
+    from workwell_desktop import logs
+    from workwell_desktop.domain.disclosure import Finding
+    from workwell_desktop.services.letters import DisclosureRefused
+
+    root = logging.getLogger("workwell_desktop")
+    before = list(root.handlers)
+    for handler in before:  # another test's log file: configure adds none while one is there
+        root.removeHandler(handler)
+    logs.configure(tmp_path)
+    added = list(root.handlers)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    found = Finding("how their health affects work", "sarcoidosis", "a health condition", "condition")
+    for problem in (DisclosureRefused([found]), KeyError("Wren Ashdown 9434765919")):
+
+        def work(problem=problem):
+            raise problem
+
+        errors = []
+        tasks.run_in_background(
+            parent, work, lambda _r: pytest.fail("no result"), errors.append, what="issuing"
+        )
+        qtbot.waitUntil(lambda errors=errors: bool(errors))
+    for handler in added:
+        handler.close()
+        root.removeHandler(handler)
+    for handler in before:
+        root.addHandler(handler)
+    text = (tmp_path / "logs" / "workwell.log").read_text(encoding="utf-8")
+    assert "issuing refused: DisclosureRefused" in text
+    assert "builtins.KeyError (its message is not logged)" in text and "test_tasks.py" in text
+    assert "sarcoidosis" not in text and "Wren" not in text and "9434765919" not in text

@@ -201,11 +201,17 @@ def _outcome(what: str, work: Callable[[], Any]) -> tuple[Any, BaseException | N
 
 
 def _expected(problem: BaseException) -> bool:
-    """The app's own errors (they explain themselves to the coach) need no traceback."""
+    """The app's own errors (they explain themselves to the coach) need no traceback: a
+    refusal's words quote what it found (a condition in a letter), so only its name is logged."""
+    from ..documents.catalogue import LetterResourceError
+    from ..documents.letter import LetterNotVerified
+    from ..domain.consent import SharingRefused
+    from ..domain.letters import LetterNotReady
     from ..store import StoreError
     from ..sync.engine import SyncError
 
-    return isinstance(problem, StoreError | SyncError | OSError)
+    refusals = (SharingRefused, LetterNotReady, LetterNotVerified, LetterResourceError)
+    return isinstance(problem, (StoreError, SyncError, OSError, *refusals))
 
 
 def _open_store(store: Any) -> Store:
