@@ -3,6 +3,7 @@ identifier into an issued letter (issue #14), and their siblings. Each fails on 
 which only looked for an exact copy of the condition field of 3 or more characters."""
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from letters_support import agreed, make_draft
@@ -18,7 +19,7 @@ from workwell_desktop.documents.disclosure import (
     printed_strings,
 )
 from workwell_desktop.documents.letter_text import letter_text
-from workwell_desktop.domain.disclosure import find_conditions, normalise
+from workwell_desktop.domain.disclosure import ClientIdentifiers, find_conditions, find_identifiers, normalise
 from workwell_desktop.domain.letters import EmployerLetter, LetterAdjustment, LetterNotReady
 from workwell_desktop.domain.records import FitNote
 from workwell_desktop.services.letters import DisclosureRefused, issue_letter
@@ -99,6 +100,32 @@ def test_identifiers_typed_into_the_letter_are_refused(store, consented, effects
     message = _refused(store, consented.id, make_draft(functional_effects=effects))
     assert f"\u201c{words}\u201d" in message
     assert "must not identify the client" in message
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["17-May-1984", "1984/05/17", "17th of May 1984", "May 17, 1984", "17May1984", "17 May '84", "17.v.1984"],
+)
+def test_the_clients_birth_date_is_refused_however_it_is_written(written):
+    """Only numeric day-first and ISO dates were matched against the client's own birth date
+    (17 May 1984 here); these went through to the employer. (Roman-numeral months are not
+    read: the last is the one that stays, for the residual risk.)"""
+    found = find_identifiers(
+        [("how their health affects work", f"Sam, born {written}, drives.")],
+        ClientIdentifiers(date_of_birth="1984-05-17"),
+        today=date(2026, 12, 1),
+    )
+    own = [f.words for f in found if f.what == "the client's date of birth"]
+    assert own == ([] if written == "17.v.1984" else [written])
+
+
+def test_a_recent_date_in_words_is_not_a_birth_date():
+    found = find_identifiers(
+        [("how their health affects work", "Review on 3 May 2027; 12 people on 3 May 12 shifts.")],
+        ClientIdentifiers(date_of_birth="1984-05-17"),
+        today=date(2026, 12, 1),
+    )
+    assert found == []
 
 
 # ----- siblings --------------------------------------------------------------------------------

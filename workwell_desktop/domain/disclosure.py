@@ -344,11 +344,19 @@ def _outermost(spans: dict[tuple[int, int], Term]) -> dict[tuple[int, int], Term
 _TEN_DIGITS = re.compile(r"(?<!\d)\d{3}[ \-.]?\d{3}[ \-.]?\d{4}(?!\d)")
 _PHONE = re.compile(r"(?<![\d+])(?:\+44[ \-.]?\(?0?\)?|\(?0)\d{2,4}\)?(?:[ \-.]?\d){6,8}(?!\d)")
 _POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b", re.IGNORECASE)
-_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?!\d)")
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+# Dates however a coach might write them (day, month, year): 17/05/1984, 1984-05-17, 1984/05/17,
+# 17 May 1984, 17-May-1984, 17th of May 1984, May 17, 1984, 17May1984, 17 May '84. In words a
+# two-digit year needs its apostrophe ("3 May 12 shifts" is no date).
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_WORD_DATE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(" + "|".join(_MONTHS) + r")[a-z]*\.?,?\s+(\d{4})\b", re.IGNORECASE
+_MONTH = r"(?P<month>" + "|".join(_MONTHS) + r")[a-z]*\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_WORD_YEAR = r"(?P<year>\d{4}|'\d{2})(?!\d)"
+_GAP = r"[\s\-./]*"
+_DATES = (
+    re.compile(r"(?<!\d)(?P<day>\d{1,2})[/.\-](?P<month>\d{1,2})[/.\-](?P<year>\d{2}|\d{4})(?!\d)"),
+    re.compile(r"(?<!\d)(?P<year>\d{4})[/.\-](?P<month>\d{1,2})[/.\-](?P<day>\d{1,2})(?!\d)"),
+    re.compile(rf"(?<![\w]){_DAY}{_GAP}(?:of{_GAP})?{_MONTH},?{_GAP}{_WORD_YEAR}", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH}{_GAP}{_DAY},?{_GAP}{_WORD_YEAR}", re.IGNORECASE),
 )
 _BIRTH_WORDS = re.compile(r"\b(?:date of birth|d\.?o\.?b\.?|born on|born in|birthday)\b", re.IGNORECASE)
 # A date this far back cannot be a return-to-work or review date: treat it as a birth date.
@@ -371,7 +379,7 @@ def _digits(text: str) -> str:
 
 
 def _year(text: str) -> int:
-    year = int(text)
+    year = int(text.lstrip("'"))
     return year + (1900 if year >= 30 else 2000) if year < 100 else year
 
 
@@ -393,11 +401,12 @@ def find_identifiers(
             add(m.start(), m.end(), "a phone number")
         for m in _POSTCODE.finditer(text):
             add(m.start(), m.end(), "a postcode")
-        for pattern, order in ((_ISO_DATE, "ymd"), (_NUMERIC_DATE, "dmy"), (_WORD_DATE, "dmy")):
-            for m in pattern.finditer(text):
-                year = _year(m.group(1) if order == "ymd" else m.group(3))
-                if year <= today.year - BIRTH_YEARS_BACK:
-                    add(m.start(), m.end(), "what looks like a date of birth")
+        born = _iso_date(client.date_of_birth)
+        for start, end, year, when in _dates_in(text):
+            if born is not None and when == born:
+                add(start, end, "the client's date of birth")
+            elif year <= today.year - BIRTH_YEARS_BACK:
+                add(start, end, "what looks like a date of birth")
         for m in _BIRTH_WORDS.finditer(text):
             add(m.start(), m.end(), "a date of birth")
         _client_own(text, client, add)
@@ -436,20 +445,27 @@ def _client_own(text: str, client: ClientIdentifiers, add: _Collector) -> None:
     if "@" in email:
         for m in re.finditer(re.escape(email), normalise(text)):
             add(m.start(), m.end(), "the client's email address")
-    if client.date_of_birth:
-        try:
-            born = date.fromisoformat(client.date_of_birth)
-        except ValueError:
-            return
-        for m in list(_NUMERIC_DATE.finditer(text)) + list(_ISO_DATE.finditer(text)):
-            parts = m.groups()
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _dates_in(text: str) -> list[tuple[int, int, int, date | None]]:
+    """(start, end, year, the date or None when it is no real day) for every date written in
+    ``text``, in any of the forms of ``_DATES``; earliest first, longest first at one start."""
+    found = []
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            month = m["month"]
+            number = _MONTHS.index(month[:3].lower()) + 1 if month.isalpha() else int(month)
+            year = _year(m["year"])
             try:
-                when = (
-                    date(int(parts[0]), int(parts[1]), int(parts[2]))
-                    if len(parts[0]) == 4
-                    else date(_year(parts[2]), int(parts[1]), int(parts[0]))
-                )
+                when: date | None = date(year, number, int(m["day"]))
             except ValueError:
-                continue
-            if when == born:
-                add(m.start(), m.end(), "the client's date of birth")
+                when = None
+            found.append((m.start(), m.end(), year, when))
+    return sorted(found, key=lambda f: (f[0], -f[1]))
