@@ -10,7 +10,7 @@ from support.live_server import PASSPHRASE, add_client
 from workwell_desktop.domain.records import ConsentEvent
 from workwell_desktop.store import Store, audit
 from workwell_desktop.store.connection import connect
-from workwell_desktop.sync import engine
+from workwell_desktop.sync import engine, wire
 
 
 def _consent(store, client, action, day):
@@ -33,9 +33,9 @@ def _reopen(store) -> Store:
 
 
 def _server_anchor(store):
-    anchor, source = engine.fetch_audit_anchor(store)
+    anchors, source = engine.fetch_audit_anchors(store)
     assert source == "server"
-    return anchor
+    return anchors[-1]
 
 
 def test_each_sync_anchors_the_head_and_verify_compares_with_it(laptop):
@@ -52,17 +52,12 @@ def test_each_sync_anchors_the_head_and_verify_compares_with_it(laptop):
     assert _server_anchor(ann).seq > anchor.seq  # it moves forward with the chain
 
 
-def test_a_rewritten_chain_cannot_move_the_anchor_and_is_reported(laptop):
-    ann = laptop("ann")
-    client = add_client(ann)
-    withdrawn = _consent(ann, client, "withdrawn", 1)
-    engine.sync(ann)
-    anchored = _server_anchor(ann)
+def _withdrawal_forged_and_chain_resealed(ann, withdrawn) -> Store:
+    """With the raw key: forge the record, fix its entry, re-seal the whole chain."""
     key = bytearray(ann._key)  # a copy: close() zeroes the store's own
     ann = _reopen(ann)
     data = ann.data_dir
     ann.close()
-    # With the raw key: forge the record, fix its entry, re-seal the whole chain.
     conn = connect(data / "workwell.db", key)
     conn.execute("UPDATE consent_event SET action = 'given' WHERE id = ?", (withdrawn.id,))
     result = conn.execute("SELECT * FROM consent_event WHERE id = ?", (withdrawn.id,))
@@ -79,7 +74,16 @@ def test_a_rewritten_chain_cannot_move_the_anchor_and_is_reported(laptop):
         prev = seal
     conn.execute("UPDATE meta SET value = ? WHERE key = 'audit_head_hash'", (prev,))
     conn.close()
-    ann = Store.open(data, PASSPHRASE)
+    return Store.open(data, PASSPHRASE)
+
+
+def test_a_rewritten_chain_cannot_move_the_anchor_and_is_reported(laptop):
+    ann = laptop("ann")
+    client = add_client(ann)
+    withdrawn = _consent(ann, client, "withdrawn", 1)
+    engine.sync(ann)
+    anchored = _server_anchor(ann)
+    ann = _withdrawal_forged_and_chain_resealed(ann, withdrawn)
     try:
         assert ann.verify_audit() == []  # consistent on its own
         engine.sync(ann)  # the rewritten chain does not match the anchored entry: the anchor stays
@@ -224,3 +228,33 @@ def test_a_server_without_audit_anchors_still_syncs(laptop, monkeypatch):
     monkeypatch.setattr(httpx.Client, "post", old_server)
     report = engine.sync(ann)
     assert report.pushed > 0 and ann.pending_change_count() == 0
+
+
+def test_a_rewritten_chain_that_claims_the_anchor_still_shows_at_verify(laptop, monkeypatch):
+    """The anchor moved when the laptop said its chain still held the anchored entry, and
+    every reply tells the laptop what that entry is: a rewritten chain could echo it and move
+    the anchor past the rewrite, losing the only evidence. Every anchor is kept now."""
+    ann = laptop("ann")
+    client = add_client(ann)
+    withdrawn = _consent(ann, client, "withdrawn", 1)
+    engine.sync(ann)
+    anchored = _server_anchor(ann)
+    ann = _withdrawal_forged_and_chain_resealed(ann, withdrawn)
+    try:
+        _consent(ann, client, "given", 2)  # a new head to anchor
+        # The forger's laptop echoes the held anchor as what its chain "continues" from.
+        monkeypatch.setattr(
+            engine, "_entry_at_anchor", lambda store: wire.AuditAnchor(seq=anchored.seq, hash=anchored.hash)
+        )
+        engine.sync(ann)
+        monkeypatch.undo()
+        anchors, _ = engine.fetch_audit_anchors(ann)
+        assert anchors[-1].seq > anchored.seq  # the false claim moved it
+        assert (anchored.seq, anchored.hash) in [(a.seq, a.hash) for a in anchors]
+        problems = ann.verify_audit(*((a.seq, a.hash) for a in anchors))
+        assert (
+            f"entry {anchored.seq} is not the one anchored at the server at an earlier sync: the trail "
+            "has been rewritten since"
+        ) in problems
+    finally:
+        ann.close()

@@ -66,7 +66,7 @@ def trail(tmp_path, monkeypatch):
 def problems(trail, anchor=None):
     store = trail.open()
     try:
-        return store.verify_audit(anchor)
+        return store.verify_audit(*([anchor] if anchor else []))
     finally:
         store.close()
 

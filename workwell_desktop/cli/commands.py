@@ -275,10 +275,11 @@ def verify_audit(args, data_dir: Path) -> int:
 
     store = unlock(data_dir)
     try:
-        anchor, source = None, ""
+        anchors, source = [], ""
         if engine.is_registered(store):
-            anchor, source = engine.fetch_audit_anchor(store)
-        problems = store.verify_audit((anchor.seq, anchor.hash) if anchor else None)
+            anchors, source = engine.fetch_audit_anchors(store)
+        problems = store.verify_audit(*((a.seq, a.hash) for a in anchors))
+        anchor = anchors[-1] if anchors else None
         entries = store.rows("SELECT count(*) AS n FROM audit")[0]["n"]
         registered = engine.is_registered(store)
     finally:
@@ -291,6 +292,8 @@ def verify_audit(args, data_dir: Path) -> int:
             else "the copy kept at the last sync (the server could not be reached)"
         )
         print(f"Compared with the anchor held by {where}: entry {anchor.seq}, anchored {anchor.anchored_at}.")
+        if len(anchors) > 1:
+            print(f"And with the {len(anchors) - 1} earlier anchor(s) it has held.")
     elif registered:
         print("The server holds no anchor for this laptop yet (it is set at the next sync).")
     else:

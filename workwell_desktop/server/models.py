@@ -126,6 +126,20 @@ class AuditAnchor(Base):
     anchored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class AuditAnchorPast(Base):
+    """Every head the anchor has held, never changed or removed: the anchor moves when the
+    laptop says its chain still holds the anchored entry, which a laptop whose chain was
+    rewritten can say falsely (it is sent the anchor with every reply). Checked against all
+    of these, a rewrite of anything once anchored still shows (verify-audit)."""
+
+    __tablename__ = "audit_anchor_past"
+
+    device_id: Mapped[str] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    anchored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Feed(Base):
     __tablename__ = "feed"
     __table_args__ = (

@@ -135,14 +135,20 @@ def _reply(
 
 @router.get(f"{wire.API_PREFIX}/audit-anchor")
 async def audit_anchor(request: Request) -> Response:
-    """This device's anchored audit head, for ``workwell-admin verify-audit``."""
+    """This device's anchored audit head, and every head it has held before, for
+    ``workwell-admin verify-audit``."""
     device = await run_in_threadpool(identify, request)
 
     engine = request.app.state.engine
 
-    def work() -> wire.AuditAnchor | None:
+    def work() -> tuple[wire.AuditAnchor | None, list[wire.AuditAnchor]]:
         with Session(engine) as session:
-            return sync_service.device_anchor(session, device)
+            return sync_service.device_anchor(session, device), sync_service.past_anchors(session, device)
 
-    anchor = await run_in_threadpool(work)
-    return json_reply({"audit_anchor": anchor.model_dump() if anchor else None})
+    anchor, past = await run_in_threadpool(work)
+    return json_reply(
+        {
+            "audit_anchor": anchor.model_dump() if anchor else None,
+            "audit_anchors": [a.model_dump() for a in past],
+        }
+    )

@@ -48,6 +48,7 @@ from . import auth, driver, scope
 from .auth import DeviceIdentity
 from .models import (
     AuditAnchor,
+    AuditAnchorPast,
     Change,
     Client,
     ClientShare,
@@ -832,14 +833,15 @@ def anchor_audit(
         return held
     now = utcnow()
     values = {"device_id": device.device_id, "seq": head.seq, "hash": head.hash, "anchored_at": now}
+    core = session.connection()
     if held is None:  # two first syncs at once: the second fails on the key and runs again
-        driver.write(session.connection(), driver.Rows(AuditAnchor, [values]))
+        driver.write(core, driver.Rows(AuditAnchor, [values]), driver.Rows(AuditAnchorPast, [values]))
     else:
-        moved = _MOVE_ANCHOR.run(
-            session.connection(), {**values, "held_seq": held.seq, "held_hash": held.hash}
-        )
+        moved = _MOVE_ANCHOR.run(core, {**values, "held_seq": held.seq, "held_hash": held.hash})
         if moved != 1:
             raise _Overtaken()  # another sync of this device moved it first: judge again
+        # Kept for good: ``continues`` is the laptop's word, and a rewritten chain can give it.
+        driver.write(core, driver.Rows(AuditAnchorPast, [values]))
     return _wire_anchor(head.seq, head.hash, now)
 
 
@@ -861,6 +863,16 @@ def _wire_anchor(seq: int, hash_: str, anchored_at: datetime) -> wire.AuditAncho
 def device_anchor(session: Session, device: DeviceIdentity) -> wire.AuditAnchor | None:
     held = session.get(AuditAnchor, device.device_id)
     return None if held is None else _wire_anchor(held.seq, held.hash, held.anchored_at)
+
+
+def past_anchors(session: Session, device: DeviceIdentity) -> list[wire.AuditAnchor]:
+    """Every head this device's anchor has held, oldest first (``AuditAnchorPast``)."""
+    rows = session.execute(
+        select(AuditAnchorPast.seq, AuditAnchorPast.hash, AuditAnchorPast.anchored_at)
+        .where(AuditAnchorPast.device_id == device.device_id)
+        .order_by(AuditAnchorPast.seq)
+    )
+    return [_wire_anchor(seq, hash_, at) for seq, hash_, at in rows]
 
 
 # --- pull --------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 GENESIS = "0" * 64
@@ -239,11 +240,12 @@ def _legacy_problems(cur, rows) -> list[str]:
 # ----- checking ----------------------------------------------------------------------------------
 
 
-def verify(conn, anchor: tuple[int, str] | None = None) -> list[str]:
+def verify(conn, anchors: Sequence[tuple[int, str]] = ()) -> list[str]:
     """Every break found, in plain words; an empty list means the trail and records agree.
 
     Checks the chain's seals and links, its head, every record against its latest entry,
-    and (when given) the server's anchor ``(seq, seal)`` for this device.
+    and (when given) the server's anchors ``(seq, seal)`` for this device: every head it
+    has anchored, oldest first, the current one last.
     """
     key = _key_for(conn)
     problems: list[str] = []
@@ -276,8 +278,13 @@ def verify(conn, anchor: tuple[int, str] | None = None) -> list[str]:
             " (entries removed from the end)"
         )
     problems += _record_problems(conn, latest, dropped)
-    if anchor is not None:
-        problems += _anchor_problems(anchor, seals, last)
+    for number, anchor in enumerate(reversed(anchors)):
+        found = _anchor_problems(
+            anchor, seals, last, "at the last sync" if number == 0 else "at an earlier sync"
+        )
+        problems += [p for p in found if p not in problems]
+        if found:
+            break  # the latest broken anchor says it; older ones would say the same again
     return problems
 
 
@@ -311,7 +318,7 @@ def _record_problems(conn, latest, dropped) -> list[str]:
     return problems
 
 
-def _anchor_problems(anchor: tuple[int, str], seals: dict[int, str], last: int) -> list[str]:
+def _anchor_problems(anchor: tuple[int, str], seals: dict[int, str], last: int, when: str) -> list[str]:
     seq, seal = anchor
     if seq == 0:
         return []
@@ -322,7 +329,6 @@ def _anchor_problems(anchor: tuple[int, str], seals: dict[int, str], last: int) 
         ]
     if seals.get(seq) != seal:
         return [
-            f"entry {seq} is not the one anchored at the server at the last sync: the trail has "
-            "been rewritten since"
+            f"entry {seq} is not the one anchored at the server {when}: the trail has been rewritten since"
         ]
     return []

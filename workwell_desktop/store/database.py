@@ -471,10 +471,10 @@ class Store:
     def audit_trail(self) -> list[dict]:
         return self._fetch("SELECT * FROM audit ORDER BY seq")
 
-    def verify_audit(self, anchor: tuple[int, str] | None = None) -> list[str]:
+    def verify_audit(self, *anchors: tuple[int, str]) -> list[str]:
         """Every problem with the audit trail and the records it proves (see store.audit);
-        ``anchor`` is the server's last anchored head for this laptop, when known."""
-        return audit.verify(self._conn, anchor)
+        ``anchors``: the heads the server has anchored for this laptop, oldest first, when known."""
+        return audit.verify(self._conn, anchors)
 
     def audit_head(self) -> tuple[int, str]:
         """The audit chain's head (sequence number, seal), as anchored at the server each sync."""

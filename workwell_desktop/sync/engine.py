@@ -433,8 +433,10 @@ def _remember_anchor(store, anchor: AuditAnchor | None) -> None:
         )
 
 
-def fetch_audit_anchor(store, http: httpx.Client | None = None) -> tuple[AuditAnchor | None, str]:
-    """The server's anchor for this laptop and where it came from ("server" or "last sync").
+def fetch_audit_anchors(store, http: httpx.Client | None = None) -> tuple[list[AuditAnchor], str]:
+    """Every head the server has anchored for this laptop, oldest first with the current one
+    last (empty: none yet), and where they came from ("server", or "last sync": the current
+    one only, as remembered then).
 
     Raises NotRegistered for a laptop not registered; falls back to the anchor remembered
     at the last sync when the server cannot be reached.
@@ -454,17 +456,29 @@ def fetch_audit_anchor(store, http: httpx.Client | None = None) -> tuple[AuditAn
                 f"{server_url}{API_PREFIX}/audit-anchor", headers={"Authorization": f"Bearer {token}"}
             )
         _raise_for_status(response)
-        body = response.json().get("audit_anchor")
-        return (AuditAnchor.model_validate(body) if body else None), "server"
-    except (httpx.TransportError, SyncError, ValueError):
+        found = _read_reply(_Anchors, response)
+        anchors = [
+            a for a in found.audit_anchors if found.audit_anchor is None or a.seq < found.audit_anchor.seq
+        ]
+        return anchors + ([found.audit_anchor] if found.audit_anchor else []), "server"
+    except (httpx.TransportError, SyncError):
         seq = replica.get_setting(store, "audit_anchor_seq")
         if not seq:
-            return None, "last sync"
-        return AuditAnchor(
-            seq=int(seq),
-            hash=replica.get_setting(store, "audit_anchor_hash"),
-            anchored_at=replica.get_setting(store, "audit_anchor_at"),
-        ), "last sync"
+            return [], "last sync"
+        return [
+            AuditAnchor(
+                seq=int(seq),
+                hash=replica.get_setting(store, "audit_anchor_hash"),
+                anchored_at=replica.get_setting(store, "audit_anchor_at"),
+            )
+        ], "last sync"
+
+
+class _Anchors(BaseModel):
+    """The audit-anchor endpoint's reply (an older server sends the current anchor only)."""
+
+    audit_anchor: AuditAnchor | None = None
+    audit_anchors: list[AuditAnchor] = Field(default_factory=list, max_length=1_000_000)
 
 
 # Room for the request's own fields around the changes, as a share of the body limit.
