@@ -119,6 +119,23 @@ def test_the_clients_birth_date_is_refused_however_it_is_written(written):
     assert own == ([] if written == "17.v.1984" else [written])
 
 
+def test_a_postcode_in_look_alike_capitals_is_refused():
+    found = find_identifiers(
+        [("how their health affects work", "Sam lives at \u0421\u04101 1\u0410\u0412.")],
+        ClientIdentifiers(postcode="CA1 1AB"),
+    )
+    assert [f.what for f in found] == ["a postcode"]
+
+
+def test_the_employers_own_name_exempts_whole_words_only(store, consented):
+    """The employer's name was matched as a substring: in "Adams Ltd", "MS" was its own."""
+    from workwell_desktop.domain.records import Client
+
+    store.update(Client, consented.id, employer="Adams Ltd")
+    message = _refused(store, consented.id, make_draft(employer_name="Adams Ltd (MS)"))
+    assert "\u201cMS\u201d" in message
+
+
 def test_a_recent_date_in_words_is_not_a_birth_date():
     found = find_identifiers(
         [("how their health affects work", "Review on 3 May 2027; 12 people on 3 May 12 shifts.")],
@@ -145,6 +162,15 @@ def test_a_recent_date_in_words_is_not_a_birth_date():
         "Sam had chemotherapy last year",
         "Sam has Crohn\u02bcs",  # modifier-letter apostrophe
         "Sam has post\u2011traumatic stress",  # non-breaking hyphen
+        "Sam has \u03f2ancer",  # Greek lunate sigma for c
+        "Sam has \u04bbeart failure",  # Cyrillic shha for h
+        "Sam has \u0251sthma",  # Latin alpha for a
+        "Sam has de\u3164pression",  # a Hangul filler: a letter that prints as nothing
+        "Sam has epi\u115flepsy",
+        "Sam has d e p r e s s i o n",  # spelt out
+        "Sam has P T S D",
+        "Sam has ptsd",  # a long abbreviation in lower case
+        "Sam's Copd",
     ],
 )
 def test_normalisation_catches_disguised_words(text):
@@ -158,6 +184,8 @@ def test_normalisation_catches_disguised_words(text):
         "Sam fits in well with the team",
         "Meetings were cancelled",
         "hearing aids",
+        "Walking aids and a d d on",
+        "J R R Tolkien",
         "Sam is keen to get back to work",
         "Help to manage stress at busy times",
     ],

@@ -240,14 +240,19 @@ def letter_findings(
     return _unique(findings)
 
 
+def _within(words: str, text: str) -> bool:
+    """``words`` appear in ``text`` as whole words, as the check reads both."""
+    wanted = re.escape(normalise(words).strip())
+    return bool(wanted) and re.search(rf"(?<!\w){wanted}(?!\w)", normalise(text)) is not None
+
+
 def _shared_by_client(finding: Finding, shared: str, context: DisclosureContext) -> bool:
     """Whether the client chose to share what ``finding`` names: its very words are in the
     condition they shared, or it names a lexicon condition the shared words name too
     ("depressive" when they shared "Depression"). Never by a recorded condition's label: all
     the terms of one recorded phrase share it, so sharing "fatigue" of "Cancer related
     fatigue" let the whole phrase (and "cancer" inside it) through."""
-    words = re.escape(normalise(finding.words).strip())
-    if words and re.search(rf"(?<!\w){words}(?!\w)", normalise(shared)):
+    if _within(finding.words, shared):
         return True
     if finding.condition.startswith(RECORDED_LABEL):
         return False
@@ -259,8 +264,7 @@ def _shared_by_client(finding: Finding, shared: str, context: DisclosureContext)
 def _employers_own_name(finding: Finding, context: DisclosureContext) -> bool:
     return (
         finding.where in (EMPLOYER_NAME, EMPLOYER_ADDRESS)
-        and bool(context.employer.strip())
-        and normalise(finding.words) in normalise(context.employer)
+        and _within(finding.words, context.employer)  # whole words: "MS" is not in "Adams Ltd"
     )
 
 

@@ -10,16 +10,19 @@ character), so every printed field is first *normalised*:
   (``Sjögren`` reads as ``sjogren``) and format characters removed (zero-width
   spaces and joiners, soft hyphens, word joiners, bidirectional controls: every
   character of Unicode category Cf);
-* case folded, common Cyrillic and Greek look-alike letters read as Latin;
+* case folded, common Cyrillic and Greek look-alike letters read as Latin (in capitals too,
+  when case is kept), letters that print as nothing (Hangul fillers) removed;
 * every dash and hyphen read as ``-`` and every apostrophe as ``'``.
 
 The text is then split into words twice, once with hyphens and apostrophes joining
 (``bi-polar`` -> ``bipolar``, ``Crohn's`` -> ``crohns``) and once splitting
 (``crohn``, ``s``); dotted initials collapse (``M.S.`` -> ``ms``) and runs of up to
-three words are also read run together (``bi polar``). A term matches a word when
+three words are also read run together (``bi polar``), as is a word spelt out a letter at
+a time (``d e p r e s s i o n``). A term matches a word when
 they are equal or share a stem of five or more letters once a common ending is
 taken off (``depression``/``depressive``/``depressed``, ``diabetes``/``diabetic``).
-Abbreviations match only as whole words in capitals (``MS`` but not ``Ms Jones``).
+Abbreviations match only as whole words in capitals (``MS`` but not ``Ms Jones``); those of
+four letters or more in any case (``ptsd``), unless an ordinary word (``aids``).
 
 Findings carry the exact words as typed, so the coach sees what to change.
 
@@ -71,8 +74,30 @@ _CONFUSABLES = str.maketrans(
         "ς": "s",
         "ℓ": "l",
         "ı": "i",
+        "һ": "h",  # Cyrillic shha
+        "ɑ": "a",  # Latin alpha
+        "ԛ": "q",
+        "ԝ": "w",
+        "ɩ": "i",
+        "ʏ": "y",
+        "ϳ": "j",
     }
 )
+# The same look-alikes in capitals, for text read without folding case (identifiers: a
+# postcode typed in Cyrillic capitals, "СА1 1АВ").
+_CAPITAL_CONFUSABLES = str.maketrans(
+    {
+        key.upper(): value.upper()
+        for key, value in ((chr(k), v if isinstance(v, str) else chr(v)) for k, v in _CONFUSABLES.items())
+        if key.upper() != key and len(key.upper()) == 1
+    }
+)
+# Look-alikes that compatibility decomposition would turn into another letter first (the
+# lunate sigma, which looks like c, decomposes to σ): read before it.
+_BEFORE_DECOMPOSING = str.maketrans({"ϲ": "c", "Ϲ": "C"})
+# Letters that print as nothing (Hangul fillers, the braille blank): not Cf, so not removed
+# with the format characters, yet they split a word as invisibly as a zero-width space.
+_INVISIBLE = set("\u115f\u1160\u3164\uffa0\u2800\u180e")
 _APOSTROPHES = set("'`´ʹʻʼʽʾʿˈ′‘’‚‛＇")
 _DASHES = set("‐‑‒–—―−﹘﹣－⁃")
 _JOINERS = {"-", "'"}
@@ -107,6 +132,8 @@ _SUFFIXES = (
     "al",
 )
 _MIN_STEM = 5
+_MAX_SPELT = 30  # letters of a word spelt out one at a time, at most
+_ORDINARY_WORDS = frozenset({"aids"})  # abbreviations that are also words in lower case
 
 
 @dataclass(frozen=True)
@@ -137,9 +164,9 @@ class Finding:
 
 def _fold_char(char: str, fold_case: bool) -> str:
     out = []
-    for part in unicodedata.normalize("NFKD", char):
+    for part in unicodedata.normalize("NFKD", char.translate(_BEFORE_DECOMPOSING)):
         category = unicodedata.category(part)
-        if category in ("Mn", "Me", "Cf"):
+        if category in ("Mn", "Me", "Cf") or part in _INVISIBLE:
             continue
         if part in _APOSTROPHES:
             part = "'"
@@ -147,6 +174,8 @@ def _fold_char(char: str, fold_case: bool) -> str:
             part = "-"
         if fold_case:
             part = part.casefold().translate(_CONFUSABLES)
+        else:
+            part = part.translate(_CAPITAL_CONFUSABLES).translate(_CONFUSABLES)
         out.append(part)
     return "".join(out)
 
@@ -248,8 +277,22 @@ def _prepare_one(term: Term) -> _PreparedTerm | None:
     return _PreparedTerm(term, joined, split) if joined else None
 
 
+def _readings(terms: Iterable[Term]) -> Iterable[Term]:
+    """Each term, and an abbreviation of four letters or more also in any case ("ptsd",
+    "Copd": no ordinary word) unless it is one ("AIDS", as in hearing aids)."""
+    for term in terms:
+        yield term
+        if (
+            term.capitals_only
+            and len(term.text) >= 4
+            and term.text.isalnum()
+            and term.text.casefold() not in _ORDINARY_WORDS
+        ):
+            yield Term(term.text, term.condition)
+
+
 def _prepare(terms: Iterable[Term]) -> list[_PreparedTerm]:
-    return [p for p in map(_prepare_one, terms) if p is not None]
+    return [p for p in map(_prepare_one, _readings(terms)) if p is not None]
 
 
 def _keys(word: str, exact: bool) -> frozenset[str]:
@@ -292,18 +335,21 @@ def _spans_in(
                 fits = i + size <= len(words)
                 if fits and all(same(term_words[j], words[i + j].text) for j in range(size)):
                     spans.setdefault((word.start, words[i + size - 1].end), p.term)
-        # A single-word term typed with spaces or line breaks inside it ("bi polar").
-        run = word.text
-        for k in range(1, 3):
-            if i + k >= len(words):
-                break
+        # A single-word term typed with spaces or line breaks inside it ("bi polar"), or
+        # spelt out a letter at a time ("d e p r e s s i o n", "P T S D").
+        run, spelt, k = word.text, len(word.text) == 1, 1
+        while i + k < len(words) and (k < 3 or (spelt and len(words[i + k].text) == 1)) and k < _MAX_SPELT:
+            spelt = spelt and len(words[i + k].text) == 1
             run += words[i + k].text
-            if len(run) < _MIN_STEM:
+            k += 1
+            if len(run) < _MIN_STEM and not (spelt and len(run) >= 3):
                 continue
             for key in _keys(run, False):
                 for p, term_words in terms.get(key, ()):
-                    if len(term_words) == 1 and not p.term.capitals_only and _same_word(term_words[0], run):
-                        spans.setdefault((word.start, words[i + k].end), p.term)
+                    if len(term_words) != 1 or p.term.capitals_only:
+                        continue
+                    if term_words[0] == run or (len(run) >= _MIN_STEM and _same_word(term_words[0], run)):
+                        spans.setdefault((word.start, words[i + k - 1].end), p.term)
 
 
 def find_conditions(fields: Iterable[tuple[str, str]], terms: Iterable[Term]) -> list[Finding]:
