@@ -119,3 +119,29 @@ def test_a_risk_answer_under_a_merged_duplicate_marks_the_person(laptops):
         for either in (x, y):
             status = safety.client_risk_status(store, either)
             assert status.open_tasks == 1 and status.last_risk_on
+
+
+def test_a_task_raised_under_a_merged_duplicate_is_closed_from_the_persons_record(laptops):
+    """The person's record showed the duplicate's task, but the action was recorded under the
+    kept client: the task never closed, and other laptops quarantined the action."""
+    from workwell_desktop.domain.assessments import SafetyAction
+    from workwell_desktop.instruments import get_instrument
+    from workwell_desktop.services import safety
+
+    ann, bob, cat = laptops
+    x, y, _ = the_same_person_on_each(laptops)
+    safety.record_risk_answer(bob, y, get_instrument("phq9"), "q9", 3, "run-1")
+    ann.merge_clients(x, y)
+    everywhere(laptops)
+    [task] = safety.client_safety_tasks(ann, x)  # shown on the person's (x's) record
+    action = SafetyAction(
+        actions=("crisis_line",),
+        note="Called back; safe plan agreed",
+        recorded_by="Ann Coach",
+        recorded_at="2026-11-21T10:00:00Z",
+    )
+    safety.record_safety_action(ann, x, task.answer_event_ids, action, task.assessment_id)
+    everywhere(laptops)
+    for store in laptops:
+        assert safety.client_safety_tasks(store, x) == []
+        assert replica.quarantined_changes(store) == []

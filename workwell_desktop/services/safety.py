@@ -98,8 +98,16 @@ def record_safety_action(
 
     Raises InvalidRecord (``safety_actions``, ``safety_note``) when a tick or the note
     is missing, and saves nothing.
+
+    Recorded under the client the answers belong to: a task raised under a duplicate merged
+    into ``client_id`` shows on the person's record, and an action under the kept client
+    would close nothing (a task closes by its own client's actions) and be refused by every
+    other laptop and the server (it names another client's records).
     """
-    return store.add(action_event(store, client_id, answer_ids, action, assessment_id))
+    wanted = set(answer_ids)
+    owners = {e.client_id for e in risk_events(store, client_id) if e.id in wanted}
+    owner = owners.pop() if len(owners) == 1 else client_id
+    return store.add(action_event(store, owner, answer_ids, action, assessment_id))
 
 
 def risk_events(store, client_id: str) -> list[RiskEvent]:
