@@ -109,3 +109,14 @@ def test_a_reply_that_is_not_a_sync_reply_is_a_sync_error_that_quotes_nothing(re
         engine.sync(registered, http=http)
     assert "Wren" not in str(raised.value) and "9434765919" not in str(raised.value)
     assert replica.get_setting(registered, "sync_cursor") == ""
+
+
+def test_an_error_reply_nested_too_deeply_is_a_sync_error(registered):
+    """Error replies are read for their detail, and JSON nested too deeply escaped as
+    RecursionError from there (the 2xx path was guarded, the 4xx one not)."""
+
+    def serve(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, stream=httpx.ByteStream(b"[" * 100_000))
+
+    with httpx.Client(transport=httpx.MockTransport(serve)) as http, pytest.raises(engine.SyncError):
+        engine.sync(registered, http=http)

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, Field, ValidationError
 
+from ..domain import json_text
 from ..store import replica
 from ..store.coverage import save_coverage
 from ..store.identity import adopt_account
@@ -568,8 +569,8 @@ class _client:
 
 def _detail(response: httpx.Response) -> str:
     try:
-        detail = response.json().get("detail", "")
-    except (json.JSONDecodeError, AttributeError, ValueError):
+        detail = json_text.loads(response.content).get("detail", "")  # never RecursionError
+    except (AttributeError, ValueError):
         return ""
     return detail if isinstance(detail, str) else json.dumps(detail)
 
