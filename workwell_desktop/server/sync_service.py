@@ -444,7 +444,7 @@ def _push_once(
                 "skip_device_id": None,
             }
         )
-        if change.change_id in book.coach_ids:  # a team lead named the client's coach
+        if change.record_type == "client" and "coach" in change.payload and change.op == "update":
             book.coach_changes[change.client_id] = book.coach_ids[change.change_id]
     book.flush()
     for change_id, reason in verdicts.items():
@@ -661,50 +661,33 @@ class _Ledger:
             # merged into) is followed by the laptops (store.merges).
             if kept.get("merged_into"):
                 return "merged_into must name a client that has not been merged itself"
-        if change.record_type == "client" and "coach" in change.payload:
-            if change.op == "update":
-                return self._coach_change(change, device)
-            return self._new_clients_coach(change, device)
+        if change.record_type == "client" and change.op == "update" and "coach" in change.payload:
+            return self._coach_change(change, device)
         return ""
-
-    def _team_coach(self, name: Any, device: DeviceIdentity) -> int | None:
-        """The account of the device's team that ``name`` names (username or name), if any."""
-        # A name PostgreSQL cannot even hold (a NUL) is no coach's: not looked up.
-        if not isinstance(name, str) or not name or not storable(name):
-            return None
-        found = self.session.execute(
-            select(User.id).where(
-                User.team_id == device.team_id, or_(User.username == name, User.display_name == name)
-            )
-        ).first()
-        return found[0] if found else None
 
     def _coach_change(self, change: wire.Change, device: DeviceIdentity) -> str:
         # A client changes hands only by an authorised act: a team lead within the team here,
         # IT across teams (``admin move-client``). Never as a side effect of a data field.
-        coach = self._team_coach(change.payload["coach"], device)
+        name = change.payload["coach"]
+        # A name PostgreSQL cannot even hold (a NUL) is no coach's: not looked up.
+        coach = (
+            self.session.execute(
+                select(User.id).where(
+                    User.team_id == device.team_id, or_(User.username == name, User.display_name == name)
+                )
+            ).first()
+            if storable(name)
+            else None
+        )
         if device.role != "team_lead":
             # A coach may only relabel their own client with their own account (a laptop
             # registering stamps its clients with the username): that moves nothing.
             own = self.session.scalar(select(Client.coach_user_id).where(Client.id == change.client_id))
-            if coach != device.user_id or own not in (None, device.user_id):
+            if coach is None or coach[0] != device.user_id or own not in (None, device.user_id):
                 return "only a team lead can give a client to another coach (or IT, with move-client)"
         if coach is None:
             return "the new coach must be a coach of your team (their username or name)"
-        self.coach_ids[change.change_id] = coach
-        return ""
-
-    def _new_clients_coach(self, change: wire.Change, device: DeviceIdentity) -> str:
-        # A new client is the pushing account's. Its coach label may be the name typed at
-        # set-up, before registering, which names no account; but a coach may not label it
-        # with another coach of the team (every laptop and the team summary go by the label):
-        # that is giving a client away, a team lead's act. A lead's label moves it too.
-        coach = self._team_coach(change.payload["coach"], device)
-        if coach is None or coach == device.user_id:
-            return ""
-        if device.role != "team_lead":
-            return "only a team lead can give a client to another coach (or IT, with move-client)"
-        self.coach_ids[change.change_id] = coach
+        self.coach_ids[change.change_id] = coach[0]
         return ""
 
     def new_client(self, client_id: str, device: DeviceIdentity) -> None:
